@@ -1,0 +1,57 @@
+"""Options and error handling that every subcommand shares."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from cuecast.diagnostics import format_diagnostics
+from cuecast.errors import EXIT_INTERRUPTED, CuecastError
+
+
+def reports_errors(func):
+    """Turn a ``CuecastError`` into its message (with source lines and carets)
+    on stderr and its exit code, instead of a Python traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except CuecastError as exc:
+            if exc.diagnostics:
+                click.echo(format_diagnostics(exc.diagnostics, Path.cwd()), err=True)
+            else:
+                click.echo(f"error: {exc}", err=True)
+                if exc.hint:
+                    click.echo(f"hint: {exc.hint}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Interrupted; previous outputs are left as they were.", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+
+    return wrapper
+
+
+def lesson_target_argument(func):
+    """``[SCRIPT|DIR]``: one lesson script, or a folder of them (default ``script/``)."""
+    return click.argument("target", required=False, type=click.Path(path_type=Path))(func)
+
+
+def device_option(func):
+    return click.option(
+        "--device",
+        type=click.Choice(["auto", "cpu", "cuda", "mps"]),
+        default="auto",
+        show_default=True,
+        help="Where snippets run; auto picks CUDA, then MPS, then CPU.",
+    )(func)
+
+
+def jobs_option(func):
+    return click.option(
+        "-j", "--jobs", type=click.IntRange(min=1), default=None,
+        help="Snippet workers to run in parallel (default: number of cores).",
+    )(func)

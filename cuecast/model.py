@@ -1,0 +1,272 @@
+"""The plain data that flows between cuecast's stages.
+
+Every stage takes these values and returns these values; nothing downstream of
+the script parser reads YAML and nothing downstream of the runner runs code.
+The values are frozen dataclasses so a stage cannot quietly change what another
+stage sees, and so they pickle cleanly across worker processes.
+
+Everything a user wrote carries a ``Location`` so that any later error can
+point back at the script line that caused it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator, Optional
+
+#: The cue kinds a beat may show, in the order the docs list them.
+CUE_KINDS = ("vscode", "slides", "browser")
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a value came from: a file path (as the user should read it) and a
+    1-based line and column.  ``line == 0`` means "the file as a whole"."""
+
+    path: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.path}:{self.line}:{self.col or 1}"
+        return self.path
+
+
+@dataclass(frozen=True)
+class Cue:
+    """Something shown while a beat is narrated.
+
+    kind:
+        ``vscode``  a snippet in the editor; ``snippet`` is set.
+        ``slides``  a slide; ``diagram`` (e.g. ``autograd``, drawn from the
+                    snippet's real graph, so ``snippet`` is set too) or ``image``.
+        ``browser`` a web page; ``url`` is set, ``title`` optional.
+    snippet:
+        Project-relative POSIX path of the snippet file (``snippets/casting.py``).
+    lines:
+        The 1-based inclusive line range of the snippet shown on screen, resolved
+        by the parser from ``lines: 3-9`` or ``region: NAME`` markers; ``None``
+        shows the whole file.  The whole file always runs.
+    """
+
+    kind: str
+    id: str
+    location: Location
+    snippet: Optional[str] = None
+    lines: Optional[tuple[int, int]] = None
+    timeout: Optional[float] = None
+    expect_error: bool = False
+    diagram: Optional[str] = None
+    image: Optional[str] = None
+    url: Optional[str] = None
+    title: Optional[str] = None
+    caption: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Beat:
+    """One thing said, optionally with something shown.
+
+    ``bullet`` is the text put on the section's slide (``None`` for beats that
+    are only narrated or only a cue); ``points`` are its nested bullets.  ``say``
+    is the narration; for a bullet beat the parser defaults it to the bullet
+    text followed by its points, so a bullet is always spoken.
+    """
+
+    id: str
+    location: Location
+    say: str = ""
+    bullet: Optional[str] = None
+    points: tuple[str, ...] = ()
+    cue: Optional[Cue] = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """An ordered list of beats under a title; ``level`` is 1 for a section
+    and 2 for a subsection (the seed's ``###`` headings)."""
+
+    id: str
+    title: str
+    location: Location
+    beats: tuple[Beat, ...] = ()
+    subsections: tuple["Section", ...] = ()
+    level: int = 1
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """A parsed, validated lesson script.
+
+    ``root`` is the absolute project directory that snippet paths are relative
+    to; ``source`` is the script path as the user should read it.  ``prepare``
+    is the seed's preparation list (video script, notebook, slides, install).
+    """
+
+    id: str
+    title: str
+    source: str
+    root: str
+    location: Location
+    sections: tuple[Section, ...] = ()
+    prepare: tuple[str, ...] = ()
+    voice: Optional[str] = None
+
+    def walk(self) -> Iterator[Section]:
+        """Every section and subsection in document order."""
+
+        def visit(sections: tuple[Section, ...]) -> Iterator[Section]:
+            for section in sections:
+                yield section
+                yield from visit(section.subsections)
+
+        return visit(self.sections)
+
+    def beats(self) -> Iterator[tuple[Section, Beat]]:
+        """Every beat with the (sub)section it belongs to, in spoken order."""
+        for section in self.walk():
+            for beat in section.beats:
+                yield section, beat
+
+    def cues(self, kind: Optional[str] = None) -> Iterator[tuple[Section, Beat, Cue]]:
+        """Every cue (optionally of one kind) with its section and beat."""
+        for section, beat in self.beats():
+            if beat.cue is not None and (kind is None or beat.cue.kind == kind):
+                yield section, beat, beat.cue
+
+    def snippet_cues(self) -> Iterator[Cue]:
+        """Cues whose snippet must run: every cue with a snippet, once per path."""
+        seen: set[str] = set()
+        for _, _, cue in self.cues():
+            if cue.snippet and cue.snippet not in seen:
+                seen.add(cue.snippet)
+                yield cue
+
+
+# --- what the runner produces ----------------------------------------------
+
+#: Capture.status values.
+STATUS_OK = "ok"  # ran to the end
+STATUS_ERROR = "error"  # raised an exception
+STATUS_EXPECTED_ERROR = "expected-error"  # raised, and the cue said expect_error
+STATUS_MISSING_ERROR = "missing-error"  # expect_error, but it ran cleanly
+STATUS_TIMEOUT = "timeout"  # killed after its time limit
+STATUS_CRASHED = "crashed"  # the worker died (os._exit, segfault, OOM kill)
+PASSING_STATUSES = (STATUS_OK, STATUS_EXPECTED_ERROR)
+
+
+@dataclass(frozen=True)
+class SnippetException:
+    """An exception a snippet raised, already rendered in the worker so that
+    it pickles.  ``line`` is the snippet line of the innermost frame that lies
+    in the snippet file; ``traceback`` has cuecast's own frames removed."""
+
+    type: str
+    message: str
+    traceback: str
+    line: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class Capture:
+    """What one snippet did when it ran.
+
+    ``streams`` keeps stdout and stderr chunks in the order they were written
+    (``("stdout", text)``), so the notebook can rebuild stream outputs;
+    ``output`` is the same text joined, as a terminal would show it.
+    """
+
+    snippet: str
+    status: str
+    output: str
+    streams: tuple[tuple[str, str], ...] = ()
+    exception: Optional[SnippetException] = None
+    reason: str = ""  # a sentence for timeouts and crashes: which and why
+    duration: float = 0.0
+    device: str = "cpu"  # cpu | cuda | mps
+    device_name: str = ""
+    torch_version: str = ""
+    python_version: str = ""
+    truncated: bool = False
+    cached: bool = False
+    key: str = ""  # the cache key it was stored under
+
+    @property
+    def passed(self) -> bool:
+        return self.status in PASSING_STATUSES
+
+
+# --- what the planner produces ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class VoiceClip:
+    """Narration audio for one beat: a WAV file and its real length."""
+
+    beat_id: str
+    text: str
+    path: Optional[str]  # None for the silent voice
+    duration: float
+
+
+#: Segment.kind values: what fills the screen during a segment.
+SEGMENT_SLIDE = "slide"  # a deck slide, drawn by the raster drawer
+SEGMENT_EDITOR = "vscode"  # a simulated VS Code screen capture
+SEGMENT_BROWSER = "browser"  # a simulated browser window
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One stretch of the video track.
+
+    ``slide_id`` names the deck slide shown by a ``slide`` segment (see
+    ``cuecast.deck`` for the id scheme: ``title``, ``section:<id>``,
+    ``cue:<beat id>``, ``outro``); ``cue_id`` names the beat whose cue an
+    editor or browser segment shows.  Times are seconds on the lesson clock.
+    """
+
+    id: str
+    kind: str
+    start: float
+    end: float
+    section_id: str
+    beat_ids: tuple[str, ...] = ()
+    slide_id: Optional[str] = None
+    cue_id: Optional[str] = None
+    type_seconds: float = 0.0  # editor segments: time spent typing the code
+    output_at: float = 0.0  # editor segments: offset where output starts
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class Narration:
+    """A voice clip placed on the lesson clock."""
+
+    beat_id: str
+    section_id: str
+    text: str
+    start: float
+    end: float
+    path: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The single source of truth for the video, captions and editor exports:
+    an ordered, gap-free list of video segments and the narration on top."""
+
+    lesson_id: str
+    title: str
+    segments: tuple[Segment, ...]
+    narration: tuple[Narration, ...]
+    voice: str = "none"
+    fps: int = 30
+    metadata: dict = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def duration(self) -> float:
+        return self.segments[-1].end if self.segments else 0.0
