@@ -169,6 +169,27 @@ class SnippetException:
 
 
 @dataclass(frozen=True)
+class GraphNode:
+    """A node of an autograd graph: ``kind`` is ``root`` (the loss), ``function``
+    (a backward function such as ``MulBackward0``) or ``leaf`` (a tensor with
+    ``requires_grad``, labelled with its variable name and shape)."""
+
+    id: str
+    label: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class AutogradGraph:
+    """The tape a ``diagram: autograd`` cue draws, walked in the worker from the
+    snippet's ``loss.grad_fn`` through ``next_functions``.  Edges point from a
+    node to the node it feeds (leaf → function → … → root)."""
+
+    nodes: tuple[GraphNode, ...]
+    edges: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class Capture:
     """What one snippet did when it ran.
 
@@ -191,6 +212,7 @@ class Capture:
     truncated: bool = False
     cached: bool = False
     key: str = ""  # the cache key it was stored under
+    graph: Optional[AutogradGraph] = None  # set for diagram: autograd cues
 
     @property
     def passed(self) -> bool:
