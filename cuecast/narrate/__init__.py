@@ -1,0 +1,122 @@
+"""Narration: one voice clip per spoken beat, from a pluggable voice.
+
+``get_voice("espeak" | "none" | "recorded:DIR", ...)`` picks the backend;
+``narrate_lesson`` turns every beat that says something into a ``VoiceClip``.
+Beats with nothing to say get no clip; the planner gives them screen time only.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Callable, Optional
+
+from cuecast.errors import ConfigError, Diagnostic, ScriptError
+from cuecast.model import Lesson, VoiceClip
+from cuecast.narrate.base import (
+    DEFAULT_WPM,
+    Voice,
+    VoiceWarning,
+    estimate_seconds,
+    narration_text,
+    wav_duration,
+)
+
+__all__ = [
+    "DEFAULT_WPM", "Voice", "VoiceWarning", "VOICE_KINDS", "get_voice", "narrate_lesson",
+    "narration_text", "estimate_seconds", "wav_duration", "voice_cache_dir",
+]
+
+#: The voice specs ``--voice`` and ``voice:`` accept.
+VOICE_KINDS = ("espeak", "none", "recorded:DIR")
+
+#: ``on_event(kind, beat_id, message)``; kind is cached | made | silent | missing.
+EventHandler = Callable[[str, str, str], None]
+
+
+def voice_cache_dir(root: Path) -> Path:
+    return Path(root) / "build" / ".cache" / "voice"
+
+
+def get_voice(
+    spec: Optional[str],
+    *,
+    rate: Optional[float] = None,
+    pitch: Optional[int] = None,
+    name: Optional[str] = None,
+    base: Optional[Path] = None,
+    allow_missing: bool = False,
+) -> Voice:
+    """The voice named by ``spec`` (``espeak`` when empty).
+
+    ``base`` is the folder a relative ``recorded:DIR`` is resolved against.
+    When espeak-ng cannot load, the silent voice is returned and a
+    ``VoiceWarning`` is issued (the CLI prints it), so a build still finishes.
+    """
+    spec = (spec or "espeak").strip()
+    if spec == "none":
+        from cuecast.narrate.silent import SilentVoice
+
+        return SilentVoice(rate or DEFAULT_WPM)
+    if spec == "espeak":
+        from cuecast.narrate.espeak import EspeakUnavailable, EspeakVoice
+
+        try:
+            return EspeakVoice(rate=rate, pitch=pitch, name=name)
+        except EspeakUnavailable as exc:
+            from cuecast.narrate.silent import SilentVoice
+
+            warnings.warn(VoiceWarning(f"espeak-ng is unavailable ({exc}); narrating silently"), stacklevel=2)
+            return SilentVoice(rate or DEFAULT_WPM)
+    if spec.startswith("recorded:") and spec[len("recorded:"):].strip():
+        from cuecast.narrate.recorded import RecordedVoice
+
+        folder = Path(spec[len("recorded:"):].strip()).expanduser()
+        if not folder.is_absolute() and base is not None:
+            folder = Path(base) / folder
+        if not folder.is_dir():
+            raise ConfigError(f"recordings folder {folder} does not exist", hint="--voice recorded:DIR expects DIR/<beat id>.wav")
+        voice = RecordedVoice(folder)
+        voice.allow_missing = allow_missing
+        voice.fallback_rate = rate or DEFAULT_WPM
+        return voice
+    raise ConfigError(f"unknown voice {spec!r} (expected one of: {', '.join(VOICE_KINDS)})")
+
+
+def narrate_lesson(
+    lesson: Lesson,
+    voice: Voice,
+    cache_dir: Path,
+    on_event: Optional[EventHandler] = None,
+    refresh: bool = False,
+) -> dict[str, VoiceClip]:
+    """One clip per beat that says something, keyed by beat id, in spoken order.
+
+    A recorded voice missing recordings raises one ``ScriptError`` listing
+    every such beat, unless it was made with ``allow_missing``, in which case
+    those beats get the silent estimate and a ``missing`` event.
+    """
+    notify = on_event or (lambda kind, beat_id, message: None)
+    spoken = [(beat, narration_text(beat)) for _, beat in lesson.beats()]
+    spoken = [(beat, text) for beat, text in spoken if text]
+    missing = {beat.id for beat in voice.missing([beat for beat, _ in spoken])}
+    if missing and not getattr(voice, "allow_missing", False):
+        raise ScriptError(
+            [
+                Diagnostic(beat.location, f"no recording for beat '{beat.id}'", f"expected {voice.recording(beat)}")
+                for beat, _ in spoken
+                if beat.id in missing
+            ],
+            message=f"{len(missing)} beat(s) have no recording in {getattr(voice, 'folder', '')}",
+        )
+    clips: dict[str, VoiceClip] = {}
+    for beat, text in spoken:
+        if beat.id in missing:
+            rate = getattr(voice, "fallback_rate", DEFAULT_WPM)
+            clips[beat.id] = VoiceClip(beat.id, text, None, estimate_seconds(text, rate))
+            notify("missing", beat.id, f"no recording {voice.recording(beat)}; using a silent estimate")
+            continue
+        clip = voice.clip(beat, text, Path(cache_dir), refresh=refresh)
+        clips[beat.id] = clip
+        notify("clip", beat.id, f"{clip.duration:.2f} s")
+    return clips

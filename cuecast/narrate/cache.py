@@ -1,0 +1,55 @@
+"""Voice clips cached by a hash of everything that shapes them.
+
+The key covers the text and every voice setting, the engine and its library
+version and the sample rate: a key that forgets one input (manim-voiceover's
+forgotten language) serves stale audio.  Entries are written beside their
+final name and renamed into place, and an entry that does not read back as a
+non-empty WAV is treated as missing and rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Callable, Optional
+
+from cuecast.atomic import atomic_path
+from cuecast.narrate.base import wav_duration
+
+#: Bump when the way clips are produced changes without any input changing.
+CACHE_FORMAT = 1
+
+
+def clip_key(**shaping) -> str:
+    """A stable hex digest of the keyword values (JSON, sorted keys)."""
+    payload = json.dumps({"format": CACHE_FORMAT, **shaping}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+
+
+def cached_clip(
+    cache_dir: Path, key: str, make: Callable[[Path], None], refresh: bool = False
+) -> tuple[Path, float, bool]:
+    """``(path, duration, was_cached)`` for the entry ``key``.
+
+    ``make(tmp_path)`` writes the WAV when the entry is missing, corrupt or
+    ``refresh`` is set; it only lands under its final name once complete.
+    """
+    path = Path(cache_dir) / f"{key}.wav"
+    if not refresh:
+        duration = _valid_duration(path)
+        if duration is not None:
+            return path, duration, True
+    with atomic_path(path) as tmp:
+        make(tmp)
+        duration = wav_duration(tmp)
+    return path, duration, False
+
+
+def _valid_duration(path: Path) -> Optional[float]:
+    if not path.is_file():
+        return None
+    try:
+        return wav_duration(path)
+    except ValueError:
+        return None

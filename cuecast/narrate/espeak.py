@@ -1,0 +1,145 @@
+"""The ``espeak`` voice: offline speech from the espeak-ng library that the
+PyPI package ``espeakng-loader`` ships, called through ctypes.
+
+No system package is needed and a sentence takes milliseconds.  The library
+keeps global state, so it is initialised once per process (synchronous
+retrieval mode: ``espeak_Synth`` returns after our callback has collected every
+sample) and the voice settings are applied again before each clip.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from pathlib import Path
+from typing import Optional
+
+from cuecast.errors import ConfigError
+from cuecast.model import Beat, VoiceClip
+from cuecast.narrate.base import DEFAULT_WPM, Voice, write_wav
+from cuecast.narrate.cache import cached_clip, clip_key
+
+# espeak_AUDIO_OUTPUT, espeak_PARAMETER, espeak_POSITION_TYPE and flag values
+# from espeak-ng's speak_lib.h.
+_AUDIO_OUTPUT_SYNCHRONOUS = 2
+_PARAM_RATE = 1
+_PARAM_PITCH = 3
+_POS_CHARACTER = 1
+_CHARS_UTF8 = 1
+_EE_OK = 0
+
+DEFAULT_VOICE_NAME = "en-us"
+DEFAULT_PITCH = 50
+
+_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p)
+
+
+class EspeakUnavailable(Exception):
+    """espeak-ng could not be loaded or initialised here (the reason as text)."""
+
+
+class _Engine:
+    """The process-wide espeak-ng instance."""
+
+    def __init__(self):
+        try:
+            import espeakng_loader
+        except ImportError as exc:  # pragma: no cover - it is a dependency
+            raise EspeakUnavailable(f"espeakng-loader is not installed ({exc})") from None
+        try:
+            lib = ctypes.CDLL(espeakng_loader.get_library_path())
+            data_path = espeakng_loader.get_data_path()
+        except (OSError, RuntimeError) as exc:
+            raise EspeakUnavailable(str(exc)) from None
+        lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
+        lib.espeak_Initialize.restype = ctypes.c_int
+        lib.espeak_Info.argtypes = [ctypes.POINTER(ctypes.c_char_p)]
+        lib.espeak_Info.restype = ctypes.c_char_p
+        lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+        lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
+        lib.espeak_Synth.argtypes = [
+            ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int,
+            ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p,
+        ]
+        rate = lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, data_path.encode(), 0)
+        if rate <= 0:
+            raise EspeakUnavailable(f"espeak_Initialize failed with data at {data_path}")
+        self.lib = lib
+        self.sample_rate = rate
+        self.version = (lib.espeak_Info(None) or b"?").decode("ascii", "replace")
+        self._chunks: list[bytes] = []
+        # Kept on self: ctypes must not collect the callback while C holds it.
+        self._callback = _CALLBACK(self._collect)
+        lib.espeak_SetSynthCallback(self._callback)
+
+    def _collect(self, samples, count, events) -> int:
+        if samples and count > 0:
+            self._chunks.append(ctypes.string_at(samples, count * 2))
+        return 0  # 0 = keep going
+
+    def synthesise(self, text: str, voice_name: str, rate: int, pitch: int) -> bytes:
+        """Mono 16-bit little-endian samples of ``text`` spoken as configured."""
+        if self.lib.espeak_SetVoiceByName(voice_name.encode("utf-8")) != _EE_OK:
+            raise ConfigError(
+                f"espeak-ng has no voice named {voice_name!r}",
+                hint="try en-us, en-gb, de, fr, es (espeak-ng --voices lists them)",
+            )
+        self.lib.espeak_SetParameter(_PARAM_RATE, int(rate), 0)
+        self.lib.espeak_SetParameter(_PARAM_PITCH, int(pitch), 0)
+        data = text.encode("utf-8") + b"\0"
+        self._chunks = []
+        status = self.lib.espeak_Synth(data, len(data), 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None)
+        self.lib.espeak_Synchronize()
+        if status != _EE_OK:
+            raise ConfigError(f"espeak-ng failed to synthesise {text[:40]!r} (error {status})")
+        samples, self._chunks = b"".join(self._chunks), []
+        return samples
+
+
+_engine: Optional[_Engine] = None
+_engine_error: Optional[str] = None
+
+
+def engine() -> _Engine:
+    """The shared engine, loaded on first use; ``EspeakUnavailable`` if it
+    cannot load (remembered, so a failing load is tried once per process)."""
+    global _engine, _engine_error
+    if _engine is None:
+        if _engine_error is not None:
+            raise EspeakUnavailable(_engine_error)
+        try:
+            _engine = _Engine()
+        except EspeakUnavailable as exc:
+            _engine_error = str(exc)
+            raise
+    return _engine
+
+
+class EspeakVoice(Voice):
+    kind = "espeak"
+
+    def __init__(self, rate: Optional[float] = None, pitch: Optional[int] = None, name: Optional[str] = None):
+        self.rate = int(rate or DEFAULT_WPM)
+        self.pitch = DEFAULT_PITCH if pitch is None else int(pitch)
+        self.name = name or DEFAULT_VOICE_NAME
+        if not 80 <= self.rate <= 450:
+            raise ConfigError(f"--rate {self.rate} is out of range (espeak-ng speaks 80 to 450 words per minute)")
+        if not 0 <= self.pitch <= 100:
+            raise ConfigError(f"--pitch {self.pitch} is out of range (0 to 100, default {DEFAULT_PITCH})")
+        self.engine = engine()  # raises EspeakUnavailable for get_voice to handle
+
+    def describe(self) -> str:
+        return f"espeak-ng {self.engine.version} ({self.name}, {self.rate} wpm, pitch {self.pitch})"
+
+    def key(self, text: str) -> str:
+        return clip_key(
+            text=text, voice="espeak", name=self.name, rate=self.rate, pitch=self.pitch,
+            engine="espeak-ng", engine_version=self.engine.version, sample_rate=self.engine.sample_rate,
+        )
+
+    def clip(self, beat: Beat, text: str, cache_dir: Path, refresh: bool = False) -> VoiceClip:
+        def make(tmp: Path) -> None:
+            samples = self.engine.synthesise(text, self.name, self.rate, self.pitch)
+            write_wav(tmp, samples, self.engine.sample_rate)
+
+        path, duration, _ = cached_clip(cache_dir, self.key(text), make, refresh)
+        return VoiceClip(beat.id, text, str(path), duration)
