@@ -1,0 +1,107 @@
+"""Every timeline writer, from one ``Timeline`` (plus the lesson for cue
+details) into ``build/<lesson id>/``.
+
+``WRITERS`` is the lookup table: adding a format is one entry.  The OTIO
+value is built once and shared by the OTIO, EDL and FCP XML writers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from cuecast.model import Lesson, Timeline
+
+
+class _Context:
+    """What the writers share, built lazily (the OTIO value, the cue rows)."""
+
+    def __init__(self, timeline: Timeline, lesson: Lesson, build_dir: Path):
+        self.timeline = timeline
+        self.lesson = lesson
+        self.build_dir = Path(build_dir)
+        self._otio = None
+        self._rows = None
+
+    @property
+    def otio(self):
+        if self._otio is None:
+            from cuecast.export.otio_writer import build_otio
+
+            self._otio = build_otio(self.timeline, self.lesson, self.build_dir)
+        return self._otio
+
+    @property
+    def rows(self):
+        if self._rows is None:
+            from cuecast.export.cuesheet import cue_rows
+
+            self._rows = cue_rows(self.timeline, self.lesson)
+        return self._rows
+
+
+def _otio(ctx: _Context, path: Path) -> Path:
+    from cuecast.export.otio_writer import write_otio
+
+    return write_otio(ctx.otio, path)
+
+
+def _edl(ctx: _Context, path: Path) -> Path:
+    from cuecast.export.edl import write_edl
+
+    return write_edl(ctx.otio, path)
+
+
+def _fcpxml(ctx: _Context, path: Path) -> Path:
+    from cuecast.export.fcpxml import write_fcpxml
+
+    return write_fcpxml(ctx.otio, path, ctx.timeline.fps)
+
+
+def _srt(ctx: _Context, path: Path) -> Path:
+    from cuecast.export.captions import write_srt
+
+    return write_srt(ctx.timeline, path)
+
+
+def _vtt(ctx: _Context, path: Path) -> Path:
+    from cuecast.export.captions import write_vtt
+
+    return write_vtt(ctx.timeline, path)
+
+
+def _chapters(ctx: _Context, path: Path) -> Path:
+    from cuecast.export.captions import write_chapters
+
+    return write_chapters(ctx.timeline, ctx.lesson, path)
+
+
+def _csv(ctx: _Context, path: Path) -> Path:
+    from cuecast.export.cuesheet import write_csv
+
+    return write_csv(ctx.rows, path)
+
+
+def _json(ctx: _Context, path: Path) -> Path:
+    from cuecast.export.cuesheet import write_json
+
+    return write_json(ctx.rows, ctx.timeline, path)
+
+
+#: (file name in build/<lesson>/, what it is, writer)
+WRITERS: tuple[tuple[str, str, Callable[[_Context, Path], Path]], ...] = (
+    ("timeline.otio", "OpenTimelineIO timeline", _otio),
+    ("timeline.edl", "CMX 3600 EDL (picture only)", _edl),
+    ("timeline.xml", "FCP 7 XML", _fcpxml),
+    ("captions.srt", "captions (SRT)", _srt),
+    ("captions.vtt", "captions (WebVTT)", _vtt),
+    ("chapters.vtt", "chapters (WebVTT)", _chapters),
+    ("cues.csv", "cue sheet (CSV)", _csv),
+    ("cues.json", "cue sheet (JSON)", _json),
+)
+
+
+def write_timeline_outputs(timeline: Timeline, lesson: Lesson, build_dir: Path) -> dict[str, Path]:
+    """Write every format into ``build_dir``; returns file name → path."""
+    ctx = _Context(timeline, lesson, build_dir)
+    return {name: writer(ctx, Path(build_dir) / name) for name, _, writer in WRITERS}

@@ -1,0 +1,127 @@
+"""Captions (``captions.srt``, ``captions.vtt``) and WebVTT chapters
+(``chapters.vtt``) from the timeline's narration.
+
+A clip's text is wrapped to lines of at most 42 characters and cut into
+caption cues of at most two lines (the usual broadcast limits); the clip's
+time is shared between its cues by character count, so the captions start and
+end exactly when the narration does and never overlap.  Times are whole
+milliseconds, the precision both formats carry.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+from cuecast.atomic import write_text
+from cuecast.model import Lesson, Timeline
+
+MAX_LINE = 42
+MAX_LINES = 2
+
+
+@dataclass(frozen=True)
+class Caption:
+    """One caption cue; times in milliseconds on the lesson clock."""
+
+    ident: str
+    start_ms: int
+    end_ms: int
+    lines: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def split_caption_lines(text: str, width: int = MAX_LINE) -> list[str]:
+    return textwrap.wrap(" ".join(text.split()), width=width, break_on_hyphens=False) or [""]
+
+
+def build_captions(timeline: Timeline) -> list[Caption]:
+    """Every narration clip in order as caption cues of ≤ 2 × 42 characters."""
+    captions: list[Caption] = []
+    for item in timeline.narration:
+        lines = split_caption_lines(item.text)
+        groups = [tuple(lines[i : i + MAX_LINES]) for i in range(0, len(lines), MAX_LINES)]
+        start_ms = round(item.start * 1000)
+        end_ms = max(start_ms + 1, round(item.end * 1000))
+        if captions:  # never overlap a previous clip's last cue, even by rounding
+            start_ms = max(start_ms, captions[-1].end_ms)
+        weights = [sum(len(line) for line in group) or 1 for group in groups]
+        total = sum(weights)
+        done = 0
+        edge = start_ms
+        for index, (group, weight) in enumerate(zip(groups, weights)):
+            done += weight
+            next_edge = end_ms if index == len(groups) - 1 else start_ms + round((end_ms - start_ms) * done / total)
+            ident = item.beat_id if len(groups) == 1 else f"{item.beat_id}.{index + 1}"
+            captions.append(Caption(ident, edge, max(next_edge, edge + 1), group))
+            edge = max(next_edge, edge + 1)
+    return captions
+
+
+def _clock(ms: int, separator: str) -> str:
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}{separator}{millis:03d}"
+
+
+def srt_text(captions: list[Caption]) -> str:
+    blocks = [
+        f"{n}\n{_clock(c.start_ms, ',')} --> {_clock(c.end_ms, ',')}\n{c.text}\n"
+        for n, c in enumerate(captions, start=1)
+    ]
+    return "\n".join(blocks)
+
+
+def _vtt_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def vtt_text(captions: list[Caption], kind: str = "captions") -> str:
+    blocks = [f"WEBVTT - {kind}\n"]
+    for c in captions:
+        blocks.append(f"{c.ident}\n{_clock(c.start_ms, '.')} --> {_clock(c.end_ms, '.')}\n{_vtt_escape(c.text)}\n")
+    return "\n".join(blocks)
+
+
+def build_chapters(timeline: Timeline, lesson: Lesson) -> list[Caption]:
+    """One chapter per top-level section, from its first segment to the next
+    chapter; the first starts at 0 so players show it from the beginning."""
+    owner: dict[str, str] = {}
+
+    def claim(section, top_id):
+        owner[section.id] = top_id
+        for sub in section.subsections:
+            claim(sub, top_id)
+
+    for section in lesson.sections:
+        claim(section, section.id)
+    starts: dict[str, int] = {}
+    for segment in timeline.segments:
+        top = owner.get(segment.section_id)
+        if top is not None and top not in starts:
+            starts[top] = round(segment.start * 1000)
+    ordered = [(section, starts[section.id]) for section in lesson.sections if section.id in starts]
+    end_of_all = round(timeline.duration * 1000)
+    chapters = []
+    for index, (section, start) in enumerate(ordered):
+        start = 0 if index == 0 else start
+        end = ordered[index + 1][1] if index + 1 < len(ordered) else end_of_all
+        chapters.append(Caption(section.id, start, end, (section.title,)))
+    return chapters
+
+
+def write_srt(timeline: Timeline, path: Path) -> Path:
+    return write_text(path, srt_text(build_captions(timeline)))
+
+
+def write_vtt(timeline: Timeline, path: Path) -> Path:
+    return write_text(path, vtt_text(build_captions(timeline)))
+
+
+def write_chapters(timeline: Timeline, lesson: Lesson, path: Path) -> Path:
+    return write_text(path, vtt_text(build_chapters(timeline, lesson), kind="chapters"))

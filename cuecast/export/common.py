@@ -1,0 +1,80 @@
+"""What several writers say the same way: the instruction shown for a segment,
+SMPTE timecodes, and the lookups from a segment back to its lesson values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from cuecast.model import SEGMENT_BROWSER, SEGMENT_EDITOR, Beat, Cue, Lesson, Section, Segment, Timeline
+
+
+@dataclass(frozen=True)
+class SegmentInfo:
+    """A segment with the lesson values it came from, for writers that show
+    cue details (snippet path, URL, section title)."""
+
+    segment: Segment
+    section: Optional[Section]
+    beat: Optional[Beat]
+
+    @property
+    def cue(self) -> Optional[Cue]:
+        return self.beat.cue if self.beat is not None else None
+
+    @property
+    def cue_kind(self) -> str:
+        """``title`` | ``section`` | ``vscode`` | ``slides`` | ``browser`` | ``outro``."""
+        if self.cue is not None:
+            return self.cue.kind
+        if self.segment.slide_id in ("title", "outro"):
+            return self.segment.slide_id
+        return "section"
+
+
+def segment_infos(timeline: Timeline, lesson: Lesson) -> list[SegmentInfo]:
+    sections = {section.id: section for section in lesson.walk()}
+    beats = {beat.id: beat for _, beat in lesson.beats()}
+    return [
+        SegmentInfo(segment, sections.get(segment.section_id), beats.get(segment.cue_id) if segment.cue_id else None)
+        for segment in timeline.segments
+    ]
+
+
+def instruction(info: SegmentInfo, lesson: Lesson) -> str:
+    """What the presenter or editor puts on screen, as the seed script says it:
+    ``SHOW IN VS CODE: snippets/casting.py`` (with the shown lines, if not all)."""
+    cue = info.cue
+    segment = info.segment
+    if cue is None:
+        if segment.slide_id == "title":
+            return f"SHOW ON SLIDES: title — {lesson.title}"
+        if segment.slide_id == "outro":
+            return "SHOW ON SLIDES: outro"
+        title = info.section.title if info.section else segment.section_id
+        return f"SHOW ON SLIDES: {title}"
+    if segment.kind == SEGMENT_EDITOR:
+        where = f" lines {cue.lines[0]}-{cue.lines[1]}" if cue.lines else ""
+        return f"SHOW IN VS CODE: {cue.snippet}{where}"
+    if segment.kind == SEGMENT_BROWSER:
+        return f"SHOW IN BROWSER: {cue.url}"
+    if cue.diagram:
+        source = f" of {cue.snippet}" if cue.snippet else ""
+        return f"SHOW ON SLIDES: {cue.diagram} diagram{source}"
+    if cue.image:
+        return f"SHOW ON SLIDES: {cue.image}"
+    return f"SHOW ON SLIDES: {cue.caption or cue.title or cue.id}"
+
+
+def to_frames(seconds: float, fps: int) -> int:
+    """Seconds on the lesson clock as a whole frame count (plan boundaries
+    already fall on frames; rounding only removes float noise)."""
+    return int(round(seconds * fps))
+
+
+def timecode(seconds: float, fps: int) -> str:
+    """Non-drop-frame SMPTE ``HH:MM:SS:FF``."""
+    frames = to_frames(seconds, fps)
+    ff = frames % fps
+    total = frames // fps
+    return f"{total // 3600:02d}:{total // 60 % 60:02d}:{total % 60:02d}:{ff:02d}"

@@ -1,0 +1,72 @@
+"""The cue sheet (``cues.csv``, ``cues.json``): one row per segment of the
+video track, so a presenter recording live or an editor assembling the cut can
+follow it line by line — what to show, when, and what is said over it.
+
+Rows are every segment (title and section slides too, with an empty
+``cue_id``), because the screen is never empty; ``kind`` says what the row
+shows: title, section, vscode, slides, browser.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from cuecast.atomic import write_text
+from cuecast.export.common import instruction, segment_infos, timecode
+from cuecast.model import Lesson, Timeline
+
+COLUMNS = (
+    "segment", "cue_id", "section", "section_title", "kind", "start", "end", "duration",
+    "start_tc", "end_tc", "show", "snippet", "url", "narration",
+)
+
+
+def cue_rows(timeline: Timeline, lesson: Lesson) -> list[dict]:
+    said: dict[str, list[str]] = {}
+    for item in timeline.narration:
+        said.setdefault(item.beat_id, []).append(item.text)
+    rows = []
+    for info in segment_infos(timeline, lesson):
+        segment = info.segment
+        cue = info.cue
+        rows.append({
+            "segment": segment.id,
+            "cue_id": segment.cue_id or "",
+            "section": segment.section_id,
+            "section_title": info.section.title if info.section else "",
+            "kind": info.cue_kind,
+            "start": round(segment.start, 3),
+            "end": round(segment.end, 3),
+            "duration": round(segment.duration, 3),
+            "start_tc": timecode(segment.start, timeline.fps),
+            "end_tc": timecode(segment.end, timeline.fps),
+            "show": instruction(info, lesson),
+            "snippet": (cue.snippet or "") if cue else "",
+            "url": (cue.url or "") if cue else "",
+            "narration": " ".join(text for beat_id in segment.beat_ids for text in said.get(beat_id, [])),
+        })
+    return rows
+
+
+def write_csv(rows: list[dict], path: Path) -> Path:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return write_text(path, buffer.getvalue())
+
+
+def write_json(rows: list[dict], timeline: Timeline, path: Path) -> Path:
+    document = {
+        "lesson": timeline.lesson_id,
+        "title": timeline.title,
+        "fps": timeline.fps,
+        "duration": round(timeline.duration, 3),
+        "voice": timeline.voice,
+        "metadata": timeline.metadata,
+        "cues": rows,
+    }
+    return write_text(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
