@@ -81,7 +81,7 @@ class _Engine:
         if self.lib.espeak_SetVoiceByName(voice_name.encode("utf-8")) != _EE_OK:
             raise ConfigError(
                 f"espeak-ng has no voice named {voice_name!r}",
-                hint="try en-us, en-gb, de, fr, es (espeak-ng --voices lists them)",
+                hint="try en-us, en (British), en-029, de, fr, es; the names are the files under espeak-ng-data/lang",
             )
         self.lib.espeak_SetParameter(_PARAM_RATE, int(rate), 0)
         self.lib.espeak_SetParameter(_PARAM_PITCH, int(pitch), 0)
