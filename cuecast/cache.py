@@ -1,0 +1,201 @@
+"""The capture cache: a snippet that has not changed is not run again.
+
+Entries live in ``<project>/build/.cache/captures/<key>.json``, one file per
+Capture.  The key hashes everything that shapes a Capture (manim-voiceover's
+lesson: a key that forgets one input serves stale output):
+
+* the snippet's bytes and its project-relative path (the path is printed in
+  tracebacks), plus the bytes of sibling modules it imports;
+* what the cue asks of the run: ``diagram``, ``timeout``, ``expect_error``;
+* the run settings that change output: seed, output cap, memory limit;
+* the environment: device and device name, torch and Python versions;
+* ``RUNNER_VERSION`` and the entry schema.
+
+Policy: entries are written atomically (temp file + ``os.replace``) and only
+after the run.  Timeouts and crashes are *not* cached: they depend on machine
+load and on the moment, and an author re-running expects a retry.  Snippets
+that raise *are* cached: with a fixed seed the same code raises the same
+exception again, and serving it keeps a failing run as fast as a passing one.
+A corrupt entry (bad JSON, wrong schema) is treated as a miss and overwritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+from cuecast.model import (
+    STATUS_CRASHED,
+    STATUS_TIMEOUT,
+    AutogradGraph,
+    Capture,
+    GraphNode,
+    SnippetException,
+)
+from cuecast.runner.options import RUNNER_VERSION
+
+#: Bump when the JSON layout of an entry changes.
+SCHEMA = 1
+#: Statuses that are never stored (see the module docstring).
+UNCACHED_STATUSES = (STATUS_TIMEOUT, STATUS_CRASHED)
+
+CACHE_DIR = Path("build") / ".cache" / "captures"
+
+_IMPORT = re.compile(r"^\s*(?:from\s+(\w+)[\s.]|import\s+([\w, ]+))", re.MULTILINE)
+
+
+def local_imports(source: bytes, folder: Path, seen: Optional[set[Path]] = None) -> list[Path]:
+    """Sibling modules a snippet imports (``import helpers`` with a
+    ``helpers.py`` beside it), followed transitively; edits to them must
+    invalidate the snippet's entry too."""
+    seen = set() if seen is None else seen
+    found: list[Path] = []
+    text = source.decode("utf-8", "replace")
+    for match in _IMPORT.finditer(text):
+        names = [match.group(1)] if match.group(1) else [n.strip().split(" ")[0] for n in match.group(2).split(",")]
+        for name in names:
+            candidate = folder / f"{name}.py"
+            if name and candidate not in seen and candidate.is_file():
+                seen.add(candidate)
+                found.append(candidate)
+                found.extend(local_imports(candidate.read_bytes(), folder, seen))
+    return found
+
+
+def capture_key(
+    *,
+    source: bytes,
+    snippet: str,
+    device: str,
+    device_name: str,
+    torch_version: str,
+    python_version: str,
+    diagram: Optional[str] = None,
+    timeout: Optional[float] = None,
+    expect_error: bool = False,
+    seed: int = 0,
+    output_limit: int = 1_000_000,
+    memory_limit: Optional[int] = None,
+    dependencies: Iterable[bytes] = (),
+    runner_version: str = RUNNER_VERSION,
+) -> str:
+    """The cache key of one snippet run: a hex SHA-256 over every input."""
+    digest = hashlib.sha256()
+    facts = {
+        "schema": SCHEMA,
+        "runner": runner_version,
+        "snippet": snippet,
+        "diagram": diagram,
+        "timeout": timeout,
+        "expect_error": expect_error,
+        "seed": seed,
+        "output_limit": output_limit,
+        "memory_limit": memory_limit,
+        "device": device,
+        "device_name": device_name,
+        "torch": torch_version,
+        "python": python_version,
+    }
+    digest.update(json.dumps(facts, sort_keys=True).encode())
+    for blob in (source, *dependencies):
+        digest.update(len(blob).to_bytes(8, "big"))
+        digest.update(blob)
+    return digest.hexdigest()
+
+
+def is_cacheable(capture: Capture) -> bool:
+    return capture.status not in UNCACHED_STATUSES
+
+
+# --- JSON form ---------------------------------------------------------------
+
+
+def capture_to_json(capture: Capture) -> dict[str, Any]:
+    data = asdict(capture)
+    data["cached"] = False
+    data["schema"] = SCHEMA
+    return data
+
+
+def _str(data: dict, name: str) -> str:
+    value = data[name]
+    if not isinstance(value, str):
+        raise ValueError(f"{name} is not a string")
+    return value
+
+
+def capture_from_json(data: Any) -> Capture:
+    """Rebuild a Capture; raises ``ValueError``/``KeyError``/``TypeError`` for
+    anything that is not an entry this version wrote."""
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        raise ValueError("not a capture entry of this schema")
+    exception = data.get("exception")
+    if exception is not None:
+        exception = SnippetException(
+            type=_str(exception, "type"),
+            message=_str(exception, "message"),
+            traceback=_str(exception, "traceback"),
+            line=exception.get("line"),
+        )
+    graph = data.get("graph")
+    if graph is not None:
+        graph = AutogradGraph(
+            nodes=tuple(GraphNode(_str(n, "id"), _str(n, "label"), _str(n, "kind")) for n in graph["nodes"]),
+            edges=tuple((str(a), str(b)) for a, b in graph["edges"]),
+        )
+    streams = tuple((str(stream), str(text)) for stream, text in data["streams"])
+    return Capture(
+        snippet=_str(data, "snippet"),
+        status=_str(data, "status"),
+        output=_str(data, "output"),
+        streams=streams,
+        exception=exception,
+        reason=_str(data, "reason"),
+        duration=float(data["duration"]),
+        device=_str(data, "device"),
+        device_name=_str(data, "device_name"),
+        torch_version=_str(data, "torch_version"),
+        python_version=_str(data, "python_version"),
+        truncated=bool(data["truncated"]),
+        cached=True,
+        key=_str(data, "key"),
+        graph=graph,
+    )
+
+
+class CaptureCache:
+    """The captures of one project (``root``), one JSON file per key."""
+
+    def __init__(self, root: os.PathLike | str):
+        self.folder = Path(root) / CACHE_DIR
+
+    def path_for(self, key: str) -> Path:
+        return self.folder / f"{key}.json"
+
+    def get(self, key: str) -> Optional[Capture]:
+        """The stored Capture (``cached=True``), or ``None`` for a miss or an
+        entry that cannot be read back (which the next ``put`` replaces)."""
+        try:
+            with open(self.path_for(key), encoding="utf-8") as handle:
+                capture = capture_from_json(json.load(handle))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+        return capture if capture.key == key else None
+
+    def put(self, capture: Capture) -> bool:
+        """Store a finished Capture under its key; returns whether it was
+        stored (timeouts and crashes are not, see the module docstring)."""
+        if not capture.key or not is_cacheable(capture):
+            return False
+        from cuecast.atomic import write_text
+
+        try:
+            write_text(self.path_for(capture.key), json.dumps(capture_to_json(capture), ensure_ascii=False))
+        except OSError:
+            return False  # a read-only checkout still runs, it just does not remember
+        return True

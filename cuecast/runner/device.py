@@ -1,0 +1,140 @@
+"""Which device snippets run on, and what the machine is called.
+
+Finding out whether CUDA or MPS is present needs torch, and importing torch
+costs more than a whole cached ``render check``.  So the answer is asked for in
+a worker (which imports torch anyway) and remembered on disk, keyed by
+everything that could change it (torch's installed version, the interpreter,
+``CUDA_VISIBLE_DEVICES``, whether the NVIDIA driver is present).  A fully
+cached run reads the remembered answer and never imports torch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Optional
+
+from cuecast.errors import ConfigError
+
+PROBE_FILE = "device.json"
+
+
+@dataclass(frozen=True)
+class Environment:
+    """What a Capture depends on besides the snippet itself."""
+
+    device: str  # cpu | cuda | mps
+    device_name: str
+    torch_version: str
+    python_version: str
+
+
+def installed_torch_version() -> str:
+    """torch's version from its package metadata: a file read, not an import."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("torch")
+    except metadata.PackageNotFoundError:
+        raise ConfigError(
+            "torch is not installed in this Python environment",
+            hint=f"install it with: {sys.executable} -m pip install torch",
+        ) from None
+
+
+def python_version() -> str:
+    return platform.python_version()
+
+
+def cpu_name() -> str:
+    """The CPU's marketing name (``/proc/cpuinfo``), else what platform knows."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                if line.lower().startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "CPU"
+
+
+def resolve_device(requested: str) -> tuple[str, str]:
+    """``(device, device_name)`` for ``--device``; imports torch, so call it in
+    a worker (or a test).  ``auto`` picks CUDA, then MPS, then CPU; naming an
+    absent device raises ``ConfigError`` with a hint."""
+    if requested == "cpu":
+        return "cpu", cpu_name()
+    import torch
+
+    cuda = torch.cuda.is_available()
+    mps_backend = getattr(torch.backends, "mps", None)
+    mps = bool(mps_backend and mps_backend.is_available())
+    if requested in ("auto", "cuda") and cuda:
+        return "cuda", torch.cuda.get_device_name(0)
+    if requested == "cuda":
+        raise ConfigError(
+            "--device cuda requested but no CUDA device is available",
+            hint=f"torch {torch.__version__} sees no GPU (torch.cuda.is_available() is False); "
+            "use --device auto or --device cpu, or install a CUDA build of torch",
+        )
+    if requested in ("auto", "mps") and mps:
+        return "mps", "Apple MPS"
+    if requested == "mps":
+        raise ConfigError(
+            "--device mps requested but no MPS device is available",
+            hint="MPS needs Apple silicon and a macOS build of torch; use --device auto or --device cpu",
+        )
+    return "cpu", cpu_name()
+
+
+def probe_key(requested: str) -> str:
+    """Everything that could change what ``resolve_device(requested)`` says,
+    short of importing torch."""
+    facts = {
+        "requested": requested,
+        "torch": installed_torch_version(),
+        "python": sys.executable,
+        "cuda_visible": os.environ.get("CUDA_VISIBLE_DEVICES"),
+        "nvidia": os.path.exists("/dev/nvidiactl") or os.path.exists("/proc/driver/nvidia/version"),
+        "platform": platform.platform(),
+    }
+    return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()[:24]
+
+
+def local_environment(requested: str, cache_dir: Optional[Path]) -> Optional[Environment]:
+    """The environment known without importing torch: always for ``cpu``,
+    otherwise only when a worker's answer was remembered under ``cache_dir``."""
+    torch_version = installed_torch_version()
+    if requested == "cpu":
+        return Environment("cpu", cpu_name(), torch_version, python_version())
+    if cache_dir is None:
+        return None
+    try:
+        entries = json.loads((Path(cache_dir) / PROBE_FILE).read_text(encoding="utf-8"))
+        found = entries[probe_key(requested)]
+        return Environment(str(found["device"]), str(found["device_name"]), torch_version, python_version())
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def remember_environment(requested: str, cache_dir: Path, environment: Environment) -> None:
+    """Store a worker's answer so the next fully cached run need not ask."""
+    from cuecast.atomic import write_text
+
+    path = Path(cache_dir) / PROBE_FILE
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(entries, dict):
+            entries = {}
+    except (OSError, ValueError):
+        entries = {}
+    entries[probe_key(requested)] = asdict(environment)
+    try:
+        write_text(path, json.dumps(entries, indent=1, sort_keys=True))
+    except OSError:
+        pass  # a read-only build folder only costs the next run a probe

@@ -1,0 +1,275 @@
+"""Run one snippet inside the current (worker) process, the way ``python
+FILE`` would, and leave the process as it found it.
+
+Modelled on sphinx-gallery's executor: the code is compiled with the real file
+name so tracebacks point into the snippet at the right line; the runner's own
+frames are cut from the traceback; cwd, argv, ``sys.path``, the modules the
+snippet imported from the project, the standard streams, ``os.environ`` and
+the cheap-to-restore torch globals (default dtype, grad mode, thread count,
+print options) are put back in ``finally``.  Each snippet gets a fresh
+``__main__`` namespace, the same seed, no stdin and an empty temporary working
+folder that is deleted afterwards, so files it writes never land in the project.
+"""
+
+from __future__ import annotations
+
+import builtins
+import linecache
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+import types
+from pathlib import Path
+from typing import Any, Optional
+
+from cuecast.model import (
+    STATUS_ERROR,
+    STATUS_EXPECTED_ERROR,
+    STATUS_MISSING_ERROR,
+    STATUS_OK,
+    Capture,
+    SnippetException,
+)
+from cuecast.runner.autograd import NoGraphError, autograd_graph
+from cuecast.runner.job import Job
+from cuecast.runner.streams import NoInput, OutputRecorder, RecordingStream
+
+
+def exception_type_name(exc_type: type) -> str:
+    """The name Python's own traceback prints: ``ValueError``, ``torch.OutOfMemoryError``."""
+    module = getattr(exc_type, "__module__", "builtins")
+    name = exc_type.__qualname__
+    return name if module in ("builtins", "__main__") else f"{module}.{name}"
+
+
+#: Frames from files under this folder are cuecast's, never the snippet's.
+CUECAST_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "")
+
+
+def _trim(tb: Optional[types.TracebackType], path: str) -> Optional[types.TracebackType]:
+    """Drop the frames above the snippet's first frame (the runner's own); a
+    SyntaxError from compiling the snippet has none left, like ``python FILE``."""
+    head = tb
+    while head is not None and head.tb_frame.f_code.co_filename != path:
+        head = head.tb_next
+    return head
+
+
+def _innermost_snippet_line(tb: Optional[types.TracebackType], path: str) -> Optional[int]:
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == path:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _rename(te: traceback.TracebackException, path: str, shown: str) -> None:
+    """Show the snippet's project-relative path instead of the absolute one, so
+    captures (and the cache) do not depend on where the project is checked out,
+    and drop any frame of cuecast's own."""
+    seen: set[int] = set()
+    while te is not None and id(te) not in seen:
+        seen.add(id(te))
+        # cuecast's own frames below the snippet (the stdin stand-in) go too
+        te.stack[:] = [f for f in te.stack if not f.filename.startswith(CUECAST_DIR)]
+        for frame in te.stack:
+            if frame.filename == path:
+                frame.filename = shown
+        if getattr(te, "filename", None) == path:
+            te.filename = shown
+        te = te.__cause__ or te.__context__  # type: ignore[assignment]
+
+
+def describe_exception(exc: BaseException, path: str, shown: str) -> SnippetException:
+    """Render an exception raised by the snippet at ``path`` into plain data."""
+    tb = _trim(exc.__traceback__, path)
+    te = traceback.TracebackException(type(exc), exc, tb, compact=True)
+    _rename(te, path, shown)
+    text = "".join(te.format())
+    line = _innermost_snippet_line(tb, path)
+    if line is None and isinstance(exc, SyntaxError) and exc.filename == path:
+        line = exc.lineno
+    message = str(exc)
+    if isinstance(exc, SyntaxError):
+        message = exc.msg or message
+    elif isinstance(exc, SystemExit):
+        message = f"exit code {exc.code}" if isinstance(exc.code, int) else str(exc.code)
+    return SnippetException(type=exception_type_name(type(exc)), message=message, traceback=text, line=line)
+
+
+def seed_everything(seed: int) -> None:
+    """The same seed for every generator a lesson snippet is likely to use."""
+    random.seed(seed)
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        numpy.random.seed(seed)
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.manual_seed(seed)
+
+
+class _TorchState:
+    """Torch globals a snippet can flip and that would leak into the next one."""
+
+    def __init__(self):
+        self.torch = sys.modules.get("torch")
+        if self.torch is None:
+            return
+        torch = self.torch
+        self.dtype = torch.get_default_dtype()
+        self.grad = torch.is_grad_enabled()
+        self.threads = torch.get_num_threads()
+        get_device = getattr(torch, "get_default_device", None)
+        self.device = get_device() if get_device else None
+
+    def restore(self) -> None:
+        torch = self.torch if self.torch is not None else sys.modules.get("torch")
+        if torch is None:
+            return
+        if self.torch is None:  # the snippet imported torch: restore to torch's defaults
+            torch.set_default_dtype(torch.float32)
+            torch.set_grad_enabled(True)
+            torch.set_printoptions(profile="default")
+            return
+        torch.set_default_dtype(self.dtype)
+        torch.set_grad_enabled(self.grad)
+        if torch.get_num_threads() != self.threads:
+            torch.set_num_threads(self.threads)
+        if self.device is not None and hasattr(torch, "set_default_device"):
+            if torch.get_default_device() != self.device:
+                torch.set_default_device(None if self.device.type == "cpu" else self.device)
+        torch.set_printoptions(profile="default")
+
+
+def _forget_project_modules(before: set[str], folders: tuple[str, ...]) -> None:
+    """Unimport modules the snippet loaded from the project or its temp folder,
+    so the next snippet imports its own copy; library modules stay loaded
+    (torch's lazily imported parts cannot be imported twice)."""
+    for name in [name for name in sys.modules if name not in before]:
+        module = sys.modules.get(name)
+        file = getattr(module, "__file__", None) or ""
+        if file and os.path.abspath(file).startswith(folders):
+            del sys.modules[name]
+
+
+def _status(exception: Optional[SnippetException], expect_error: bool) -> str:
+    if expect_error:
+        return STATUS_EXPECTED_ERROR if exception else STATUS_MISSING_ERROR
+    return STATUS_ERROR if exception else STATUS_OK
+
+
+def execute(job: Job, environment: dict[str, str]) -> Capture:
+    """Run ``job`` here and return its Capture; never raises for what the
+    snippet does (except what kills the process, which the pool reports)."""
+    path = job.path
+    recorder = OutputRecorder(job.output_limit)
+    exception: Optional[SnippetException] = None
+    namespace: dict[str, Any] = {}
+    duration = 0.0
+
+    saved_cwd = os.getcwd()
+    saved_argv = sys.argv[:]
+    saved_path = sys.path[:]
+    saved_modules = set(sys.modules)
+    saved_main = sys.modules.get("__main__")
+    saved_streams = (sys.stdin, sys.stdout, sys.stderr)
+    saved_environ = dict(os.environ)
+    saved_input = builtins.input
+    torch_state = _TorchState()
+    workdir = tempfile.mkdtemp(prefix="cuecast-snippet-")
+    import warnings
+
+    try:
+        linecache.checkcache(path)
+        try:
+            source = Path(path).read_bytes()
+            code = compile(source, path, "exec", dont_inherit=True)
+        except SyntaxError as exc:
+            exception = describe_exception(exc, path, job.snippet)
+            code = None
+        except OSError as exc:
+            exception = SnippetException(type(exc).__name__, f"cannot read {job.snippet}: {exc.strerror}", "", None)
+            code = None
+        if code is not None:
+            module = types.ModuleType("__main__")
+            namespace = module.__dict__
+            namespace.update({"__file__": path, "__builtins__": builtins, "__cached__": None})
+            sys.modules["__main__"] = module
+            sys.argv = [path]
+            sys.path.insert(0, os.path.dirname(path))
+            os.chdir(workdir)
+            sys.stdin = NoInput()
+            sys.stdout = RecordingStream(recorder, "stdout")
+            sys.stderr = RecordingStream(recorder, "stderr")
+            seed_everything(job.seed)
+            with warnings.catch_warnings():
+                started = time.perf_counter()
+                try:
+                    exec(code, namespace)
+                except SystemExit as exc:
+                    if exc.code not in (None, 0):
+                        exception = describe_exception(exc, path, job.snippet)
+                except BaseException as exc:  # the snippet's failure is data, not ours
+                    exception = describe_exception(exc, path, job.snippet)
+                finally:
+                    duration = time.perf_counter() - started
+                    for stream in (sys.stdout, sys.stderr):
+                        try:
+                            stream.flush()
+                        except Exception:
+                            pass
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved_streams
+        builtins.input = saved_input
+        os.chdir(saved_cwd)
+        sys.argv = saved_argv
+        sys.path[:] = saved_path
+        if saved_main is not None:
+            sys.modules["__main__"] = saved_main
+        _forget_project_modules(
+            saved_modules,
+            tuple(os.path.join(os.path.abspath(p), "") for p in (job.root, os.path.dirname(path), workdir)),
+        )
+        if os.environ != saved_environ:
+            os.environ.clear()
+            os.environ.update(saved_environ)
+        try:
+            torch_state.restore()
+        except Exception:
+            pass
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    graph = None
+    if job.diagram == "autograd" and exception is None:
+        try:
+            graph = autograd_graph(namespace)
+        except NoGraphError as exc:
+            exception = SnippetException(
+                "DiagramError",
+                f"diagram: autograd cannot draw {job.snippet}: {exc}",
+                f"DiagramError: {exc}\n",
+                None,
+            )
+    namespace.clear()  # drop the snippet's tensors now, not at the next collection
+
+    streams = recorder.chunks()
+    return Capture(
+        snippet=job.snippet,
+        status=_status(exception, job.expect_error),
+        output="".join(text for _, text in streams),
+        streams=streams,
+        exception=exception,
+        duration=duration,
+        device=environment.get("device", "cpu"),
+        device_name=environment.get("device_name", ""),
+        torch_version=environment.get("torch_version", ""),
+        python_version=environment.get("python_version", ""),
+        truncated=recorder.truncated,
+        key=job.key,
+        graph=graph,
+    )

@@ -1,0 +1,69 @@
+"""The named settings of a snippet run.
+
+Every knob that changes how a snippet executes lives here, with its default,
+so the CLI, the cache key and the workers all read the same values (the way
+nbclient keeps each execution option a documented setting).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+#: Bump when the runner changes in a way that changes Captures (capture format,
+#: seeding, output cap note, traceback trimming...): it is part of every cache
+#: key, so old entries are simply never found again.
+RUNNER_VERSION = "1"
+
+DEVICES = ("auto", "cpu", "cuda", "mps")
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How snippets run.
+
+    device:
+        ``auto`` picks CUDA, then MPS, then CPU; naming an absent device is a
+        ``ConfigError``.  ``cpu`` also hides CUDA from the snippet, so a snippet
+        that picks its own device sees the same machine the report names.
+    jobs:
+        Worker processes running snippets side by side; ``None`` means one per
+        core.  Fewer are started when fewer snippets need to run.
+    timeout:
+        Seconds a snippet may take when its cue sets no ``timeout:``.
+    use_cache:
+        Serve unchanged snippets from ``build/.cache/captures``; ``False`` is
+        ``--no-cache`` (everything re-runs; results are still stored).
+    output_limit:
+        Bytes of stdout+stderr kept per snippet; the rest is dropped as it is
+        written, with a visible note, so a runaway print cannot eat memory.
+    memory_limit:
+        Optional cap (bytes) on each worker's address space (``RLIMIT_AS``),
+        set after torch is imported; a snippet that exceeds it gets a
+        ``MemoryError`` instead of taking the machine down.
+    seed:
+        Seed for ``random``, ``numpy.random`` and ``torch`` before every snippet.
+    """
+
+    device: str = "auto"
+    jobs: Optional[int] = None
+    timeout: float = 60.0
+    use_cache: bool = True
+    output_limit: int = 1_000_000
+    memory_limit: Optional[int] = None
+    seed: int = 0
+
+    def __post_init__(self):
+        if self.device not in DEVICES:
+            raise ValueError(f"device must be one of {', '.join(DEVICES)}, not {self.device!r}")
+        if self.jobs is not None and self.jobs < 1:
+            raise ValueError(f"jobs must be at least 1, not {self.jobs}")
+        if not self.timeout > 0:
+            raise ValueError(f"timeout must be positive, not {self.timeout}")
+
+    def worker_count(self, pending: int) -> int:
+        """Workers worth starting for ``pending`` snippets."""
+        import os
+
+        wanted = self.jobs or os.cpu_count() or 1
+        return max(1, min(wanted, pending))

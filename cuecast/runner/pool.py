@@ -1,0 +1,328 @@
+"""Persistent snippet workers, and the policy for the ones that misbehave.
+
+A pool starts ``size`` worker processes (``cuecast.runner.worker``), each of
+which imports torch once, and hands each idle worker the next snippet.  The
+main process never imports torch: it only pickles ``Job``s out and
+``Capture``s back over a socket per worker.
+
+Failure policy (each costs one snippet, never the run):
+
+* a snippet that outlives its timeout: the worker gets ``SIGUSR1`` so
+  faulthandler writes where it was, then it (and anything it started) is
+  killed and replaced; the Capture says ``timeout`` and the line;
+* a worker that dies (``os._exit``, a segfault, the OOM killer): the Capture
+  says ``crashed`` with the exit code or signal, and the line faulthandler saw;
+* a worker that dies before it is ready is a ``CuecastError`` for the run:
+  nothing could have run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+from cuecast.errors import ConfigError, CuecastError
+from cuecast.model import STATUS_CRASHED, STATUS_TIMEOUT, Capture
+from cuecast.runner.job import Job
+from cuecast.runner.options import RunOptions
+
+#: Seconds a worker may take to import torch and say it is ready.
+START_TIMEOUT = 180.0
+#: Seconds to wait for faulthandler's dump from a hung worker before killing it.
+DUMP_WAIT = 0.5
+
+
+def format_seconds(seconds: float) -> str:
+    """``5.0`` → ``'5 s'``, ``2.5`` → ``'2.5 s'``."""
+    return f"{seconds:g} s"
+
+
+def signal_text(number: int) -> str:
+    """``11`` → ``'signal SIGSEGV (Segmentation fault)'``."""
+    try:
+        name = signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+    description = signal.strsignal(number) or ""
+    return f"signal {name} ({description})" if description else f"signal {name}"
+
+
+def last_snippet_line(log: str, path: str) -> Optional[int]:
+    """The innermost line of ``path`` in a faulthandler dump (which lists the
+    most recent call first), or ``None``."""
+    for match in re.finditer(r'File "(?P<file>[^"]+)", line (?P<line>\d+)', log):
+        if match.group("file") == path:
+            return int(match.group("line"))
+    return None
+
+
+@dataclass
+class _Worker:
+    process: subprocess.Popen
+    conn: object  # multiprocessing.connection.Connection
+    log_path: Path
+    environment: Optional[dict] = None
+    job: Optional[Job] = None
+    deadline: float = 0.0
+    started: float = 0.0
+    dead: bool = False
+
+    def read_log(self) -> str:
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+
+
+@dataclass
+class WorkerPool:
+    """Worker processes for one run (or one test module).
+
+    ``warm`` names modules each worker imports before it says it is ready
+    (``torch._dynamo`` when a snippet uses ``torch.optim``: over a second that
+    would otherwise count against the first such snippet's timeout).
+    """
+
+    options: RunOptions
+    size: int = 1
+    warm: tuple[str, ...] = ()
+    workers: list[_Worker] = field(default_factory=list)
+    _logs: Optional[tempfile.TemporaryDirectory] = None
+
+    # --- starting and stopping -------------------------------------------
+
+    def start(self) -> "WorkerPool":
+        """Spawn the workers without waiting for them; torch imports overlap
+        whatever the caller does next."""
+        while len(self._alive()) < self.size:
+            self._spawn()
+        return self
+
+    def _alive(self) -> list[_Worker]:
+        return [w for w in self.workers if not w.dead]
+
+    def _spawn(self) -> _Worker:
+        from multiprocessing.connection import Connection
+
+        if self._logs is None:
+            self._logs = tempfile.TemporaryDirectory(prefix="cuecast-workers-")
+        ours, theirs = socket.socketpair()
+        log_path = Path(self._logs.name) / f"worker-{len(self.workers)}.log"
+        settings = {
+            "device": self.options.device,
+            "memory_limit": self.options.memory_limit,
+            "warm": list(self.warm),
+        }
+        env = dict(os.environ)
+        env["PYTHONHASHSEED"] = str(self.options.seed)  # set/dict order of str is part of the output
+        env["PYTHONUNBUFFERED"] = "1"
+        if self.options.device == "cpu":
+            env["CUDA_VISIBLE_DEVICES"] = ""  # the snippet's own device check must agree with the report
+        with open(log_path, "ab") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "cuecast.runner.worker", str(theirs.fileno()), json.dumps(settings)],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                pass_fds=(theirs.fileno(),),
+                env=env,
+                cwd=tempfile.gettempdir(),
+                start_new_session=True,  # its own process group: a kill takes the snippet's children too
+            )
+        theirs.close()
+        worker = _Worker(process, Connection(ours.detach()), log_path, started=time.monotonic())
+        self.workers.append(worker)
+        return worker
+
+    def _kill(self, worker: _Worker) -> None:
+        worker.dead = True
+        try:
+            os.killpg(worker.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            worker.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+        try:
+            worker.conn.close()
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        """Stop every worker now (idle ones hold nothing worth waiting for)."""
+        for worker in self.workers:
+            if not worker.dead:
+                self._kill(worker)
+        if self._logs is not None:
+            self._logs.cleanup()
+            self._logs = None
+
+    def __enter__(self) -> "WorkerPool":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- messages -----------------------------------------------------------
+
+    def _receive(self, worker: _Worker):
+        """The worker's next message, or ``None`` if it died."""
+        try:
+            return worker.conn.recv()
+        except (EOFError, OSError):
+            return None
+
+    def _startup_failure(self, worker: _Worker) -> CuecastError:
+        try:
+            code = worker.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            code = None
+        tail = worker.read_log().strip().splitlines()[-15:]
+        return CuecastError(
+            f"a snippet worker failed to start (exit code {code})",
+            hint="its last output:\n" + "\n".join(tail) if tail else "it printed nothing",
+        )
+
+    def environment(self) -> dict:
+        """What the first ready worker reports (device, versions); waits for it."""
+        from multiprocessing.connection import wait
+
+        self.start()
+        while True:
+            ready = [w for w in self._alive() if w.environment is not None]
+            if ready:
+                return ready[0].environment
+            self._handle(wait([w.conn for w in self._alive()], timeout=1.0), on_done=None)
+            self._check_start_timeouts()
+
+    def _check_start_timeouts(self) -> None:
+        now = time.monotonic()
+        for worker in self._alive():
+            if worker.environment is None and now - worker.started > START_TIMEOUT:
+                self._kill(worker)
+                raise CuecastError(f"a snippet worker did not start within {format_seconds(START_TIMEOUT)}")
+
+    def _handle(self, ready_conns, on_done) -> None:
+        for conn in ready_conns:
+            worker = next(w for w in self.workers if w.conn is conn)
+            message = self._receive(worker)
+            if message is None:
+                self._died(worker, on_done)
+            elif message[0] == "ready":
+                worker.environment = message[1]
+            elif message[0] == "config-error":
+                self._kill(worker)
+                raise ConfigError(message[1], hint=message[2])
+            elif message[0] == "done":
+                job, worker.job = worker.job, None
+                if on_done is not None and job is not None:
+                    on_done(job, message[2])
+
+    def _died(self, worker: _Worker, on_done) -> None:
+        job = worker.job
+        self._kill(worker)
+        if job is None:
+            if worker.environment is None:
+                raise self._startup_failure(worker)
+            return  # died between snippets (a thread a snippet left behind); run() replaces it
+        code = worker.process.returncode
+        log = worker.read_log()
+        line = last_snippet_line(log, job.path)
+        how = signal_text(-code) if code is not None and code < 0 else f"exit code {code}"
+        where = f" at line {line}" if line else ""
+        reason = f"the worker running it died with {how}{where}"
+        if on_done is not None:
+            on_done(job, self._failed_capture(job, worker, STATUS_CRASHED, reason, line, time.monotonic()))
+
+    def _timed_out(self, worker: _Worker, on_done) -> None:
+        job = worker.job
+        assert job is not None
+        try:
+            os.kill(worker.process.pid, signal.SIGUSR1)
+            until = time.monotonic() + DUMP_WAIT
+            while time.monotonic() < until and f'File "{job.path}"' not in worker.read_log():
+                time.sleep(0.02)
+        except ProcessLookupError:
+            pass
+        line = last_snippet_line(worker.read_log(), job.path)
+        self._kill(worker)
+        where = f" (it was at line {line})" if line else ""
+        reason = f"did not finish within {format_seconds(job.timeout)}{where}"
+        on_done(job, self._failed_capture(job, worker, STATUS_TIMEOUT, reason, line, worker.deadline))
+
+    def _failed_capture(self, job, worker, status, reason, line, ended) -> Capture:
+        from cuecast.model import SnippetException
+
+        env = worker.environment or {}
+        kind = "Timeout" if status == STATUS_TIMEOUT else "WorkerCrashed"
+        return Capture(
+            snippet=job.snippet,
+            status=status,
+            output="",
+            exception=SnippetException(kind, reason, f"{kind}: {reason}\n", line),
+            reason=reason,
+            duration=max(0.0, ended - (worker.deadline - job.timeout)),
+            device=env.get("device", "cpu"),
+            device_name=env.get("device_name", ""),
+            torch_version=env.get("torch_version", ""),
+            python_version=env.get("python_version", ""),
+            key=job.key,
+        )
+
+    # --- running ------------------------------------------------------------
+
+    def run(
+        self,
+        jobs: list[Job],
+        on_started: Optional[Callable[[Job], None]] = None,
+        on_finished: Optional[Callable[[Job, Capture], None]] = None,
+    ) -> dict[str, Capture]:
+        """Run every job (keyed by ``Job.key``) and return the Captures; keeps
+        at most ``size`` workers alive, replacing any that are killed."""
+        from multiprocessing.connection import wait
+
+        results: dict[str, Capture] = {}
+        pending = deque(jobs)
+
+        def done(job: Job, capture: Capture) -> None:
+            results[job.key] = capture
+            if on_finished is not None:
+                on_finished(job, capture)
+
+        while pending or any(w.job is not None for w in self._alive()):
+            if pending and len(self._alive()) < self.size:
+                self.start()
+            for worker in self._alive():
+                if pending and worker.job is None and worker.environment is not None:
+                    job = pending.popleft()
+                    worker.job = job
+                    worker.deadline = time.monotonic() + job.timeout
+                    try:
+                        worker.conn.send(("run", job))
+                    except OSError:
+                        pass  # it died; the receive below reports it
+                    if on_started is not None:
+                        on_started(job)
+            busy = [w for w in self._alive() if w.job is not None]
+            wait_for = 1.0
+            if busy:
+                wait_for = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+            self._handle(wait([w.conn for w in self._alive()], timeout=wait_for), on_done=done)
+            now = time.monotonic()
+            for worker in self._alive():
+                if worker.job is not None and now >= worker.deadline:
+                    self._timed_out(worker, done)
+            self._check_start_timeouts()
+        return results

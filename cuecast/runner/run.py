@@ -1,0 +1,253 @@
+"""Run the snippets of one or more lessons: cache first, workers for the rest.
+
+The order of work, chosen so a fully cached run never imports torch:
+
+1. plan: one ``SnippetRun`` per snippet path of each lesson (several cues may
+   show one file; it runs once, with the union of what they ask);
+2. the environment (device, versions) from ``device.local_environment``; only
+   if it is unknown is a worker started to ask;
+3. cache lookups by key; hits become Captures at once (``cached=True``);
+4. the misses go to a ``WorkerPool`` (started only now, sized to the work),
+   and every result that may be cached is stored as it arrives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional, Sequence
+
+from cuecast.cache import CaptureCache, capture_key, local_imports
+from cuecast.model import STATUS_ERROR, Capture, Lesson, SnippetException
+from cuecast.runner.device import Environment, local_environment, remember_environment
+from cuecast.runner.events import FINISHED, PLANNED, STARTED, RunEvent
+from cuecast.runner.job import Job
+from cuecast.runner.options import RunOptions
+
+EventHandler = Callable[[RunEvent], None]
+
+#: Modules a worker imports before it is ready when any snippet mentions the
+#: word: torch.optim's first use pulls in torch._dynamo (over a second).
+WARM_MODULES = {b"optim": "torch._dynamo", b"torch.compile": "torch._dynamo"}
+
+
+@dataclass(frozen=True)
+class SnippetRun:
+    """One snippet of one lesson, with what its cues ask of the run."""
+
+    lesson: Lesson
+    snippet: str
+    path: Path
+    timeout: float
+    expect_error: bool
+    diagram: Optional[str]
+    source: Optional[bytes]  # None when the file cannot be read
+    dependencies: tuple[bytes, ...] = ()
+
+
+def plan_lesson(lesson: Lesson, options: RunOptions) -> list[SnippetRun]:
+    """The snippets of ``lesson`` in first-use order.  When several cues show
+    one file it runs once: with a diagram if any cue draws one, the longest
+    timeout any cue allows, and ``expect_error`` if any cue expects one."""
+    by_path: dict[str, list] = {}
+    for _, _, cue in lesson.cues():
+        if cue.snippet:
+            by_path.setdefault(cue.snippet, []).append(cue)
+    runs = []
+    for snippet, cues in by_path.items():
+        path = Path(lesson.root) / snippet
+        try:
+            source: Optional[bytes] = path.read_bytes()
+            dependencies = tuple(p.read_bytes() for p in local_imports(source, path.parent))
+        except OSError:
+            source, dependencies = None, ()
+        timeouts = [c.timeout for c in cues if c.timeout is not None]
+        diagrams = [c.diagram for c in cues if c.diagram]
+        runs.append(
+            SnippetRun(
+                lesson=lesson,
+                snippet=snippet,
+                path=path,
+                timeout=max(timeouts) if timeouts else options.timeout,
+                expect_error=any(c.expect_error for c in cues),
+                diagram=diagrams[0] if diagrams else None,
+                source=source,
+                dependencies=dependencies,
+            )
+        )
+    return runs
+
+
+def key_for(run: SnippetRun, environment: Environment, options: RunOptions) -> str:
+    return capture_key(
+        source=run.source or b"",
+        snippet=run.snippet,
+        diagram=run.diagram,
+        timeout=run.timeout,
+        expect_error=run.expect_error,
+        seed=options.seed,
+        output_limit=options.output_limit,
+        memory_limit=options.memory_limit,
+        dependencies=run.dependencies,
+        **environment.__dict__,
+    )
+
+
+def _unreadable(run: SnippetRun, environment: Environment) -> Capture:
+    message = f"cannot read {run.snippet}: no such file in {run.lesson.root}"
+    return Capture(
+        snippet=run.snippet,
+        status=STATUS_ERROR,
+        output="",
+        exception=SnippetException("FileNotFoundError", message, f"FileNotFoundError: {message}\n", None),
+        device=environment.device,
+        device_name=environment.device_name,
+        torch_version=environment.torch_version,
+        python_version=environment.python_version,
+    )
+
+
+class Runner:
+    """Runs lessons' snippets; keeps one worker pool across calls until closed.
+
+    Use as a context manager (``with Runner(options) as runner:``) so workers
+    are stopped even on Ctrl-C.  ``prestart()`` starts workers before the
+    script is even parsed, for callers that know work is coming
+    (``--no-cache``), so torch's import overlaps the parsing.
+    """
+
+    def __init__(self, options: RunOptions = RunOptions(), on_event: Optional[EventHandler] = None):
+        self.options = options
+        self.on_event = on_event
+        self.pool = None
+        self._warm: tuple[str, ...] = ()
+
+    def __enter__(self) -> "Runner":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool = None
+
+    def _emit(self, event: RunEvent) -> None:
+        if self.on_event is not None:
+            self.on_event(event)
+
+    def prestart(self, pending: Optional[int] = None, warm: Sequence[str] = ("torch._dynamo",)) -> None:
+        """Start workers now (``pending`` snippets expected; default: one per job slot)."""
+        from cuecast.runner.pool import WorkerPool
+
+        if self.pool is None:
+            size = self.options.worker_count(pending if pending is not None else 1 << 16)
+            self.pool = WorkerPool(self.options, size=size, warm=tuple(warm)).start()
+
+    def _environment(self, root: Optional[str], runs: list[SnippetRun]) -> Environment:
+        from cuecast.runner.device import installed_torch_version, python_version
+
+        cache_dir = Path(root) / "build" / ".cache" if root else None
+        known = local_environment(self.options.device, cache_dir)
+        if known is not None and self.pool is None:
+            return known
+        self.prestart(len(runs) or 1, warm=self._warm_modules(runs))
+        reported = self.pool.environment()
+        environment = Environment(
+            reported["device"], reported["device_name"], installed_torch_version(), python_version()
+        )
+        if cache_dir is not None and self.options.device != "cpu":
+            remember_environment(self.options.device, cache_dir, environment)
+        return environment
+
+    @staticmethod
+    def _warm_modules(runs: list[SnippetRun]) -> tuple[str, ...]:
+        wanted = []
+        for word, module in WARM_MODULES.items():
+            if module not in wanted and any(run.source and word in run.source for run in runs):
+                wanted.append(module)
+        return tuple(wanted)
+
+    def run_lessons(self, lessons: Sequence[Lesson]) -> list[dict[str, Capture]]:
+        """One ``{snippet path: Capture}`` per lesson (same order as ``lessons``),
+        each in the lesson's order."""
+        plans = [plan_lesson(lesson, self.options) for lesson in lessons]
+        runs = [run for plan in plans for run in plan]
+        root = lessons[0].root if lessons else None
+        results: list[dict[str, Capture]] = [{} for _ in lessons]
+        if not runs:
+            self._emit(RunEvent(PLANNED, total=0))
+            return results
+        environment = self._environment(root, runs)
+
+        keyed = [(run, key_for(run, environment, self.options)) for run in runs]
+        found: dict[str, Capture] = {}
+        caches: dict[str, CaptureCache] = {}
+        for run, key in keyed:
+            if run.source is None:
+                found[key] = _unreadable(run, environment)
+                continue
+            cache = caches.setdefault(run.lesson.root, CaptureCache(run.lesson.root))
+            if self.options.use_cache and key not in found:
+                hit = cache.get(key)
+                if hit is not None:
+                    found[key] = hit
+        self._emit(RunEvent(PLANNED, total=len(keyed), cached=sum(1 for _, k in keyed if k in found)))
+        for run, key in keyed:
+            if key in found:
+                self._emit(RunEvent(FINISHED, run.lesson.id, run.snippet, found[key]))
+
+        jobs: dict[str, Job] = {}
+        for run, key in keyed:
+            if key not in found and key not in jobs:
+                jobs[key] = Job(
+                    key=key,
+                    snippet=run.snippet,
+                    path=str(run.path.resolve()),
+                    root=str(Path(run.lesson.root).resolve()),
+                    timeout=run.timeout,
+                    expect_error=run.expect_error,
+                    diagram=run.diagram,
+                    seed=self.options.seed,
+                    output_limit=self.options.output_limit,
+                    lesson_id=run.lesson.id,
+                )
+        if jobs:
+            pending = [r for r, k in keyed if k in jobs]
+            self.prestart(len(jobs), warm=self._warm_modules(pending))
+            by_key = {key: run for run, key in keyed}
+
+            def started(job: Job) -> None:
+                self._emit(RunEvent(STARTED, job.lesson_id, job.snippet))
+
+            def finished(job: Job, capture: Capture) -> None:
+                caches[by_key[job.key].lesson.root].put(capture)
+                self._emit(RunEvent(FINISHED, job.lesson_id, job.snippet, capture))
+
+            found.update(self.pool.run(list(jobs.values()), started, finished))
+
+        for index, plan in enumerate(plans):
+            for run in plan:
+                key = key_for(run, environment, self.options)
+                results[index][run.snippet] = found[key]
+        return results
+
+    def run_lesson(self, lesson: Lesson) -> dict[str, Capture]:
+        return self.run_lessons([lesson])[0]
+
+
+def run_lessons(
+    lessons: Sequence[Lesson], options: RunOptions = RunOptions(), on_event: Optional[EventHandler] = None
+) -> list[dict[str, Capture]]:
+    """Run (or serve from cache) every snippet of every lesson on one shared
+    pool; one ``{snippet: Capture}`` per lesson."""
+    with Runner(options, on_event) as runner:
+        return runner.run_lessons(lessons)
+
+
+def run_lesson(
+    lesson: Lesson, options: RunOptions = RunOptions(), on_event: Optional[EventHandler] = None
+) -> dict[str, Capture]:
+    """``{snippet path: Capture}`` for every snippet of ``lesson``, in lesson order."""
+    return run_lessons([lesson], options, on_event)[0]

@@ -1,0 +1,161 @@
+"""Stand-ins for ``sys.stdout``, ``sys.stderr`` and ``sys.stdin`` while a
+snippet runs.
+
+Both output streams write into one ``OutputRecorder`` so stdout and stderr
+keep the order they were written in (a warning between two prints stays
+between them).  The recorder counts bytes as they arrive and drops everything
+past the cap, so a snippet printing 50 MB costs the worker at most the cap.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Optional
+
+
+def format_size(size: int) -> str:
+    """``1_000_000`` → ``'1.0 MB'`` (decimal units, as a user reads them)."""
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f} MB"
+    if size >= 1_000:
+        return f"{size / 1_000:.1f} kB"
+    return f"{size} bytes"
+
+
+def truncation_note(limit: int) -> str:
+    return f"… output truncated after {format_size(limit)}"
+
+
+class OutputRecorder:
+    """Ordered ``(stream, text)`` chunks with a byte budget.
+
+    Consecutive writes to the same stream are merged into one chunk.  Once the
+    budget is spent, the text that still fits is kept, a note line is added and
+    every later write is dropped without being encoded or stored.
+    """
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.used = 0
+        self.truncated = False
+        self._chunks: list[list] = []  # [stream, [parts]]
+
+    def _append(self, stream: str, text: str) -> None:
+        if self._chunks and self._chunks[-1][0] == stream:
+            self._chunks[-1][1].append(text)
+        else:
+            self._chunks.append([stream, [text]])
+
+    def write(self, stream: str, text: str) -> None:
+        if self.truncated or not text:
+            return
+        size = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+        if self.used + size <= self.limit:
+            self.used += size
+            self._append(stream, text)
+            return
+        room = self.limit - self.used
+        if text.isascii():
+            kept = text[:room]
+        else:
+            kept = text.encode("utf-8", "surrogatepass")[:room].decode("utf-8", "ignore")
+        if kept:
+            self._append(stream, kept)
+        self.used = self.limit
+        self.truncated = True
+        ends_line = not self._chunks or self._last_text().endswith("\n")
+        self._append(stream, ("" if ends_line else "\n") + truncation_note(self.limit) + "\n")
+
+    def _last_text(self) -> str:
+        return self._chunks[-1][1][-1] if self._chunks else ""
+
+    def chunks(self) -> tuple[tuple[str, str], ...]:
+        return tuple((stream, "".join(parts)) for stream, parts in self._chunks)
+
+
+class RecordingStream(io.TextIOBase):
+    """A text stream that forwards to an ``OutputRecorder`` under one name."""
+
+    def __init__(self, recorder: OutputRecorder, name: str, encoding: str = "utf-8"):
+        super().__init__()
+        self._recorder = recorder
+        self._name = name
+        self._encoding = encoding
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self._encoding
+
+    @property
+    def errors(self) -> Optional[str]:  # type: ignore[override]
+        return "strict"
+
+    @property
+    def name(self) -> str:
+        return f"<{self._name}>"
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    def write(self, text) -> int:
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        self._recorder.write(self._name, text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    @property
+    def buffer(self):
+        """Binary writes (``sys.stdout.buffer.write(b'...')``) are decoded and
+        recorded too, so they keep their place in the output."""
+        return _BinaryView(self)
+
+
+class _BinaryView(io.RawIOBase):
+    def __init__(self, text_stream: RecordingStream):
+        super().__init__()
+        self._text = text_stream
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self._text.write(bytes(data).decode("utf-8", "replace"))
+        return len(data)
+
+
+#: What ``input()`` says inside a snippet: stdin is not a place to get values
+#: from when a lesson is rendered unattended.
+NO_STDIN_MESSAGE = (
+    "input() is not available: cuecast runs snippets without a keyboard; "
+    "put the value in the snippet instead"
+)
+
+
+class NoInput(io.TextIOBase):
+    """``sys.stdin`` for a snippet: any read raises ``EOFError`` (what a script
+    run with no input gets) with a message that says why."""
+
+    def readable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    def read(self, size=-1):
+        raise EOFError(NO_STDIN_MESSAGE)
+
+    def readline(self, size=-1):
+        raise EOFError(NO_STDIN_MESSAGE)
+
+    def readlines(self, hint=-1):
+        raise EOFError(NO_STDIN_MESSAGE)
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return "utf-8"

@@ -1,0 +1,117 @@
+"""A snippet worker: a long-lived process that imports torch once and then runs
+snippets one at a time for the pool, over one socket.
+
+Started by ``cuecast.runner.pool`` as ``python -m cuecast.runner.worker FD
+OPTIONS_JSON``.  It is the only kind of cuecast process that imports torch.
+Its protocol, each message a pickled tuple:
+
+    worker → pool   ("ready", environment dict)  once torch is imported
+                    ("config-error", message, hint)  e.g. --device cuda without a GPU
+                    ("done", key, Capture)  after each job
+    pool → worker   ("run", Job)   |   ("stop",)
+
+The worker's own stdout/stderr (C-level output, faulthandler dumps) go to a
+log file the pool reads when the worker dies or hangs, to say where it was.
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import json
+import os
+import signal
+import sys
+
+#: The signal the pool sends a hung worker to make faulthandler print where it is.
+DUMP_SIGNAL = signal.SIGUSR1
+
+
+def _die_with_parent() -> None:
+    """Linux: get SIGKILL when the pool's process dies, so no worker outlives a
+    killed ``render``."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except Exception:
+            pass
+
+
+def _set_memory_limit(limit) -> None:
+    if not limit:
+        return
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    wanted = int(limit) if hard == resource.RLIM_INFINITY else min(int(limit), hard)
+    resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+
+
+def _truncate_log() -> None:
+    """Start each job with an empty log (stderr is opened in append mode, so
+    writes after the truncation land at the start)."""
+    try:
+        os.ftruncate(2, 0)
+    except OSError:
+        pass
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    fd = int(argv[0])
+    settings = json.loads(argv[1])
+    if sys.path and sys.path[0] in ("", os.getcwd()):
+        del sys.path[0]  # `-m` put the start folder on the path; a snippet must not see it
+    _die_with_parent()
+    faulthandler.enable(all_threads=True)
+    faulthandler.register(DUMP_SIGNAL, all_threads=True, chain=False)
+
+    from multiprocessing.connection import Connection
+
+    conn = Connection(fd)
+    from cuecast.errors import ConfigError
+    from cuecast.runner.device import installed_torch_version, python_version, resolve_device
+
+    try:
+        import torch  # noqa: F401  (the point of a worker: pay for this once)
+
+        device, device_name = resolve_device(settings["device"])
+    except ConfigError as exc:
+        conn.send(("config-error", exc.message, exc.hint))
+        return 2
+    for name in settings.get("warm", ()):
+        try:
+            __import__(name)
+        except Exception:
+            pass
+    _set_memory_limit(settings.get("memory_limit"))
+    # plain str() everywhere: torch.__version__ is a torch class, and unpickling
+    # it would import torch in the main process
+    environment = {
+        "device": str(device),
+        "device_name": str(device_name),
+        "torch_version": str(getattr(sys.modules["torch"], "__version__", installed_torch_version())),
+        "python_version": str(python_version()),
+    }
+    conn.send(("ready", environment))
+
+    from cuecast.runner.execute import execute
+
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return 0
+        if message[0] == "stop":
+            return 0
+        if message[0] == "run":
+            job = message[1]
+            _truncate_log()
+            capture = execute(job, environment)
+            conn.send(("done", job.key, capture))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
