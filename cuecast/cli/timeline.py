@@ -1,9 +1,99 @@
-"""Placeholder until the stage lands; replaced by the module that owns it."""
+"""``render timeline``: narrate, plan and write what video editors import.
+
+For each lesson: captures from the runner (served from cache when nothing
+changed), one voice clip per beat (cached), the Timeline, then every export
+into ``build/<lesson id>/``; a summary says what was planned and where each
+file went.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
 
 import click
 
+from cuecast.cli.common import device_option, jobs_option, lesson_target_argument, reports_errors
+from cuecast.errors import ConfigError
+
+
+def lesson_scripts(target: Path | None) -> list[Path]:
+    """``SCRIPT`` itself, or every ``*.yaml``/``*.yml`` in ``DIR`` (default
+    ``script/``), sorted by name."""
+    target = Path(target) if target is not None else Path("script")
+    if target.is_file():
+        return [target]
+    if target.is_dir():
+        scripts = sorted(p for p in target.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+        if scripts:
+            return scripts
+        raise ConfigError(f"no lesson scripts (*.yaml) in {target}")
+    raise ConfigError(f"{target} does not exist", hint="give a lesson script or a folder of them (default: script/)")
+
+
+def format_duration(seconds: float) -> str:
+    minutes, rest = divmod(seconds, 60)
+    return f"{int(minutes)}:{rest:04.1f}"
+
+
+def _relative(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
 
 @click.command(name="timeline")
-def command():
-    """(not built yet)"""
-    raise click.ClickException("'render timeline' is not built yet")
+@lesson_target_argument
+@click.option("--voice", "voice_spec", default=None, metavar="espeak|none|recorded:DIR",
+              help="Narration voice; wins over the script's `voice:` (default: espeak).")
+@click.option("--rate", type=click.FloatRange(min=1), default=None, help="Words per minute (default 160).")
+@click.option("--pitch", type=click.IntRange(0, 100), default=None, help="espeak pitch, 0-100 (default 50).")
+@click.option("--voice-name", default=None, help="espeak voice, e.g. en-us (default), en, de.")
+@click.option("--allow-missing", is_flag=True, help="recorded:DIR: time beats without a recording silently.")
+@device_option
+@jobs_option
+@click.option("--no-cache", is_flag=True, help="Re-run every snippet and re-synthesise every clip.")
+@reports_errors
+def command(target, voice_spec, rate, pitch, voice_name, allow_missing, device, jobs, no_cache):
+    """Write the editors' timeline of each lesson: timeline.otio / .edl / .xml,
+    captions.srt / .vtt, chapters.vtt and the cue sheet cues.csv / .json."""
+    from cuecast.export import WRITERS, render_timeline
+    from cuecast.narrate import get_voice, voice_cache_dir
+    from cuecast.runner import RunOptions, run_lesson
+    from cuecast.script import load_lesson
+
+    described = {name: what for name, what, _ in WRITERS}
+    for script in lesson_scripts(target):
+        lesson = load_lesson(script)
+        captures = run_lesson(lesson, RunOptions(device=device, jobs=jobs, use_cache=not no_cache))
+        spec = voice_spec or lesson.voice or "espeak"
+        base = Path.cwd() if voice_spec else Path(lesson.root)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            voice = get_voice(spec, rate=rate, pitch=pitch, name=voice_name, base=base, allow_missing=allow_missing)
+        for warning in caught:
+            click.echo(f"warning: {warning.message}", err=True)
+
+        def on_event(kind, beat_id, message):
+            if kind == "missing":
+                click.echo(f"warning: {beat_id}: {message}", err=True)
+
+        build_dir = Path(lesson.root) / "build" / lesson.id
+        timeline, written = render_timeline(
+            lesson, captures, voice, build_dir, voice_cache_dir(Path(lesson.root)),
+            refresh=no_cache, on_event=on_event,
+        )
+        failed = [c.snippet for c in captures.values() if not c.passed]
+        sections = sum(1 for _ in lesson.walk())
+        cues = sum(1 for _ in lesson.cues())
+        click.echo(
+            f"{lesson.id}: {sections} sections, {cues} cues, {len(timeline.narration)} narrated beats, "
+            f"{format_duration(timeline.duration)} long; voice {voice.describe()}"
+        )
+        for name, path in written.items():
+            click.echo(f"  {_relative(path):<40} {described[name]}")
+        if failed:
+            click.echo(f"warning: {len(failed)} snippet(s) failed ({', '.join(failed)}); "
+                       "their errors are on the timeline; run `render check` for details", err=True)

@@ -105,3 +105,26 @@ def write_timeline_outputs(timeline: Timeline, lesson: Lesson, build_dir: Path) 
     """Write every format into ``build_dir``; returns file name → path."""
     ctx = _Context(timeline, lesson, build_dir)
     return {name: writer(ctx, Path(build_dir) / name) for name, _, writer in WRITERS}
+
+
+def render_timeline(
+    lesson: Lesson,
+    captures,
+    voice,
+    build_dir: Path,
+    cache_dir: Path,
+    refresh: bool = False,
+    options=None,
+    on_event=None,
+):
+    """The whole timeline stage for one lesson: narrate every beat (cached),
+    plan the clock, put the WAVs under ``build_dir/audio`` and write every
+    format.  Returns ``(timeline, {file name: path})``; ``render build`` and
+    ``render timeline`` both call this."""
+    from cuecast.narrate import narrate_lesson
+    from cuecast.plan import PlanOptions, place_audio, plan_timeline
+
+    clips = narrate_lesson(lesson, voice, cache_dir, on_event=on_event, refresh=refresh)
+    timeline = plan_timeline(lesson, clips, captures, options or PlanOptions(), voice=voice.spec)
+    timeline = place_audio(timeline, build_dir)
+    return timeline, write_timeline_outputs(timeline, lesson, build_dir)

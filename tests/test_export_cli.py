@@ -1,0 +1,107 @@
+"""``render timeline`` end to end: the summary, every file written, voice
+errors as exit code 2 with located messages.  The fast tests stand in for the
+parser and runner with a hand-built lesson; the slow one runs the real ones."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import types
+from pathlib import Path
+
+import opentimelineio as otio
+import pytest
+from click.testing import CliRunner
+
+from cuecast.cli import cli
+from cuecast.export import WRITERS
+from test_plan import make_captures, make_lesson
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def fake_stages(tmp_path, monkeypatch):
+    """``load_lesson`` and ``run_lesson`` returning the hand-built lesson."""
+    lesson = make_lesson(tmp_path)
+    script = tmp_path / "script" / "lesson.yaml"
+    script.parent.mkdir()
+    script.write_text("# stand-in\n")
+    module = types.ModuleType("cuecast.script")
+    module.load_lesson = lambda path: lesson
+    monkeypatch.setitem(sys.modules, "cuecast.script", module)
+    import cuecast.runner
+
+    monkeypatch.setattr(cuecast.runner, "run_lesson", lambda lesson, options=None, on_event=None: make_captures())
+    monkeypatch.chdir(tmp_path)
+    return lesson, script
+
+
+def test_render_timeline_writes_everything_and_summarises(fake_stages, tmp_path):
+    lesson, script = fake_stages
+    result = CliRunner().invoke(cli, ["timeline", str(script), "--voice", "espeak"])
+    assert result.exit_code == 0, result.stderr
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("lesson: 6 sections, 4 cues, 9 narrated beats, ")
+    assert "voice espeak-ng" in first
+    build = tmp_path / "build" / "lesson"
+    for name, what, _ in WRITERS:
+        assert (build / name).is_file()
+        assert f"build/lesson/{name}" in result.stdout and what in result.stdout
+    wavs = sorted(p.name for p in (build / "audio").iterdir())
+    assert wavs == sorted(f"{beat.id}.wav" for _, beat in lesson.beats())
+    timeline = otio.adapters.read_from_file(str(build / "timeline.otio"))
+    assert timeline.metadata["cuecast"]["voice"] == "espeak"
+    assert len(list(timeline.tracks[1].find_clips())) == 9
+    assert any((tmp_path / "build" / ".cache" / "voice").glob("*.wav"))
+
+
+def test_voice_none_writes_no_audio(fake_stages, tmp_path):
+    _, script = fake_stages
+    result = CliRunner().invoke(cli, ["timeline", str(script), "--voice", "none", "--rate", "200"])
+    assert result.exit_code == 0, result.stderr
+    assert "voice none (silent, 200 wpm estimate)" in result.stdout
+    assert not (tmp_path / "build" / "lesson" / "audio").exists()
+    timeline = otio.adapters.read_from_file(str(tmp_path / "build" / "lesson" / "timeline.otio"))
+    assert len(list(timeline.tracks[1].find_clips())) == 0
+
+
+def test_missing_recordings_exit_2_and_list_every_beat(fake_stages, tmp_path):
+    _, script = fake_stages
+    (tmp_path / "rec").mkdir()
+    result = CliRunner().invoke(cli, ["timeline", str(script), "--voice", "recorded:rec"])
+    assert result.exit_code == 2
+    lines = [line for line in result.stderr.splitlines() if "no recording for beat" in line]
+    assert len(lines) == 9
+    assert lines[0].startswith("script/lesson.yaml:7:1 │ no recording for beat 'intro-1'")
+    allowed = CliRunner().invoke(
+        cli, ["timeline", str(script), "--voice", "recorded:rec", "--allow-missing"])
+    assert allowed.exit_code == 0, allowed.stderr
+    assert allowed.stderr.count("using a silent estimate") == 9
+
+
+def test_unknown_voice_is_a_usage_error(fake_stages):
+    _, script = fake_stages
+    result = CliRunner().invoke(cli, ["timeline", str(script), "--voice", "robot"])
+    assert result.exit_code == 2
+    assert "error: unknown voice 'robot' (expected one of: espeak, none, recorded:DIR)" in result.stderr
+
+
+def test_missing_target_is_a_usage_error(fake_stages):
+    result = CliRunner().invoke(cli, ["timeline", "nope/"])
+    assert result.exit_code == 2
+    assert "nope does not exist" in result.stderr
+
+
+@pytest.mark.slow
+def test_tiny_lesson_with_the_real_parser_and_runner(tmp_path, monkeypatch):
+    pytest.importorskip("cuecast.script")
+    shutil.copytree(PROJECT / "tests" / "tinybuild", tmp_path / "tiny")
+    monkeypatch.chdir(tmp_path / "tiny")
+    result = CliRunner().invoke(cli, ["timeline", "script/tiny.yaml", "--device", "cpu"])
+    assert result.exit_code == 0, result.stderr
+    build = tmp_path / "tiny" / "build" / "tiny"
+    timeline = otio.adapters.read_from_file(str(build / "timeline.otio"))
+    kinds = [c.metadata["cuecast"]["kind"] for c in timeline.tracks[0]]
+    assert kinds.count("vscode") == 2 and kinds.count("browser") == 1
+    assert timeline.metadata["cuecast"]["voice"] == "none"  # the script's voice: none
