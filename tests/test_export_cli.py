@@ -5,8 +5,6 @@ parser and runner with a hand-built lesson; the slow one runs the real ones."""
 from __future__ import annotations
 
 import shutil
-import sys
-import types
 from pathlib import Path
 
 import opentimelineio as otio
@@ -27,12 +25,11 @@ def fake_stages(tmp_path, monkeypatch):
     script = tmp_path / "script" / "lesson.yaml"
     script.parent.mkdir()
     script.write_text("# stand-in\n")
-    module = types.ModuleType("cuecast.script")
-    module.load_lesson = lambda path: lesson
-    monkeypatch.setitem(sys.modules, "cuecast.script", module)
     import cuecast.runner
+    import cuecast.script
 
-    monkeypatch.setattr(cuecast.runner, "run_lesson", lambda lesson, options=None, on_event=None: make_captures())
+    monkeypatch.setattr(cuecast.script, "load_lessons", lambda target=None: [lesson])
+    monkeypatch.setattr(cuecast.runner, "run_lessons", lambda lessons, options=None, on_event=None: [make_captures()])
     monkeypatch.chdir(tmp_path)
     return lesson, script
 
@@ -87,7 +84,8 @@ def test_unknown_voice_is_a_usage_error(fake_stages):
     assert "error: unknown voice 'robot' (expected one of: espeak, none, recorded:DIR)" in result.stderr
 
 
-def test_missing_target_is_a_usage_error(fake_stages):
+def test_missing_target_is_a_usage_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["timeline", "nope/"])
     assert result.exit_code == 2
     assert "nope does not exist" in result.stderr
@@ -95,7 +93,6 @@ def test_missing_target_is_a_usage_error(fake_stages):
 
 @pytest.mark.slow
 def test_tiny_lesson_with_the_real_parser_and_runner(tmp_path, monkeypatch):
-    pytest.importorskip("cuecast.script")
     shutil.copytree(PROJECT / "tests" / "tinybuild", tmp_path / "tiny")
     monkeypatch.chdir(tmp_path / "tiny")
     result = CliRunner().invoke(cli, ["timeline", "script/tiny.yaml", "--device", "cpu"])

@@ -15,21 +15,6 @@ from pathlib import Path
 import click
 
 from cuecast.cli.common import device_option, jobs_option, lesson_target_argument, reports_errors
-from cuecast.errors import ConfigError
-
-
-def lesson_scripts(target: Path | None) -> list[Path]:
-    """``SCRIPT`` itself, or every ``*.yaml``/``*.yml`` in ``DIR`` (default
-    ``script/``), sorted by name."""
-    target = Path(target) if target is not None else Path("script")
-    if target.is_file():
-        return [target]
-    if target.is_dir():
-        scripts = sorted(p for p in target.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
-        if scripts:
-            return scripts
-        raise ConfigError(f"no lesson scripts (*.yaml) in {target}")
-    raise ConfigError(f"{target} does not exist", hint="give a lesson script or a folder of them (default: script/)")
 
 
 def format_duration(seconds: float) -> str:
@@ -61,13 +46,13 @@ def command(target, voice_spec, rate, pitch, voice_name, allow_missing, device, 
     captions.srt / .vtt, chapters.vtt and the cue sheet cues.csv / .json."""
     from cuecast.export import WRITERS, render_timeline
     from cuecast.narrate import get_voice, voice_cache_dir
-    from cuecast.runner import RunOptions, run_lesson
-    from cuecast.script import load_lesson
+    from cuecast.runner import RunOptions, run_lessons
+    from cuecast.script import load_lessons
 
     described = {name: what for name, what, _ in WRITERS}
-    for script in lesson_scripts(target):
-        lesson = load_lesson(script)
-        captures = run_lesson(lesson, RunOptions(device=device, jobs=jobs, use_cache=not no_cache))
+    lessons = load_lessons(target)
+    all_captures = run_lessons(lessons, RunOptions(device=device, jobs=jobs, use_cache=not no_cache))
+    for lesson, captures in zip(lessons, all_captures):
         spec = voice_spec or lesson.voice or "espeak"
         base = Path.cwd() if voice_spec else Path(lesson.root)
         with warnings.catch_warnings(record=True) as caught:
