@@ -211,3 +211,15 @@ def test_writing_again_replaces_files_atomically(built):
     write_timeline_outputs(timeline, lesson, build_dir)
     assert paths["cues.json"].stat().st_ino != before  # renamed into place, not rewritten
     assert sorted(p.name for p in build_dir.iterdir() if p.is_file()) == sorted(name for name, _, _ in WRITERS)
+
+
+def test_caption_groups_keep_sentences_together_and_respect_limits():
+    from cuecast.export.captions import caption_groups
+
+    assert caption_groups("Tensors are n-dimensional arrays. They have a shape and a dtype.") == [
+        ("Tensors are n-dimensional arrays.", "They have a shape and a dtype.")
+    ]
+    groups = caption_groups(LONG_SAY + " Short one.")
+    assert all(1 <= len(g) <= 2 and all(len(line) <= MAX_LINE for line in g) for g in groups)
+    assert " ".join(" ".join(g) for g in groups) == LONG_SAY + " Short one."
+    assert caption_groups("x" * 100) == [("x" * 42, "x" * 42), ("x" * 16,)]

@@ -10,6 +10,7 @@ milliseconds, the precision both formats carry.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,16 +36,34 @@ class Caption:
         return "\n".join(self.lines)
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
+
 def split_caption_lines(text: str, width: int = MAX_LINE) -> list[str]:
     return textwrap.wrap(" ".join(text.split()), width=width, break_on_hyphens=False) or [""]
+
+
+def caption_groups(text: str, width: int = MAX_LINE, max_lines: int = MAX_LINES) -> list[tuple[str, ...]]:
+    """``text`` as caption cues of at most ``max_lines`` lines of ``width``.
+
+    Sentences start on a new line where they fit, so a short sentence is not
+    split across two cues; a sentence longer than a cue takes several.
+    """
+    groups: list[list[str]] = []
+    for sentence in _SENTENCE_END.split(" ".join(text.split())):
+        lines = split_caption_lines(sentence, width)
+        if groups and len(groups[-1]) + len(lines) <= max_lines:
+            groups[-1].extend(lines)
+            continue
+        groups.extend(lines[i : i + max_lines] for i in range(0, len(lines), max_lines))
+    return [tuple(group) for group in groups] or [("",)]
 
 
 def build_captions(timeline: Timeline) -> list[Caption]:
     """Every narration clip in order as caption cues of ≤ 2 × 42 characters."""
     captions: list[Caption] = []
     for item in timeline.narration:
-        lines = split_caption_lines(item.text)
-        groups = [tuple(lines[i : i + MAX_LINES]) for i in range(0, len(lines), MAX_LINES)]
+        groups = caption_groups(item.text)
         start_ms = round(item.start * 1000)
         end_ms = max(start_ms + 1, round(item.end * 1000))
         if captions:  # never overlap a previous clip's last cue, even by rounding
