@@ -1,9 +1,153 @@
-"""Placeholder until the stage lands; replaced by the module that owns it."""
+"""``render check [SCRIPT|DIR]``: prove that every snippet still runs.
+
+Runs (or serves from cache) every snippet of one lesson or of every lesson
+under a folder, shows progress on stderr, prints a table, lists each failure
+as ``file:line: last traceback line`` and exits 1 if any snippet failed.  All
+snippets always run (there is no stop-at-first-failure): one report names
+every broken snippet.
+
+The work is split so later checks (golden output, say) plug in between:
+``run_check`` returns the results, ``report_check`` shows them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Callable, Optional, Sequence
 
 import click
 
+from cuecast.cli.common import device_option, jobs_option, lesson_target_argument, reports_errors
+from cuecast.errors import BuildFailed
+from cuecast.report import CheckResult
+
+
+def run_check(target: Optional[Path], options, on_event: Optional[Callable] = None) -> list[CheckResult]:
+    """Parse the lessons at ``target`` and run their snippets; one result per
+    snippet of each lesson.  With ``--no-cache`` the workers start before the
+    script is parsed, so torch's import overlaps the parsing."""
+    from cuecast.report import check_results
+    from cuecast.runner import Runner
+    from cuecast.script import load_lessons
+
+    with Runner(options, on_event) as runner:
+        if not options.use_cache:
+            runner.prestart()
+        lessons = load_lessons(target)
+        captures = runner.run_lessons(lessons)
+    return check_results(lessons, captures)
+
+
+class Progress:
+    """Progress on stderr: a rich bar on a terminal, a plain line per snippet
+    otherwise (CI logs), nothing for snippets served from cache in plain mode
+    beyond one summary line."""
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stderr
+        self.fancy = self.stream.isatty() and os.environ.get("TERM") != "dumb"
+        self.total = 0
+        self.done = 0
+        self._bar = None
+        self._task = None
+
+    def __enter__(self) -> "Progress":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+    def _start_bar(self) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeElapsedColumn
+
+        self._bar = Bar(
+            TextColumn("[bold]running snippets"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.description}"),
+            console=Console(file=self.stream),
+            transient=True,
+        )
+        self._bar.start()
+        self._task = self._bar.add_task("", total=self.total)
+
+    def __call__(self, event) -> None:
+        from cuecast.runner import FINISHED, PLANNED, STARTED
+
+        if event.kind == PLANNED:
+            self.total += event.total
+            if event.cached:
+                self.stream.write(f"{event.cached} of {event.total} snippets served from cache\n")
+            if self.fancy and event.total > event.cached:
+                self._start_bar()
+        elif event.kind == STARTED:
+            if self._bar is not None:
+                self._bar.update(self._task, description=event.snippet)
+        elif event.kind == FINISHED:
+            self.done += 1
+            capture = event.capture
+            if self._bar is not None:
+                self._bar.update(self._task, completed=self.done)
+            elif not capture.cached:
+                self.stream.write(
+                    f"[{self.done}/{self.total}] {capture.status:<14} {event.snippet} ({capture.duration:.2f} s)\n"
+                )
+                self.stream.flush()
+
+
+def report_check(results: Sequence[CheckResult], junit: Optional[Path] = None) -> None:
+    """Table on stdout, failures, JUnit and GitHub annotations; raises
+    ``BuildFailed`` (exit 1) if any snippet failed."""
+    from rich.console import Console
+
+    from cuecast.report import failures, github_annotations, results_table, summary_line, write_junit
+
+    console = Console(highlight=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console = Console(highlight=False, width=120)  # CI logs: room for long snippet paths
+    if results:
+        console.print(results_table(results))
+    failed = failures(results)
+    for result in failed:
+        console.print(f"\n[bold red]FAILED[/] {result.location}: {result.summary}", markup=True, soft_wrap=True)
+        if result.capture.exception and result.capture.exception.traceback.strip():
+            console.print(result.capture.exception.traceback.rstrip(), markup=False, soft_wrap=True)
+    if junit is not None:
+        write_junit(junit, results)
+    if os.environ.get("GITHUB_ACTIONS"):
+        for line in github_annotations(results):
+            click.echo(line)
+    console.print(summary_line(results), markup=False)
+    if failed:
+        raise BuildFailed(f"{len(failed)} of {len(results)} snippets failed")
+
 
 @click.command(name="check")
-def command():
-    """(not built yet)"""
-    raise click.ClickException("'render check' is not built yet")
+@lesson_target_argument
+@device_option
+@jobs_option
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
+              help="Seconds a snippet may run when its cue sets no timeout:.")
+@click.option("--no-cache", is_flag=True, help="Run every snippet even if it is unchanged since the last run.")
+@click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the results as JUnit XML to this file.")
+@reports_errors
+def command(target, device, jobs, timeout, no_cache, junit):
+    """Run every snippet of the lesson(s) and report which fail.
+
+    TARGET is a lesson script or a folder of them (default: script/).  Every
+    snippet runs even after a failure; exits 1 if any failed, 2 for a bad
+    script or option.  With GITHUB_ACTIONS set, failures are also printed as
+    ::error annotations.
+    """
+    from cuecast.runner import RunOptions
+
+    options = RunOptions(device=device, jobs=jobs, timeout=timeout, use_cache=not no_cache)
+    with Progress() as progress:
+        results = run_check(target, options, progress)
+    report_check(results, junit)

@@ -30,7 +30,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Optional, Sequence
 
 from cuecast.errors import ConfigError, CuecastError
 from cuecast.model import STATUS_CRASHED, STATUS_TIMEOUT, Capture
@@ -108,6 +108,19 @@ class WorkerPool:
         while len(self._alive()) < self.size:
             self._spawn()
         return self
+
+    def warm_up(self, modules: Sequence[str]) -> None:
+        """Have every worker import ``modules`` before its next snippet (and
+        every replacement worker before it says it is ready)."""
+        new = tuple(m for m in modules if m not in self.warm)
+        if not new:
+            return
+        self.warm = self.warm + new
+        for worker in self._alive():
+            try:
+                worker.conn.send(("warm", list(new)))
+            except OSError:
+                pass
 
     def _alive(self) -> list[_Worker]:
         return [w for w in self.workers if not w.dead]

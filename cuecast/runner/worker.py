@@ -8,7 +8,7 @@ Its protocol, each message a pickled tuple:
     worker → pool   ("ready", environment dict)  once torch is imported
                     ("config-error", message, hint)  e.g. --device cuda without a GPU
                     ("done", key, Capture)  after each job
-    pool → worker   ("run", Job)   |   ("stop",)
+    pool → worker   ("run", Job)   |   ("warm", [module, …])   |   ("stop",)
 
 The worker's own stdout/stderr (C-level output, faulthandler dumps) go to a
 log file the pool reads when the worker dies or hangs, to say where it was.
@@ -106,6 +106,12 @@ def main(argv=None) -> int:
             return 0
         if message[0] == "stop":
             return 0
+        if message[0] == "warm":  # modules the coming snippets need; import before the first runs
+            for name in message[1]:
+                try:
+                    __import__(name)
+                except Exception:
+                    pass
         if message[0] == "run":
             job = message[1]
             _truncate_log()
