@@ -1,9 +1,101 @@
-"""Placeholder until the stage lands; replaced by the module that owns it."""
+"""``render slides``: the deck a course author presents and edits.
+
+For each lesson: captures from the runner (served from cache when nothing
+changed, so a warm build never imports torch), the deck laid out once, then
+``build/<lesson id>/slides.pptx`` and, with ``--png``, one image per slide
+in ``build/<lesson id>/slides/NN-<slide id>.png`` drawn from the same layout.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Optional
 
 import click
 
+from cuecast.cli.common import device_option, jobs_option, lesson_target_argument, reports_errors
+
+
+def _relative(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def png_name(index: int, slide_id: str) -> str:
+    """``03-section-device.png`` for the third slide, id ``section:device``."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", slide_id).strip("-")
+    return f"{index:02d}-{safe}.png"
+
+
+def lesson_theme_path(lesson_root: Path, option: Optional[Path]) -> Optional[Path]:
+    """``--theme`` if given, else the lesson's ``slides/theme.yaml`` if it has
+    one, else ``None`` (the project's default theme)."""
+    if option is not None:
+        return option
+    candidate = lesson_root / "slides" / "theme.yaml"
+    return candidate if candidate.is_file() else None
+
+
+def write_pngs(deck, theme, folder: Path) -> list[Path]:
+    """Draw every slide into ``folder`` (stale images of removed slides are
+    deleted, each image is written atomically)."""
+    from cuecast.atomic import atomic_path
+    from cuecast.deck.raster import draw_slide
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for index, slide in enumerate(deck.slides, start=1):
+        path = folder / png_name(index, slide.id)
+        with atomic_path(path) as tmp:
+            draw_slide(slide, theme).save(tmp, format="PNG")
+        written.append(path)
+    keep = {p.name for p in written}
+    for old in folder.glob("[0-9][0-9]-*.png"):
+        if old.name not in keep:
+            old.unlink()
+    return written
+
 
 @click.command(name="slides")
-def command():
-    """(not built yet)"""
-    raise click.ClickException("'render slides' is not built yet")
+@lesson_target_argument
+@click.option("--png", is_flag=True, help="Also draw every slide as a PNG into build/<lesson>/slides/.")
+@click.option("--theme", "theme_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Theme YAML (default: slides/theme.yaml).")
+@device_option
+@jobs_option
+@click.option("--no-cache", is_flag=True, help="Re-run every snippet instead of reusing cached captures.")
+@reports_errors
+def command(target, png, theme_path, device, jobs, no_cache):
+    """Write the slide deck of each lesson: build/<lesson>/slides.pptx, native
+    and editable, with every snippet's real output on its slide."""
+    from cuecast.deck.layout import layout_deck
+    from cuecast.deck.pptx_writer import write_pptx
+    from cuecast.deck.theme import load_theme
+    from cuecast.runner import RunOptions, run_lessons
+    from cuecast.script import load_lessons
+
+    lessons = load_lessons(target)
+    all_captures = run_lessons(lessons, RunOptions(device=device, jobs=jobs, use_cache=not no_cache))
+    outputs: list[Path] = []
+    for lesson, captures in zip(lessons, all_captures):
+        root = Path(lesson.root)
+        theme = load_theme(lesson_theme_path(root, theme_path))
+        deck = layout_deck(lesson, captures, theme)
+        build_dir = root / "build" / lesson.id
+        pptx_path = write_pptx(deck, theme, build_dir / "slides.pptx")
+        failed = [c.snippet for c in captures.values() if not c.passed]
+        click.echo(f"{lesson.id}: {len(deck.slides)} slides")
+        outputs.append(pptx_path)
+        if png:
+            images = write_pngs(deck, theme, build_dir / "slides")
+            outputs.append(build_dir / "slides")
+            click.echo(f"  {len(images)} images drawn")
+        if failed:
+            click.echo(f"warning: {len(failed)} snippet(s) failed ({', '.join(failed)}); "
+                       "their errors are shown on their slides", err=True)
+    for path in outputs:
+        click.echo(_relative(path))

@@ -1,0 +1,363 @@
+"""The code slide's panels: the shown code (tab with the file name, line
+numbers, token colours) and the captured output in a terminal with a badge.
+
+Code keeps every character: it shrinks to the theme's ``code_min`` and then
+continues on further pages, never cut.  Output is what the snippet printed,
+shrunk to ``output_min`` and then trimmed with an explicit "… N more lines"
+(the first lines for a passing snippet; the last lines — where the error
+is — for a failing one).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Optional
+
+from cuecast.deck.boxes import EMU_PER_PT, Paragraph, Rect, Run, TextBox, inches, pt_to_emu
+from cuecast.deck.fit import inner_size
+from cuecast.deck.highlight import highlight_lines
+from cuecast.deck.measure import Measurer, line_height
+from cuecast.model import STATUS_EXPECTED_ERROR, STATUS_OK, Capture
+
+TAB_H = inches(0.42)
+PANEL_INSET = (pt_to_emu(10), pt_to_emu(8), pt_to_emu(10), pt_to_emu(8))
+GUTTER_GAP = pt_to_emu(10)
+
+#: The line that replaces output left off a slide.
+MORE_LINES = "… {n} more lines"
+
+
+def more_lines_note(count: int) -> str:
+    return MORE_LINES.format(n=count) if count != 1 else "… 1 more line"
+
+
+@dataclass(frozen=True)
+class CodePlan:
+    """How a snippet's shown lines are split over pages, at which size."""
+
+    size: float
+    wrap: bool
+    pages: tuple[tuple[tuple[int, str], ...], ...]
+
+
+def _mono_advance(measurer: Measurer, size: float) -> float:
+    return measurer.width(Run("0", "mono", size))
+
+
+def _gutter_width(measurer: Measurer, numbered: list[tuple[int, str]], size: float) -> int:
+    digits = max((len(str(n)) for n, _ in numbered), default=1)
+    return pt_to_emu(_mono_advance(measurer, size) * digits / 0.96) + pt_to_emu(2)
+
+
+def _visual_lines(measurer: Measurer, text: str, size: float, width: float) -> int:
+    return len(measurer.wrap((Run(text, "mono", size),), width)) if text else 1
+
+
+def plan_code(numbered: list[tuple[int, str]], w: int, h: int, theme, measurer: Measurer) -> CodePlan:
+    """Pick the largest code size (``code`` down to ``code_min``) at which the
+    lines fit the panel ``w`` × ``h`` EMU without wrapping; failing that, use
+    the largest size whose width fits (wrapping only lines wider than the
+    panel at ``code_min``) and split the lines over as many pages as needed."""
+    biggest, smallest = theme.size("code"), theme.size("code_min")
+    size = biggest
+    chosen: Optional[float] = None
+    widest_fit: Optional[float] = None
+    while True:
+        text_w, text_h = _code_area(numbered, w, h, size, measurer)
+        widest = max((measurer.width(Run(t, "mono", size)) for _, t in numbered), default=0.0)
+        fits_w = widest <= text_w * 0.96
+        if fits_w and widest_fit is None:
+            widest_fit = size
+        if fits_w and len(numbered) * line_height(size) <= text_h:
+            chosen = size
+            break
+        if size <= smallest:
+            break
+        size = max(smallest, size - 1)
+    if chosen is not None:
+        return CodePlan(chosen, False, (tuple(numbered),))
+    size = widest_fit if widest_fit is not None else smallest
+    wrap = widest_fit is None
+    text_w, text_h = _code_area(numbered, w, h, size, measurer)
+    capacity = max(1, int(text_h // line_height(size)))
+    pages: list[list[tuple[int, str]]] = [[]]
+    used = 0
+    for number, text in numbered:
+        need = _visual_lines(measurer, text, size, text_w) if wrap else 1
+        if used + need > capacity and pages[-1]:
+            pages.append([])
+            used = 0
+        pages[-1].append((number, text))
+        used += need
+    # Blank lines at the top of a continuation page waste its first row.
+    cleaned = [tuple(page) for page in pages if page]
+    return CodePlan(size, wrap, tuple(cleaned))
+
+
+def _code_area(numbered, w: int, h: int, size: float, measurer: Measurer) -> tuple[float, float]:
+    gutter = _gutter_width(measurer, numbered, size)
+    body_w = w - gutter - GUTTER_GAP
+    return inner_size(body_w, h - TAB_H, PANEL_INSET)
+
+
+def code_panel(
+    name: str,
+    x: int, y: int, w: int, h: int,
+    tab: str,
+    lines: tuple[tuple[int, str], ...],
+    all_numbered: list[tuple[int, str]],
+    plan: CodePlan,
+    theme,
+    measurer: Measurer,
+) -> list:
+    """The boxes of one page of a code panel: background, tab, gutter, code."""
+    size = plan.size
+    lh = line_height(size)
+    gutter_w = _gutter_width(measurer, all_numbered, size)
+    body_y = y + TAB_H
+    body_h = h - TAB_H
+    tab_w = min(w, pt_to_emu(measurer.width(Run(tab, "sans", theme.size("small"))) / 0.96) + pt_to_emu(28))
+    boxes: list = [
+        Rect(f"{name}:panel", x, body_y, w, body_h, fill=theme.color("code_background")),
+        Rect(f"{name}:tabbar", x, y, w, TAB_H, fill=theme.color("tab_background")),
+        TextBox(
+            f"{name}:tab", x, y, tab_w, TAB_H,
+            (Paragraph((Run(tab, "sans", theme.size("small"), False, theme.color("tab_text")),),
+                       theme.size("small"), line_height(theme.size("small"))),),
+            role="tab", fill=theme.color("code_background"),
+            inset=(pt_to_emu(14), 0, pt_to_emu(14), 0), anchor="middle", wrap=False,
+        ),
+    ]
+    text_w, _ = _code_area(all_numbered, w, h, size, measurer)
+    gutter_paragraphs = []
+    for number, text in lines:
+        rows = _visual_lines(measurer, text, size, text_w) if plan.wrap else 1
+        gutter_paragraphs.append(Paragraph(
+            (Run(str(number), "mono", size, False, theme.color("gutter")),), size, lh, align="right", font="mono",
+        ))
+        # A wrapped code line takes more rows; empty gutter rows keep numbers beside their lines.
+        gutter_paragraphs.extend(Paragraph((), size, lh, align="right", font="mono") for _ in range(rows - 1))
+    boxes.append(TextBox(
+        f"{name}:gutter", x, body_y, PANEL_INSET[0] + gutter_w, body_h, tuple(gutter_paragraphs),
+        role="gutter", inset=(PANEL_INSET[0], PANEL_INSET[1], 0, PANEL_INSET[3]), wrap=False,
+    ))
+    highlighted = highlight_lines([t for _, t in lines], theme.code_style, theme.color("code_text"), size)
+    code_paragraphs = tuple(Paragraph(runs, size, lh, font="mono") for runs in highlighted)
+    code_x = x + PANEL_INSET[0] + gutter_w + GUTTER_GAP
+    boxes.append(TextBox(
+        f"{name}:code", code_x, body_y, x + w - code_x, body_h, code_paragraphs,
+        role="code", inset=(0, PANEL_INSET[1], PANEL_INSET[2], PANEL_INSET[3]), wrap=plan.wrap,
+    ))
+    return boxes
+
+
+def output_lines(capture: Optional[Capture]) -> tuple[list[tuple[str, bool]], bool]:
+    """The terminal's lines as (text, is_error), and whether the capture
+    failed.  A traceback the output does not already hold is appended, so an
+    error is never hidden; timeouts and crashes show their reason."""
+    if capture is None:
+        return [("(not run)", False)], False
+    text = capture.output.rstrip("\n")
+    lines = [(line, False) for line in text.split("\n")] if text else []
+    failed = capture.status not in (STATUS_OK,)
+    if capture.exception is not None:
+        traceback = capture.exception.traceback.rstrip("\n")
+        tail = traceback or f"{capture.exception.type}: {capture.exception.message}"
+        if tail and tail not in text:
+            lines.extend((line, True) for line in tail.split("\n"))
+        else:
+            # The output holds the traceback: colour it from its first line on.
+            start = text.find(tail.split("\n")[0]) if tail else -1
+            if start >= 0:
+                first = text[:start].count("\n")
+                lines = [(line, i >= first) for i, (line, _) in enumerate(lines)]
+    if capture.reason and capture.status != STATUS_EXPECTED_ERROR:
+        lines.append((capture.reason, True))
+    if capture.truncated:
+        lines.append(("[output truncated by the runner]", True))
+    if not lines:
+        lines = [("(no output)", False)]
+    return lines, failed
+
+
+def _terminal_paragraphs(lines: list[tuple[str, bool]], size: float, theme, note: Optional[str], note_first: bool):
+    lh = line_height(size)
+    paragraphs = [
+        Paragraph((Run(text, "mono", size, False, theme.color("error" if is_error else "terminal_text")),), size, lh,
+                  font="mono")
+        for text, is_error in lines
+    ]
+    if note is not None:
+        marker = Paragraph((Run(note, "mono", size, False, theme.color("gutter")),), size, lh, font="mono")
+        paragraphs.insert(0, marker) if note_first else paragraphs.append(marker)
+    return tuple(paragraphs)
+
+
+@dataclass(frozen=True)
+class TerminalText:
+    """What a terminal of a given size will hold: its paragraphs, how many
+    output lines were left off (0: none) and how many lines had to wrap."""
+
+    paragraphs: tuple[Paragraph, ...]
+    size: float
+    lost: int
+    wrapped: int
+
+
+def terminal_text(capture: Optional[Capture], w: int, h: int, theme, measurer: Measurer) -> TerminalText:
+    """The output as it will sit in a terminal ``w`` × ``h`` EMU (header
+    included): the largest size at which every line fits unwrapped; else
+    the largest at which it fits wrapped; else ``output_min``, trimmed."""
+    lines, failed = output_lines(capture)
+    text_w, text_h = inner_size(w, h - TAB_H, PANEL_INSET)
+    biggest, smallest = theme.size("output"), theme.size("output_min")
+    wrapped_fit: Optional[TerminalText] = None
+    size = biggest
+    while True:
+        paragraphs = _terminal_paragraphs(lines, size, theme, None, False)
+        if measurer.widest(paragraphs) <= text_w * 0.96 and len(paragraphs) * line_height(size) <= text_h:
+            return TerminalText(paragraphs, size, 0, 0)
+        if wrapped_fit is None and measurer.height(paragraphs, text_w) <= text_h:
+            wrapped = sum(len(measurer.paragraph_lines(p, text_w)) > 1 for p in paragraphs)
+            wrapped_fit = TerminalText(paragraphs, size, 0, wrapped)
+        if size <= smallest:
+            break
+        size = max(smallest, size - 1)
+    if wrapped_fit is not None:
+        return wrapped_fit
+    paragraphs, lost = _trimmed(lines, smallest, theme, measurer, text_w, text_h, keep_tail=failed)
+    wrapped = sum(len(measurer.paragraph_lines(p, text_w)) > 1 for p in paragraphs)
+    return TerminalText(paragraphs, smallest, lost, wrapped)
+
+
+def code_height(lines: int, size: float) -> int:
+    """Height of a code panel showing ``lines`` unwrapped lines at ``size``."""
+    return TAB_H + PANEL_INSET[1] + PANEL_INSET[3] + pt_to_emu(lines * line_height(size)) + pt_to_emu(2)
+
+
+def _side_by_side(numbered, capture, area, gap: int, theme, measurer: Measurer) -> Optional[tuple[int, CodePlan]]:
+    """The code panel width and plan when code (unwrapped, one page) and
+    output (unwrapped, untrimmed) fit side by side; of the sizes that do,
+    the pair whose smaller size (output counted 1.2×) is largest wins, so
+    neither side shrinks to nothing for the other's sake."""
+    x, y, w, h = area
+    best: Optional[tuple[float, float, int, CodePlan]] = None
+    size = theme.size("code")
+    while True:
+        widest = max((measurer.width(Run(t, "mono", size)) for _, t in numbered), default=0.0)
+        needed = (_gutter_width(measurer, numbered, size) + GUTTER_GAP + PANEL_INSET[0] + PANEL_INSET[2]
+                  + pt_to_emu(widest / 0.96) + pt_to_emu(2))
+        lines_fit = len(numbered) * line_height(size) <= (h - TAB_H - PANEL_INSET[1] - PANEL_INSET[3]) / EMU_PER_PT
+        if lines_fit and needed < w - gap:
+            for candidate in dict.fromkeys((max(needed, int((w - gap) * 0.5)), needed)):
+                term_w = w - gap - candidate
+                if term_w <= inches(2):
+                    continue
+                text = terminal_text(capture, term_w, h, theme, measurer)
+                if text.wrapped == 0 and text.lost == 0:
+                    score = (min(size, text.size * 1.2), size)
+                    if best is None or score > best[:2]:
+                        best = (*score, candidate, CodePlan(size, False, (tuple(numbered),)))
+                    break
+        if size <= theme.size("code_min"):
+            break
+        size = max(theme.size("code_min"), size - 1)
+    return None if best is None else (best[2], best[3])
+
+
+def arrange_code(
+    numbered: list[tuple[int, str]], capture: Optional[Capture], tab: str,
+    area: tuple[int, int, int, int], gap: int, theme, measurer: Measurer,
+) -> list[list]:
+    """The boxes of each page of a code cue inside ``area``.
+
+    Candidates: code and output side by side, both unwrapped, the code as
+    large as fits; code across the full width with the output below it; code
+    and output side by side, halves fixed, code wrapped or continued over
+    pages.  The first that loses no output wins, then fewest pages, then
+    fewest wrapped lines."""
+    x, y, w, h = area
+    split = _side_by_side(numbered, capture, area, gap, theme, measurer)
+    if split is not None:
+        code_w, plan = split
+        return [code_panel("code", x, y, code_w, h, tab, plan.pages[0], numbered, plan, theme, measurer)
+                + terminal_panel("output", x + code_w + gap, y, w - code_w - gap, h, capture, theme, measurer)]
+    candidates = []
+    term_min = TAB_H + PANEL_INSET[1] + PANEL_INSET[3] + pt_to_emu(4 * line_height(theme.size("output_min")))
+    stacked = plan_code(numbered, w, h - term_min - gap, theme, measurer)
+    if len(stacked.pages) == 1 and not stacked.wrap:
+        code_h = code_height(len(numbered), stacked.size)
+        term_y = y + code_h + gap
+        text = terminal_text(capture, w, y + h - term_y, theme, measurer)
+        pages = [code_panel("code", x, y, w, code_h, tab, stacked.pages[0], numbered, stacked, theme, measurer)
+                 + terminal_panel("output", x, term_y, w, y + h - term_y, capture, theme, measurer)]
+        candidates.append(((text.lost, 1, text.wrapped), pages))
+    code_w = int((w - gap) * 0.56)
+    term_x, term_w = x + code_w + gap, w - code_w - gap
+    side = plan_code(numbered, code_w, h, theme, measurer)
+    text = terminal_text(capture, term_w, h, theme, measurer)
+    pages = []
+    for page, lines in enumerate(side.pages, start=1):
+        boxes = code_panel("code", x, y, code_w, h, tab, lines, numbered, side, theme, measurer)
+        if page == len(side.pages):
+            boxes += terminal_panel("output", term_x, y, term_w, h, capture, theme, measurer)
+        pages.append(boxes)
+    candidates.append(((text.lost, len(side.pages), text.wrapped + (len(numbered) if side.wrap else 0)), pages))
+    return min(candidates, key=lambda candidate: candidate[0])[1]
+
+
+def terminal_panel(name: str, x: int, y: int, w: int, h: int, capture: Optional[Capture], theme, measurer: Measurer) -> list:
+    """Header (``Output`` and a badge of device · run time), then the
+    terminal box holding what the snippet printed, trimmed if need be."""
+    small = theme.size("small")
+    boxes: list = [Rect(f"{name}:bar", x, y, w, TAB_H, fill=theme.color("tab_background"))]
+    label = "Output"
+    _, failed = output_lines(capture)
+    if capture is not None and capture.status == STATUS_EXPECTED_ERROR:
+        label = "Output — expected error"
+    elif failed and capture is not None:
+        label = f"Output — {capture.status}"
+    boxes.append(TextBox(
+        f"{name}:label", x, y, w // 2, TAB_H,
+        (Paragraph((Run(label, "sans", small, failed, theme.color("error" if failed else "tab_text")),), small, line_height(small)),),
+        role="tab", inset=(pt_to_emu(14), 0, 0, 0), anchor="middle", wrap=False,
+    ))
+    if capture is not None:
+        device = capture.device_name or capture.device
+        badge = f"{device} · {capture.duration:.2f} s"
+        badge_size = small
+        while badge_size > 8 and measurer.width(Run(badge, "sans", badge_size)) > (w / 2 - pt_to_emu(30)) / EMU_PER_PT * 0.96:
+            badge_size -= 1
+        badge_w = pt_to_emu(measurer.width(Run(badge, "sans", badge_size)) / 0.96) + pt_to_emu(20)
+        badge_h = TAB_H - pt_to_emu(10)
+        boxes.append(TextBox(
+            f"{name}:badge", x + w - badge_w - pt_to_emu(8), y + pt_to_emu(5), badge_w, badge_h,
+            (Paragraph((Run(badge, "sans", badge_size, False, theme.color("badge_text")),), badge_size,
+                       line_height(badge_size), align="center"),),
+            role="badge", fill=theme.color("badge_background"), rounded=True,
+            inset=(pt_to_emu(10), 0, pt_to_emu(10), 0), anchor="middle", wrap=False,
+        ))
+    text = terminal_text(capture, w, h, theme, measurer)
+    boxes.append(TextBox(
+        f"{name}:terminal", x, y + TAB_H, w, h - TAB_H, text.paragraphs, role="terminal",
+        fill=theme.color("terminal_background"), inset=PANEL_INSET, wrap=True,
+    ))
+    return boxes
+
+
+def _trimmed(lines, size, theme, measurer, text_w, text_h, keep_tail: bool):
+    """As many whole lines as fit with the "… N more lines" note, and N."""
+    kept = len(lines)
+    while kept > 0:
+        kept -= 1
+        shown = lines[len(lines) - kept:] if keep_tail else lines[:kept]
+        note = more_lines_note(len(lines) - kept)
+        paragraphs = _terminal_paragraphs(shown, size, theme, note, keep_tail)
+        if measurer.height(paragraphs, text_w) <= text_h:
+            return paragraphs, len(lines) - kept
+    return _terminal_paragraphs([], size, theme, more_lines_note(len(lines)), keep_tail), len(lines)
+
+
+def tab_name(snippet: str) -> str:
+    return PurePosixPath(snippet).name

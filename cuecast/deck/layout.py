@@ -1,0 +1,405 @@
+"""Lay a lesson out into slides of positioned boxes — once — for both the
+pptx writer and the raster drawer (see ``cuecast.deck.boxes`` for units).
+
+Slides, in order: ``title``; then for every section and subsection its
+``section:<id>`` slide (bullets with nested points, or a title card when it
+has none), followed by one ``cue:<beat id>`` slide per cue of its beats
+(code, diagram, image or browser), long code continuing on ``…/2``, ``…/3``.
+Every slide's speaker notes are the narration of its beats.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Mapping, Optional
+
+from cuecast.deck import TITLE_SLIDE_ID, cue_slide_id, section_slide_id
+from cuecast.deck.autograd_layout import layout_graph
+from cuecast.deck.boxes import (
+    EMU_PER_PT, Deck, ImageBox, Paragraph, Rect, Run, SlideLayout, TextBox, inches, pt_to_emu,
+)
+from cuecast.deck.code_layout import arrange_code, tab_name
+from cuecast.deck.fit import ellipsize, inner_size, shrink_to_fit
+from cuecast.deck.measure import Measurer, line_height
+from cuecast.deck.templating import render_text, template_context
+from cuecast.errors import Diagnostic, ScriptError
+from cuecast.model import Beat, Capture, Cue, Lesson, Section
+from cuecast.snippet_source import read_snippet, shown_numbered_lines
+
+MARGIN = inches(0.5)
+TITLE_Y = inches(0.3)
+TITLE_H = inches(0.95)
+CUE_TITLE_H = inches(0.7)
+SUBTITLE_H = inches(0.45)
+GAP = inches(0.25)
+BOTTOM = inches(0.35)
+
+
+class _Builder:
+    """Lays out one lesson; holds what every slide needs (theme, measurer,
+    template context) so the per-slide functions stay short."""
+
+    def __init__(self, lesson: Lesson, captures: Mapping[str, Capture], theme) -> None:
+        self.lesson = lesson
+        self.captures = captures
+        self.theme = theme
+        self.measure = Measurer(theme)
+        self.context = template_context(lesson, captures)
+        self.W, self.H = theme.width, theme.height
+
+    # --- shared pieces -----------------------------------------------------
+
+    def text(self, text: str, where) -> str:
+        return render_text(text, self.context, where)
+
+    def title_box(self, title: str, y: int = TITLE_Y, h: int = TITLE_H, color: Optional[str] = None,
+                  largest: Optional[float] = None, align: str = "left", name: str = "title") -> TextBox:
+        """A title that shrinks (to ``title_min``), then wraps, then is cut."""
+        theme = self.theme
+        color = color or theme.color("title")
+        w = self.W - 2 * MARGIN
+        tw, th = inner_size(w, h, (0, 0, 0, 0))
+
+        def make(size: float) -> list[Paragraph]:
+            return [Paragraph((Run(title, "sans", size, True, color),), size, line_height(size), align=align)]
+
+        paragraphs, size, ok = shrink_to_fit(make, self.measure, tw, th, largest or theme.size("title"),
+                                             theme.size("title_min"))
+        if not ok:
+            rows = max(1, int(th // line_height(size)))
+            paragraphs = [ellipsize(self.measure, paragraphs[0], tw, rows)]
+        return TextBox(name, MARGIN, y, w, h, tuple(paragraphs), role="title", anchor="middle" if align == "center" else "top")
+
+    def subtitle_box(self, text: str, y: int, name: str = "subtitle", color: Optional[str] = None,
+                     align: str = "left", h: int = SUBTITLE_H) -> TextBox:
+        theme = self.theme
+        w = self.W - 2 * MARGIN
+        tw, th = inner_size(w, h, (0, 0, 0, 0))
+        color = color or theme.color("muted")
+
+        def make(size: float) -> list[Paragraph]:
+            return [Paragraph((Run(text, "sans", size, False, color),), size, line_height(size), align=align)]
+
+        paragraphs, size, ok = shrink_to_fit(make, self.measure, tw, th, theme.size("subtitle"), theme.size("small"))
+        if not ok:
+            paragraphs = [ellipsize(self.measure, paragraphs[0], tw, max(1, int(th // line_height(size))))]
+        return TextBox(name, MARGIN, y, w, h, tuple(paragraphs), role="subtitle")
+
+    def accent(self, y: int) -> Rect:
+        return Rect("accent", MARGIN, y, inches(1.1), pt_to_emu(4), fill=self.theme.color("accent"))
+
+    def decorations(self) -> list:
+        if not self.theme.logo:
+            return []
+        from PIL import Image
+
+        with Image.open(self.theme.logo) as image:
+            iw, ih = image.size
+        h = inches(0.45)
+        w = int(h * iw / max(ih, 1))
+        return [ImageBox("logo", self.W - MARGIN - w, self.H - inches(0.15) - h, w, h, self.theme.logo)]
+
+    def slide(self, slide_id: str, title: str, notes: str, boxes: list, background: Optional[str] = None) -> SlideLayout:
+        return SlideLayout(slide_id, title, notes.strip() or title, tuple(boxes + self.decorations()),
+                           background or self.theme.color("background"))
+
+    # --- slides ------------------------------------------------------------
+
+    def title_slide(self) -> SlideLayout:
+        lesson, theme = self.lesson, self.theme
+        title = self.text(lesson.title, lesson.location)
+        first = next((c for c in self.captures.values() if c.torch_version), None)
+        if first is not None:
+            byline = f"torch {first.torch_version} on {first.device_name or first.device}"
+        else:
+            byline = "snippets not run yet"
+        boxes = [
+            Rect("band", 0, 0, self.W, self.H, fill=theme.color("title_card")),
+            self.title_box(title, y=inches(2.2), h=inches(1.9), color=theme.color("title_card_text"),
+                           largest=theme.size("lesson_title"), name="title"),
+            Rect("accent", MARGIN, inches(4.25), inches(1.6), pt_to_emu(5), fill=theme.color("accent")),
+            self.subtitle_box(byline, inches(4.5), name="byline", color=theme.color("title_card_text")),
+        ]
+        notes = f"{title}. The outputs on these slides came from {byline}."
+        if lesson.prepare:
+            notes += "\nBefore recording: " + "; ".join(lesson.prepare) + "."
+        return self.slide(TITLE_SLIDE_ID, title, notes, boxes, background=theme.color("title_card"))
+
+    def section_slide(self, section: Section, parent: Optional[Section]) -> SlideLayout:
+        theme = self.theme
+        title = self.text(section.title, section.location)
+        notes = "\n".join(self.text(b.say, b.location) for b in section.beats if b.cue is None and b.say)
+        bullets = [b for b in section.beats if b.bullet is not None]
+        if not bullets:
+            kicker = self.text(parent.title, parent.location) if parent else self.lesson.title
+            boxes = [
+                self.subtitle_box(kicker, inches(2.35), name="kicker", color=theme.color("accent")),
+                self.title_box(title, y=inches(2.9), h=inches(1.7), color=theme.color("title_card_text"),
+                               largest=theme.size("lesson_title")),
+                Rect("accent", MARGIN, inches(4.75), inches(1.1), pt_to_emu(4), fill=theme.color("accent")),
+            ]
+            return self.slide(section_slide_id(section), title, notes or title, boxes,
+                              background=theme.color("title_card"))
+        boxes: list = [self.title_box(title), self.accent(TITLE_Y + TITLE_H + pt_to_emu(4))]
+        y = TITLE_Y + TITLE_H + inches(0.35)
+        area = (MARGIN, y, self.W - 2 * MARGIN, self.H - BOTTOM - y)
+        boxes.append(self.bullets_box(bullets, area))
+        return self.slide(section_slide_id(section), title, notes, boxes)
+
+    def bullets_box(self, beats: list[Beat], area: tuple[int, int, int, int]) -> TextBox:
+        theme = self.theme
+        texts = [(self.text(b.bullet or "", b.location), [self.text(p, b.location) for p in b.points]) for b in beats]
+        tw, th = inner_size(area[2], area[3], (0, 0, 0, 0))
+        top = theme.size("body")
+
+        def make(size: float) -> list[Paragraph]:
+            point = size * theme.size("point") / top
+            paragraphs = []
+            for bullet, points in texts:
+                paragraphs.append(Paragraph(
+                    (Run(bullet, "sans", size, False, theme.color("text")),), size, line_height(size),
+                    bullet="•", bullet_color=theme.color("bullet"), indent=inches(0.45),
+                    space_before=size * 0.6,
+                ))
+                for text in points:
+                    paragraphs.append(Paragraph(
+                        (Run(text, "sans", point, False, theme.color("text")),), point, line_height(point),
+                        bullet="–", bullet_color=theme.color("muted"), indent=inches(1.0),
+                        space_before=point * 0.25,
+                    ))
+            return paragraphs
+
+        paragraphs, size, ok = shrink_to_fit(make, self.measure, tw, th, top, theme.size("body_min"))
+        if not ok:  # too much for one slide even at the minimum: keep what fits, mark the cut
+            kept = list(paragraphs)
+            while kept and self.measure.height(kept, tw) > th:
+                kept.pop()
+            if kept:
+                last = kept[-1]
+                kept[-1] = Paragraph(last.runs + (Run(" …", "sans", last.size, False, theme.color("muted")),),
+                                     last.size, last.line_height, last.bullet, last.bullet_color, last.indent,
+                                     last.space_before)
+                if self.measure.height(kept, tw) > th:
+                    kept.pop()
+            paragraphs = kept
+        return TextBox("bullets", *area, tuple(paragraphs), role="bullets")
+
+    def cue_heading(self, section: Section, beat: Beat, cue: Cue, page: int, pages: int) -> tuple[str, list]:
+        title = self.text(section.title, section.location)
+        if pages > 1:
+            title = f"{title} ({page}/{pages})"
+        boxes: list = [self.title_box(title, h=CUE_TITLE_H, largest=self.theme.size("title") - 4)]
+        say = self.text(beat.say, beat.location)
+        if say:
+            boxes.append(self.subtitle_box(say, TITLE_Y + CUE_TITLE_H))
+        return title, boxes
+
+    def content_top(self) -> int:
+        return TITLE_Y + CUE_TITLE_H + SUBTITLE_H + inches(0.12)
+
+    def notes_for(self, beat: Beat, cue: Cue) -> str:
+        say = self.text(beat.say, beat.location)
+        extra = [self.text(p, beat.location) for p in beat.points]
+        return "\n".join([say or (cue.title or cue.url or cue.snippet or cue.image or ""), *extra])
+
+    def numbered(self, cue: Cue) -> list[tuple[int, str]]:
+        try:
+            source = read_snippet(self.lesson, cue)
+        except OSError as exc:
+            raise ScriptError([Diagnostic(cue.location, f"cannot read snippet {cue.snippet}: {exc.strerror or exc}")]) from exc
+        return shown_numbered_lines(source, cue.lines)
+
+    def code_slides(self, section: Section, beat: Beat, cue: Cue, first_page: int = 1,
+                    pages_before: int = 0) -> list[SlideLayout]:
+        """The code cue's slides: code and output (see ``arrange_code``);
+        pages after the first carry "(2/2)" and end with "/2" in their id."""
+        numbered = self.numbered(cue)
+        capture = self.captures.get(cue.snippet or "")
+        top = self.content_top()
+        area = (MARGIN, top, self.W - 2 * MARGIN, self.H - BOTTOM - top)
+        pages = arrange_code(numbered, capture, tab_name(cue.snippet or ""), area, GAP, self.theme, self.measure)
+        total = len(pages) + pages_before
+        notes = self.notes_for(beat, cue)
+        slides = []
+        for index, boxes in enumerate(pages):
+            page = first_page + index
+            title, heading = self.cue_heading(section, beat, cue, page, total)
+            if index < len(pages) - 1:
+                boxes = boxes + [self.continued_note(boxes, page + 1, total)]
+            page_notes = notes if page == 1 else f"{notes}\n(continued, {page}/{total})"
+            slides.append(self.slide(cue_slide_id(beat, page), title, page_notes, heading + boxes))
+        return slides
+
+    def continued_note(self, boxes: list, next_page: int, pages: int) -> TextBox:
+        """A note in the space the output takes on the last page."""
+        panel = next(b for b in boxes if b.name == "code:panel")
+        x = panel.x + panel.w + GAP
+        w = self.W - MARGIN - x
+        size = self.theme.size("small") + 2
+        text = f"The code continues on the next slide ({next_page}/{pages}); its output follows the last part."
+        paragraph = Paragraph((Run(text, "sans", size, False, self.theme.color("muted")),), size, line_height(size))
+        tw, _ = inner_size(w, inches(1), (0, 0, 0, 0))
+        h = pt_to_emu(self.measure.height([paragraph], tw)) + pt_to_emu(4)
+        return TextBox("continued", x, panel.y + inches(0.3), w, h, (paragraph,), role="caption")
+
+    def diagram_slide(self, section: Section, beat: Beat, cue: Cue) -> list[SlideLayout]:
+        """The real autograd graph across the slide; the snippet that built
+        it (code and output) follows on ``cue:<beat id>/2`` onwards."""
+        if cue.diagram != "autograd":
+            raise ScriptError([Diagnostic(cue.location, f"unknown diagram {cue.diagram!r}", "expected: autograd")])
+        capture = self.captures.get(cue.snippet or "")
+        code_pages = self.code_slides(section, beat, cue, first_page=2, pages_before=1) if cue.snippet else []
+        total = 1 + len(code_pages)
+        title, boxes = self.cue_heading(section, beat, cue, 1, total)
+        top = self.content_top()
+        area = (MARGIN, top, self.W - 2 * MARGIN, self.H - BOTTOM - top)
+        if capture is not None and capture.graph is not None:
+            boxes += layout_graph(capture.graph, area, self.theme)
+        else:
+            why = "the snippet has not run" if capture is None else (capture.reason or "no tensor named loss with a grad_fn")
+            boxes.append(self.notice(f"No autograd graph: {why}.", area))
+        return [self.slide(cue_slide_id(beat), title, self.notes_for(beat, cue), boxes), *code_pages]
+
+    def notice(self, text: str, area: tuple[int, int, int, int]) -> TextBox:
+        size = self.theme.size("subtitle")
+        paragraph = Paragraph((Run(text, "sans", size, True, self.theme.color("error")),), size, line_height(size))
+        tw, th = inner_size(area[2], area[3], (0, 0, 0, 0))
+        paragraph = ellipsize(self.measure, paragraph, tw, max(1, int(th // line_height(size))))
+        return TextBox("notice", *area, (paragraph,), role="notice")
+
+    def image_slide(self, section: Section, beat: Beat, cue: Cue) -> list[SlideLayout]:
+        from PIL import Image
+
+        title, boxes = self.cue_heading(section, beat, cue, 1, 1)
+        path = Path(self.lesson.root) / (cue.image or "")
+        try:
+            with Image.open(path) as image:
+                iw, ih = image.size
+        except OSError as exc:
+            raise ScriptError([Diagnostic(cue.location, f"cannot open image {cue.image}: {exc}")]) from exc
+        top = self.content_top()
+        caption = self.text(cue.caption, cue.location) if cue.caption else ""
+        bottom = self.H - BOTTOM - (inches(0.5) if caption else 0)
+        aw, ah = self.W - 2 * MARGIN, bottom - top
+        scale = min(aw / iw, ah / ih)
+        w, h = int(iw * scale), int(ih * scale)
+        boxes.append(ImageBox("image", MARGIN + (aw - w) // 2, top + (ah - h) // 2, w, h, str(path)))
+        if caption:
+            boxes.append(self.subtitle_box(caption, bottom + inches(0.05), name="caption", align="center",
+                                           h=inches(0.45)))
+        return [self.slide(cue_slide_id(beat), title, self.notes_for(beat, cue), boxes)]
+
+    def browser_slide(self, section: Section, beat: Beat, cue: Cue) -> list[SlideLayout]:
+        theme = self.theme
+        page_title = self.text(cue.title, cue.location) if cue.title else (cue.url or "")
+        title, boxes = self.cue_heading(section, beat, cue, 1, 1)
+        top = self.content_top()
+        x, w = MARGIN + inches(0.6), self.W - 2 * MARGIN - inches(1.2)
+        h = self.H - BOTTOM - top
+        bar_h = inches(0.55)
+        boxes.append(Rect("window", x, top, w, h, fill=theme.color("browser_page"), line=theme.color("muted")))
+        boxes.append(Rect("address_bar", x, top, w, bar_h, fill=theme.color("browser_bar"), line=theme.color("muted")))
+        small = theme.size("small") + 2
+        url = cue.url or ""
+        url_size = small
+        while url_size > 8 and self.measure.width(Run(url, "sans", url_size)) > (w - inches(0.5)) / EMU_PER_PT * 0.96:
+            url_size -= 1
+        boxes.append(TextBox(
+            "url", x + inches(0.2), top, w - inches(0.4), bar_h,
+            (Paragraph((Run(url, "sans", url_size, False, theme.color("link"), link=url),), url_size, line_height(url_size)),),
+            role="link", anchor="middle", wrap=False,
+        ))
+        inner_x, inner_w = x + inches(0.5), w - inches(1.0)
+        heading_y = top + bar_h + inches(0.5)
+        heading = self.title_box(page_title, y=heading_y, h=inches(1.3), name="page_title")
+        heading = TextBox(heading.name, inner_x, heading.y, inner_w, heading.h, heading.paragraphs, role="title")
+        if self.measure.height(heading.paragraphs, inner_w / EMU_PER_PT) > heading.h / EMU_PER_PT:
+            heading = self._refit(heading, theme.size("title"))
+        boxes.append(heading)
+        caption = self.text(cue.caption, cue.location) if cue.caption else self.text(beat.say, beat.location)
+        body = theme.size("subtitle")
+        paragraphs = []
+        if caption:
+            paragraphs.append(Paragraph((Run(caption, "sans", body, False, theme.color("text")),), body, line_height(body)))
+        paragraphs.append(Paragraph(
+            (Run("Open the page: ", "sans", body, False, theme.color("muted")),
+             Run(url, "sans", body, False, theme.color("link"), link=url)),
+            body, line_height(body), space_before=body * 0.8,
+        ))
+        area_y = heading_y + inches(1.4)
+        area = (inner_x, area_y, inner_w, top + h - area_y - inches(0.3))
+        tw, th = inner_size(area[2], area[3], (0, 0, 0, 0))
+        paragraphs_fit, _, _ = shrink_to_fit(
+            lambda s: [Paragraph(tuple(Run(r.text, r.font, s, r.bold, r.color, r.link) for r in p.runs), s,
+                                 line_height(s), space_before=p.space_before and s * 0.8) for p in paragraphs],
+            self.measure, tw, th, body, theme.size("small"),
+        )
+        boxes.append(TextBox("page_body", *area, tuple(paragraphs_fit), role="caption"))
+        return [self.slide(cue_slide_id(beat), title, self.notes_for(beat, cue), boxes)]
+
+    def _refit(self, box: TextBox, largest: float) -> TextBox:
+        text = box.paragraphs[0].text
+        color = box.paragraphs[0].runs[0].color
+        tw, th = inner_size(box.w, box.h, box.inset)
+        paragraphs, size, ok = shrink_to_fit(
+            lambda s: [Paragraph((Run(text, "sans", s, True, color),), s, line_height(s))],
+            self.measure, tw, th, largest, self.theme.size("title_min"))
+        if not ok:
+            paragraphs = [ellipsize(self.measure, paragraphs[0], tw, max(1, int(th // line_height(size))))]
+        return TextBox(box.name, box.x, box.y, box.w, box.h, tuple(paragraphs), role=box.role)
+
+    def cue_slides(self, section: Section, beat: Beat) -> list[SlideLayout]:
+        cue = beat.cue
+        assert cue is not None
+        if cue.kind == "vscode":
+            return self.code_slides(section, beat, cue)
+        if cue.kind == "browser":
+            return self.browser_slide(section, beat, cue)
+        if cue.kind == "slides" and cue.diagram:
+            return self.diagram_slide(section, beat, cue)
+        if cue.kind == "slides" and cue.image:
+            return self.image_slide(section, beat, cue)
+        if cue.kind == "slides" and cue.snippet:
+            return self.code_slides(section, beat, cue)
+        raise ScriptError([Diagnostic(cue.location, f"a {cue.kind} cue needs something to show",
+                                      "give it a snippet, diagram, image or url")])
+
+
+def _parents(lesson: Lesson) -> dict[str, Section]:
+    parents: dict[str, Section] = {}
+
+    def visit(section: Section) -> None:
+        for child in section.subsections:
+            parents[child.id] = section
+            visit(child)
+
+    for section in lesson.sections:
+        visit(section)
+    return parents
+
+
+def layout_deck(lesson: Lesson, captures: Mapping[str, Capture], theme) -> Deck:
+    """Every slide of ``lesson`` as positioned boxes (``captures`` keyed by
+    snippet path; a cue without one shows "(not run)").  Template errors,
+    unreadable snippets and images are collected and raised together as one
+    ``ScriptError``."""
+    builder = _Builder(lesson, captures, theme)
+    parents = _parents(lesson)
+    slides: list[SlideLayout] = []
+    problems: list[Diagnostic] = []
+
+    def attempt(make) -> None:
+        try:
+            slides.extend(make())
+        except ScriptError as exc:
+            problems.extend(exc.diagnostics)
+
+    attempt(lambda: [builder.title_slide()])
+    for section in lesson.walk():
+        attempt(lambda: [builder.section_slide(section, parents.get(section.id))])
+        for beat in section.beats:
+            if beat.cue is not None:
+                attempt(lambda: builder.cue_slides(section, beat))
+    if problems:
+        raise ScriptError(problems)
+    return Deck(theme.width, theme.height, tuple(slides))

@@ -1,0 +1,135 @@
+"""Draw a laid-out slide as an image with Pillow — the same boxes the pptx
+writer writes, so the video shows the deck and ``render slides --png`` lets a
+person look at every slide without PowerPoint.
+
+Text is drawn with the theme's TTF files and wrapped by the same
+``Measurer`` the layout used, so lines break where the layout counted them.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+from PIL import Image, ImageDraw
+
+from cuecast.deck.boxes import CORNER_RADIUS, EMU_PER_PT, Connector, ImageBox, Rect, SlideLayout, TextBox
+from cuecast.deck.fit import inner_size
+from cuecast.deck.measure import Measurer, pil_font
+
+
+def _color(hex_color: str) -> tuple[int, int, int]:
+    value = hex_color.lstrip("#")
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
+@lru_cache(maxsize=32)
+def _image(path: str, w: int, h: int) -> Image.Image:
+    with Image.open(path) as image:
+        return image.convert("RGBA").resize((max(w, 1), max(h, 1)), Image.LANCZOS)
+
+
+class _Painter:
+    def __init__(self, theme, size: tuple[int, int]) -> None:
+        self.theme = theme
+        self.scale = size[0] / theme.width
+        self.measure = Measurer(theme)
+
+    def px(self, emu: float) -> float:
+        return emu * self.scale
+
+    def font(self, key: str, bold: bool, size_pt: float):
+        return pil_font(self.theme.font_file(key, bold), max(1, round(self.px(size_pt * EMU_PER_PT))))
+
+    def rect(self, draw: ImageDraw.ImageDraw, box) -> None:
+        if not (box.fill or box.line):
+            return
+        x0, y0 = self.px(box.x), self.px(box.y)
+        x1, y1 = self.px(box.x + box.w) - 1, self.px(box.y + box.h) - 1
+        fill = _color(box.fill) if box.fill else None
+        outline = _color(box.line) if box.line else None
+        if box.rounded:
+            radius = self.px(min(CORNER_RADIUS, min(box.w, box.h) / 2))
+            draw.rounded_rectangle((x0, y0, x1, y1), radius=radius, fill=fill, outline=outline, width=1)
+        else:
+            draw.rectangle((x0, y0, x1, y1), fill=fill, outline=outline, width=1)
+
+    def text(self, draw: ImageDraw.ImageDraw, box: TextBox) -> None:
+        self.rect(draw, box)
+        inner_w, inner_h = inner_size(box.w, box.h, box.inset)
+        laid = []
+        total = 0.0
+        for index, paragraph in enumerate(box.paragraphs):
+            before = paragraph.space_before if index else 0.0
+            lines = self.measure.paragraph_lines(paragraph, inner_w, box.wrap)
+            laid.append((paragraph, before, lines))
+            total += before + paragraph.line_height * len(lines)
+        y = box.y / EMU_PER_PT + box.inset[1] / EMU_PER_PT
+        if box.anchor == "middle":
+            y += max(0.0, (inner_h - total) / 2)
+        left = (box.x + box.inset[0]) / EMU_PER_PT
+        for paragraph, before, lines in laid:
+            y += before
+            text_left = left + paragraph.indent / EMU_PER_PT
+            for line_index, runs in enumerate(lines):
+                size = max((r.size for r in runs), default=paragraph.size)
+                font = self.font(runs[0].font if runs else paragraph.font, False, size)
+                ascent, descent = font.getmetrics()
+                slack = self.px(paragraph.line_height * EMU_PER_PT) - (ascent + descent)
+                baseline = self.px(y * EMU_PER_PT) + slack / 2 + ascent
+                width = self.measure.line_width(runs)
+                if paragraph.align == "center":
+                    x = text_left + (inner_w - paragraph.indent / EMU_PER_PT - width) / 2
+                elif paragraph.align == "right":
+                    x = text_left + (inner_w - paragraph.indent / EMU_PER_PT - width)
+                else:
+                    x = text_left
+                if paragraph.bullet and line_index == 0:
+                    hang = min(paragraph.indent, 342900) / EMU_PER_PT
+                    draw.text((self.px((text_left - hang) * EMU_PER_PT), baseline), paragraph.bullet,
+                              font=self.font("sans", False, paragraph.size), fill=_color(paragraph.bullet_color),
+                              anchor="ls")
+                for run in runs:
+                    run_font = self.font(run.font, run.bold, run.size)
+                    x_px = self.px(x * EMU_PER_PT)
+                    draw.text((x_px, baseline), run.text, font=run_font, fill=_color(run.color), anchor="ls")
+                    advance = self.measure.width(run)
+                    if run.link and run.text.strip():
+                        under = baseline + max(1.0, self.px(run.size * EMU_PER_PT) * 0.1)
+                        draw.line((x_px, under, self.px((x + advance) * EMU_PER_PT), under),
+                                  fill=_color(run.color), width=max(1, round(self.px(run.size * EMU_PER_PT) / 16)))
+                    x += advance
+                y += paragraph.line_height
+
+    def connector(self, draw: ImageDraw.ImageDraw, box: Connector) -> None:
+        x1, y1, x2, y2 = (self.px(v) for v in (box.x1, box.y1, box.x2, box.y2))
+        width = max(1, round(self.px(box.width * EMU_PER_PT)))
+        color = _color(box.color)
+        angle = math.atan2(y2 - y1, x2 - x1)
+        head = max(6.0, width * 4.0)
+        draw.line((x1, y1, x2 - math.cos(angle) * head * 0.8, y2 - math.sin(angle) * head * 0.8), fill=color, width=width)
+        left = (x2 - head * math.cos(angle - 0.45), y2 - head * math.sin(angle - 0.45))
+        right = (x2 - head * math.cos(angle + 0.45), y2 - head * math.sin(angle + 0.45))
+        draw.polygon((left, (x2, y2), right), fill=color)
+
+    def image(self, canvas: Image.Image, box: ImageBox) -> None:
+        w, h = round(self.px(box.w)), round(self.px(box.h))
+        picture = _image(box.path, w, h)
+        canvas.paste(picture, (round(self.px(box.x)), round(self.px(box.y))), picture)
+
+
+def draw_slide(slide: SlideLayout, theme, size: tuple[int, int] = (1920, 1080)) -> Image.Image:
+    """An RGB image of ``slide`` at ``size`` pixels, drawn from its boxes."""
+    canvas = Image.new("RGB", size, _color(slide.background))
+    draw = ImageDraw.Draw(canvas)
+    painter = _Painter(theme, size)
+    for box in slide.boxes:
+        if isinstance(box, TextBox):
+            painter.text(draw, box)
+        elif isinstance(box, Rect):
+            painter.rect(draw, box)
+        elif isinstance(box, Connector):
+            painter.connector(draw, box)
+        elif isinstance(box, ImageBox):
+            painter.image(canvas, box)
+    return canvas
