@@ -3,8 +3,8 @@
 Side by side, in the same run, each as a fresh ``python`` process (what a
 user pays):
 
-* baseline ``otio-floor``: start Python, import OpenTimelineIO and write an
-  empty timeline through the otio_json, CMX 3600 and FCP XML adapters — the
+* baseline ``otio-floor``: start Python, import OpenTimelineIO and write a
+  one-clip timeline through the otio_json, CMX 3600 and FCP XML adapters — the
   least any timeline export can cost;
 * ``render timeline`` (voice espeak, captures and voice clips cached);
 * ``render timeline --voice none`` (no audio at all).
@@ -28,7 +28,10 @@ REPEATS = 5
 BASELINE = """
 import opentimelineio as otio, tempfile, os
 t = otio.schema.Timeline(name="empty")
-t.tracks.append(otio.schema.Track(kind=otio.schema.TrackKind.Video))
+track = otio.schema.Track(kind=otio.schema.TrackKind.Video)
+r = otio.opentime.TimeRange(otio.opentime.RationalTime(0, 30), otio.opentime.RationalTime(30, 30))
+track.append(otio.schema.Clip(name="c", media_reference=otio.schema.ExternalReference("file:///c.png", r), source_range=r))
+t.tracks.append(track)
 for name in ("otio_json", "cmx_3600", "fcp_xml"):
     otio.adapters.write_to_string(t, adapter_name=name)
 """
