@@ -257,7 +257,8 @@ def audio_path(build_dir: Path, beat_id: str) -> Path:
 def place_audio(timeline: Timeline, build_dir: Path) -> Timeline:
     """Link (or copy, across file systems) every narration WAV into
     ``build_dir/audio/`` and return the timeline pointing at those files, so
-    the exports do not reference the cache.  Each file lands atomically."""
+    the exports do not reference the cache.  Each file lands atomically, and
+    WAVs of beats no longer narrated are removed so the folder matches the plan."""
     placed = []
     for item in timeline.narration:
         if not item.path:
@@ -268,6 +269,12 @@ def place_audio(timeline: Timeline, build_dir: Path) -> Timeline:
         if source.resolve() != target.resolve():
             _link_or_copy(source, target)
         placed.append(replace(item, path=str(target.resolve())))
+    keep = {Path(item.path).name for item in placed if item.path}
+    folder = Path(build_dir) / "audio"
+    if folder.is_dir():
+        for stale in folder.glob("*.wav"):
+            if stale.name not in keep:
+                stale.unlink(missing_ok=True)
     return replace(timeline, narration=tuple(placed))
 
 

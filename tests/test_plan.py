@@ -193,6 +193,10 @@ def test_place_audio_links_wavs_into_the_build(tmp_path):
     assert Path(placed["intro-1"]).read_bytes() == source.read_bytes()
     assert placed["intro-2"] is None
     place_audio(timeline, tmp_path / "build")  # idempotent
+    stale = tmp_path / "build" / "audio" / "gone-1.wav"
+    stale.write_bytes(source.read_bytes())
+    place_audio(timeline, tmp_path / "build")
+    assert sorted(p.name for p in (tmp_path / "build" / "audio").iterdir()) == ["intro-1.wav"]
 
 
 # --- property: any lesson gives a well-formed clock ---------------------------

@@ -76,10 +76,7 @@ def get_voice(
             folder = Path(base) / folder
         if not folder.is_dir():
             raise ConfigError(f"recordings folder {folder} does not exist", hint="--voice recorded:DIR expects DIR/<beat id>.wav")
-        voice = RecordedVoice(folder)
-        voice.allow_missing = allow_missing
-        voice.fallback_rate = rate or DEFAULT_WPM
-        return voice
+        return RecordedVoice(folder, allow_missing=allow_missing, fallback_rate=rate or DEFAULT_WPM)
     raise ConfigError(f"unknown voice {spec!r} (expected one of: {', '.join(VOICE_KINDS)})")
 
 
@@ -100,7 +97,7 @@ def narrate_lesson(
     spoken = [(beat, narration_text(beat)) for _, beat in lesson.beats()]
     spoken = [(beat, text) for beat, text in spoken if text]
     missing = {beat.id for beat in voice.missing([beat for beat, _ in spoken])}
-    if missing and not getattr(voice, "allow_missing", False):
+    if missing and not voice.allow_missing:
         raise ScriptError(
             [
                 Diagnostic(beat.location, f"no recording for beat '{beat.id}'", f"expected {voice.recording(beat)}")
@@ -112,8 +109,7 @@ def narrate_lesson(
     clips: dict[str, VoiceClip] = {}
     for beat, text in spoken:
         if beat.id in missing:
-            rate = getattr(voice, "fallback_rate", DEFAULT_WPM)
-            clips[beat.id] = VoiceClip(beat.id, text, None, estimate_seconds(text, rate))
+            clips[beat.id] = VoiceClip(beat.id, text, None, estimate_seconds(text, voice.fallback_rate))
             notify("missing", beat.id, f"no recording {voice.recording(beat)}; using a silent estimate")
             continue
         clip = voice.clip(beat, text, Path(cache_dir), refresh=refresh)

@@ -91,6 +91,8 @@ class Voice:
     ``none``, ``recorded:DIR``) and is what the timeline records."""
 
     kind = "none"
+    allow_missing = False  # see RecordedVoice
+    fallback_rate = DEFAULT_WPM
 
     @property
     def spec(self) -> str:

@@ -10,14 +10,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from cuecast.model import Beat, VoiceClip
-from cuecast.narrate.base import Voice, invalid_audio, wav_duration
+from cuecast.narrate.base import DEFAULT_WPM, Voice, invalid_audio, wav_duration
 
 
 class RecordedVoice(Voice):
     kind = "recorded"
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, allow_missing: bool = False, fallback_rate: float = DEFAULT_WPM):
         self.folder = Path(folder)
+        #: Time beats without a recording by the silent estimate at ``fallback_rate``
+        #: instead of failing (``--allow-missing``).
+        self.allow_missing = allow_missing
+        self.fallback_rate = fallback_rate
 
     @property
     def spec(self) -> str:
