@@ -30,7 +30,8 @@ __all__ = [
 #: The voice specs ``--voice`` and ``voice:`` accept.
 VOICE_KINDS = ("espeak", "none", "recorded:DIR")
 
-#: ``on_event(kind, beat_id, message)``; kind is cached | made | silent | missing.
+#: ``on_event(kind, beat_id, message)``; kind is ``clip`` (message: its length) or
+#: ``missing`` (a recording is missing and the silent estimate is used).
 EventHandler = Callable[[str, str, str], None]
 
 
