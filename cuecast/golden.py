@@ -234,8 +234,11 @@ class Drift:
             shown = ", ".join(str(n) for n in self.changed_lines[:5])
             more = "…" if len(self.changed_lines) > 5 else ""
             parts.append(f"text changed on line {shown}{more}")
-        if self.mismatches:
-            parts.append(f"{len(self.mismatches)} number(s) beyond tolerance")
+        exact = sum(1 for m in self.mismatches if m.tolerance == 0.0)
+        if exact:
+            parts.append(f"{exact} integer(s) changed")
+        if len(self.mismatches) > exact:
+            parts.append(f"{len(self.mismatches) - exact} number(s) beyond tolerance")
         return "; ".join(parts) or "output changed"
 
     def report(self) -> str:
@@ -306,7 +309,9 @@ def golden_dir(lesson: Lesson) -> Path:
     and its expected outputs are reviewed together."""
     source = Path(lesson.source)
     if not source.is_absolute():
-        source = Path(lesson.root) / source
+        # The parser shows the source relative to the folder render ran in.
+        from_cwd = Path.cwd() / source
+        source = from_cwd if from_cwd.exists() else Path(lesson.root) / source
     return source.parent / f"{lesson.id}{GOLDEN_SUFFIX}"
 
 
@@ -382,13 +387,14 @@ class GoldenResult:
     @property
     def message(self) -> str:
         """A sentence for the check's table and for a pytest failure."""
+        shown = _display(self.path)
         if self.status == GOLDEN_MISSING:
-            return f"no golden file {self.path}; run `render check --update-golden` to create it"
+            return f"no golden file {shown}; run `render check --update-golden` to create it"
         if self.status == GOLDEN_DRIFT and self.drift is not None:
-            return f"output drifted from {self.path}: {self.drift.summary}"
+            return f"output drifted from {shown}: {self.drift.summary}"
         if self.status == GOLDEN_SKIPPED:
             return "snippet failed; golden output not compared"
-        return f"{self.status}: {self.path}"
+        return f"{self.status}: {shown}"
 
     def report(self) -> str:
         """The message, then the diff and the numbers beyond tolerance."""
@@ -397,11 +403,16 @@ class GoldenResult:
         return self.message
 
 
-def _display(path: Path, root: str) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
+def _display(path: Path, root: Optional[str] = None) -> str:
+    """``path`` relative to the current folder (or ``root``) when inside it."""
+    for base in (Path.cwd(), Path(root) if root else None):
+        if base is None:
+            continue
+        try:
+            return Path(path).resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            pass
+    return str(path)
 
 
 def check_snippet_golden(
@@ -472,3 +483,50 @@ def check_lesson_golden(
             )
         )
     return results
+
+
+def check_golden(
+    target: Optional[Path],
+    results: Sequence,
+    rtol: float = DEFAULT_RTOL,
+    atol: float = DEFAULT_ATOL,
+    *,
+    update: bool = False,
+    per_device: bool = False,
+) -> list[GoldenResult]:
+    """``render check --golden``: the golden verdicts for a finished check.
+
+    ``results`` are the check's per-snippet results (anything with
+    ``lesson_id``, ``snippet`` and ``capture``); the lessons are parsed again
+    from ``target`` (cheap, and it keeps the check's own API unchanged).
+    """
+    from cuecast.script import load_lessons
+
+    captures: dict[str, dict[str, Capture]] = {}
+    for result in results:
+        captures.setdefault(result.lesson_id, {})[result.snippet] = result.capture
+    verdicts: list[GoldenResult] = []
+    for lesson in load_lessons(target):
+        verdicts += check_lesson_golden(
+            lesson, captures.get(lesson.id, {}), rtol, atol, update, per_device=per_device
+        )
+    return verdicts
+
+
+def format_golden_results(results: Sequence[GoldenResult]) -> str:
+    """What the check prints: every drift with its diff, every missing file,
+    what an update wrote, then one summary line."""
+    lines: list[str] = []
+    for result in results:
+        if result.status == GOLDEN_DRIFT:
+            lines += ["", f"DRIFT {result.snippet}: {result.report()}"]
+        elif result.status == GOLDEN_MISSING:
+            lines.append(f"MISSING {result.snippet}: {result.message}")
+        elif result.status == GOLDEN_WRITTEN:
+            lines.append(f"wrote {_display(result.path)}")
+    counts: dict[str, int] = {}
+    for result in results:
+        counts[result.status] = counts.get(result.status, 0) + 1
+    summary = ", ".join(f"{n} {status}" for status, n in counts.items()) or "no snippets"
+    lines += ["", f"golden: {summary}"]
+    return "\n".join(lines)

@@ -299,9 +299,11 @@ class CuecastState:
         return batch
 
     def _run(self, lesson: Lesson, cues: list[tuple[Beat, Cue]]) -> dict[str, Capture]:
-        from cuecast.runner import run_lesson
+        if self._runner is None:
+            from cuecast.runner import Runner
 
-        return run_lesson(_only(lesson, cues), self.options())
+            self._runner = Runner(self.options())
+        return self._runner.run_lesson(_only(lesson, cues))
 
     def close(self) -> None:
         runner, self._runner = self._runner, None

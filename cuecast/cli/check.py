@@ -21,6 +21,7 @@ import click
 
 from cuecast.cli.common import device_option, jobs_option, lesson_target_argument, reports_errors
 from cuecast.errors import BuildFailed
+from cuecast.golden import DEFAULT_ATOL, DEFAULT_RTOL
 from cuecast.report import CheckResult
 
 
@@ -136,8 +137,17 @@ def report_check(results: Sequence[CheckResult], junit: Optional[Path] = None) -
 @click.option("--no-cache", is_flag=True, help="Run every snippet even if it is unchanged since the last run.")
 @click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the results as JUnit XML to this file.")
+@click.option("--golden", is_flag=True,
+              help="Also compare each snippet's output with script/<lesson>.golden/; drift fails the check.")
+@click.option("--update-golden", is_flag=True, help="Write the golden files from this run (implies --golden).")
+@click.option("--golden-per-device", is_flag=True,
+              help="With --update-golden: write <snippet>.<device>.txt, kept apart from other devices.")
+@click.option("--rtol", type=click.FloatRange(min=0), default=DEFAULT_RTOL, show_default=True,
+              help="Relative tolerance for numbers in golden output.")
+@click.option("--atol", type=click.FloatRange(min=0), default=DEFAULT_ATOL, show_default=True,
+              help="Absolute tolerance for numbers in golden output.")
 @reports_errors
-def command(target, device, jobs, timeout, no_cache, junit):
+def command(target, device, jobs, timeout, no_cache, junit, golden, update_golden, golden_per_device, rtol, atol):
     """Run every snippet of the lesson(s) and report which fail.
 
     TARGET is a lesson script or a folder of them (default: script/).  Every
@@ -150,4 +160,17 @@ def command(target, device, jobs, timeout, no_cache, junit):
     options = RunOptions(device=device, jobs=jobs, timeout=timeout, use_cache=not no_cache)
     with Progress() as progress:
         results = run_check(target, options, progress)
-    report_check(results, junit)
+    verdicts = []
+    if golden or update_golden:
+        from cuecast.golden import check_golden, format_golden_results
+
+        verdicts = check_golden(target, results, rtol, atol, update=update_golden, per_device=golden_per_device)
+    try:
+        report_check(results, junit)
+    finally:
+        if verdicts:
+            click.echo(format_golden_results(verdicts))
+    drifted = [verdict for verdict in verdicts if not verdict.passed]
+    if drifted:
+        raise BuildFailed(f"{len(drifted)} snippet outputs differ from their golden files",
+                          hint="if the change is intended: render check --update-golden, then review the diff in git")
