@@ -1,0 +1,249 @@
+"""Timeline → MP4: one clip per segment (in parallel), then one join + mux.
+
+The Timeline is followed exactly: segment boundaries are rounded to frames on
+the lesson clock, so the video lasts the timeline's duration to within one
+frame however many segments there are.  Each segment's clip is written where
+the editors' timeline expects its media (``<media>/<segment id>.mp4``; a slide
+also gets its still as ``<segment id>.png``), so ``timeline.otio`` opens with
+its media linked.
+
+The video is written to a temporary file beside ``out_path`` and renamed into
+place at the end: an interrupted or failed render kills its ffmpeg processes
+and leaves the previous video as it was.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from pathlib import Path
+from typing import Callable, Mapping, Optional
+
+from PIL import Image
+
+from cuecast.atomic import atomic_path
+from cuecast.errors import ConfigError, CuecastError
+from cuecast.model import (
+    SEGMENT_BROWSER,
+    SEGMENT_EDITOR,
+    SEGMENT_SLIDE,
+    Beat,
+    Capture,
+    Lesson,
+    Segment,
+    Timeline,
+)
+from cuecast.video.audio import mix_narration
+from cuecast.video.browser import BrowserScene, browser_content
+from cuecast.video.canvas import Caption, CaptionedScene, Scene, StillScene, caption_chunks, caption_style
+from cuecast.video.editor import EditorScene, editor_content
+from cuecast.video.encode import (
+    EncodeSettings,
+    ProcessRegistry,
+    concat_and_mux,
+    encode_frames,
+    frame_count,
+)
+
+CAPTION_MODES = ("none", "burn")
+#: What a progress callback receives: seconds of video done, seconds in all.
+Progress = Callable[[float, float], None]
+SlideImage = Callable[[str], Image.Image]
+
+
+def segment_media_path(media_dir: Path, segment: Segment) -> Path:
+    """Where a segment's media goes: ``<id>.png`` for a slide, ``<id>.mp4``
+    otherwise -- the names ``cuecast.plan.media_path`` gives the timeline."""
+    suffix = ".png" if segment.kind == SEGMENT_SLIDE else ".mp4"
+    return Path(media_dir) / f"{segment.id}{suffix}"
+
+
+def _safe_name(segment_id: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in segment_id)
+
+
+class _ProgressMeter:
+    """Adds up frames encoded across worker threads and reports seconds."""
+
+    def __init__(self, total_frames: int, fps: int, callback: Optional[Progress]):
+        self.total_frames = total_frames
+        self.fps = fps
+        self.callback = callback
+        self.done = 0
+        self.lock = threading.Lock()
+
+    def advance(self, frames: int) -> None:
+        if frames <= 0:
+            return
+        with self.lock:
+            self.done = min(self.total_frames, self.done + frames)
+            if self.callback is not None:
+                self.callback(self.done / self.fps, self.total_frames / self.fps)
+
+
+def _fit(image: Image.Image, size: tuple[int, int]) -> Image.Image:
+    image = image.convert("RGB")
+    if image.size != size:
+        image = image.resize(size, Image.LANCZOS)
+    return image
+
+
+def _segment_captions(timeline: Timeline, first: int, last: int, fps: int, size: tuple[int, int]) -> list[Caption]:
+    """The caption screens that fall in frames [first, last), on the segment's
+    own clock."""
+    fnt, width, _ = caption_style(size)
+    captions = []
+    start_t, end_t = first / fps, last / fps
+    for item in timeline.narration:
+        if item.end <= start_t or item.start >= end_t or not item.text.strip():
+            continue
+        for t0, t1, lines in caption_chunks(item.text, item.start, item.end, fnt, width):
+            a = max(first, frame_count(t0, fps))
+            b = min(last, frame_count(t1, fps))
+            if b > a:
+                captions.append(Caption(a - first, b - first, "\n".join(lines)))
+    return captions
+
+
+class _Job:
+    """One segment to encode: builds its scene (in the worker thread, since
+    drawing a slide or tokenising code takes a moment) and its clip path."""
+
+    def __init__(self, segment: Segment, first: int, last: int, clip: Path, still: Optional[Path]):
+        self.segment = segment
+        self.first = first
+        self.last = last
+        self.clip = clip
+        self.still = still
+
+    @property
+    def n_frames(self) -> int:
+        return self.last - self.first
+
+
+def compose_video(
+    timeline: Timeline,
+    lesson: Lesson,
+    captures: Mapping[str, Capture],
+    slide_image: SlideImage,
+    out_path: Path,
+    size: tuple[int, int] = (1920, 1080),
+    fps: int = 30,
+    captions: str = "none",
+    on_progress: Optional[Progress] = None,
+    media_dir: Optional[Path] = None,
+    preset: str = "veryfast",
+    jobs: int = 2,
+) -> Path:
+    """Render ``timeline`` to an H.264 (yuv420p) + AAC MP4 at ``out_path``.
+
+    ``slide_image(slide_id)`` returns a slide as drawn by the deck's raster
+    drawer (resized to ``size`` if it differs); ``captures`` maps snippet
+    paths to what they printed.  ``captions='burn'`` draws the narration text
+    on the frames.  ``media_dir`` receives the per-segment media (None: kept
+    only for the duration of the render).  ``jobs`` segments encode at once.
+    """
+    width, height = size
+    if width < 16 or height < 16 or width % 2 or height % 2:
+        raise ConfigError(f"video size {width}x{height} must be even and at least 16x16 (H.264 4:2:0)")
+    if captions not in CAPTION_MODES:
+        raise ConfigError(f"captions must be one of: {', '.join(CAPTION_MODES)} (got {captions!r})")
+    if fps < 1 or fps > 120:
+        raise ConfigError(f"fps must be between 1 and 120 (got {fps})")
+    if not timeline.segments:
+        raise CuecastError(f"the timeline of '{timeline.lesson_id}' has no segments: nothing to render")
+
+    settings = EncodeSettings(width, height, fps, preset=preset)
+    beats: dict[str, Beat] = {beat.id: beat for _, beat in lesson.beats()}
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    total_frames = frame_count(timeline.duration, fps)
+    meter = _ProgressMeter(total_frames, fps, on_progress)
+    registry = ProcessRegistry()
+
+    with tempfile.TemporaryDirectory(prefix=".video-", dir=out_path.parent) as tmp:
+        work = Path(tmp)
+        media = Path(media_dir) if media_dir is not None else work / "media"
+        media.mkdir(parents=True, exist_ok=True)
+
+        plan: list[_Job] = []
+        for segment in timeline.segments:
+            first, last = frame_count(segment.start, fps), frame_count(segment.end, fps)
+            if segment.kind == SEGMENT_SLIDE:
+                clip = work / f"{_safe_name(segment.id)}.mp4"
+                still = segment_media_path(media, segment)
+            elif segment.kind in (SEGMENT_EDITOR, SEGMENT_BROWSER):
+                clip, still = segment_media_path(media, segment), None
+            else:
+                raise CuecastError(f"segment '{segment.id}' has unknown kind '{segment.kind}'")
+            plan.append(_Job(segment, first, last, clip, still))
+
+        def scene_for(job: _Job) -> Scene:
+            segment = job.segment
+            if segment.kind == SEGMENT_SLIDE:
+                if not segment.slide_id:
+                    raise CuecastError(f"slide segment '{segment.id}' names no slide")
+                image = _fit(slide_image(segment.slide_id), size)
+                if job.still is not None:
+                    with atomic_path(job.still) as part:
+                        image.save(part, format="PNG")
+                scene: Scene = StillScene(image, job.n_frames)
+            else:
+                beat = beats.get(segment.cue_id or "")
+                if beat is None or beat.cue is None:
+                    raise CuecastError(f"segment '{segment.id}' shows cue '{segment.cue_id}', "
+                                       f"which is not a cue of lesson '{lesson.id}'")
+                cue = beat.cue
+                if segment.kind == SEGMENT_EDITOR:
+                    if not cue.snippet:
+                        raise CuecastError(f"editor segment '{segment.id}' shows a cue with no snippet",
+                                           cue.location)
+                    content = editor_content(lesson, cue, captures.get(cue.snippet))
+                    scene = EditorScene(content, size, fps, job.n_frames, segment.type_seconds, segment.output_at)
+                else:
+                    scene = BrowserScene(browser_content(cue, beat.say), size, fps, job.n_frames)
+            if captions == "burn":
+                scene = CaptionedScene(scene, _segment_captions(timeline, job.first, job.last, fps, size), size)
+            return scene
+
+        def run(job: _Job) -> None:
+            if job.n_frames <= 0:  # shorter than half a frame: nothing on screen
+                if job.segment.kind == SEGMENT_SLIDE:
+                    scene_for(job)  # still write its PNG for the timeline
+                return
+            scene = scene_for(job)
+            keyframes = scene.keyframes()
+            reported = [0]
+
+            def on_frame(index: int) -> None:
+                meter.advance(index - reported[0])
+                reported[0] = index
+
+            frames = ((index, picture.tobytes()) for index, picture in scene.render())
+            with atomic_path(job.clip) as part:
+                encode_frames(frames, keyframes, job.n_frames, part, settings, registry, on_frame,
+                              what=f"encoding segment '{job.segment.id}'")
+            meter.advance(job.n_frames - reported[0])
+
+        pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="cuecast-video")
+        try:
+            # Longest first, so two workers finish together.
+            order = sorted(plan, key=lambda job: -job.n_frames)
+            futures = [pool.submit(run, job) for job in order]
+            audio = mix_narration(timeline.narration, total_frames / fps, work / "narration.wav")
+            done, _ = wait(futures, return_when=FIRST_EXCEPTION)
+            for future in futures:
+                if future.done() and future.exception() is not None:
+                    raise future.exception()
+            for future in futures:
+                future.result()
+            clips = [job.clip for job in plan if job.n_frames > 0]
+            with atomic_path(out_path) as part:
+                concat_and_mux(clips, audio, part, work, registry=registry)
+        except BaseException:
+            registry.kill_all()
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
+    return out_path
