@@ -135,8 +135,9 @@ def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
 def compose_script(text: str, shown: str) -> Optional[Node]:
     """The document's root node (``None`` for an empty document), after the
     alias guard and the expanded-size guard have both passed."""
-    loader = _GuardedLoader(text)
+    loader = None
     try:
+        loader = _GuardedLoader(text)  # the reader refuses control characters here
         node = loader.get_single_node()
     except _Refused as exc:
         raise ScriptError([Diagnostic(node_location(shown, exc.mark), exc.message)]) from None
@@ -155,7 +156,8 @@ def compose_script(text: str, shown: str) -> Optional[Node]:
     except RecursionError:
         raise ScriptError([Diagnostic(Location(shown), "invalid YAML: nested too deeply")]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is not None:
         _check_expanded_size(node, shown)
     return node
