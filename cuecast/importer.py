@@ -41,7 +41,8 @@ CUE_LINE = re.compile(
 )
 HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<title>.*?)\s*#*\s*$")
 BULLET = re.compile(r"^(?P<indent>[ \t]*)[-*+]\s+(?P<text>.*)$")
-URL = re.compile(r"https?://[^\s<>()\"'`]+[^\s<>()\"'`.,;:!?]")
+URL = re.compile(r"<?(https?://[^\s<>\"'`]+)>?")
+LINK = re.compile(r"\[(?P<label>[^\]]*)\]\((?P<url>https?://[^)\s]+)\)")
 
 #: ``[SHOW …]`` wording → cue kind.
 def _kind(where: str) -> str:
@@ -163,11 +164,36 @@ def parse_markdown(text: str, shown: str) -> tuple[str, list[str], list[_Section
 def _cue_beat(kind: str, text: str) -> _Beat:
     if kind != "browser":
         return _Beat(show=kind, say=text or None)
+    url, say = find_url(text)
+    return _Beat(show=kind, say=say or None, url=url)
+
+
+def find_url(text: str) -> tuple[Optional[str], str]:
+    """The first web address in a cue's text and the text without it.  A
+    Markdown link ``[label](URL)`` keeps its label; a bare URL loses trailing
+    sentence punctuation and unbalanced closing brackets, so
+    ``(see https://a.org/x_(y)).`` yields ``https://a.org/x_(y)``."""
+    link = LINK.search(text)
+    if link:
+        return link.group("url"), " ".join((text[: link.start()] + link.group("label") + text[link.end():]).split())
     found = URL.search(text)
     if not found:
-        return _Beat(show=kind, say=text or None, url=None)
-    say = " ".join((text[: found.start()] + " " + text[found.end():]).split())
-    return _Beat(show=kind, say=say or None, url=found.group(0))
+        return None, _tidy(text)
+    url = found.group(1)
+    while url and (url[-1] in ".,;:!?" or (url[-1] == ")" and url.count("(") < url.count(")"))):
+        url = url[:-1]
+    start = found.start() if found.group(0).startswith("<") else found.start(1)
+    end = found.start(1) + len(url)
+    if found.group(0).startswith("<") and found.group(0).endswith(">") and url == found.group(1):
+        end = found.end()
+    return url, _tidy(text[:start] + " " + text[end:])
+
+
+def _tidy(text: str) -> str:
+    """Whitespace and the empty brackets a removed address leaves behind."""
+    text = re.sub(r"\(\s*\)", "", text)
+    text = re.sub(r"\s+([.,;:!?])", r"\1", " ".join(text.split()))
+    return text.strip()
 
 
 def to_data(title: str, lesson_id: str, prepare: list[str], sections: list[_Section]) -> ImportedScript:

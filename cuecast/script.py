@@ -558,13 +558,13 @@ class _LessonBuilder:
             return None
         if PurePosixPath(value).is_absolute() or re.match(r"^[A-Za-z]:", value) or value.startswith("~"):
             self.error(node, f"{key} path '{value}' is absolute; give it relative to the project folder",
-                       hint=f"the project folder is {self.root}")
+                       hint=f"the project folder is {self.shown_root()}")
             return None
         normal = posixpath.normpath(value)
         candidate = self.root / normal
         if normal == ".." or normal.startswith("../"):
             self.error(node, f"{key} path '{value}' leaves the project folder",
-                       hint=f"paths are relative to {self.root}")
+                       hint=f"paths are relative to the project folder {self.shown_root()}")
             return None
         real = candidate.resolve()
         if not real.is_relative_to(self.real_root):
@@ -588,7 +588,15 @@ class _LessonBuilder:
             close = difflib.get_close_matches(candidate.name, names, n=1, cutoff=0.6)
             if close:
                 return f"did you mean '{posixpath.join(posixpath.dirname(normal), close[0])}'?"
-        return f"create it, or fix the path (relative to {self.root})"
+        return f"create it, or fix the path (relative to the project folder {self.shown_root()})"
+
+    def shown_root(self) -> str:
+        """The project folder as messages print it: relative to the current
+        folder when below it ('.' for the current folder itself)."""
+        try:
+            return self.root.relative_to(Path.cwd()).as_posix()
+        except ValueError:
+            return str(self.root)
 
     def snippet(self, entries: _Entries) -> tuple[Optional[str], Optional[str]]:
         """The snippet path and its text (``None`` text when unreadable)."""
@@ -690,6 +698,9 @@ class _LessonBuilder:
             parts, host = None, None
         if (parts is None or parts.scheme not in ("http", "https") or not host
                 or any(ch.isspace() for ch in value.strip())):
-            self.error(entries["url"][1], f"url '{value}' must be an http:// or https:// address with a host")
+            guess = f"https://{value.strip()}"
+            looks_like_host = parts is not None and not parts.scheme and urlsplit(guess).hostname and "." in guess
+            self.error(entries["url"][1], f"url '{value}' must be an http:// or https:// address with a host",
+                       hint=f"did you mean '{guess}'?" if looks_like_host else "")
             return None
         return value.strip()
