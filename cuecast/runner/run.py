@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
-from cuecast.cache import CaptureCache, capture_key, local_imports
+from cuecast import cache as capture_cache  # the module: cuecast.cache imports cuecast.runner.options
 from cuecast.model import STATUS_ERROR, Capture, Lesson, SnippetException
 from cuecast.runner.device import Environment, local_environment, remember_environment
 from cuecast.runner.events import FINISHED, PLANNED, STARTED, RunEvent
@@ -58,7 +58,7 @@ def plan_lesson(lesson: Lesson, options: RunOptions) -> list[SnippetRun]:
         path = Path(lesson.root) / snippet
         try:
             source: Optional[bytes] = path.read_bytes()
-            dependencies = tuple(p.read_bytes() for p in local_imports(source, path.parent))
+            dependencies = tuple(p.read_bytes() for p in capture_cache.local_imports(source, path.parent))
         except OSError:
             source, dependencies = None, ()
         timeouts = [c.timeout for c in cues if c.timeout is not None]
@@ -79,7 +79,7 @@ def plan_lesson(lesson: Lesson, options: RunOptions) -> list[SnippetRun]:
 
 
 def key_for(run: SnippetRun, environment: Environment, options: RunOptions) -> str:
-    return capture_key(
+    return capture_cache.capture_key(
         source=run.source or b"",
         snippet=run.snippet,
         diagram=run.diagram,
@@ -186,12 +186,12 @@ class Runner:
 
         keyed = [(run, key_for(run, environment, self.options)) for run in runs]
         found: dict[str, Capture] = {}
-        caches: dict[str, CaptureCache] = {}
+        caches: dict[str, capture_cache.CaptureCache] = {}
         for run, key in keyed:
             if run.source is None:
                 found[key] = _unreadable(run, environment)
                 continue
-            cache = caches.setdefault(run.lesson.root, CaptureCache(run.lesson.root))
+            cache = caches.setdefault(run.lesson.root, capture_cache.CaptureCache(run.lesson.root))
             if self.options.use_cache and key not in found:
                 hit = cache.get(key)
                 if hit is not None:
