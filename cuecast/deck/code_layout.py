@@ -57,8 +57,8 @@ def _visual_lines(measurer: Measurer, text: str, size: float, width: float) -> i
 def plan_code(numbered: list[tuple[int, str]], w: int, h: int, theme, measurer: Measurer) -> CodePlan:
     """Pick the largest code size (``code`` down to ``code_min``) at which the
     lines fit the panel ``w`` × ``h`` EMU without wrapping; failing that, use
-    the largest size whose width fits (wrapping only lines wider than the
-    panel at ``code_min``) and split the lines over as many pages as needed."""
+    ``code_min`` (wrapping only if some line is wider than the panel even
+    then) and split the lines over as many pages as needed."""
     biggest, smallest = theme.size("code"), theme.size("code_min")
     size = biggest
     chosen: Optional[float] = None
@@ -77,7 +77,7 @@ def plan_code(numbered: list[tuple[int, str]], w: int, h: int, theme, measurer: 
         size = max(smallest, size - 1)
     if chosen is not None:
         return CodePlan(chosen, False, (tuple(numbered),))
-    size = widest_fit if widest_fit is not None else smallest
+    size = smallest  # shrunk to the readable minimum, then continued over pages
     wrap = widest_fit is None
     text_w, text_h = _code_area(numbered, w, h, size, measurer)
     capacity = max(1, int(text_h // line_height(size)))
@@ -214,6 +214,9 @@ def terminal_text(capture: Optional[Capture], w: int, h: int, theme, measurer: M
     biggest, smallest = theme.size("output"), theme.size("output_min")
     wrapped_fit: Optional[TerminalText] = None
     size = biggest
+    # Every line takes at least one row: more lines than rows at the smallest size means trimming.
+    if len(lines) * line_height(smallest) > text_h:
+        size = smallest
     while True:
         paragraphs = _terminal_paragraphs(lines, size, theme, None, False)
         if measurer.widest(paragraphs) <= text_w * 0.96 and len(paragraphs) * line_height(size) <= text_h:
@@ -236,13 +239,14 @@ def code_height(lines: int, size: float) -> int:
     return TAB_H + PANEL_INSET[1] + PANEL_INSET[3] + pt_to_emu(lines * line_height(size)) + pt_to_emu(2)
 
 
-def _side_by_side(numbered, capture, area, gap: int, theme, measurer: Measurer) -> Optional[tuple[int, CodePlan]]:
-    """The code panel width and plan when code (unwrapped, one page) and
-    output (unwrapped, untrimmed) fit side by side; of the sizes that do,
-    the pair whose smaller size (output counted 1.2×) is largest wins, so
-    neither side shrinks to nothing for the other's sake."""
+def _side_by_side(numbered, capture, area, gap: int, theme, measurer: Measurer) -> list[tuple[tuple, int, CodePlan]]:
+    """Ways to put the code (unwrapped, one page) beside output that loses no
+    line: ``(key, code panel width, plan)``, the key being (lines lost = 0,
+    pages = 1, output lines wrapped, -min(code size, 1.2 × output size)) so
+    that sorting prefers unwrapped output, then sizes where neither side
+    shrank to nothing for the other's sake."""
     x, y, w, h = area
-    best: Optional[tuple[float, float, int, CodePlan]] = None
+    found = []
     size = theme.size("code")
     while True:
         widest = max((measurer.width(Run(t, "mono", size)) for _, t in numbered), default=0.0)
@@ -252,18 +256,16 @@ def _side_by_side(numbered, capture, area, gap: int, theme, measurer: Measurer) 
         if lines_fit and needed < w - gap:
             for candidate in dict.fromkeys((max(needed, int((w - gap) * 0.5)), needed)):
                 term_w = w - gap - candidate
-                if term_w <= inches(2):
+                if term_w <= inches(2.5):
                     continue
                 text = terminal_text(capture, term_w, h, theme, measurer)
-                if text.wrapped == 0 and text.lost == 0:
-                    score = (min(size, text.size * 1.2), size)
-                    if best is None or score > best[:2]:
-                        best = (*score, candidate, CodePlan(size, False, (tuple(numbered),)))
-                    break
+                if text.lost == 0:
+                    key = (0, 1, text.wrapped, -min(size, text.size * 1.2), -size)
+                    found.append((key, candidate, CodePlan(size, False, (tuple(numbered),))))
         if size <= theme.size("code_min"):
             break
         size = max(theme.size("code_min"), size - 1)
-    return None if best is None else (best[2], best[3])
+    return found
 
 
 def arrange_code(
@@ -278,33 +280,41 @@ def arrange_code(
     pages.  The first that loses no output wins, then fewest pages, then
     fewest wrapped lines."""
     x, y, w, h = area
-    split = _side_by_side(numbered, capture, area, gap, theme, measurer)
-    if split is not None:
-        code_w, plan = split
-        return [code_panel("code", x, y, code_w, h, tab, plan.pages[0], numbered, plan, theme, measurer)
-                + terminal_panel("output", x + code_w + gap, y, w - code_w - gap, h, capture, theme, measurer)]
     candidates = []
+    sides = _side_by_side(numbered, capture, area, gap, theme, measurer)
+    if sides:
+        key, code_w, plan = min(sides, key=lambda found: found[0])
+        if key[2] == 0:  # nothing wraps: no other arrangement can do better
+            return [code_panel("code", x, y, code_w, h, tab, plan.pages[0], numbered, plan, theme, measurer)
+                    + terminal_panel("output", x + code_w + gap, y, w - code_w - gap, h, capture, theme, measurer)]
+        candidates.append((key[:3], lambda code_w=code_w, plan=plan: [
+            code_panel("code", x, y, code_w, h, tab, plan.pages[0], numbered, plan, theme, measurer)
+            + terminal_panel("output", x + code_w + gap, y, w - code_w - gap, h, capture, theme, measurer)]))
     term_min = TAB_H + PANEL_INSET[1] + PANEL_INSET[3] + pt_to_emu(4 * line_height(theme.size("output_min")))
     stacked = plan_code(numbered, w, h - term_min - gap, theme, measurer)
     if len(stacked.pages) == 1 and not stacked.wrap:
         code_h = code_height(len(numbered), stacked.size)
         term_y = y + code_h + gap
         text = terminal_text(capture, w, y + h - term_y, theme, measurer)
-        pages = [code_panel("code", x, y, w, code_h, tab, stacked.pages[0], numbered, stacked, theme, measurer)
-                 + terminal_panel("output", x, term_y, w, y + h - term_y, capture, theme, measurer)]
-        candidates.append(((text.lost, 1, text.wrapped), pages))
-    code_w = int((w - gap) * 0.56)
-    term_x, term_w = x + code_w + gap, w - code_w - gap
-    side = plan_code(numbered, code_w, h, theme, measurer)
+        candidates.append(((text.lost, 1, text.wrapped), lambda code_h=code_h, term_y=term_y: [
+            code_panel("code", x, y, w, code_h, tab, stacked.pages[0], numbered, stacked, theme, measurer)
+            + terminal_panel("output", x, term_y, w, y + h - term_y, capture, theme, measurer)]))
+    half_w = int((w - gap) * 0.6)
+    term_x, term_w = x + half_w + gap, w - half_w - gap
+    side = plan_code(numbered, half_w, h, theme, measurer)
     text = terminal_text(capture, term_w, h, theme, measurer)
-    pages = []
-    for page, lines in enumerate(side.pages, start=1):
-        boxes = code_panel("code", x, y, code_w, h, tab, lines, numbered, side, theme, measurer)
-        if page == len(side.pages):
-            boxes += terminal_panel("output", term_x, y, term_w, h, capture, theme, measurer)
-        pages.append(boxes)
-    candidates.append(((text.lost, len(side.pages), text.wrapped + (len(numbered) if side.wrap else 0)), pages))
-    return min(candidates, key=lambda candidate: candidate[0])[1]
+
+    def paginated() -> list[list]:
+        pages = []
+        for page, lines in enumerate(side.pages, start=1):
+            boxes = code_panel("code", x, y, half_w, h, tab, lines, numbered, side, theme, measurer)
+            if page == len(side.pages):
+                boxes += terminal_panel("output", term_x, y, term_w, h, capture, theme, measurer)
+            pages.append(boxes)
+        return pages
+
+    candidates.append(((text.lost, len(side.pages), text.wrapped + (len(numbered) if side.wrap else 0)), paginated))
+    return min(candidates, key=lambda candidate: candidate[0])[1]()
 
 
 def terminal_panel(name: str, x: int, y: int, w: int, h: int, capture: Optional[Capture], theme, measurer: Measurer) -> list:
@@ -347,16 +357,22 @@ def terminal_panel(name: str, x: int, y: int, w: int, h: int, capture: Optional[
 
 
 def _trimmed(lines, size, theme, measurer, text_w, text_h, keep_tail: bool):
-    """As many whole lines as fit with the "… N more lines" note, and N."""
-    kept = len(lines)
-    while kept > 0:
-        kept -= 1
-        shown = lines[len(lines) - kept:] if keep_tail else lines[:kept]
-        note = more_lines_note(len(lines) - kept)
-        paragraphs = _terminal_paragraphs(shown, size, theme, note, keep_tail)
-        if measurer.height(paragraphs, text_w) <= text_h:
-            return paragraphs, len(lines) - kept
-    return _terminal_paragraphs([], size, theme, more_lines_note(len(lines)), keep_tail), len(lines)
+    """As many whole lines as fit with the "… N more lines" note, and N.
+    Each line's height is measured once, so huge outputs stay cheap."""
+    lh = line_height(size)
+    budget = text_h - lh  # the note takes one row
+    order = list(reversed(lines)) if keep_tail else list(lines)
+    used, kept = 0.0, 0
+    for text, is_error in order:
+        paragraph = _terminal_paragraphs([(text, is_error)], size, theme, None, False)[0]
+        rows = len(measurer.paragraph_lines(paragraph, text_w)) * lh
+        if used + rows > budget + 0.01:
+            break
+        used += rows
+        kept += 1
+    shown = lines[len(lines) - kept:] if keep_tail else lines[:kept]
+    lost = len(lines) - kept
+    return _terminal_paragraphs(shown, size, theme, more_lines_note(lost), keep_tail), lost
 
 
 def tab_name(snippet: str) -> str:

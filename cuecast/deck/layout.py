@@ -27,12 +27,12 @@ from cuecast.model import Beat, Capture, Cue, Lesson, Section
 from cuecast.snippet_source import read_snippet, shown_numbered_lines
 
 MARGIN = inches(0.5)
-TITLE_Y = inches(0.3)
+TITLE_Y = inches(0.25)
 TITLE_H = inches(0.95)
-CUE_TITLE_H = inches(0.7)
-SUBTITLE_H = inches(0.45)
+CUE_TITLE_H = inches(0.62)
+SUBTITLE_H = inches(0.42)
 GAP = inches(0.25)
-BOTTOM = inches(0.35)
+BOTTOM = inches(0.3)
 
 
 class _Builder:
@@ -188,14 +188,14 @@ class _Builder:
         title = self.text(section.title, section.location)
         if pages > 1:
             title = f"{title} ({page}/{pages})"
-        boxes: list = [self.title_box(title, h=CUE_TITLE_H, largest=self.theme.size("title") - 4)]
+        boxes: list = [self.title_box(title, h=CUE_TITLE_H, largest=self.theme.size("title") - 6)]
         say = self.text(beat.say, beat.location)
         if say:
             boxes.append(self.subtitle_box(say, TITLE_Y + CUE_TITLE_H))
         return title, boxes
 
     def content_top(self) -> int:
-        return TITLE_Y + CUE_TITLE_H + SUBTITLE_H + inches(0.12)
+        return TITLE_Y + CUE_TITLE_H + SUBTITLE_H + inches(0.08)
 
     def notes_for(self, beat: Beat, cue: Cue) -> str:
         say = self.text(beat.say, beat.location)
@@ -291,7 +291,8 @@ class _Builder:
 
     def browser_slide(self, section: Section, beat: Beat, cue: Cue) -> list[SlideLayout]:
         theme = self.theme
-        page_title = self.text(cue.title, cue.location) if cue.title else (cue.url or "")
+        say = self.text(beat.say, beat.location)
+        page_title = self.text(cue.title, cue.location) if cue.title else (say or cue.url or "")
         title, boxes = self.cue_heading(section, beat, cue, 1, 1)
         top = self.content_top()
         x, w = MARGIN + inches(0.6), self.W - 2 * MARGIN - inches(1.2)
@@ -316,7 +317,7 @@ class _Builder:
         if self.measure.height(heading.paragraphs, inner_w / EMU_PER_PT) > heading.h / EMU_PER_PT:
             heading = self._refit(heading, theme.size("title"))
         boxes.append(heading)
-        caption = self.text(cue.caption, cue.location) if cue.caption else self.text(beat.say, beat.location)
+        caption = self.text(cue.caption, cue.location) if cue.caption else (say if say != page_title else "")
         body = theme.size("subtitle")
         paragraphs = []
         if caption:
