@@ -14,6 +14,7 @@ and leaves the previous video as it was.
 
 from __future__ import annotations
 
+import os
 import tempfile
 import threading
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
@@ -50,6 +51,10 @@ CAPTION_MODES = ("none", "burn")
 #: What a progress callback receives: seconds of video done, seconds in all.
 Progress = Callable[[float, float], None]
 SlideImage = Callable[[str], Image.Image]
+#: The process umask, read once (reading it means setting it, which is not
+#: safe while worker threads create files).
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 
 
 def segment_media_path(media_dir: Path, segment: Segment) -> Path:
@@ -80,6 +85,12 @@ class _ProgressMeter:
             self.done = min(self.total_frames, self.done + frames)
             if self.callback is not None:
                 self.callback(self.done / self.fps, self.total_frames / self.fps)
+
+
+def _readable(path: Path) -> None:
+    """Give a finished file the usual permissions (the temporary file it was
+    written as is private to its owner)."""
+    os.chmod(path, 0o666 & ~_UMASK)
 
 
 def _fit(image: Image.Image, size: tuple[int, int]) -> Image.Image:
@@ -179,15 +190,19 @@ def compose_video(
                 raise CuecastError(f"segment '{segment.id}' has unknown kind '{segment.kind}'")
             plan.append(_Job(segment, first, last, clip, still))
 
+        slide_lock = threading.Lock()
+
         def scene_for(job: _Job) -> Scene:
             segment = job.segment
             if segment.kind == SEGMENT_SLIDE:
                 if not segment.slide_id:
                     raise CuecastError(f"slide segment '{segment.id}' names no slide")
-                image = _fit(slide_image(segment.slide_id), size)
+                with slide_lock:  # the deck's drawer need not be thread-safe
+                    image = _fit(slide_image(segment.slide_id), size)
                 if job.still is not None:
                     with atomic_path(job.still) as part:
-                        image.save(part, format="PNG")
+                        image.save(part, format="PNG", compress_level=1)
+                        _readable(part)
                 scene: Scene = StillScene(image, job.n_frames)
             else:
                 beat = beats.get(segment.cue_id or "")
@@ -224,6 +239,7 @@ def compose_video(
             with atomic_path(job.clip) as part:
                 encode_frames(frames, keyframes, job.n_frames, part, settings, registry, on_frame,
                               what=f"encoding segment '{job.segment.id}'")
+                _readable(part)
             meter.advance(job.n_frames - reported[0])
 
         pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="cuecast-video")
@@ -241,6 +257,7 @@ def compose_video(
             clips = [job.clip for job in plan if job.n_frames > 0]
             with atomic_path(out_path) as part:
                 concat_and_mux(clips, audio, part, work, registry=registry)
+                _readable(part)
         except BaseException:
             registry.kill_all()
             pool.shutdown(wait=True, cancel_futures=True)

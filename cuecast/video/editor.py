@@ -75,6 +75,8 @@ SYNTAX = (
 )
 DEFAULT_CODE = "#d4d4d4"
 CALL_COLOUR = "#dcdcaa"
+#: Seconds between the last keystroke and running the snippet.
+TYPING_PAUSE = 0.4
 #: Control-flow keywords that Dark+ shows purple rather than blue.
 CONTROL_KEYWORDS = frozenset(
     "if elif else for while return try except finally raise with break continue pass yield await import from".split()
@@ -208,11 +210,19 @@ class EditorScene:
         self.fps = fps
         self.n_frames = n_frames
         self.units = self._units(content.lines)
-        self.type_frames = min(n_frames - 1, max(0, round(type_seconds * fps))) if self.units else 0
+        # Typing ends a short pause before the output (the planner's
+        # output_at = lead-in + typing + pause), so the empty editor shows
+        # for a moment first; without room for a pause it starts at once.
+        type_frames = max(0, round(type_seconds * fps)) if self.units else 0
+        output_frame = min(n_frames - 1, max(0, round(output_at * fps)))
+        pause = round(TYPING_PAUSE * fps)
+        self.type_start = max(0, min(output_frame - pause - type_frames, n_frames - 1 - type_frames))
+        self.type_end = min(n_frames - 1, self.type_start + type_frames)
+        self.type_frames = self.type_end - self.type_start
         half = max(1, round(fps / 2))
         self.blink = half
-        output_frame = max(self.type_frames, min(n_frames - 1, round(output_at * fps)))
-        self.command_frame = min(output_frame, self.type_frames + half) if output_at > 0 else output_frame
+        output_frame = max(self.type_end, output_frame)
+        self.command_frame = min(output_frame, self.type_end + half)
         self.output_frame = output_frame
         remaining = max(1, n_frames - output_frame)
         count = len(content.output)
@@ -240,16 +250,17 @@ class EditorScene:
     def state(self, frame: int) -> EditorState:
         units = len(self.units)
         if self.type_frames <= 0:
-            typed = units
+            typed = units if frame >= self.type_start else 0
         else:
-            typed = min(units, frame * units // self.type_frames)
-        blinking_on = ((frame - self.type_frames) // self.blink) % 2 == 0
+            typed = max(0, min(units, (frame - self.type_start) * units // self.type_frames))
+        typing = self.type_start <= frame < self.type_end
+        blinking_on = ((frame - self.type_end) // self.blink) % 2 == 0
         ran = frame >= self.command_frame
         shown = sum(1 for f in self.line_frames if f <= frame)
         prompt = frame >= self.prompt_frame
         return EditorState(
             typed=typed,
-            editor_cursor=(not ran) and (frame < self.type_frames or blinking_on),
+            editor_cursor=(not ran) and (typing or blinking_on),
             command=ran,
             output_lines=shown,
             prompt=prompt,
