@@ -87,6 +87,9 @@ def build_notebook(lesson: Lesson, captures: Mapping[str, Capture]) -> nbformat.
                 if cue.expect_error:
                     cell.metadata["tags"] = ["raises-exception"]
             cells.append(cell)
+    for index, cell in enumerate(cells):
+        # nbformat invents random ids; fixed ones keep rebuilt notebooks diffable.
+        cell.id = f"cell-{index:03d}"
     notebook = v4.new_notebook(cells=cells)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     notebook.metadata["language_info"] = {"name": "python"}

@@ -1,9 +1,149 @@
-"""Placeholder until the stage lands; replaced by the module that owns it."""
+"""``render build``: the whole course in one command, under one progress display."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
 
 import click
 
+from cuecast.cli.common import device_option, jobs_option, lesson_target_argument, reports_errors
+from cuecast.errors import EXIT_FAILED
+
+STAGE_CHOICES = ("check", "slides", "timeline", "video", "notebook", "review")
+
+
+def _parse_only(ctx, param, value):
+    if not value:
+        return STAGE_CHOICES
+    stages = tuple(part.strip() for part in value.split(",") if part.strip())
+    unknown = [s for s in stages if s not in STAGE_CHOICES]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown stage {unknown[0]!r} (expected one of: {', '.join(STAGE_CHOICES)})"
+        )
+    return stages
+
+
+def _parse_size(ctx, param, value):
+    try:
+        width, height = (int(v) for v in value.lower().split("x"))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not WIDTHxHEIGHT, e.g. 1920x1080") from None
+    if width < 64 or height < 64 or width % 2 or height % 2:
+        raise click.BadParameter("width and height must be even and at least 64")
+    return width, height
+
+
+def _relative(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+class BuildDisplay:
+    """A rich progress bar per lesson on a terminal; plain lines otherwise
+    (CI logs), one per finished stage."""
+
+    def __init__(self, console):
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.console = console
+        self.live = console.is_terminal
+        self.progress = Progress(
+            TextColumn("[bold]{task.fields[lesson]}"), TextColumn("{task.description}"),
+            BarColumn(), TimeElapsedColumn(), console=console, transient=True,
+        ) if self.live else None
+        self.tasks: dict[str, int] = {}
+
+    def __enter__(self):
+        if self.progress:
+            self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        if self.progress:
+            self.progress.__exit__(*exc)
+
+    def on_progress(self, lesson_id: str, stage: str, fraction, message: str) -> None:
+        if self.progress is None:
+            if fraction == 1.0 and message:
+                self.console.print(f"{lesson_id}: {stage} {message}", highlight=False)
+            return
+        if lesson_id not in self.tasks:
+            self.tasks[lesson_id] = self.progress.add_task(stage, total=len(STAGE_CHOICES), lesson=lesson_id)
+        task = self.tasks[lesson_id]
+        done = STAGE_CHOICES.index(stage) + (fraction or 0.0)
+        self.progress.update(task, description=stage, completed=done)
+
+    def on_run_event(self, event) -> None:
+        if event.kind == "finished" and event.capture is not None and not event.capture.cached:
+            text = f"ran {event.snippet} ({event.capture.status}, {event.capture.duration:.2f} s)"
+            if self.progress is not None:
+                self.progress.console.print(f"[dim]{event.lesson_id}: {text}")
+            else:
+                self.console.print(f"{event.lesson_id}: {text}", highlight=False)
+
 
 @click.command(name="build")
-def command():
-    """(not built yet)"""
-    raise click.ClickException("'render build' is not built yet")
+@lesson_target_argument
+@click.option("--only", callback=_parse_only, default=None, metavar="STAGES",
+              help=f"Comma-separated stages to build: {','.join(STAGE_CHOICES)} (default: all).")
+@device_option
+@jobs_option
+@click.option("--voice", default=None, metavar="espeak|none|recorded:DIR",
+              help="Narration voice; wins over the script's `voice:`.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Seconds a snippet may run when its cue sets no timeout (default 60).")
+@click.option("--size", callback=_parse_size, default="1920x1080", show_default=True, help="Video size.")
+@click.option("--fps", type=click.IntRange(1, 120), default=30, show_default=True)
+@click.option("--captions", type=click.Choice(["none", "burn"]), default="none", show_default=True,
+              help="Burn captions into the video (sidecar .srt/.vtt are always written).")
+@click.option("--no-cache", is_flag=True, help="Re-run every snippet and re-synthesise narration.")
+@reports_errors
+def command(target, only, device, jobs, voice, timeout, size, fps, captions, no_cache):
+    """Build everything for each lesson (default: every script under script/):
+    run and check the snippets, then the deck, the timeline and captions, the
+    video, the notebook and the review page.  Work whose inputs did not
+    change is skipped.  Exits 1 if a snippet failed (the outputs are still
+    written, showing the error), 2 for a bad script or option."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from cuecast.build import BuildOptions, build_lessons
+    from cuecast.script import load_lessons
+
+    lessons = load_lessons(target)
+    options = BuildOptions(only=only, device=device, jobs=jobs, timeout=timeout, use_cache=not no_cache,
+                           voice=voice, size=size, fps=fps, captions=captions)
+    console = Console(stderr=True)
+    with BuildDisplay(console) as display:
+        builds = build_lessons(lessons, options, display.on_progress, display.on_run_event)
+
+    out = Console(file=sys.stdout, soft_wrap=True)
+    table = Table(title="render build", show_lines=False)
+    for column in ("lesson", "stage", "status", "time", "details"):
+        table.add_column(column)
+    for build in builds:
+        build_dir = Path(build.lesson.root) / "build" / build.lesson.id
+        for result in build.results:
+            status = {"failed": "[red]failed", "built": "[green]built"}.get(result.status, result.status)
+            names = ", ".join(os.path.relpath(p, build_dir) for p in result.outputs.values())
+            details = "; ".join(part for part in (result.note, names) if part)
+            table.add_row(result.lesson_id, result.stage, status, f"{result.seconds:.2f} s", details)
+    out.print(table)
+    for build in builds:
+        out.print(f"\n[bold]{build.lesson.title}[/] ({build.lesson.source})")
+        for result in build.results:
+            for label, path in result.outputs.items():
+                out.print(f"  {label:<26} {_relative(path)}", highlight=False)
+    failed = [(b.lesson, c) for b in builds for c in b.failed_snippets]
+    for lesson, capture in failed:
+        line = capture.exception.line if capture.exception and capture.exception.line else 1
+        last = capture.exception.traceback.strip().splitlines()[-1] if capture.exception else capture.reason
+        click.echo(f"error: {capture.snippet}:{line}: {capture.status}: {last}", err=True)
+    if failed:
+        click.echo(f"{len(failed)} snippet(s) failed; run `render check` for details", err=True)
+        sys.exit(EXIT_FAILED)
