@@ -17,7 +17,9 @@ else:
   trailing whitespace and CRLF line ends.
 * **Numbers** are then compared with a tolerance, so float noise across
   machines, BLAS builds and devices passes while a value that really changed
-  fails.  Integer-looking tokens (shapes in ``torch.Size([64, 15])``, counts,
+  fails: ``|actual - golden| <= atol + rtol * |golden|`` (defaults below), plus
+  one unit in the last place when both are printed with the same fine fixed
+  precision (torch's ``0.5000`` vs ``0.5001``: noise on a rounding boundary).  Integer-looking tokens (shapes in ``torch.Size([64, 15])``, counts,
   int tensors) must match exactly, so a changed shape always fails.
 * **Text** outside numbers must match exactly, apart from the horizontal
   padding torch puts around numbers to align columns (a value that flips sign
@@ -159,13 +161,30 @@ def _text_key(texts: list[str]) -> list[str]:
     return [_SPACES.sub(" ", piece).strip(" \t") for piece in texts]
 
 
-def _half_unit(token: str) -> float:
-    """Half a unit in the last printed place: ``0.5000`` stands for any value
-    within 5e-5 of it, so two prints of nearly equal values may differ by the
-    sum of both halves without anything having changed."""
-    mantissa, _, exponent = token.lower().partition("e")
-    decimals = len(mantissa.partition(".")[2]) if "." in mantissa else 0
-    return 0.5 * 10.0 ** (-decimals + (int(exponent) if exponent else 0))
+def _last_place(token: str) -> tuple[tuple[int, bool], float]:
+    """How a float token was formatted (decimals, scientific?) and the size
+    of one unit in its last printed place: ``0.5000`` → ``((4, False), 1e-4)``."""
+    mantissa, sci, exponent = token.lower().partition("e")
+    decimals = len(mantissa.partition(".")[2])
+    return (decimals, bool(sci)), 10.0 ** (-decimals + (int(exponent) if exponent else 0))
+
+
+#: The largest last place (relative to max(1, |value|)) for which a one-unit
+#: flip is put down to rounding.  Torch prints 4 decimals, so ``0.5000`` vs
+#: ``0.5001`` is noise at a rounding boundary; Python prints floats exactly
+#: (shortest repr), so ``0.5`` vs ``0.6`` is a real change.
+ROUNDING_FLIP_LIMIT = 1e-3
+
+
+def _rounding_allowance(expected: str, actual: str) -> float:
+    """One unit in the last place when both tokens use the same fixed
+    precision and that place is fine enough that a one-unit flip is what
+    float noise does to a value sitting on a rounding boundary; else 0."""
+    (want_format, unit), (got_format, _) = _last_place(expected), _last_place(actual)
+    if want_format != got_format or want_format[0] == 0:
+        return 0.0
+    scale = max(1.0, abs(float(expected)), abs(float(actual)))
+    return unit if unit <= ROUNDING_FLIP_LIMIT * scale else 0.0
 
 
 @dataclass(frozen=True)
@@ -192,8 +211,9 @@ def compare_numbers(expected: str, actual: str, rtol: float, atol: float) -> Opt
 
     Integer-looking tokens on either side must be the same text (a shape of
     64 is never "close to" 65).  Otherwise both are floats and agree when
-    ``|a - b| <= atol + rtol*|expected| + half a printed unit of each``; nan
-    only equals nan and infinities only themselves.
+    ``|a - b| <= atol + rtol*|expected|``, plus one unit in the last place
+    for a fixed-precision flip (see ``_rounding_allowance``); nan only equals
+    nan and infinities only themselves.
     """
     if _INTEGER.fullmatch(expected) or _INTEGER.fullmatch(actual):
         if expected.lstrip("+") == actual.lstrip("+"):
@@ -204,7 +224,7 @@ def compare_numbers(expected: str, actual: str, rtol: float, atol: float) -> Opt
         return None if math.isnan(a) and math.isnan(b) else (math.inf, math.nan)
     if math.isinf(a) or math.isinf(b):
         return None if a == b else (math.inf, math.inf)
-    tolerance = atol + rtol * abs(b) + _half_unit(expected) + _half_unit(actual)
+    tolerance = atol + rtol * abs(b) + _rounding_allowance(expected, actual)
     delta = abs(a - b)
     return None if delta <= tolerance else (delta, tolerance)
 

@@ -13,8 +13,9 @@ its golden file.
 
 The plugin is installed for every pytest run (entry point ``pytest11``) but
 stays out of the way unless ``--cuecast`` is given, and even then it only
-collects YAML files that were named on the command line or lie under a
-``script/`` folder, and that look like lessons (a top-level ``lesson:`` key).
+collects YAML files that were named on the command line (or lie in a folder
+that was) or lie under the project's ``script/`` folder, and that look like
+lessons (a top-level ``lesson:`` key).
 Nothing here imports torch; only the runner's worker processes do.
 """
 
@@ -90,22 +91,25 @@ def pytest_collect_file(file_path: Path, parent):
 
 
 def _named_on_command_line(path: Path, config) -> bool:
+    """The file, or a folder above it, was given as an argument (not merely
+    reached through the ``testpaths`` default, so a plain ``pytest --cuecast``
+    leaves lesson fixtures under ``tests/`` alone)."""
+    if config.args_source != pytest.Config.ArgsSource.ARGS:
+        return False
     resolved = path.resolve()
     for arg in config.args:
         candidate = Path(str(arg).split("::", 1)[0])
         if not candidate.is_absolute():
             candidate = Path(config.invocation_params.dir) / candidate
-        if candidate.resolve() == resolved:
+        candidate = candidate.resolve()
+        if candidate == resolved or candidate in resolved.parents:
             return True
     return False
 
 
 def _under_script_folder(path: Path, config) -> bool:
-    try:
-        parts = path.resolve().relative_to(config.rootpath.resolve()).parts
-    except ValueError:
-        parts = path.resolve().parts
-    return SCRIPT_FOLDER in parts[:-1]
+    """The project's own ``script/`` folder (beside pytest's rootdir)."""
+    return (config.rootpath / SCRIPT_FOLDER).resolve() in path.resolve().parents
 
 
 def _looks_like_lesson(path: Path) -> bool:

@@ -136,6 +136,17 @@ def test_float_change_beyond_tolerance_fails_with_the_number_named():
     assert "line 2: 0.2412 vs 0.2303 (|Δ|=1.1e-02 > tol" in report
 
 
+def test_fixed_precision_rounding_flip_passes_but_exact_reprs_do_not_get_one():
+    # torch prints 4 decimals: a value on a rounding boundary may flip by one unit
+    assert compare("tensor([0.1235])\n", "tensor([0.1234])\n") is None
+    assert compare("x 1.2345e-05\n", "x 1.2346e-05\n") is None
+    # Python prints floats exactly: 0.5 vs 0.54 or 0.6 is a real change
+    assert compare("x 0.5\n", "x 0.54\n") is not None
+    assert compare("x 0.5\n", "x 0.6\n") is not None
+    # two units is never a rounding flip
+    assert compare("x 0.5000\n", "x 0.5002\n") is not None
+
+
 def test_tolerances_are_options():
     assert compare("x 1.00\n", "x 1.05\n") is not None
     assert compare("x 1.00\n", "x 1.05\n", rtol=0.1) is None
