@@ -274,8 +274,8 @@ class _LessonBuilder:
         if isinstance(node, ScalarNode):
             try:
                 return True, scalar_value(node)
-            except UnsupportedTag:
-                self.error(node, f"'{key}' has the unsupported YAML tag {node.tag}")
+            except UnsupportedTag as exc:
+                self.error(node, f"'{key}' has {exc}")
                 return False, None
         return False, None
 

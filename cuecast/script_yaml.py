@@ -209,18 +209,20 @@ _CONSTRUCTOR = SafeConstructor()
 
 
 class UnsupportedTag(Exception):
-    """A scalar carries a tag the script format does not accept."""
+    """A scalar carries a tag the script format does not accept, or a value
+    its tag cannot read (``!!int ''``); the text says which, after "has"."""
 
 
 def scalar_value(node: ScalarNode):
     """The Python value of a scalar as YAML 1.1 resolves it (str, int, float,
     bool, None, date); raises ``UnsupportedTag`` for any other tag."""
     if node.tag not in _PLAIN_TAGS:
-        raise UnsupportedTag(node.tag)
+        raise UnsupportedTag(f"the unsupported YAML tag {node.tag}")
     try:
         return _CONSTRUCTOR.construct_object(node, deep=True)
-    except (yaml.YAMLError, ValueError, OverflowError) as exc:
-        raise UnsupportedTag(node.tag) from exc
+    except Exception as exc:  # the constructors raise anything from ValueError to IndexError
+        tag = node.tag.rsplit(":", 1)[-1]
+        raise UnsupportedTag(f"a value '{_short(node.value)}' that is not a valid !!{tag}") from exc
     finally:
         _CONSTRUCTOR.constructed_objects.clear()
         _CONSTRUCTOR.recursive_objects.clear()
@@ -234,8 +236,8 @@ def describe(node: Node) -> str:
         return "a mapping"
     try:
         value = scalar_value(node)
-    except UnsupportedTag:
-        return f"a value tagged {node.tag}"
+    except UnsupportedTag as exc:
+        return f"a value with {exc}"
     if value is None:
         return "nothing (null)"
     if isinstance(value, bool):

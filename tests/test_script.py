@@ -102,6 +102,8 @@ CASES = [
       (4, 5, "a section needs a 'title'")]),
     ("unsupported-tag", "lesson: !!python/object:os.system T\nsections:\n  - title: S\n",
      [(1, 9, "'lesson' has the unsupported YAML tag tag:yaml.org,2002:python/object:os.system")]),
+    ("unreadable-int", beat("say: !!int ''"),
+     [(5, 14, "'say' has a value '' that is not a valid !!int")]),
     ("unknown-voice", "lesson: T\nvoice: festival\nsections:\n  - title: S\n",
      [(2, 8, "unknown voice 'festival' (expected one of: espeak, none, recorded:DIR)")]),
     ("prepare-not-list", "lesson: T\nprepare: install torch\nsections:\n  - title: S\n",
