@@ -1,0 +1,217 @@
+"""Timeline → MP4, read back with the ffmpeg that imageio-ffmpeg ships:
+streams, duration, and a frame sampled inside every segment showing it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import wave
+from pathlib import Path
+
+import imageio_ffmpeg
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from cuecast.errors import ConfigError, CuecastError
+from cuecast.model import Beat, Capture, Cue, Lesson, Location, Narration, Section, Segment, Timeline
+from cuecast.video.browser import LIGHT
+from cuecast.video.canvas import hex_rgb
+from cuecast.video.compose import compose_video, segment_media_path
+from cuecast.video.encode import ffmpeg_exe, probe
+
+SIZE = (480, 270)
+FPS = 30
+CODE = '''import torch
+
+# region main
+x = torch.tensor([1, 2, 3])
+def double(t):
+    return t * 2  # twice
+print(double(x), "done")
+# endregion
+'''
+SLIDE_COLOURS = {"title": (30, 60, 150), "section:s": (150, 40, 40)}
+
+
+def slide_image(slide_id: str) -> Image.Image:
+    image = Image.new("RGB", (640, 360), SLIDE_COLOURS[slide_id])
+    ImageDraw.Draw(image).rectangle((40, 40, 300, 120), fill=(250, 250, 250))
+    return image
+
+
+def where(line: int) -> Location:
+    return Location("script/demo.yaml", line, 1)
+
+
+@pytest.fixture
+def lesson(tmp_path) -> Lesson:
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "snippets" / "double.py").write_text(CODE)
+    editor = Cue("vscode", "s-2", where(5), snippet="snippets/double.py", lines=(3, 8))
+    browser = Cue("browser", "s-3", where(8), url="https://pytorch.org/docs/stable/nn.html", title="torch.nn")
+    beats = (
+        Beat("s-1", where(4), say="Tensors have a shape.", bullet="Tensors have a shape."),
+        Beat("s-2", where(5), say="Doubling a tensor.", cue=editor),
+        Beat("s-3", where(8), say="The documentation.", cue=browser),
+    )
+    return Lesson("demo", "Demo", "script/demo.yaml", str(tmp_path), where(1),
+                  sections=(Section("s", "S", where(3), beats=beats),))
+
+
+@pytest.fixture
+def captures():
+    return {"snippets/double.py": Capture("snippets/double.py", "ok", "tensor([2, 4, 6]) done\n")}
+
+
+@pytest.fixture
+def timeline(tmp_path) -> Timeline:
+    wav = tmp_path / "s-1.wav"
+    with wave.open(str(wav), "wb") as handle:
+        handle.setnchannels(1)
+        handle.setsampwidth(2)
+        handle.setframerate(22050)
+        t = np.arange(22050) / 22050
+        handle.writeframes((np.sin(2 * np.pi * 440 * t) * 12000).astype("<i2").tobytes())
+    segments = (
+        Segment("s000-title", "slide", 0.0, 1.2, "", slide_id="title"),
+        Segment("s001-s", "slide", 1.2, 2.5, "s", ("s-1",), slide_id="section:s"),
+        Segment("s002-s-2", "vscode", 2.5, 6.5, "s", ("s-2",), cue_id="s-2", type_seconds=1.5, output_at=2.3),
+        Segment("s003-s-3", "browser", 6.5, 8.5, "s", ("s-3",), cue_id="s-3"),
+        Segment("s004-outro", "slide", 8.5, 9.2137, "", slide_id="title"),
+    )
+    narration = (
+        Narration("s-1", "s", "Tensors have a shape.", 1.4, 2.4, str(wav)),
+        Narration("s-2", "s", "Doubling a tensor.", 2.9, 4.5, None),
+    )
+    return Timeline("demo", "Demo", segments, narration)
+
+
+def frame_at(video: Path, seconds: float, tmp_path: Path) -> np.ndarray:
+    png = tmp_path / f"frame-{seconds:.3f}.png"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-ss", f"{seconds:.3f}", "-i", str(video),
+                    "-frames:v", "1", str(png)], check=True)
+    return np.asarray(Image.open(png).convert("RGB")).astype(np.int16)
+
+
+def near(pixels: np.ndarray, colour, tolerance=14) -> int:
+    return int((np.abs(pixels - np.array(colour, dtype=np.int16)).max(axis=-1) <= tolerance).sum())
+
+
+@pytest.fixture
+def rendered(tmp_path, lesson, captures, timeline):
+    progress = []
+    out = compose_video(timeline, lesson, captures, slide_image, tmp_path / "build" / "video.mp4",
+                        size=SIZE, fps=FPS, on_progress=lambda done, total: progress.append((done, total)),
+                        media_dir=tmp_path / "build" / "media")
+    return out, progress
+
+
+def test_the_video_has_both_streams_and_the_timeline_duration(rendered, timeline):
+    out, progress = rendered
+    info = probe(out)
+    assert info["video"]["codec"] == "h264" and info["video"]["pix_fmt"] == "yuv420p"
+    assert (info["video"]["width"], info["video"]["height"]) == SIZE and info["video"]["fps"] == FPS
+    assert info["audio"]["codec"] == "aac"
+    frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(out))
+    assert abs(frames / FPS - timeline.duration) <= 1 / FPS
+    assert abs(info["duration"] - timeline.duration) <= 1 / FPS
+    assert progress[-1] == pytest.approx((frames / FPS, frames / FPS))
+    assert [d for d, _ in progress] == sorted(d for d, _ in progress)
+
+
+def test_every_segment_shows_what_it_should(rendered, tmp_path, timeline):
+    out, _ = rendered
+    media = tmp_path / "build" / "media"
+    title = frame_at(out, 0.6, tmp_path)
+    still = np.asarray(Image.open(media / "s000-title.png").convert("RGB")).astype(np.int16)
+    assert np.abs(title - still).mean() < 3
+    section = frame_at(out, 2.0, tmp_path)
+    assert np.abs(section - np.asarray(Image.open(media / "s001-s.png")).astype(np.int16)).mean() < 3
+
+    from cuecast.video.editor import DARK
+
+    typing = frame_at(out, 2.5 + 0.3, tmp_path)
+    typed = frame_at(out, 2.5 + 2.2, tmp_path)
+    ran = frame_at(out, 6.3, tmp_path)
+    height = SIZE[1]
+    code, terminal = slice(int(0.1 * height), int(0.6 * height)), slice(int(0.7 * height), int(0.94 * height))
+    for colour in ("#569cd6", "#dcdcaa", "#c586c0", "#6a9955"):
+        assert near(typed[code], hex_rgb(colour), 40) > near(typing[code], hex_rgb(colour), 40), colour
+    assert near(ran[terminal, SIZE[0] // 5:], hex_rgb(DARK["terminal_text"]), 60) > near(typing[terminal, SIZE[0] // 5:], hex_rgb(DARK["terminal_text"]), 60)
+
+    page = frame_at(out, 8.3, tmp_path)
+    assert near(page[int(0.04 * SIZE[1]):int(0.09 * SIZE[1])], hex_rgb(LIGHT["address"]), 6) > 1000  # the URL bar
+    outro = frame_at(out, 9.1, tmp_path)
+    assert np.abs(outro - still).mean() < 3
+
+
+def test_per_segment_media_are_written_where_the_timeline_links_them(rendered, tmp_path, timeline):
+    media = tmp_path / "build" / "media"
+    for segment in timeline.segments:
+        path = segment_media_path(media, segment)
+        assert path.is_file(), path
+        if path.suffix == ".mp4":
+            frames, _ = imageio_ffmpeg.count_frames_and_secs(str(path))
+            assert frames == round(segment.end * FPS) - round(segment.start * FPS)
+        else:
+            assert Image.open(path).size == SIZE
+    plan = pytest.importorskip("cuecast.plan")
+    for segment in timeline.segments:
+        assert plan.media_path(tmp_path / "build", segment) == segment_media_path(media, segment)
+    assert sorted(p.name for p in (tmp_path / "build").iterdir()) == ["media", "video.mp4"]
+
+
+def test_burned_captions_show_the_narration(tmp_path, lesson, captures, timeline):
+    out = compose_video(timeline, lesson, captures, slide_image, tmp_path / "burned.mp4", size=SIZE, fps=FPS,
+                        captions="burn")
+    bottom = SIZE[1] * 2 // 3
+    with_caption = frame_at(out, 2.0, tmp_path)[bottom:]
+    plain = np.asarray(slide_image("section:s").resize(SIZE)).astype(np.int16)[bottom:]
+    assert near(with_caption, (255, 255, 255), 30) > 20 and near(with_caption, (0, 0, 0), 40) > 200
+    assert near(plain, (0, 0, 0), 40) == 0
+
+
+def child_ffmpegs() -> list[int]:
+    found = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        name, rest = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
+        if "ffmpeg" in name and int(rest[1]) == os.getpid():
+            found.append(int(pid))
+    return found
+
+
+@pytest.mark.parametrize("failure", [KeyboardInterrupt, RuntimeError])
+def test_an_interrupted_render_keeps_the_previous_video(tmp_path, lesson, captures, timeline, failure):
+    out = tmp_path / "video.mp4"
+    out.write_bytes(b"the previous video")
+    calls = []
+
+    def failing_slide(slide_id):
+        calls.append(slide_id)
+        if len(calls) == 2:
+            raise failure("stop")
+        return slide_image(slide_id)
+
+    with pytest.raises(failure):
+        compose_video(timeline, lesson, captures, failing_slide, out, size=SIZE, fps=FPS)
+    assert out.read_bytes() == b"the previous video"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    assert child_ffmpegs() == []
+
+
+def test_bad_options_and_unknown_cues_are_reported(tmp_path, lesson, captures, timeline):
+    with pytest.raises(ConfigError, match="even"):
+        compose_video(timeline, lesson, captures, slide_image, tmp_path / "v.mp4", size=(321, 180))
+    with pytest.raises(ConfigError, match="captions"):
+        compose_video(timeline, lesson, captures, slide_image, tmp_path / "v.mp4", size=SIZE, captions="soft")
+    broken = Timeline("demo", "Demo", (Segment("s0", "vscode", 0, 1, "s", cue_id="nope", type_seconds=0.5),), ())
+    with pytest.raises(CuecastError, match="nope"):
+        compose_video(broken, lesson, captures, slide_image, tmp_path / "v.mp4", size=SIZE)
+    assert not (tmp_path / "v.mp4").exists()

@@ -1,0 +1,200 @@
+"""The simulated VS Code and browser screens: what each keyframe shows,
+checked on the pixels drawn (colours of tokens, the terminal region)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cuecast.model import Capture, Cue, Location, SnippetException
+from cuecast.video.browser import LIGHT, BrowserContent, BrowserScene, browser_content
+from cuecast.video.canvas import Caption, CaptionedScene, StillScene, caption_chunks, font, SANS
+from cuecast.video.editor import (
+    DARK,
+    EditorContent,
+    EditorScene,
+    TerminalLine,
+    terminal_lines,
+    token_colours,
+)
+from cuecast.video.canvas import hex_rgb
+
+SIZE = (640, 360)
+FPS = 30
+CODE = (
+    "import torch",
+    "",
+    "def double(t):",
+    "    return t * 2  # twice",
+    'print(double(torch.tensor([1.5])), "done")',
+)
+
+
+def content(lines=CODE, output=("tensor([3.])", "done")) -> EditorContent:
+    return EditorContent(
+        file_name="double.py",
+        snippet="snippets/double.py",
+        numbers=tuple(range(3, 3 + len(lines))),
+        lines=tuple(lines),
+        output=tuple(TerminalLine(o) if isinstance(o, str) else o for o in output),
+        title="double.py — Demo — Visual Studio Code",
+        project="demo",
+        files=("double.py", "other.py"),
+    )
+
+
+def frames_by_index(scene):
+    """Copies of the picture at every keyframe (the scene reuses one image)."""
+    return {index: np.asarray(picture).copy() for index, picture in scene.render()}
+
+
+def picture_at(frames, frame):
+    best = max(k for k in frames if k <= frame)
+    return frames[best]
+
+
+def has_colour(pixels: np.ndarray, colour: str, tolerance: int = 12, at_least: int = 3) -> bool:
+    target = np.array(hex_rgb(colour), dtype=np.int16)
+    close = np.abs(pixels.astype(np.int16) - target).max(axis=-1) <= tolerance
+    return int(close.sum()) >= at_least
+
+
+def test_token_colours_follow_dark_plus():
+    colours = token_colours(CODE)
+    assert colours[0][0] == "#c586c0"  # import
+    assert colours[0][7] == "#4ec9b0"  # torch (a namespace)
+    assert colours[2][0] == "#569cd6"  # def
+    assert colours[2][4] == "#dcdcaa"  # double (a function name)
+    assert colours[3][4] == "#c586c0"  # return
+    assert colours[3][CODE[3].index("#")] == "#6a9955"  # the comment
+    line = CODE[4]
+    assert colours[4][line.index('"done"')] == "#ce9178"
+    assert colours[4][line.index("1.5")] == "#b5cea8"
+    assert [len(c) for c in colours] == [len(line) for line in CODE]
+
+
+def scene(**kw) -> EditorScene:
+    args = dict(content=content(), size=SIZE, fps=FPS, n_frames=180, type_seconds=2.0, output_at=3.0)
+    args.update(kw)
+    return EditorScene(**args)
+
+
+def test_keyframes_are_the_frames_where_the_state_changes():
+    s = scene()
+    keys = s.keyframes()
+    assert keys[0] == 0 and keys == sorted(set(keys)) and keys[-1] < s.n_frames
+    for a, b in zip(keys, keys[1:]):
+        assert s.state(a) != s.state(b)
+        assert all(s.state(f) == s.state(a) for f in range(a, b))
+    # typing changes the picture on most frames, the held end only on blinks
+    assert len([k for k in keys if k < s.type_end]) > 30
+    assert len([k for k in keys if k > s.prompt_frame]) <= (s.n_frames - s.prompt_frame) // s.blink + 1
+
+
+def test_code_is_typed_in_then_the_output_appears():
+    s = scene()
+    frames = frames_by_index(s)
+    code_region = (slice(s.code_top, s.panel_top - 2), slice(s.code_x, SIZE[0]))
+    term_region = (slice(s.term_top + s.term_line_h, s.term_bottom), slice(s.term_x, SIZE[0]))
+
+    start = picture_at(frames, 0)
+    assert not has_colour(start[code_region], "#569cd6")
+    assert not has_colour(start[term_region], DARK["terminal_text"], tolerance=40)
+
+    typed = picture_at(frames, s.type_end)
+    for colour in ("#c586c0", "#569cd6", "#dcdcaa", "#ce9178", "#6a9955"):
+        assert has_colour(typed[code_region], colour), colour
+    assert s.state(s.type_end).typed == len(s.units)
+
+    end = picture_at(frames, s.n_frames - 1)
+    assert has_colour(end[term_region], DARK["terminal_text"], tolerance=40)
+    assert s.state(s.n_frames - 1).output_lines == 2 and s.state(s.n_frames - 1).prompt
+
+
+def test_the_cursor_blinks_while_idle_and_is_erased_cleanly():
+    s = scene(output_at=5.5)  # typing ends a pause before the output, so it starts late
+    frames = frames_by_index(s)
+    assert s.type_start > 2 * s.blink
+    on = [k for k in frames if k < s.type_start and s.state(k).editor_cursor]
+    off = [k for k in frames if k < s.type_start and not s.state(k).editor_cursor]
+    assert on and off
+    # between blinks only the cursor changes: off-frames are identical
+    assert all(np.array_equal(frames[off[0]], frames[k]) for k in off[1:])
+    diff = np.abs(frames[on[0]].astype(int) - frames[off[0]].astype(int)).sum(axis=-1)
+    ys, xs = np.nonzero(diff)
+    assert ys.size and xs.max() - xs.min() <= 3  # a thin bar, nothing else
+
+
+def test_an_error_capture_shows_its_traceback_in_red():
+    capture = Capture(
+        "snippets/bad.py", "expected-error", "before\n",
+        exception=SnippetException("RuntimeError", "boom",
+                                   'Traceback (most recent call last):\n  File "snippets/bad.py", line 2\nRuntimeError: boom\n', 2),
+    )
+    lines = terminal_lines(capture)
+    assert lines[0] == TerminalLine("before") and lines[-1] == TerminalLine("RuntimeError: boom", error=True)
+    s = scene(content=content(output=lines))
+    end = picture_at(frames_by_index(s), s.n_frames - 1)
+    assert has_colour(end[s.term_top:s.term_bottom], DARK["terminal_error"], tolerance=30, at_least=20)
+
+
+def test_timeouts_say_why_and_missing_captures_are_visible():
+    capture = Capture("snippets/slow.py", "timeout", "", reason="killed after 3 s")
+    assert terminal_lines(capture)[-1] == TerminalLine("killed after 3 s", error=True)
+    assert terminal_lines(None)[0].error
+
+
+def test_long_code_and_long_output_scroll_and_keep_the_end_visible():
+    code = tuple(f"x{i} = {i}  # line {i}" for i in range(60))
+    output = tuple(f"value {i}" for i in range(80)) + ("last line " + "z" * 200,)
+    s = scene(content=content(lines=code, output=output), n_frames=300, type_seconds=4.0, output_at=5.0)
+    frames = frames_by_index(s)
+    end = picture_at(frames, s.n_frames - 1)
+    assert s.code_scroll > 0 and s.term_scroll > 0
+    bottom_row = end[s.term_top + (s.term_rows - 2) * s.term_line_h: s.term_top + (s.term_rows - 1) * s.term_line_h,
+                     s.term_x:]
+    assert has_colour(bottom_row, DARK["terminal_text"], tolerance=40)
+    # the last typed line is on screen
+    last_row_y = s.code_top + (len(code) - 1 - s.code_scroll) * s.line_h
+    assert has_colour(end[last_row_y:last_row_y + s.line_h, s.code_x:], "#6a9955")
+
+
+def test_the_browser_types_the_url_then_shows_the_page():
+    cue = Cue("browser", "m-1", Location("x.yaml", 3), url="https://pytorch.org/docs/stable/nn.html",
+              title="torch.nn")
+    c = browser_content(cue, "Pytorch documentation")
+    assert c == BrowserContent("https://pytorch.org/docs/stable/nn.html", "torch.nn", "Pytorch documentation")
+    s = BrowserScene(c, SIZE, FPS, 120)
+    keys = s.keyframes()
+    frames = frames_by_index(s)
+    assert keys[0] == 0 and s.state(keys[-1]).loaded and keys[-1] < 60
+    x0, y0, x1, y1 = s.address_box
+    bar_start = picture_at(frames, 0)[y0:y1, s.url_x:x1 - 20]
+    bar_end = picture_at(frames, 119)[y0:y1, s.url_x:x1 - 20]
+    assert has_colour(bar_end, LIGHT["address"], at_least=500)
+    ink = lambda bar: int((bar.astype(int).sum(axis=-1) < 300).sum())
+    assert ink(bar_start) < ink(bar_end)
+    page = picture_at(frames, 119)[s.page_top + 20:]
+    assert has_colour(page, LIGHT["title"], tolerance=20, at_least=50)
+
+
+def test_burned_captions_add_keyframes_and_draw_on_a_copy():
+    base = StillScene(__import__("PIL.Image", fromlist=["Image"]).new("RGB", SIZE, (30, 60, 90)), 90)
+    captioned = CaptionedScene(base, [Caption(10, 40, "Hello there"), Caption(40, 200, "General Kenobi")], SIZE)
+    assert captioned.keyframes() == [0, 10, 40]
+    frames = frames_by_index(captioned)
+    assert np.array_equal(frames[0], np.asarray(base.image))
+    bottom = frames[10][int(SIZE[1] * 0.7):]
+    assert has_colour(bottom, "#ffffff", tolerance=10, at_least=30)
+    assert not np.array_equal(frames[10], frames[40])
+    assert np.asarray(base.image)[int(SIZE[1] * 0.9), SIZE[0] // 2].tolist() == [30, 60, 90]
+
+
+def test_caption_chunks_split_long_narration_in_time_order():
+    fnt = font(SANS, 20)
+    text = " ".join(["word"] * 60)
+    chunks = caption_chunks(text, 2.0, 14.0, fnt, 200, max_lines=2)
+    assert len(chunks) > 2
+    assert chunks[0][0] == 2.0 and chunks[-1][1] == pytest.approx(14.0)
+    assert all(a[1] == pytest.approx(b[0]) for a, b in zip(chunks, chunks[1:]))
+    assert all(1 <= len(lines) <= 2 for _, _, lines in chunks)
