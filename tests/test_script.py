@@ -4,7 +4,6 @@ fills in, and the lessons it finds."""
 
 from __future__ import annotations
 
-import os
 import textwrap
 from pathlib import Path
 
