@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from cuecast import golden
 from cuecast.golden import (
@@ -359,3 +360,29 @@ def test_absolute_script_source(tmp_path):
     lesson = make_lesson(tmp_path)
     lesson = Lesson(**{**lesson.__dict__, "source": str(tmp_path / "elsewhere" / "tiny.yaml")})
     assert golden.golden_dir(lesson) == tmp_path / "elsewhere" / "tiny.golden"
+
+
+# --- properties -------------------------------------------------------------------------
+
+_PIECES = st.sampled_from([
+    "tensor([", "0.5000", "-1.25e-03", "nan", "inf", "64", "]", ", ", " ", "\n", "\r\n", "  ",
+    "device='cuda:0'", ", device='cuda:0'", "0x7f3a5c2b1d90", "took ", "1.5", "ms", " s", "float32",
+    "torch.Size([", "x", "-", ".", "/tmp/tmpab/", "\t", "e", "1",
+])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PIECES, max_size=30).map("".join))
+def test_any_output_matches_itself_and_normalising_is_idempotent(text):
+    once = normalise(text)
+    assert normalise(once) == once
+    assert compare(text, text) is None
+    assert compare(once, text) is None
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), st.floats(min_value=-1e-7, max_value=1e-7))
+def test_float_noise_in_a_torch_style_print_passes(value, noise):
+    golden_text = f"tensor([{value:.4f}])\n"
+    noisy = f"tensor([{value * (1 + noise):.4f}])\n"
+    assert compare(golden_text, noisy) is None

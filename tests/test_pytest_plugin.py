@@ -116,6 +116,18 @@ def test_plugin_collects_snippets_named_after_lesson_section_and_cue(tmp_path):
     ], proc.stdout + proc.stderr
 
 
+def test_plugin_reports_a_broken_script_with_its_location(tmp_path):
+    root = make_course(tmp_path)
+    script = root / "script" / "plug.yaml"
+    script.write_text(script.read_text().replace("show: vscode\n        snippet: snippets/broken.py",
+                                                 "show: vscod\n        snippet: snippets/broken.py"))
+    proc, _ = run_pytest(root, "--cuecast", "--collect-only", "script/")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "script/plug.yaml:13:15" in proc.stdout
+    assert "unknown cue kind 'vscod'" in proc.stdout
+    assert "Traceback" not in proc.stdout
+
+
 @pytest.mark.slow
 def test_plugin_runs_snippets_and_reports_a_failure_with_its_traceback(tmp_path):
     root = make_course(tmp_path)
@@ -183,3 +195,16 @@ def test_plugin_collects_the_course_snippets():
     snippets = {i.rsplit("[", 1)[1].rstrip("]") for i in ids}
     assert len(ids) == len(snippets) == 13, proc.stdout + proc.stderr
     assert "script/pytorch-intro.yaml::casting::casting-1[snippets/casting.py]" in ids
+
+
+@pytest.mark.slow
+def test_plugin_runs_the_course_against_its_golden_files():
+    """What CI runs on the default lesson: every snippet, with golden output."""
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--cuecast", "--cuecast-golden",
+         "--cuecast-device", "cpu", "-q", "script/pytorch-intro.yaml"],
+        cwd=PROJECT, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "13 passed" in proc.stdout
