@@ -89,9 +89,10 @@ class _Worker:
 class WorkerPool:
     """Worker processes for one run (or one test module).
 
-    ``warm`` names modules each worker imports before it says it is ready
-    (``torch._dynamo`` when a snippet uses ``torch.optim``: over a second that
-    would otherwise count against the first such snippet's timeout).
+    ``warm`` optionally names modules each worker imports before it says it
+    is ready (say ``torch._dynamo``, over a second, for a pool that will run
+    many ``torch.optim`` snippets); by default nothing is pre-imported, since
+    a module warmed in every worker is paid for once per worker.
     """
 
     options: RunOptions

@@ -26,9 +26,19 @@ from cuecast.runner.options import RunOptions
 
 EventHandler = Callable[[RunEvent], None]
 
-#: Modules a worker imports before it is ready when any snippet mentions the
-#: word: torch.optim's first use pulls in torch._dynamo (over a second).
-WARM_MODULES = {b"optim": "torch._dynamo", b"torch.compile": "torch._dynamo"}
+#: Words that mark a snippet as slow to start: torch.optim's first use pulls in
+#: torch._dynamo (over a second).  Such snippets are handed out first, so one
+#: worker pays that import while the others work through the rest; warming
+#: every worker instead would pay it once per worker.
+HEAVY_WORDS = (b"optim", b"torch.compile", b"torch._dynamo")
+
+
+def heavy_first(jobs: list[Job], sources: dict[str, bytes]) -> list[Job]:
+    """``jobs`` with the slow-to-start ones first, otherwise in lesson order."""
+    def heavy(job: Job) -> bool:
+        return any(word in sources.get(job.key, b"") for word in HEAVY_WORDS)
+
+    return sorted(jobs, key=lambda job: not heavy(job))
 
 
 @dataclass(frozen=True)
@@ -120,7 +130,6 @@ class Runner:
         self.options = options
         self.on_event = on_event
         self.pool = None
-        self._warm: tuple[str, ...] = ()
 
     def __enter__(self) -> "Runner":
         return self
@@ -155,7 +164,7 @@ class Runner:
         known = local_environment(self.options.device, cache_dir)
         if known is not None and self.pool is None:
             return known
-        self.prestart(len(runs) or 1, warm=self._warm_modules(runs))
+        self.prestart(len(runs) or 1)
         reported = self.pool.environment()
         environment = Environment(
             reported["device"], reported["device_name"], installed_torch_version(), python_version()
@@ -163,14 +172,6 @@ class Runner:
         if cache_dir is not None and self.options.device != "cpu":
             remember_environment(self.options.device, cache_dir, environment)
         return environment
-
-    @staticmethod
-    def _warm_modules(runs: list[SnippetRun]) -> tuple[str, ...]:
-        wanted = []
-        for word, module in WARM_MODULES.items():
-            if module not in wanted and any(run.source and word in run.source for run in runs):
-                wanted.append(module)
-        return tuple(wanted)
 
     def run_lessons(self, lessons: Sequence[Lesson]) -> list[dict[str, Capture]]:
         """One ``{snippet path: Capture}`` per lesson (same order as ``lessons``),
@@ -217,8 +218,7 @@ class Runner:
                     lesson_id=run.lesson.id,
                 )
         if jobs:
-            pending = [r for r, k in keyed if k in jobs]
-            self.prestart(len(jobs), warm=self._warm_modules(pending))
+            self.prestart(len(jobs))
             by_key = {key: run for run, key in keyed}
 
             def started(job: Job) -> None:
@@ -228,7 +228,8 @@ class Runner:
                 caches[by_key[job.key].lesson.root].put(capture)
                 self._emit(RunEvent(FINISHED, job.lesson_id, job.snippet, capture))
 
-            found.update(self.pool.run(list(jobs.values()), started, finished))
+            sources = {key: run.source or b"" for run, key in keyed}
+            found.update(self.pool.run(heavy_first(list(jobs.values()), sources), started, finished))
 
         for index, plan in enumerate(plans):
             for run in plan:

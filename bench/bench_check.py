@@ -1,0 +1,96 @@
+"""Benchmark: ``render check`` on the course's snippets, cold and warm, against
+two baselines measured in the same run.
+
+    python bench/bench_check.py [--repeat N] [--script script/pytorch-intro.yaml]
+
+Every number is the wall time of a whole command started as a subprocess
+(interpreter start included), because that is what a user waits for:
+
+* floor        one bare ``python`` process that execs every snippet in turn
+               (torch imported once): the least any runner can cost;
+* per-process  ``python FILE`` for each snippet, one after another;
+* cold         ``render check --no-cache`` (every snippet runs, workers start);
+* warm         ``render check`` with every capture cached (no worker, no torch).
+
+Targets (issue 2): cold ≤ 1.1 × floor, warm < 0.1 × floor.  Reports the
+median of ``--repeat`` runs, floor and cold taken alternately so that load
+from other processes falls on both (per-process runs once: it is the slow one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+FLOOR = """
+import os, runpy, sys, tempfile
+for path in sys.argv[1:]:
+    here = os.getcwd()
+    os.chdir(tempfile.mkdtemp())
+    try:
+        runpy.run_path(path, run_name="__main__")
+    finally:
+        os.chdir(here)
+"""
+
+
+def timed(command: list[str], env=None) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    elapsed = time.perf_counter() - started
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr.decode()[-2000:]}")
+    return elapsed
+
+
+def median(command: list[str], repeat: int, env=None) -> float:
+    return statistics.median(timed(command, env) for _ in range(repeat))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--script", default="script/pytorch-intro.yaml")
+    parser.add_argument("--skip-per-process", action="store_true", help="skip the slowest baseline")
+    args = parser.parse_args()
+
+    sys.path.insert(0, str(ROOT))
+    from cuecast.script import load_lesson
+
+    lesson = load_lesson(ROOT / args.script)
+    snippets = [str(Path(lesson.root) / cue.snippet) for cue in lesson.snippet_cues()]
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    render = [sys.executable, str(ROOT / "render.py"), "check", args.script, "--device", "cpu"]
+
+    print(f"{len(snippets)} snippets of {args.script}; {os.cpu_count()} cores; median of {args.repeat}")
+    # floor and cold alternate, so load from other processes hits both alike
+    floors, colds = [], []
+    for _ in range(args.repeat):
+        floors.append(timed([sys.executable, "-c", FLOOR, *snippets], env))
+        colds.append(timed(render + ["--no-cache"]))
+    floor, cold = statistics.median(floors), statistics.median(colds)
+    timed(render)  # make sure every capture is stored
+    warm = median(render, max(args.repeat, 5))
+    rows = [("floor (one bare process)", floor), ("render check, cold (--no-cache)", cold),
+            ("render check, warm (all cached)", warm)]
+    if not args.skip_per_process:
+        per_process = sum(timed([sys.executable, path], env) for path in snippets)
+        rows.insert(1, ("one python process per snippet", per_process))
+
+    width = max(len(name) for name, _ in rows)
+    for name, seconds in rows:
+        print(f"{name:<{width}}  {seconds:6.2f} s  {seconds / floor:5.2f}× floor")
+    print(f"targets: cold ≤ 1.10× floor ({'met' if cold <= 1.1 * floor else 'MISSED'}), "
+          f"warm < 0.10× floor ({'met' if warm < 0.1 * floor else 'MISSED'})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
