@@ -1,0 +1,156 @@
+"""``render build`` end to end on tests/tinybuild: every output read back with
+its own library, a second build skips everything, and an edit to one snippet
+rebuilds exactly what it touches."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import opentimelineio as otio
+import pytest
+from pptx import Presentation
+
+from cuecast.build import BuildOptions, build_lessons
+from cuecast.runner.events import FINISHED
+from cuecast.script import load_lesson
+
+TINY = Path(__file__).parent / "tinybuild"
+SMALL = BuildOptions(size=(320, 180), fps=10, device="cpu", voice="none")
+
+
+def copy_tiny(destination: Path) -> Path:
+    shutil.copytree(TINY, destination, ignore=shutil.ignore_patterns("build"))
+    return destination / "script" / "tiny.yaml"
+
+
+def build(script: Path, options: BuildOptions = SMALL):
+    ran: list[str] = []
+
+    def on_event(event):
+        if event.kind == FINISHED and not event.capture.cached:
+            ran.append(event.snippet)
+
+    (result,) = build_lessons([load_lesson(script)], options, on_run_event=on_event)
+    return result, ran
+
+
+def statuses(result) -> dict[str, str]:
+    return {r.stage: r.status for r in result.results}
+
+
+def pptx_text(path: Path) -> str:
+    parts = []
+    for slide in Presentation(str(path)).slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                parts.append(shape.text_frame.text)
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    script = copy_tiny(tmp_path_factory.mktemp("tiny") / "project")
+    first, ran_first = build(script)
+    second, ran_second = build(script)
+    return script, first, ran_first, second, ran_second
+
+
+@pytest.mark.slow
+def test_first_build_writes_every_output_readable_by_its_library(built):
+    script, first, ran_first, _, _ = built
+    out = script.parent.parent / "build" / "tiny"
+    assert sorted(ran_first) == ["snippets/no_grad.py", "snippets/shapes.py", "snippets/tape.py"]
+    assert statuses(first) == {stage: "built" for stage in
+                               ("check", "slides", "timeline", "video", "notebook", "review")}
+
+    assert "shape: (2, 3)" in pptx_text(out / "slides.pptx")
+    timeline = otio.adapters.read_from_file(str(out / "timeline.otio"))
+    clips = list(timeline.video_tracks()[0].find_clips())
+    assert clips and all(Path(c.media_reference.target_url.replace("file://", "")).exists() for c in clips)
+    notebook = nbformat.read(out / "code.ipynb", as_version=4)
+    nbformat.validate(notebook)
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    assert [c.metadata["cuecast"]["snippet"] for c in code] == ["snippets/shapes.py", "snippets/no_grad.py"]
+    assert code[1].outputs[-1].output_type == "error" and code[1].outputs[-1].ename == "RuntimeError"
+    html = (out / "index.html").read_text()
+    assert "video.mp4" in html and "snippets/shapes.py" in html and 'class="tc"' in html
+    assert len(list((out / "slides").glob("*.png"))) == len(Presentation(str(out / "slides.pptx")).slides)
+
+
+@pytest.mark.slow
+def test_second_build_skips_every_stage_and_runs_nothing(built):
+    _, _, _, second, ran_second = built
+    assert ran_second == []
+    assert set(statuses(second).values()) == {"skipped"}
+
+
+@pytest.mark.slow
+def test_editing_one_snippet_rebuilds_exactly_what_it_touches(tmp_path):
+    script = copy_tiny(tmp_path / "project")
+    out = script.parent.parent / "build" / "tiny"
+    build(script)
+    notebook_before = nbformat.read(out / "code.ipynb", as_version=4)
+    video_before = (out / "video.mp4").stat().st_mtime_ns
+
+    snippet = script.parent.parent / "snippets" / "shapes.py"
+    snippet.write_text(snippet.read_text().replace('print("shape:", tuple(x.shape))',
+                                                   'print("edited shape:", tuple(x.shape))'))
+    result, ran = build(script)
+
+    assert ran == ["snippets/shapes.py"]  # the other captures came from the cache
+    assert statuses(result)["slides"] == "built"
+    assert "edited shape: (2, 3)" in pptx_text(out / "slides.pptx")
+    notebook_after = nbformat.read(out / "code.ipynb", as_version=4)
+    changed = [i for i, (a, b) in enumerate(zip(notebook_before.cells, notebook_after.cells)) if a != b]
+    assert len(changed) == 1
+    assert "edited shape" in notebook_after.cells[changed[0]].source
+    assert (out / "video.mp4").stat().st_mtime_ns != video_before
+
+
+def test_only_pulls_in_the_stages_a_stage_needs():
+    from cuecast.build import stages_to_run
+
+    assert stages_to_run(["video"]) == ("check", "timeline", "video")
+    assert stages_to_run(["notebook"]) == ("check", "notebook")
+    assert stages_to_run(["slides", "review"]) == ("check", "slides", "timeline", "review")
+
+
+def test_a_corrupt_build_record_just_rebuilds(tmp_path):
+    from cuecast.build import BuildRecord
+
+    (tmp_path / ".build.json").write_text("{not json")
+    record = BuildRecord(tmp_path)
+    assert record.stages == {} and not record.is_current("slides", "x")
+    target = tmp_path / "out.txt"
+    target.write_text("x")
+    record.remember("slides", "abc", {"deck": target})
+    again = BuildRecord(tmp_path)
+    assert again.is_current("slides", "abc") and not again.is_current("slides", "abd")
+    target.unlink()
+    assert not again.is_current("slides", "abc")  # an output that vanished is rebuilt
+
+
+@pytest.mark.slow
+def test_render_build_cli_prints_where_everything_is(tmp_path):
+    script = copy_tiny(tmp_path / "project")
+    command = [sys.executable, str(Path(__file__).parents[1] / "render.py"), "build", str(script),
+               "--size", "320x180", "--fps", "10", "--only", "slides,notebook"]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert done.returncode == 0, done.stderr
+    for label in ("deck", "notebook"):
+        assert re.search(rf"^\s+{label}\s+\S+", done.stdout, re.M), done.stdout
+    assert "slides.pptx" in done.stdout and "code.ipynb" in done.stdout
+    assert not (tmp_path / "project" / "build" / "tiny" / "video.mp4").exists()
+
+
+def test_bad_only_stage_is_a_usage_error(tmp_path):
+    script = copy_tiny(tmp_path / "project")
+    done = subprocess.run([sys.executable, str(Path(__file__).parents[1] / "render.py"), "build",
+                           str(script), "--only", "slidez"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "unknown stage 'slidez'" in done.stderr and "Traceback" not in done.stderr
