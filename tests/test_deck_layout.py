@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,25 +16,10 @@ from cuecast.deck.layout import layout_deck
 from cuecast.deck.measure import SLACK, Measurer
 from cuecast.deck.theme import load_theme
 from cuecast.errors import ScriptError
-from cuecast.model import AutogradGraph, Beat, Capture, Cue, GraphNode, Lesson, Location, Section, SnippetException
+from cuecast.model import Beat, Capture, Cue, Lesson, Location, Section, SnippetException
 
-from deck_lesson import seed_like_lesson
-
-
-def fake_captures(lesson: Lesson) -> dict:
-    graph = AutogradGraph(
-        nodes=(GraphNode("n0", "loss", "root"), GraphNode("n1", "PowBackward0", "function"),
-               GraphNode("n2", "AddBackward0", "function"), GraphNode("n3", "MulBackward0", "function"),
-               GraphNode("n4", "b", "leaf"), GraphNode("n5", "w", "leaf")),
-        edges=(("n1", "n0"), ("n2", "n1"), ("n3", "n2"), ("n4", "n2"), ("n5", "n3")),
-    )
-    captures = {}
-    for cue in lesson.snippet_cues():
-        output = "".join(f"{cue.snippet} line {i}: tensor([1., 2., 3.])\n" for i in range(6))
-        captures[cue.snippet] = Capture(cue.snippet, "ok", output, (("stdout", output),), duration=0.25,
-                                        device="cpu", device_name="cpu", torch_version="2.13.0",
-                                        graph=graph if cue.diagram else None)
-    return captures
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the helpers beside this file
+from deck_lesson import fake_captures, seed_like_lesson  # noqa: E402
 
 
 @pytest.fixture(scope="module")

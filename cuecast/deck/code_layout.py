@@ -10,6 +10,7 @@ is — for a failing one).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Optional
@@ -152,17 +153,27 @@ def code_panel(
     return boxes
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def printable(text: str) -> str:
+    """Terminal text as a slide can hold it: colour escapes dropped, other
+    control characters (not allowed in pptx XML) shown as U+FFFD."""
+    return _CONTROL.sub("\ufffd", _ANSI.sub("", text.replace("\r\n", "\n")))
+
+
 def output_lines(capture: Optional[Capture]) -> tuple[list[tuple[str, bool]], bool]:
     """The terminal's lines as (text, is_error), and whether the capture
     failed.  A traceback the output does not already hold is appended, so an
     error is never hidden; timeouts and crashes show their reason."""
     if capture is None:
         return [("(not run)", False)], False
-    text = capture.output.rstrip("\n")
+    text = printable(capture.output).rstrip("\n")
     lines = [(line, False) for line in text.split("\n")] if text else []
     failed = capture.status not in (STATUS_OK,)
     if capture.exception is not None:
-        traceback = capture.exception.traceback.rstrip("\n")
+        traceback = printable(capture.exception.traceback).rstrip("\n")
         tail = traceback or f"{capture.exception.type}: {capture.exception.message}"
         if tail and tail not in text:
             lines.extend((line, True) for line in tail.split("\n"))
@@ -208,7 +219,8 @@ class TerminalText:
 def terminal_text(capture: Optional[Capture], w: int, h: int, theme, measurer: Measurer) -> TerminalText:
     """The output as it will sit in a terminal ``w`` × ``h`` EMU (header
     included): the largest size at which every line fits unwrapped; else
-    the largest at which it fits wrapped; else ``output_min``, trimmed."""
+    the size at which it fits with the fewest wrapped lines; else
+    ``output_min``, trimmed."""
     lines, failed = output_lines(capture)
     text_w, text_h = inner_size(w, h - TAB_H, PANEL_INSET)
     biggest, smallest = theme.size("output"), theme.size("output_min")
@@ -221,9 +233,10 @@ def terminal_text(capture: Optional[Capture], w: int, h: int, theme, measurer: M
         paragraphs = _terminal_paragraphs(lines, size, theme, None, False)
         if measurer.widest(paragraphs) <= text_w * 0.96 and len(paragraphs) * line_height(size) <= text_h:
             return TerminalText(paragraphs, size, 0, 0)
-        if wrapped_fit is None and measurer.height(paragraphs, text_w) <= text_h:
+        if measurer.height(paragraphs, text_w) <= text_h:
             wrapped = sum(len(measurer.paragraph_lines(p, text_w)) > 1 for p in paragraphs)
-            wrapped_fit = TerminalText(paragraphs, size, 0, wrapped)
+            if wrapped_fit is None or wrapped < wrapped_fit.wrapped:  # fewest wrapped lines, then largest
+                wrapped_fit = TerminalText(paragraphs, size, 0, wrapped)
         if size <= smallest:
             break
         size = max(smallest, size - 1)

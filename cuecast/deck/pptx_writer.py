@@ -49,45 +49,72 @@ def _shape(shapes, box, rounded: bool):
     return shape
 
 
-def _write_paragraph(paragraph_xml, paragraph: Paragraph, theme) -> None:
-    from lxml import etree
-    from pptx.enum.text import PP_ALIGN
-    from pptx.oxml.ns import qn
-    from pptx.util import Pt
+_ALGN = {"left": "l", "center": "ctr", "right": "r"}
 
-    paragraph_xml.alignment = getattr(PP_ALIGN, _ALIGN[paragraph.align])
-    paragraph_xml.line_spacing = Pt(paragraph.line_height)
-    paragraph_xml.space_before = Pt(paragraph.space_before)
-    paragraph_xml.space_after = Pt(0)
-    p_pr = paragraph_xml._p.get_or_add_pPr()
+
+def _sub(parent, tag: str, **attrs):
+    from lxml import etree
+    from pptx.oxml.ns import qn
+
+    element = etree.SubElement(parent, qn(tag))
+    for key, value in attrs.items():
+        element.set(key, value)
+    return element
+
+
+def _write_paragraph(paragraph_xml, paragraph: Paragraph, theme) -> None:
+    """Fill one ``a:p`` by writing its XML directly: python-pptx's per-run
+    property API costs ~1 ms a run, too slow for hundreds of code tokens.
+    Only hyperlinks go through python-pptx (they need a relationship)."""
+    p = paragraph_xml._p
+    p_pr = p.get_or_add_pPr()
+    p_pr.set("algn", _ALGN[paragraph.align])
+    for tag, points in (("a:lnSpc", paragraph.line_height), ("a:spcBef", paragraph.space_before), ("a:spcAft", 0.0)):
+        _sub(_sub(p_pr, tag), "a:spcPts", val=str(int(round(points * 100))))
     if paragraph.bullet:
         p_pr.set("marL", str(paragraph.indent))
         p_pr.set("indent", str(-min(paragraph.indent, 342900)))
-        color = etree.SubElement(p_pr, qn("a:buClr"))
-        etree.SubElement(color, qn("a:srgbClr")).set("val", paragraph.bullet_color.lstrip("#").upper())
-        etree.SubElement(p_pr, qn("a:buFont")).set("typeface", theme.font("sans").family)
-        etree.SubElement(p_pr, qn("a:buChar")).set("char", paragraph.bullet)
+        _sub(_sub(p_pr, "a:buClr"), "a:srgbClr", val=paragraph.bullet_color.lstrip("#").upper())
+        _sub(p_pr, "a:buFont", typeface=theme.font("sans").family)
+        _sub(p_pr, "a:buChar", char=paragraph.bullet)
     else:
         if paragraph.indent:
             p_pr.set("marL", str(paragraph.indent))
         p_pr.set("indent", "0")
-        etree.SubElement(p_pr, qn("a:buNone"))
+        _sub(p_pr, "a:buNone")
     for run in paragraph.runs:
-        r = paragraph_xml.add_run()
-        r.text = run.text
-        font = r.font
-        font.name = theme.font(run.font).family
-        font.size = Pt(run.size)
-        font.bold = run.bold
-        font.color.rgb = _rgb(run.color)
         if run.link:
+            r = paragraph_xml.add_run()
+            r.text = run.text
             r.hyperlink.address = run.link
+            r_pr = r._r.get_or_add_rPr()
+        else:
+            r_xml = _sub(p, "a:r")
+            r_pr = _sub(r_xml, "a:rPr")
+            _sub(r_xml, "a:t").text = run.text
+        r_pr.set("lang", "en-US")
+        r_pr.set("sz", str(int(round(run.size * 100))))
+        r_pr.set("b", "1" if run.bold else "0")
+        r_pr.set("dirty", "0")
+        fill = _sub(r_pr, "a:solidFill")
+        _sub(fill, "a:srgbClr", val=run.color.lstrip("#").upper())
+        family = theme.font(run.font).family
+        _sub(r_pr, "a:latin", typeface=family)
+        _sub(r_pr, "a:cs", typeface=family)
+        link = r_pr.find(_qn("a:hlinkClick"))
+        if link is not None:  # schema order: fill and fonts come before the link
+            r_pr.remove(link)
+            r_pr.append(link)
     # The size of an empty paragraph (a blank code line) comes from here.
-    end = etree.SubElement(paragraph_xml._p, qn("a:endParaRPr"))
-    end.set("lang", "en-US")
-    end.set("sz", str(int(round(paragraph.size * 100))))
     family = theme.font(paragraph.runs[0].font if paragraph.runs else paragraph.font).family
-    etree.SubElement(end, qn("a:latin")).set("typeface", family)
+    end = _sub(p, "a:endParaRPr", lang="en-US", sz=str(int(round(paragraph.size * 100))))
+    _sub(end, "a:latin", typeface=family)
+
+
+def _qn(tag: str) -> str:
+    from pptx.oxml.ns import qn
+
+    return qn(tag)
 
 
 def _write_text(shapes, box: TextBox, theme):
@@ -98,7 +125,9 @@ def _write_text(shapes, box: TextBox, theme):
     else:
         shape = shapes.add_textbox(box.x, box.y, box.w, box.h)
     frame = shape.text_frame
-    frame.word_wrap = True
+    # Measured-to-fit single lines must never re-wrap in a renderer whose
+    # hinting makes them a hair wider (LibreOffice at small sizes).
+    frame.word_wrap = box.wrap
     frame.auto_size = MSO_AUTO_SIZE.NONE
     frame.margin_left, frame.margin_top, frame.margin_right, frame.margin_bottom = box.inset
     frame.vertical_anchor = MSO_ANCHOR.MIDDLE if box.anchor == "middle" else MSO_ANCHOR.TOP
