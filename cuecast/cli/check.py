@@ -116,8 +116,9 @@ def report_check(results: Sequence[CheckResult], junit: Optional[Path] = None) -
     failed = failures(results)
     for result in failed:
         console.print(f"\n[bold red]FAILED[/] {result.location}: {result.summary}", markup=True, soft_wrap=True)
-        if result.capture.exception and result.capture.exception.traceback.strip():
-            console.print(result.capture.exception.traceback.rstrip(), markup=False, soft_wrap=True)
+        exception = result.capture.exception
+        if result.capture.status == "error" and exception and exception.traceback.strip():
+            console.print(exception.traceback.rstrip(), markup=False, soft_wrap=True)
     if junit is not None:
         write_junit(junit, results)
     if os.environ.get("GITHUB_ACTIONS"):

@@ -173,6 +173,17 @@ class Runner:
             remember_environment(self.options.device, cache_dir, environment)
         return environment
 
+    def _correct_remembered(self, root: Optional[str], assumed: Environment) -> None:
+        """If the remembered device answer was stale (a GPU came or went in a
+        way the probe key missed), store what the workers really report so
+        the next run's keys are right."""
+        if root is None or self.options.device == "cpu" or self.pool is None:
+            return
+        reported = self.pool.environment()
+        actual = Environment(reported["device"], reported["device_name"], assumed.torch_version, assumed.python_version)
+        if actual != assumed:
+            remember_environment(self.options.device, Path(root) / "build" / ".cache", actual)
+
     def run_lessons(self, lessons: Sequence[Lesson]) -> list[dict[str, Capture]]:
         """One ``{snippet path: Capture}`` per lesson (same order as ``lessons``),
         each in the lesson's order."""
@@ -230,6 +241,7 @@ class Runner:
 
             sources = {key: run.source or b"" for run, key in keyed}
             found.update(self.pool.run(heavy_first(list(jobs.values()), sources), started, finished))
+            self._correct_remembered(root, environment)
 
         for index, plan in enumerate(plans):
             for run in plan:
