@@ -216,6 +216,7 @@ def test_hang_is_killed_with_its_line(faults):
     assert hung.status == STATUS_TIMEOUT and not hung.passed
     assert hung.reason == "did not finish within 2 s (it was at line 5)"
     assert hung.exception.line == 5
+    assert hung.streams == (("stdout", "going to sleep\n"),)  # printed before the kill
 
 
 def test_os_exit_is_a_crash_with_its_exit_code(faults):
@@ -229,6 +230,7 @@ def test_segfault_is_a_crash_with_the_signal_and_line(faults):
     assert crashed.status == STATUS_CRASHED
     assert "SIGSEGV" in crashed.reason and crashed.reason.endswith("at line 4")
     assert crashed.exception.line == 4
+    assert crashed.output == "about to crash\n"
 
 
 def test_killed_worker_is_a_crash(faults):

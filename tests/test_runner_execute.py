@@ -14,7 +14,7 @@ from cuecast.model import STATUS_ERROR, STATUS_OK
 from cuecast.runner.autograd import NoGraphError, autograd_graph, leaf_label
 from cuecast.runner.execute import execute
 from cuecast.runner.job import Job
-from cuecast.runner.streams import OutputRecorder, truncation_note
+from cuecast.runner.streams import OutputRecorder, read_tee, tee_frame, truncation_note
 
 FIXTURES = Path(__file__).parent / "fixtures" / "runner"
 ENVIRONMENT = {"device": "cpu", "device_name": "test", "torch_version": "x", "python_version": "y"}
@@ -71,6 +71,16 @@ def test_recorder_cuts_at_the_byte_cap_and_drops_the_rest():
     assert recorder.truncated
     assert text == "12345678é\n" + truncation_note(10) + "\n"
     assert truncation_note(10) == "… output truncated after 10 bytes"
+
+
+def test_tee_frames_read_back_in_order_even_when_cut_short():
+    frames = []
+    recorder = OutputRecorder(100, tee=lambda stream, text: frames.append(tee_frame(stream, text)))
+    for stream, text in [("stdout", "a"), ("stdout", "é"), ("stderr", "c\n")]:
+        recorder.write(stream, text)
+    blob = b"".join(frames)
+    assert read_tee(blob) == recorder.chunks() == (("stdout", "aé"), ("stderr", "c\n"))
+    assert read_tee(blob[:-1]) == (("stdout", "aé"), ("stderr", "c"))
 
 
 # --- the autograd walk ---------------------------------------------------------

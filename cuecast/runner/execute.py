@@ -24,7 +24,7 @@ import time
 import traceback
 import types
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from cuecast.model import (
     STATUS_ERROR,
@@ -163,11 +163,12 @@ def _status(exception: Optional[SnippetException], expect_error: bool) -> str:
     return STATUS_ERROR if exception else STATUS_OK
 
 
-def execute(job: Job, environment: dict[str, str]) -> Capture:
+def execute(job: Job, environment: dict[str, str], tee: Optional[Callable[[str, str], None]] = None) -> Capture:
     """Run ``job`` here and return its Capture; never raises for what the
-    snippet does (except what kills the process, which the pool reports)."""
+    snippet does (except what kills the process, which the pool reports).
+    ``tee`` gets the output as it is written (see ``OutputRecorder``)."""
     path = job.path
-    recorder = OutputRecorder(job.output_limit)
+    recorder = OutputRecorder(job.output_limit, tee)
     exception: Optional[SnippetException] = None
     namespace: dict[str, Any] = {}
     duration = 0.0

@@ -36,6 +36,7 @@ from cuecast.errors import ConfigError, CuecastError
 from cuecast.model import STATUS_CRASHED, STATUS_TIMEOUT, Capture
 from cuecast.runner.job import Job
 from cuecast.runner.options import RunOptions
+from cuecast.runner.streams import truncation_note
 
 #: Seconds a worker may take to import torch and say it is ready.
 START_TIMEOUT = 180.0
@@ -77,6 +78,18 @@ class _Worker:
     deadline: float = 0.0
     started: float = 0.0
     dead: bool = False
+
+    @property
+    def tee_path(self) -> Path:
+        return self.log_path.with_suffix(".tee")
+
+    def read_output(self) -> tuple[tuple[str, str], ...]:
+        from cuecast.runner.streams import read_tee
+
+        try:
+            return read_tee(self.tee_path.read_bytes())
+        except OSError:
+            return ()
 
     def read_log(self) -> str:
         try:
@@ -137,6 +150,7 @@ class WorkerPool:
             "device": self.options.device,
             "memory_limit": self.options.memory_limit,
             "warm": list(self.warm),
+            "tee": str(log_path.with_suffix(".tee")),
         }
         env = dict(os.environ)
         env["PYTHONHASHSEED"] = str(self.options.seed)  # set/dict order of str is part of the output
@@ -281,10 +295,13 @@ class WorkerPool:
 
         env = worker.environment or {}
         kind = "Timeout" if status == STATUS_TIMEOUT else "WorkerCrashed"
+        streams = worker.read_output()  # what it printed before it was stopped
         return Capture(
             snippet=job.snippet,
             status=status,
-            output="",
+            output="".join(text for _, text in streams),
+            streams=streams,
+            truncated=any(text.endswith(truncation_note(job.output_limit) + "\n") for _, text in streams[-1:]),
             exception=SnippetException(kind, reason, f"{kind}: {reason}\n", line),
             reason=reason,
             duration=max(0.0, ended - (worker.deadline - job.timeout)),

@@ -10,7 +10,7 @@ past the cap, so a snippet printing 50 MB costs the worker at most the cap.
 from __future__ import annotations
 
 import io
-from typing import Optional
+from typing import Callable, Optional
 
 
 def format_size(size: int) -> str:
@@ -31,16 +31,21 @@ class OutputRecorder:
 
     Consecutive writes to the same stream are merged into one chunk.  Once the
     budget is spent, the text that still fits is kept, a note line is added and
-    every later write is dropped without being encoded or stored.
+    every later write is dropped without being encoded or stored.  ``tee``
+    also gets every kept piece as it arrives (the worker writes them to a
+    file, so the output up to a hang or crash survives the kill).
     """
 
-    def __init__(self, limit: int):
+    def __init__(self, limit: int, tee: Optional[Callable[[str, str], None]] = None):
         self.limit = limit
         self.used = 0
         self.truncated = False
         self._chunks: list[list] = []  # [stream, [parts]]
+        self._tee = tee
 
     def _append(self, stream: str, text: str) -> None:
+        if self._tee is not None:
+            self._tee(stream, text)
         if self._chunks and self._chunks[-1][0] == stream:
             self._chunks[-1][1].append(text)
         else:
@@ -159,3 +164,32 @@ class NoInput(io.TextIOBase):
     @property
     def encoding(self) -> str:  # type: ignore[override]
         return "utf-8"
+
+
+# --- the tee file: output that survives a killed worker --------------------------
+
+_STREAM_CODES = {"stdout": b"o", "stderr": b"e"}
+_CODE_STREAMS = {v: k for k, v in _STREAM_CODES.items()}
+
+
+def tee_frame(stream: str, text: str) -> bytes:
+    """One write as a frame: a stream byte, 4 bytes of length, the UTF-8 text."""
+    data = text.encode("utf-8", "surrogatepass")
+    return _STREAM_CODES.get(stream, b"o") + len(data).to_bytes(4, "big") + data
+
+
+def read_tee(blob: bytes) -> tuple[tuple[str, str], ...]:
+    """The ``(stream, text)`` chunks in a tee file, merged like the recorder
+    merges them; a frame cut short by the kill is kept as far as it got."""
+    chunks: list[list[str]] = []
+    at = 0
+    while at + 5 <= len(blob):
+        stream = _CODE_STREAMS.get(blob[at:at + 1], "stdout")
+        size = int.from_bytes(blob[at + 1:at + 5], "big")
+        text = blob[at + 5:at + 5 + size].decode("utf-8", "replace")
+        at += 5 + size
+        if chunks and chunks[-1][0] == stream:
+            chunks[-1][1] += text
+        else:
+            chunks.append([stream, text])
+    return tuple((stream, text) for stream, text in chunks)

@@ -11,7 +11,9 @@ Its protocol, each message a pickled tuple:
     pool → worker   ("run", Job)   |   ("warm", [module, …])   |   ("stop",)
 
 The worker's own stdout/stderr (C-level output, faulthandler dumps) go to a
-log file the pool reads when the worker dies or hangs, to say where it was.
+log file the pool reads when the worker dies or hangs, to say where it was;
+the snippet's output is also written, as it happens, to a "tee" file, so the
+pool can show what a snippet printed before it hung or crashed.
 """
 
 from __future__ import annotations
@@ -98,6 +100,12 @@ def main(argv=None) -> int:
     conn.send(("ready", environment))
 
     from cuecast.runner.execute import execute
+    from cuecast.runner.streams import tee_frame
+
+    tee_fd = os.open(settings["tee"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600) if settings.get("tee") else None
+
+    def tee(stream: str, text: str) -> None:
+        os.write(tee_fd, tee_frame(stream, text))
 
     while True:
         try:
@@ -115,7 +123,10 @@ def main(argv=None) -> int:
         if message[0] == "run":
             job = message[1]
             _truncate_log()
-            capture = execute(job, environment)
+            if tee_fd is not None:
+                os.ftruncate(tee_fd, 0)
+                os.lseek(tee_fd, 0, os.SEEK_SET)
+            capture = execute(job, environment, tee if tee_fd is not None else None)
             conn.send(("done", job.key, capture))
 
 
