@@ -144,6 +144,8 @@ def compose_script(text: str, shown: str) -> Optional[Node]:
         raise ScriptError([Diagnostic(node_location(shown, exc.mark), exc.message)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and ("end of stream" in (exc.problem or "") or "<stream end>" in (exc.problem or "")):
+            mark = exc.context_mark  # an unclosed quote or bracket: show where it opened, not the end of the file
         raise ScriptError([Diagnostic(node_location(shown, mark), _yaml_message(exc))]) from None
     except yaml.reader.ReaderError as exc:
         char = exc.character

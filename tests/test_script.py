@@ -62,7 +62,7 @@ UNKNOWN_KIND = "unknown cue kind 'vscod' (expected one of: vscode, slides, brows
 CASES = [
     # --- the document as a whole ---
     ("invalid-yaml", "lesson: 'T\nsections: []\n",
-     [(3, 1, "invalid YAML: while scanning a quoted scalar, found unexpected end of stream")]),
+     [(1, 9, "invalid YAML: while scanning a quoted scalar, found unexpected end of stream")]),
     ("tab-indent", "lesson: T\nsections:\n\t- title: S\n",
      [(3, 1, "tab character in the YAML; indent with spaces, YAML does not allow tabs here")]),
     ("two-documents", "lesson: T\n---\nlesson: U\n",
