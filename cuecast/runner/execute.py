@@ -23,6 +23,7 @@ import tempfile
 import time
 import traceback
 import types
+import warnings
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -183,7 +184,6 @@ def execute(job: Job, environment: dict[str, str], tee: Optional[Callable[[str, 
     saved_input = builtins.input
     torch_state = _TorchState()
     workdir = tempfile.mkdtemp(prefix="cuecast-snippet-")
-    import warnings
 
     try:
         linecache.checkcache(path)
