@@ -171,6 +171,8 @@ def load_theme(path: Optional[Path] = None) -> Theme:
         path = DEFAULT_THEME_PATH
     path = Path(path)
     shown = str(path)
+    if path.is_absolute() and path.is_relative_to(Path.cwd()):
+        shown = str(path.relative_to(Path.cwd()))  # file:line as the author would type it
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
