@@ -1,0 +1,2 @@
+# café au lait
+print(1)

@@ -1,0 +1,118 @@
+"""The bad-input corpus: every broken script, snippet, theme, recording and
+option in tests/corpus/ goes through the real ``render`` CLI in a subprocess,
+and must give its exact message (file:line and caret), its exit code, no
+Python traceback from cuecast, and leave every existing output untouched.
+
+A case is a folder ``tests/corpus/<name>/`` laid over ``tests/corpus/_base/``
+(a project with a working snippet) and holding:
+
+* the project files it breaks (``script/case.yaml``, ``snippets/``,
+  ``slides/theme.yaml``, ``rec/``...);
+* ``expected.txt``: for exit 2, the whole stderr; for other exit codes, lines
+  that must each appear in the output.  ``{tmp}`` stands for the folder the
+  project was copied into (messages that name absolute paths);
+* ``args`` (optional): the command line, default ``check script/case.yaml``;
+* ``exit`` (optional): the exit code, default 2;
+* ``generate`` (optional): what the test makes at run time instead of
+  committing it: ``10mb`` (a 10 MB script), ``symlink-out`` (a snippet that
+  is a symlink to a file outside the project).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CORPUS = Path(__file__).parent / "corpus"
+RENDER = Path(__file__).resolve().parents[1] / "render.py"
+CASE_FILES = ("expected.txt", "args", "exit", "generate")
+#: Outputs a previous build left; a failed command must not touch any of them.
+PREVIOUS_OUTPUTS = ("slides.pptx", "video.mp4", "captions.srt", "captions.vtt", "timeline.otio",
+                    "timeline.edl", "cues.json", "code.ipynb", "index.html", ".build.json")
+#: Cases that run snippets in a worker (seconds each): marked slow.
+RUNS_SNIPPETS = ("snippet-syntax-error", "snippet-raises", "snippet-timeout",
+                 "jinja-python-internals", "jinja-unknown-name", "jinja-syntax")
+
+CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir() and not p.name.startswith("_"))
+
+
+def _param(name: str):
+    marks = [pytest.mark.slow] if name in RUNS_SNIPPETS else []
+    return pytest.param(name, id=name, marks=marks)
+
+
+def make_project(name: str, tmp: Path) -> Path:
+    case = CORPUS / name
+    project = tmp / "proj"
+    shutil.copytree(CORPUS / "_base", project)
+    shutil.copytree(case, project, dirs_exist_ok=True, ignore=shutil.ignore_patterns(*CASE_FILES))
+    generate = (case / "generate").read_text().strip() if (case / "generate").exists() else ""
+    if generate == "symlink-out":
+        (tmp / "outside.py").write_text("print('outside')\n")
+        (project / "snippets" / "link.py").symlink_to(tmp / "outside.py")
+    elif generate == "10mb":
+        beat = "      - say: Another beat of a very long lesson that nobody should write by hand.\n"
+        body = "lesson: Huge\nsections:\n  - title: S\n    beats:\n" + beat * (10_000_000 // len(beat) + 1)
+        (project / "script" / "case.yaml").write_text(body, encoding="utf-8")
+    elif generate:
+        raise AssertionError(f"unknown generate {generate!r} in {name}")
+    return project
+
+
+def snapshot(build: Path) -> dict[str, tuple[bytes, int]]:
+    """Bytes and mtime of every file under build/ except the snippet cache
+    (a failed build may still cache snippets it ran)."""
+    files = {}
+    for path in sorted(build.rglob("*")):
+        rel = path.relative_to(build)
+        if path.is_file() and rel.parts[0] != ".cache":
+            files[str(rel)] = (path.read_bytes(), path.stat().st_mtime_ns)
+    return files
+
+
+def run_render(args: list[str], cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess:
+    env = dict(os.environ, COLUMNS="200", NO_COLOR="1", PYTHONUNBUFFERED="1")
+    return subprocess.run([sys.executable, str(RENDER), *args], cwd=cwd, capture_output=True, text=True,
+                          env=env, timeout=timeout)
+
+
+def test_the_corpus_is_big_enough():
+    assert len(CASES) >= 40
+    for name in CASES:
+        assert (CORPUS / name / "expected.txt").is_file(), f"{name} has no expected.txt"
+
+
+@pytest.mark.parametrize("name", [_param(n) for n in CASES])
+def test_bad_input_gives_its_message_and_exit_code_and_touches_nothing(name, tmp_path):
+    case = CORPUS / name
+    project = make_project(name, tmp_path)
+    previous = project / "build" / "case"
+    previous.mkdir(parents=True)
+    for output in PREVIOUS_OUTPUTS:
+        (previous / output).write_bytes(f"previous {output}\n".encode())
+        os.utime(previous / output, ns=(1_000_000_000_000_000_000, 1_000_000_000_000_000_000))
+    before = snapshot(project / "build")
+
+    args = shlex.split((case / "args").read_text()) if (case / "args").exists() else ["check", "script/case.yaml"]
+    exit_code = int((case / "exit").read_text()) if (case / "exit").exists() else 2
+    result = run_render(args, project)
+
+    output = result.stdout + result.stderr
+    expected = (case / "expected.txt").read_text(encoding="utf-8").replace("{tmp}", str(tmp_path))
+    assert result.returncode == exit_code, output
+    if exit_code == 2:
+        assert "Traceback" not in output
+        assert result.stderr.rstrip("\n") == expected.rstrip("\n")
+    else:
+        # a failing snippet's own traceback is shown on purpose; cuecast's never
+        assert 'cuecast/' not in output, output
+        lines = output.splitlines()
+        for line in expected.splitlines():
+            assert line in lines, f"{line!r} not in output:\n{output}"
+    assert snapshot(project / "build") == before
