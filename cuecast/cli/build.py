@@ -108,19 +108,25 @@ def command(target, only, device, jobs, voice, timeout, size, fps, captions, no_
     run and check the snippets, then the deck, the timeline and captions, the
     video, the notebook and the review page.  Work whose inputs did not
     change is skipped.  Exits 1 if a snippet failed (the outputs are still
-    written, showing the error), 2 for a bad script or option."""
+    written, showing the error), 2 for a bad script or option, 130 when
+    interrupted (Ctrl-C or SIGTERM; previous outputs stay as they were).
+    A second build of the same project waits for the first (build/.lock)."""
     from rich.console import Console
     from rich.table import Table
 
     from cuecast.build import BuildOptions, build_lessons
+    from cuecast.lock import project_locks
     from cuecast.script import load_lessons
+    from cuecast.signals import sigterm_interrupts
 
     lessons = load_lessons(target)
     options = BuildOptions(only=only, device=device, jobs=jobs, timeout=timeout, use_cache=not no_cache,
                            voice=voice, size=size, fps=fps, captions=captions)
     console = Console(stderr=True)
-    with BuildDisplay(console) as display:
-        builds = build_lessons(lessons, options, display.on_progress, display.on_run_event)
+    build_dirs = [Path(lesson.root) / "build" for lesson in lessons]
+    with sigterm_interrupts(), project_locks(build_dirs, on_wait=lambda text: click.echo(text, err=True)):
+        with BuildDisplay(console) as display:
+            builds = build_lessons(lessons, options, display.on_progress, display.on_run_event)
 
     out = Console(file=sys.stdout, soft_wrap=True)
     table = Table(title="render build", show_lines=False)

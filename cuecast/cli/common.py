@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import click
 
 from cuecast.diagnostics import format_diagnostics
-from cuecast.errors import EXIT_INTERRUPTED, CuecastError
+from cuecast.errors import EXIT_FAILED, EXIT_INTERRUPTED, CuecastError
 
 
 def reports_errors(func):
@@ -31,6 +32,12 @@ def reports_errors(func):
         except KeyboardInterrupt:
             click.echo("Interrupted; previous outputs are left as they were.", err=True)
             sys.exit(EXIT_INTERRUPTED)
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+                raise
+            where = f" while writing {exc.filename}" if exc.filename else ""
+            click.echo(f"error: {exc.strerror.lower()}{where}; previous outputs are left as they were", err=True)
+            sys.exit(EXIT_FAILED)
 
     return wrapper
 
