@@ -15,8 +15,10 @@ this, so even a stage that is rebuilt redoes only what an edit touched.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import hashlib
 import json
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +26,7 @@ from typing import Callable, Mapping, Optional, Sequence
 
 from cuecast import __version__
 from cuecast.atomic import write_text
+from cuecast.errors import EXIT_FAILED, CuecastError
 from cuecast.model import Capture, Lesson
 
 STAGES = ("check", "slides", "timeline", "video", "notebook", "review")
@@ -39,6 +42,15 @@ NEEDS = {
 }
 
 RECORD_NAME = ".build.json"
+
+DISK_FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+class DiskFull(CuecastError):
+    """A stage ran out of disk (or file-size quota) while writing; every
+    output is written atomically, so the previous ones are still whole."""
+
+    exit_code = EXIT_FAILED
 
 
 @dataclass(frozen=True)
@@ -175,11 +187,26 @@ class LessonBuilder:
     def run(self, stage: str) -> StageResult:
         started = time.perf_counter()
         self.on_progress(self.lesson.id, stage, 0.0, "")
-        result = getattr(self, f"stage_{stage}")()
+        try:
+            result = getattr(self, f"stage_{stage}")()
+        except OSError as exc:
+            if exc.errno not in DISK_FULL_ERRNOS:
+                raise
+            raise DiskFull(self._disk_full_message(stage, exc.errno, exc.filename)) from None
+        except CuecastError as exc:  # ffmpeg says it in its own words
+            code = next((n for n in DISK_FULL_ERRNOS if os.strerror(n) in exc.message), None)
+            if code is None:
+                raise
+            raise DiskFull(self._disk_full_message(stage, code, None)) from None
         result.seconds = time.perf_counter() - started
         self.on_progress(self.lesson.id, stage, 1.0, result.status)
         self.build.results.append(result)
         return result
+
+    def _disk_full_message(self, stage: str, code: int, filename) -> str:
+        reason = {errno.EFBIG: "file size limit exceeded"}.get(code, os.strerror(code).lower())
+        return (f"{reason} while writing the {stage} of lesson {self.lesson.id} ({filename or self.dir}); "
+                f"previous outputs are left as they were")
 
     def _result(self, stage: str, status: str, outputs: Mapping[str, Path], note: str = "") -> StageResult:
         return StageResult(self.lesson.id, stage, status, outputs=dict(outputs), note=note)
