@@ -64,6 +64,8 @@ class BuildOptions:
     size: tuple[int, int] = (1920, 1080)
     fps: int = 30
     captions: str = "none"
+    #: Cap (bytes) on each snippet worker's address space; None: no cap.
+    memory_limit: Optional[int] = None
 
 
 @dataclass
@@ -339,7 +341,8 @@ def build_lessons(
     the caller decides the exit code from ``LessonBuild.failed_snippets``."""
     from cuecast.runner import RunOptions, run_lessons
 
-    run_options = RunOptions(device=options.device, jobs=options.jobs, use_cache=options.use_cache)
+    run_options = RunOptions(device=options.device, jobs=options.jobs, use_cache=options.use_cache,
+                             memory_limit=options.memory_limit)
     if options.timeout is not None:
         run_options = dataclasses.replace(run_options, timeout=options.timeout)
     for lesson in lessons:

@@ -36,6 +36,21 @@ def _parse_size(ctx, param, value):
     return width, height
 
 
+def _parse_memory(ctx, param, value):
+    """``2G``, ``512M``, ``1500000000`` → bytes; None leaves workers uncapped."""
+    if value is None:
+        return None
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+    text = value.strip().upper().removesuffix("B")
+    try:
+        number = float(text[:-1]) * units[text[-1]] if text[-1:] in units else float(text)
+    except (ValueError, IndexError):
+        raise click.BadParameter(f"{value!r} is not a size, e.g. 2G or 512M") from None
+    if number < 64 << 20:
+        raise click.BadParameter("at least 64M: the worker itself needs that much")
+    return int(number)
+
+
 def _relative(path: Path) -> str:
     try:
         return os.path.relpath(path)
@@ -102,8 +117,11 @@ class BuildDisplay:
 @click.option("--captions", type=click.Choice(["none", "burn"]), default="none", show_default=True,
               help="Burn captions into the video (sidecar .srt/.vtt are always written).")
 @click.option("--no-cache", is_flag=True, help="Re-run every snippet and re-synthesise narration.")
+@click.option("--memory-limit", callback=_parse_memory, default=None, metavar="SIZE",
+              help="Cap each snippet worker's memory (address space), e.g. 4G; a snippet past it "
+                   "fails with MemoryError instead of exhausting the machine (default: no cap).")
 @reports_errors
-def command(target, only, device, jobs, voice, timeout, size, fps, captions, no_cache):
+def command(target, only, device, jobs, voice, timeout, size, fps, captions, no_cache, memory_limit):
     """Build everything for each lesson (default: every script under script/):
     run and check the snippets, then the deck, the timeline and captions, the
     video, the notebook and the review page.  Work whose inputs did not
@@ -121,7 +139,8 @@ def command(target, only, device, jobs, voice, timeout, size, fps, captions, no_
 
     lessons = load_lessons(target)
     options = BuildOptions(only=only, device=device, jobs=jobs, timeout=timeout, use_cache=not no_cache,
-                           voice=voice, size=size, fps=fps, captions=captions)
+                           voice=voice, size=size, fps=fps, captions=captions,
+                           memory_limit=memory_limit)
     console = Console(stderr=True)
     build_dirs = [Path(lesson.root) / "build" for lesson in lessons]
     with sigterm_interrupts(), project_locks(build_dirs, on_wait=lambda text: click.echo(text, err=True)):
