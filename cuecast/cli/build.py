@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from pathlib import Path
 
 import click
@@ -144,8 +145,15 @@ def command(target, only, device, jobs, voice, timeout, size, fps, captions, no_
     console = Console(stderr=True)
     build_dirs = [Path(lesson.root) / "build" for lesson in lessons]
     with sigterm_interrupts(), project_locks(build_dirs, on_wait=lambda text: click.echo(text, err=True)):
-        with BuildDisplay(console) as display:
+        with BuildDisplay(console) as display, warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")  # e.g. espeak unavailable: said once, plainly, below
             builds = build_lessons(lessons, options, display.on_progress, display.on_run_event)
+    ours = [w for w in caught if w.category.__module__.startswith("cuecast")]
+    for w in caught:
+        if w not in ours:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+    for message in dict.fromkeys(str(w.message) for w in ours):
+        click.echo(f"warning: {message}", err=True)
 
     out = Console(file=sys.stdout, soft_wrap=True)
     table = Table(title="render build", show_lines=False)
