@@ -215,3 +215,33 @@ def test_bad_options_and_unknown_cues_are_reported(tmp_path, lesson, captures, t
     with pytest.raises(CuecastError, match="nope"):
         compose_video(broken, lesson, captures, slide_image, tmp_path / "v.mp4", size=SIZE)
     assert not (tmp_path / "v.mp4").exists()
+
+
+def test_a_rerender_reuses_unchanged_segment_clips(tmp_path, lesson, captures, timeline, monkeypatch):
+    import cuecast.video.compose as compose
+
+    encoded = []
+    real = compose.encode_frames
+
+    def counting(frames, keyframes, n_frames, out_path, settings, *args, **kwargs):
+        encoded.append(kwargs.get("what", ""))
+        return real(frames, keyframes, n_frames, out_path, settings, *args, **kwargs)
+
+    monkeypatch.setattr(compose, "encode_frames", counting)
+    cache, media = tmp_path / "cache", tmp_path / "media"
+    render = lambda caps: compose_video(timeline, lesson, caps, slide_image, tmp_path / "v.mp4", size=SIZE,
+                                        fps=FPS, media_dir=media, cache_dir=cache)
+    render(captures)
+    assert len(encoded) == 5
+    first = frame_at(tmp_path / "v.mp4", 6.3, tmp_path)
+    encoded.clear()
+    render(captures)
+    assert encoded == []
+    assert np.abs(frame_at(tmp_path / "v.mp4", 6.3, tmp_path) - first).max() == 0
+    assert imageio_ffmpeg.count_frames_and_secs(str(media / "s002-s-2.mp4"))[0] == 120
+
+    changed = {"snippets/double.py": Capture("snippets/double.py", "ok", "something else\n" * 4)}
+    render(changed)
+    assert encoded == ["encoding segment 's002-s-2'"]
+    assert len(list(cache.glob("*.mp4"))) == 5  # the old editor clip was pruned, the new one kept
+    assert np.abs(frame_at(tmp_path / "v.mp4", 6.3, tmp_path) - first).max(axis=-1).astype(bool).sum() > 500

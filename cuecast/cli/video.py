@@ -48,7 +48,8 @@ def _relative(path: Path) -> str:
 @click.option("--allow-missing", is_flag=True, help="recorded:DIR: time beats without a recording silently.")
 @device_option
 @jobs_option
-@click.option("--no-cache", is_flag=True, help="Re-run every snippet and re-synthesise every clip.")
+@click.option("--no-cache", is_flag=True,
+              help="Re-run every snippet, re-synthesise every clip and re-encode every segment.")
 @reports_errors
 def command(target, size, fps, captions, voice_spec, allow_missing, device, jobs, no_cache):
     """Render the narrated video of each lesson: build/<lesson>/video.mp4
@@ -88,7 +89,7 @@ def command(target, size, fps, captions, voice_spec, allow_missing, device, jobs
                 bar.update(task, completed=done, where=f"{done:5.1f}/{total:.1f} s")
 
             path = render_lesson_video(lesson, captures, timeline, build_dir, size=size, fps=fps,
-                                       captions=captions, on_progress=on_progress)
+                                       captions=captions, on_progress=on_progress, use_cache=not no_cache)
         failed = [c.snippet for c in captures.values() if not c.passed]
         if failed:
             click.echo(f"warning: {len(failed)} snippet(s) failed ({', '.join(failed)}); "

@@ -14,6 +14,7 @@ and leaves the previous video as it was.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 import threading
@@ -38,6 +39,7 @@ from cuecast.model import (
 from cuecast.video.audio import mix_narration
 from cuecast.video.browser import BrowserScene, browser_content
 from cuecast.video.canvas import Caption, CaptionedScene, Scene, StillScene, caption_chunks, caption_style
+from cuecast.video.clipcache import ClipCache, clip_key, link_or_copy
 from cuecast.video.editor import EditorScene, editor_content
 from cuecast.video.encode import (
     EncodeSettings,
@@ -146,6 +148,7 @@ def compose_video(
     media_dir: Optional[Path] = None,
     preset: str = "veryfast",
     jobs: int = 2,
+    cache_dir: Optional[Path] = None,
 ) -> Path:
     """Render ``timeline`` to an H.264 (yuv420p) + AAC MP4 at ``out_path``.
 
@@ -154,6 +157,8 @@ def compose_video(
     paths to what they printed.  ``captions='burn'`` draws the narration text
     on the frames.  ``media_dir`` receives the per-segment media (None: kept
     only for the duration of the render).  ``jobs`` segments encode at once.
+    ``cache_dir`` keeps segment clips between renders (see ``clipcache``), so a
+    re-render encodes only the segments whose pixels changed.
     """
     width, height = size
     if width < 16 or height < 16 or width % 2 or height % 2:
@@ -172,6 +177,7 @@ def compose_video(
     total_frames = frame_count(timeline.duration, fps)
     meter = _ProgressMeter(total_frames, fps, on_progress)
     registry = ProcessRegistry()
+    cache = ClipCache(cache_dir)
 
     with tempfile.TemporaryDirectory(prefix=".video-", dir=out_path.parent) as tmp:
         work = Path(tmp)
@@ -191,19 +197,27 @@ def compose_video(
             plan.append(_Job(segment, first, last, clip, still))
 
         slide_lock = threading.Lock()
+        slide_cache: dict[str, Image.Image] = {}
 
-        def scene_for(job: _Job) -> Scene:
+        def draw_slide(slide_id: str) -> Image.Image:
+            with slide_lock:  # the deck's drawer need not be thread-safe; a slide shown twice is drawn once
+                if slide_id not in slide_cache:
+                    slide_cache[slide_id] = _fit(slide_image(slide_id), size)
+                return slide_cache[slide_id]
+
+        def scene_for(job: _Job) -> tuple[Scene, object]:
+            """The segment's scene and what its pixels depend on (the cache key)."""
             segment = job.segment
             if segment.kind == SEGMENT_SLIDE:
                 if not segment.slide_id:
                     raise CuecastError(f"slide segment '{segment.id}' names no slide")
-                with slide_lock:  # the deck's drawer need not be thread-safe
-                    image = _fit(slide_image(segment.slide_id), size)
+                image = draw_slide(segment.slide_id)
                 if job.still is not None:
                     with atomic_path(job.still) as part:
                         image.save(part, format="PNG", compress_level=1)
                         _readable(part)
                 scene: Scene = StillScene(image, job.n_frames)
+                inputs: object = hashlib.sha256(image.tobytes()).hexdigest()
             else:
                 beat = beats.get(segment.cue_id or "")
                 if beat is None or beat.cue is None:
@@ -216,31 +230,47 @@ def compose_video(
                                            cue.location)
                     content = editor_content(lesson, cue, captures.get(cue.snippet))
                     scene = EditorScene(content, size, fps, job.n_frames, segment.type_seconds, segment.output_at)
+                    inputs = (content, segment.type_seconds, segment.output_at)
                 else:
-                    scene = BrowserScene(browser_content(cue, beat.say), size, fps, job.n_frames)
+                    content = browser_content(cue, beat.say)
+                    scene = BrowserScene(content, size, fps, job.n_frames)
+                    inputs = content
+            burned: list[Caption] = []
             if captions == "burn":
-                scene = CaptionedScene(scene, _segment_captions(timeline, job.first, job.last, fps, size), size)
-            return scene
+                burned = _segment_captions(timeline, job.first, job.last, fps, size)
+                scene = CaptionedScene(scene, burned, size)
+            return scene, (segment.kind, inputs, burned, job.n_frames, settings)
 
         def run(job: _Job) -> None:
             if job.n_frames <= 0:  # shorter than half a frame: nothing on screen
                 if job.segment.kind == SEGMENT_SLIDE:
                     scene_for(job)  # still write its PNG for the timeline
                 return
-            scene = scene_for(job)
-            keyframes = scene.keyframes()
-            reported = [0]
+            scene, inputs = scene_for(job)
+            key = clip_key(inputs)
+            cached = cache.get(key)
+            if cached is None:
+                keyframes = scene.keyframes()
+                reported = [0]
 
-            def on_frame(index: int) -> None:
-                meter.advance(index - reported[0])
-                reported[0] = index
+                def on_frame(index: int) -> None:
+                    meter.advance(index - reported[0])
+                    reported[0] = index
 
-            frames = ((index, picture.tobytes()) for index, picture in scene.render())
-            with atomic_path(job.clip) as part:
-                encode_frames(frames, keyframes, job.n_frames, part, settings, registry, on_frame,
-                              what=f"encoding segment '{job.segment.id}'")
-                _readable(part)
-            meter.advance(job.n_frames - reported[0])
+                frames = ((index, picture.tobytes()) for index, picture in scene.render())
+                target = cache.path(key) or job.clip
+                with atomic_path(target) as part:
+                    encode_frames(frames, keyframes, job.n_frames, part, settings, registry, on_frame,
+                                  what=f"encoding segment '{job.segment.id}'")
+                    _readable(part)
+                meter.advance(job.n_frames - reported[0])
+                cached = target
+            else:
+                meter.advance(job.n_frames)
+            if job.still is not None:  # a slide's clip is only joined, never linked
+                job.clip = cached
+            elif cached != job.clip:
+                link_or_copy(cached, job.clip)
 
         pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="cuecast-video")
         try:
@@ -258,6 +288,7 @@ def compose_video(
             with atomic_path(out_path) as part:
                 concat_and_mux(clips, audio, part, work, registry=registry)
                 _readable(part)
+            cache.prune()
         except BaseException:
             registry.kill_all()
             pool.shutdown(wait=True, cancel_futures=True)

@@ -77,6 +77,9 @@ DEFAULT_CODE = "#d4d4d4"
 CALL_COLOUR = "#dcdcaa"
 #: Seconds between the last keystroke and running the snippet.
 TYPING_PAUSE = 0.4
+#: How often typed text updates on screen (fast typing shows several
+#: characters per update, as a screen recording of it does).
+TYPING_UPDATES_PER_SECOND = 15
 #: Control-flow keywords that Dark+ shows purple rather than blue.
 CONTROL_KEYWORDS = frozenset(
     "if elif else for while return try except finally raise with break continue pass yield await import from".split()
@@ -219,6 +222,7 @@ class EditorScene:
         self.type_start = max(0, min(output_frame - pause - type_frames, n_frames - 1 - type_frames))
         self.type_end = min(n_frames - 1, self.type_start + type_frames)
         self.type_frames = self.type_end - self.type_start
+        self.type_step = max(1, round(fps / TYPING_UPDATES_PER_SECOND))
         half = max(1, round(fps / 2))
         self.blink = half
         output_frame = max(self.type_end, output_frame)
@@ -252,7 +256,14 @@ class EditorScene:
         if self.type_frames <= 0:
             typed = units if frame >= self.type_start else 0
         else:
-            typed = max(0, min(units, (frame - self.type_start) * units // self.type_frames))
+            # Keystrokes land on a 15 Hz grid (several characters per step
+            # when typing fast), as a screen recorder would show them; every
+            # frame that changes costs the encoder a real frame.
+            step = self.type_step
+            elapsed = max(0, frame - self.type_start) // step * step
+            typed = 0 if frame < self.type_start else min(units, elapsed * units // self.type_frames)
+            if frame >= self.type_end:
+                typed = units
         typing = self.type_start <= frame < self.type_end
         blinking_on = ((frame - self.type_end) // self.blink) % 2 == 0
         ran = frame >= self.command_frame

@@ -12,6 +12,9 @@ from cuecast.errors import CuecastError
 from cuecast.model import Capture, Lesson, Timeline
 from cuecast.video.compose import Progress, compose_video
 
+#: Under the lesson's build folder: segment clips kept between renders.
+CLIP_CACHE = ".video-cache"
+
 
 def deck_slide_image(lesson: Lesson, captures: Mapping[str, Capture], theme, size: tuple[int, int]):
     """A ``slide_image(slide_id)`` drawing the deck's slides with the deck's
@@ -41,9 +44,12 @@ def render_lesson_video(
     fps: Optional[int] = None,
     captions: str = "none",
     on_progress: Optional[Progress] = None,
+    use_cache: bool = True,
 ) -> Path:
     """Write ``build_dir/video.mp4`` (and ``build_dir/media/``); returns its
-    path.  ``theme`` defaults to the lesson's ``slides/theme.yaml``."""
+    path.  ``theme`` defaults to the lesson's ``slides/theme.yaml``.  Segment
+    clips are kept in ``build_dir/.video-cache/`` so that a re-render encodes
+    only the segments that changed (``use_cache=False``: encode all)."""
     if theme is None:
         from cuecast.deck.theme import load_theme
 
@@ -54,4 +60,5 @@ def render_lesson_video(
         timeline, lesson, captures, deck_slide_image(lesson, captures, theme, size),
         build_dir / "video.mp4", size=size, fps=fps or timeline.fps, captions=captions,
         on_progress=on_progress, media_dir=build_dir / "media",
+        cache_dir=build_dir / CLIP_CACHE if use_cache else None,
     )
