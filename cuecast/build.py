@@ -85,6 +85,7 @@ class StageResult:
 class LessonBuild:
     lesson: Lesson
     captures: dict[str, Capture]
+    run_seconds: float = 0.0  # this lesson's share of running the snippets
     results: list[StageResult] = field(default_factory=list)
 
     @property
@@ -200,7 +201,7 @@ class LessonBuilder:
             if code is None:
                 raise
             raise DiskFull(self._disk_full_message(stage, code, None)) from None
-        result.seconds = time.perf_counter() - started
+        result.seconds += time.perf_counter() - started
         self.on_progress(self.lesson.id, stage, 1.0, result.status)
         self.build.results.append(result)
         return result
@@ -223,7 +224,9 @@ class LessonBuilder:
         if failed:
             note += f", {len(failed)} failed"
         status = "failed" if failed else ("skipped" if cached == len(captures) else "built")
-        return self._result("check", status, {}, note)
+        result = self._result("check", status, {}, note)
+        result.seconds = self.build.run_seconds
+        return result
 
     def stage_slides(self) -> StageResult:
         print_ = self._slides_print()
@@ -348,10 +351,12 @@ def build_lessons(
     for lesson in lessons:
         if on_progress:
             on_progress(lesson.id, "check", 0.0, "")
+    started = time.perf_counter()
     all_captures = run_lessons(lessons, run_options, on_event=on_run_event)
+    run_seconds = (time.perf_counter() - started) / max(len(lessons), 1)
     builds = []
     for lesson, captures in zip(lessons, all_captures):
-        build = LessonBuild(lesson, dict(captures))
+        build = LessonBuild(lesson, dict(captures), run_seconds)
         builder = LessonBuilder(build, options, on_progress)
         for stage in stages_to_run(options.only):
             builder.run(stage)

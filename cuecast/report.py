@@ -103,6 +103,10 @@ def failure_lines(results: Iterable[CheckResult]) -> list[str]:
 
 
 def format_duration(seconds: float) -> str:
+    """``850 ms``, ``2.41 s``: snippets with torch already imported often
+    take milliseconds, which ``0.00 s`` would hide."""
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms" if seconds >= 0.001 else "<1 ms"
     return f"{seconds:.2f} s"
 
 

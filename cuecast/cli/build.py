@@ -11,6 +11,7 @@ import click
 
 from cuecast.cli.common import device_option, jobs_option, lesson_target_argument, reports_errors
 from cuecast.errors import EXIT_FAILED
+from cuecast.report import format_duration
 
 STAGE_CHOICES = ("check", "slides", "timeline", "video", "notebook", "review")
 
@@ -96,7 +97,7 @@ class BuildDisplay:
 
     def on_run_event(self, event) -> None:
         if event.kind == "finished" and event.capture is not None and not event.capture.cached:
-            text = f"ran {event.snippet} ({event.capture.status}, {event.capture.duration:.2f} s)"
+            text = f"ran {event.snippet} ({event.capture.status}, {format_duration(event.capture.duration)})"
             if self.progress is not None:
                 self.progress.console.print(f"[dim]{event.lesson_id}: {text}")
             else:

@@ -22,7 +22,7 @@ import click
 from cuecast.cli.common import device_option, jobs_option, lesson_target_argument, reports_errors
 from cuecast.errors import BuildFailed
 from cuecast.golden import DEFAULT_ATOL, DEFAULT_RTOL
-from cuecast.report import CheckResult
+from cuecast.report import CheckResult, format_duration
 
 
 def run_check(target: Optional[Path], options, on_event: Optional[Callable] = None) -> list[CheckResult]:
@@ -96,7 +96,7 @@ class Progress:
                 self._bar.update(self._task, completed=self.done)
             elif not capture.cached:
                 self.stream.write(
-                    f"[{self.done}/{self.total}] {capture.status:<14} {event.snippet} ({capture.duration:.2f} s)\n"
+                    f"[{self.done}/{self.total}] {capture.status:<14} {event.snippet} ({format_duration(capture.duration)})\n"
                 )
                 self.stream.flush()
 

@@ -20,6 +20,7 @@ from cuecast.deck.fit import inner_size
 from cuecast.deck.highlight import highlight_lines
 from cuecast.deck.measure import Measurer, line_height
 from cuecast.model import STATUS_EXPECTED_ERROR, STATUS_OK, Capture
+from cuecast.report import format_duration
 
 TAB_H = inches(0.42)
 PANEL_INSET = (pt_to_emu(10), pt_to_emu(8), pt_to_emu(10), pt_to_emu(8))
@@ -348,7 +349,7 @@ def terminal_panel(name: str, x: int, y: int, w: int, h: int, capture: Optional[
     ))
     if capture is not None:
         device = capture.device_name or capture.device
-        badge = f"{device} · {capture.duration:.2f} s"
+        badge = f"{device} · {format_duration(capture.duration)}"
         badge_size = small
         while badge_size > 8 and measurer.width(Run(badge, "sans", badge_size)) > (w / 2 - pt_to_emu(30)) / EMU_PER_PT * 0.96:
             badge_size -= 1

@@ -35,6 +35,23 @@ GAP = inches(0.25)
 BOTTOM = inches(0.3)
 
 
+
+def inline_runs(text: str, size: float, color: str, code_color: str) -> tuple[Run, ...]:
+    """Markdown-style `code` spans in bullets become monospace runs (the
+    backticks dropped); an unpaired backtick stays as written."""
+    parts = text.split("`")
+    if len(parts) < 3:
+        return (Run(text, "sans", size, False, color),)
+    if len(parts) % 2 == 0:  # odd number of backticks: the last one is literal
+        parts[-2:] = [parts[-2] + "`" + parts[-1]]
+    runs = []
+    for index, part in enumerate(parts):
+        if part:
+            code = index % 2 == 1
+            runs.append(Run(part, "mono" if code else "sans", size * 0.92 if code else size, False,
+                            code_color if code else color))
+    return tuple(runs)
+
 class _Builder:
     """Lays out one lesson; holds what every slide needs (theme, measurer,
     template context) so the per-slide functions stay short."""
@@ -157,13 +174,13 @@ class _Builder:
             paragraphs = []
             for bullet, points in texts:
                 paragraphs.append(Paragraph(
-                    (Run(bullet, "sans", size, False, theme.color("text")),), size, line_height(size),
+                    inline_runs(bullet, size, theme.color("text"), theme.color("inline_code")), size, line_height(size),
                     bullet="•", bullet_color=theme.color("bullet"), indent=inches(0.45),
                     space_before=size * 0.6,
                 ))
                 for text in points:
                     paragraphs.append(Paragraph(
-                        (Run(text, "sans", point, False, theme.color("text")),), point, line_height(point),
+                        inline_runs(text, point, theme.color("text"), theme.color("inline_code")), point, line_height(point),
                         bullet="–", bullet_color=theme.color("muted"), indent=inches(1.0),
                         space_before=point * 0.25,
                     ))

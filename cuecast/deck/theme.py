@@ -34,6 +34,7 @@ DEFAULT_COLORS = {
     "text": "#24292F",
     "muted": "#57606A",
     "accent": "#EE4C2C",
+    "inline_code": "#9A3412",
     "bullet": "#EE4C2C",
     "title_card": "#1B1F24",
     "title_card_text": "#FFFFFF",
