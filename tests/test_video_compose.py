@@ -237,6 +237,7 @@ def test_a_rerender_reuses_unchanged_segment_clips(tmp_path, lesson, captures, t
     encoded.clear()
     render(captures)
     assert encoded == []
+    assert len(list(cache.glob("*.m4a"))) == 1  # the narration track is kept too
     assert np.abs(frame_at(tmp_path / "v.mp4", 6.3, tmp_path) - first).max() == 0
     assert imageio_ffmpeg.count_frames_and_secs(str(media / "s002-s-2.mp4"))[0] == 120
 

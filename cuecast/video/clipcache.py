@@ -46,7 +46,8 @@ def clip_key(*parts: object) -> str:
 
 
 class ClipCache:
-    """A folder of ``<key>.mp4`` clips (``None`` folder: caching off)."""
+    """A folder of ``<key>.mp4`` clips and ``<key>.m4a`` narration tracks
+    (``None`` folder: caching off)."""
 
     def __init__(self, folder: Optional[Path]):
         self.folder = Path(folder) if folder is not None else None
@@ -55,22 +56,22 @@ class ClipCache:
         if self.folder is not None:
             self.folder.mkdir(parents=True, exist_ok=True)
 
-    def path(self, key: str) -> Optional[Path]:
+    def path(self, key: str, suffix: str = ".mp4") -> Optional[Path]:
         if self.folder is None:
             return None
         with self._lock:
             self.used.add(key)
-        return self.folder / f"{key}.mp4"
+        return self.folder / f"{key}{suffix}"
 
-    def get(self, key: str) -> Optional[Path]:
-        path = self.path(key)
+    def get(self, key: str, suffix: str = ".mp4") -> Optional[Path]:
+        path = self.path(key, suffix)
         return path if path is not None and path.is_file() else None
 
     def prune(self) -> None:
-        """Remove the clips this render did not use."""
+        """Remove the entries this render did not use."""
         if self.folder is None:
             return
-        for entry in self.folder.glob("*.mp4"):
+        for entry in list(self.folder.glob("*.mp4")) + list(self.folder.glob("*.m4a")):
             if entry.stem not in self.used:
                 entry.unlink(missing_ok=True)
 

@@ -42,9 +42,11 @@ from cuecast.video.canvas import Caption, CaptionedScene, Scene, StillScene, cap
 from cuecast.video.clipcache import ClipCache, clip_key, link_or_copy
 from cuecast.video.editor import EditorScene, editor_content
 from cuecast.video.encode import (
+    AUDIO_BITRATE,
     EncodeSettings,
     ProcessRegistry,
     concat_and_mux,
+    encode_audio,
     encode_frames,
     frame_count,
 )
@@ -272,18 +274,33 @@ def compose_video(
             elif cached != job.clip:
                 link_or_copy(cached, job.clip)
 
+        def narration_track() -> Path:
+            """Mix and encode the narration (on its own thread: it is mostly
+            ffmpeg's AAC encoder, which overlaps the segments' encoding)."""
+            wav = mix_narration(timeline.narration, total_frames / fps, work / "narration.wav")
+            key = clip_key("narration", hashlib.sha256(wav.read_bytes()).hexdigest(), AUDIO_BITRATE)
+            cached = cache.get(key, ".m4a")
+            if cached is not None:
+                return cached
+            target = cache.path(key, ".m4a") or work / "narration.m4a"
+            with atomic_path(target) as part:
+                encode_audio(wav, part, registry=registry)
+            return target
+
         pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="cuecast-video")
+        sound = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cuecast-audio")
         try:
             # Longest first, so two workers finish together.
             order = sorted(plan, key=lambda job: -job.n_frames)
             futures = [pool.submit(run, job) for job in order]
-            audio = mix_narration(timeline.narration, total_frames / fps, work / "narration.wav")
+            futures.append(sound.submit(narration_track))
             done, _ = wait(futures, return_when=FIRST_EXCEPTION)
             for future in futures:
                 if future.done() and future.exception() is not None:
                     raise future.exception()
             for future in futures:
                 future.result()
+            audio = futures[-1].result()
             clips = [job.clip for job in plan if job.n_frames > 0]
             with atomic_path(out_path) as part:
                 concat_and_mux(clips, audio, part, work, registry=registry)
@@ -292,6 +309,8 @@ def compose_video(
         except BaseException:
             registry.kill_all()
             pool.shutdown(wait=True, cancel_futures=True)
+            sound.shutdown(wait=True, cancel_futures=True)
             raise
         pool.shutdown(wait=True)
+        sound.shutdown(wait=True)
     return out_path

@@ -30,6 +30,9 @@ from typing import Callable, Iterable, Optional, Sequence
 
 from cuecast.errors import CuecastError
 
+#: AAC bitrate of the narration track (mono speech).
+AUDIO_BITRATE = "128k"
+
 #: Linux's F_SETPIPE_SZ: a 1 MiB pipe moves a frame in fewer context switches.
 _F_SETPIPE_SZ = 1031
 
@@ -249,17 +252,27 @@ def encode_frames(
     return out_path
 
 
+def encode_audio(wav: Path, out_path: Path, bitrate: str = AUDIO_BITRATE,
+                 registry: Optional[ProcessRegistry] = None) -> Path:
+    """The narration WAV as AAC in an MP4 (``.m4a``) container: done on its
+    own so it can run while the segments encode, and be kept between renders."""
+    _run([ffmpeg_exe(), "-y", "-nostdin", "-hide_banner", "-loglevel", "error", "-i", str(wav),
+          "-c:a", "aac", "-b:a", bitrate, "-f", "mp4", str(out_path)], "encoding the narration", registry)
+    return out_path
+
+
 def concat_and_mux(
     clips: Sequence[Path],
-    audio_wav: Optional[Path],
+    audio: Optional[Path],
     out_path: Path,
     work_dir: Path,
-    audio_bitrate: str = "160k",
+    audio_bitrate: str = AUDIO_BITRATE,
     registry: Optional[ProcessRegistry] = None,
 ) -> Path:
     """Join the clips with the concat demuxer (``-c copy``: no re-encode)
-    and mux the narration as AAC, with the index up front (``+faststart``)
-    so the video starts playing before it has downloaded."""
+    and mux the narration (a WAV is encoded to AAC; an ``.m4a`` from
+    ``encode_audio`` is copied), with the index up front (``+faststart``) so
+    the video starts playing before it has downloaded."""
     listing = work_dir / "clips.ffconcat"
     lines = ["ffconcat version 1.0"]
     for clip in clips:
@@ -268,9 +281,9 @@ def concat_and_mux(
     listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
     args = [ffmpeg_exe(), "-y", "-nostdin", "-hide_banner", "-loglevel", "error",
             "-f", "concat", "-safe", "0", "-i", str(listing)]
-    if audio_wav is not None:
-        args += ["-i", str(audio_wav), "-map", "0:v:0", "-map", "1:a:0",
-                 "-c:v", "copy", "-c:a", "aac", "-b:a", audio_bitrate]
+    if audio is not None:
+        codec = ["-c:a", "copy"] if Path(audio).suffix == ".m4a" else ["-c:a", "aac", "-b:a", audio_bitrate]
+        args += ["-i", str(audio), "-map", "0:v:0", "-map", "1:a:0", "-c:v", "copy", *codec]
     else:
         args += ["-map", "0:v:0", "-c:v", "copy"]
     args += ["-movflags", "+faststart", "-f", "mp4", str(out_path)]
