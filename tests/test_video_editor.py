@@ -198,3 +198,13 @@ def test_caption_chunks_split_long_narration_in_time_order():
     assert chunks[0][0] == 2.0 and chunks[-1][1] == pytest.approx(14.0)
     assert all(a[1] == pytest.approx(b[0]) for a, b in zip(chunks, chunks[1:]))
     assert all(1 <= len(lines) <= 2 for _, _, lines in chunks)
+
+
+@pytest.mark.parametrize("n_frames", [1, 2, 7])
+@pytest.mark.parametrize("lines,output", [((), ()), (CODE, ()), ((), ("only output",))])
+def test_tiny_and_empty_segments_still_draw(n_frames, lines, output):
+    s = scene(content=content(lines=lines, output=output), n_frames=n_frames, type_seconds=3.0, output_at=4.0)
+    frames = frames_by_index(s)
+    assert sorted(frames) == s.keyframes() and 0 in frames and max(frames) < n_frames
+    b = BrowserScene(BrowserContent("", "", ""), SIZE, FPS, n_frames)
+    assert 0 in frames_by_index(b)
