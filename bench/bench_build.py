@@ -1,0 +1,50 @@
+"""A fully cached ``render build`` of the default lesson against importing torch once.
+
+The issue's target: a build with nothing changed finishes in well under the
+time of one ``import torch``.  Both are measured as fresh processes, side by
+side and alternating (the machine is noisy), and the ratio is printed.
+
+    python bench/bench_build.py [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD = [sys.executable, str(ROOT / "render.py"), "build", "script/pytorch-intro.yaml"]
+IMPORT_TORCH = [sys.executable, "-c", "import torch"]
+
+
+def timed(command: list[str]) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+
+    print("warming up: one full build (skipped if already built)…", flush=True)
+    timed(BUILD)
+    builds, imports = [], []
+    for _ in range(args.repeat):
+        builds.append(timed(BUILD))
+        imports.append(timed(IMPORT_TORCH))
+    build, torch = statistics.median(builds), statistics.median(imports)
+    print(f"baseline  python -c 'import torch'        {torch:6.2f} s  (median of {args.repeat})")
+    print(f"cuecast   render build (nothing changed)  {build:6.2f} s  = {build / torch:.2f}x the baseline")
+
+
+if __name__ == "__main__":
+    main()
