@@ -170,6 +170,18 @@ def test_burned_captions_show_the_narration(tmp_path, lesson, captures, timeline
     plain = np.asarray(slide_image("section:s").resize(SIZE)).astype(np.int16)[bottom:]
     assert near(with_caption, (255, 255, 255), 30) > 20 and near(with_caption, (0, 0, 0), 40) > 200
     assert near(plain, (0, 0, 0), 40) == 0
+    before = frame_at(out, 1.3, tmp_path)[bottom:]  # the narration starts at 1.4 s, as in captions.srt
+    assert near(before, (0, 0, 0), 40) == 0
+
+
+def test_burned_captions_are_the_sidecar_cues(timeline):
+    from cuecast.export.captions import build_captions
+    from cuecast.video.compose import caption_screens
+
+    screens = caption_screens(timeline, SIZE)
+    assert [(round(a * 1000), round(b * 1000), tuple(lines)) for a, b, lines in screens] == [
+        (c.start_ms, c.end_ms, c.lines) for c in build_captions(timeline)
+    ]
 
 
 def child_ffmpegs() -> list[int]:

@@ -160,8 +160,12 @@ def draw_caption_overlay(size: tuple[int, int], lines: Sequence[str]) -> tuple[I
     near the bottom, white on translucent black, as players draw subtitles."""
     width, height = size
     fnt, _, line_height = caption_style(size)
-    pad = max(3, round(fnt.size * 0.45))
     text_width = max(fnt.getlength(line) for line in lines)
+    if text_width > width * 0.92:  # a long sidecar line: shrink to fit the frame
+        fnt = font(SANS, max(6, int(fnt.size * width * 0.92 / text_width)))
+        line_height = round(fnt.size * 1.3)
+        text_width = max(fnt.getlength(line) for line in lines)
+    pad = max(3, round(fnt.size * 0.45))
     box_w = int(text_width + 2 * pad)
     box_h = int(line_height * len(lines) + 2 * pad - (line_height - fnt.size) * 0.5)
     overlay = Image.new("RGBA", (box_w, box_h), (0, 0, 0, 190))

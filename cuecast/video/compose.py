@@ -104,20 +104,28 @@ def _fit(image: Image.Image, size: tuple[int, int]) -> Image.Image:
     return image
 
 
-def _segment_captions(timeline: Timeline, first: int, last: int, fps: int, size: tuple[int, int]) -> list[Caption]:
+def caption_screens(timeline: Timeline, size: tuple[int, int]) -> list[tuple[float, float, list[str]]]:
+    """``(start, end, lines)`` of every caption on the lesson clock: the very
+    cues of the ``.srt``/``.vtt`` sidecars (same line breaks, same times) when
+    the timeline exporter is present, else the narration split here."""
+    try:
+        from cuecast.export.captions import build_captions
+    except ImportError:  # pragma: no cover - the exporter ships with cuecast
+        fnt, width, _ = caption_style(size)
+        return [chunk for item in timeline.narration if item.text.strip()
+                for chunk in caption_chunks(item.text, item.start, item.end, fnt, width)]
+    return [(c.start_ms / 1000, c.end_ms / 1000, list(c.lines)) for c in build_captions(timeline) if c.text.strip()]
+
+
+def _segment_captions(screens, first: int, last: int, fps: int) -> list[Caption]:
     """The caption screens that fall in frames [first, last), on the segment's
     own clock."""
-    fnt, width, _ = caption_style(size)
     captions = []
-    start_t, end_t = first / fps, last / fps
-    for item in timeline.narration:
-        if item.end <= start_t or item.start >= end_t or not item.text.strip():
-            continue
-        for t0, t1, lines in caption_chunks(item.text, item.start, item.end, fnt, width):
-            a = max(first, frame_count(t0, fps))
-            b = min(last, frame_count(t1, fps))
-            if b > a:
-                captions.append(Caption(a - first, b - first, "\n".join(lines)))
+    for t0, t1, lines in screens:
+        a = max(first, frame_count(t0, fps))
+        b = min(last, frame_count(t1, fps))
+        if b > a:
+            captions.append(Caption(a - first, b - first, "\n".join(lines)))
     return captions
 
 
@@ -198,6 +206,7 @@ def compose_video(
                 raise CuecastError(f"segment '{segment.id}' has unknown kind '{segment.kind}'")
             plan.append(_Job(segment, first, last, clip, still))
 
+        screens = caption_screens(timeline, size) if captions == "burn" else []
         slide_lock = threading.Lock()
         slide_cache: dict[str, Image.Image] = {}
 
@@ -239,7 +248,7 @@ def compose_video(
                     inputs = content
             burned: list[Caption] = []
             if captions == "burn":
-                burned = _segment_captions(timeline, job.first, job.last, fps, size)
+                burned = _segment_captions(screens, job.first, job.last, fps)
                 scene = CaptionedScene(scene, burned, size)
             return scene, (segment.kind, inputs, burned, job.n_frames, settings)
 
