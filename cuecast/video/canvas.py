@@ -10,7 +10,7 @@ each step draws only what changed since the previous keyframe.
 from __future__ import annotations
 
 import functools
-import textwrap
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Optional, Protocol, Sequence
@@ -44,11 +44,16 @@ def font_file(name: str) -> Optional[str]:
     return None
 
 
-@functools.lru_cache(maxsize=256)
 def font(name: str, size: int) -> ImageFont.FreeTypeFont:
     """A TrueType font by file name and pixel size, falling back to Pillow's
-    bundled default face when no DejaVu is installed."""
-    size = max(6, int(size))
+    bundled default face when no DejaVu is installed.  Each thread gets its
+    own font objects: segments draw in parallel, and a FreeType face is not
+    safe to share between threads."""
+    return _font(name, max(6, int(size)), threading.get_ident())
+
+
+@functools.lru_cache(maxsize=512)
+def _font(name: str, size: int, thread: int) -> ImageFont.FreeTypeFont:
     path = font_file(name)
     if path is not None:
         return ImageFont.truetype(path, size)

@@ -14,7 +14,7 @@ which is rare, redraws a whole pane.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterator, Optional, Sequence
 
 from PIL import Image, ImageDraw

@@ -21,7 +21,6 @@ system ffmpeg).
 from __future__ import annotations
 
 import fcntl
-import os
 import subprocess
 import threading
 from dataclasses import dataclass
@@ -186,8 +185,8 @@ def encode_frames(
     """Encode a clip of exactly ``n_frames`` frames from the pictures at its
     ``keyframes`` (ascending, starting at 0): ``frames`` yields
     ``(frame index, raw RGB24 bytes)`` for each keyframe in order, and each
-    picture is held until the next.  ``out_path`` must end in ``.mp4``
-    or be written with a container-less name (``-f mp4`` is forced)."""
+    picture is held until the next.  The container is always MP4 (``-f
+    mp4``), whatever ``out_path`` is called, so a temporary name works."""
     if not keyframes or keyframes[0] != 0:
         raise ValueError("keyframes must start at frame 0")
     if n_frames < 1:
