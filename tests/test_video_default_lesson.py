@@ -32,6 +32,12 @@ def test_parse_size():
             parse_size(bad)
 
 
+def test_a_bad_size_is_a_usage_error_before_anything_runs(tmp_path):
+    result = CliRunner().invoke(video_command, [str(tmp_path / "missing.yaml"), "--size", "1279x720"])
+    assert result.exit_code == 2
+    assert "must be even" in result.output
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("project")
