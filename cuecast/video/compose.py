@@ -303,7 +303,7 @@ def compose_video(
             order = sorted(plan, key=lambda job: -job.n_frames)
             futures = [pool.submit(run, job) for job in order]
             futures.append(sound.submit(narration_track))
-            done, _ = wait(futures, return_when=FIRST_EXCEPTION)
+            wait(futures, return_when=FIRST_EXCEPTION)  # the first failure stops the render
             for future in futures:
                 if future.done() and future.exception() is not None:
                     raise future.exception()
