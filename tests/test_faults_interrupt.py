@@ -75,8 +75,12 @@ def alive(pid: int) -> bool:
 
 
 def outputs(project: Path) -> dict[str, bytes]:
+    """Every output file; caches in hidden folders (``.video-cache/``) are not
+    outputs: they may be pruned or refilled by any build."""
     build = project / "build" / "tiny"
-    return {str(p.relative_to(build)): p.read_bytes() for p in sorted(build.rglob("*")) if p.is_file()}
+    files = (p for p in sorted(build.rglob("*")) if p.is_file())
+    return {str(p.relative_to(build)): p.read_bytes() for p in files
+            if not p.relative_to(build).parts[0].startswith(".") or p.parent == build}
 
 
 def assert_whole(project: Path, before: dict[str, bytes]) -> None:
