@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
+import threading
 from pathlib import Path
 from typing import Iterator
 
@@ -44,3 +46,18 @@ def write_bytes(path: Path, data: bytes) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
     return path
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """Put ``source`` at ``target`` in one rename: a hard link where the file
+    system allows (cache entries cost no space twice), a copy otherwise."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists() and source.exists() and os.path.samefile(source, target):
+        return
+    part = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.part")
+    part.unlink(missing_ok=True)
+    try:
+        os.link(source, part)
+    except OSError:
+        shutil.copyfile(source, part)
+    os.replace(part, target)

@@ -24,12 +24,11 @@ Every segment boundary falls on a frame, so editors see exactly these times.
 from __future__ import annotations
 
 import math
-import os
-import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping, Optional
 
+from cuecast.atomic import link_or_copy
 from cuecast.errors import Diagnostic, ScriptError
 from cuecast.model import (
     SEGMENT_BROWSER,
@@ -267,7 +266,7 @@ def place_audio(timeline: Timeline, build_dir: Path) -> Timeline:
         target = audio_path(build_dir, item.beat_id)
         source = Path(item.path)
         if source.resolve() != target.resolve():
-            _link_or_copy(source, target)
+            link_or_copy(source, target)
         placed.append(replace(item, path=str(target.resolve())))
     keep = {Path(item.path).name for item in placed if item.path}
     folder = Path(build_dir) / "audio"
@@ -277,15 +276,3 @@ def place_audio(timeline: Timeline, build_dir: Path) -> Timeline:
                 stale.unlink(missing_ok=True)
     return replace(timeline, narration=tuple(placed))
 
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists() and os.path.samefile(source, target):
-        return
-    tmp = target.with_name(f".{target.name}.part")
-    tmp.unlink(missing_ok=True)
-    try:
-        os.link(source, tmp)
-    except OSError:
-        shutil.copyfile(source, tmp)
-    os.replace(tmp, target)

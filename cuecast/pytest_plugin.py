@@ -24,7 +24,6 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
-from typing import Optional
 
 import pytest
 

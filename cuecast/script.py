@@ -438,7 +438,7 @@ class _LessonBuilder:
         if ident in seen:
             first = seen[ident]
             self.error(node, f"duplicate {what} id '{ident}' (also used on line {first.line})",
-                       hint=f"give one of them its own 'id:'")
+                       hint="give one of them its own 'id:'")
         else:
             seen[ident] = self.loc(node)
 

@@ -10,11 +10,13 @@ from pathlib import Path
 
 import imageio_ffmpeg
 import numpy as np
+import click
 import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from cuecast.cli.video import command as video_command, parse_size
+from cuecast.cli.common import parse_size
+from cuecast.cli.video import command as video_command
 from cuecast.video.browser import LIGHT
 from cuecast.video.canvas import hex_rgb
 from cuecast.video.editor import DARK
@@ -25,11 +27,11 @@ SIZE = (854, 480)
 
 
 def test_parse_size():
-    assert parse_size("1280x720") == (1280, 720)
-    assert parse_size(" 640 X 360 ") == (640, 360)
+    assert parse_size(None, None, "1280x720") == (1280, 720)
+    assert parse_size(None, None, " 640 X 360 ") == (640, 360)
     for bad in ("1280", "1281x720", "8x8", "axb"):
-        with pytest.raises(Exception, match="WIDTHxHEIGHT|even"):
-            parse_size(bad)
+        with pytest.raises(click.BadParameter, match="WIDTHxHEIGHT|even"):
+            parse_size(None, None, bad)
 
 
 def test_a_bad_size_is_a_usage_error_before_anything_runs(tmp_path):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from cuecast.cli.common import device_option, jobs_option, lesson_target_argument, reports_errors
+from cuecast.cli.common import device_option, jobs_option, lesson_target_argument, reports_errors, relative_path, parse_size
 from cuecast.errors import EXIT_FAILED
 from cuecast.report import format_duration
 
@@ -28,15 +28,6 @@ def _parse_only(ctx, param, value):
     return stages
 
 
-def _parse_size(ctx, param, value):
-    try:
-        width, height = (int(v) for v in value.lower().split("x"))
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not WIDTHxHEIGHT, e.g. 1920x1080") from None
-    if width < 64 or height < 64 or width % 2 or height % 2:
-        raise click.BadParameter("width and height must be even and at least 64")
-    return width, height
-
 
 def _parse_memory(ctx, param, value):
     """``2G``, ``512M``, ``1500000000`` → bytes; None leaves workers uncapped."""
@@ -52,12 +43,6 @@ def _parse_memory(ctx, param, value):
         raise click.BadParameter("at least 64M: the worker itself needs that much")
     return int(number)
 
-
-def _relative(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
 
 
 class BuildDisplay:
@@ -114,7 +99,7 @@ class BuildDisplay:
               help="Narration voice; wins over the script's `voice:`.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Seconds a snippet may run when its cue sets no timeout (default 60).")
-@click.option("--size", callback=_parse_size, default="1920x1080", show_default=True, help="Video size.")
+@click.option("--size", callback=parse_size, default="1920x1080", show_default=True, help="Video size.")
 @click.option("--fps", type=click.IntRange(1, 120), default=30, show_default=True)
 @click.option("--captions", type=click.Choice(["none", "burn"]), default="none", show_default=True,
               help="Burn captions into the video (sidecar .srt/.vtt are always written).")
@@ -172,7 +157,7 @@ def command(target, only, device, jobs, voice, timeout, size, fps, captions, no_
         out.print(f"\n[bold]{build.lesson.title}[/] ({build.lesson.source})")
         for result in build.results:
             for label, path in result.outputs.items():
-                out.print(f"  {label:<26} {_relative(path)}", highlight=False)
+                out.print(f"  {label:<26} {relative_path(path)}", highlight=False)
     failed = [(b.lesson, c) for b in builds for c in b.failed_snippets]
     for lesson, capture in failed:
         line = capture.exception.line if capture.exception and capture.exception.line else 1

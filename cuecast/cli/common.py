@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import errno
 import functools
+import os
+import re
 import sys
 from pathlib import Path
 
@@ -62,3 +64,22 @@ def jobs_option(func):
         "-j", "--jobs", type=click.IntRange(min=1), default=None,
         help="Snippet workers to run in parallel (default: number of cores).",
     )(func)
+
+
+def relative_path(path: Path) -> str:
+    """``path`` as the user would type it from here (absolute when elsewhere)."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def parse_size(ctx, param, value: str) -> tuple[int, int]:
+    """``--size 1920x1080`` → ``(1920, 1080)``; both even, as H.264 4:2:0 needs."""
+    match = re.fullmatch(r"\s*(\d+)\s*[x×X]\s*(\d+)\s*", value or "")
+    if not match:
+        raise click.BadParameter(f"expected WIDTHxHEIGHT such as 1920x1080, got {value!r}")
+    width, height = int(match.group(1)), int(match.group(2))
+    if width < 16 or height < 16 or width % 2 or height % 2:
+        raise click.BadParameter(f"{width}x{height}: width and height must be even and at least 16")
+    return width, height

@@ -8,21 +8,14 @@ in ``build/<lesson id>/slides/NN-<slide id>.png`` drawn from the same layout.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Optional
 
 import click
 
-from cuecast.cli.common import device_option, jobs_option, lesson_target_argument, reports_errors
+from cuecast.cli.common import device_option, jobs_option, lesson_target_argument, reports_errors, relative_path
 
-
-def _relative(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
 
 
 def png_name(index: int, slide_id: str) -> str:
@@ -98,4 +91,4 @@ def command(target, png, theme_path, device, jobs, no_cache):
             click.echo(f"warning: {len(failed)} snippet(s) failed ({', '.join(failed)}); "
                        "their errors are shown on their slides", err=True)
     for path in outputs:
-        click.echo(_relative(path))
+        click.echo(relative_path(path))

@@ -8,25 +8,18 @@ file went.
 
 from __future__ import annotations
 
-import os
 import warnings
 from pathlib import Path
 
 import click
 
-from cuecast.cli.common import device_option, jobs_option, lesson_target_argument, reports_errors
+from cuecast.cli.common import device_option, jobs_option, lesson_target_argument, reports_errors, relative_path
 
 
 def format_duration(seconds: float) -> str:
     minutes, rest = divmod(seconds, 60)
     return f"{int(minutes)}:{rest:04.1f}"
 
-
-def _relative(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
 
 
 @click.command(name="timeline")
@@ -78,7 +71,7 @@ def command(target, voice_spec, rate, pitch, voice_name, allow_missing, device, 
             f"{format_duration(timeline.duration)} long; voice {voice.describe()}"
         )
         for name, path in written.items():
-            click.echo(f"  {_relative(path):<40} {described[name]}")
+            click.echo(f"  {relative_path(path):<40} {described[name]}")
         if failed:
             click.echo(f"warning: {len(failed)} snippet(s) failed ({', '.join(failed)}); "
                        "their errors are on the timeline; run `render check` for details", err=True)

@@ -8,38 +8,20 @@ timeline's per-segment media written here are the ones it links), then
 
 from __future__ import annotations
 
-import os
-import re
 import warnings
 from pathlib import Path
 
 import click
 
-from cuecast.cli.common import device_option, jobs_option, lesson_target_argument, reports_errors
+from cuecast.cli.common import device_option, jobs_option, lesson_target_argument, reports_errors, relative_path, parse_size
 
 
-def parse_size(value: str) -> tuple[int, int]:
-    """``1920x1080`` → ``(1920, 1080)``; both even, as H.264 4:2:0 needs."""
-    match = re.fullmatch(r"\s*(\d+)\s*[x×X]\s*(\d+)\s*", value or "")
-    if not match:
-        raise click.BadParameter(f"expected WIDTHxHEIGHT such as 1920x1080, got {value!r}")
-    width, height = int(match.group(1)), int(match.group(2))
-    if width < 16 or height < 16 or width % 2 or height % 2:
-        raise click.BadParameter(f"{width}x{height}: width and height must be even and at least 16")
-    return width, height
-
-
-def _relative(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
 
 
 @click.command(name="video")
 @lesson_target_argument
 @click.option("--size", default="1920x1080", show_default=True, metavar="WxH",
-              callback=lambda ctx, param, value: parse_size(value), help="Frame size in pixels.")
+              callback=parse_size, help="Frame size in pixels.")
 @click.option("--fps", type=click.IntRange(1, 120), default=30, show_default=True, help="Frames per second.")
 @click.option("--captions", type=click.Choice(["none", "burn"]), default="none", show_default=True,
               help="burn: draw the narration on the frames (the .srt/.vtt sidecars are written either way).")
@@ -96,4 +78,4 @@ def command(target, size, fps, captions, voice_spec, allow_missing, device, jobs
                        "their errors are shown in the video", err=True)
         written.append(path)
     for path in written:
-        click.echo(_relative(path))
+        click.echo(relative_path(path))

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import click
 
-from cuecast.cli.build import STAGE_CHOICES, _parse_only, _parse_size
-from cuecast.cli.common import device_option, lesson_target_argument, reports_errors
+from cuecast.cli.build import STAGE_CHOICES, _parse_only
+from cuecast.cli.common import device_option, lesson_target_argument, parse_size, reports_errors
 from cuecast.diagnostics import format_diagnostics
 from cuecast.errors import CuecastError
 
@@ -70,7 +70,7 @@ def rebuild(target, options, echo) -> list[str]:
               help=f"Stages to rebuild on save: {','.join(STAGE_CHOICES)} (default: all but video).")
 @device_option
 @click.option("--voice", default=None, metavar="espeak|none|recorded:DIR")
-@click.option("--size", callback=_parse_size, default="1920x1080", show_default=True, help="Video size.")
+@click.option("--size", callback=parse_size, default="1920x1080", show_default=True, help="Video size.")
 @click.option("--max-rebuilds", type=int, default=None, hidden=True, help="Stop after N rebuilds (tests).")
 @reports_errors
 def command(target, only, device, voice, size, max_rebuilds):

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
-import shutil
 import threading
 from pathlib import Path
 from typing import Optional
@@ -75,17 +73,3 @@ class ClipCache:
             if entry.stem not in self.used:
                 entry.unlink(missing_ok=True)
 
-
-def link_or_copy(source: Path, target: Path) -> None:
-    """Put ``source`` at ``target`` atomically: a hard link when the file
-    system allows, a copy otherwise."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists() and source.exists() and os.path.samefile(source, target):
-        return
-    part = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.part")
-    part.unlink(missing_ok=True)
-    try:
-        os.link(source, part)
-    except OSError:
-        shutil.copyfile(source, part)
-    os.replace(part, target)

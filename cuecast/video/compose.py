@@ -24,7 +24,7 @@ from typing import Callable, Mapping, Optional
 
 from PIL import Image
 
-from cuecast.atomic import atomic_path
+from cuecast.atomic import atomic_path, link_or_copy
 from cuecast.errors import ConfigError, CuecastError
 from cuecast.model import (
     SEGMENT_BROWSER,
@@ -39,7 +39,7 @@ from cuecast.model import (
 from cuecast.video.audio import mix_narration
 from cuecast.video.browser import BrowserScene, browser_content
 from cuecast.video.canvas import Caption, CaptionedScene, Scene, StillScene, caption_chunks, caption_style
-from cuecast.video.clipcache import ClipCache, clip_key, link_or_copy
+from cuecast.video.clipcache import ClipCache, clip_key
 from cuecast.video.editor import EditorScene, editor_content
 from cuecast.video.encode import (
     AUDIO_BITRATE,
