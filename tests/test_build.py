@@ -4,6 +4,7 @@ rebuilds exactly what it touches."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -96,6 +97,7 @@ def test_editing_one_snippet_rebuilds_exactly_what_it_touches(tmp_path):
     build(script)
     notebook_before = nbformat.read(out / "code.ipynb", as_version=4)
     video_before = (out / "video.mp4").stat().st_mtime_ns
+    media_before = {p.name: p.read_bytes() for p in (out / "media").glob("*.mp4")}
 
     snippet = script.parent.parent / "snippets" / "shapes.py"
     snippet.write_text(snippet.read_text().replace('print("shape:", tuple(x.shape))',
@@ -110,6 +112,12 @@ def test_editing_one_snippet_rebuilds_exactly_what_it_touches(tmp_path):
     assert len(changed) == 1
     assert "edited shape" in notebook_after.cells[changed[0]].source
     assert (out / "video.mp4").stat().st_mtime_ns != video_before
+    media_after = {p.name: p.read_bytes() for p in (out / "media").glob("*.mp4")}
+    assert media_after.keys() == media_before.keys()
+    changed_media = sorted(name for name in media_after if media_after[name] != media_before[name])
+    rows = json.loads((out / "cues.json").read_text())["cues"]
+    shapes_segment = next(r["segment"] for r in rows if r["snippet"] == "snippets/shapes.py")
+    assert changed_media == [f"{shapes_segment}.mp4"]  # the other screen captures were not re-encoded
 
 
 def test_only_pulls_in_the_stages_a_stage_needs():
