@@ -35,7 +35,7 @@ import difflib
 import math
 import re
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import replace, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Mapping, Optional, Sequence
 
@@ -399,6 +399,7 @@ class GoldenResult:
     status: str
     drift: Optional[Drift] = None
     cue: Optional[Cue] = field(default=None, compare=False)
+    lesson_id: str = ""
 
     @property
     def passed(self) -> bool:
@@ -527,9 +528,12 @@ def check_golden(
         captures.setdefault(result.lesson_id, {})[result.snippet] = result.capture
     verdicts: list[GoldenResult] = []
     for lesson in load_lessons(target):
-        verdicts += check_lesson_golden(
-            lesson, captures.get(lesson.id, {}), rtol, atol, update, per_device=per_device
-        )
+        verdicts += [
+            replace(verdict, lesson_id=lesson.id)
+            for verdict in check_lesson_golden(
+                lesson, captures.get(lesson.id, {}), rtol, atol, update, per_device=per_device
+            )
+        ]
     return verdicts
 
 

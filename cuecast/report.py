@@ -38,6 +38,8 @@ class CheckResult:
     snippet: str
     path: str
     capture: Capture
+    drift: str = ""  # with --golden: why the output differs from its golden file
+    drift_detail: str = ""  # ... and the diff
 
     @property
     def passed(self) -> bool:
@@ -193,6 +195,10 @@ def junit_xml(results: Sequence[CheckResult]) -> bytes:
             case.set("line", str(result.line))
         count["tests"] += 1
         count["time"] += capture.duration
+        if result.passed and result.drift:
+            element = ET.SubElement(case, "failure", message=result.drift, type="GoldenDrift")
+            element.text = result.drift_detail or result.drift
+            count["failures"] += 1
         if not result.passed:
             is_error = capture.status in (STATUS_TIMEOUT, STATUS_CRASHED)
             element = ET.SubElement(
@@ -252,13 +258,16 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def github_annotations(results: Iterable[CheckResult]) -> list[str]:
+def github_annotations(results: Sequence[CheckResult]) -> list[str]:
     """``::error file=snippets/x.py,line=3::ZeroDivisionError: division by zero``
-    per failure, escaped the way the Actions runner expects."""
+    per failure (and per golden drift), escaped the way the Actions runner expects."""
     lines = []
     for result in failures(results):
         props = f"file={_escape_property(result.path)}"
         if result.line:
             props += f",line={result.line}"
         lines.append(f"::error {props}::{_escape_data(result.summary)}")
+    for result in results:
+        if result.passed and result.drift:
+            lines.append(f"::error file={_escape_property(result.path)}::{_escape_data(result.drift)}")
     return lines

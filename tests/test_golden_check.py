@@ -81,3 +81,21 @@ def test_course_golden_files_pass(monkeypatch, capsys):
     code, out = render(capsys, "--golden", "script/pytorch-intro.yaml")
     assert code == 0, out
     assert "golden: 13 match" in out
+
+
+@pytest.mark.slow
+def test_drift_reaches_junit_and_github_annotations(tiny, capsys, monkeypatch):
+    import xml.etree.ElementTree as ET
+
+    assert render(capsys, "--update-golden")[0] == 0
+    snippet = tiny / "snippets" / "shapes.py"
+    snippet.write_text(snippet.read_text().replace("reshape(2, 3)", "reshape(3, 2)"))
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    code, out = render(capsys, "--golden", "--junit", "report.xml")
+    assert code == 1
+    cases = {c.get("name"): c for c in ET.parse(tiny / "report.xml").getroot().iter("testcase")}
+    failure = cases["snippets/shapes.py"].find("failure")
+    assert failure is not None and failure.get("type") == "GoldenDrift"
+    assert "+shape: (3, 2)" in failure.text
+    assert cases["snippets/tape.py"].find("failure") is None
+    assert "::error file=snippets/shapes.py::output drifted from script/tiny.golden/shapes.txt" in out

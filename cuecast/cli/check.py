@@ -101,6 +101,22 @@ class Progress:
                 self.stream.flush()
 
 
+def with_drift(results: Sequence[CheckResult], verdicts) -> list[CheckResult]:
+    """The check's results with each failed golden verdict attached, so the
+    JUnit file and the GitHub annotations report drift as well as crashes."""
+    import dataclasses
+
+    failed = {(v.lesson_id, v.snippet): v for v in verdicts if not v.passed}
+    merged = []
+    for result in results:
+        verdict = failed.get((result.lesson_id, result.snippet))
+        if verdict is not None:
+            result = dataclasses.replace(result, drift=verdict.message,
+                                         drift_detail=verdict.drift.diff if verdict.drift else verdict.message)
+        merged.append(result)
+    return merged
+
+
 def report_check(results: Sequence[CheckResult], junit: Optional[Path] = None) -> None:
     """Table on stdout, failures, JUnit and GitHub annotations; raises
     ``BuildFailed`` (exit 1) if any snippet failed."""
@@ -166,6 +182,7 @@ def command(target, device, jobs, timeout, no_cache, junit, golden, update_golde
         from cuecast.golden import check_golden, format_golden_results
 
         verdicts = check_golden(target, results, rtol, atol, update=update_golden, per_device=golden_per_device)
+        results = with_drift(results, verdicts)
     try:
         report_check(results, junit)
     finally:
