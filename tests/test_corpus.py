@@ -59,6 +59,7 @@ def make_project(name: str, tmp: Path) -> Path:
     elif generate == "10mb":
         beat = "      - say: Another beat of a very long lesson that nobody should write by hand.\n"
         body = "lesson: Huge\nsections:\n  - title: S\n    beats:\n" + beat * (10_000_000 // len(beat) + 1)
+        (project / "script").mkdir(exist_ok=True)  # git keeps no empty folder
         (project / "script" / "case.yaml").write_text(body, encoding="utf-8")
     elif generate:
         raise AssertionError(f"unknown generate {generate!r} in {name}")
