@@ -149,10 +149,9 @@ class BuildRecord:
 
 
 def _theme_for(lesson: Lesson):
-    from cuecast.cli.slides import lesson_theme_path
-    from cuecast.deck.theme import load_theme
+    from cuecast.deck.theme import lesson_theme_path, load_theme
 
-    return load_theme(lesson_theme_path(Path(lesson.root), None))
+    return load_theme(lesson_theme_path(Path(lesson.root)))
 
 
 class LessonBuilder:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Optional
 
 import click
 
@@ -22,15 +21,6 @@ def png_name(index: int, slide_id: str) -> str:
     """``03-section-device.png`` for the third slide, id ``section:device``."""
     safe = re.sub(r"[^A-Za-z0-9._-]+", "-", slide_id).strip("-")
     return f"{index:02d}-{safe}.png"
-
-
-def lesson_theme_path(lesson_root: Path, option: Optional[Path]) -> Optional[Path]:
-    """``--theme`` if given, else the lesson's ``slides/theme.yaml`` if it has
-    one, else ``None`` (the project's default theme)."""
-    if option is not None:
-        return option
-    candidate = lesson_root / "slides" / "theme.yaml"
-    return candidate if candidate.is_file() else None
 
 
 def write_pngs(deck, theme, folder: Path) -> list[Path]:
@@ -67,7 +57,7 @@ def command(target, png, theme_path, device, jobs, no_cache):
     and editable, with every snippet's real output on its slide."""
     from cuecast.deck.layout import layout_deck
     from cuecast.deck.pptx_writer import write_pptx
-    from cuecast.deck.theme import load_theme
+    from cuecast.deck.theme import lesson_theme_path, load_theme
     from cuecast.runner import RunOptions, run_lessons
     from cuecast.script import load_lessons
 

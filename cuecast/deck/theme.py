@@ -157,6 +157,15 @@ def _default_fonts(problems: list[Diagnostic], where: Location) -> dict[str, Fon
     return fonts
 
 
+def lesson_theme_path(lesson_root: Path, option: Optional[Path] = None) -> Optional[Path]:
+    """``--theme`` if given, else the lesson's ``slides/theme.yaml`` if it has
+    one, else ``None`` (the project's default theme)."""
+    if option is not None:
+        return option
+    candidate = Path(lesson_root) / "slides" / "theme.yaml"
+    return candidate if candidate.is_file() else None
+
+
 def load_theme(path: Optional[Path] = None) -> Theme:
     """Read a theme file (``None``: the project's ``slides/theme.yaml``, or the
     built-in defaults if that is missing).  Keys left out keep their defaults;

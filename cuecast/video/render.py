@@ -51,10 +51,9 @@ def render_lesson_video(
     clips are kept in ``build_dir/.video-cache/`` so that a re-render encodes
     only the segments that changed (``use_cache=False``: encode all)."""
     if theme is None:
-        from cuecast.deck.theme import load_theme
+        from cuecast.deck.theme import lesson_theme_path, load_theme
 
-        candidate = Path(lesson.root) / "slides" / "theme.yaml"
-        theme = load_theme(candidate if candidate.is_file() else None)
+        theme = load_theme(lesson_theme_path(Path(lesson.root)))
     build_dir = Path(build_dir)
     return compose_video(
         timeline, lesson, captures, deck_slide_image(lesson, captures, theme, size),
