@@ -247,12 +247,10 @@ class LessonBuilder:
 
     def stage_timeline(self) -> StageResult:
         from cuecast.export import write_timeline_outputs
-        from cuecast.narrate import get_voice, narrate_lesson, voice_cache_dir
+        from cuecast.narrate import lesson_voice, narrate_lesson, voice_cache_dir
         from cuecast.plan import PlanOptions, place_audio, plan_timeline
 
-        spec = self.options.voice or self.lesson.voice or "espeak"
-        base = Path.cwd() if self.options.voice else Path(self.lesson.root)
-        voice = get_voice(spec, base=base)
+        voice = lesson_voice(self.lesson, self.options.voice)
         clips = narrate_lesson(self.lesson, voice, voice_cache_dir(Path(self.lesson.root)),
                                refresh=not self.options.use_cache)
         timeline = plan_timeline(self.lesson, clips, self.build.captures, PlanOptions(), voice=voice.spec)

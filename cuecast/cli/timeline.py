@@ -38,7 +38,7 @@ def command(target, voice_spec, rate, pitch, voice_name, allow_missing, device, 
     """Write the editors' timeline of each lesson: timeline.otio / .edl / .xml,
     captions.srt / .vtt, chapters.vtt and the cue sheet cues.csv / .json."""
     from cuecast.export import WRITERS, render_timeline
-    from cuecast.narrate import get_voice, voice_cache_dir
+    from cuecast.narrate import lesson_voice, voice_cache_dir
     from cuecast.runner import RunOptions, run_lessons
     from cuecast.script import load_lessons
 
@@ -46,11 +46,10 @@ def command(target, voice_spec, rate, pitch, voice_name, allow_missing, device, 
     lessons = load_lessons(target)
     all_captures = run_lessons(lessons, RunOptions(device=device, jobs=jobs, use_cache=not no_cache))
     for lesson, captures in zip(lessons, all_captures):
-        spec = voice_spec or lesson.voice or "espeak"
-        base = Path.cwd() if voice_spec else Path(lesson.root)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            voice = get_voice(spec, rate=rate, pitch=pitch, name=voice_name, base=base, allow_missing=allow_missing)
+            voice = lesson_voice(lesson, voice_spec, rate=rate, pitch=pitch, name=voice_name,
+                                 allow_missing=allow_missing)
         for warning in caught:
             click.echo(f"warning: {warning.message}", err=True)
 

@@ -39,7 +39,7 @@ def command(target, size, fps, captions, voice_spec, allow_missing, device, jobs
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from cuecast.export import render_timeline
-    from cuecast.narrate import get_voice, voice_cache_dir
+    from cuecast.narrate import lesson_voice, voice_cache_dir
     from cuecast.plan import PlanOptions
     from cuecast.runner import RunOptions, run_lessons
     from cuecast.script import load_lessons
@@ -49,11 +49,9 @@ def command(target, size, fps, captions, voice_spec, allow_missing, device, jobs
     all_captures = run_lessons(lessons, RunOptions(device=device, jobs=jobs, use_cache=not no_cache))
     written: list[Path] = []
     for lesson, captures in zip(lessons, all_captures):
-        spec = voice_spec or lesson.voice or "espeak"
-        base = Path.cwd() if voice_spec else Path(lesson.root)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            voice = get_voice(spec, base=base, allow_missing=allow_missing)
+            voice = lesson_voice(lesson, voice_spec, allow_missing=allow_missing)
         for warning in caught:
             click.echo(f"warning: {warning.message}", err=True)
         build_dir = Path(lesson.root) / "build" / lesson.id

@@ -24,7 +24,7 @@ from cuecast.narrate.base import (
 
 __all__ = [
     "DEFAULT_WPM", "Voice", "VoiceWarning", "VOICE_KINDS", "get_voice", "narrate_lesson",
-    "narration_text", "estimate_seconds", "wav_duration", "voice_cache_dir",
+    "narration_text", "estimate_seconds", "wav_duration", "voice_cache_dir", "lesson_voice",
 ]
 
 #: The voice specs ``--voice`` and ``voice:`` accept.
@@ -79,6 +79,15 @@ def get_voice(
             raise ConfigError(f"recordings folder {folder} does not exist", hint="--voice recorded:DIR expects DIR/<beat id>.wav")
         return RecordedVoice(folder, allow_missing=allow_missing, fallback_rate=rate or DEFAULT_WPM)
     raise ConfigError(f"unknown voice {spec!r} (expected one of: {', '.join(VOICE_KINDS)})")
+
+
+def lesson_voice(lesson: Lesson, override: Optional[str] = None, **options) -> Voice:
+    """The voice for ``lesson``: ``override`` (``--voice``; a relative
+    ``recorded:DIR`` is taken from the current folder) wins over the script's
+    ``voice:`` (relative to the lesson's root), else ``espeak``.  ``options``
+    go to ``get_voice``."""
+    base = Path.cwd() if override else Path(lesson.root)
+    return get_voice(override or lesson.voice or "espeak", base=base, **options)
 
 
 def narrate_lesson(
