@@ -16,6 +16,7 @@ import numpy as np
 
 from cuecast.errors import CuecastError
 from cuecast.model import Narration
+from cuecast.narrate.base import write_wav
 
 #: Output rate: AAC's usual 48 kHz.
 RATE = 48000
@@ -83,9 +84,5 @@ def mix_narration(narration: Sequence[Narration], duration: float, out_path: Pat
         end = min(total, start + len(samples))
         track[start:end] += samples[: end - start]
     pcm = (np.clip(track, -1.0, 1.0) * 32767.0).astype("<i2")
-    with wave.open(str(out_path), "wb") as handle:
-        handle.setnchannels(1)
-        handle.setsampwidth(2)
-        handle.setframerate(rate)
-        handle.writeframes(pcm.tobytes())
+    write_wav(out_path, pcm.tobytes(), rate)
     return out_path
