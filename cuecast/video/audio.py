@@ -75,8 +75,11 @@ def mix_narration(narration: Sequence[Narration], duration: float, out_path: Pat
             samples, clip_rate = read_wav(path)
         except FileNotFoundError:
             raise AudioError(f"narration for beat '{item.beat_id}' is missing: {path}") from None
-        except (wave.Error, EOFError) as exc:
+        except (wave.Error, EOFError, ValueError) as exc:  # ValueError: a partial last frame
             raise AudioError(f"narration for beat '{item.beat_id}' is not a PCM WAV ({exc}): {path}") from None
+        except OSError as exc:
+            raise AudioError(f"narration for beat '{item.beat_id}' cannot be read "
+                             f"({exc.strerror or exc}): {path}") from None
         samples = resample(samples, clip_rate, rate)
         start = max(0, int(round(item.start * rate)))
         if start >= total:
