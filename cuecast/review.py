@@ -18,7 +18,6 @@ from typing import Mapping, Optional, Sequence
 
 import jinja2
 
-from cuecast.atomic import write_text
 from cuecast.model import Capture, Lesson, Timeline
 from cuecast.snippet_source import shown_code
 
@@ -148,6 +147,3 @@ def render_review(
         files=[(name, rel(path)) for name, path in outputs.items() if path.exists()],
     )
 
-
-def write_review(html: str, path: Path) -> Path:
-    return write_text(path, html)

@@ -11,7 +11,7 @@ follows ``grad_fn`` and ``next_functions`` attributes.
 from __future__ import annotations
 
 from collections import deque
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping
 
 from cuecast.model import AutogradGraph, GraphNode
 
@@ -104,9 +104,3 @@ def autograd_graph(namespace: Mapping[str, Any], root: str = ROOT_NAME) -> Autog
                 queue.append((child, child_id))
     return AutogradGraph(nodes=tuple(nodes), edges=tuple(edges))
 
-
-def graph_or_none(namespace: Mapping[str, Any], root: str = ROOT_NAME) -> Optional[AutogradGraph]:
-    try:
-        return autograd_graph(namespace, root)
-    except NoGraphError:
-        return None
