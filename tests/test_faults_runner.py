@@ -103,3 +103,11 @@ def test_fork_swarm_is_killed_when_the_run_ends(tmp_path):
                 os.kill(pid, 9)
             except ProcessLookupError:
                 pass
+
+
+def test_check_takes_the_memory_limit_too(tmp_path):
+    project = project_with(tmp_path, "chunks = []\nwhile True:\n    chunks.append(bytearray(64 << 20))\n")
+    result = render(project, "check", "script/attack.yaml", "--memory-limit", "1500M")
+    assert result.returncode == 1, result.stderr
+    assert "MemoryError" in result.stdout + result.stderr
+    assert render(project, "check", "script/attack.yaml", "--memory-limit", "lots").returncode == 2

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from cuecast.cli.common import device_option, jobs_option, lesson_target_argument, reports_errors, relative_path, parse_size
+from cuecast.cli.common import device_option, jobs_option, lesson_target_argument, reports_errors, relative_path, parse_size, memory_limit_option
 from cuecast.errors import EXIT_FAILED
 from cuecast.report import format_duration
 
@@ -27,21 +27,6 @@ def _parse_only(ctx, param, value):
         )
     return stages
 
-
-
-def _parse_memory(ctx, param, value):
-    """``2G``, ``512M``, ``1500000000`` → bytes; None leaves workers uncapped."""
-    if value is None:
-        return None
-    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
-    text = value.strip().upper().removesuffix("B")
-    try:
-        number = float(text[:-1]) * units[text[-1]] if text[-1:] in units else float(text)
-    except (ValueError, IndexError):
-        raise click.BadParameter(f"{value!r} is not a size, e.g. 2G or 512M") from None
-    if number < 64 << 20:
-        raise click.BadParameter("at least 64M: the worker itself needs that much")
-    return int(number)
 
 
 
@@ -104,9 +89,7 @@ class BuildDisplay:
 @click.option("--captions", type=click.Choice(["none", "burn"]), default="none", show_default=True,
               help="Burn captions into the video (sidecar .srt/.vtt are always written).")
 @click.option("--no-cache", is_flag=True, help="Re-run every snippet and re-synthesise narration.")
-@click.option("--memory-limit", callback=_parse_memory, default=None, metavar="SIZE",
-              help="Cap each snippet worker's memory (address space), e.g. 4G; a snippet past it "
-                   "fails with MemoryError instead of exhausting the machine (default: no cap).")
+@memory_limit_option
 @reports_errors
 def command(target, only, device, jobs, voice, timeout, size, fps, captions, no_cache, memory_limit):
     """Build everything for each lesson (default: every script under script/):

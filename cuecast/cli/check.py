@@ -19,7 +19,7 @@ from typing import Callable, Optional, Sequence
 
 import click
 
-from cuecast.cli.common import device_option, jobs_option, lesson_target_argument, reports_errors
+from cuecast.cli.common import device_option, jobs_option, lesson_target_argument, memory_limit_option, reports_errors
 from cuecast.errors import BuildFailed
 from cuecast.golden import DEFAULT_ATOL, DEFAULT_RTOL
 from cuecast.report import CheckResult, format_duration
@@ -163,8 +163,10 @@ def report_check(results: Sequence[CheckResult], junit: Optional[Path] = None) -
               help="Relative tolerance for numbers in golden output.")
 @click.option("--atol", type=click.FloatRange(min=0), default=DEFAULT_ATOL, show_default=True,
               help="Absolute tolerance for numbers in golden output.")
+@memory_limit_option
 @reports_errors
-def command(target, device, jobs, timeout, no_cache, junit, golden, update_golden, golden_per_device, rtol, atol):
+def command(target, device, jobs, timeout, no_cache, junit, golden, update_golden, golden_per_device, rtol, atol,
+            memory_limit):
     """Run every snippet of the lesson(s) and report which fail.
 
     TARGET is a lesson script or a folder of them (default: script/).  Every
@@ -174,7 +176,8 @@ def command(target, device, jobs, timeout, no_cache, junit, golden, update_golde
     """
     from cuecast.runner import RunOptions
 
-    options = RunOptions(device=device, jobs=jobs, timeout=timeout, use_cache=not no_cache)
+    options = RunOptions(device=device, jobs=jobs, timeout=timeout, use_cache=not no_cache,
+                         memory_limit=memory_limit)
     with Progress() as progress:
         results = run_check(target, options, progress)
     verdicts = []

@@ -83,3 +83,26 @@ def parse_size(ctx, param, value: str) -> tuple[int, int]:
     if width < 16 or height < 16 or width % 2 or height % 2:
         raise click.BadParameter(f"{width}x{height}: width and height must be even and at least 16")
     return width, height
+
+
+def parse_memory(ctx, param, value):
+    """``2G``, ``512M``, ``1500000000`` → bytes; None leaves workers uncapped."""
+    if value is None:
+        return None
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+    text = value.strip().upper().removesuffix("B")
+    try:
+        number = float(text[:-1]) * units[text[-1]] if text[-1:] in units else float(text)
+    except (ValueError, IndexError):
+        raise click.BadParameter(f"{value!r} is not a size, e.g. 2G or 512M") from None
+    if number < 64 << 20:
+        raise click.BadParameter("at least 64M: the worker itself needs that much")
+    return int(number)
+
+
+def memory_limit_option(func):
+    return click.option(
+        "--memory-limit", callback=parse_memory, default=None, metavar="SIZE",
+        help="Cap each snippet worker's memory (address space), e.g. 4G; a snippet past it "
+             "fails with MemoryError instead of exhausting the machine (default: no cap).",
+    )(func)
