@@ -84,8 +84,9 @@ class BuildDisplay:
               help="Narration voice; wins over the script's `voice:`.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Seconds a snippet may run when its cue sets no timeout (default 60).")
-@click.option("--size", callback=parse_size, default="1920x1080", show_default=True, help="Video size.")
-@click.option("--fps", type=click.IntRange(1, 120), default=30, show_default=True)
+@click.option("--size", callback=parse_size, default="1920x1080", show_default=True, metavar="WxH",
+              help="Video size in pixels.")
+@click.option("--fps", type=click.IntRange(1, 120), default=30, show_default=True, help="Video frames per second.")
 @click.option("--captions", type=click.Choice(["none", "burn"]), default="none", show_default=True,
               help="Burn captions into the video (sidecar .srt/.vtt are always written).")
 @click.option("--no-cache", is_flag=True, help="Re-run every snippet and re-synthesise narration.")
