@@ -21,6 +21,7 @@ import yaml
 from cuecast.deck.boxes import inches
 from cuecast.errors import Diagnostic, ScriptError
 from cuecast.model import Location
+from cuecast.script_yaml import decode_utf8
 
 #: The theme shipped with the project; used when a lesson has none of its own.
 PROJECT_SLIDES = Path(__file__).resolve().parents[2] / "slides"
@@ -184,9 +185,10 @@ def load_theme(path: Optional[Path] = None) -> Theme:
     if path.is_absolute() and path.is_relative_to(Path.cwd()):
         shown = str(path.relative_to(Path.cwd()))  # file:line as the author would type it
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as exc:
         raise ScriptError([Diagnostic(Location(shown), f"cannot read theme: {exc.strerror or exc}")]) from exc
+    text = decode_utf8(data, shown, "theme")  # a bad byte: ScriptError at its line, not a traceback
     try:
         root = yaml.compose(text)
     except yaml.YAMLError as exc:
