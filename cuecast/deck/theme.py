@@ -143,6 +143,18 @@ def _find_font(name: str, base: Path) -> Optional[Path]:
     return None
 
 
+def _is_image(path: Path) -> bool:
+    """Whether Pillow can read ``path``: the layout opens the logo for its size
+    on every slide, where a bad file would be a traceback, not a ``file:line``."""
+    from PIL import Image
+
+    try:
+        with Image.open(path):
+            return True
+    except OSError:  # UnidentifiedImageError included
+        return False
+
+
 def _default_fonts(problems: list[Diagnostic], where: Location) -> dict[str, FontSpec]:
     fonts = {}
     for key, spec in DEFAULT_FONTS.items():
@@ -272,6 +284,10 @@ def load_theme(path: Optional[Path] = None) -> Theme:
         candidate = (base / str(logo_node.value)).resolve()
         if not candidate.is_file():
             problems.append(Diagnostic(_node_location(shown, logo_node), f"logo file {logo_node.value!r} not found"))
+        elif not _is_image(candidate):
+            problems.append(Diagnostic(_node_location(shown, logo_node),
+                                       f"logo file {logo_node.value!r} is not an image Pillow can read",
+                                       "use a PNG or JPEG"))
         else:
             logo = str(candidate)
 
