@@ -297,9 +297,15 @@ class LessonBuilder:
 
     def stage_review(self) -> StageResult:
         path = self.dir / "index.html"
+        # What this build wrote, and what earlier builds left (``--only review``).
         outputs: dict[str, Path] = {}
+        for stage in STAGES:
+            outputs.update(self.record.outputs(stage))
         for result in self.build.results:
-            outputs.update({k: v for k, v in result.outputs.items() if v.is_file()})
+            outputs.update(result.outputs)
+        outputs = {k: v for k, v in outputs.items() if v.is_file() and k != "review page"}
+        if not self.slide_pngs:
+            self.slide_pngs = [(title, Path(png)) for title, png in self.record.extra("slides") or ()]
         print_ = fingerprint(
             self.lesson, captures_fingerprint(self.build.captures), self.timeline, self.slide_pngs,
             [(k, str(v), v.stat().st_mtime_ns) for k, v in sorted(outputs.items())],

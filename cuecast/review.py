@@ -19,6 +19,7 @@ from typing import Mapping, Optional, Sequence
 import jinja2
 
 from cuecast.model import Capture, Lesson, Timeline
+from cuecast.report import format_duration
 from cuecast.snippet_source import shown_code
 
 THUMB_WIDTH = 384
@@ -123,7 +124,7 @@ def render_review(
                 "output": capture.output if capture else "(not run)",
                 "status": capture.status if capture else "not-run",
                 "device": (capture.device_name or capture.device) if capture else "",
-                "duration": f"{capture.duration:.2f} s" if capture else "",
+                "duration": format_duration(capture.duration) if capture else "",
             }
         )
     any_capture = next(iter(captures.values()), None)

@@ -162,3 +162,18 @@ def test_bad_only_stage_is_a_usage_error(tmp_path):
                            str(script), "--only", "slidez"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert "unknown stage 'slidez'" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.slow
+def test_only_review_still_links_what_earlier_builds_made(built):
+    import dataclasses
+
+    script = built[0]
+    page = script.parent.parent / "build" / "tiny" / "index.html"
+    page.unlink()
+    result, ran = build(script, dataclasses.replace(SMALL, only=("review",)))
+    assert ran == [] and statuses(result)["review"] == "built"
+    html = page.read_text()
+    assert 'src="video.mp4"' in html
+    assert html.count("data:image/jpeg") == len(list((page.parent / "slides").glob("*.png"))) > 0
+    assert "slides.pptx" in html and "code.ipynb" in html
