@@ -16,11 +16,7 @@ from PIL import Image, ImageDraw
 from cuecast.deck.boxes import CORNER_RADIUS, EMU_PER_PT, Connector, ImageBox, Rect, SlideLayout, TextBox
 from cuecast.deck.fit import inner_size
 from cuecast.deck.measure import Measurer, pil_font
-
-
-def _color(hex_color: str) -> tuple[int, int, int]:
-    value = hex_color.lstrip("#")
-    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+from cuecast.deck.theme import hex_rgb
 
 
 @lru_cache(maxsize=32)
@@ -46,8 +42,8 @@ class _Painter:
             return
         x0, y0 = self.px(box.x), self.px(box.y)
         x1, y1 = self.px(box.x + box.w) - 1, self.px(box.y + box.h) - 1
-        fill = _color(box.fill) if box.fill else None
-        outline = _color(box.line) if box.line else None
+        fill = hex_rgb(box.fill) if box.fill else None
+        outline = hex_rgb(box.line) if box.line else None
         if box.rounded:
             radius = self.px(min(CORNER_RADIUS, min(box.w, box.h) / 2))
             draw.rounded_rectangle((x0, y0, x1, y1), radius=radius, fill=fill, outline=outline, width=1)
@@ -87,24 +83,24 @@ class _Painter:
                 if paragraph.bullet and line_index == 0:
                     hang = min(paragraph.indent, 342900) / EMU_PER_PT
                     draw.text((self.px((text_left - hang) * EMU_PER_PT), baseline), paragraph.bullet,
-                              font=self.font("sans", False, paragraph.size), fill=_color(paragraph.bullet_color),
+                              font=self.font("sans", False, paragraph.size), fill=hex_rgb(paragraph.bullet_color),
                               anchor="ls")
                 for run in runs:
                     run_font = self.font(run.font, run.bold, run.size)
                     x_px = self.px(x * EMU_PER_PT)
-                    draw.text((x_px, baseline), run.text, font=run_font, fill=_color(run.color), anchor="ls")
+                    draw.text((x_px, baseline), run.text, font=run_font, fill=hex_rgb(run.color), anchor="ls")
                     advance = self.measure.width(run)
                     if run.link and run.text.strip():
                         under = baseline + max(1.0, self.px(run.size * EMU_PER_PT) * 0.1)
                         draw.line((x_px, under, self.px((x + advance) * EMU_PER_PT), under),
-                                  fill=_color(run.color), width=max(1, round(self.px(run.size * EMU_PER_PT) / 16)))
+                                  fill=hex_rgb(run.color), width=max(1, round(self.px(run.size * EMU_PER_PT) / 16)))
                     x += advance
                 y += paragraph.line_height
 
     def connector(self, draw: ImageDraw.ImageDraw, box: Connector) -> None:
         x1, y1, x2, y2 = (self.px(v) for v in (box.x1, box.y1, box.x2, box.y2))
         width = max(1, round(self.px(box.width * EMU_PER_PT)))
-        color = _color(box.color)
+        color = hex_rgb(box.color)
         angle = math.atan2(y2 - y1, x2 - x1)
         head = max(6.0, width * 4.0)
         draw.line((x1, y1, x2 - math.cos(angle) * head * 0.8, y2 - math.sin(angle) * head * 0.8), fill=color, width=width)
@@ -120,7 +116,7 @@ class _Painter:
 
 def draw_slide(slide: SlideLayout, theme, size: tuple[int, int] = (1920, 1080)) -> Image.Image:
     """An RGB image of ``slide`` at ``size`` pixels, drawn from its boxes."""
-    canvas = Image.new("RGB", size, _color(slide.background))
+    canvas = Image.new("RGB", size, hex_rgb(slide.background))
     draw = ImageDraw.Draw(canvas)
     painter = _Painter(theme, size)
     for box in slide.boxes:

@@ -85,6 +85,12 @@ DEFAULT_FONTS = {
 _HEX = re.compile(r"^#?([0-9A-Fa-f]{6})$")
 
 
+def hex_rgb(value: str) -> tuple[int, int, int]:
+    """``'#EE4C2C'`` (or ``'EE4C2C'``) → ``(238, 76, 44)``, for Pillow."""
+    value = value.lstrip("#")
+    return (int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16))
+
+
 @dataclass(frozen=True)
 class FontSpec:
     """A font the deck uses: the family name written into the pptx and the

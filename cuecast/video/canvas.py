@@ -18,6 +18,7 @@ from typing import Iterator, Optional, Protocol, Sequence
 from PIL import Image, ImageDraw, ImageFont
 
 import cuecast
+from cuecast.deck.theme import hex_rgb  # noqa: F401  (re-exported: the video's drawers use it)
 
 #: Where fonts are looked for, first match wins: the deck's shipped fonts (so
 #: the video and the slides use the same faces), then the system's DejaVu.
@@ -58,11 +59,6 @@ def _font(name: str, size: int, thread: int) -> ImageFont.FreeTypeFont:
     if path is not None:
         return ImageFont.truetype(path, size)
     return ImageFont.load_default(size)
-
-
-def hex_rgb(value: str) -> tuple[int, int, int]:
-    value = value.lstrip("#")
-    return (int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16))
 
 
 def fit_text(text: str, fnt: ImageFont.FreeTypeFont, width: float) -> str:
