@@ -246,15 +246,12 @@ class LessonBuilder:
         return self._result("slides", "built", outputs, f"{len(deck.slides)} slides")
 
     def stage_timeline(self) -> StageResult:
-        from cuecast.export import write_timeline_outputs
-        from cuecast.narrate import lesson_voice, narrate_lesson, voice_cache_dir
-        from cuecast.plan import PlanOptions, place_audio, plan_timeline
+        from cuecast.export import narrated_timeline, write_timeline_outputs
+        from cuecast.narrate import lesson_voice, voice_cache_dir
 
         voice = lesson_voice(self.lesson, self.options.voice)
-        clips = narrate_lesson(self.lesson, voice, voice_cache_dir(Path(self.lesson.root)),
-                               refresh=not self.options.use_cache)
-        timeline = plan_timeline(self.lesson, clips, self.build.captures, PlanOptions(), voice=voice.spec)
-        self.timeline = place_audio(timeline, self.dir)
+        self.timeline = narrated_timeline(self.lesson, self.build.captures, voice, self.dir,
+                                          voice_cache_dir(Path(self.lesson.root)), refresh=not self.options.use_cache)
         print_ = fingerprint(self.timeline, self.lesson)
         note = f"{self.timeline.duration:.1f} s, voice {voice.describe()}"
         if self.record.is_current("timeline", print_):

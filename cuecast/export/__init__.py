@@ -107,6 +107,26 @@ def write_timeline_outputs(timeline: Timeline, lesson: Lesson, build_dir: Path) 
     return {name: writer(ctx, Path(build_dir) / name) for name, _, writer in WRITERS}
 
 
+def narrated_timeline(
+    lesson: Lesson,
+    captures,
+    voice,
+    build_dir: Path,
+    cache_dir: Path,
+    refresh: bool = False,
+    options=None,
+    on_event=None,
+) -> Timeline:
+    """Narrate every beat (cached in ``cache_dir``), plan the clock and put
+    the WAVs under ``build_dir/audio``; nothing else is written."""
+    from cuecast.narrate import narrate_lesson
+    from cuecast.plan import PlanOptions, place_audio, plan_timeline
+
+    clips = narrate_lesson(lesson, voice, cache_dir, on_event=on_event, refresh=refresh)
+    timeline = plan_timeline(lesson, clips, captures, options or PlanOptions(), voice=voice.spec)
+    return place_audio(timeline, build_dir)
+
+
 def render_timeline(
     lesson: Lesson,
     captures,
@@ -117,14 +137,9 @@ def render_timeline(
     options=None,
     on_event=None,
 ):
-    """The whole timeline stage for one lesson: narrate every beat (cached),
-    plan the clock, put the WAVs under ``build_dir/audio`` and write every
-    format.  Returns ``(timeline, {file name: path})``; ``render build`` and
-    ``render timeline`` both call this."""
-    from cuecast.narrate import narrate_lesson
-    from cuecast.plan import PlanOptions, place_audio, plan_timeline
-
-    clips = narrate_lesson(lesson, voice, cache_dir, on_event=on_event, refresh=refresh)
-    timeline = plan_timeline(lesson, clips, captures, options or PlanOptions(), voice=voice.spec)
-    timeline = place_audio(timeline, build_dir)
+    """The whole timeline stage for one lesson: ``narrated_timeline``, then
+    every format written.  Returns ``(timeline, {file name: path})``;
+    ``render timeline`` and ``render video`` call this, ``render build``
+    calls ``narrated_timeline`` and writes only when the timeline changed."""
+    timeline = narrated_timeline(lesson, captures, voice, build_dir, cache_dir, refresh, options, on_event)
     return timeline, write_timeline_outputs(timeline, lesson, build_dir)
