@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -23,8 +21,8 @@ from cuecast.model import (
 )
 from cuecast.runner import FINISHED, STARTED, RunOptions, Runner
 
-sys.path.insert(0, str(Path(__file__).parent))
-from test_runner import make_lesson, make_project  # noqa: E402
+
+from tests.test_runner import make_lesson, make_project
 
 BASE = dict(
     source=b"print(1)\n",

@@ -3,8 +3,6 @@ and the Pillow image, against the one layout."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 
 import pytest
 from pptx import Presentation
@@ -16,8 +14,7 @@ from cuecast.deck.pptx_writer import write_pptx
 from cuecast.deck.raster import draw_slide
 from cuecast.deck.theme import load_theme
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # the helpers beside this file
-from deck_lesson import fake_captures, seed_like_lesson  # noqa: E402
+from tests.deck_lesson import fake_captures, seed_like_lesson
 
 NS_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 

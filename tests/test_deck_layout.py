@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,8 +17,7 @@ from cuecast.deck.theme import load_theme
 from cuecast.errors import ScriptError
 from cuecast.model import Beat, Capture, Cue, Lesson, Location, Section, SnippetException
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # the helpers beside this file
-from deck_lesson import fake_captures, seed_like_lesson  # noqa: E402
+from tests.deck_lesson import fake_captures, seed_like_lesson
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from cuecast.export.common import timecode
 from cuecast.model import VoiceClip
 from cuecast.narrate.base import write_wav
 from cuecast.plan import media_path, place_audio, plan_timeline
-from test_plan import make_captures, make_lesson, silent_clips
+from tests.test_plan import make_captures, make_lesson, silent_clips
 
 FPS = 30
 LONG_SAY = (

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from cuecast.cli import cli
 from cuecast.export import WRITERS
-from test_plan import make_captures, make_lesson
+from tests.test_plan import make_captures, make_lesson
 
 PROJECT = Path(__file__).resolve().parents[1]
 

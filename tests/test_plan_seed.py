@@ -10,7 +10,7 @@ import pytest
 from cuecast.model import Capture
 from cuecast.plan import plan_timeline
 from cuecast.script import load_lesson
-from test_plan import assert_well_formed, silent_clips
+from tests.test_plan import assert_well_formed, silent_clips
 
 PROJECT = Path(__file__).resolve().parents[1]
 SEED_CANDIDATES = (
