@@ -17,6 +17,8 @@ import os
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
+from cuecast.errors import ConfigError
+
 LOCK_NAME = ".lock"
 
 
@@ -35,9 +37,14 @@ def project_lock(build_dir: Path, on_wait: Optional[Callable[[str], None]] = Non
     """Hold ``build_dir/.lock`` for the duration; if another process holds
     it, call ``on_wait(message)`` once and block until it is free."""
     build_dir = Path(build_dir)
-    build_dir.mkdir(parents=True, exist_ok=True)
     path = build_dir / LOCK_NAME
-    with open(path, "a+", encoding="ascii") as handle:
+    try:
+        build_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a+", encoding="ascii")
+    except OSError as exc:  # read-only folder, no permission, a folder where the lock file goes
+        raise ConfigError(f"cannot write the build lock {path}: {exc.strerror}",
+                          hint="make it writable, or run from a copy of the project you can write to") from None
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -78,3 +78,15 @@ def test_broken_espeak_library_falls_back_to_silence_with_a_warning(espeak_tiny,
     assert "voice none (silent" in result.stdout  # the timeline stage's note
     subs = list(srt.parse((espeak_tiny / "build" / "tiny" / "captions.srt").read_text(encoding="utf-8")))
     assert any("Tensors are n-dimensional arrays" in s.content for s in subs)
+
+
+def test_a_build_lock_that_cannot_be_written_is_a_clear_error(tmp_path):
+    import pytest
+
+    from cuecast.errors import ConfigError
+    from cuecast.lock import project_lock
+
+    (tmp_path / "build" / ".lock").mkdir(parents=True)  # fails for root too, unlike chmod
+    with pytest.raises(ConfigError, match=r"cannot write the build lock .*\.lock: Is a directory"):
+        with project_lock(tmp_path / "build"):
+            pass
