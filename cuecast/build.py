@@ -233,7 +233,7 @@ class LessonBuilder:
             self.slide_pngs = [(title, Path(png)) for title, png in self.record.extra("slides") or ()]
             return self._result("slides", "skipped", self.record.outputs("slides"), f"{len(self.slide_pngs)} slides")
 
-        from cuecast.cli.slides import png_name, write_pngs
+        from cuecast.deck.raster import png_name, write_pngs
         from cuecast.deck.pptx_writer import write_pptx
 
         deck = self._deck()

@@ -8,7 +8,6 @@ in ``build/<lesson id>/slides/NN-<slide id>.png`` drawn from the same layout.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import click
@@ -17,30 +16,6 @@ from cuecast.cli.common import device_option, jobs_option, lesson_target_argumen
 
 
 
-def png_name(index: int, slide_id: str) -> str:
-    """``03-section-device.png`` for the third slide, id ``section:device``."""
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", slide_id).strip("-")
-    return f"{index:02d}-{safe}.png"
-
-
-def write_pngs(deck, theme, folder: Path) -> list[Path]:
-    """Draw every slide into ``folder`` (stale images of removed slides are
-    deleted, each image is written atomically)."""
-    from cuecast.atomic import atomic_path
-    from cuecast.deck.raster import draw_slide
-
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for index, slide in enumerate(deck.slides, start=1):
-        path = folder / png_name(index, slide.id)
-        with atomic_path(path) as tmp:
-            draw_slide(slide, theme).save(tmp, format="PNG")
-        written.append(path)
-    keep = {p.name for p in written}
-    for old in folder.glob("[0-9][0-9]-*.png"):
-        if old.name not in keep:
-            old.unlink()
-    return written
 
 
 @click.command(name="slides")
@@ -57,6 +32,7 @@ def command(target, png, theme_path, device, jobs, no_cache):
     and editable, with every snippet's real output on its slide."""
     from cuecast.deck.layout import layout_deck
     from cuecast.deck.pptx_writer import write_pptx
+    from cuecast.deck.raster import write_pngs
     from cuecast.deck.theme import lesson_theme_path, load_theme
     from cuecast.runner import RunOptions, run_lessons
     from cuecast.script import load_lessons

@@ -9,10 +9,13 @@ Text is drawn with the theme's TTF files and wrapped by the same
 from __future__ import annotations
 
 import math
+import re
 from functools import lru_cache
+from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from cuecast.atomic import atomic_path
 from cuecast.deck.boxes import CORNER_RADIUS, EMU_PER_PT, Connector, ImageBox, Rect, SlideLayout, TextBox
 from cuecast.deck.fit import inner_size
 from cuecast.deck.measure import Measurer, pil_font
@@ -129,3 +132,26 @@ def draw_slide(slide: SlideLayout, theme, size: tuple[int, int] = (1920, 1080)) 
         elif isinstance(box, ImageBox):
             painter.image(canvas, box)
     return canvas
+
+def png_name(index: int, slide_id: str) -> str:
+    """``03-section-device.png`` for the third slide, id ``section:device``."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", slide_id).strip("-")
+    return f"{index:02d}-{safe}.png"
+
+
+
+def write_pngs(deck, theme, folder: Path) -> list[Path]:
+    """Draw every slide into ``folder`` (stale images of removed slides are
+    deleted, each image is written atomically)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for index, slide in enumerate(deck.slides, start=1):
+        path = folder / png_name(index, slide.id)
+        with atomic_path(path) as tmp:
+            draw_slide(slide, theme).save(tmp, format="PNG")
+        written.append(path)
+    keep = {p.name for p in written}
+    for old in folder.glob("[0-9][0-9]-*.png"):
+        if old.name not in keep:
+            old.unlink()
+    return written
