@@ -57,6 +57,13 @@ def cli():
 
 def main(argv=None) -> int:
     """Entry point for the console script and ``render.py``; returns the exit code."""
+    import sys
+
+    if not (sys.argv[1:] if argv is None else argv):
+        # A bare `render` is a request for help, not a usage error.
+        with click.Context(cli, info_name="render") as ctx:
+            click.echo(cli.get_help(ctx))
+        return 0
     try:
         cli.main(args=argv, prog_name="render", standalone_mode=False)
     except click.exceptions.Abort:
