@@ -36,6 +36,16 @@ BOTTOM = inches(0.3)
 
 
 
+def compared_subsections(parent: Optional[Section]) -> list[Section]:
+    """Two or three sibling subsections that all have bullets are shown as a
+    comparison; any other shape keeps one plain slide per subsection."""
+    if parent is None:
+        return []
+    siblings = [s for s in parent.subsections if any(b.bullet is not None for b in s.beats)]
+    return siblings if 2 <= len(siblings) <= 3 and len(siblings) == len(
+        [s for s in parent.subsections if s.beats]) else []
+
+
 def inline_runs(text: str, size: float, color: str, code_color: str) -> tuple[Run, ...]:
     """Markdown-style `code` spans in bullets become monospace runs (the
     backticks dropped); an unpaired backtick stays as written."""
@@ -157,14 +167,50 @@ class _Builder:
             ]
             return self.slide(section_slide_id(section), title, notes or title, boxes,
                               background=theme.color("title_card"))
+        siblings = compared_subsections(parent)
+        if section in siblings:
+            return self.comparison_slide(section, parent, siblings, notes)
         boxes: list = [self.title_box(title), self.accent(TITLE_Y + TITLE_H + pt_to_emu(4))]
         y = TITLE_Y + TITLE_H + inches(0.35)
         area = (MARGIN, y, self.W - 2 * MARGIN, self.H - BOTTOM - y)
         boxes.append(self.bullets_box(bullets, area))
         return self.slide(section_slide_id(section), title, notes, boxes)
 
-    def bullets_box(self, beats: list[Beat], area: tuple[int, int, int, int]) -> TextBox:
+    def comparison_slide(self, section: Section, parent: Section, siblings: list[Section], notes: str) -> SlideLayout:
+        """Sibling subsections with bullets ("Pros of torch.nn", "Pros of
+        torch.nn.functional") side by side under their parent's title, the
+        one being narrated in full colour and the others muted, so every
+        subsection keeps its own slide (and timeline segment) while the viewer
+        sees the comparison."""
         theme = self.theme
+        title = self.text(parent.title, parent.location)
+        boxes: list = [self.title_box(title), self.accent(TITLE_Y + TITLE_H + pt_to_emu(4))]
+        y = TITLE_Y + TITLE_H + inches(0.35)
+        gap = inches(0.5)
+        width = (self.W - 2 * MARGIN - gap * (len(siblings) - 1)) // len(siblings)
+        heading_h = inches(0.6)
+        for index, sibling in enumerate(siblings):
+            x = MARGIN + index * (width + gap)
+            current = sibling is section
+            color = theme.color("title") if current else theme.color("muted")
+            size = theme.size("subtitle")
+            heading = Paragraph((Run(self.text(sibling.title, sibling.location), "sans", size, True, color),),
+                                size, line_height(size))
+            boxes.append(TextBox(f"column-{index + 1}-title", x, y, width, heading_h, (heading,), role="subtitle"))
+            boxes.append(Rect(f"column-{index + 1}-rule", x, y + heading_h, width, pt_to_emu(3),
+                              fill=theme.color("accent") if current else theme.color("muted")))
+            top = y + heading_h + inches(0.2)
+            beats = [b for b in sibling.beats if b.bullet is not None]
+            area = (x, top, width, self.H - BOTTOM - top)
+            boxes.append(self.bullets_box(beats, area, muted=not current, name=f"column-{index + 1}"))
+        return self.slide(section_slide_id(section), self.text(section.title, section.location), notes, boxes)
+
+    def bullets_box(self, beats: list[Beat], area: tuple[int, int, int, int], muted: bool = False,
+                    name: str = "bullets") -> TextBox:
+        theme = self.theme
+        text_color = theme.color("muted") if muted else theme.color("text")
+        code_color = theme.color("muted") if muted else theme.color("inline_code")
+        bullet_color = theme.color("muted") if muted else theme.color("bullet")
         texts = [(self.text(b.bullet or "", b.location), [self.text(p, b.location) for p in b.points]) for b in beats]
         tw, th = inner_size(area[2], area[3], (0, 0, 0, 0))
         top = theme.size("body")
@@ -174,13 +220,13 @@ class _Builder:
             paragraphs = []
             for bullet, points in texts:
                 paragraphs.append(Paragraph(
-                    inline_runs(bullet, size, theme.color("text"), theme.color("inline_code")), size, line_height(size),
-                    bullet="•", bullet_color=theme.color("bullet"), indent=inches(0.45),
+                    inline_runs(bullet, size, text_color, code_color), size, line_height(size),
+                    bullet="•", bullet_color=bullet_color, indent=inches(0.45),
                     space_before=size * 0.6,
                 ))
                 for text in points:
                     paragraphs.append(Paragraph(
-                        inline_runs(text, point, theme.color("text"), theme.color("inline_code")), point, line_height(point),
+                        inline_runs(text, point, text_color, code_color), point, line_height(point),
                         bullet="–", bullet_color=theme.color("muted"), indent=inches(1.0),
                         space_before=point * 0.25,
                     ))
@@ -199,7 +245,7 @@ class _Builder:
                 if self.measure.height(kept, tw) > th:
                     kept.pop()
             paragraphs = kept
-        return TextBox("bullets", *area, tuple(paragraphs), role="bullets")
+        return TextBox(name, *area, tuple(paragraphs), role="bullets")
 
     def cue_heading(self, section: Section, beat: Beat, cue: Cue, page: int, pages: int) -> tuple[str, list]:
         title = self.text(section.title, section.location)
