@@ -252,11 +252,11 @@ class LessonBuilder:
         voice = lesson_voice(self.lesson, self.options.voice)
         self.timeline = narrated_timeline(self.lesson, self.build.captures, voice, self.dir,
                                           voice_cache_dir(Path(self.lesson.root)), refresh=not self.options.use_cache)
-        print_ = fingerprint(self.timeline, self.lesson)
+        print_ = fingerprint(self.timeline, self.lesson, self.options.size)
         note = f"{self.timeline.duration:.1f} s, voice {voice.describe()}"
         if self.record.is_current("timeline", print_):
             return self._result("timeline", "skipped", self.record.outputs("timeline"), note)
-        outputs = _labelled(write_timeline_outputs(self.timeline, self.lesson, self.dir))
+        outputs = _labelled(write_timeline_outputs(self.timeline, self.lesson, self.dir, self.options.size))
         self.record.remember("timeline", print_, outputs)
         return self._result("timeline", "built", outputs, note)
 

@@ -63,6 +63,22 @@ def test_voice_none_writes_no_audio(fake_stages, tmp_path):
     assert len(list(timeline.tracks[1].find_clips())) == 0
 
 
+def test_size_and_fps_reach_the_fcp_sequence_and_the_otio_rate(fake_stages, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    _, script = fake_stages
+    result = CliRunner().invoke(cli, ["timeline", str(script), "--voice", "none", "--size", "1280x720",
+                                      "--fps", "25"])
+    assert result.exit_code == 0, result.stderr
+    build = tmp_path / "build" / "lesson"
+    chars = ET.parse(build / "timeline.xml").getroot().find(".//sequence/media/video/format/samplecharacteristics")
+    assert (chars.findtext("width"), chars.findtext("height"), chars.findtext("rate/timebase")) == ("1280", "720", "25")
+    timeline = otio.adapters.read_from_file(str(build / "timeline.otio"))
+    assert {clip.duration().rate for clip in timeline.tracks[0].find_clips()} == {25}
+    bad = CliRunner().invoke(cli, ["timeline", str(script), "--size", "1280"])
+    assert bad.exit_code == 2 and "expected WIDTHxHEIGHT" in bad.stderr
+
+
 def test_missing_recordings_exit_2_and_list_every_beat(fake_stages, tmp_path):
     _, script = fake_stages
     (tmp_path / "rec").mkdir()

@@ -325,6 +325,26 @@ def test_per_device_golden_files(tmp_path):
     assert check_lesson_golden(lesson, cpu)[0].status == GOLDEN_MATCH
 
 
+def test_per_device_update_writes_a_device_file_only_where_the_device_differs(tmp_path):
+    lesson = make_lesson(tmp_path, snippets=("snippets/shapes.py", "snippets/device.py"))
+    folder = tmp_path / "script" / "tiny.golden"
+    cpu = {
+        "snippets/shapes.py": capture("snippets/shapes.py", "x: tensor([1., 2.])\n"),
+        "snippets/device.py": capture("snippets/device.py", "CUDA available: False\n"),
+    }
+    check_lesson_golden(lesson, cpu, update=True)
+    cuda = {
+        "snippets/shapes.py": capture("snippets/shapes.py", "x: tensor([1., 2.], device='cuda:0')\n", device="cuda"),
+        "snippets/device.py": capture("snippets/device.py", "CUDA available: True\n", device="cuda"),
+    }
+    shapes, device = check_lesson_golden(lesson, cuda, update=True, per_device=True)
+    assert (shapes.status, shapes.path) == (GOLDEN_UNCHANGED, folder / "shapes.txt")
+    assert (device.status, device.path) == (GOLDEN_WRITTEN, folder / "device.cuda.txt")
+    assert sorted(p.name for p in folder.iterdir()) == ["device.cuda.txt", "device.txt", "shapes.txt"]
+    assert [r.status for r in check_lesson_golden(lesson, cuda)] == [GOLDEN_MATCH, GOLDEN_MATCH]
+    assert [r.status for r in check_lesson_golden(lesson, cpu)] == [GOLDEN_MATCH, GOLDEN_MATCH]
+
+
 def test_failed_snippet_is_skipped_and_never_written(tmp_path):
     lesson = make_lesson(tmp_path)
     boom = SnippetException("RuntimeError", "boom", "Traceback ...\nRuntimeError: boom\n", 3)

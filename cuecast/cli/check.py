@@ -158,7 +158,8 @@ def report_check(results: Sequence[CheckResult], junit: Optional[Path] = None) -
               help="Also compare each snippet's output with script/<lesson>.golden/; drift fails the check.")
 @click.option("--update-golden", is_flag=True, help="Write the golden files from this run (implies --golden).")
 @click.option("--golden-per-device", is_flag=True,
-              help="With --update-golden: write <snippet>.<device>.txt, kept apart from other devices.")
+              help="With --update-golden: where this device prints differently from the shared golden "
+                   "file, write <snippet>.<device>.txt for that snippet alone.")
 @click.option("--rtol", type=click.FloatRange(min=0), default=DEFAULT_RTOL, show_default=True,
               help="Relative tolerance for numbers in golden output.")
 @click.option("--atol", type=click.FloatRange(min=0), default=DEFAULT_ATOL, show_default=True,

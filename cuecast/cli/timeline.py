@@ -13,7 +13,14 @@ from pathlib import Path
 
 import click
 
-from cuecast.cli.common import device_option, jobs_option, lesson_target_argument, reports_errors, relative_path
+from cuecast.cli.common import (
+    device_option,
+    jobs_option,
+    lesson_target_argument,
+    parse_size,
+    relative_path,
+    reports_errors,
+)
 
 
 def format_duration(seconds: float) -> str:
@@ -30,15 +37,20 @@ def format_duration(seconds: float) -> str:
 @click.option("--pitch", type=click.IntRange(0, 100), default=None, help="espeak pitch, 0-100 (default 50).")
 @click.option("--voice-name", default=None, help="espeak voice, e.g. en-us (default), en, de.")
 @click.option("--allow-missing", is_flag=True, help="recorded:DIR: time beats without a recording silently.")
+@click.option("--size", default="1920x1080", show_default=True, metavar="WxH", callback=parse_size,
+              help="Frame size of the video the timeline is cut for (the FCP XML sequence declares it).")
+@click.option("--fps", type=click.IntRange(1, 120), default=30, show_default=True,
+              help="Frame rate of the timeline and its timecodes.")
 @device_option
 @jobs_option
 @click.option("--no-cache", is_flag=True, help="Re-run every snippet and re-synthesise every clip.")
 @reports_errors
-def command(target, voice_spec, rate, pitch, voice_name, allow_missing, device, jobs, no_cache):
+def command(target, voice_spec, rate, pitch, voice_name, allow_missing, size, fps, device, jobs, no_cache):
     """Write the editors' timeline of each lesson: timeline.otio / .edl / .xml,
     captions.srt / .vtt, chapters.vtt and the cue sheet cues.csv / .json."""
     from cuecast.export import WRITERS, render_timeline
     from cuecast.narrate import lesson_voice, voice_cache_dir
+    from cuecast.plan import PlanOptions
     from cuecast.runner import RunOptions, run_lessons
     from cuecast.script import load_lessons
 
@@ -60,7 +72,7 @@ def command(target, voice_spec, rate, pitch, voice_name, allow_missing, device, 
         build_dir = Path(lesson.root) / "build" / lesson.id
         timeline, written = render_timeline(
             lesson, captures, voice, build_dir, voice_cache_dir(Path(lesson.root)),
-            refresh=no_cache, on_event=on_event,
+            refresh=no_cache, options=PlanOptions(fps=fps), on_event=on_event, size=size,
         )
         failed = [c.snippet for c in captures.values() if not c.passed]
         sections = sum(1 for _ in lesson.walk())

@@ -57,7 +57,7 @@ def command(target, size, fps, captions, voice_spec, allow_missing, device, jobs
         build_dir = Path(lesson.root) / "build" / lesson.id
         timeline, _ = render_timeline(
             lesson, captures, voice, build_dir, voice_cache_dir(Path(lesson.root)),
-            refresh=no_cache, options=PlanOptions(fps=fps),
+            refresh=no_cache, options=PlanOptions(fps=fps), size=size,
         )
         with Progress(
             TextColumn(f"[bold]{lesson.id}[/] video"), BarColumn(), TextColumn("{task.fields[where]}"),

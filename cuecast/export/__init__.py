@@ -16,8 +16,9 @@ from cuecast.model import Lesson, Timeline
 class _Context:
     """What the writers share, built lazily (the OTIO value, the cue rows)."""
 
-    def __init__(self, timeline: Timeline, lesson: Lesson, build_dir: Path):
+    def __init__(self, timeline: Timeline, lesson: Lesson, build_dir: Path, size: tuple[int, int]):
         self.timeline = timeline
+        self.size = size
         self.lesson = lesson
         self.build_dir = Path(build_dir)
         self._otio = None
@@ -55,7 +56,7 @@ def _edl(ctx: _Context, path: Path) -> Path:
 def _fcpxml(ctx: _Context, path: Path) -> Path:
     from cuecast.export.fcpxml import write_fcpxml
 
-    return write_fcpxml(ctx.otio, path, ctx.timeline.fps)
+    return write_fcpxml(ctx.otio, path, ctx.timeline.fps, ctx.size)
 
 
 def _srt(ctx: _Context, path: Path) -> Path:
@@ -101,9 +102,17 @@ WRITERS: tuple[tuple[str, str, Callable[[_Context, Path], Path]], ...] = (
 )
 
 
-def write_timeline_outputs(timeline: Timeline, lesson: Lesson, build_dir: Path) -> dict[str, Path]:
-    """Write every format into ``build_dir``; returns file name → path."""
-    ctx = _Context(timeline, lesson, build_dir)
+#: The frame size the video stage renders unless told otherwise.
+DEFAULT_FRAME_SIZE = (1920, 1080)
+
+
+def write_timeline_outputs(
+    timeline: Timeline, lesson: Lesson, build_dir: Path, size: tuple[int, int] = DEFAULT_FRAME_SIZE
+) -> dict[str, Path]:
+    """Write every format into ``build_dir``; returns file name → path.
+    ``size`` is the video's frame size, which the FCP XML sequence declares
+    (an editor conforms the clips to it)."""
+    ctx = _Context(timeline, lesson, build_dir, size)
     return {name: writer(ctx, Path(build_dir) / name) for name, _, writer in WRITERS}
 
 
@@ -136,10 +145,11 @@ def render_timeline(
     refresh: bool = False,
     options=None,
     on_event=None,
+    size: tuple[int, int] = DEFAULT_FRAME_SIZE,
 ):
     """The whole timeline stage for one lesson: ``narrated_timeline``, then
     every format written.  Returns ``(timeline, {file name: path})``;
     ``render timeline`` and ``render video`` call this, ``render build``
     calls ``narrated_timeline`` and writes only when the timeline changed."""
     timeline = narrated_timeline(lesson, captures, voice, build_dir, cache_dir, refresh, options, on_event)
-    return timeline, write_timeline_outputs(timeline, lesson, build_dir)
+    return timeline, write_timeline_outputs(timeline, lesson, build_dir, size)

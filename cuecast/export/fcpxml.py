@@ -12,11 +12,7 @@ from pathlib import Path
 
 from cuecast.atomic import write_text
 
-#: The frame size the video stage renders.
-DEFAULT_SIZE = (1920, 1080)
-
-
-def write_fcpxml(otio_timeline, path: Path, fps: int, size: tuple[int, int] = DEFAULT_SIZE) -> Path:
+def write_fcpxml(otio_timeline, path: Path, fps: int, size: tuple[int, int]) -> Path:
     import opentimelineio as otio
 
     text = otio.adapters.write_to_string(otio_timeline, adapter_name="fcp_xml")

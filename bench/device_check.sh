@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The checks a CPU cannot make, for a machine with a CUDA GPU:
+#
+#   bash bench/device_check.sh [OUT_DIR]      (default: build/device-check)
+#
+# 1. `render check --golden` of the default lesson on the GPU, and on the CPU of
+#    the same machine (same torch build), so device drift and torch-version
+#    drift can be told apart;
+# 2. the GPU tests (tests/test_gpu.py) with the runner, golden and plugin tests;
+# 3. `pytest --cuecast` on the GPU;
+# 4. a full `render build --device cuda`, timed, its small outputs packed into
+#    OUT_DIR/build.tgz to look at (slides as PNG, deck, timeline, notebook).
+#
+# Every step runs even if an earlier one failed; the exit code says whether all
+# passed.  Logs land in OUT_DIR.  Set PYTHON to choose the interpreter and
+# CUECAST_CHECK_DEVICE=cpu to rehearse the script on a machine without a GPU.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+out=${1:-build/device-check}
+mkdir -p "$out"
+py=${PYTHON:-python3}
+device=${CUECAST_CHECK_DEVICE:-cuda}
+export PYTHONUNBUFFERED=1
+failed=0
+
+step() {  # step NAME LIMIT_SECONDS COMMAND...: run, time and log one check
+    local name=$1 limit=$2
+    shift 2
+    local start=$SECONDS
+    echo "== $name"
+    timeout "$limit" "$@" >"$out/$name.log" 2>&1
+    local code=$?
+    tail -n 25 "$out/$name.log"
+    echo "== $name: exit $code in $((SECONDS - start)) s"
+    [ "$code" -eq 0 ] || failed=1
+}
+
+{ nvidia-smi -L 2>/dev/null || echo "(no nvidia-smi)"; } | tee "$out/machine.txt"
+"$py" -c "import sys, torch; print('python', sys.version.split()[0], '| torch', torch.__version__, '| cuda', torch.cuda.is_available())" | tee -a "$out/machine.txt"
+
+step check-golden-"$device" 240 "$py" render.py check --device "$device" --golden --no-cache \
+    --junit "$out/junit-$device.xml" script/pytorch-intro.yaml
+step check-golden-cpu 240 "$py" render.py check --device cpu --golden --no-cache script/pytorch-intro.yaml
+step pytest-gpu 300 "$py" -m pytest -q -p no:cacheprovider -n 8 tests/test_gpu.py tests/test_golden.py \
+    tests/test_golden_check.py tests/test_check.py tests/test_runner.py tests/test_runner_device.py \
+    tests/test_runner_execute.py tests/test_pytest_plugin.py tests/test_snippets_standalone.py
+step pytest-cuecast 240 "$py" -m pytest -q -p no:cacheprovider --cuecast --cuecast-golden \
+    --cuecast-device "$device" script/pytorch-intro.yaml
+step build 400 "$py" render.py build --device "$device" -j 8 script/pytorch-intro.yaml
+
+lesson=build/pytorch-intro
+if [ -d "$lesson" ]; then
+    tar czf "$out/build.tgz" --exclude='media' --exclude='*.mp4' --exclude='*.wav' "$lesson" 2>/dev/null
+    ls -la "$lesson" >"$out/outputs.txt"
+    "$py" -c "import imageio_ffmpeg as f; print(f.count_frames_and_secs('$lesson/video.mp4'))" >>"$out/outputs.txt" 2>&1
+fi
+echo "device check: $([ $failed -eq 0 ] && echo all passed || echo SOME FAILED) (logs in $out)"
+exit $failed
