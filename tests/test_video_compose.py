@@ -18,7 +18,8 @@ from cuecast.model import Beat, Capture, Cue, Lesson, Location, Narration, Secti
 from cuecast.video.browser import LIGHT
 from cuecast.video.canvas import hex_rgb
 from cuecast.video.compose import compose_video, segment_media_path
-from cuecast.video.encode import ffmpeg_exe, probe
+from cuecast.ffmpeg import ffmpeg_exe
+from cuecast.video.encode import probe
 
 SIZE = (480, 270)
 FPS = 30

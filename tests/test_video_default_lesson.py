@@ -20,7 +20,8 @@ from cuecast.cli.video import command as video_command
 from cuecast.video.browser import LIGHT
 from cuecast.video.canvas import hex_rgb
 from cuecast.video.editor import DARK
-from cuecast.video.encode import ffmpeg_exe, probe
+from cuecast.ffmpeg import ffmpeg_exe
+from cuecast.video.encode import probe
 
 PROJECT = Path(__file__).resolve().parents[1]
 SIZE = (854, 480)

@@ -76,7 +76,7 @@ def get_voice(
         if not folder.is_absolute() and base is not None:
             folder = Path(base) / folder
         if not folder.is_dir():
-            raise ConfigError(f"recordings folder {folder} does not exist", hint="--voice recorded:DIR expects DIR/<beat id>.wav")
+            raise ConfigError(f"recordings folder {folder} does not exist", hint="--voice recorded:DIR expects DIR/<beat id>.wav (or .flac, .mp3, .m4a, .ogg)")
         return RecordedVoice(folder, allow_missing=allow_missing, fallback_rate=rate or DEFAULT_WPM)
     raise ConfigError(f"unknown voice {spec!r} (expected one of: {', '.join(VOICE_KINDS)})")
 
@@ -110,7 +110,7 @@ def narrate_lesson(
     if missing and not voice.allow_missing:
         raise ScriptError(
             [
-                Diagnostic(beat.location, f"no recording for beat '{beat.id}'", f"expected {voice.recording(beat)}")
+                Diagnostic(beat.location, f"no recording for beat '{beat.id}'", f"expected {voice.expected(beat)}")
                 for beat, _ in spoken
                 if beat.id in missing
             ],
@@ -120,7 +120,7 @@ def narrate_lesson(
     for beat, text in spoken:
         if beat.id in missing:
             clips[beat.id] = VoiceClip(beat.id, text, None, estimate_seconds(text, voice.fallback_rate))
-            notify("missing", beat.id, f"no recording {voice.recording(beat)}; using a silent estimate")
+            notify("missing", beat.id, f"no recording {voice.expected(beat)}; using a silent estimate")
             continue
         clip = voice.clip(beat, text, Path(cache_dir), refresh=refresh)
         clips[beat.id] = clip

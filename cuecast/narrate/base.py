@@ -110,6 +110,10 @@ class Voice:
         """Beats this voice cannot narrate (recordings not made yet)."""
         return []
 
+    def expected(self, beat: Beat) -> str:
+        """Where a missing beat's audio was looked for (see RecordedVoice)."""
+        return ""
+
 
 def invalid_audio(path: Path, reason: str, location: Optional[Location] = None) -> ConfigError:
     return ConfigError(

@@ -22,7 +22,7 @@ from typing import Optional
 @functools.lru_cache(maxsize=1)
 def code_version() -> str:
     """A hash of this package's source and the ffmpeg binary's identity."""
-    from cuecast.video.encode import ffmpeg_exe
+    from cuecast.ffmpeg import ffmpeg_exe
 
     digest = hashlib.sha256()
     for path in sorted(Path(__file__).resolve().parent.glob("*.py")):

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
 from cuecast.errors import CuecastError
+from cuecast.ffmpeg import ffmpeg_exe
 
 #: AAC bitrate of the narration track (mono speech).
 AUDIO_BITRATE = "128k"
@@ -37,19 +38,7 @@ _F_SETPIPE_SZ = 1031
 
 
 class EncodeError(CuecastError):
-    """ffmpeg failed or is missing; carries the tail of ffmpeg's own message."""
-
-
-def ffmpeg_exe() -> str:
-    """The ffmpeg binary shipped by imageio-ffmpeg."""
-    try:
-        import imageio_ffmpeg
-    except ImportError as exc:  # pragma: no cover - a declared dependency
-        raise EncodeError("imageio-ffmpeg is not installed", hint="pip install imageio-ffmpeg") from exc
-    try:
-        return imageio_ffmpeg.get_ffmpeg_exe()
-    except RuntimeError as exc:
-        raise EncodeError(f"no ffmpeg binary: {exc}", hint="reinstall imageio-ffmpeg") from exc
+    """ffmpeg failed; carries the tail of ffmpeg's own message."""
 
 
 @dataclass(frozen=True)
