@@ -96,7 +96,7 @@ def _temp_pattern() -> re.Pattern:
     return re.compile(rf"(?:{temp}|/tmp)[/\\][^/\\\s'\"]+")
 
 
-def normalise(text: str, roots: Sequence[str | Path] = ()) -> str:
+def normalise(text: str, roots: Sequence[str | Path] = (), *, keep_devices: bool = False) -> str:
     """Rewrite what legitimately varies between runs so that two captures of
     the same behaviour compare equal as text.
 
@@ -104,6 +104,8 @@ def normalise(text: str, roots: Sequence[str | Path] = ()) -> str:
     ``<root>`` so a warning's ``/home/ci/work/snippets/x.py:3`` matches the
     author's ``/Users/me/course/snippets/x.py:3``.  The function is idempotent:
     golden files are stored normalised and normalised again when read.
+    ``keep_devices`` leaves ``cuda:0`` and ``device='cuda:0'`` as printed, for
+    a golden file that belongs to one device and should say so.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ANSI.sub("", text)
@@ -119,9 +121,10 @@ def normalise(text: str, roots: Sequence[str | Path] = ()) -> str:
     # changes: a golden file normalised again must stay as it is.
     for _ in range(8):
         before = text
-        text = _DEVICE_KWARG.sub("", text)
-        text = _DEVICE_OBJECT.sub("device(type='cpu')", text)
-        text = _DEVICE_NAME.sub("cpu", text)
+        if not keep_devices:
+            text = _DEVICE_KWARG.sub("", text)
+            text = _DEVICE_OBJECT.sub("device(type='cpu')", text)
+            text = _DEVICE_NAME.sub("cpu", text)
         text = _ADDRESS.sub("0x…", text)
         text = _TIMING.sub("<time>", text)
         if text == before:
@@ -284,11 +287,12 @@ def compare(
     golden_name: str = "golden",
     actual_name: str = "actual",
     roots: Sequence[str | Path] = (),
+    keep_devices: bool = False,
 ) -> Optional[Drift]:
     """``None`` when ``actual_text`` matches ``golden_text`` (both normalised,
     numbers within tolerance), else a ``Drift`` with a readable diff."""
-    golden_lines = normalise(golden_text, roots).splitlines()
-    actual_lines = normalise(actual_text, roots).splitlines()
+    golden_lines = normalise(golden_text, roots, keep_devices=keep_devices).splitlines()
+    actual_lines = normalise(actual_text, roots, keep_devices=keep_devices).splitlines()
     mismatches: list[NumberMismatch] = []
     changed: list[int] = []
     # The diff shows a line that agrees within tolerance as its golden self,
@@ -391,10 +395,16 @@ def read_golden(path: Path) -> Optional[str]:
         return None
 
 
-def write_golden(path: Path, text: str, roots: Sequence[str | Path] = ()) -> Path:
+def write_golden(path: Path, text: str, roots: Sequence[str | Path] = (), *, keep_devices: bool = False) -> Path:
     """Write ``text`` normalised to ``path`` atomically (a half-written golden
     file would fail every later check with a confusing diff)."""
-    return write_text(Path(path), normalise(text, roots))
+    return write_text(Path(path), normalise(text, roots, keep_devices=keep_devices))
+
+
+def is_device_golden(path: Path, device: Optional[str]) -> bool:
+    """Whether ``path`` is one device's own golden file (``<stem>.<device>.txt``),
+    which keeps that device's names (``cuda:0``) rather than normalising them."""
+    return bool(device) and Path(path).name.endswith(f".{device}.txt")
 
 
 @dataclass(frozen=True)
@@ -478,6 +488,7 @@ def check_snippet_golden(
             golden_name=_display(golden_file, lesson.root),
             actual_name=f"{snippet} (actual, {capture.device})",
             roots=roots,
+            keep_devices=is_device_golden(golden_file, capture.device),
         )
 
     expected = read_golden(path)
@@ -490,7 +501,7 @@ def check_snippet_golden(
     if update:
         if expected is not None and drift is None:
             return GoldenResult(snippet, path, GOLDEN_UNCHANGED, cue=cue)
-        write_golden(path, actual, roots)
+        write_golden(path, actual, roots, keep_devices=is_device_golden(path, capture.device))
         return GoldenResult(snippet, path, GOLDEN_WRITTEN, drift, cue=cue)
     if expected is None:
         return GoldenResult(snippet, path, GOLDEN_MISSING, cue=cue)

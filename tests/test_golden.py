@@ -335,14 +335,19 @@ def test_per_device_update_writes_a_device_file_only_where_the_device_differs(tm
     check_lesson_golden(lesson, cpu, update=True)
     cuda = {
         "snippets/shapes.py": capture("snippets/shapes.py", "x: tensor([1., 2.], device='cuda:0')\n", device="cuda"),
-        "snippets/device.py": capture("snippets/device.py", "CUDA available: True\n", device="cuda"),
+        "snippets/device.py": capture("snippets/device.py", "CUDA available: True\nmoved to: cuda:0\n", device="cuda"),
     }
     shapes, device = check_lesson_golden(lesson, cuda, update=True, per_device=True)
     assert (shapes.status, shapes.path) == (GOLDEN_UNCHANGED, folder / "shapes.txt")
     assert (device.status, device.path) == (GOLDEN_WRITTEN, folder / "device.cuda.txt")
     assert sorted(p.name for p in folder.iterdir()) == ["device.cuda.txt", "device.txt", "shapes.txt"]
+    # The device's own file says what that device printed, names included.
+    assert (folder / "device.cuda.txt").read_text() == "CUDA available: True\nmoved to: cuda:0\n"
     assert [r.status for r in check_lesson_golden(lesson, cuda)] == [GOLDEN_MATCH, GOLDEN_MATCH]
     assert [r.status for r in check_lesson_golden(lesson, cpu)] == [GOLDEN_MATCH, GOLDEN_MATCH]
+    other_gpu = dict(cuda, **{"snippets/device.py": capture("snippets/device.py", "CUDA available: True\nmoved to: cuda:1\n",
+                                                           device="cuda")})
+    assert check_lesson_golden(lesson, other_gpu)[1].status == GOLDEN_DRIFT
 
 
 def test_failed_snippet_is_skipped_and_never_written(tmp_path):

@@ -70,7 +70,8 @@ def test_committed_golden_files_hold_on_the_gpu(course, capsys):
     assert code == 0, out
     assert "golden: 13 match" in out
     golden = course / "script" / "pytorch-intro.golden"
-    assert "CUDA available: True" in (golden / "device.cuda.txt").read_text()
+    device_golden = (golden / "device.cuda.txt").read_text()
+    assert "CUDA available: True" in device_golden and "x moved to:     cuda:0" in device_golden
     assert "CUDA available: False" in (golden / "device.txt").read_text()
 
 
