@@ -1,7 +1,7 @@
 """Benchmark: ``render check`` on the course's snippets, cold and warm, against
 two baselines measured in the same run.
 
-    python bench/bench_check.py [--repeat N] [--script script/pytorch-intro.yaml]
+    python bench/bench_check.py [--repeat N] [--script script/pytorch-intro.yaml] [--device cpu|cuda|mps]
 
 Every number is the wall time of a whole command started as a subprocess
 (interpreter start included), because that is what a user waits for:
@@ -59,6 +59,8 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--script", default="script/pytorch-intro.yaml")
     parser.add_argument("--skip-per-process", action="store_true", help="skip the slowest baseline")
+    parser.add_argument("--device", default="cpu", choices=("cpu", "cuda", "mps"),
+                        help="where render check runs the snippets; the baselines see the same devices")
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
@@ -67,9 +69,12 @@ def main() -> int:
     lesson = load_lesson(ROOT / args.script)
     snippets = [str(Path(lesson.root) / cue.snippet) for cue in lesson.snippet_cues()]
     env = dict(os.environ, PYTHONHASHSEED="0")
-    render = [sys.executable, str(ROOT / "render.py"), "check", args.script, "--device", "cpu"]
+    if args.device == "cpu":
+        env["CUDA_VISIBLE_DEVICES"] = ""  # as render check --device cpu hides the GPU from its workers
+    render = [sys.executable, str(ROOT / "render.py"), "check", args.script, "--device", args.device]
 
-    print(f"{len(snippets)} snippets of {args.script}; {os.cpu_count()} cores; median of {args.repeat}")
+    print(f"{len(snippets)} snippets of {args.script}; {os.cpu_count()} cores; device {args.device}; "
+          f"median of {args.repeat}")
     # floor and cold alternate, so load from other processes hits both alike
     floors, colds = [], []
     for _ in range(args.repeat):
