@@ -68,6 +68,31 @@ def last_snippet_line(log: str, path: str) -> Optional[int]:
     return None
 
 
+def package_root() -> Optional[str]:
+    """The folder holding the ``cuecast`` package this process runs, when it
+    is not an installed one: ``python render.py`` in a checkout that was never
+    pip-installed.  A worker starts as ``python -m cuecast.runner.worker`` in a
+    temp folder and must import that same copy, not fail or find another."""
+    root = Path(__file__).resolve().parents[2]
+    if root.name in ("site-packages", "dist-packages"):
+        return None  # importable anyway; on PYTHONPATH it would shadow the stdlib
+    return str(root)
+
+
+def worker_environment(options: RunOptions, base: "os._Environ[str] | dict[str, str]") -> dict[str, str]:
+    """The environment a snippet worker starts with."""
+    env = dict(base)
+    env["PYTHONHASHSEED"] = str(options.seed)  # set/dict order of str is part of the output
+    env["PYTHONUNBUFFERED"] = "1"
+    if options.device == "cpu":
+        env["CUDA_VISIBLE_DEVICES"] = ""  # the snippet's own device check must agree with the report
+    root = package_root()
+    if root is not None:
+        paths = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+        env["PYTHONPATH"] = os.pathsep.join([root] + [p for p in paths if p != root])
+    return env
+
+
 @dataclass
 class _Worker:
     process: subprocess.Popen
@@ -152,11 +177,7 @@ class WorkerPool:
             "warm": list(self.warm),
             "tee": str(log_path.with_suffix(".tee")),
         }
-        env = dict(os.environ)
-        env["PYTHONHASHSEED"] = str(self.options.seed)  # set/dict order of str is part of the output
-        env["PYTHONUNBUFFERED"] = "1"
-        if self.options.device == "cpu":
-            env["CUDA_VISIBLE_DEVICES"] = ""  # the snippet's own device check must agree with the report
+        env = worker_environment(self.options, os.environ)
         with open(log_path, "ab") as log:
             process = subprocess.Popen(
                 [sys.executable, "-m", "cuecast.runner.worker", str(theirs.fileno()), json.dumps(settings)],
