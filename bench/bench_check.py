@@ -61,6 +61,7 @@ def main() -> int:
     parser.add_argument("--skip-per-process", action="store_true", help="skip the slowest baseline")
     parser.add_argument("--device", default="cpu", choices=("cpu", "cuda", "mps"),
                         help="where render check runs the snippets; the baselines see the same devices")
+    parser.add_argument("-j", "--jobs", type=int, default=None, help="render check's -j (default: its own)")
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
@@ -72,8 +73,11 @@ def main() -> int:
     if args.device == "cpu":
         env["CUDA_VISIBLE_DEVICES"] = ""  # as render check --device cpu hides the GPU from its workers
     render = [sys.executable, str(ROOT / "render.py"), "check", args.script, "--device", args.device]
+    if args.jobs:
+        render += ["-j", str(args.jobs)]
 
     print(f"{len(snippets)} snippets of {args.script}; {os.cpu_count()} cores; device {args.device}; "
+          f"-j {args.jobs or 'default'}; "
           f"median of {args.repeat}")
     # floor and cold alternate, so load from other processes hits both alike
     floors, colds = [], []

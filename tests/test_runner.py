@@ -310,3 +310,13 @@ def test_device_that_is_not_there_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError, match="--device cuda requested but no CUDA device is available"):
         with Runner(RunOptions(device="cuda", jobs=1)) as runner:
             runner.run_lesson(make_lesson(project, [("ok", {})]))
+
+
+def test_default_worker_count_follows_the_work_not_only_the_cores(monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 16)
+    options = RunOptions()
+    assert [options.worker_count(n) for n in (1, 6, 7, 13, 60, 1000)] == [1, 1, 2, 3, 10, 16]
+    assert RunOptions(jobs=16).worker_count(13) == 13  # asked for: taken as asked, up to the work
+    assert RunOptions(jobs=2).worker_count(1000) == 2
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert RunOptions().worker_count(13) == 2

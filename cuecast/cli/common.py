@@ -62,7 +62,8 @@ def device_option(func):
 def jobs_option(func):
     return click.option(
         "-j", "--jobs", type=click.IntRange(min=1), default=None,
-        help="Snippet workers to run in parallel (default: number of cores).",
+        help="Snippet workers to run in parallel (default: one per 6 snippets to run, at most one per core; "
+        "each worker imports torch once).",
     )(func)
 
 

@@ -18,6 +18,11 @@ RUNNER_VERSION = "1"
 DEVICES = ("auto", "cpu", "cuda", "mps")
 
 
+#: Snippets one worker is started for when ``jobs`` is not given (see
+#: ``RunOptions.worker_count``).
+SNIPPETS_PER_WORKER = 6
+
+
 @dataclass(frozen=True)
 class RunOptions:
     """How snippets run.
@@ -28,7 +33,8 @@ class RunOptions:
         that picks its own device sees the same machine the report names.
     jobs:
         Worker processes running snippets side by side; ``None`` means one per
-        core.  Fewer are started when fewer snippets need to run.
+        six pending snippets, at most one per core.  Never more than there are
+        snippets to run.
     timeout:
         Seconds a snippet may take when its cue sets no ``timeout:``.
     use_cache:
@@ -62,8 +68,17 @@ class RunOptions:
             raise ValueError(f"timeout must be positive, not {self.timeout}")
 
     def worker_count(self, pending: int) -> int:
-        """Workers worth starting for ``pending`` snippets."""
+        """Workers worth starting for ``pending`` snippets.
+
+        A worker costs an ``import torch`` (and, on a GPU, a CUDA context of
+        its own) while a course snippet runs in milliseconds, so by default
+        one worker is started per ``SNIPPETS_PER_WORKER`` snippets, up to one
+        per core.  Measured on a 16-core H200 machine, 13 course snippets cold:
+        2 workers 6.2 s, 4 workers 6.9 s, 16 workers 8.8 s (the imports fight
+        over the cores).  An explicit ``jobs`` is taken as asked."""
         import os
 
-        wanted = self.jobs or os.cpu_count() or 1
-        return max(1, min(wanted, pending))
+        if self.jobs:
+            return max(1, min(self.jobs, pending))
+        by_work = -(-pending // SNIPPETS_PER_WORKER)
+        return max(1, min(os.cpu_count() or 1, pending, by_work))

@@ -147,15 +147,19 @@ class Runner:
             self.on_event(event)
 
     def prestart(self, pending: Optional[int] = None, warm: Sequence[str] = ()) -> None:
-        """Start workers now (``pending`` snippets expected; default: one per
-        job slot) and have them import ``warm`` before their first snippet."""
+        """Start workers now for ``pending`` snippets (unknown: one worker,
+        whose torch import overlaps the parsing; the pool grows once the count
+        is known) and have them import ``warm`` before their first snippet."""
         from cuecast.runner.pool import WorkerPool
 
+        size = self.options.worker_count(pending if pending is not None else 1)
         if self.pool is None:
-            size = self.options.worker_count(pending if pending is not None else 1 << 16)
             self.pool = WorkerPool(self.options, size=size, warm=tuple(warm)).start()
-        else:
-            self.pool.warm_up(warm)
+            return
+        if size > self.pool.size:
+            self.pool.size = size
+            self.pool.start()
+        self.pool.warm_up(warm)
 
     def _environment(self, root: Optional[str], runs: list[SnippetRun]) -> Environment:
         from cuecast.runner.device import installed_torch_version, python_version
