@@ -90,3 +90,20 @@ def test_a_build_lock_that_cannot_be_written_is_a_clear_error(tmp_path):
     with pytest.raises(ConfigError, match=r"cannot write the build lock .*\.lock: Is a directory"):
         with project_lock(tmp_path / "build"):
             pass
+
+
+@pytest.mark.slow
+def test_a_failing_snippet_fails_the_build_with_its_file_line_and_error(tmp_path):
+    """The rest of the lesson is still built (the slide shows the error), and
+    the build says which snippet failed where, once, and exits 1."""
+    project = tmp_path / "tiny"
+    shutil.copytree(TINY, project, ignore=shutil.ignore_patterns("build"))
+    snippet = project / "snippets" / "shapes.py"
+    snippet.write_text(snippet.read_text() + "print(undefined_name)\n")
+    line = len(snippet.read_text().splitlines())
+    done = render(project, *BUILD_ARGS, "--only", "slides,notebook")
+    assert done.returncode == 1, done.stderr
+    errors = [l for l in done.stderr.splitlines() if l.startswith("error: ")]
+    assert errors == [f"error: snippets/shapes.py:{line}: NameError: name 'undefined_name' is not defined"]
+    assert "1 snippet(s) failed; run `render check` for details" in done.stderr
+    assert (project / "build" / "tiny" / "slides.pptx").is_file()

@@ -142,11 +142,12 @@ def command(target, only, device, jobs, voice, timeout, size, fps, captions, no_
         for result in build.results:
             for label, path in result.outputs.items():
                 out.print(f"  {label:<26} {relative_path(path)}", highlight=False)
-    failed = [(b.lesson, c) for b in builds for c in b.failed_snippets]
-    for lesson, capture in failed:
-        line = capture.exception.line if capture.exception and capture.exception.line else 1
-        last = capture.exception.traceback.strip().splitlines()[-1] if capture.exception else capture.reason
-        click.echo(f"error: {capture.snippet}:{line}: {capture.status}: {last}", err=True)
+    from cuecast.report import check_results, failure_lines
+
+    failed = failure_lines(check_results([b.lesson for b in builds],
+                                         [{c.snippet: c for c in b.failed_snippets} for b in builds]))
+    for line in failed:
+        click.echo(f"error: {line}", err=True)
     if failed:
         click.echo(f"{len(failed)} snippet(s) failed; run `render check` for details", err=True)
         sys.exit(EXIT_FAILED)
