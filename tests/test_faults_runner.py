@@ -39,7 +39,7 @@ def test_unbounded_allocation_is_stopped_by_the_memory_limit_and_reported(tmp_pa
     project = project_with(tmp_path, "chunks = []\nwhile True:\n    chunks.append(bytearray(64 << 20))\n")
     result = render(project, "build", "script/attack.yaml", "--only", "notebook", "--memory-limit", "1500M")
     assert result.returncode == 1, result.stderr
-    assert "error: snippets/attack.py:3: error: MemoryError" in result.stderr
+    assert "error: snippets/attack.py:3: MemoryError" in result.stderr
     assert "Traceback" not in result.stderr
     notebook = nbformat.read(project / "build" / "attack" / "code.ipynb", as_version=4)
     outputs = [o for cell in notebook.cells for o in cell.get("outputs", [])]

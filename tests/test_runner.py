@@ -320,3 +320,31 @@ def test_default_worker_count_follows_the_work_not_only_the_cores(monkeypatch):
     assert RunOptions(jobs=2).worker_count(1000) == 2
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     assert RunOptions().worker_count(13) == 2
+
+
+def test_output_below_python_is_captured_in_order(project, runner):
+    """``os.system``, a child process and a raw ``os.write`` print where
+    ``python FILE`` would show them: between the snippet's own prints."""
+    captures = runner.run_lesson(make_lesson(project, [("below_python", {}), ("ok", {})], lesson_id="fd"))
+    below = captures["snippets/below_python.py"]
+    assert below.status == STATUS_OK
+    assert below.output == ("python before\nfrom a shell\npython between\nchild stderr\n"
+                            "python again\nraw fd write\npython after\n")
+    assert below.streams == (
+        ("stdout", "python before\nfrom a shell\npython between\n"),
+        ("stderr", "child stderr\n"),
+        ("stdout", "python again\nraw fd write\npython after\n"),
+    )
+    # the worker's own descriptors are back: the next snippet is captured as usual
+    assert captures["snippets/ok.py"].output.startswith("hello\nto stderr\n")
+
+
+def test_a_flood_below_python_is_cut_at_the_limit(project):
+    with Runner(RunOptions(device="cpu", jobs=1, use_cache=False, output_limit=10_000)) as small:
+        flood = small.run_lesson(make_lesson(project, [("floods_fd", {})], lesson_id="flood"))["snippets/floods_fd.py"]
+    assert flood.status == STATUS_OK
+    assert flood.truncated
+    assert flood.output.startswith("start\n0123456789\n0123456789\n")
+    assert flood.output.endswith(truncation_note(10_000) + "\n")
+    assert len(flood.output) < 10_000 + 100
+    assert "end" not in flood.output  # past the cap everything is dropped

@@ -36,6 +36,7 @@ from cuecast.model import (
     SnippetException,
 )
 from cuecast.runner.autograd import NoGraphError, autograd_graph
+from cuecast.runner.fdcapture import DescriptorCapture
 from cuecast.runner.job import Job
 from cuecast.runner.streams import NoInput, OutputRecorder, RecordingStream
 
@@ -205,10 +206,11 @@ def execute(job: Job, environment: dict[str, str], tee: Optional[Callable[[str, 
             sys.path.insert(0, os.path.dirname(path))
             os.chdir(workdir)
             sys.stdin = NoInput()
-            sys.stdout = RecordingStream(recorder, "stdout")
-            sys.stderr = RecordingStream(recorder, "stderr")
+            below_python = DescriptorCapture(recorder)
+            sys.stdout = RecordingStream(recorder, "stdout", before_write=below_python.drain)
+            sys.stderr = RecordingStream(recorder, "stderr", before_write=below_python.drain)
             seed_everything(job.seed)
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), below_python:
                 started = time.perf_counter()
                 try:
                     exec(code, namespace)

@@ -81,11 +81,15 @@ class OutputRecorder:
 class RecordingStream(io.TextIOBase):
     """A text stream that forwards to an ``OutputRecorder`` under one name."""
 
-    def __init__(self, recorder: OutputRecorder, name: str, encoding: str = "utf-8"):
+    def __init__(self, recorder: OutputRecorder, name: str, encoding: str = "utf-8",
+                 before_write: Optional[Callable[[], None]] = None):
         super().__init__()
         self._recorder = recorder
         self._name = name
         self._encoding = encoding
+        #: Called before each write: hands output written below Python so far
+        #: to the recorder first (see ``fdcapture``), keeping the order.
+        self._before_write = before_write
 
     @property
     def encoding(self) -> str:  # type: ignore[override]
@@ -108,6 +112,8 @@ class RecordingStream(io.TextIOBase):
     def write(self, text) -> int:
         if not isinstance(text, str):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        if self._before_write is not None and text:
+            self._before_write()
         self._recorder.write(self._name, text)
         return len(text)
 

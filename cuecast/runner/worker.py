@@ -10,8 +10,10 @@ Its protocol, each message a pickled tuple:
                     ("done", key, Capture)  after each job
     pool → worker   ("run", Job)   |   ("warm", [module, …])   |   ("stop",)
 
-The worker's own stdout/stderr (C-level output, faulthandler dumps) go to a
-log file the pool reads when the worker dies or hangs, to say where it was;
+The worker's own stdout/stderr (faulthandler dumps, anything printed between
+snippets) go to a log file the pool reads when the worker dies or hangs, to
+say where it was (a snippet's own output below Python is captured, see
+``fdcapture``);
 the snippet's output is also written, as it happens, to a "tee" file, so the
 pool can show what a snippet printed before it hung or crashed.
 """
@@ -67,8 +69,12 @@ def main(argv=None) -> int:
     if sys.path and sys.path[0] in ("", os.getcwd()):
         del sys.path[0]  # `-m` put the start folder on the path; a snippet must not see it
     _die_with_parent()
-    faulthandler.enable(all_threads=True)
-    faulthandler.register(DUMP_SIGNAL, all_threads=True, chain=False)
+    # A duplicate of the log's descriptor: while a snippet runs, fds 1 and 2
+    # capture its output (see fdcapture), but a crash or hang dump must still
+    # reach the log the pool reads.
+    dumps = os.fdopen(os.dup(2), "w")
+    faulthandler.enable(file=dumps, all_threads=True)
+    faulthandler.register(DUMP_SIGNAL, file=dumps, all_threads=True, chain=False)
 
     from multiprocessing.connection import Connection
 
