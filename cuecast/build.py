@@ -227,9 +227,14 @@ class LessonBuilder:
         result.seconds = self.build.run_seconds
         return result
 
+    def _is_current(self, stage: str, print_: str) -> bool:
+        """Whether ``stage`` can be skipped; never with ``--no-cache``, which
+        promises a build from scratch."""
+        return self.options.use_cache and self.record.is_current(stage, print_)
+
     def stage_slides(self) -> StageResult:
         print_ = self._slides_print()
-        if self.record.is_current("slides", print_) and self.record.extra("slides"):
+        if self._is_current("slides", print_) and self.record.extra("slides"):
             self.slide_pngs = [(title, Path(png)) for title, png in self.record.extra("slides") or ()]
             return self._result("slides", "skipped", self.record.outputs("slides"), f"{len(self.slide_pngs)} slides")
 
@@ -254,7 +259,7 @@ class LessonBuilder:
                                           voice_cache_dir(Path(self.lesson.root)), refresh=not self.options.use_cache)
         print_ = fingerprint(self.timeline, self.lesson, self.options.size)
         note = f"{self.timeline.duration:.1f} s, voice {voice.describe()}"
-        if self.record.is_current("timeline", print_):
+        if self._is_current("timeline", print_):
             return self._result("timeline", "skipped", self.record.outputs("timeline"), note)
         outputs = _labelled(write_timeline_outputs(self.timeline, self.lesson, self.dir, self.options.size))
         self.record.remember("timeline", print_, outputs)
@@ -264,7 +269,7 @@ class LessonBuilder:
         opts = self.options
         print_ = fingerprint(self.timeline, self._slides_print(), opts.size, opts.fps, opts.captions)
         note = f"{opts.size[0]}x{opts.size[1]} @ {opts.fps} fps"
-        if self.record.is_current("video", print_):
+        if self._is_current("video", print_):
             return self._result("video", "skipped", self.record.outputs("video"), note)
 
         from cuecast.video.render import render_lesson_video
@@ -274,7 +279,7 @@ class LessonBuilder:
 
         path = render_lesson_video(
             self.lesson, self.build.captures, self.timeline, self.dir, theme=self._theme(),
-            size=opts.size, fps=opts.fps, captions=opts.captions, on_progress=progress,
+            size=opts.size, fps=opts.fps, captions=opts.captions, on_progress=progress, use_cache=opts.use_cache,
         )
         outputs = {"video": path, "segment media": self.dir / "media"}
         self.record.remember("video", print_, outputs)
@@ -283,7 +288,7 @@ class LessonBuilder:
     def stage_notebook(self) -> StageResult:
         path = self.dir / "code.ipynb"
         print_ = fingerprint(self.lesson, captures_fingerprint(self.build.captures))
-        if self.record.is_current("notebook", print_):
+        if self._is_current("notebook", print_):
             return self._result("notebook", "skipped", {"notebook": path})
 
         from cuecast.notebook import build_notebook, write_notebook
@@ -307,7 +312,7 @@ class LessonBuilder:
             self.lesson, captures_fingerprint(self.build.captures), self.timeline, self.slide_pngs,
             [(k, str(v), v.stat().st_mtime_ns) for k, v in sorted(outputs.items())],
         )
-        if self.record.is_current("review", print_):
+        if self._is_current("review", print_):
             return self._result("review", "skipped", {"review page": path})
 
         from cuecast.review import render_review

@@ -177,3 +177,27 @@ def test_only_review_still_links_what_earlier_builds_made(built):
     assert 'src="video.mp4"' in html
     assert html.count("data:image/jpeg") == len(list((page.parent / "slides").glob("*.png"))) > 0
     assert "slides.pptx" in html and "code.ipynb" in html
+
+
+@pytest.mark.slow
+def test_no_cache_builds_everything_from_scratch(tmp_path, monkeypatch):
+    import dataclasses
+
+    import cuecast.video.compose as compose
+
+    script = copy_tiny(tmp_path / "project")
+    build(script)
+    encoded = []
+    real = compose.encode_frames
+
+    def counting(*args, **kwargs):
+        encoded.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(compose, "encode_frames", counting)
+    result, ran = build(script, dataclasses.replace(SMALL, use_cache=False))
+    assert sorted(ran) == ["snippets/no_grad.py", "snippets/shapes.py", "snippets/tape.py"]
+    assert set(statuses(result).values()) == {"built"}
+    timeline = otio.adapters.read_from_file(str(script.parent.parent / "build" / "tiny" / "timeline.otio"))
+    clips = list(timeline.video_tracks()[0].find_clips())
+    assert len(encoded) == len(clips) > 0  # every segment encoded again, none taken from the clip cache

@@ -89,7 +89,8 @@ class BuildDisplay:
 @click.option("--fps", type=click.IntRange(1, 120), default=30, show_default=True, help="Video frames per second.")
 @click.option("--captions", type=click.Choice(["none", "burn"]), default="none", show_default=True,
               help="Burn captions into the video (sidecar .srt/.vtt are always written).")
-@click.option("--no-cache", is_flag=True, help="Re-run every snippet and re-synthesise narration.")
+@click.option("--no-cache", is_flag=True,
+              help="Build from scratch: re-run every snippet, re-synthesise narration, re-encode every segment.")
 @memory_limit_option
 @reports_errors
 def command(target, only, device, jobs, voice, timeout, size, fps, captions, no_cache, memory_limit):
