@@ -18,6 +18,7 @@ from pathlib import Path
 
 from cuecast.atomic import atomic_path
 from cuecast.deck.boxes import CORNER_RADIUS, Connector, Deck, ImageBox, Paragraph, Rect, SlideLayout, TextBox
+from cuecast.deck.master import presentation_from_master, remove_placeholders
 
 _ALIGN = {"left": "LEFT", "center": "CENTER", "right": "RIGHT"}
 
@@ -155,12 +156,15 @@ def _write_connector(shapes, box: Connector, named: dict):
     return connector
 
 
-def _write_slide(prs, slide_layout: SlideLayout, theme) -> None:
-    slide = prs.slides.add_slide(prs.slide_layouts[6])  # the blank layout
+def _write_slide(prs, layout, slide_layout: SlideLayout, theme) -> None:
+    slide = prs.slides.add_slide(layout)
     slide._element.cSld.set("name", slide_layout.id)
-    background = slide.background.fill
-    background.solid()
-    background.fore_color.rgb = _rgb(slide_layout.background)
+    if theme.master is None:
+        background = slide.background.fill
+        background.solid()
+        background.fore_color.rgb = _rgb(slide_layout.background)
+    else:  # the master's background and artwork show through
+        remove_placeholders(slide)
     named: dict = {}
     for box in slide_layout.boxes:
         if isinstance(box, TextBox):
@@ -182,11 +186,15 @@ def build_presentation(deck: Deck, theme):
     """The python-pptx ``Presentation`` of ``deck`` (not yet saved)."""
     from pptx import Presentation
 
-    prs = Presentation()
+    if theme.master is not None:
+        prs, layout = presentation_from_master(theme.master, theme.master_layout)
+    else:
+        prs = Presentation()
+        layout = prs.slide_layouts[6]  # the blank layout: no 4:3 placeholders to stretch
     prs.slide_width = deck.width
     prs.slide_height = deck.height
     for slide_layout in deck.slides:
-        _write_slide(prs, slide_layout, theme)
+        _write_slide(prs, layout, slide_layout, theme)
     return prs
 
 

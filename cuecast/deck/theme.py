@@ -115,6 +115,14 @@ class Theme:
     width: int = inches(13.333)
     height: int = inches(7.5)
     source: str = "<built-in theme>"
+    #: A PowerPoint file whose slide size, master graphics and background the
+    #: pptx uses (cuecast still places every box); ``master_layout`` names the
+    #: layout each slide is made from (default: its emptiest layout).
+    master: Optional[str] = None
+    master_layout: Optional[str] = None
+    #: A hash of the logo's and master's bytes, so that editing either one
+    #: changes the theme's value and every stage that depends on it rebuilds.
+    assets_digest: str = ""
 
     def color(self, name: str) -> str:
         return self.colors[name]
@@ -220,7 +228,7 @@ def load_theme(path: Optional[Path] = None) -> Theme:
         raise ScriptError([Diagnostic(_node_location(shown, root), "a theme is a mapping of colors, fonts, sizes, logo, size")])
     base = path.parent
     top = _mapping(root)
-    allowed = ("colors", "fonts", "sizes", "logo", "size", "code_style")
+    allowed = ("colors", "fonts", "sizes", "logo", "size", "code_style", "master", "master_layout")
     for key, (key_node, _) in top.items():
         if key not in allowed:
             problems.append(Diagnostic(_node_location(shown, key_node), f"unknown theme key {key!r}",
@@ -321,7 +329,29 @@ def load_theme(path: Optional[Path] = None) -> Theme:
         except (ValueError, TypeError):
             problems.append(Diagnostic(_node_location(shown, top["size"][1]),
                                        "size needs width and height in inches (1 to 56), e.g. {width: 13.333, height: 7.5}"))
+    master, master_layout = None, None
+    if "master" in top and top["master"][1].value not in (None, "", "null", "~"):
+        from cuecast.deck.master import read_master
+
+        found = read_master(base, top["master"][1], top.get("master_layout", (None, None))[1], shown, problems)
+        if found is not None:
+            master, master_layout, (width, height) = found
+    elif "master_layout" in top:
+        problems.append(Diagnostic(_node_location(shown, top["master_layout"][0]),
+                                   "master_layout needs a master: the .pptx file whose layout it names"))
     if problems:
         raise ScriptError(problems)
     return Theme(colors=colors, fonts=fonts, sizes=sizes, code_style=code_style, logo=logo,
-                 width=width, height=height, source=shown)
+                 width=width, height=height, source=shown, master=master, master_layout=master_layout,
+                 assets_digest=_digest(logo, master))
+
+
+def _digest(*paths: Optional[str]) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in paths:
+        if path:
+            digest.update(Path(path).read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
