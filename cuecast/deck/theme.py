@@ -336,7 +336,7 @@ def load_theme(path: Optional[Path] = None) -> Theme:
         found = read_master(base, top["master"][1], top.get("master_layout", (None, None))[1], shown, problems)
         if found is not None:
             master, master_layout, (width, height) = found
-    elif "master_layout" in top:
+    elif "master_layout" in top and top["master_layout"][1].value not in (None, "", "null", "~"):
         problems.append(Diagnostic(_node_location(shown, top["master_layout"][0]),
                                    "master_layout needs a master: the .pptx file whose layout it names"))
     if problems:
