@@ -112,6 +112,14 @@ def format_duration(seconds: float) -> str:
     return f"{seconds:.2f} s"
 
 
+def timecode(seconds: float) -> str:
+    """``4:05.3``, ``1:02:03.0``: a position or length in a lesson's video, as
+    the review page and the timeline summary show it."""
+    minutes, secs = divmod(seconds, 60.0)
+    hours, minutes = divmod(int(minutes), 60)
+    return f"{hours:d}:{minutes:02d}:{secs:04.1f}" if hours else f"{minutes:d}:{secs:04.1f}"
+
+
 # --- terminal ------------------------------------------------------------------
 
 STATUS_STYLES = {

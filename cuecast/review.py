@@ -19,7 +19,7 @@ from typing import Mapping, Optional, Sequence
 import jinja2
 
 from cuecast.model import Capture, Lesson, Timeline
-from cuecast.report import format_duration
+from cuecast.report import format_duration, timecode
 from cuecast.snippet_source import shown_code
 
 THUMB_WIDTH = 384
@@ -34,12 +34,6 @@ class CueRow:
     section: str
     show: str
     narration: str
-
-
-def timecode(seconds: float) -> str:
-    minutes, secs = divmod(seconds, 60.0)
-    hours, minutes = divmod(int(minutes), 60)
-    return f"{hours:d}:{minutes:02d}:{secs:04.1f}" if hours else f"{minutes:d}:{secs:04.1f}"
 
 
 def cue_rows(lesson: Lesson, timeline: Timeline) -> list[CueRow]:

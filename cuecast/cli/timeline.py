@@ -21,11 +21,7 @@ from cuecast.cli.common import (
     relative_path,
     reports_errors,
 )
-
-
-def format_duration(seconds: float) -> str:
-    minutes, rest = divmod(seconds, 60)
-    return f"{int(minutes)}:{rest:04.1f}"
+from cuecast.report import timecode
 
 
 
@@ -79,7 +75,7 @@ def command(target, voice_spec, rate, pitch, voice_name, allow_missing, size, fp
         cues = sum(1 for _ in lesson.cues())
         click.echo(
             f"{lesson.id}: {sections} sections, {cues} cues, {len(timeline.narration)} narrated beats, "
-            f"{format_duration(timeline.duration)} long; voice {voice.describe()}"
+            f"{timecode(timeline.duration)} long; voice {voice.describe()}"
         )
         for name, path in written.items():
             click.echo(f"  {relative_path(path):<40} {described[name]}")
