@@ -3,8 +3,9 @@ and slide size, which a course author edits without touching code.
 
 Fonts are files, not names: the layout measures text with the same TTFs the
 raster drawer draws with, and the pptx names their family, so what was
-measured is what PowerPoint and LibreOffice show.  The project ships DejaVu
-(``slides/fonts/``) so metrics are identical on every machine.
+measured is what PowerPoint and LibreOffice show.  The package ships DejaVu
+(``cuecast/fonts/``, so an installed cuecast has it too) and metrics are
+identical on every machine; a theme may name its own TTFs beside it.
 
 Every value the author can get wrong is reported with its ``file:line``.
 """
@@ -26,8 +27,16 @@ from cuecast.script_yaml import decode_utf8
 #: The theme shipped with the project; used when a lesson has none of its own.
 PROJECT_SLIDES = Path(__file__).resolve().parents[2] / "slides"
 DEFAULT_THEME_PATH = PROJECT_SLIDES / "theme.yaml"
-#: Where fonts are looked for when a theme names a bare file name.
-FONT_DIRS = (PROJECT_SLIDES / "fonts", Path("/usr/share/fonts/truetype/dejavu"))
+#: Where fonts are looked for after the theme's own folder, first match wins:
+#: the faces the package ships, then the system's DejaVu.  The deck measures
+#: and the video draws with the same files.
+PACKAGE_FONTS = Path(__file__).resolve().parents[1] / "fonts"
+FONT_DIRS = (
+    PACKAGE_FONTS,
+    Path("/usr/share/fonts/truetype/dejavu"),
+    Path("/usr/share/fonts/dejavu"),
+    Path("/usr/share/fonts/TTF"),
+)
 
 DEFAULT_COLORS = {
     "background": "#FFFFFF",
@@ -148,12 +157,16 @@ def _mapping(node: yaml.Node) -> dict[str, tuple[yaml.Node, yaml.Node]]:
 
 
 def _find_font(name: str, base: Path) -> Optional[Path]:
+    """``name`` beside the theme, else by its file name in ``FONT_DIRS``
+    (so an older theme's ``fonts/DejaVuSans.ttf`` still finds the shipped face)."""
     candidate = Path(name)
     if candidate.is_absolute():
         return candidate if candidate.is_file() else None
-    for folder in (base, *FONT_DIRS):
-        if (folder / candidate).is_file():
-            return (folder / candidate).resolve()
+    if (base / candidate).is_file():
+        return (base / candidate).resolve()
+    for folder in FONT_DIRS:
+        if (folder / candidate.name).is_file():
+            return (folder / candidate.name).resolve()
     return None
 
 
@@ -177,7 +190,7 @@ def _default_fonts(problems: list[Diagnostic], where: Location) -> dict[str, Fon
             found = _find_font(spec[weight], PROJECT_SLIDES)
             if found is None:
                 problems.append(Diagnostic(where, f"font file {spec[weight]!r} not found",
-                                           "ship it in slides/fonts/ or name another file in the theme"))
+                                           "reinstall cuecast (it ships cuecast/fonts/) or name another file in the theme"))
                 found = Path(spec[weight])
             files[weight] = str(found)
         fonts[key] = FontSpec(spec["family"], files["regular"], files["bold"])
@@ -287,7 +300,7 @@ def load_theme(path: Optional[Path] = None) -> Theme:
             found = _find_font(str(field_value.value), base)
             if found is None:
                 problems.append(Diagnostic(_node_location(shown, field_value),
-                                           f"font file {field_value.value!r} not found (looked in {base} and slides/fonts)"))
+                                           f"font file {field_value.value!r} not found (looked in {base} and cuecast's fonts)"))
                 continue
             values[field_name] = str(found)
         fonts[key] = FontSpec(**values)

@@ -12,23 +12,11 @@ from __future__ import annotations
 import functools
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterator, Optional, Protocol, Sequence
 
 from PIL import Image, ImageDraw, ImageFont
 
-import cuecast
-from cuecast.deck.theme import hex_rgb  # noqa: F401  (re-exported: the video's drawers use it)
-
-#: Where fonts are looked for, first match wins: the deck's shipped fonts (so
-#: the video and the slides use the same faces), then the system's DejaVu.
-_FONT_DIRS = (
-    Path(cuecast.__file__).resolve().parent.parent / "slides" / "fonts",
-    Path(cuecast.__file__).resolve().parent / "fonts",
-    Path("/usr/share/fonts/truetype/dejavu"),
-    Path("/usr/share/fonts/dejavu"),
-    Path("/usr/share/fonts/TTF"),
-)
+from cuecast.deck.theme import FONT_DIRS, hex_rgb  # noqa: F401  (hex_rgb re-exported: the video's drawers use it)
 
 MONO = "DejaVuSansMono.ttf"
 MONO_BOLD = "DejaVuSansMono-Bold.ttf"
@@ -38,7 +26,7 @@ SANS_BOLD = "DejaVuSans-Bold.ttf"
 
 @functools.lru_cache(maxsize=None)
 def font_file(name: str) -> Optional[str]:
-    for folder in _FONT_DIRS:
+    for folder in FONT_DIRS:  # the deck's faces, so slides and video match
         candidate = folder / name
         if candidate.is_file():
             return str(candidate)
