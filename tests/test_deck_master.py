@@ -111,3 +111,33 @@ def test_bad_master_settings_are_located_errors(tmp_path, body, message, line):
     if "Titel" in body:
         assert "did you mean 'Title Only'?" in diagnostic.hint
         assert "Blank" in format_diagnostics(raised.value.diagnostics)
+
+
+def test_margins_keep_every_box_clear_of_the_masters_artwork(tmp_path):
+    make_master(tmp_path / "brand.pptx")  # a 0.3 in bar along the bottom
+    bar_top = Inches(7.5) - Inches(0.3)
+    plain, _ = build(theme_with(tmp_path, "master: brand.pptx\n"), tmp_path)
+    assert any(box.y + box.h > bar_top for slide in plain.slides for box in slide.boxes
+               if hasattr(box, "h"))  # without margins the code panels reach into the bar
+
+    theme = theme_with(tmp_path, "master: brand.pptx\nmargins: {bottom: 0.35, left: 0.2}\n")
+    assert theme.margins == (Inches(0.2), 0, 0, Inches(0.35))
+    _, prs = build(theme, tmp_path)
+    for slide in prs.slides:
+        for shape in slide.shapes:  # connectors included: their box spans both ends
+            assert shape.top + shape.height <= bar_top, (slide.name, shape.name)
+            assert shape.left >= Inches(0.2), (slide.name, shape.name)
+
+
+@pytest.mark.parametrize("body, message", [
+    ("margins: {bottom: -1}\n", "margin bottom must be inches (0 or more), not '-1'"),
+    ("margins: {botom: 0.3}\n", "unknown margin 'botom'"),
+    ("margins: {top: 3, bottom: 3}\n", "margins take more than half the slide"),
+    ("margins: 0.3\n", "margins is a mapping of inches per side"),
+])
+def test_bad_margins_are_located_errors(tmp_path, body, message):
+    with pytest.raises(ScriptError) as raised:
+        theme_with(tmp_path, body)
+    (diagnostic,) = raised.value.diagnostics
+    assert diagnostic.message.startswith(message)
+    assert diagnostic.location.line == 1

@@ -15,7 +15,7 @@ roles ``tab``, ``gutter`` and ``code``; a terminal is a ``TextBox`` with role
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional, Union
 
 EMU_PER_INCH = 914_400
@@ -142,6 +142,13 @@ class ImageBox:
 
 
 Box = Union[Rect, TextBox, Connector, ImageBox]
+
+
+def moved(box: "Box", dx: int, dy: int) -> "Box":
+    """``box`` shifted by ``(dx, dy)`` EMU."""
+    if isinstance(box, Connector):
+        return replace(box, x1=box.x1 + dx, y1=box.y1 + dy, x2=box.x2 + dx, y2=box.y2 + dy)
+    return replace(box, x=box.x + dx, y=box.y + dy)
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,14 @@ Every slide's speaker notes are the narration of its beats.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Mapping, Optional
 
 from cuecast.deck import TITLE_SLIDE_ID, cue_slide_id, section_slide_id
 from cuecast.deck.autograd_layout import layout_graph
 from cuecast.deck.boxes import (
-    EMU_PER_PT, Deck, ImageBox, Paragraph, Rect, Run, SlideLayout, TextBox, inches, pt_to_emu,
+    EMU_PER_PT, Deck, ImageBox, Paragraph, Rect, Run, SlideLayout, TextBox, inches, moved, pt_to_emu,
 )
 from cuecast.deck.code_layout import arrange_code, tab_name
 from cuecast.deck.fit import ellipsize, inner_size, shrink_to_fit
@@ -447,7 +448,9 @@ def layout_deck(lesson: Lesson, captures: Mapping[str, Capture], theme) -> Deck:
     snippet path; a cue without one shows "(not run)").  Template errors,
     unreadable snippets and images are collected and raised together as one
     ``ScriptError``."""
-    builder = _Builder(lesson, captures, theme)
+    left, top, right, bottom = theme.margins
+    inner = replace(theme, width=theme.width - left - right, height=theme.height - top - bottom)
+    builder = _Builder(lesson, captures, inner)  # laid out inside the margins, then moved into place
     parents = _parents(lesson)
     slides: list[SlideLayout] = []
     problems: list[Diagnostic] = []
@@ -466,4 +469,6 @@ def layout_deck(lesson: Lesson, captures: Mapping[str, Capture], theme) -> Deck:
                 attempt(lambda: builder.cue_slides(section, beat))
     if problems:
         raise ScriptError(problems)
+    if left or top:
+        slides = [replace(slide, boxes=tuple(moved(box, left, top) for box in slide.boxes)) for slide in slides]
     return Deck(theme.width, theme.height, tuple(slides))

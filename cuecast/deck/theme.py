@@ -129,6 +129,9 @@ class Theme:
     #: layout each slide is made from (default: its emptiest layout).
     master: Optional[str] = None
     master_layout: Optional[str] = None
+    #: Room (EMU: left, top, right, bottom) kept free at the slide's edges,
+    #: say for a master's footer bar: every box is laid out inside it.
+    margins: tuple[int, int, int, int] = (0, 0, 0, 0)
     #: A hash of the logo's and master's bytes, so that editing either one
     #: changes the theme's value and every stage that depends on it rebuilds.
     assets_digest: str = ""
@@ -241,7 +244,7 @@ def load_theme(path: Optional[Path] = None) -> Theme:
         raise ScriptError([Diagnostic(_node_location(shown, root), "a theme is a mapping of colors, fonts, sizes, logo, size")])
     base = path.parent
     top = _mapping(root)
-    allowed = ("colors", "fonts", "sizes", "logo", "size", "code_style", "master", "master_layout")
+    allowed = ("colors", "fonts", "sizes", "logo", "size", "code_style", "master", "master_layout", "margins")
     for key, (key_node, _) in top.items():
         if key not in allowed:
             problems.append(Diagnostic(_node_location(shown, key_node), f"unknown theme key {key!r}",
@@ -352,11 +355,47 @@ def load_theme(path: Optional[Path] = None) -> Theme:
     elif "master_layout" in top and top["master_layout"][1].value not in (None, "", "null", "~"):
         problems.append(Diagnostic(_node_location(shown, top["master_layout"][0]),
                                    "master_layout needs a master: the .pptx file whose layout it names"))
+    margins = _margins(top.get("margins", (None, None))[1], shown, width, height, problems)
     if problems:
         raise ScriptError(problems)
     return Theme(colors=colors, fonts=fonts, sizes=sizes, code_style=code_style, logo=logo,
                  width=width, height=height, source=shown, master=master, master_layout=master_layout,
-                 assets_digest=_digest(logo, master))
+                 margins=margins, assets_digest=_digest(logo, master))
+
+
+MARGIN_SIDES = ("left", "top", "right", "bottom")
+
+
+def _margins(node: Optional[yaml.Node], shown: str, width: int, height: int,
+             problems: list[Diagnostic]) -> tuple[int, int, int, int]:
+    """``margins: {bottom: 0.4}`` (inches, each side optional) in EMU; what is
+    left inside must still be at least half the slide each way."""
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.value in ("", "null", "~")):
+        return (0, 0, 0, 0)
+    if not isinstance(node, yaml.MappingNode):
+        problems.append(Diagnostic(_node_location(shown, node),
+                                   "margins is a mapping of inches per side, e.g. {bottom: 0.4}"))
+        return (0, 0, 0, 0)
+    values = dict.fromkeys(MARGIN_SIDES, 0.0)
+    for side, (key_node, value_node) in _mapping(node).items():
+        if side not in values:
+            problems.append(Diagnostic(_node_location(shown, key_node), f"unknown margin {side!r}",
+                                       f"expected one of: {', '.join(MARGIN_SIDES)}"))
+            continue
+        try:
+            values[side] = float(value_node.value)
+        except (TypeError, ValueError):
+            values[side] = -1.0
+        if values[side] < 0:
+            problems.append(Diagnostic(_node_location(shown, value_node),
+                                       f"margin {side} must be inches (0 or more), not {value_node.value!r}"))
+            values[side] = 0.0
+    emu = tuple(inches(values[side]) for side in MARGIN_SIDES)
+    if emu[0] + emu[2] > width // 2 or emu[1] + emu[3] > height // 2:
+        problems.append(Diagnostic(_node_location(shown, node),
+                                   "margins take more than half the slide; the lesson would not fit"))
+        return (0, 0, 0, 0)
+    return emu  # type: ignore[return-value]
 
 
 def _digest(*paths: Optional[str]) -> str:
