@@ -112,4 +112,3 @@ def _flush_real_streams() -> None:
                 stream.flush()
         except (OSError, ValueError):
             pass
-
