@@ -11,6 +11,10 @@ lesson: a key that forgets one input serves stale output):
 * the environment: device and device name, torch and Python versions;
 * ``RUNNER_VERSION`` and the entry schema.
 
+Files a snippet reads while it runs (a CSV beside it, a package of the
+project it imports) cannot be known before the run; the entry records each
+one's hash, and an entry whose reads changed is a miss (``runner/reads.py``).
+
 Policy: entries are written atomically (temp file + ``os.replace``) and only
 after the run.  Timeouts and crashes are *not* cached: they depend on machine
 load and on the moment, and an author re-running expects a retry.  Snippets
@@ -38,6 +42,7 @@ from cuecast.model import (
     SnippetException,
 )
 from cuecast.runner.options import RUNNER_VERSION
+from cuecast.runner.reads import reads_unchanged
 
 #: Bump when the JSON layout of an entry changes.
 SCHEMA = 1
@@ -165,6 +170,7 @@ def capture_from_json(data: Any) -> Capture:
         cached=True,
         key=_str(data, "key"),
         graph=graph,
+        reads=tuple((str(path), str(digest)) for path, digest in data.get("reads", ())),
     )
 
 
@@ -172,6 +178,7 @@ class CaptureCache:
     """The captures of one project (``root``), one JSON file per key."""
 
     def __init__(self, root: os.PathLike | str):
+        self.root = Path(root)
         self.folder = Path(root) / CACHE_DIR
 
     def path_for(self, key: str) -> Path:
@@ -185,7 +192,9 @@ class CaptureCache:
                 capture = capture_from_json(json.load(handle))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
-        return capture if capture.key == key else None
+        if capture.key != key or not reads_unchanged(capture.reads, self.root):
+            return None  # a data file it read was edited: run it again
+        return capture
 
     def put(self, capture: Capture) -> bool:
         """Store a finished Capture under its key; returns whether it was

@@ -213,6 +213,9 @@ class Capture:
     cached: bool = False
     key: str = ""  # the cache key it was stored under
     graph: Optional[AutogradGraph] = None  # set for diagram: autograd cues
+    #: Project files the snippet read while it ran, ``(relative path, sha256)``:
+    #: a cached capture whose reads changed is run again (see runner/reads.py).
+    reads: tuple[tuple[str, str], ...] = ()
 
     @property
     def passed(self) -> bool:

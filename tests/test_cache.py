@@ -200,3 +200,35 @@ def test_timeouts_rerun_next_time(tmp_path, runner):
     run(runner, lesson)
     _, ran = run(runner, lesson)
     assert ran == ["snippets/hangs.py"]
+
+
+def test_an_edited_data_file_or_package_module_reruns_the_snippet(tmp_path, runner):
+    """The files a snippet reads at run time are part of what it depends on,
+    found while it runs: a CSV beside it, a package of the project."""
+    project = make_project(tmp_path)
+    (project / "snippets" / "data").mkdir()
+    values = project / "snippets" / "data" / "values.txt"
+    values.write_text("1 2 3\n")
+    package = project / "snippets" / "helpers_pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "scale.py").write_text("factor = 10\n")
+    lesson = make_lesson(project, [("reads_data", {}), ("ok", {})])
+
+    first, ran = run(runner, lesson)
+    assert first["snippets/reads_data.py"].output == "scaled: [10.0, 20.0, 30.0]\n"
+    assert [path for path, _ in first["snippets/reads_data.py"].reads] == [
+        "snippets/data/values.txt", "snippets/helpers_pkg/__init__.py", "snippets/helpers_pkg/scale.py"]
+    assert first["snippets/ok.py"].reads == ()  # torch's own files are not lesson inputs
+    assert run(runner, lesson)[1] == []
+
+    values.write_text("1 2 3 4\n")
+    second, ran = run(runner, lesson)
+    assert ran == ["snippets/reads_data.py"]
+    assert second["snippets/reads_data.py"].output == "scaled: [10.0, 20.0, 30.0, 40.0]\n"
+
+    (package / "scale.py").write_text("factor = 100\n")
+    third, ran = run(runner, lesson)
+    assert ran == ["snippets/reads_data.py"]
+    assert third["snippets/reads_data.py"].output == "scaled: [100.0, 200.0, 300.0, 400.0]\n"
+    assert run(runner, lesson)[1] == []

@@ -38,6 +38,7 @@ from cuecast.model import (
 from cuecast.runner.autograd import NoGraphError, autograd_graph
 from cuecast.runner.fdcapture import DescriptorCapture
 from cuecast.runner.job import Job
+from cuecast.runner.reads import ReadWatch
 from cuecast.runner.streams import NoInput, OutputRecorder, RecordingStream
 
 
@@ -185,6 +186,7 @@ def execute(job: Job, environment: dict[str, str], tee: Optional[Callable[[str, 
     saved_input = builtins.input
     torch_state = _TorchState()
     workdir = tempfile.mkdtemp(prefix="cuecast-snippet-")
+    reads: Optional[ReadWatch] = None
 
     try:
         linecache.checkcache(path)
@@ -207,10 +209,11 @@ def execute(job: Job, environment: dict[str, str], tee: Optional[Callable[[str, 
             os.chdir(workdir)
             sys.stdin = NoInput()
             below_python = DescriptorCapture(recorder)
+            reads = ReadWatch(job.root, ignore=(workdir,))
             sys.stdout = RecordingStream(recorder, "stdout", before_write=below_python.drain)
             sys.stderr = RecordingStream(recorder, "stderr", before_write=below_python.drain)
             seed_everything(job.seed)
-            with warnings.catch_warnings(), below_python:
+            with warnings.catch_warnings(), below_python, reads:
                 started = time.perf_counter()
                 try:
                     exec(code, namespace)
@@ -259,6 +262,7 @@ def execute(job: Job, environment: dict[str, str], tee: Optional[Callable[[str, 
                 None,
             )
     namespace.clear()  # drop the snippet's tensors now, not at the next collection
+    read_digests = reads.digests(skip=(path,)) if reads is not None else ()
 
     streams = recorder.chunks()
     return Capture(
@@ -275,4 +279,5 @@ def execute(job: Job, environment: dict[str, str], tee: Optional[Callable[[str, 
         truncated=recorder.truncated,
         key=job.key,
         graph=graph,
+        reads=read_digests,
     )

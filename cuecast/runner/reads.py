@@ -1,0 +1,112 @@
+"""Which project files a snippet read while it ran, so the cache can tell when
+they change.
+
+A snippet that loads ``snippets/data/prices.csv`` prints something else when
+the CSV is edited, though its own bytes are the same; the capture key cannot
+know that in advance.  So the worker watches every ``open`` through a Python
+audit hook (``sys.addaudithook``; it sees ``open()``, ``io.open``, ``os.open``
+and everything built on them, such as ``numpy.load`` and ``torch.load``) and
+records reads of files inside the project; the capture stores each one's
+SHA-256, and a cached capture whose reads no longer hash the same is a miss.
+
+The hook cannot be removed once added, so it is added once per worker and is
+a single ``None`` check outside a snippet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Iterable, Optional
+
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC
+#: Folders whose files are code of installed packages or compiled caches.
+_INSTALLED = re.compile(r"[/\\](?:site-packages|dist-packages|__pycache__)[/\\]")
+_CUECAST_DIR = str(Path(__file__).resolve().parents[1])
+_installed = False
+_watch: Optional["ReadWatch"] = None
+
+
+class ReadWatch:
+    """Reads under ``root`` (absolute paths), outside ``ignore`` folders."""
+
+    def __init__(self, root: str, ignore: Iterable[str] = ()):
+        self.root = os.path.join(os.path.abspath(root), "")
+        # Python's own files and installed packages are not lesson inputs, even
+        # when the project keeps its virtual environment (or cuecast) inside.
+        interpreter = {sys.prefix, sys.base_prefix, sys.exec_prefix, _CUECAST_DIR}
+        self.ignore = tuple(os.path.join(os.path.abspath(folder), "") for folder in (*ignore, *interpreter))
+        self.paths: set[str] = set()
+
+    def saw(self, path: str) -> None:
+        path = os.path.abspath(path)
+        if (path.startswith(self.root) and not path.startswith(self.ignore)
+                and not _INSTALLED.search(path)):
+            self.paths.add(path)
+
+    def __enter__(self) -> "ReadWatch":
+        global _watch
+        _install()
+        _watch = self
+        return self
+
+    def __exit__(self, *exc) -> None:
+        global _watch
+        _watch = None
+
+    def digests(self, skip: Iterable[str] = ()) -> tuple[tuple[str, str], ...]:
+        """``(project-relative path, sha256)`` of every file read that still
+        exists, sorted; ``skip`` (absolute paths) are left out."""
+        skipped = {os.path.abspath(p) for p in skip}
+        found = []
+        for path in sorted(self.paths - skipped):
+            digest = file_digest(path)
+            if digest is not None:
+                found.append((Path(path).relative_to(self.root).as_posix(), digest))
+        return tuple(found)
+
+
+def file_digest(path: str | os.PathLike) -> Optional[str]:
+    """SHA-256 of a regular file's bytes, or ``None`` when it cannot be read."""
+    try:
+        if not os.path.isfile(path):
+            return None
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+    except OSError:
+        return None
+
+
+def reads_unchanged(reads: Iterable[tuple[str, str]], root: str | os.PathLike) -> bool:
+    """Whether every recorded read still has the bytes it had."""
+    return all(file_digest(Path(root) / path) == digest for path, digest in reads)
+
+
+def _hook(event: str, args: tuple) -> None:
+    if _watch is None or event != "open":
+        return
+    path, mode, flags = (tuple(args) + (None, None, None))[:3]
+    if not isinstance(path, (str, bytes, os.PathLike)):
+        return  # an fd
+    if isinstance(mode, str):
+        if any(c in mode for c in "wax+"):
+            return
+    elif isinstance(flags, int) and flags & _WRITE_FLAGS:
+        return
+    try:
+        _watch.saw(os.fsdecode(path))
+    except (TypeError, ValueError):
+        pass
+
+
+def _install() -> None:
+    global _installed
+    if not _installed:
+        sys.addaudithook(_hook)
+        _installed = True
