@@ -61,7 +61,11 @@ GOLDEN_MISSING = "missing"  # no golden file yet (run --update-golden)
 GOLDEN_WRITTEN = "written"  # --update-golden wrote a new or changed file
 GOLDEN_UNCHANGED = "unchanged"  # --update-golden found it already matching
 GOLDEN_SKIPPED = "skipped"  # the snippet itself failed; nothing to compare
-GOLDEN_PASSING = (GOLDEN_MATCH, GOLDEN_WRITTEN, GOLDEN_UNCHANGED, GOLDEN_SKIPPED)
+GOLDEN_STALE = "stale"  # a golden file no snippet of the lesson prints any more
+GOLDEN_REMOVED = "removed"  # --update-golden deleted a stale file
+GOLDEN_PASSING = (GOLDEN_MATCH, GOLDEN_WRITTEN, GOLDEN_UNCHANGED, GOLDEN_SKIPPED, GOLDEN_STALE, GOLDEN_REMOVED)
+#: The device suffixes a per-device golden file may carry (``layers.cuda.txt``).
+GOLDEN_DEVICES = ("cpu", "cuda", "mps", "xpu")
 
 
 # --- normalising -------------------------------------------------------------
@@ -432,6 +436,8 @@ class GoldenResult:
             return f"output drifted from {shown}: {self.drift.summary}"
         if self.status == GOLDEN_SKIPPED:
             return "snippet failed; golden output not compared"
+        if self.status == GOLDEN_STALE:
+            return f"{shown} belongs to no snippet of the lesson; `render check --update-golden` deletes it"
         return f"{self.status}: {shown}"
 
     def report(self) -> str:
@@ -523,7 +529,8 @@ def check_lesson_golden(
     a snippet with no capture (not run, e.g. filtered out) is left out.
     """
     results = []
-    for cue in lesson.snippet_cues():
+    cues = list(lesson.snippet_cues())
+    for cue in cues:
         capture = captures.get(cue.snippet)
         if capture is None:
             continue
@@ -533,7 +540,29 @@ def check_lesson_golden(
                 update=update, per_device=per_device, cue=cue,
             )
         )
+    if all(cue.snippet in captures for cue in cues):  # a partial run cannot tell what is stale
+        results += stale_golden_files(lesson, {cue.snippet for cue in cues}, remove=update)
     return results
+
+
+def stale_golden_files(lesson: Lesson, snippets: set[str], remove: bool = False) -> list[GoldenResult]:
+    """Golden files in the lesson's folder that no snippet prints any more (a
+    snippet renamed or dropped from the script): reported, or deleted with
+    ``remove`` so the folder holds exactly what the lesson checks."""
+    folder = golden_dir(lesson)
+    if not folder.is_dir():
+        return []
+    known = {golden_stem(snippet) for snippet in snippets}
+    found = []
+    for path in sorted(folder.glob("*.txt")):
+        stem = path.name[: -len(".txt")]
+        base, _, device = stem.rpartition(".")
+        if stem in known or (device in GOLDEN_DEVICES and base in known):
+            continue
+        if remove:
+            path.unlink(missing_ok=True)
+        found.append(GoldenResult(path.name, path, GOLDEN_REMOVED if remove else GOLDEN_STALE))
+    return found
 
 
 def check_golden(
@@ -578,6 +607,10 @@ def format_golden_results(results: Sequence[GoldenResult]) -> str:
             lines.append(f"MISSING {result.snippet}: {result.message}")
         elif result.status == GOLDEN_WRITTEN:
             lines.append(f"wrote {_display(result.path)}")
+        elif result.status == GOLDEN_STALE:
+            lines.append(f"STALE {result.message}")
+        elif result.status == GOLDEN_REMOVED:
+            lines.append(f"removed {_display(result.path)} (no snippet of the lesson prints it)")
     counts: dict[str, int] = {}
     for result in results:
         counts[result.status] = counts.get(result.status, 0) + 1

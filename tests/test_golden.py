@@ -12,11 +12,14 @@ from cuecast.golden import (
     GOLDEN_DRIFT,
     GOLDEN_MATCH,
     GOLDEN_MISSING,
+    GOLDEN_REMOVED,
     GOLDEN_SKIPPED,
+    GOLDEN_STALE,
     GOLDEN_UNCHANGED,
     GOLDEN_WRITTEN,
     check_lesson_golden,
     compare,
+    format_golden_results,
     golden_path,
     golden_stem,
     normalise,
@@ -411,3 +414,24 @@ def test_float_noise_in_a_torch_style_print_passes(value, noise):
     golden_text = f"tensor([{value:.4f}])\n"
     noisy = f"tensor([{value * (1 + noise):.4f}])\n"
     assert compare(golden_text, noisy) is None
+
+
+def test_golden_files_no_snippet_prints_are_stale_and_an_update_removes_them(tmp_path):
+    lesson = make_lesson(tmp_path)
+    folder = tmp_path / "script" / "tiny.golden"
+    check_lesson_golden(lesson, {"snippets/shapes.py": capture()}, update=True)
+    (folder / "renamed_away.txt").write_text("old output\n")
+    (folder / "shapes.cuda.txt").write_text(SHAPES_OUT)  # a device file of a live snippet is not stale
+    (folder / "renamed_away.cuda.txt").write_text("old\n")
+
+    results = check_lesson_golden(lesson, {"snippets/shapes.py": capture()})
+    assert [(r.snippet, r.status) for r in results] == [
+        ("snippets/shapes.py", GOLDEN_MATCH), ("renamed_away.cuda.txt", GOLDEN_STALE), ("renamed_away.txt", GOLDEN_STALE)]
+    assert all(r.passed for r in results)  # reported, not a failure
+    assert "STALE script/tiny.golden/renamed_away.txt belongs to no snippet of the lesson" in \
+        format_golden_results(results).replace(str(tmp_path) + "/", "")
+    assert check_lesson_golden(lesson, {}) == []  # a partial run cannot tell what is stale
+
+    updated = check_lesson_golden(lesson, {"snippets/shapes.py": capture()}, update=True)
+    assert [r.status for r in updated] == [GOLDEN_UNCHANGED, GOLDEN_REMOVED, GOLDEN_REMOVED]
+    assert sorted(p.name for p in folder.iterdir()) == ["shapes.cuda.txt", "shapes.txt"]
