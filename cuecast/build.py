@@ -159,10 +159,11 @@ class LessonBuilder:
 
     def __init__(self, build: LessonBuild, options: BuildOptions, on_progress: Optional[Progress] = None):
         self.build = build
-        self.lesson = build.lesson
+        self._lesson = build.lesson
+        self._rendered: Optional[Lesson] = None
         self.options = options
         self.on_progress = on_progress or (lambda *a: None)
-        self.dir = Path(self.lesson.root) / "build" / self.lesson.id
+        self.dir = Path(build.lesson.root) / "build" / build.lesson.id
         self.record = BuildRecord(self.dir)
         self.theme = None
         self.deck = None
@@ -171,9 +172,19 @@ class LessonBuilder:
 
     # -- helpers -----------------------------------------------------------
 
+    @property
+    def lesson(self) -> Lesson:
+        """The lesson with its templates (``{{ torch_version }}``) filled in
+        from the captures: what every output says and speaks."""
+        if self._rendered is None:
+            from cuecast.deck.templating import render_lesson
+
+            self._rendered = render_lesson(self._lesson, self.build.captures)
+        return self._rendered
+
     def _theme(self):
         if self.theme is None:
-            self.theme = _theme_for(self.lesson)
+            self.theme = _theme_for(self._lesson)
         return self.theme
 
     def _deck(self):
@@ -188,7 +199,7 @@ class LessonBuilder:
 
     def run(self, stage: str) -> StageResult:
         started = time.perf_counter()
-        self.on_progress(self.lesson.id, stage, 0.0, "")
+        self.on_progress(self._lesson.id, stage, 0.0, "")
         try:
             result = getattr(self, f"stage_{stage}")()
         except OSError as exc:
@@ -201,17 +212,17 @@ class LessonBuilder:
                 raise
             raise DiskFull(self._disk_full_message(stage, code, None)) from None
         result.seconds += time.perf_counter() - started
-        self.on_progress(self.lesson.id, stage, 1.0, result.status)
+        self.on_progress(self._lesson.id, stage, 1.0, result.status)
         self.build.results.append(result)
         return result
 
     def _disk_full_message(self, stage: str, code: int, filename) -> str:
         reason = {errno.EFBIG: "file size limit exceeded"}.get(code, os.strerror(code).lower())
-        return (f"{reason} while writing the {stage} of lesson {self.lesson.id} ({filename or self.dir}); "
+        return (f"{reason} while writing the {stage} of lesson {self._lesson.id} ({filename or self.dir}); "
                 f"previous outputs are left as they were")
 
     def _result(self, stage: str, status: str, outputs: Mapping[str, Path], note: str = "") -> StageResult:
-        return StageResult(self.lesson.id, stage, status, outputs=dict(outputs), note=note)
+        return StageResult(self._lesson.id, stage, status, outputs=dict(outputs), note=note)
 
     # -- stages ------------------------------------------------------------
 
@@ -256,7 +267,7 @@ class LessonBuilder:
 
         voice = lesson_voice(self.lesson, self.options.voice)
         self.timeline = narrated_timeline(self.lesson, self.build.captures, voice, self.dir,
-                                          voice_cache_dir(Path(self.lesson.root)), refresh=not self.options.use_cache)
+                                          voice_cache_dir(Path(self._lesson.root)), refresh=not self.options.use_cache)
         print_ = fingerprint(self.timeline, self.lesson, self.options.size)
         note = f"{self.timeline.duration:.1f} s, voice {voice.describe()}"
         if self._is_current("timeline", print_):
@@ -275,7 +286,7 @@ class LessonBuilder:
         from cuecast.video.render import render_lesson_video
 
         def progress(done: float, total: float) -> None:
-            self.on_progress(self.lesson.id, "video", done / total if total else None, "")
+            self.on_progress(self._lesson.id, "video", done / total if total else None, "")
 
         path = render_lesson_video(
             self.lesson, self.build.captures, self.timeline, self.dir, theme=self._theme(),

@@ -62,6 +62,19 @@ class Cue:
     url: Optional[str] = None
     title: Optional[str] = None
     caption: Optional[str] = None
+    #: Where each text field's value is written (``("caption", Location)``),
+    #: so an error in a field points at it (see ``field_location``).
+    fields: tuple[tuple[str, Location], ...] = ()
+
+
+def field_location(item, *names: str) -> Location:
+    """Where the first of ``names`` that the script wrote for ``item`` (a Cue,
+    Beat or Section) stands; the item's own location when it wrote none."""
+    written = dict(getattr(item, "fields", ()))
+    for name in names:
+        if name in written:
+            return written[name]
+    return item.location
 
 
 @dataclass(frozen=True)
@@ -80,6 +93,7 @@ class Beat:
     bullet: Optional[str] = None
     points: tuple[str, ...] = ()
     cue: Optional[Cue] = None
+    fields: tuple[tuple[str, Location], ...] = ()  # see Cue.fields
 
 
 @dataclass(frozen=True)
@@ -93,6 +107,7 @@ class Section:
     beats: tuple[Beat, ...] = ()
     subsections: tuple["Section", ...] = ()
     level: int = 1
+    fields: tuple[tuple[str, Location], ...] = ()  # see Cue.fields
 
 
 @dataclass(frozen=True)
@@ -112,6 +127,9 @@ class Lesson:
     sections: tuple[Section, ...] = ()
     prepare: tuple[str, ...] = ()
     voice: Optional[str] = None
+    #: True once its titles, narration, bullets and captions have had their
+    #: Jinja2 expressions filled in (``deck.templating.render_lesson``).
+    templated: bool = False
 
     def walk(self) -> Iterator[Section]:
         """Every section and subsection in document order."""

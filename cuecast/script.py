@@ -230,6 +230,10 @@ class _LessonBuilder:
     def loc(self, node: Node) -> Location:
         return node_location(self.shown, node)
 
+    def field_locations(self, entries: _Entries, keys: Sequence[str]) -> tuple[tuple[str, Location], ...]:
+        """``(key, where its value starts)`` for each of ``keys`` present."""
+        return tuple((key, self.loc(entries[key][1])) for key in keys if key in entries)
+
     def error(self, where: Union[Node, Location], message: str, hint: str = "") -> None:
         location = where if isinstance(where, Location) else self.loc(where)
         self.problems.append(Diagnostic(location, message, hint))
@@ -431,6 +435,7 @@ class _LessonBuilder:
             beats=tuple(beats),
             subsections=tuple(subsections),
             level=level,
+            fields=self.field_locations(entries, ("title",)),
         )
 
     def claim(self, seen: dict[str, Location], ident: str, node: Node, what: str) -> None:
@@ -470,6 +475,7 @@ class _LessonBuilder:
             bullet=bullet,
             points=points,
             cue=cue or None,
+            fields=self.field_locations(entries, ("say", "bullet", "points")),
         )
 
     # cues
@@ -543,6 +549,7 @@ class _LessonBuilder:
             url=url,
             title=title,
             caption=caption,
+            fields=self.field_locations(entries, ("title", "caption", "url", "snippet")),
         )
 
     def project_file(self, entries: _Entries, key: str, suffixes: Sequence[str], kind: str) -> Optional[str]:

@@ -4,6 +4,7 @@ rebuilds exactly what it touches."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shutil
@@ -17,6 +18,7 @@ import pytest
 from pptx import Presentation
 
 from cuecast.build import BuildOptions, build_lessons
+from cuecast.errors import ScriptError
 from cuecast.runner.events import FINISHED
 from cuecast.script import load_lesson
 
@@ -181,8 +183,6 @@ def test_only_review_still_links_what_earlier_builds_made(built):
 
 @pytest.mark.slow
 def test_no_cache_builds_everything_from_scratch(tmp_path, monkeypatch):
-    import dataclasses
-
     import cuecast.video.compose as compose
 
     script = copy_tiny(tmp_path / "project")
@@ -201,3 +201,40 @@ def test_no_cache_builds_everything_from_scratch(tmp_path, monkeypatch):
     timeline = otio.adapters.read_from_file(str(script.parent.parent / "build" / "tiny" / "timeline.otio"))
     clips = list(timeline.video_tracks()[0].find_clips())
     assert len(encoded) == len(clips) > 0  # every segment encoded again, none taken from the clip cache
+
+
+@pytest.mark.slow
+def test_templates_are_filled_in_what_is_spoken_captioned_and_written(tmp_path):
+    """`{{ torch_version }}` in narration and titles reaches the captions, the
+    chapters, the notebook and the deck alike, never as raw braces."""
+    import torch  # the version the captures report
+    import webvtt
+
+    script = copy_tiny(tmp_path / "project")
+    text = script.read_text()
+    text = text.replace("say: Making a tensor and printing its shape.",
+                        "say: Making a tensor with torch {{ torch_version }}.")
+    text = text.replace("  - title: Gradients", '  - title: "Gradients on {{ device_type }}"')
+    script.write_text(text)
+    build(script)
+    out = script.parent.parent / "build" / "tiny"
+    spoken = f"Making a tensor with torch {torch.__version__}."
+    captions = (out / "captions.srt").read_text()
+    assert spoken in captions.replace("\n", " ") and "{{" not in captions
+    assert [c.text for c in webvtt.read(str(out / "chapters.vtt"))][-1] == "Gradients on cpu"
+    notebook = nbformat.read(out / "code.ipynb", as_version=4)
+    markdown = " ".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    assert spoken in markdown and "Gradients on cpu" in markdown and "{{" not in markdown
+    assert "Gradients on cpu" in pptx_text(out / "slides.pptx")
+
+
+def test_a_template_error_in_narration_points_at_its_field(tmp_path):
+    script = copy_tiny(tmp_path / "project")
+    script.write_text(script.read_text().replace("say: Making a tensor and printing its shape.",
+                                                 "say: Made with {{ torch_verison }}."))
+    line = next(n for n, l in enumerate(script.read_text().splitlines(), 1) if "torch_verison" in l)
+    with pytest.raises(ScriptError) as raised:
+        build(script, dataclasses.replace(SMALL, only=("timeline",)))
+    (diagnostic,) = raised.value.diagnostics
+    assert (diagnostic.location.line, diagnostic.location.col) == (line, 14)
+    assert diagnostic.hint.startswith("did you mean 'torch_version'?")

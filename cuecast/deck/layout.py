@@ -24,7 +24,7 @@ from cuecast.deck.fit import ellipsize, inner_size, shrink_to_fit
 from cuecast.deck.measure import Measurer, line_height
 from cuecast.deck.templating import render_text, template_context
 from cuecast.errors import Diagnostic, ScriptError
-from cuecast.model import Beat, Capture, Cue, Lesson, Section
+from cuecast.model import Beat, Capture, Cue, Lesson, Section, field_location
 from cuecast.snippet_source import read_snippet, shown_numbered_lines
 
 MARGIN = inches(0.5)
@@ -78,6 +78,8 @@ class _Builder:
     # --- shared pieces -----------------------------------------------------
 
     def text(self, text: str, where) -> str:
+        if self.lesson.templated:  # rendered once already (render_lesson): never twice
+            return text
         return render_text(text, self.context, where)
 
     def title_box(self, title: str, y: int = TITLE_Y, h: int = TITLE_H, color: Optional[str] = None,
@@ -155,11 +157,11 @@ class _Builder:
 
     def section_slide(self, section: Section, parent: Optional[Section]) -> SlideLayout:
         theme = self.theme
-        title = self.text(section.title, section.location)
-        notes = "\n".join(self.text(b.say, b.location) for b in section.beats if b.cue is None and b.say)
+        title = self.text(section.title, field_location(section, "title"))
+        notes = "\n".join(self.text(b.say, field_location(b, "say", "bullet")) for b in section.beats if b.cue is None and b.say)
         bullets = [b for b in section.beats if b.bullet is not None]
         if not bullets:
-            kicker = self.text(parent.title, parent.location) if parent else self.lesson.title
+            kicker = self.text(parent.title, field_location(parent, "title")) if parent else self.lesson.title
             boxes = [
                 self.subtitle_box(kicker, inches(2.35), name="kicker", color=theme.color("accent")),
                 self.title_box(title, y=inches(2.9), h=inches(1.7), color=theme.color("title_card_text"),
@@ -184,7 +186,7 @@ class _Builder:
         subsection keeps its own slide (and timeline segment) while the viewer
         sees the comparison."""
         theme = self.theme
-        title = self.text(parent.title, parent.location)
+        title = self.text(parent.title, field_location(parent, "title"))
         boxes: list = [self.title_box(title), self.accent(TITLE_Y + TITLE_H + pt_to_emu(4))]
         y = TITLE_Y + TITLE_H + inches(0.35)
         gap = inches(0.5)
@@ -195,7 +197,7 @@ class _Builder:
             current = sibling is section
             color = theme.color("title") if current else theme.color("muted")
             size = theme.size("subtitle")
-            heading = Paragraph((Run(self.text(sibling.title, sibling.location), "sans", size, True, color),),
+            heading = Paragraph((Run(self.text(sibling.title, field_location(sibling, "title")), "sans", size, True, color),),
                                 size, line_height(size))
             boxes.append(TextBox(f"column-{index + 1}-title", x, y, width, heading_h, (heading,), role="subtitle"))
             boxes.append(Rect(f"column-{index + 1}-rule", x, y + heading_h, width, pt_to_emu(3),
@@ -204,7 +206,7 @@ class _Builder:
             beats = [b for b in sibling.beats if b.bullet is not None]
             area = (x, top, width, self.H - BOTTOM - top)
             boxes.append(self.bullets_box(beats, area, muted=not current, name=f"column-{index + 1}"))
-        return self.slide(section_slide_id(section), self.text(section.title, section.location), notes, boxes)
+        return self.slide(section_slide_id(section), self.text(section.title, field_location(section, "title")), notes, boxes)
 
     def bullets_box(self, beats: list[Beat], area: tuple[int, int, int, int], muted: bool = False,
                     name: str = "bullets") -> TextBox:
@@ -212,7 +214,8 @@ class _Builder:
         text_color = theme.color("muted") if muted else theme.color("text")
         code_color = theme.color("muted") if muted else theme.color("inline_code")
         bullet_color = theme.color("muted") if muted else theme.color("bullet")
-        texts = [(self.text(b.bullet or "", b.location), [self.text(p, b.location) for p in b.points]) for b in beats]
+        texts = [(self.text(b.bullet or "", field_location(b, "bullet")), [self.text(p, field_location(b, "points")) for p in b.points])
+                 for b in beats]
         tw, th = inner_size(area[2], area[3], (0, 0, 0, 0))
         top = theme.size("body")
 
@@ -249,11 +252,11 @@ class _Builder:
         return TextBox(name, *area, tuple(paragraphs), role="bullets")
 
     def cue_heading(self, section: Section, beat: Beat, cue: Cue, page: int, pages: int) -> tuple[str, list]:
-        title = self.text(section.title, section.location)
+        title = self.text(section.title, field_location(section, "title"))
         if pages > 1:
             title = f"{title} ({page}/{pages})"
         boxes: list = [self.title_box(title, h=CUE_TITLE_H, largest=self.theme.size("title") - 6)]
-        say = self.text(beat.say, beat.location)
+        say = self.text(beat.say, field_location(beat, "say", "bullet"))
         if say:
             boxes.append(self.subtitle_box(say, TITLE_Y + CUE_TITLE_H))
         return title, boxes
@@ -262,8 +265,8 @@ class _Builder:
         return TITLE_Y + CUE_TITLE_H + SUBTITLE_H + inches(0.08)
 
     def notes_for(self, beat: Beat, cue: Cue) -> str:
-        say = self.text(beat.say, beat.location)
-        extra = [self.text(p, beat.location) for p in beat.points]
+        say = self.text(beat.say, field_location(beat, "say", "bullet"))
+        extra = [self.text(p, field_location(beat, "points")) for p in beat.points]
         return "\n".join([say or (cue.title or cue.url or cue.snippet or cue.image or ""), *extra])
 
     def numbered(self, cue: Cue) -> list[tuple[int, str]]:
@@ -342,7 +345,7 @@ class _Builder:
         except OSError as exc:
             raise ScriptError([Diagnostic(cue.location, f"cannot open image {cue.image}: {exc}")]) from exc
         top = self.content_top()
-        caption = self.text(cue.caption, cue.location) if cue.caption else ""
+        caption = self.text(cue.caption, field_location(cue, "caption")) if cue.caption else ""
         bottom = self.H - BOTTOM - (inches(0.5) if caption else 0)
         aw, ah = self.W - 2 * MARGIN, bottom - top
         scale = min(aw / iw, ah / ih)
@@ -355,8 +358,8 @@ class _Builder:
 
     def browser_slide(self, section: Section, beat: Beat, cue: Cue) -> list[SlideLayout]:
         theme = self.theme
-        say = self.text(beat.say, beat.location)
-        page_title = self.text(cue.title, cue.location) if cue.title else (say or cue.url or "")
+        say = self.text(beat.say, field_location(beat, "say", "bullet"))
+        page_title = self.text(cue.title, field_location(cue, "title")) if cue.title else (say or cue.url or "")
         title, boxes = self.cue_heading(section, beat, cue, 1, 1)
         top = self.content_top()
         x, w = MARGIN + inches(0.6), self.W - 2 * MARGIN - inches(1.2)
@@ -381,7 +384,7 @@ class _Builder:
         if self.measure.height(heading.paragraphs, inner_w / EMU_PER_PT) > heading.h / EMU_PER_PT:
             heading = self._refit(heading, theme.size("title"))
         boxes.append(heading)
-        caption = self.text(cue.caption, cue.location) if cue.caption else (say if say != page_title else "")
+        caption = self.text(cue.caption, field_location(cue, "caption")) if cue.caption else (say if say != page_title else "")
         body = theme.size("subtitle")
         paragraphs = []
         if caption:

@@ -3,16 +3,22 @@
 its outputs without the author editing the script after every upgrade.
 
 The environment is sandboxed (a script is data, not code) and strict: an
-unknown name is a ``ScriptError`` at the beat's location, never an empty gap.
+unknown name is a ``ScriptError`` at the field's location, never an empty gap.
+``render_lesson`` fills in a whole lesson once its captures are known, so the
+narration that is spoken, captioned and written into the notebook says what
+the slides say.
 """
 
 from __future__ import annotations
 
+import difflib
+import re
+from dataclasses import replace
 from functools import lru_cache
 from typing import Mapping
 
 from cuecast.errors import Diagnostic, ScriptError
-from cuecast.model import Capture, Lesson, Location
+from cuecast.model import Beat, Capture, Cue, Lesson, Location, Section, field_location
 
 
 @lru_cache(maxsize=1)
@@ -51,6 +57,10 @@ def render_text(text: str, context: Mapping, location: Location) -> str:
     except UndefinedError as exc:
         message = f"unknown name in template: {exc.message}"
         hint = "available: " + ", ".join(sorted(context))
+        name = re.match(r"'([^']+)' is undefined", exc.message or "")
+        close = difflib.get_close_matches(name.group(1), list(context), n=1) if name else []
+        if close:
+            hint = f"did you mean '{close[0]}'? " + hint
     except SecurityError as exc:
         message, hint = f"not allowed in a template: {exc}", "templates may only read values"
     except TemplateSyntaxError as exc:
@@ -58,3 +68,58 @@ def render_text(text: str, context: Mapping, location: Location) -> str:
     except TemplateError as exc:
         message, hint = f"template error: {exc}", ""
     raise ScriptError([Diagnostic(location, message, hint)])
+
+
+def render_lesson(lesson: Lesson, captures: Mapping[str, Capture]) -> Lesson:
+    """``lesson`` with every title, bullet, point, narration, cue title and
+    caption rendered; every template error in it raised together as one
+    ``ScriptError``.  A lesson already rendered is returned as it is."""
+    if lesson.templated:
+        return lesson
+    context = template_context(lesson, captures)
+    problems: list[Diagnostic] = []
+
+    def text(value, where: Location):
+        if value is None:
+            return None
+        try:
+            return render_text(value, context, where)
+        except ScriptError as exc:
+            problems.extend(exc.diagnostics)
+            return value
+
+    def cue(item: Cue) -> Cue:
+        return replace(item, title=text(item.title, field_location(item, "title")),
+                       caption=text(item.caption, field_location(item, "caption")))
+
+    def beat(item: Beat) -> Beat:
+        return replace(
+            item,
+            say=text(item.say, field_location(item, "say", "bullet")),
+            bullet=text(item.bullet, field_location(item, "bullet")),
+            points=tuple(text(point, field_location(item, "points")) for point in item.points),
+            cue=cue(item.cue) if item.cue is not None else None,
+        )
+
+    def section(item: Section) -> Section:
+        return replace(item, title=text(item.title, field_location(item, "title")),
+                       beats=tuple(beat(b) for b in item.beats),
+                       subsections=tuple(section(s) for s in item.subsections))
+
+    rendered = replace(lesson, title=text(lesson.title, lesson.location),
+                       sections=tuple(section(s) for s in lesson.sections), templated=True)
+    if problems:
+        raise ScriptError(_unique(problems))
+    return rendered
+
+
+def _unique(problems: list[Diagnostic]) -> list[Diagnostic]:
+    """One report per place and message (a beat's ``say`` defaults to its
+    bullet, so a bad bullet would otherwise be reported twice)."""
+    seen, kept = set(), []
+    for problem in problems:
+        key = (problem.location, problem.message)
+        if key not in seen:
+            seen.add(key)
+            kept.append(problem)
+    return kept

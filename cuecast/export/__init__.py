@@ -128,9 +128,11 @@ def narrated_timeline(
 ) -> Timeline:
     """Narrate every beat (cached in ``cache_dir``), plan the clock and put
     the WAVs under ``build_dir/audio``; nothing else is written."""
+    from cuecast.deck.templating import render_lesson
     from cuecast.narrate import narrate_lesson
     from cuecast.plan import PlanOptions, place_audio, plan_timeline
 
+    lesson = render_lesson(lesson, captures)  # say what the slides say: {{ torch_version }} filled in
     clips = narrate_lesson(lesson, voice, cache_dir, on_event=on_event, refresh=refresh)
     timeline = plan_timeline(lesson, clips, captures, options or PlanOptions(), voice=voice.spec)
     return place_audio(timeline, build_dir)
@@ -151,5 +153,8 @@ def render_timeline(
     every format written.  Returns ``(timeline, {file name: path})``;
     ``render timeline`` and ``render video`` call this, ``render build``
     calls ``narrated_timeline`` and writes only when the timeline changed."""
+    from cuecast.deck.templating import render_lesson
+
+    lesson = render_lesson(lesson, captures)
     timeline = narrated_timeline(lesson, captures, voice, build_dir, cache_dir, refresh, options, on_event)
     return timeline, write_timeline_outputs(timeline, lesson, build_dir, size)

@@ -50,6 +50,9 @@ def render_lesson_video(
     path.  ``theme`` defaults to the lesson's ``slides/theme.yaml``.  Segment
     clips are kept in ``build_dir/.video-cache/`` so that a re-render encodes
     only the segments that changed (``use_cache=False``: encode all)."""
+    from cuecast.deck.templating import render_lesson
+
+    lesson = render_lesson(lesson, captures)  # page titles and captions as the slides show them
     if theme is None:
         from cuecast.deck.theme import lesson_theme_path, load_theme
 
