@@ -104,4 +104,6 @@ def decode_to_wav(source: Path, target: Path) -> None:
     result = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True, text=True, errors="replace")
     if result.returncode != 0:
         lines = [line.strip() for line in result.stderr.splitlines() if line.strip()]
-        raise ValueError(lines[-1] if lines else f"ffmpeg exited with {result.returncode}")
+        # "<file>: Invalid data found…" or "Error opening input files: Invalid
+        # data found…" by version: the reason is what follows the last colon
+        raise ValueError(lines[-1].rsplit(": ", 1)[-1] if lines else f"ffmpeg exited with {result.returncode}")
