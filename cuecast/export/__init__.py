@@ -89,6 +89,12 @@ def _json(ctx: _Context, path: Path) -> Path:
     return write_json(ctx.rows, ctx.timeline, path)
 
 
+def _recording(ctx: _Context, path: Path) -> Path:
+    from cuecast.export.recording import write_recording_list
+
+    return write_recording_list(ctx.timeline, ctx.lesson, path)
+
+
 #: (file name in build/<lesson>/, what it is, writer)
 WRITERS: tuple[tuple[str, str, Callable[[_Context, Path], Path]], ...] = (
     ("timeline.otio", "OpenTimelineIO timeline", _otio),
@@ -99,6 +105,7 @@ WRITERS: tuple[tuple[str, str, Callable[[_Context, Path], Path]], ...] = (
     ("chapters.vtt", "chapters (WebVTT)", _chapters),
     ("cues.csv", "cue sheet (CSV)", _csv),
     ("cues.json", "cue sheet (JSON)", _json),
+    ("narration.csv", "recording list (CSV)", _recording),
 )
 
 
