@@ -262,13 +262,14 @@ class LessonBuilder:
         return self._result("slides", "built", outputs, f"{len(deck.slides)} slides")
 
     def stage_timeline(self) -> StageResult:
-        from cuecast.export import narrated_timeline, write_timeline_outputs
+        from cuecast.export import WRITERS, narrated_timeline, write_timeline_outputs
         from cuecast.narrate import lesson_voice, voice_cache_dir
 
         voice = lesson_voice(self.lesson, self.options.voice)
         self.timeline = narrated_timeline(self.lesson, self.build.captures, voice, self.dir,
                                           voice_cache_dir(Path(self._lesson.root)), refresh=not self.options.use_cache)
-        print_ = fingerprint(self.timeline, self.lesson, self.options.size)
+        # the formats written are part of the stage: a new one is made on the next build
+        print_ = fingerprint(self.timeline, self.lesson, self.options.size, [name for name, _, _ in WRITERS])
         note = f"{self.timeline.duration:.1f} s, voice {voice.describe()}"
         if self._is_current("timeline", print_):
             return self._result("timeline", "skipped", self.record.outputs("timeline"), note)
@@ -345,6 +346,7 @@ def _labelled(outputs: Mapping[str, Path]) -> dict[str, Path]:
         "chapters.vtt": "chapters (WebVTT)",
         "cues.csv": "cue sheet (CSV)",
         "cues.json": "cue sheet (JSON)",
+        "narration.csv": "recording list (CSV)",
     }
     return {names.get(key, key): path for key, path in outputs.items()}
 
