@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from functools import partial
 from pathlib import Path
 
 from cuecast.errors import ConfigError
@@ -69,14 +70,8 @@ class RecordedVoice(Voice):
 
     def clip(self, beat: Beat, text: str, cache_dir: Path, refresh: bool = False) -> VoiceClip:
         path = self.recording(beat)
-        make = lambda tmp: decode_to_wav(path, tmp)  # noqa: E731
-        if path.suffix.lower() == ".wav":
-            try:
-                wav_duration(path)
-                make = lambda tmp: shutil.copyfile(path, tmp)  # noqa: E731  (readable as it is)
-            except ValueError as exc:
-                if not str(exc).startswith("unknown format"):  # damaged, not merely an encoding wave lacks
-                    raise invalid_audio(path, str(exc), beat.location) from None
+        # a PCM WAV is taken as it is; anything else ffmpeg decodes
+        make = partial(shutil.copyfile, path) if _plain_wav(path, beat) else partial(decode_to_wav, path)
         # Every take lands in the cache under a key of its path, size and
         # mtime: a new take gets a new clip path, so the stages after this one
         # see the change even when the new take is exactly as long.
@@ -92,6 +87,21 @@ class RecordedVoice(Voice):
                 hint="check that it plays, then export it again as WAV, FLAC, MP3, M4A or OGG",
             ) from None
         return VoiceClip(beat.id, text, str(clip_path), duration)
+
+
+def _plain_wav(path: Path, beat: Beat) -> bool:
+    """Whether ``path`` is a WAV the stdlib reads (PCM).  A WAV in an encoding
+    it lacks (32-bit float) is not, and is decoded; a damaged one is an error
+    at the beat, since ffmpeg would quietly decode what is left of it."""
+    if path.suffix.lower() != ".wav":
+        return False
+    try:
+        wav_duration(path)
+        return True
+    except ValueError as exc:
+        if str(exc).startswith("unknown format"):
+            return False
+        raise invalid_audio(path, str(exc), beat.location) from None
 
 
 def decode_to_wav(source: Path, target: Path) -> None:
