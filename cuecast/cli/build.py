@@ -74,6 +74,10 @@ class BuildDisplay:
                 self.console.print(f"{event.lesson_id}: {text}", highlight=False)
 
 
+#: Warning categories Python's default filters do not show to a user.
+QUIET_WARNINGS = (ResourceWarning, DeprecationWarning, PendingDeprecationWarning, ImportWarning)
+
+
 @click.command(name="build")
 @lesson_target_argument
 @click.option("--only", callback=_parse_only, default=None, metavar="STAGES",
@@ -121,7 +125,9 @@ def command(target, only, device, jobs, voice, timeout, size, fps, captions, no_
             builds = build_lessons(lessons, options, display.on_progress, display.on_run_event)
     ours = [w for w in caught if w.category.__module__.startswith("cuecast")]
     for w in caught:
-        if w not in ours:
+        # what Python itself would show: not the resource and deprecation
+        # notices its default filters hide from users
+        if w not in ours and not issubclass(w.category, QUIET_WARNINGS):
             warnings.showwarning(w.message, w.category, w.filename, w.lineno)
     for message in dict.fromkeys(str(w.message) for w in ours):
         click.echo(f"warning: {message}", err=True)

@@ -233,6 +233,11 @@ def encode_frames(
         raise
     finally:
         reader.join()
+        for pipe in (proc.stdin, proc.stderr):  # closed here, not left to the garbage collector
+            try:
+                pipe.close()
+            except OSError:
+                pass  # stdin's last flush into a pipe that ffmpeg already closed
         if registry is not None:
             registry.remove(proc)
     if proc.returncode != 0:
