@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from cuecast.model import Capture, Cue, Location, SnippetException
-from cuecast.video.browser import LIGHT, BrowserContent, BrowserScene, browser_content
+from cuecast.video.browser import LIGHT, BrowserContent, BrowserScene, breadcrumb, browser_content
 from cuecast.video.canvas import Caption, CaptionedScene, StillScene, caption_chunks, font, SANS
 from cuecast.video.editor import (
     DARK,
@@ -176,6 +176,18 @@ def test_the_browser_types_the_url_then_shows_the_page():
     assert ink(bar_start) < ink(bar_end)
     page = picture_at(frames, 119)[s.page_top + 20:]
     assert has_colour(page, LIGHT["title"], tolerance=20, at_least=50)
+    assert has_colour(page, LIGHT["skeleton"], tolerance=2, at_least=2000)  # placeholder text lines, not a blank page
+
+
+def test_a_browser_cue_without_a_title_is_headed_by_its_caption():
+    cue = Cue("browser", "m-1", Location("x.yaml", 3), url="https://pytorch.org/docs/stable/nn.html",
+              caption="Pytorch documentation")
+    assert browser_content(cue, "The docs page for torch.nn.") == BrowserContent(
+        "https://pytorch.org/docs/stable/nn.html", "Pytorch documentation", "The docs page for torch.nn.")
+    assert browser_content(cue, "Pytorch documentation").text == ""  # never the heading twice
+    bare = Cue("browser", "m-2", Location("x.yaml", 4), url="https://pytorch.org/")
+    assert browser_content(bare).title == "pytorch.org"
+    assert breadcrumb("https://pytorch.org/docs/stable/nn.html") == "pytorch.org › docs › stable › nn.html"
 
 
 def test_burned_captions_add_keyframes_and_draw_on_a_copy():

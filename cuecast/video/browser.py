@@ -34,6 +34,7 @@ LIGHT = {
     "host": "#188038",
     "body": "#3c4043",
     "rule": "#dadce0",
+    "skeleton": "#eceff1",
 }
 
 
@@ -45,9 +46,27 @@ class BrowserContent:
 
 
 def browser_content(cue: Cue, say: str = "") -> BrowserContent:
+    """What the simulated page shows: the cue's title, else its caption, else
+    the host, as the heading; the caption (or what is said) beneath it."""
     url = cue.url or ""
     host = urlsplit(url).netloc or url
-    return BrowserContent(url=url, title=cue.title or host, text=cue.caption or say)
+    title = cue.title or cue.caption or host
+    text = (cue.caption or say) if cue.title else say
+    return BrowserContent(url=url, title=title, text="" if text == title else (text or ""))
+
+
+def breadcrumb(url: str) -> str:
+    """``https://pytorch.org/docs/stable/nn.html`` → ``pytorch.org › docs ›
+    stable › nn.html``: where the page is, as a search result shows it."""
+    parts = urlsplit(url)
+    steps = [parts.netloc or url] + [step for step in parts.path.split("/") if step]
+    return " › ".join(steps)
+
+
+#: Widths (as a share of the text column) of the placeholder lines that stand
+#: for the page's text: a simulated page should look like a page, not like a
+#: blank screen, without pretending to quote it.
+SKELETON = (0.96, 0.91, 0.98, 0.62, None, 0.94, 0.88, 0.97, 0.9, 0.45, None, 0.93, 0.85, 0.7)
 
 
 @dataclass(frozen=True)
@@ -184,9 +203,9 @@ class BrowserScene:
         for line in wrap_text(self.content.title, title_font, text_w)[:3]:
             draw.text((left, y), line, font=title_font, fill=c["title"])
             y += round(title_font.size * 1.25)
-        host = urlsplit(self.content.url).netloc or self.content.url
         host_font = font(SANS, max(7, round(22 * s)))
-        draw.text((left, y + round(8 * s)), fit_text(host, host_font, text_w), font=host_font, fill=c["host"])
+        draw.text((left, y + round(8 * s)), fit_text(breadcrumb(self.content.url), host_font, text_w),
+                  font=host_font, fill=c["host"])
         y += round(host_font.size * 1.3) + round(30 * s)
         draw.line((left, y, left + text_w, y), fill=c["rule"], width=max(1, round(s)))
         y += round(30 * s)
@@ -197,6 +216,15 @@ class BrowserScene:
                 break
             draw.text((left, y), line, font=body_font, fill=c["body"])
             y += line_h
+        y += round(18 * s)
+        bar_h, step = max(2, round(14 * s)), max(4, round(30 * s))
+        for share in SKELETON:
+            if y + bar_h > height - round(40 * s):
+                break
+            if share is not None:
+                draw.rounded_rectangle((left, y, left + round(text_w * share), y + bar_h),
+                                       radius=max(1, bar_h // 2), fill=c["skeleton"])
+            y += step
 
     def render(self) -> Iterator[tuple[int, Image.Image]]:
         image = Image.new("RGB", self.size, hex_rgb(LIGHT["page"]))
