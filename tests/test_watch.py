@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import queue
 import subprocess
 import sys
@@ -72,5 +73,42 @@ def test_saving_a_snippet_rebuilds_its_outputs_and_a_broken_script_is_reported(t
         text = "".join(lines.seen)
         assert "unknown cue kind 'vscod'" in text and "Traceback" not in text
         assert process.wait(timeout=30) == 0
+    finally:
+        process.kill()
+
+
+@pytest.mark.slow
+def test_a_new_take_in_the_recordings_folder_rebuilds_the_timeline(tmp_path):
+    from cuecast.narrate.base import write_wav
+    from cuecast.script import load_lesson
+
+    script = copy_tiny(tmp_path / "project")
+    root = script.parent.parent
+    script.write_text(script.read_text().replace("voice: none", "voice: recorded:takes"))
+    takes = root / "takes"
+    takes.mkdir()
+    beats = [beat.id for _, beat in load_lesson(script).beats()]
+    for beat_id in beats:
+        write_wav(takes / f"{beat_id}.wav", b"\x10\x00" * 22050, 22050)  # one second each
+    process = subprocess.Popen(
+        [sys.executable, "-u", str(Path(__file__).parents[1] / "render.py"), "watch", str(script),
+         "--only", "timeline", "--device", "cpu", "--max-rebuilds", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=root,
+    )
+    lines = Lines(process)
+    try:
+        watching = lines.wait_for("watching")
+        assert str(takes) in watching
+        first = (root / "build" / "tiny" / "narration.csv").read_text()
+
+        def record_again():  # a recorder saves the new take in one move, as editors save files
+            write_wav(tmp_path / "take.wav", b"\x10\x00" * 3 * 22050, 22050)
+            os.replace(tmp_path / "take.wav", takes / f"{beats[0]}.wav")
+
+        rebuilt = lines.wait_for("rebuilt:", poke=record_again)
+        assert "tiny: timeline" in rebuilt
+        assert process.wait(timeout=30) == 0
+        row = (root / "build" / "tiny" / "narration.csv").read_text().splitlines()[1]
+        assert row != first.splitlines()[1] and ",3.0," in row  # the new three-second take
     finally:
         process.kill()

@@ -1,5 +1,5 @@
-"""``render watch``: rebuild what changed whenever a script, snippet or theme
-file is saved.
+"""``render watch``: rebuild what changed whenever a script, snippet, theme
+file or narration take is saved.
 
 It reuses ``render build``'s skipping, so a save rebuilds only the stages
 whose inputs changed; a broken script is reported and the watch goes on, so
@@ -18,7 +18,11 @@ from cuecast.diagnostics import format_diagnostics
 from cuecast.errors import CuecastError
 
 WATCHED_FOLDERS = ("script", "snippets", "slides")
-WATCHED_SUFFIXES = {".yaml", ".yml", ".py", ".ttf", ".otf", ".png", ".jpg", ".jpeg", ".wav"}
+#: Sources (scripts, snippets and the data they read), theme files (fonts,
+#: images, a master .pptx) and narration takes.
+WATCHED_SUFFIXES = {".yaml", ".yml", ".py", ".csv", ".json", ".txt", ".npy", ".pt", ".ttf", ".otf", ".png",
+                    ".jpg", ".jpeg", ".pptx", ".wav", ".flac", ".mp3", ".m4a", ".aac", ".ogg", ".opus",
+                    ".aiff", ".aif"}
 
 
 def project_root(target: Path | None) -> Path:
@@ -31,6 +35,24 @@ def project_root(target: Path | None) -> Path:
     if target.is_dir():
         return target.parent if target.name == "script" else target
     return default_root(target)
+
+
+def recording_folders(target, voice) -> list[Path]:
+    """The ``recorded:DIR`` folders the lessons narrate from, so a new take
+    dropped there rebuilds the timeline as a saved script would."""
+    from cuecast.narrate import lesson_voice
+    from cuecast.narrate.recorded import RecordedVoice
+    from cuecast.script import load_lessons
+
+    folders = []
+    try:
+        for lesson in load_lessons(target):
+            chosen = lesson_voice(lesson, voice)
+            if isinstance(chosen, RecordedVoice) and chosen.folder.is_dir():
+                folders.append(chosen.folder.resolve())
+    except CuecastError:
+        pass  # a broken script is reported by the first build; its takes are watched once it parses
+    return list(dict.fromkeys(folders))
 
 
 def relevant(path: str) -> bool:
@@ -74,8 +96,9 @@ def rebuild(target, options, echo) -> list[str]:
 @click.option("--max-rebuilds", type=int, default=None, hidden=True, help="Stop after N rebuilds (tests).")
 @reports_errors
 def command(target, only, device, voice, size, max_rebuilds):
-    """Watch script/, snippets/ and slides/ and rebuild what a save changed.
-    The video is left out unless --only names it, since it takes longest."""
+    """Watch script/, snippets/, slides/ and the recordings folder of a
+    recorded voice, and rebuild what a save changed.  The video is left out
+    unless --only names it, since it takes longest."""
     import watchfiles
 
     from cuecast.build import BuildOptions
@@ -86,6 +109,9 @@ def command(target, only, device, voice, size, max_rebuilds):
     folders = [str(root / name) for name in WATCHED_FOLDERS if (root / name).is_dir()]
     if not folders:
         raise CuecastError(f"nothing to watch: {root} has none of {', '.join(WATCHED_FOLDERS)}/")
+    inside = tuple(Path(folder) for folder in folders)
+    folders += [str(folder) for folder in recording_folders(target, voice)
+                if not any(folder.is_relative_to(parent) for parent in inside)]
 
     built = rebuild(target, options, click.echo)
     click.echo(f"built: {', '.join(built) or 'nothing changed'}")
