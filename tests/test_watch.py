@@ -49,16 +49,21 @@ class Lines:
         raise AssertionError(f"never saw {needle!r} in:\n{''.join(self.seen)}")
 
 
+def start_watch(script: Path, only: str, rebuilds: int) -> tuple[subprocess.Popen, Lines]:
+    """`render watch` on ``script`` in its project, stopping after ``rebuilds``."""
+    process = subprocess.Popen(
+        [sys.executable, "-u", str(Path(__file__).parents[1] / "render.py"), "watch", str(script),
+         "--only", only, "--device", "cpu", "--max-rebuilds", str(rebuilds)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=script.parent.parent,
+    )
+    return process, Lines(process)
+
+
 @pytest.mark.slow
 def test_saving_a_snippet_rebuilds_its_outputs_and_a_broken_script_is_reported(tmp_path):
     script = copy_tiny(tmp_path / "project")
     root = script.parent.parent
-    process = subprocess.Popen(
-        [sys.executable, "-u", str(Path(__file__).parents[1] / "render.py"), "watch", str(script),
-         "--only", "slides,notebook", "--device", "cpu", "--max-rebuilds", "2"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=root,
-    )
-    lines = Lines(process)
+    process, lines = start_watch(script, "slides,notebook", rebuilds=2)
     try:
         lines.wait_for("watching")
         snippet = root / "snippets" / "shapes.py"
@@ -90,12 +95,7 @@ def test_a_new_take_in_the_recordings_folder_rebuilds_the_timeline(tmp_path):
     beats = [beat.id for _, beat in load_lesson(script).beats()]
     for beat_id in beats:
         write_wav(takes / f"{beat_id}.wav", b"\x10\x00" * 22050, 22050)  # one second each
-    process = subprocess.Popen(
-        [sys.executable, "-u", str(Path(__file__).parents[1] / "render.py"), "watch", str(script),
-         "--only", "timeline", "--device", "cpu", "--max-rebuilds", "1"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=root,
-    )
-    lines = Lines(process)
+    process, lines = start_watch(script, "timeline", rebuilds=1)
     try:
         watching = lines.wait_for("watching")
         assert str(takes) in watching
