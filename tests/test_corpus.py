@@ -29,6 +29,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.broken_sources import restore_broken_sources
+
 CORPUS = Path(__file__).parent / "corpus"
 RENDER = Path(__file__).resolve().parents[1] / "render.py"
 CASE_FILES = ("expected.txt", "args", "exit", "generate")
@@ -52,6 +54,7 @@ def make_project(name: str, tmp: Path) -> Path:
     project = tmp / "proj"
     shutil.copytree(CORPUS / "_base", project)
     shutil.copytree(case, project, dirs_exist_ok=True, ignore=shutil.ignore_patterns(*CASE_FILES))
+    restore_broken_sources(project)
     generate = (case / "generate").read_text().strip() if (case / "generate").exists() else ""
     if generate == "symlink-out":
         (tmp / "outside.py").write_text("print('outside')\n")

@@ -31,6 +31,7 @@ from cuecast.model import (
 )
 from cuecast.runner import FINISHED, PLANNED, STARTED, RunOptions, Runner
 from cuecast.runner.streams import truncation_note
+from tests.broken_sources import restore_broken_sources
 
 FIXTURES = Path(__file__).parent / "fixtures" / "runner"
 
@@ -73,8 +74,9 @@ def make_lesson(root: Path, entries, lesson_id: str = "faults") -> Lesson:
 
 def make_project(root: Path) -> Path:
     (root / "snippets").mkdir(parents=True, exist_ok=True)
-    for source in FIXTURES.glob("*.py"):
+    for source in [*FIXTURES.glob("*.py"), *FIXTURES.glob("*.py.broken")]:
         shutil.copy(source, root / "snippets" / source.name)
+    restore_broken_sources(root / "snippets")
     return root
 
 
