@@ -486,19 +486,16 @@ def check_snippet_golden(
     roots = (lesson.root,)
     actual = golden_text(capture)
 
-    def drift_from(golden_file: Path, expected: Optional[str]) -> Optional[Drift]:
-        if expected is None:
-            return None
-        return compare(
+    expected = read_golden(path)
+    drift = None
+    if expected is not None:
+        drift = compare(
             expected, actual, rtol, atol,
-            golden_name=_display(golden_file, lesson.root),
+            golden_name=_display(path, lesson.root),
             actual_name=f"{snippet} (actual, {capture.device})",
             roots=roots,
-            keep_devices=is_device_golden(golden_file, capture.device),
+            keep_devices=is_device_golden(path, capture.device),
         )
-
-    expected = read_golden(path)
-    drift = drift_from(path, expected)
     if update and per_device and path == golden_path(lesson, snippet) and (expected is None or drift is not None):
         # Only a device that prints differently from the shared file gets a
         # file of its own: the other snippets keep one golden for every device.

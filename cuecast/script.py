@@ -549,7 +549,7 @@ class _LessonBuilder:
             url=url,
             title=title,
             caption=caption,
-            fields=self.field_locations(entries, ("title", "caption", "url", "snippet")),
+            fields=self.field_locations(entries, ("title", "caption")),
         )
 
     def project_file(self, entries: _Entries, key: str, suffixes: Sequence[str], kind: str) -> Optional[str]:

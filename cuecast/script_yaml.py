@@ -76,6 +76,12 @@ def node_location(shown: str, node: Union[Node, "yaml.Mark", None]) -> Location:
     return Location(shown, mark.line + 1, mark.column + 1)
 
 
+def is_null(node: Optional[Node]) -> bool:
+    """Whether an optional setting was left empty (absent, ``null``, ``~`` or
+    blank), which means "use the default"."""
+    return node is None or (isinstance(node, ScalarNode) and node.value in ("", "null", "~"))
+
+
 def read_script_text(path: Path, shown: str, what: str = "script") -> str:
     """The file's text, refusing missing, huge and non-UTF-8 files with a
     located diagnostic (a bad byte is reported at its line and column)."""

@@ -56,8 +56,10 @@ def lesson_name(text: str) -> tuple[str, str]:
                           hint="give a title or an id, e.g. 'Tensor Shapes' or 'tensors-101'; use --dir for the folder")
     if NAME.match(text):
         return text, text.replace("-", " ").replace("_", " ").title()
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    name = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    from cuecast.script import slugify
+
+    # section ids keep any letters; a file name here keeps to ASCII
+    name = slugify(unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode())
     if not name:
         raise ConfigError(
             f"lesson name {text!r} is not usable as a file name",

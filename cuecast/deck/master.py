@@ -21,11 +21,7 @@ from typing import Optional
 import yaml
 
 from cuecast.errors import Diagnostic
-from cuecast.model import Location
-
-
-def _where(shown: str, node: yaml.Node) -> Location:
-    return Location(shown, node.start_mark.line + 1, node.start_mark.column + 1)
+from cuecast.script_yaml import is_null, node_location
 
 
 def open_master(path: str):
@@ -58,28 +54,28 @@ def read_master(
     or ``None`` with the reason appended to ``problems`` at its theme line."""
     candidate = (base / str(master_node.value)).resolve()
     if not candidate.is_file():
-        problems.append(Diagnostic(_where(shown, master_node), f"master file {master_node.value!r} not found",
+        problems.append(Diagnostic(node_location(shown, master_node), f"master file {master_node.value!r} not found",
                                    f"looked in {base}"))
         return None
     try:
         prs = open_master(str(candidate))
     except Exception as exc:  # python-pptx raises zipfile, KeyError and lxml errors for a bad file
-        problems.append(Diagnostic(_where(shown, master_node),
+        problems.append(Diagnostic(node_location(shown, master_node),
                                    f"master file {master_node.value!r} is not a PowerPoint file python-pptx can open "
                                    f"({type(exc).__name__})",
                                    "save it from PowerPoint or LibreOffice as .pptx (a .potx template: save as .pptx)"))
         return None
     names = layout_names(prs)
     if not names:
-        problems.append(Diagnostic(_where(shown, master_node), f"master file {master_node.value!r} has no slide layouts"))
+        problems.append(Diagnostic(node_location(shown, master_node), f"master file {master_node.value!r} has no slide layouts"))
         return None
     layout = None
-    if layout_node is not None and layout_node.value not in (None, "", "null", "~"):
+    if not is_null(layout_node):
         layout = str(layout_node.value)
         if layout not in names:
             close = difflib.get_close_matches(layout, names, n=1)
             problems.append(Diagnostic(
-                _where(shown, layout_node), f"master has no layout {layout!r}",
+                node_location(shown, layout_node), f"master has no layout {layout!r}",
                 (f"did you mean {close[0]!r}? " if close else "") + f"its layouts: {', '.join(names)}",
             ))
             return None

@@ -22,7 +22,7 @@ import yaml
 from cuecast.deck.boxes import inches
 from cuecast.errors import Diagnostic, ScriptError
 from cuecast.model import Location
-from cuecast.script_yaml import decode_utf8
+from cuecast.script_yaml import decode_utf8, is_null, node_location
 
 #: The theme shipped with the project; used when a lesson has none of its own.
 PROJECT_SLIDES = Path(__file__).resolve().parents[2] / "slides"
@@ -150,10 +150,6 @@ class Theme:
         return spec.bold if bold else spec.regular
 
 
-def _node_location(path: str, node: yaml.Node) -> Location:
-    return Location(path, node.start_mark.line + 1, node.start_mark.column + 1)
-
-
 def _mapping(node: yaml.Node) -> dict[str, tuple[yaml.Node, yaml.Node]]:
     """``{key: (key node, value node)}`` of a YAML mapping node."""
     return {k.value: (k, v) for k, v in node.value} if isinstance(node, yaml.MappingNode) else {}
@@ -241,20 +237,20 @@ def load_theme(path: Optional[Path] = None) -> Theme:
     if root is None:
         root = yaml.MappingNode("tag:yaml.org,2002:map", [])
     if not isinstance(root, yaml.MappingNode):
-        raise ScriptError([Diagnostic(_node_location(shown, root), "a theme is a mapping of colors, fonts, sizes, logo, size")])
+        raise ScriptError([Diagnostic(node_location(shown, root), "a theme is a mapping of colors, fonts, sizes, logo, size")])
     base = path.parent
     top = _mapping(root)
     allowed = ("colors", "fonts", "sizes", "logo", "size", "code_style", "master", "master_layout", "margins")
     for key, (key_node, _) in top.items():
         if key not in allowed:
-            problems.append(Diagnostic(_node_location(shown, key_node), f"unknown theme key {key!r}",
+            problems.append(Diagnostic(node_location(shown, key_node), f"unknown theme key {key!r}",
                                        f"expected one of: {', '.join(allowed)}"))
 
     colors = dict(DEFAULT_COLORS)
     for key, (key_node, value_node) in _mapping(top.get("colors", (None, None))[1]).items():
-        where = _node_location(shown, value_node)
+        where = node_location(shown, value_node)
         if key not in DEFAULT_COLORS:
-            problems.append(Diagnostic(_node_location(shown, key_node), f"unknown colour {key!r}",
+            problems.append(Diagnostic(node_location(shown, key_node), f"unknown colour {key!r}",
                                        f"expected one of: {', '.join(DEFAULT_COLORS)}"))
             continue
         match = _HEX.match(str(value_node.value).strip()) if isinstance(value_node, yaml.ScalarNode) else None
@@ -266,7 +262,7 @@ def load_theme(path: Optional[Path] = None) -> Theme:
     sizes = dict(DEFAULT_SIZES)
     for key, (key_node, value_node) in _mapping(top.get("sizes", (None, None))[1]).items():
         if key not in DEFAULT_SIZES:
-            problems.append(Diagnostic(_node_location(shown, key_node), f"unknown size {key!r}",
+            problems.append(Diagnostic(node_location(shown, key_node), f"unknown size {key!r}",
                                        f"expected one of: {', '.join(DEFAULT_SIZES)}"))
             continue
         try:
@@ -274,7 +270,7 @@ def load_theme(path: Optional[Path] = None) -> Theme:
         except (TypeError, ValueError):
             value = -1.0
         if not 4.0 <= value <= 200.0:
-            problems.append(Diagnostic(_node_location(shown, value_node),
+            problems.append(Diagnostic(node_location(shown, value_node),
                                        f"size {key} must be a number of points between 4 and 200, not {value_node.value!r}"))
             continue
         sizes[key] = value
@@ -282,19 +278,19 @@ def load_theme(path: Optional[Path] = None) -> Theme:
     fonts = _default_fonts([], Location(shown))
     for key, (key_node, value_node) in _mapping(top.get("fonts", (None, None))[1]).items():
         if key not in DEFAULT_FONTS:
-            problems.append(Diagnostic(_node_location(shown, key_node), f"unknown font {key!r}",
+            problems.append(Diagnostic(node_location(shown, key_node), f"unknown font {key!r}",
                                        "expected one of: sans, mono"))
             continue
         spec = _mapping(value_node)
         if not spec:
-            problems.append(Diagnostic(_node_location(shown, value_node),
+            problems.append(Diagnostic(node_location(shown, value_node),
                                        f"font {key} needs family, regular and bold (TTF file paths)"))
             continue
         current = fonts[key]
         values = {"family": current.family, "regular": current.regular, "bold": current.bold}
         for field_name, (field_key, field_value) in spec.items():
             if field_name not in values:
-                problems.append(Diagnostic(_node_location(shown, field_key), f"unknown font field {field_name!r}",
+                problems.append(Diagnostic(node_location(shown, field_key), f"unknown font field {field_name!r}",
                                            "expected one of: family, regular, bold"))
                 continue
             if field_name == "family":
@@ -302,20 +298,20 @@ def load_theme(path: Optional[Path] = None) -> Theme:
                 continue
             found = _find_font(str(field_value.value), base)
             if found is None:
-                problems.append(Diagnostic(_node_location(shown, field_value),
+                problems.append(Diagnostic(node_location(shown, field_value),
                                            f"font file {field_value.value!r} not found (looked in {base} and cuecast's fonts)"))
                 continue
             values[field_name] = str(found)
         fonts[key] = FontSpec(**values)
 
     logo = None
-    if "logo" in top and top["logo"][1].value not in (None, "", "null", "~"):
+    if "logo" in top and not is_null(top["logo"][1]):
         logo_node = top["logo"][1]
         candidate = (base / str(logo_node.value)).resolve()
         if not candidate.is_file():
-            problems.append(Diagnostic(_node_location(shown, logo_node), f"logo file {logo_node.value!r} not found"))
+            problems.append(Diagnostic(node_location(shown, logo_node), f"logo file {logo_node.value!r} not found"))
         elif not _is_image(candidate):
-            problems.append(Diagnostic(_node_location(shown, logo_node),
+            problems.append(Diagnostic(node_location(shown, logo_node),
                                        f"logo file {logo_node.value!r} is not an image Pillow can read",
                                        "use a PNG or JPEG"))
         else:
@@ -333,7 +329,7 @@ def load_theme(path: Optional[Path] = None) -> Theme:
 
             styles = sorted(get_all_styles())
             if node.value not in styles:
-                problems.append(Diagnostic(_node_location(shown, node), f"unknown Pygments style {node.value!r}",
+                problems.append(Diagnostic(node_location(shown, node), f"unknown Pygments style {node.value!r}",
                                            f"expected one of: {', '.join(styles)}"))
             else:
                 code_style = node.value
@@ -348,17 +344,17 @@ def load_theme(path: Optional[Path] = None) -> Theme:
                 raise ValueError
             width, height = inches(w), inches(h)
         except (ValueError, TypeError):
-            problems.append(Diagnostic(_node_location(shown, top["size"][1]),
+            problems.append(Diagnostic(node_location(shown, top["size"][1]),
                                        "size needs width and height in inches (1 to 56), e.g. {width: 13.333, height: 7.5}"))
     master, master_layout = None, None
-    if "master" in top and top["master"][1].value not in (None, "", "null", "~"):
+    if "master" in top and not is_null(top["master"][1]):
         from cuecast.deck.master import read_master
 
         found = read_master(base, top["master"][1], top.get("master_layout", (None, None))[1], shown, problems)
         if found is not None:
             master, master_layout, (width, height) = found
-    elif "master_layout" in top and top["master_layout"][1].value not in (None, "", "null", "~"):
-        problems.append(Diagnostic(_node_location(shown, top["master_layout"][0]),
+    elif "master_layout" in top and not is_null(top["master_layout"][1]):
+        problems.append(Diagnostic(node_location(shown, top["master_layout"][0]),
                                    "master_layout needs a master: the .pptx file whose layout it names"))
     margins = _margins(top.get("margins", (None, None))[1], shown, width, height, problems)
     if problems:
@@ -375,16 +371,16 @@ def _margins(node: Optional[yaml.Node], shown: str, width: int, height: int,
              problems: list[Diagnostic]) -> tuple[int, int, int, int]:
     """``margins: {bottom: 0.4}`` (inches, each side optional) in EMU; what is
     left inside must still be at least half the slide each way."""
-    if node is None or (isinstance(node, yaml.ScalarNode) and node.value in ("", "null", "~")):
+    if is_null(node):
         return (0, 0, 0, 0)
     if not isinstance(node, yaml.MappingNode):
-        problems.append(Diagnostic(_node_location(shown, node),
+        problems.append(Diagnostic(node_location(shown, node),
                                    "margins is a mapping of inches per side, e.g. {bottom: 0.4}"))
         return (0, 0, 0, 0)
     values = dict.fromkeys(MARGIN_SIDES, 0.0)
     for side, (key_node, value_node) in _mapping(node).items():
         if side not in values:
-            problems.append(Diagnostic(_node_location(shown, key_node), f"unknown margin {side!r}",
+            problems.append(Diagnostic(node_location(shown, key_node), f"unknown margin {side!r}",
                                        f"expected one of: {', '.join(MARGIN_SIDES)}"))
             continue
         try:
@@ -392,12 +388,12 @@ def _margins(node: Optional[yaml.Node], shown: str, width: int, height: int,
         except (TypeError, ValueError):
             values[side] = -1.0
         if values[side] < 0:
-            problems.append(Diagnostic(_node_location(shown, value_node),
+            problems.append(Diagnostic(node_location(shown, value_node),
                                        f"margin {side} must be inches (0 or more), not {value_node.value!r}"))
             values[side] = 0.0
     emu = tuple(inches(values[side]) for side in MARGIN_SIDES)
     if emu[0] + emu[2] > width // 2 or emu[1] + emu[3] > height // 2:
-        problems.append(Diagnostic(_node_location(shown, node),
+        problems.append(Diagnostic(node_location(shown, node),
                                    "margins take more than half the slide; the lesson would not fit"))
         return (0, 0, 0, 0)
     return emu  # type: ignore[return-value]

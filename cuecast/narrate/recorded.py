@@ -5,9 +5,9 @@ FLAC, MP3, M4A/AAC, OGG/Opus, AIFF and WAVs the stdlib cannot read (32-bit
 float, which Audacity exports) are decoded once by the shipped ffmpeg.  Either
 way the take lands in the voice cache keyed by the file's path, size and
 modification time, and the clip's length is read from the audio, so
-re-recording a beat re-times the lesson and rebuilds what it touches.  Beats without a recording are
-listed together (one diagnostic each, at the beat's script line) so the author
-records them in one session.
+re-recording a beat re-times the lesson and rebuilds what it touches.  Beats
+without a recording are listed together (one diagnostic each, at the beat's
+script line) so the author records them in one session.
 """
 
 from __future__ import annotations
