@@ -6,7 +6,8 @@ lesson: a key that forgets one input serves stale output):
 
 * the snippet's bytes and its project-relative path (the path is printed in
   tracebacks), plus the bytes of sibling modules it imports;
-* what the cue asks of the run: ``diagram``, ``timeout``, ``expect_error``;
+* what the cues ask of the run: ``diagram``, ``timeout``, ``expect_error``
+  (for a cell file, per cell);
 * the run settings that change output: seed, output cap, memory limit;
 * the environment: device and device name, torch and Python versions;
 * ``RUNNER_VERSION`` and the entry schema.
@@ -38,6 +39,7 @@ from cuecast.model import (
     STATUS_TIMEOUT,
     AutogradGraph,
     Capture,
+    CellResult,
     GraphNode,
     SnippetException,
 )
@@ -87,6 +89,7 @@ def capture_key(
     output_limit: int = 1_000_000,
     memory_limit: Optional[int] = None,
     dependencies: Iterable[bytes] = (),
+    cells: Optional[dict] = None,
     runner_version: str = RUNNER_VERSION,
 ) -> str:
     """The cache key of one snippet run: a hex SHA-256 over every input."""
@@ -105,6 +108,7 @@ def capture_key(
         "device_name": device_name,
         "torch": torch_version,
         "python": python_version,
+        "cells": cells,
     }
     digest.update(json.dumps(facts, sort_keys=True).encode())
     for blob in (source, *dependencies):
@@ -134,19 +138,23 @@ def _str(data: dict, name: str) -> str:
     return value
 
 
+def _exception(data: Any) -> Optional[SnippetException]:
+    if data is None:
+        return None
+    return SnippetException(
+        type=_str(data, "type"),
+        message=_str(data, "message"),
+        traceback=_str(data, "traceback"),
+        line=data.get("line"),
+    )
+
+
 def capture_from_json(data: Any) -> Capture:
     """Rebuild a Capture; raises ``ValueError``/``KeyError``/``TypeError`` for
     anything that is not an entry this version wrote."""
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
         raise ValueError("not a capture entry of this schema")
-    exception = data.get("exception")
-    if exception is not None:
-        exception = SnippetException(
-            type=_str(exception, "type"),
-            message=_str(exception, "message"),
-            traceback=_str(exception, "traceback"),
-            line=exception.get("line"),
-        )
+    exception = _exception(data.get("exception"))
     graph = data.get("graph")
     if graph is not None:
         graph = AutogradGraph(
@@ -154,6 +162,15 @@ def capture_from_json(data: Any) -> Capture:
             edges=tuple((str(a), str(b)) for a, b in graph["edges"]),
         )
     streams = tuple((str(stream), str(text)) for stream, text in data["streams"])
+    cells = tuple(
+        CellResult(
+            index=int(c["index"]), number=None if c["number"] is None else int(c["number"]),
+            title=_str(c, "title"), start=int(c["start"]), end=int(c["end"]), status=_str(c, "status"),
+            streams=tuple((str(stream), str(text)) for stream, text in c["streams"]),
+            exception=_exception(c.get("exception")), reason=_str(c, "reason"), duration=float(c["duration"]),
+        )
+        for c in data.get("cells", ())
+    )
     return Capture(
         snippet=_str(data, "snippet"),
         status=_str(data, "status"),
@@ -171,6 +188,7 @@ def capture_from_json(data: Any) -> Capture:
         key=_str(data, "key"),
         graph=graph,
         reads=tuple((str(path), str(digest)) for path, digest in data.get("reads", ())),
+        cells=cells,
     )
 
 

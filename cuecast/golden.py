@@ -41,6 +41,7 @@ from typing import Mapping, Optional, Sequence
 
 from cuecast.atomic import write_text
 from cuecast.model import STATUS_EXPECTED_ERROR, Capture, Cue, Lesson
+from cuecast.shown import unit_name, units
 
 #: Default relative tolerance.  Float32 results differ across CPUs, BLAS builds
 #: and GPUs by a few units in the 6th–7th significant digit; 1e-4 leaves room
@@ -354,11 +355,17 @@ def golden_stem(snippet: str) -> str:
     """The file name stem for a project-relative snippet path:
     ``snippets/casting.py`` → ``casting``; ``snippets/extra/util.py`` →
     ``extra__util``; ``other/x.py`` → ``other__x`` (the conventional
-    ``snippets/`` folder is dropped, other folders kept with ``/`` → ``__``)."""
-    parts = list(PurePosixPath(snippet.replace("\\", "/")).with_suffix("").parts)
+    ``snippets/`` folder is dropped, other folders kept with ``/`` → ``__``).
+    A cell (``snippets/t.py::Tensor attributes``) adds its title's slug:
+    ``t--tensor-attributes``, so inserting a cell renames no golden file."""
+    from cuecast.script import slugify
+
+    path, _, cell = snippet.partition("::")
+    parts = list(PurePosixPath(path.replace("\\", "/")).with_suffix("").parts)
     if len(parts) > 1 and parts[0] == "snippets":
         parts = parts[1:]
-    return "__".join(parts)
+    stem = "__".join(parts)
+    return f"{stem}--{slugify(cell) or 'cell'}" if cell else stem
 
 
 def golden_path(lesson: Lesson, snippet: str, device: Optional[str] = None, *, per_device: bool = False) -> Path:
@@ -527,18 +534,22 @@ def check_lesson_golden(
     """
     results = []
     cues = list(lesson.snippet_cues())
+    checked: set[str] = set()
     for cue in cues:
         capture = captures.get(cue.snippet)
         if capture is None:
             continue
-        results.append(
-            check_snippet_golden(
-                lesson, cue.snippet, capture, rtol, atol,
-                update=update, per_device=per_device, cue=cue,
+        for unit in units(capture):  # the file, or each of its cells
+            name = unit_name(unit)
+            checked.add(name)
+            results.append(
+                check_snippet_golden(
+                    lesson, name, unit, rtol, atol,
+                    update=update, per_device=per_device, cue=cue,
+                )
             )
-        )
     if all(cue.snippet in captures for cue in cues):  # a partial run cannot tell what is stale
-        results += stale_golden_files(lesson, {cue.snippet for cue in cues}, remove=update)
+        results += stale_golden_files(lesson, checked, remove=update)
     return results
 
 
@@ -574,14 +585,15 @@ def check_golden(
     """``render check --golden``: the golden verdicts for a finished check.
 
     ``results`` are the check's per-snippet results (anything with
-    ``lesson_id``, ``snippet`` and ``capture``); the lessons are parsed again
+    ``lesson_id``, ``snippet`` and ``file_capture``); the lessons are parsed again
     from ``target`` (cheap, and it keeps the check's own API unchanged).
     """
     from cuecast.script import load_lessons
 
     captures: dict[str, dict[str, Capture]] = {}
     for result in results:
-        captures.setdefault(result.lesson_id, {})[result.snippet] = result.capture
+        whole = result.file_capture or result.capture  # a cell's result carries its file's
+        captures.setdefault(result.lesson_id, {})[whole.snippet] = whole
     verdicts: list[GoldenResult] = []
     for lesson in load_lessons(target):
         verdicts += [

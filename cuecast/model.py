@@ -46,8 +46,16 @@ class Cue:
         Project-relative POSIX path of the snippet file (``snippets/casting.py``).
     lines:
         The 1-based inclusive line range of the snippet shown on screen, resolved
-        by the parser from ``lines: 3-9`` or ``region: NAME`` markers; ``None``
+        by the parser from ``lines: 3-9`` or from the selected cell; ``None``
         shows the whole file.  The whole file always runs.
+    cell:
+        The 1-based number of the cell of a cell file (``cuecast.cells``) the
+        cue shows, resolved from ``cell: <title or number>`` or
+        ``region: NAME``; ``cell_title`` is its title ("" when untitled).  The
+        cue then shows that cell's code and that cell's output.
+    output_lines:
+        ``output: 3-12``: only these lines (1-based, inclusive) of the output
+        are shown; ``output_hidden`` is ``output: none``.
     """
 
     kind: str
@@ -62,6 +70,10 @@ class Cue:
     url: Optional[str] = None
     title: Optional[str] = None
     caption: Optional[str] = None
+    cell: Optional[int] = None
+    cell_title: str = ""
+    output_lines: Optional[tuple[int, int]] = None
+    output_hidden: bool = False
     #: Where each text field's value is written (``("caption", Location)``),
     #: so an error in a field points at it (see ``field_location``).
     fields: tuple[tuple[str, Location], ...] = ()
@@ -153,6 +165,11 @@ class Lesson:
             if beat.cue is not None and (kind is None or beat.cue.kind == kind):
                 yield section, beat, beat.cue
 
+    def selects_cells(self, snippet: str) -> bool:
+        """Whether a cue shows one cell of ``snippet`` (which makes a file
+        with ``# region`` blocks a cell file, see ``cuecast.cells``)."""
+        return any(cue.snippet == snippet and cue.cell is not None for _, _, cue in self.cues())
+
     def snippet_cues(self) -> Iterator[Cue]:
         """Cues whose snippet must run: every cue with a snippet, once per path."""
         seen: set[str] = set()
@@ -171,6 +188,7 @@ STATUS_EXPECTED_ERROR = "expected-error"  # raised, and the cue said expect_erro
 STATUS_MISSING_ERROR = "missing-error"  # expect_error, but it ran cleanly
 STATUS_TIMEOUT = "timeout"  # killed after its time limit
 STATUS_CRASHED = "crashed"  # the worker died (os._exit, segfault, OOM kill)
+STATUS_NOT_RUN = "not-run"  # a cell after one that failed
 PASSING_STATUSES = (STATUS_OK, STATUS_EXPECTED_ERROR)
 
 
@@ -208,6 +226,31 @@ class AutogradGraph:
 
 
 @dataclass(frozen=True)
+class CellResult:
+    """What one cell of a cell file did (see ``cuecast.cells``).
+
+    ``streams`` are its own ``(stream, text)`` chunks in order; the stream
+    ``result`` holds the repr of a bare last expression, as a notebook shows
+    it.  ``reason`` explains a timeout, a crash or why it was not run.
+    """
+
+    index: int
+    number: Optional[int]
+    title: str
+    start: int
+    end: int
+    status: str
+    streams: tuple[tuple[str, str], ...] = ()
+    exception: Optional[SnippetException] = None
+    reason: str = ""
+    duration: float = 0.0
+
+    @property
+    def output(self) -> str:
+        return "".join(text for _, text in self.streams)
+
+
+@dataclass(frozen=True)
 class Capture:
     """What one snippet did when it ran.
 
@@ -234,6 +277,11 @@ class Capture:
     #: Project files the snippet read while it ran, ``(relative path, sha256)``:
     #: a cached capture whose reads changed is run again (see runner/reads.py).
     reads: tuple[tuple[str, str], ...] = ()
+    #: A cell file's cells in run order (glue cells included); ``()`` for a
+    #: plain script.  ``output`` and ``streams`` above are all cells' together.
+    cells: tuple[CellResult, ...] = ()
+    #: The cell a view of one cue shows (``cuecast.shown``), "" for a file.
+    cell: str = ""
 
     @property
     def passed(self) -> bool:

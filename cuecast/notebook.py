@@ -1,9 +1,12 @@
 """The lesson's notebook (the seed's ``.code.ipynb``): narration as markdown,
 every code cue as a code cell already holding what the snippet printed.
 
-Cells hold the whole snippet file, not only the region shown on the slide, so
-that re-running the notebook reproduces the captured outputs; the outputs come
-from the Captures, so building the notebook never runs code.
+A plain snippet is one code cell holding the whole file, not only the lines
+shown on the slide; a cell file is one code cell per cell (set-up code too),
+in file order, each with that cell's own outputs.  Before each file a hidden
+cell seeds as the runner did, so re-running the notebook reproduces the
+captured outputs; the outputs come from the Captures, so building the
+notebook never runs code.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ import nbformat
 from nbformat import v4
 
 from cuecast.atomic import write_text
-from cuecast.model import Capture, Lesson, Section
+from cuecast.cells import cell_code, runnable, split_cells
+from cuecast.model import STATUS_EXPECTED_ERROR, Capture, Lesson, Section
+from cuecast.runner.streams import RESULT
 from cuecast.snippet_source import read_snippet
 
 
@@ -35,58 +40,140 @@ def _cue_markdown(beat) -> str:
     return "\n".join(lines)
 
 
-def _outputs(capture: Capture) -> list:
+def _outputs(streams, exception, count: int) -> list:
     """Stream outputs in the order they were written, merging neighbours of
-    the same stream as Jupyter does, then the error if there was one."""
+    the same stream as Jupyter does; a bare last expression's repr as an
+    ``execute_result``; then the error if there was one."""
     outputs = []
-    for name, text in capture.streams:
-        if outputs and outputs[-1]["name"] == name:
+    for name, text in streams:
+        if name == RESULT:
+            outputs.append(v4.new_output("execute_result", data={"text/plain": text.rstrip("\n")},
+                                         execution_count=count))
+        elif outputs and outputs[-1].get("name") == name:
             outputs[-1]["text"] += text
         else:
             outputs.append(v4.new_output("stream", name=name, text=text))
-    if capture.exception is not None:
-        exc = capture.exception
+    if exception is not None:
         outputs.append(
             v4.new_output(
                 "error",
-                ename=exc.type,
-                evalue=exc.message,
-                traceback=exc.traceback.rstrip("\n").split("\n"),
+                ename=exception.type,
+                evalue=exception.message,
+                traceback=exception.traceback.rstrip("\n").split("\n"),
             )
         )
     return outputs
 
 
-def build_notebook(lesson: Lesson, captures: Mapping[str, Capture]) -> nbformat.NotebookNode:
-    """A notebook value (not yet written): one markdown cell per section, one
-    code cell per code cue in spoken order, outputs taken from ``captures``."""
-    cells = [v4.new_markdown_cell(f"# {lesson.title}")]
+def seed_source(seed: int) -> str:
+    """The code that seeds a kernel as the runner seeds each snippet file."""
+    return "\n".join([
+        f"# cuecast ran this file seeded with {seed}; seeding here gives the same numbers",
+        "import random", "import torch", f"random.seed({seed})", f"_ = torch.manual_seed({seed})",
+        "try:", "    import numpy", f"    numpy.random.seed({seed})", "except ImportError:", "    pass",
+    ])
+
+
+class _Builder:
+    """Appends cells in spoken order; a cell file's cells go in file order,
+    each once, with the narration of the cue that shows it before it."""
+
+    def __init__(self, lesson: Lesson, captures: Mapping[str, Capture], seed: int):
+        self.lesson = lesson
+        self.captures = captures
+        self.seed = seed
+        self.cells: list = [v4.new_markdown_cell(f"# {lesson.title}")]
+        self.count = 0
+        self.emitted: dict[str, int] = {}  # cell file -> index of the last cell emitted
+        self.last_cue = {cue.snippet: cue.id for _, _, cue in lesson.cues() if cue.snippet}
+
+    def markdown(self, text: str) -> None:
+        self.cells.append(v4.new_markdown_cell(text))
+
+    def seed_cell(self, snippet: str) -> None:
+        cell = v4.new_code_cell(seed_source(self.seed))
+        cell.metadata["cuecast"] = {"seed": self.seed, "snippet": snippet}
+        cell.metadata["jupyter"] = {"source_hidden": True}
+        cell.metadata["tags"] = ["cuecast-seed"]
+        self.code(cell)
+
+    def code(self, cell) -> None:
+        self.count += 1
+        cell.execution_count = self.count
+        for output in cell.outputs:
+            if output.output_type == "execute_result":
+                output.execution_count = self.count
+        self.cells.append(cell)
+
+    def cue(self, beat, cue) -> None:
+        if beat.say or beat.points:
+            self.markdown(_cue_markdown(beat))
+        capture = self.captures.get(cue.snippet)
+        source = read_snippet(self.lesson, cue)
+        cells = split_cells(source, self.lesson.selects_cells(cue.snippet))
+        if not cells:
+            self.whole_file(cue, source, capture)
+            return
+        last = self.emitted.get(cue.snippet)
+        if last is None:
+            self.seed_cell(cue.snippet)
+            last = -1
+        target = next((c.index for c in cells if c.number == cue.cell), None) if cue.cell else None
+        if target is None or self.last_cue[cue.snippet] == cue.id:
+            target = cells[-1].index  # the whole file, or the file's last cue: its remaining cells too
+        results = {r.index: r for r in capture.cells} if capture is not None else {}
+        for cell in runnable(cells):
+            if last < cell.index <= target:
+                self.file_cell(cue, source, cell, results.get(cell.index))
+        self.emitted[cue.snippet] = max(last, target)
+
+    def whole_file(self, cue, source: str, capture) -> None:
+        self.seed_cell(cue.snippet)
+        cell = v4.new_code_cell(source.rstrip("\n"))
+        cell.metadata["cuecast"] = {"cue": cue.id, "snippet": cue.snippet}
+        if capture is not None:
+            cell.outputs = _outputs(capture.streams, capture.exception, 0)
+            cell.metadata["cuecast"].update(
+                status=capture.status, device=capture.device, duration=round(capture.duration, 3)
+            )
+            if cue.expect_error:
+                cell.metadata["tags"] = ["raises-exception"]
+        self.code(cell)
+
+    def file_cell(self, cue, source: str, cell, result) -> None:
+        code = v4.new_code_cell(cell_code(source, cell))
+        code.metadata["cuecast"] = {"snippet": cue.snippet, "cell": cell.title or cell.number or "set-up"}
+        if cell.number == cue.cell:
+            code.metadata["cuecast"]["cue"] = cue.id
+        if result is not None:
+            code.outputs = _outputs(result.streams, result.exception, 0)
+            code.metadata["cuecast"].update(status=result.status, duration=round(result.duration, 3))
+            if result.status == STATUS_EXPECTED_ERROR:
+                code.metadata["tags"] = ["raises-exception"]
+        self.code(code)
+
+
+def build_notebook(lesson: Lesson, captures: Mapping[str, Capture], seed: int = 0) -> nbformat.NotebookNode:
+    """A notebook value (not yet written): one markdown cell per section, the
+    code of every code cue in spoken order (a cell file's cells one notebook
+    cell each), outputs taken from ``captures``, and before each snippet file
+    a cell that seeds as the run did."""
+    builder = _Builder(lesson, captures, seed)
     for section in lesson.walk():
-        cells.append(v4.new_markdown_cell(_section_markdown(section)))
+        builder.markdown(_section_markdown(section))
         for beat in section.beats:
             cue = beat.cue
             if cue is None:
                 continue
             if cue.kind == "browser":
-                cells.append(v4.new_markdown_cell(f"[{beat.say or cue.url}]({cue.url})"))
+                builder.markdown(f"[{beat.say or cue.url}]({cue.url})")
                 continue
             if cue.kind != "vscode" or not cue.snippet:
                 if beat.say:
-                    cells.append(v4.new_markdown_cell(_cue_markdown(beat)))
+                    builder.markdown(_cue_markdown(beat))
                 continue
-            if beat.say or beat.points:
-                cells.append(v4.new_markdown_cell(_cue_markdown(beat)))
-            cell = v4.new_code_cell(read_snippet(lesson, cue).rstrip("\n"))
-            cell.metadata["cuecast"] = {"cue": cue.id, "snippet": cue.snippet}
-            capture = captures.get(cue.snippet)
-            if capture is not None:
-                cell.outputs = _outputs(capture)
-                cell.metadata["cuecast"].update(
-                    status=capture.status, device=capture.device, duration=round(capture.duration, 3)
-                )
-                if cue.expect_error:
-                    cell.metadata["tags"] = ["raises-exception"]
-            cells.append(cell)
+            builder.cue(beat, cue)
+    cells = builder.cells
     for index, cell in enumerate(cells):
         # nbformat invents random ids; fixed ones keep rebuilt notebooks diffable.
         cell.id = f"cell-{index:03d}"

@@ -30,6 +30,7 @@ from typing import Mapping, Optional
 
 from cuecast.atomic import link_or_copy
 from cuecast.errors import Diagnostic, ScriptError
+from cuecast.shown import output_lines, shown_capture
 from cuecast.model import (
     SEGMENT_BROWSER,
     SEGMENT_EDITOR,
@@ -192,7 +193,7 @@ class _Planner:
         typing = min(o.typing_max_seconds, max(o.typing_min_seconds, len(code) / o.typing_chars_per_second))
         typing = round(typing, 3)
         output_at = round(o.lead_in + typing + o.output_pause, 3)
-        capture = self.captures.get(beat.cue.snippet or "") or self.captures.get(beat.cue.id)
+        capture = shown_capture(beat.cue, self.captures)
         lines = _output_lines(capture)
         reading = min(o.output_max_seconds, max(o.output_min_seconds, lines * o.output_seconds_per_line))
         return typing, output_at, output_at + reading + o.lead_out
@@ -211,12 +212,8 @@ class _Planner:
 
 
 def _output_lines(capture: Optional[Capture]) -> int:
-    if capture is None:
-        return 0
-    text = capture.output
-    if capture.exception is not None:
-        text += capture.exception.traceback
-    return len(text.rstrip("\n").splitlines())
+    """Lines the viewer reads under the code: the terminal's own lines."""
+    return len(output_lines(capture)[0]) if capture is not None else 0
 
 
 def _metadata(lesson: Lesson, captures: Mapping[str, Capture], voice: str, options: PlanOptions) -> dict:

@@ -18,10 +18,12 @@ from typing import Iterable, Optional, Sequence
 from cuecast.model import (
     STATUS_CRASHED,
     STATUS_MISSING_ERROR,
+    STATUS_NOT_RUN,
     STATUS_TIMEOUT,
     Capture,
     Lesson,
 )
+from cuecast.shown import unit_name, units
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,8 @@ class CheckResult:
     capture: Capture
     drift: str = ""  # with --golden: why the output differs from its golden file
     drift_detail: str = ""  # ... and the diff
+    #: The whole file's Capture when ``capture`` is one of its cells.
+    file_capture: Optional[Capture] = None
 
     @property
     def passed(self) -> bool:
@@ -51,8 +55,13 @@ class CheckResult:
         return exception.line if exception is not None else None
 
     @property
+    def shown(self) -> str:
+        """The file as the user reads it, and the cell when it is one."""
+        return f"{self.path}::{self.capture.cell}" if self.capture.cell else self.path
+
+    @property
     def location(self) -> str:
-        return f"{self.path}:{self.line}" if self.line else self.path
+        return f"{self.path}:{self.line}" if self.line else self.shown
 
     @property
     def summary(self) -> str:
@@ -63,6 +72,8 @@ class CheckResult:
             return "expected an error (expect_error: true) but the snippet ran to the end"
         if capture.status in (STATUS_TIMEOUT, STATUS_CRASHED):
             return f"{capture.status}: {capture.reason}"
+        if capture.status == STATUS_NOT_RUN:
+            return capture.reason
         exception = capture.exception
         if exception is None:
             return capture.status
@@ -89,9 +100,10 @@ def check_results(
     results = []
     for lesson, by_snippet in zip(lessons, captures):
         for snippet, capture in by_snippet.items():
-            results.append(
-                CheckResult(lesson.id, lesson.source, snippet, display_path(lesson.root, snippet, cwd), capture)
-            )
+            path = display_path(lesson.root, snippet, cwd)
+            for unit in units(capture):  # the file, or each of its cells
+                results.append(CheckResult(lesson.id, lesson.source, unit_name(unit), path, unit,
+                                           file_capture=capture if unit.cell else None))
     return results
 
 
@@ -129,6 +141,7 @@ STATUS_STYLES = {
     "missing-error": "bold red",
     "timeout": "bold yellow",
     "crashed": "bold magenta",
+    "not-run": "yellow",
 }
 
 
@@ -152,7 +165,7 @@ def results_table(results: Sequence[CheckResult]):
         status = capture.status
         table.add_row(
             result.lesson_id,
-            result.path,
+            result.shown,
             capture.device,
             format_duration(capture.duration),
             f"[{STATUS_STYLES.get(status, '')}]{status}[/]" if status in STATUS_STYLES else status,
@@ -161,11 +174,19 @@ def results_table(results: Sequence[CheckResult]):
     return table
 
 
+def counted(results: Sequence[CheckResult]) -> str:
+    """``13 snippets``, ``16 cells``, ``2 snippets and 16 cells``: what a check counted."""
+    cells = sum(1 for r in results if r.capture.cell)
+    files = len(results) - cells
+    parts = [f"{n} {word}{'s' if n != 1 else ''}" for n, word in ((files, "snippet"), (cells, "cell")) if n]
+    return " and ".join(parts) or "0 snippets"
+
+
 def summary_line(results: Sequence[CheckResult]) -> str:
     failed = len(failures(results))
     cached = sum(1 for r in results if r.capture.cached)
     total = len(results)
-    head = f"{total - failed} of {total} snippets passed" if failed else f"all {total} snippets passed"
+    head = f"{total - failed} of {counted(results)} passed" if failed else f"all {counted(results)} passed"
     return f"{head} ({cached} from cache)"
 
 

@@ -20,6 +20,7 @@ import jinja2
 
 from cuecast.model import Capture, Lesson, Timeline
 from cuecast.report import format_duration, timecode
+from cuecast.shown import cell_label, output_lines, shown_capture
 from cuecast.snippet_source import shown_code
 
 THUMB_WIDTH = 384
@@ -109,13 +110,17 @@ def render_review(
         return Path(os.path.relpath(path, out_dir)).as_posix()
 
     snippets = []
-    for cue in lesson.snippet_cues():
-        capture = captures.get(cue.snippet)
+    seen: set = set()
+    for _, _, cue in lesson.cues():
+        if not cue.snippet or (cue.snippet, cue.cell, cue.lines, cue.output_lines, cue.output_hidden) in seen:
+            continue
+        seen.add((cue.snippet, cue.cell, cue.lines, cue.output_lines, cue.output_hidden))
+        capture = shown_capture(cue, captures)
         snippets.append(
             {
-                "path": cue.snippet,
+                "path": f"{cue.snippet} · {cell_label(cue)}" if cue.cell else cue.snippet,
                 "code": shown_code(lesson, cue),
-                "output": capture.output if capture else "(not run)",
+                "output": "\n".join(text for text, _ in output_lines(capture)[0]),
                 "status": capture.status if capture else "not-run",
                 "device": (capture.device_name or capture.device) if capture else "",
                 "duration": format_duration(capture.duration) if capture else "",

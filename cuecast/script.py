@@ -37,6 +37,7 @@ from cuecast.script_yaml import (
     read_script_text,
     scalar_value,
 )
+from cuecast.cells import Cell, cell_code, code_cells, duplicate_titles, find_cell, marker_style, split_cells
 from cuecast.snippet_source import REGION_START, find_region
 
 __all__ = ["load_lesson", "find_lessons", "load_lessons", "slugify", "default_say", "SCRIPT_SUFFIXES"]
@@ -53,12 +54,16 @@ VOICES = ("espeak", "none", "recorded:DIR")
 
 LESSON_KEYS = ("lesson", "id", "voice", "prepare", "sections")
 SECTION_KEYS = ("title", "id", "beats", "subsections")
-CUE_KEYS = ("snippet", "lines", "region", "timeout", "expect_error", "diagram", "image", "url", "title", "caption")
+CUE_KEYS = ("snippet", "cell", "lines", "region", "output", "timeout", "expect_error", "diagram", "image", "url",
+            "title", "caption")
 BEAT_KEYS = ("id", "bullet", "points", "say", "show") + CUE_KEYS
+#: The keys that pick part of a snippet or of its output.
+_SNIPPET_PARTS = ("cell", "lines", "region", "output")
 #: Which cue keys each kind uses: a lookup table, so a new kind is one entry.
 KIND_KEYS = {
-    "vscode": ("snippet", "lines", "region", "timeout", "expect_error", "caption"),
-    "slides": ("diagram", "image", "snippet", "lines", "region", "timeout", "expect_error", "title", "caption"),
+    "vscode": ("snippet", "cell", "lines", "region", "output", "timeout", "expect_error", "caption"),
+    "slides": ("diagram", "image", "snippet", "cell", "lines", "region", "output", "timeout", "expect_error", "title",
+               "caption"),
     "browser": ("url", "title", "caption"),
 }
 
@@ -509,7 +514,14 @@ class _LessonBuilder:
                     self.error(entries[key][0], f"'{key}' does not apply to a {kind} cue (it is used by: {users})")
 
         snippet, snippet_text = self.snippet(entries)
-        lines = self.shown_lines(entries, snippet, snippet_text)
+        cell = self.cell(entries, snippet, snippet_text)
+        if cell is not None:
+            lines: Optional[tuple[int, int]] = (cell.start, cell.end)
+        elif "cell" in entries or ("region" in entries and snippet_text and marker_style(snippet_text)):
+            lines = None  # the cell could not be found: ``cell`` said why
+        else:
+            lines = self.shown_lines(entries, snippet, snippet_text)
+        output_lines, output_hidden = self.output(entries)
         timeout = self.timeout(entries)
         expect_error = self.flag(entries, "expect_error")
         diagram = self.diagram(entries)
@@ -530,7 +542,7 @@ class _LessonBuilder:
                            "diagram 'autograd' needs a 'snippet' (the code whose autograd graph it draws)")
         elif kind == "browser" and "url" not in entries:
             self.error(show_node, "a browser cue needs a 'url' (the page to show)")
-        for key in ("lines", "region"):
+        for key in _SNIPPET_PARTS:
             if key in entries and "snippet" not in entries:
                 self.error(entries[key][0], f"'{key}' picks part of a snippet; this cue has no 'snippet'")
 
@@ -542,6 +554,10 @@ class _LessonBuilder:
             location=self.loc(entries["show"][0]),
             snippet=snippet,
             lines=lines,
+            cell=cell.number if cell is not None else None,
+            cell_title=cell.title if cell is not None else "",
+            output_lines=output_lines,
+            output_hidden=output_hidden,
             timeout=timeout,
             expect_error=bool(expect_error),
             diagram=diagram,
@@ -623,11 +639,83 @@ class _LessonBuilder:
                 self.snippet_texts[path] = None
         return path, self.snippet_texts[path]
 
-    def shown_lines(self, entries: _Entries, snippet: Optional[str], text: Optional[str]) -> Optional[tuple[int, int]]:
-        """``lines: A-B`` or ``region: NAME`` as a 1-based inclusive range."""
-        if "lines" in entries and "region" in entries:
-            self.error(entries["region"][0], "give either 'lines' or 'region', not both")
+    def cell(self, entries: _Entries, snippet: Optional[str], text: Optional[str]) -> Optional[Cell]:
+        """The cell ``cell: <title or number>`` or ``region: NAME`` selects in a
+        cell file (see ``cuecast.cells``); ``None`` for a cue showing lines or
+        the whole file.  A region cue on a plain file keeps its line range."""
+        chosen = sorted((key for key in ("cell", "region", "lines") if key in entries),
+                        key=lambda key: entries[key][0].start_mark.index)  # as written
+        if len(chosen) > 1:
+            self.error(entries[chosen[1]][0], f"give one of 'cell', 'region' or 'lines', not both "
+                       f"'{chosen[0]}' and '{chosen[1]}'", hint="a cell already picks its lines")
             return None
+        if not chosen or chosen[0] == "lines" or text is None:
+            return None
+        key = chosen[0]
+        node = entries[key][1]
+        cells = split_cells(text)
+        style = marker_style(text)
+        if key == "region" and style != "region":
+            if style == "percent":
+                self.error(node, f"{snippet} is split into cells by '# %%' markers; select one with 'cell:'")
+            return None  # a plain file: shown_lines reports a missing region
+        if not cells:
+            self.error(node, f"'cell' needs a cell file, and {snippet} has no '# %%' or '# region' markers",
+                       hint="start each cell with a '# %% Title' line (the percent format VS Code runs)")
+            return None
+        ok, value = self.scalar(node, key)
+        wanted = value if key == "cell" and isinstance(value, int) and not isinstance(value, bool) else None
+        if wanted is None:
+            wanted = self.text(entries, key)
+            if wanted is None:
+                return None
+        found = find_cell(cells, wanted)
+        what = "region" if key == "region" else "cell"
+        titles = [c.title for c in code_cells(cells) if c.title]
+        if found is None:
+            if isinstance(wanted, int):
+                self.error(node, f"{snippet} has {len(code_cells(cells))} cells; there is no cell {wanted}")
+                return None
+            close = difflib.get_close_matches(" ".join(wanted.split()), titles, n=1, cutoff=0.6)
+            listed = ", ".join(f"'{t}'" for t in titles[:8]) + (", …" if len(titles) > 8 else "")
+            hint = f"did you mean '{close[0]}'?" if close else (f"{what}s in it: {listed}" if titles else
+                                                                 f"its {what}s have no titles; give a number")
+            self.error(node, f"no {what} '{wanted}' in {snippet}", hint=hint)
+            return None
+        twins = duplicate_titles(cells).get(found.title) if not isinstance(wanted, int) else None
+        if twins:
+            lines = ", ".join(str(c.marker) for c in twins)
+            self.error(node, f"{len(twins)} {what}s in {snippet} are titled '{found.title}' (lines {lines})",
+                       hint="give each its own title, or select it by number")
+            return None
+        if not cell_code(text, found).strip():
+            self.error(node, f"{what} '{found.label}' in {snippet} (line {found.marker}) holds no code")
+            return None
+        return found
+
+    def output(self, entries: _Entries) -> tuple[Optional[tuple[int, int]], bool]:
+        """``output: 3-12`` (the lines of the output shown) or ``output: none``."""
+        if "output" not in entries:
+            return None, False
+        node = entries["output"][1]
+        ok, value = self.scalar(node, "output")
+        if ok and value is None or (isinstance(value, str) and value.strip().lower() == "none"):
+            return None, True
+        match = (LINES_PATTERN.match(str(value))
+                 if ok and isinstance(value, (str, int)) and not isinstance(value, bool) else None)
+        if not match:
+            self.error(node, f"'output' must be a line range like 3-12 or 'none', found {describe(node)}")
+            return None, False
+        start, end = int(match.group(1)), int(match.group(2) or match.group(1))
+        if start < 1 or end < start:
+            self.error(node, f"'output' {start}-{end} is not a range of output lines (they start at 1)")
+            return None, False
+        return (start, end), False
+
+    def shown_lines(self, entries: _Entries, snippet: Optional[str], text: Optional[str]) -> Optional[tuple[int, int]]:
+        """``lines: A-B`` or ``region: NAME`` (in a plain file) as a 1-based inclusive range."""
+        if "lines" in entries and "region" in entries:
+            return None  # reported by ``cell``
         total = len(text.splitlines()) if text is not None else None
         if "lines" in entries:
             node = entries["lines"][1]

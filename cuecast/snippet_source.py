@@ -1,21 +1,17 @@
 """Read the part of a snippet file that a cue shows on screen.
 
 The whole file always runs; a cue's ``lines`` (resolved by the parser from a
-line range or ``# region NAME`` markers) only decides what the deck, the video
-and the notebook display, so set-up code can stay off screen.
+line range, or from the cell it selects in a cell file) decide what the deck,
+the video and the review page display, so set-up code can stay off screen.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Optional
 
+from cuecast.cells import REGION_END, REGION_START
 from cuecast.model import Cue, Lesson
-
-#: VS Code's own folding markers, so a snippet folds the same way in the editor.
-REGION_START = re.compile(r"^\s*#\s*region\b\s*(?P<name>\S+)?")
-REGION_END = re.compile(r"^\s*#\s*endregion\b")
 
 
 def snippet_path(lesson: Lesson, cue: Cue) -> Path:

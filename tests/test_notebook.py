@@ -31,7 +31,10 @@ def test_streams_keep_their_order_and_errors_become_error_outputs():
     )
     notebook = build_notebook(lesson, {"snippets/no_grad.py": capture})
     nbformat.validate(notebook)
-    cell = next(c for c in notebook.cells if c.cell_type == "code" and "no_grad" in c.metadata["cuecast"]["snippet"])
+    cell = next(c for c in notebook.cells if c.cell_type == "code" and "cue" in c.metadata["cuecast"]
+                and "no_grad" in c.metadata["cuecast"]["snippet"])
+    seed = notebook.cells[notebook.cells.index(cell) - 1]
+    assert seed.metadata["tags"] == ["cuecast-seed"] and "manual_seed(0)" in seed.source  # seeded as the run was
     assert [(o.output_type, o.get("name"), o.get("text")) for o in cell.outputs[:2]] == [
         ("stream", "stdout", "a\nb\n"), ("stream", "stderr", "c\n")]
     assert cell.outputs[2].ename == "RuntimeError" and cell.outputs[2].evalue == "boom"

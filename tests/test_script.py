@@ -134,8 +134,8 @@ CASES = [
     ("beat-unknown-key", beat("say: hi", "snipet: snippets/ok.py"),
      [(6, 9, "unknown key 'snipet' in a beat (did you mean 'snippet'?)")]),
     ("beat-unknown-key-no-guess", beat("say: hi", "colour: red"),
-     [(6, 9, "unknown key 'colour' in a beat (expected one of: id, bullet, points, say, show, snippet, lines, "
-             "region, timeout, expect_error, diagram, image, url, title, caption)")]),
+     [(6, 9, "unknown key 'colour' in a beat (expected one of: id, bullet, points, say, show, snippet, cell, "
+             "lines, region, output, timeout, expect_error, diagram, image, url, title, caption)")]),
     ("duplicate-beat-id", beat("say: a", "id: b1") + "      - say: b\n        id: b1\n",
      [(8, 13, "duplicate beat id 'b1' (also used on line 6)")]),
     ("beat-id-clash-default", beat("say: a") + "      - say: b\n        id: s-1\n",
@@ -209,7 +209,7 @@ CASES = [
     ("region-missing", beat("show: vscode", "snippet: snippets/ok.py", "region: setup"),
      [(7, 17, "no region 'setup' in snippets/ok.py")]),
     ("lines-and-region", beat("show: vscode", "snippet: snippets/ok.py", "lines: 1-2", "region: main"),
-     [(8, 9, "give either 'lines' or 'region', not both")]),
+     [(8, 9, "give one of 'cell', 'region' or 'lines', not both 'lines' and 'region'")]),
     ("lines-without-snippet", beat("show: slides", "image: pics/a.png", "lines: 1-2"),
      [(7, 9, "'lines' picks part of a snippet; this cue has no 'snippet'")]),
     # --- run options ---
@@ -280,7 +280,7 @@ def test_missing_region_hint_lists_the_regions_there(project):
     path.write_text(beat("show: vscode", "snippet: snippets/ok.py", "region: mian"), encoding="utf-8")
     with pytest.raises(ScriptError) as caught:
         load_lesson(path)
-    assert caught.value.diagnostics[0].hint == "regions in it: main"
+    assert caught.value.diagnostics[0].hint == "did you mean 'main'?"
 
 
 def test_symlink_out_of_the_project_is_refused(project):

@@ -122,7 +122,7 @@ def report_check(results: Sequence[CheckResult], junit: Optional[Path] = None) -
     ``BuildFailed`` (exit 1) if any snippet failed."""
     from rich.console import Console
 
-    from cuecast.report import failures, github_annotations, results_table, summary_line, write_junit
+    from cuecast.report import counted, failures, github_annotations, results_table, summary_line, write_junit
 
     console = Console(highlight=False)
     if not console.is_terminal and "COLUMNS" not in os.environ:
@@ -142,7 +142,7 @@ def report_check(results: Sequence[CheckResult], junit: Optional[Path] = None) -
             click.echo(line)
     console.print(summary_line(results), markup=False)
     if failed:
-        raise BuildFailed(f"{len(failed)} of {len(results)} snippets failed")
+        raise BuildFailed(f"{len(failed)} of {counted(results)} failed")
 
 
 @click.command(name="check")

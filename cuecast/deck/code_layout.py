@@ -21,6 +21,7 @@ from cuecast.deck.highlight import highlight_lines
 from cuecast.deck.measure import Measurer, line_height
 from cuecast.model import STATUS_EXPECTED_ERROR, STATUS_OK, Capture
 from cuecast.report import format_duration
+from cuecast.shown import output_lines, printable
 
 TAB_H = inches(0.42)
 PANEL_INSET = (pt_to_emu(10), pt_to_emu(8), pt_to_emu(10), pt_to_emu(8))
@@ -152,45 +153,6 @@ def code_panel(
         role="code", inset=(0, PANEL_INSET[1], PANEL_INSET[2], PANEL_INSET[3]), wrap=plan.wrap,
     ))
     return boxes
-
-
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-def printable(text: str) -> str:
-    """Terminal text as a slide can hold it: colour escapes dropped, other
-    control characters (not allowed in pptx XML) shown as U+FFFD."""
-    return _CONTROL.sub("\ufffd", _ANSI.sub("", text.replace("\r\n", "\n")))
-
-
-def output_lines(capture: Optional[Capture]) -> tuple[list[tuple[str, bool]], bool]:
-    """The terminal's lines as (text, is_error), and whether the capture
-    failed.  A traceback the output does not already hold is appended, so an
-    error is never hidden; timeouts and crashes show their reason."""
-    if capture is None:
-        return [("(not run)", False)], False
-    text = printable(capture.output).rstrip("\n")
-    lines = [(line, False) for line in text.split("\n")] if text else []
-    failed = capture.status not in (STATUS_OK,)
-    if capture.exception is not None:
-        traceback = printable(capture.exception.traceback).rstrip("\n")
-        tail = traceback or f"{capture.exception.type}: {capture.exception.message}"
-        if tail and tail not in text:
-            lines.extend((line, True) for line in tail.split("\n"))
-        else:
-            # The output holds the traceback: colour it from its first line on.
-            start = text.find(tail.split("\n")[0]) if tail else -1
-            if start >= 0:
-                first = text[:start].count("\n")
-                lines = [(line, i >= first) for i, (line, _) in enumerate(lines)]
-    if capture.reason and capture.status != STATUS_EXPECTED_ERROR:
-        lines.append((capture.reason, True))
-    if capture.truncated:
-        lines.append(("[output truncated by the runner]", True))
-    if not lines:
-        lines = [("(no output)", False)]
-    return lines, failed
 
 
 def _terminal_paragraphs(lines: list[tuple[str, bool]], size: float, theme, note: Optional[str], note_first: bool):

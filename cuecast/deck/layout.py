@@ -25,6 +25,7 @@ from cuecast.deck.measure import Measurer, line_height
 from cuecast.deck.templating import render_text, template_context
 from cuecast.errors import Diagnostic, ScriptError
 from cuecast.model import Beat, Capture, Cue, Lesson, Section, field_location
+from cuecast.shown import run_capture, shown_capture
 from cuecast.snippet_source import read_snippet, shown_numbered_lines
 
 MARGIN = inches(0.5)
@@ -281,7 +282,7 @@ class _Builder:
         """The code cue's slides: code and output (see ``arrange_code``);
         pages after the first carry "(2/2)" and end with "/2" in their id."""
         numbered = self.numbered(cue)
-        capture = self.captures.get(cue.snippet or "")
+        capture = shown_capture(cue, self.captures)
         top = self.content_top()
         area = (MARGIN, top, self.W - 2 * MARGIN, self.H - BOTTOM - top)
         pages = arrange_code(numbered, capture, tab_name(cue.snippet or ""), area, GAP, self.theme, self.measure)
@@ -314,7 +315,7 @@ class _Builder:
         it (code and output) follows on ``cue:<beat id>/2`` onwards."""
         if cue.diagram != "autograd":
             raise ScriptError([Diagnostic(cue.location, f"unknown diagram {cue.diagram!r}", "expected: autograd")])
-        capture = self.captures.get(cue.snippet or "")
+        capture = run_capture(cue, self.captures)
         code_pages = self.code_slides(section, beat, cue, first_page=2, pages_before=1) if cue.snippet else []
         total = 1 + len(code_pages)
         title, boxes = self.cue_heading(section, beat, cue, 1, total)

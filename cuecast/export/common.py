@@ -54,6 +54,8 @@ def instruction(info: SegmentInfo, lesson: Lesson) -> str:
         title = info.section.title if info.section else segment.section_id
         return f"SHOW ON SLIDES: {title}"
     if segment.kind == SEGMENT_EDITOR:
+        if cue.cell is not None:
+            return f"SHOW IN VS CODE: {cue.snippet} cell {cue.cell}" + (f" — {cue.cell_title}" if cue.cell_title else "")
         where = f" lines {cue.lines[0]}-{cue.lines[1]}" if cue.lines else ""
         return f"SHOW IN VS CODE: {cue.snippet}{where}"
     if segment.kind == SEGMENT_BROWSER:

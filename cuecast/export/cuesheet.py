@@ -17,10 +17,11 @@ from pathlib import Path
 from cuecast.atomic import write_text
 from cuecast.export.common import instruction, segment_infos, timecode
 from cuecast.model import Lesson, Timeline
+from cuecast.shown import cell_label
 
 COLUMNS = (
     "segment", "cue_id", "section", "section_title", "kind", "start", "end", "duration",
-    "start_tc", "end_tc", "show", "snippet", "url", "narration",
+    "start_tc", "end_tc", "show", "snippet", "cell", "url", "narration",
 )
 
 
@@ -45,6 +46,7 @@ def cue_rows(timeline: Timeline, lesson: Lesson) -> list[dict]:
             "end_tc": timecode(segment.end, timeline.fps),
             "show": instruction(info, lesson),
             "snippet": (cue.snippet or "") if cue else "",
+            "cell": cell_label(cue) if cue else "",
             "url": (cue.url or "") if cue else "",
             "narration": " ".join(text for beat_id in segment.beat_ids for text in said.get(beat_id, [])),
         })

@@ -35,11 +35,13 @@ from cuecast.model import (
     Capture,
     SnippetException,
 )
+from cuecast.cells import split_cells
 from cuecast.runner.autograd import NoGraphError, autograd_graph
+from cuecast.runner.cellrun import cell_results, file_status, first_failure, run_cells
 from cuecast.runner.fdcapture import DescriptorCapture
 from cuecast.runner.job import Job
 from cuecast.runner.reads import ReadWatch
-from cuecast.runner.streams import NoInput, OutputRecorder, RecordingStream
+from cuecast.runner.streams import RESULT, NoInput, OutputRecorder, RecordingStream, split_by_cell
 
 
 def exception_type_name(exc_type: type) -> str:
@@ -166,10 +168,34 @@ def _status(exception: Optional[SnippetException], expect_error: bool) -> str:
     return STATUS_ERROR if exception else STATUS_OK
 
 
-def execute(job: Job, environment: dict[str, str], tee: Optional[Callable[[str, str], None]] = None) -> Capture:
+def _run_cells(job: Job, text: str, cells: tuple, namespace: dict, recorder: OutputRecorder,
+               below_python: DescriptorCapture, on_cell: Optional[Callable[[int], None]]) -> dict:
+    """Run a cell file's cells (see ``cellrun``) with the streams already
+    redirected; a bare last expression's repr is recorded in its place."""
+    result_stream = RecordingStream(recorder, RESULT, before_write=below_python.drain)
+
+    def mark(index: int) -> None:
+        below_python.drain()  # what the last cell wrote below Python is its own
+        recorder.mark_cell(index)
+        if on_cell is not None:
+            on_cell(index)
+
+    def expected(cell) -> bool:
+        return job.expect_error or cell.number in job.expect_error_cells
+
+    return run_cells(
+        text, cells, path=job.path, snippet=job.snippet, namespace=namespace, mark=mark,
+        show_result=result_stream.write, describe=lambda exc: describe_exception(exc, job.path, job.snippet),
+        expected=expected,
+    )
+
+
+def execute(job: Job, environment: dict[str, str], tee: Optional[Callable[[str, str], None]] = None,
+            on_cell: Optional[Callable[[int], None]] = None) -> Capture:
     """Run ``job`` here and return its Capture; never raises for what the
     snippet does (except what kills the process, which the pool reports).
-    ``tee`` gets the output as it is written (see ``OutputRecorder``)."""
+    ``tee`` gets the output as it is written (see ``OutputRecorder``);
+    ``on_cell`` the index of each cell of a cell file as it starts."""
     path = job.path
     recorder = OutputRecorder(job.output_limit, tee)
     exception: Optional[SnippetException] = None
@@ -187,12 +213,17 @@ def execute(job: Job, environment: dict[str, str], tee: Optional[Callable[[str, 
     torch_state = _TorchState()
     workdir = tempfile.mkdtemp(prefix="cuecast-snippet-")
     reads: Optional[ReadWatch] = None
+    cells: tuple = ()
+    outcomes: dict = {}
 
     try:
         linecache.checkcache(path)
         try:
             source = Path(path).read_bytes()
-            code = compile(source, path, "exec", dont_inherit=True)
+            text = source.decode("utf-8", "replace")
+            cells = split_cells(text, regions=job.region_cells)
+            # a cell file compiles cell by cell as it runs (see cellrun)
+            code = True if cells else compile(source, path, "exec", dont_inherit=True)
         except SyntaxError as exc:
             exception = describe_exception(exc, path, job.snippet)
             code = None
@@ -216,7 +247,10 @@ def execute(job: Job, environment: dict[str, str], tee: Optional[Callable[[str, 
             with warnings.catch_warnings(), below_python, reads:
                 started = time.perf_counter()
                 try:
-                    exec(code, namespace)
+                    if cells:
+                        outcomes = _run_cells(job, text, cells, namespace, recorder, below_python, on_cell)
+                    else:
+                        exec(code, namespace)
                 except SystemExit as exc:
                     if exc.code not in (None, 0):
                         exception = describe_exception(exc, path, job.snippet)
@@ -264,12 +298,18 @@ def execute(job: Job, environment: dict[str, str], tee: Optional[Callable[[str, 
     namespace.clear()  # drop the snippet's tensors now, not at the next collection
     read_digests = reads.digests(skip=(path,)) if reads is not None else ()
 
-    streams = recorder.chunks()
+    streams, _ = split_by_cell(recorder.chunks())
+    status = _status(exception, job.expect_error)
+    results: tuple = ()
+    if cells and outcomes:
+        results = cell_results(cells, recorder.chunks(), outcomes)
+        status, exception = file_status(results), exception or first_failure(results)
     return Capture(
         snippet=job.snippet,
-        status=_status(exception, job.expect_error),
+        status=status,
         output="".join(text for _, text in streams),
         streams=streams,
+        cells=results,
         exception=exception,
         duration=duration,
         device=environment.get("device", "cpu"),

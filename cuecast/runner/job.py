@@ -20,7 +20,19 @@ class Job:
     root: str
     timeout: float
     expect_error: bool = False
+    #: Cell numbers (``cuecast.cells``) whose cue expects them to raise: the
+    #: run goes on after them.
+    expect_error_cells: tuple[int, ...] = ()
+    #: Whether ``# region`` blocks are cells here (a cue selects one).
+    region_cells: bool = False
+    #: ``(cell index, seconds)`` for cells whose cue sets ``timeout:``; in a
+    #: cell file ``timeout`` is each other cell's own limit (the clock
+    #: restarts as each cell starts).
+    cell_timeouts: tuple[tuple[int, float], ...] = ()
     diagram: Optional[str] = None
     seed: int = 0
     output_limit: int = 1_000_000
     lesson_id: str = ""
+
+    def timeout_for(self, cell_index: int) -> float:
+        return dict(self.cell_timeouts).get(cell_index, self.timeout)

@@ -36,7 +36,8 @@ from cuecast.errors import ConfigError, CuecastError
 from cuecast.model import STATUS_CRASHED, STATUS_TIMEOUT, Capture
 from cuecast.runner.job import Job
 from cuecast.runner.options import RunOptions
-from cuecast.runner.streams import truncation_note
+from cuecast.runner.cellrun import after_kill
+from cuecast.runner.streams import split_by_cell, truncation_note
 
 #: Seconds a worker may take to import torch and say it is ready.
 START_TIMEOUT = 180.0
@@ -66,6 +67,16 @@ def last_snippet_line(log: str, path: str) -> Optional[int]:
         if match.group("file") == path:
             return int(match.group("line"))
     return None
+
+
+def cells_of(path: str, regions: bool) -> tuple:
+    """The cells of the file a killed worker was running (``()``: a plain script)."""
+    from cuecast.cells import split_cells
+
+    try:
+        return split_cells(Path(path).read_text(encoding="utf-8", errors="replace"), regions)
+    except OSError:
+        return ()
 
 
 def package_root() -> Optional[str]:
@@ -101,6 +112,8 @@ class _Worker:
     environment: Optional[dict] = None
     job: Optional[Job] = None
     deadline: float = 0.0
+    limit: float = 0.0  # seconds the current snippet (or cell) was given
+    job_started: float = 0.0
     started: float = 0.0
     dead: bool = False
 
@@ -274,6 +287,9 @@ class WorkerPool:
             elif message[0] == "config-error":
                 self._kill(worker)
                 raise ConfigError(message[1], hint=message[2])
+            elif message[0] == "cell" and worker.job is not None:
+                worker.limit = worker.job.timeout_for(message[2])
+                worker.deadline = time.monotonic() + worker.limit
             elif message[0] == "done":
                 job, worker.job = worker.job, None
                 if on_done is not None and job is not None:
@@ -308,7 +324,7 @@ class WorkerPool:
         line = last_snippet_line(worker.read_log(), job.path)
         self._kill(worker)
         where = f" (it was at line {line})" if line else ""
-        reason = f"did not finish within {format_seconds(job.timeout)}{where}"
+        reason = f"did not finish within {format_seconds(worker.limit)}{where}"
         on_done(job, self._failed_capture(job, worker, STATUS_TIMEOUT, reason, line, worker.deadline))
 
     def _failed_capture(self, job, worker, status, reason, line, ended) -> Capture:
@@ -316,16 +332,20 @@ class WorkerPool:
 
         env = worker.environment or {}
         kind = "Timeout" if status == STATUS_TIMEOUT else "WorkerCrashed"
-        streams = worker.read_output()  # what it printed before it was stopped
+        marked = worker.read_output()  # what it printed before it was stopped
+        streams, _ = split_by_cell(marked)
+        exception = SnippetException(kind, reason, f"{kind}: {reason}\n", line)
+        cells = cells_of(job.path, job.region_cells)
         return Capture(
             snippet=job.snippet,
             status=status,
             output="".join(text for _, text in streams),
             streams=streams,
+            cells=after_kill(cells, marked, status, reason, line, exception, job.snippet) if cells else (),
             truncated=any(text.endswith(truncation_note(job.output_limit) + "\n") for _, text in streams[-1:]),
-            exception=SnippetException(kind, reason, f"{kind}: {reason}\n", line),
+            exception=exception,
             reason=reason,
-            duration=max(0.0, ended - (worker.deadline - job.timeout)),
+            duration=max(0.0, ended - worker.job_started),
             device=env.get("device", "cpu"),
             device_name=env.get("device_name", ""),
             torch_version=env.get("torch_version", ""),
@@ -360,7 +380,9 @@ class WorkerPool:
                 if pending and worker.job is None and worker.environment is not None:
                     job = pending.popleft()
                     worker.job = job
-                    worker.deadline = time.monotonic() + job.timeout
+                    worker.job_started = time.monotonic()
+                    worker.limit = job.timeout
+                    worker.deadline = worker.job_started + job.timeout
                     try:
                         worker.conn.send(("run", job))
                     except OSError:

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
-from cuecast import cache as capture_cache  # the module: cuecast.cache imports cuecast.runner.options
+from cuecast import cache as capture_cache
+from cuecast.cells import code_cells, split_cells  # the module: cuecast.cache imports cuecast.runner.options
 from cuecast.model import STATUS_ERROR, Capture, Lesson, SnippetException
 from cuecast.runner.device import Environment, local_environment, remember_environment
 from cuecast.runner.events import FINISHED, PLANNED, STARTED, RunEvent
@@ -53,6 +54,11 @@ class SnippetRun:
     diagram: Optional[str]
     source: Optional[bytes]  # None when the file cannot be read
     dependencies: tuple[bytes, ...] = ()
+    #: Cell files: the cells whose cue expects an error (numbers), and the
+    #: cells whose cue sets a timeout (``(index, seconds)``).
+    expect_error_cells: tuple[int, ...] = ()
+    cell_timeouts: tuple[tuple[int, float], ...] = ()
+    region_cells: bool = False
 
 
 def plan_lesson(lesson: Lesson, options: RunOptions) -> list[SnippetRun]:
@@ -71,18 +77,30 @@ def plan_lesson(lesson: Lesson, options: RunOptions) -> list[SnippetRun]:
             dependencies = tuple(p.read_bytes() for p in capture_cache.local_imports(source, path.parent))
         except OSError:
             source, dependencies = None, ()
-        timeouts = [c.timeout for c in cues if c.timeout is not None]
+        whole = [c for c in cues if c.cell is None]  # cues that show the file, not one cell
+        timeouts = [c.timeout for c in whole if c.timeout is not None]
         diagrams = [c.diagram for c in cues if c.diagram]
+        region_cells = lesson.selects_cells(snippet)
+        cells = code_cells(split_cells(source.decode("utf-8", "replace"), region_cells)) if source is not None else []
+        by_number = {cell.number: cell.index for cell in cells}
+        cell_timeouts: dict[int, float] = {}
+        for cue in cues:
+            if cue.cell in by_number and cue.timeout is not None:
+                index = by_number[cue.cell]
+                cell_timeouts[index] = max(cue.timeout, cell_timeouts.get(index, 0.0))
         runs.append(
             SnippetRun(
                 lesson=lesson,
                 snippet=snippet,
                 path=path,
                 timeout=max(timeouts) if timeouts else options.timeout,
-                expect_error=any(c.expect_error for c in cues),
+                expect_error=any(c.expect_error for c in whole),
                 diagram=diagrams[0] if diagrams else None,
                 source=source,
                 dependencies=dependencies,
+                expect_error_cells=tuple(sorted({c.cell for c in cues if c.cell is not None and c.expect_error})),
+                cell_timeouts=tuple(sorted(cell_timeouts.items())),
+                region_cells=region_cells,
             )
         )
     return runs
@@ -99,6 +117,7 @@ def key_for(run: SnippetRun, environment: Environment, options: RunOptions) -> s
         output_limit=options.output_limit,
         memory_limit=options.memory_limit,
         dependencies=run.dependencies,
+        cells={"expect_error": run.expect_error_cells, "timeouts": run.cell_timeouts, "regions": run.region_cells},
         **environment.__dict__,
     )
 
@@ -227,6 +246,9 @@ class Runner:
                     root=str(Path(run.lesson.root).resolve()),
                     timeout=run.timeout,
                     expect_error=run.expect_error,
+                    expect_error_cells=run.expect_error_cells,
+                    cell_timeouts=run.cell_timeouts,
+                    region_cells=run.region_cells,
                     diagram=run.diagram,
                     seed=self.options.seed,
                     output_limit=self.options.output_limit,

@@ -46,7 +46,7 @@ class OutputRecorder:
     def _append(self, stream: str, text: str) -> None:
         if self._tee is not None:
             self._tee(stream, text)
-        if self._chunks and self._chunks[-1][0] == stream:
+        if self._chunks and self._chunks[-1][0] == stream != CELL_MARK:
             self._chunks[-1][1].append(text)
         else:
             self._chunks.append([stream, [text]])
@@ -70,6 +70,12 @@ class OutputRecorder:
         self.truncated = True
         ends_line = not self._chunks or self._last_text().endswith("\n")
         self._append(stream, ("" if ends_line else "\n") + truncation_note(self.limit) + "\n")
+
+    def mark_cell(self, index: int) -> None:
+        """Everything written from now on belongs to cell ``index`` of a cell
+        file (until the next mark); the mark costs none of the budget and
+        reaches the tee, so a killed worker's output still splits by cell."""
+        self._append(CELL_MARK, str(index))
 
     def _last_text(self) -> str:
         return self._chunks[-1][1][-1] if self._chunks else ""
@@ -172,9 +178,33 @@ class NoInput(io.TextIOBase):
         return "utf-8"
 
 
+#: The pseudo-stream of a cell boundary (its text is the cell's index).
+CELL_MARK = "cell"
+#: The stream a bare last expression's repr is written to (a notebook's execute_result).
+RESULT = "result"
+
+
+def split_by_cell(chunks) -> tuple[tuple[tuple[str, str], ...], dict[int, tuple[tuple[str, str], ...]]]:
+    """``chunks`` without cell marks, and the chunks of each marked cell."""
+    plain: list[tuple[str, str]] = []
+    cells: dict[int, list[tuple[str, str]]] = {}
+    current: Optional[list] = None
+    for stream, text in chunks:
+        if stream == CELL_MARK:
+            current = cells.setdefault(int(text), [])
+            continue
+        if plain and plain[-1][0] == stream:
+            plain[-1] = (stream, plain[-1][1] + text)
+        else:
+            plain.append((stream, text))
+        if current is not None:
+            current.append((stream, text))
+    return tuple(plain), {index: tuple(found) for index, found in cells.items()}
+
+
 # --- the tee file: output that survives a killed worker --------------------------
 
-_STREAM_CODES = {"stdout": b"o", "stderr": b"e"}
+_STREAM_CODES = {"stdout": b"o", "stderr": b"e", RESULT: b"r", CELL_MARK: b"c"}
 _CODE_STREAMS = {v: k for k, v in _STREAM_CODES.items()}
 
 
@@ -194,7 +224,7 @@ def read_tee(blob: bytes) -> tuple[tuple[str, str], ...]:
         size = int.from_bytes(blob[at + 1:at + 5], "big")
         text = blob[at + 5:at + 5 + size].decode("utf-8", "replace")
         at += 5 + size
-        if chunks and chunks[-1][0] == stream:
+        if chunks and chunks[-1][0] == stream != CELL_MARK:
             chunks[-1][1] += text
         else:
             chunks.append([stream, text])

@@ -7,6 +7,7 @@ Its protocol, each message a pickled tuple:
 
     worker → pool   ("ready", environment dict)  once torch is imported
                     ("config-error", message, hint)  e.g. --device cuda without a GPU
+                    ("cell", key, index)  as each cell of a cell file starts
                     ("done", key, Capture)  after each job
     pool → worker   ("run", Job)   |   ("warm", [module, …])   |   ("stop",)
 
@@ -132,7 +133,10 @@ def main(argv=None) -> int:
             if tee_fd is not None:
                 os.ftruncate(tee_fd, 0)
                 os.lseek(tee_fd, 0, os.SEEK_SET)
-            capture = execute(job, environment, tee if tee_fd is not None else None)
+            def on_cell(index: int) -> None:  # the pool restarts the clock for each cell
+                conn.send(("cell", job.key, index))
+
+            capture = execute(job, environment, tee if tee_fd is not None else None, on_cell)
             conn.send(("done", job.key, capture))
 
 

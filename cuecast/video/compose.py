@@ -40,6 +40,7 @@ from cuecast.video.audio import mix_narration
 from cuecast.video.browser import BrowserScene, browser_content
 from cuecast.video.canvas import Caption, CaptionedScene, Scene, StillScene, caption_chunks, caption_style
 from cuecast.video.clipcache import ClipCache, clip_key
+from cuecast.shown import shown_capture
 from cuecast.video.editor import EditorScene, editor_content
 from cuecast.video.encode import (
     AUDIO_BITRATE,
@@ -239,7 +240,7 @@ def compose_video(
                     if not cue.snippet:
                         raise CuecastError(f"editor segment '{segment.id}' shows a cue with no snippet",
                                            cue.location)
-                    content = editor_content(lesson, cue, captures.get(cue.snippet))
+                    content = editor_content(lesson, cue, shown_capture(cue, captures))
                     scene = EditorScene(content, size, fps, job.n_frames, segment.type_seconds, segment.output_at)
                     inputs = (content, segment.type_seconds, segment.output_at)
                 else:

@@ -19,7 +19,8 @@ from typing import Iterator, Optional, Sequence
 
 from PIL import Image, ImageDraw
 
-from cuecast.model import Capture, Cue, Lesson, STATUS_CRASHED, STATUS_TIMEOUT
+from cuecast.model import Capture, Cue, Lesson
+from cuecast.shown import cell_label, output_lines
 from cuecast.snippet_source import read_snippet, shown_numbered_lines
 from cuecast.video.canvas import MONO, SANS, fit_text, font, hex_rgb
 
@@ -137,30 +138,21 @@ class EditorContent:
     title: str = ""  # window title
     project: str = ""  # the explorer's folder name
     files: tuple[str, ...] = ()  # snippet files listed in the explorer
+    cell: str = ""  # the cell shown, when a cue shows one cell of a cell file
+
+    @property
+    def command(self) -> str:
+        """What the terminal shows being run: the file, or the cell (Run Cell)."""
+        return f"# %% {self.cell}  (Run Cell in {self.snippet})" if self.cell else f"python {self.snippet}"
 
 
 def terminal_lines(capture: Optional[Capture]) -> tuple[TerminalLine, ...]:
-    """The terminal's text for a capture: what the snippet printed, then,
-    for a failure, the traceback (or the reason for a timeout or crash) in red."""
+    """The terminal's text for a capture: the same lines the slide shows
+    (``cuecast.shown.output_lines``), failures in red, tabs expanded."""
     if capture is None:
         return (TerminalLine("(no captured output)", error=True),)
-    out: list[TerminalLine] = []
-    text = capture.output.expandtabs(4)
-    marker = "Traceback (most recent call last):"
-    red_from = text.find(marker) if capture.exception is not None else -1
-    if red_from >= 0:
-        plain, red = text[:red_from], text[red_from:]
-    else:
-        plain, red = text, ""
-    out += [TerminalLine(line) for line in plain.splitlines()]
-    out += [TerminalLine(line, error=True) for line in red.splitlines()]
-    if capture.exception is not None and red_from < 0:
-        exc = capture.exception
-        tb = exc.traceback.strip("\n") or f"{exc.type}: {exc.message}"
-        out += [TerminalLine(line.expandtabs(4), error=True) for line in tb.splitlines()]
-    if capture.status in (STATUS_TIMEOUT, STATUS_CRASHED) and capture.reason and capture.reason not in text:
-        out.append(TerminalLine(capture.reason, error=True))
-    return tuple(out)
+    lines, _ = output_lines(capture)
+    return tuple(TerminalLine(text.expandtabs(4), error) for text, error in lines)
 
 
 def editor_content(lesson: Lesson, cue: Cue, capture: Optional[Capture]) -> EditorContent:
@@ -172,6 +164,7 @@ def editor_content(lesson: Lesson, cue: Cue, capture: Optional[Capture]) -> Edit
     return EditorContent(
         file_name=name,
         snippet=cue.snippet,
+        cell=cell_label(cue),
         numbers=tuple(n for n, _ in shown),
         lines=tuple(t.expandtabs(4).rstrip() for _, t in shown),
         output=terminal_lines(capture),
@@ -469,7 +462,7 @@ class EditorScene:
 
     def _term_rows_text(self, state: EditorState) -> list[TerminalLine]:
         """The terminal's rows (wrapped to its width) for a state."""
-        rows: list[TerminalLine] = [TerminalLine("$ " + (f"python {self.content.snippet}" if state.command else ""))]
+        rows: list[TerminalLine] = [TerminalLine("$ " + (self.content.command if state.command else ""))]
         for line in self.content.output[: state.output_lines]:
             text = line.text or ""
             while len(text) > self.term_cols:

@@ -1,0 +1,142 @@
+"""The output a cue shows: the one owner of "which text goes under this code".
+
+A file runs once and gives one Capture; a cue shows either the whole file's
+output or, for a cell of a cell file, that cell's.  Every stage that puts
+output in front of someone (the deck, the video terminal, the plan's reading
+time, the notebook, the review page, the cue sheet, golden files, the check
+report and the pytest items) asks here, so they cannot drift apart.
+
+Two views:
+
+* ``run_capture``: what the cue's code did when it ran (the cell's own
+  output, status and exception), for the notebook, golden files and reports;
+* ``shown_capture``: the same, narrowed by the cue's ``output: 3-12`` or
+  emptied by ``output: none``, for what is put on screen.  An error is never
+  hidden by either.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Mapping, Optional
+
+from cuecast.model import STATUS_ERROR, STATUS_EXPECTED_ERROR, STATUS_OK, Capture, CellResult, Cue
+
+
+def _cell_result(capture: Capture, number: int) -> Optional[CellResult]:
+    return next((cell for cell in capture.cells if cell.number == number), None)
+
+
+def run_capture(cue: Cue, captures: Mapping[str, Capture]) -> Optional[Capture]:
+    """The Capture of what ``cue`` shows: its file's, or a view of its cell's
+    (``cell`` names the cell); ``None`` when it has not run."""
+    capture = captures.get(cue.snippet or "") or captures.get(cue.id)
+    if capture is None or cue.cell is None:
+        return capture
+    result = next((cell for cell in capture.cells if cell.number == cue.cell), None)
+    if result is None:  # the file never got as far as its cells (unreadable)
+        return replace(capture, cell=cell_label(cue))
+    return cell_view(capture, result)
+
+
+def cell_view(capture: Capture, result: CellResult) -> Capture:
+    """A file's Capture narrowed to one of its cells."""
+    with_output = [cell for cell in capture.cells if cell.streams]
+    return replace(
+        capture,
+        status=result.status,
+        output=result.output,
+        streams=result.streams,
+        exception=result.exception,
+        reason=result.reason,
+        duration=result.duration,
+        truncated=capture.truncated and bool(with_output) and result is with_output[-1],
+        cells=(),
+        cell=result_label(result),
+    )
+
+
+def result_label(result: CellResult) -> str:
+    if result.number is None:
+        return "set-up code" if result.index == 0 else f"code at line {result.start}"
+    return result.title or f"cell {result.number}"
+
+
+def units(capture: Capture) -> list[Capture]:
+    """What ``render check`` counts in one file's Capture: the file itself,
+    or each code cell of a cell file (and set-up code that failed), each a
+    view whose ``cell`` names it."""
+    if not capture.cells:
+        return [capture]
+    return [cell_view(capture, result) for result in capture.cells
+            if result.number is not None or result.status == STATUS_ERROR]
+
+
+def shown_capture(cue: Cue, captures: Mapping[str, Capture]) -> Optional[Capture]:
+    """``run_capture`` as the screen shows it: ``output: A-B`` keeps those
+    lines of the output, ``output: none`` none of them."""
+    capture = run_capture(cue, captures)
+    if capture is None or (cue.output_lines is None and not cue.output_hidden):
+        return capture
+    if cue.output_hidden:
+        return replace(capture, output="", streams=(), truncated=False)
+    start, end = cue.output_lines
+    lines = capture.output.splitlines(keepends=True)
+    kept = "".join(lines[start - 1 : end])
+    return replace(capture, output=kept, streams=(("stdout", kept),) if kept else ())
+
+
+def cell_label(cue: Cue) -> str:
+    """How a cue's cell is named to people: its title, else ``cell N``; "" for a whole file."""
+    if cue.cell is None:
+        return ""
+    return cue.cell_title or f"cell {cue.cell}"
+
+
+def unit_name(capture: Capture) -> str:
+    """A file or cell as reports and test ids name it: ``snippets/t.py`` or
+    ``snippets/t.py::Tensor attributes``."""
+    return f"{capture.snippet}::{capture.cell}" if capture.cell else capture.snippet
+
+
+# --- the output as terminal lines --------------------------------------------------
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def printable(text: str) -> str:
+    """Terminal text as a slide can hold it: colour escapes dropped, other
+    control characters (not allowed in pptx XML) shown as U+FFFD."""
+    return _CONTROL.sub("\ufffd", _ANSI.sub("", text.replace("\r\n", "\n")))
+
+
+def output_lines(capture: Optional[Capture]) -> tuple[list[tuple[str, bool]], bool]:
+    """The terminal's lines as (text, is_error), and whether the capture
+    failed: what the slide and the video terminal both show under the code.
+    A traceback the output does not already hold is appended, so an error is
+    never hidden; timeouts, crashes and cells not run show their reason."""
+    if capture is None:
+        return [("(not run)", False)], False
+    text = printable(capture.output).rstrip("\n")
+    lines = [(line, False) for line in text.split("\n")] if text else []
+    failed = capture.status not in (STATUS_OK,)
+    if capture.exception is not None:
+        traceback = printable(capture.exception.traceback).rstrip("\n")
+        tail = traceback or f"{capture.exception.type}: {capture.exception.message}"
+        if tail and tail not in text:
+            lines.extend((line, True) for line in tail.split("\n"))
+        else:
+            # The output holds the traceback: colour it from its first line on.
+            start = text.find(tail.split("\n")[0]) if tail else -1
+            if start >= 0:
+                first = text[:start].count("\n")
+                lines = [(line, i >= first) for i, (line, _) in enumerate(lines)]
+    if capture.reason and capture.status != STATUS_EXPECTED_ERROR:
+        lines.append((capture.reason, True))
+    if capture.truncated:
+        lines.append(("[output truncated by the runner]", True))
+    if not lines:
+        lines = [("(no output)", False)]
+    return lines, failed
