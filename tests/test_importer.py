@@ -112,8 +112,9 @@ def test_cli_writes_yaml_that_loads_once_the_snippets_exist(tmp_path, monkeypatc
     assert result.exit_code == 0, result.output
     out = tmp_path / "script" / "edge.yaml"
     assert f"wrote {Path('script/edge.yaml')}" in result.output
-    assert "  [ ] snippets/first-section-3.py" in result.output
-    assert "  [ ] snippets/only-a-subsection-1.py" in result.output
+    assert "edge.script.md:13  write snippets/first-section-3.py: the cue line names no file" in result.output
+    assert "edge.script.md:21  write snippets/only-a-subsection-1.py: the cue line names no file" in result.output
+    assert "edge.script.md:15  a [SHOW IN BROWSER] cue with no address: fill in 'url:'" in result.output
     # the YAML is valid; the lesson fails only on what the author must still fill in
     with pytest.raises(ScriptError) as caught:
         load_lesson(out)
@@ -145,7 +146,7 @@ def test_cli_prints_to_stdout_with_dash(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["import", str(EDGE), "-o", "-"])
     assert result.exit_code == 0
-    assert yaml.safe_load(result.output)["lesson"] == "Edge cases 🚀"
+    assert yaml.safe_load(result.stdout)["lesson"] == "Edge cases 🚀"
     assert not (tmp_path / "script").exists()
 
 

@@ -21,7 +21,7 @@ SUBCOMMANDS = (
     ("build", "build"),
     ("watch", "watch"),
     ("new", "new"),
-    ("import", "import_md"),
+    ("import", "import_lesson"),
 )
 
 

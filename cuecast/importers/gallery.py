@@ -1,0 +1,85 @@
+"""A sphinx-gallery example → blocks.
+
+The format (sphinx-gallery's "Structuring Python scripts" page): the module
+docstring is reST and opens with the example's title; after it, a line of 20
+or more ``#`` or a ``# %%`` (``#%%``) line at the left margin starts a text
+block made of the comment lines that follow it, in reST; everything else is
+code, and a splitter followed directly by code only separates two code
+blocks.  ``# sphinx_gallery_<name> = value`` lines configure the gallery and
+are dropped, as are the ``sphinx_gallery_start_ignore``/``end_ignore``
+marker lines.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cuecast.importers.blocks import Code, Document
+from cuecast.importers.python_source import docstring_lines, parse_python
+from cuecast.importers.rst import HeadingStyles, parse_rst
+
+SPLITTER = re.compile(r"^(?:#{20,}.*|#\s?%%(?!%).*)$")
+CONFIG = re.compile(r"^\s*#\s*sphinx_gallery_\w+")
+
+
+def is_gallery(text: str) -> bool:
+    """A sphinx-gallery script rather than a percent one: a ``####…``
+    splitter, or a module docstring that opens with a reST title."""
+    lines = text.splitlines()
+    if any(re.match(r"^#{20,}", line) for line in lines):
+        return True
+    if any(re.match(r"^#\s?%%.*\[(?:markdown|md|raw)\]", line, re.IGNORECASE) for line in lines):
+        return False
+    head = "\n".join(lines[:40])
+    docstring = re.match(r"^\s*(?:#[^\n]*\n\s*)*[rRuU]?(\"\"\"|''')(?P<body>.*?)\1", head, re.S)
+    if not docstring:
+        return False
+    body = [line.rstrip() for line in docstring.group("body").splitlines()]
+    body = [line for line in body if not line.strip().startswith(".. _")]
+    texts = [line for line in body if line.strip()]
+    return len(texts) >= 2 and bool(re.match(r"^\s*([=\-~^\"'`#*+])\1{2,}\s*$", texts[1]))
+
+
+def read_gallery(text: str, shown: str) -> Document:
+    tree = parse_python(text, shown)
+    styles = HeadingStyles()
+    doc = Document()
+    doc_lines, last = docstring_lines(tree, text)
+    if doc_lines:
+        doc.blocks.extend(parse_rst(doc_lines, styles))
+    lines = list(enumerate(text.splitlines(), start=1))[last:]
+    code: list[tuple[int, str]] = []
+    title = ""
+
+    def flush() -> None:
+        nonlocal code, title
+        kept = [(n, t) for n, t in code if not CONFIG.match(t)]
+        while kept and not kept[0][1].strip():
+            kept.pop(0)
+        while kept and not kept[-1][1].strip():
+            kept.pop()
+        if kept:
+            doc.blocks.append(Code("\n".join(t for _, t in kept), tuple(n for n, _ in kept), title=title))
+            title = ""
+        code = []
+
+    at = 0
+    while at < len(lines):
+        number, line = lines[at]
+        if SPLITTER.match(line):
+            flush()
+            marker = re.match(r"^#\s?%%(?P<rest>.*)$", line)
+            title = " ".join(marker.group("rest").split()) if marker else ""
+            at += 1
+            prose: list[tuple[int, str]] = []
+            while at < len(lines) and lines[at][1].startswith("#") and not SPLITTER.match(lines[at][1]):
+                number, comment = lines[at]
+                prose.append((number, re.sub(r"^# ?", "", comment)))
+                at += 1
+            if prose:
+                doc.blocks.extend(parse_rst(prose, styles))
+            continue
+        code.append((number, line))
+        at += 1
+    flush()
+    return doc

@@ -1,0 +1,261 @@
+"""Blocks → a lesson: sections from headings, beats from prose and lists,
+one ``show: vscode`` cue per code block, pictures as slides cues.
+
+Every reader's output goes through here, so all formats read alike:
+
+* the one top-level heading is the lesson's title; the next level makes
+  sections, deeper ones subsections (a subsection heading with no section
+  above it is a section); text before the first section is "Introduction";
+* a paragraph of one sentence is a ``bullet:``; a longer one puts its first
+  sentence on the slide and says all of it (``say:``); a list gives one
+  bullet per item, nested items as ``points:``, and a one-sentence lead-in
+  ending in ':' with a short flat list under it becomes one bullet with the
+  items as points;
+* a code block is a cue of the lesson's cell file, its cell titled after
+  the nearest heading; a lead-in sentence ending in ':' right before it
+  becomes the cue's narration, since it introduces the code on screen;
+  prose after the code stays a beat after the cue, in the same section;
+* ``say:`` is written only when it differs from what the bullet would say.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+from cuecast.importers.blocks import Code, Document, Heading, Items, Picture, Prose, Text, Todo
+from cuecast.importers.cellfile import Cell, cell_title, unique_titles
+from cuecast.importers.speakable import jinja_safe, sentences
+from cuecast.script import default_say, slugify
+
+#: A flat list this long or shorter may hang under its lead-in as points.
+MAX_POINTS = 8
+
+#: (project-relative image path or None, to-do message or None) for an image as written.
+ResolveImage = Callable[[Picture], tuple[Optional[str], Optional[str]]]
+
+
+@dataclass
+class _Section:
+    title: Text
+    beats: list[dict] = field(default_factory=list)
+    subsections: list["_Section"] = field(default_factory=list)
+
+
+@dataclass
+class BuiltLesson:
+    """The YAML-ready lesson, the cells of its snippet file and the to-dos."""
+
+    data: dict
+    glue: list[Code]
+    cells: list[Cell]
+    todos: list[Todo]
+
+
+def build_lesson(doc: Document, *, lesson_id: str, snippet: str, fallback_title: str,
+                 resolve_image: ResolveImage) -> BuiltLesson:
+    return _Builder(doc, snippet, resolve_image).build(lesson_id, fallback_title)
+
+
+class _Builder:
+    def __init__(self, doc: Document, snippet: str, resolve_image: ResolveImage) -> None:
+        self.doc = doc
+        self.snippet = snippet
+        self.resolve_image = resolve_image
+        self.sections: list[_Section] = []
+        self.section: Optional[_Section] = None
+        self.sub: Optional[_Section] = None
+        self.pending: Optional[Prose] = None  # the last paragraph, until we know what follows it
+        self.lead_in: Optional[Text] = None  # its last sentence, when it introduces the next block
+        self.glue: list[Code] = []
+        self.cells: list[tuple[str, Code, dict]] = []  # (title, code, cue beat)
+        self.todos: list[Todo] = []
+
+    # structure
+
+    def build(self, lesson_id: str, fallback_title: str) -> BuiltLesson:
+        headings = [b for b in self.doc.blocks if isinstance(b, Heading)]
+        title_heading = self.title_heading(headings)
+        title = self.doc.title or (title_heading.title if title_heading else Text(fallback_title, fallback_title))
+        levels = sorted({h.level for h in headings if h is not title_heading})
+        self.section_level = levels[0] if levels else None
+        self.intro_title = Text("Introduction", "Introduction") if levels else title
+        for block in self.doc.blocks:
+            if block is title_heading:
+                continue
+            if not isinstance(block, Prose):
+                self.flush(lead_in_for=block if isinstance(block, (Code, Items)) else None)
+            if isinstance(block, Heading):
+                self.heading(block)
+            elif isinstance(block, Prose):
+                self.flush()
+                self.pending = block
+            elif isinstance(block, Items):
+                self.items(block)
+            elif isinstance(block, Code):
+                self.code(block)
+            elif isinstance(block, Picture):
+                self.picture(block)
+            elif isinstance(block, Todo):
+                self.todos.append(block)
+        self.flush()
+        titles = unique_titles([t for t, _, _ in self.cells])
+        cells = []
+        for unique, (_, code, beat) in zip(titles, self.cells):
+            beat["cell"] = unique
+            cells.append(Cell(unique, code))
+        data = {"lesson": jinja_safe(title.slide), "id": lesson_id, "voice": "espeak",
+                "sections": self.sections_data()}
+        return BuiltLesson(data, self.glue, cells, self.todos)
+
+    def title_heading(self, headings: list[Heading]) -> Optional[Heading]:
+        if not headings:
+            return None
+        first = headings[0]
+        if self.doc.title is not None:
+            return first if first.title.slide == self.doc.title.slide else None
+        top = min(h.level for h in headings)
+        tops = [h for h in headings if h.level == top]
+        return first if len(tops) == 1 and tops[0] is first else None
+
+    def heading(self, block: Heading) -> None:
+        section = _Section(block.title)
+        if block.level == self.section_level or self.section is None or self.section.title is self.intro_title:
+            self.sections.append(section)
+            self.section, self.sub = section, None
+        else:
+            self.section.subsections.append(section)
+            self.sub = section
+
+    def current(self) -> _Section:
+        if self.section is None:
+            self.section = _Section(self.intro_title)
+            self.sections.append(self.section)
+        return self.sub or self.section
+
+    def nearest_title(self) -> str:
+        section = self.sub or self.section
+        return cell_title(section.title.slide if section else self.intro_title.slide)
+
+    # beats
+
+    def flush(self, lead_in_for=None) -> None:
+        """Write out the pending paragraph; its last sentence goes to the next
+        block instead when it ends in ':' and that block is code or a list."""
+        prose, self.pending = self.pending, None
+        self.lead_in = None
+        if prose is None:
+            return
+        if lead_in_for is not None and prose.text.slide.rstrip().endswith(":"):
+            slide, say = sentences(prose.text.slide), sentences(prose.text.say)
+            if len(slide) == len(say):
+                self.lead_in = Text(slide[-1], say[-1])
+                rest = Text(" ".join(slide[:-1]), " ".join(say[:-1]))
+                if rest:
+                    self.current().beats.append(self.prose_beat(rest))
+                return
+        self.current().beats.append(self.prose_beat(prose.text))
+
+    def take_lead_in(self) -> Optional[Text]:
+        lead, self.lead_in = self.lead_in, None
+        return lead
+
+    def prose_beat(self, text: Text) -> dict:
+        parts = sentences(text.slide)
+        bullet = parts[0] if len(parts) > 1 else text.slide
+        return self.bullet_beat(bullet, [], text.say)
+
+    def bullet_beat(self, bullet: str, points: list[str], say: str) -> dict:
+        beat: dict = {"bullet": bullet}
+        if points:
+            beat["points"] = points
+        if default_say(bullet, points) != default_say(say):
+            beat["say"] = say
+        return beat
+
+    def items(self, block: Items) -> None:
+        lead = self.take_lead_in()
+        flat = all(not item.points for item in block.items)
+        if lead is not None and flat and len(block.items) <= MAX_POINTS:
+            points = [item.text.slide for item in block.items]
+            said = default_say(lead.say, [item.text.say for item in block.items])
+            self.current().beats.append(self.bullet_beat(lead.slide, points, said))
+            return
+        if lead is not None:
+            self.current().beats.append(self.prose_beat(lead))
+        for item in block.items:
+            parts = sentences(item.text.slide)
+            bullet = parts[0] if len(parts) > 1 else item.text.slide
+            said = default_say(item.text.say, [p.say for p in item.points])
+            self.current().beats.append(self.bullet_beat(bullet, [p.slide for p in item.points], said))
+
+    def code(self, block: Code) -> None:
+        lead = self.take_lead_in()
+        if block.glue:
+            self.glue.append(block)
+            return
+        beat: dict = {"show": "vscode", "snippet": self.snippet}
+        beat["cell"] = None  # filled in once every title is known
+        if block.raised:
+            beat["expect_error"] = True
+            self.todos.append(Todo("this cell raised an error when the notebook was saved: its cue has "
+                                   "'expect_error: true'; drop that if the error was not on purpose "
+                                   "(a raising cell also stops 'python' running the rest of the file)",
+                                   block.line))
+        if lead is not None:
+            beat["say"] = lead.say
+        self.current().beats.append(beat)
+        self.cells.append((cell_title(block.title) if block.title else self.nearest_title(), block, beat))
+
+    def picture(self, block: Picture) -> None:
+        path, todo = self.resolve_image(block)
+        if todo:
+            self.todos.append(Todo(todo, block.line))
+        if path is None:
+            if block.caption:
+                self.current().beats.append(self.prose_beat(block.caption))
+            return
+        beat: dict = {"show": "slides", "image": path}
+        caption = block.caption.slide if block.caption else block.alt.strip()
+        if caption:
+            beat["caption"] = caption
+        if block.caption:
+            beat["say"] = block.caption.say
+        self.current().beats.append(beat)
+
+    # output
+
+    def sections_data(self) -> list[dict]:
+        used: set[str] = set()
+
+        def section_data(section: _Section) -> dict:
+            data: dict = {"title": jinja_safe(section.title.slide)}
+            slug = slugify(section.title.slide)
+            if not slug or slug in used:
+                base, n = slug or "section", 2
+                while f"{base}-{n}" in used:
+                    n += 1
+                data["id"] = f"{base}-{n}"
+                slug = data["id"]
+            used.add(slug)
+            if section.beats:
+                data["beats"] = [_safe_beat(beat) for beat in section.beats]
+            if section.subsections:
+                data["subsections"] = [section_data(sub) for sub in section.subsections]
+            return data
+
+        return [section_data(section) for section in self.sections]
+
+
+#: Key order in the YAML, as the README documents a beat.
+BEAT_ORDER = ("bullet", "points", "show", "snippet", "cell", "expect_error", "image", "caption", "say")
+
+
+def _safe_beat(beat: dict) -> dict:
+    ordered = {key: beat[key] for key in BEAT_ORDER if key in beat}
+    for key in ("bullet", "say", "caption"):
+        if key in ordered:
+            ordered[key] = jinja_safe(ordered[key])
+    if "points" in ordered:
+        ordered["points"] = [jinja_safe(p) for p in ordered["points"]]
+    return ordered

@@ -1,0 +1,264 @@
+"""LaTeX math as a slide shows it and as a voice reads it.
+
+Tutorials write ``:math:`x^2``` or ``$\\frac{\\partial L}{\\partial w}$``; a
+slide cannot typeset LaTeX and a voice would spell out backslashes, so the
+small subset tutorials use is turned into Unicode symbols for the slide
+(``x²``, ``∂L/∂w``) and into words for the narration ("x squared",
+"partial L over partial w").  The TeX is read into a small tree first
+(groups, commands, characters), since fractions and powers nest.  Anything
+unknown loses its backslash and is read as it stands, which is always better
+than the raw markup.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Union
+
+GREEK = ("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
+         "pi rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma "
+         "Upsilon Phi Psi Omega").split()
+GREEK_SYMBOLS = dict(zip(GREEK, "αβγδεεζηθθικλμνξπρστυφφχψωΓΔΘΛΞΠΣΥΦΨΩ"))
+
+#: command → (slide symbol, spoken words); ``None`` words: read the symbol's name.
+SYMBOLS = {
+    "cdot": ("·", "times"), "times": ("×", "times"), "div": ("÷", "divided by"),
+    "partial": ("∂", "partial"), "nabla": ("∇", "nabla"), "infty": ("∞", "infinity"),
+    "leq": ("≤", "is at most"), "le": ("≤", "is at most"), "geq": ("≥", "is at least"),
+    "ge": ("≥", "is at least"), "neq": ("≠", "is not equal to"), "ne": ("≠", "is not equal to"),
+    "approx": ("≈", "is approximately"), "sim": ("~", "is distributed as"), "in": ("∈", "in"),
+    "to": ("→", "to"), "rightarrow": ("→", "to"), "leftarrow": ("←", "from"), "mapsto": ("↦", "maps to"),
+    "pm": ("±", "plus or minus"), "top": ("ᵀ", "transposed"), "odot": ("⊙", "element-wise times"),
+    "otimes": ("⊗", "tensor product"), "ldots": ("…", "and so on"), "cdots": ("⋯", "and so on"),
+    "dots": ("…", "and so on"), "log": ("log", "log"), "ln": ("ln", "log"), "exp": ("exp", "exp"),
+    "sin": ("sin", "sine"), "cos": ("cos", "cosine"), "tanh": ("tanh", "tanch"), "max": ("max", "max"),
+    "min": ("min", "min"), "arg": ("arg", "arg"), "argmax": ("argmax", "arg max"),
+    "argmin": ("argmin", "arg min"), "quad": (" ", " "), "qquad": (" ", " "), "mid": ("|", "given"),
+    "lVert": ("‖", "norm"), "rVert": ("‖", ""), "Vert": ("‖", "norm"), "|": ("‖", "norm"),
+    "{": ("{", ""), "}": ("}", ""), "sum": ("Σ", "the sum"), "prod": ("Π", "the product"),
+    "int": ("∫", "the integral"),
+}
+#: Big operators read as "the sum from … to … of".
+BIG = {"sum", "prod", "int"}
+DOUBLE_STRUCK = {"R": "ℝ", "N": "ℕ", "Z": "ℤ", "Q": "ℚ", "C": "ℂ", "E": "𝔼"}
+#: Commands whose argument is kept as it is (bold, roman, text…).
+PLAIN = {"mathbf", "mathrm", "mathit", "mathcal", "mathsf", "mathtt", "boldsymbol", "bm", "text",
+         "textbf", "textrm", "textit", "operatorname", "vec", "mathbb"}
+#: Accents: command → (combining mark for the slide, word said after the letter)
+ACCENTS = {"hat": ("\u0302", "hat"), "bar": ("\u0304", "bar"), "tilde": ("\u0303", "tilde"),
+           "dot": ("\u0307", "dot"), "overline": ("\u0304", "bar"), "widehat": ("\u0302", "hat")}
+SPACING = {"left", "right", "big", "Big", "bigg", "Bigg", "displaystyle", "limits", "nolimits", ",", ";", ":", "!", " "}
+SUPERSCRIPTS = str.maketrans("0123456789+-=()nTi", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿᵀⁱ")
+SUBSCRIPTS = str.maketrans("0123456789+-=()aeijknortx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑᵢⱼₖₙₒᵣₜₓ")
+#: Characters that are operators: slide spacing and spoken words.
+OPERATORS = {"=": "equals", "+": "plus", "-": "minus", "*": "times", "/": "over", "<": "is less than",
+             ">": "is greater than"}
+SPACED_SYMBOLS = {"×", "·", "÷", "≤", "≥", "≠", "≈", "∈", "→", "←", "↦", "±", "⊙", "⊗", "~"}
+
+Node = Union[str, list]  # a character, "\\command", or a group (list of nodes)
+
+
+def parse(tex: str) -> list:
+    """TeX as a tree: ``\\name`` commands, single characters, ``{…}`` groups
+    (an unmatched ``}`` is ignored, an unclosed ``{`` closes at the end)."""
+    stack: list[list] = [[]]
+    i = 0
+    while i < len(tex):
+        ch = tex[i]
+        if ch == "\\":
+            name = re.match(r"[A-Za-z]+|.", tex[i + 1:], re.S)
+            token = name.group(0) if name else ""
+            stack[-1].append("\\" + token)
+            i += 1 + len(token)
+            continue
+        if ch == "{":
+            stack.append([])
+        elif ch == "}":
+            if len(stack) > 1:
+                group = stack.pop()
+                stack[-1].append(group)
+        elif ch == "&":
+            stack[-1].append(" ")
+        else:
+            stack[-1].append(ch)
+        i += 1
+    while len(stack) > 1:
+        group = stack.pop()
+        stack[-1].append(group)
+    return stack[0]
+
+
+class _Reader:
+    """Walks a node list, taking arguments as commands need them."""
+
+    def __init__(self, nodes: list) -> None:
+        self.nodes = [n for n in nodes if not (isinstance(n, str) and n.startswith("\\") and n[1:] in SPACING)]
+        self.at = 0
+
+    def take(self) -> Node:
+        """The next argument: a group or one non-space node (``None`` at the end)."""
+        while self.at < len(self.nodes) and self.nodes[self.at] == " ":
+            self.at += 1
+        if self.at >= len(self.nodes):
+            return []
+        node = self.nodes[self.at]
+        self.at += 1
+        return node
+
+    def peek(self) -> Node:
+        at = self.at
+        while at < len(self.nodes) and self.nodes[at] == " ":
+            at += 1
+        return self.nodes[at] if at < len(self.nodes) else None
+
+
+def _as_list(node: Node) -> list:
+    return node if isinstance(node, list) else [node]
+
+
+# --- the slide -------------------------------------------------------------
+
+
+def math_slide(tex: str) -> str:
+    """``\\frac{a}{b}`` → ``a/b``, ``x^2`` → ``x²``, ``\\alpha`` → ``α``."""
+    return _tidy(_slide(parse(tex)))
+
+
+def _slide(nodes: list) -> str:
+    reader = _Reader(nodes)
+    out: list[str] = []
+    while reader.peek() is not None:
+        node = reader.take()
+        if isinstance(node, list):
+            out.append(_slide(node))
+        elif node.startswith("\\"):
+            out.append(_slide_command(node[1:], reader))
+        elif node in "^_":
+            out.append(_script(reader.take(), node))
+        elif node in OPERATORS and node not in "/*":
+            before = "".join(out).rstrip()
+            unary = node in "+-" and (not before or before[-1] in "=(+-<>,×·")
+            out.append(node if unary else f" {node} ")
+        elif node != " ":
+            out.append(node)
+    return "".join(out)
+
+
+def _slide_command(name: str, reader: _Reader) -> str:
+    if name in ("frac", "dfrac", "tfrac"):
+        top, bottom = _slide(_as_list(reader.take())), _slide(_as_list(reader.take()))
+        return f"{_atom(top)}/{_atom(bottom)}"
+    if name == "sqrt":
+        return "√" + _atom(_slide(_as_list(reader.take())))
+    if name == "mathbb":
+        inner = _slide(_as_list(reader.take()))
+        return DOUBLE_STRUCK.get(inner, inner)
+    if name in PLAIN:
+        return _slide(_as_list(reader.take()))
+    if name in ACCENTS:
+        inner = _slide(_as_list(reader.take()))
+        return inner + ACCENTS[name][0] if len(inner) == 1 else inner
+    if name in GREEK_SYMBOLS:
+        return GREEK_SYMBOLS[name]
+    if name in SYMBOLS:
+        symbol = SYMBOLS[name][0]
+        if symbol in SPACED_SYMBOLS:
+            return f" {symbol} "
+        return symbol + " " if symbol.isalpha() else symbol
+    return name
+
+
+def _script(node: Node, mark: str) -> str:
+    if node == "\\top" or node == "\\intercal":
+        return "ᵀ"
+    text = _slide(_as_list(node)).strip()
+    table = SUPERSCRIPTS if mark == "^" else SUBSCRIPTS
+    compact = text.replace(" ", "")
+    converted = compact.translate(table)
+    if compact and all(a != b for a, b in zip(converted, compact)):
+        return converted
+    return f"{mark}{compact}" if len(compact) == 1 else f"{mark}({compact})"
+
+
+def _atom(text: str) -> str:
+    text = text.strip()
+    return text if re.fullmatch(r"[^\s+\-=×·/]+", text) else f"({text})"
+
+
+# --- the voice -------------------------------------------------------------
+
+
+def math_say(tex: str) -> str:
+    """``x^2 + \\frac{1}{n}`` → "x squared plus 1 over n"."""
+    said = _tidy(_say(parse(tex)))
+    return said.replace(" ,", ",").strip(" ,")
+
+
+def _say(nodes: list) -> str:
+    reader = _Reader(nodes)
+    out: list[str] = []
+    while reader.peek() is not None:
+        node = reader.take()
+        if isinstance(node, list):
+            out.append(_say(node))
+        elif node.startswith("\\"):
+            out.append(_say_command(node[1:], reader))
+        elif node == "^":
+            out.append(_power(reader.take()))
+        elif node == "_":
+            out.append(f" {_say(_as_list(reader.take()))} ")
+        elif node in OPERATORS:
+            out.append(f" {OPERATORS[node]} ")
+        elif node in "()|[]":
+            out.append(" ")
+        elif node == ",":
+            out.append(", ")
+        else:
+            # letters next to each other are separate symbols (w x), digits are one number
+            previous = out[-1][-1:] if out and out[-1] else ""
+            joined = node.isdigit() and (previous.isdigit() or previous == ".") or node == "." and previous.isdigit()
+            out.append(node if joined or not node.isalnum() and node != "'" else f" {node}")
+    return "".join(out)
+
+
+def _say_command(name: str, reader: _Reader) -> str:
+    if name in ("frac", "dfrac", "tfrac"):
+        top, bottom = _say(_as_list(reader.take())), _say(_as_list(reader.take()))
+        return f" {top} over {bottom} "
+    if name == "sqrt":
+        return f" the square root of {_say(_as_list(reader.take()))} "
+    if name in PLAIN:
+        argument = _as_list(reader.take())
+        if all(isinstance(n, str) and not n.startswith("\\") for n in argument):
+            return f" {''.join(argument)} "  # \text{loss} is a word, not four symbols
+        return f" {_say(argument)} "
+    if name in ACCENTS:
+        return f" {_say(_as_list(reader.take()))} {ACCENTS[name][1]} "
+    if name in BIG:
+        words = SYMBOLS[name][1]
+        below = above = None
+        while reader.peek() in ("_", "^"):
+            mark = reader.take()
+            value = _say(_as_list(reader.take()))
+            below, above = (value, above) if mark == "_" else (below, value)
+        if below and above:
+            return f" {words} from {below} to {above} of "
+        if below:
+            return f" {words} over {below} of "
+        return f" {words} of "
+    if name in GREEK_SYMBOLS:
+        return f" {name.removeprefix('var').lower()} "
+    if name in SYMBOLS:
+        return f" {SYMBOLS[name][1]} "
+    return f" {name} "
+
+
+def _power(node: Node) -> str:
+    if node in ("\\top", "\\intercal", "T"):
+        return " transposed "
+    said = _say(_as_list(node)).strip()
+    return {"2": " squared ", "3": " cubed "}.get(said, f" to the power {said} ")
+
+
+def _tidy(text: str) -> str:
+    return " ".join(text.split())

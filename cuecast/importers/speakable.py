@@ -1,0 +1,215 @@
+"""Inline markup → the text a slide shows and the text a voice reads.
+
+Tutorial prose is full of markup a narrator must not read out: reST roles
+(``:class:`torch.Tensor```), links (```docs <https://…>`_``, ``[docs](…)``),
+inline code, emphasis, math.  ``rst_inline`` and ``md_inline`` turn one piece
+of prose into a ``Text`` with two renderings:
+
+* ``slide`` keeps code in backticks, since the deck draws backticked text as
+  code, and shows math as Unicode symbols;
+* ``say`` drops every mark, reads math in words and a bare web address as
+  its host name ("pytorch.org"), never "h t t p s colon slash slash".
+
+Code spans are set aside before any other rule runs, so ``a*b`` inside
+backticks is never taken for emphasis.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Callable
+from urllib.parse import urlsplit
+
+from cuecast.importers.blocks import Text
+from cuecast.importers.math_text import math_say, math_slide
+
+#: Narrator labels a video script puts before a voice-over line.
+LABEL = re.compile(
+    r"^\s*(?:\*\*|__|\*|_)?\s*(?:VO|V\.O\.|voice[- ]?over|narrator|narration)\s*"
+    r"(?::\s*(?:\*\*|__|\*|_)?|(?:\*\*|__|\*|_)\s*:)\s*",
+    re.IGNORECASE,
+)
+#: Roles whose content is code (shown as code, read as the name).
+CODE_ROLES = {"class", "func", "meth", "attr", "mod", "obj", "data", "exc", "const", "func", "member",
+              "var", "type", "file", "samp", "command", "program", "envvar", "option", "literal", "code",
+              "kbd", "py", "function", "method", "module", "attribute", "exception"}
+BARE_URL = re.compile(r"(?<![\w(<\"'])https?://[^\s<>\"'`)\]]+")
+#: Abbreviations a sentence does not end at.
+ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "cf.", "approx.", "Dr.", "Mr.", "Ms.", "Fig.", "fig.", "No.", "et al.")
+
+_PLACEHOLDER = "\x00{}\x00"
+
+
+class _Slots:
+    """Protected pieces (code, math) replaced by placeholders while the other
+    rules run, then put back in each rendering's own form."""
+
+    def __init__(self) -> None:
+        self.slide: list[str] = []
+        self.say: list[str] = []
+
+    def put(self, slide: str, say: str) -> str:
+        self.slide.append(slide)
+        self.say.append(say)
+        return _PLACEHOLDER.format(len(self.slide) - 1)
+
+    def restore(self, text: str, which: list[str]) -> str:
+        return re.sub("\x00(\\d+)\x00", lambda m: which[int(m.group(1))], text)
+
+
+def strip_label(text: str) -> str:
+    """``VO: Now we…`` → ``Now we…`` (also ``**Narrator:**``, ``V.O.:``)."""
+    return LABEL.sub("", text, count=1)
+
+
+def code_text(code: str) -> tuple[str, str]:
+    """Inline code: ``(`code`, code)``; a backtick inside stays literal."""
+    code = " ".join(code.split())
+    return (f"`{code}`" if "`" not in code else code), code
+
+
+def say_url(url: str) -> str:
+    """A web address as a voice reads it: its host, without ``www.``."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        host = ""
+    return host.removeprefix("www.") or "the link"
+
+
+def _finish(text: str, slots: _Slots) -> Text:
+    text = html.unescape(text)
+    slide = _tidy(slots.restore(text, slots.slide))
+    say = _tidy(slots.restore(BARE_URL.sub(_said_url, text), slots.say))
+    return Text(slide, say.replace("`", ""))
+
+
+def _said_url(match: re.Match) -> str:
+    url = match.group(0)
+    trail = re.search(r"[.,;:!?]*$", url).group(0)
+    return say_url(url[: len(url) - len(trail)]) + trail
+
+
+def _tidy(text: str) -> str:
+    text = " ".join(text.split())
+    text = re.sub(r"\(\s*\)", "", text)
+    text = re.sub(r"\s+([.,;:!?)])", r"\1", text)
+    text = re.sub(r"([(])\s+", r"\1", text)
+    return text.strip()
+
+
+def _emphasis(text: str) -> str:
+    """``**bold**``, ``__bold__``, ``*em*``, ``_em_`` → the words."""
+    text = re.sub(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", r"\2", text)
+    text = re.sub(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])", r"\1", text)
+    text = re.sub(r"(?<![\w_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\w_])", r"\1", text)
+    return text
+
+
+# --- reStructuredText --------------------------------------------------------
+
+
+def rst_inline(text: str) -> Text:
+    """reST inline markup → ``Text``: roles, ``literals``, links, emphasis,
+    substitutions and footnote references."""
+    slots = _Slots()
+    text = strip_label(text)
+    text = re.sub(r"``(.+?)``", lambda m: slots.put(*code_text(m.group(1))), text)
+    text = re.sub(r":(?:[\w-]+:)*(?P<role>[\w-]+):`(?P<body>[^`]+)`", lambda m: _role(m, slots), text)
+    text = re.sub(r"`(?P<label>[^`<]*?)\s*<(?P<target>[^>`]+)>`__?",
+                  lambda m: m.group("label") or slots.put(m.group("target"), say_url(m.group("target"))), text)
+    text = re.sub(r"`([^`]+)`__?", r"\1", text)
+    text = re.sub(r"`([^`]+)`", lambda m: slots.put(*code_text(m.group(1))), text)  # default role
+    text = re.sub(r"\s*\[(?:#\w*|\*|\d+)\]_", "", text)  # footnote references
+    text = re.sub(r"\|([^|\s][^|]*)\|_{0,2}", r"\1", text)  # substitutions
+    text = _emphasis(text)
+    text = re.sub(r"(?<!\w)(\w[\w.-]*)__?(?=[\s.,;:!?)]|$)", r"\1", text)  # reference_ / word__
+    text = re.sub(r"\\ ", "", text)
+    text = re.sub(r"\\(.)", r"\1", text)
+    return _finish(text, slots)
+
+
+def _role(match: re.Match, slots: _Slots) -> str:
+    role, body = match.group("role"), match.group("body")
+    if role == "math":
+        return slots.put(math_slide(body), math_say(body))
+    titled = re.match(r"(?s)^(?P<title>.*?)\s*<(?P<target>[^>]*)>$", body)
+    if titled and titled.group("title"):
+        return titled.group("title")
+    target = titled.group("target") if titled else body
+    if role in CODE_ROLES or "." in target and " " not in target:
+        shown = target.lstrip("!")
+        if shown.startswith("~"):
+            shown = shown[1:].split(".")[-1]
+        return slots.put(*code_text(shown))
+    if role in ("abbr",):
+        return re.sub(r"\s*\(.*\)$", "", body)
+    if role in ("ref", "doc", "numref", "term", "any", "download", "label"):
+        words = target.rsplit("/", 1)[-1]
+        return words.replace("-", " ").replace("_", " ") if role != "term" else target
+    return body
+
+
+# --- Markdown -----------------------------------------------------------------
+
+
+def md_inline(text: str) -> Text:
+    """Markdown inline markup → ``Text``: `code`, links, images, emphasis,
+    ``$math$``, MyST roles (``{class}`x```), HTML tags and footnotes."""
+    slots = _Slots()
+    text = strip_label(text)
+    text = re.sub(r"\{(?P<role>[\w:-]+)\}`(?P<body>[^`]+)`", lambda m: _role(m, slots), text)
+    text = re.sub(r"(`+)(.+?)\1", lambda m: slots.put(*code_text(m.group(2))), text)
+    text = re.sub(r"\$\$(.+?)\$\$", lambda m: slots.put(math_slide(m.group(1)), math_say(m.group(1))), text)
+    text = re.sub(r"(?<![\\$\w])\$(?=\S)([^$]+?)(?<=\S)\$(?![\w$])",
+                  lambda m: slots.put(math_slide(m.group(1)), math_say(m.group(1))), text)
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)  # inline images (the reader lifts them out)
+    text = re.sub(r"\[(?P<label>[^\]]+)\]\((?P<url>[^)\s]*)(?:\s+\"[^\"]*\")?\)", r"\g<label>", text)
+    text = re.sub(r"\[(?P<label>[^\]]+)\]\[[^\]]*\]", r"\g<label>", text)
+    text = re.sub(r"\[\^[^\]]+\]", "", text)
+    text = re.sub(r"<(https?://[^>\s]+)>", lambda m: slots.put(m.group(1), say_url(m.group(1))), text)
+    text = re.sub(r"\{\{<.*?>\}\}", "", text)  # Quarto shortcodes
+    text = re.sub(r"<br\s*/?>", " ", text, flags=re.IGNORECASE)
+    text = re.sub(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>", "", text)
+    text = _emphasis(text)
+    text = re.sub(r"~~(.+?)~~", r"\1", text)
+    text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!$|<>])", r"\1", text)
+    return _finish(text, slots)
+
+
+# --- sentences -----------------------------------------------------------------
+
+
+def sentences(text: str) -> list[str]:
+    """``text`` split after '.', '!' or '?' followed by a capital, digit or
+    code; common abbreviations ("e.g.") and code (``torch.nn``) do not split."""
+    parts: list[str] = []
+    start = 0
+    for match in re.finditer(r"[.!?…]+[\"')\]]*\s+(?=[A-Z0-9`\"'(])", text):
+        before = text[start : match.start() + 1]
+        if before.endswith(ABBREVIATIONS) or before.count("`") % 2:
+            continue
+        parts.append(text[start : match.end()].strip())
+        start = match.end()
+    rest = text[start:].strip()
+    if rest:
+        parts.append(rest)
+    return parts
+
+
+def first_sentence(text: Text) -> Text:
+    """The first sentence of both renderings (they split alike, since the
+    voice rendering only drops marks)."""
+    return Text(sentences(text.slide)[0] if text.slide else "", sentences(text.say)[0] if text.say else "")
+
+
+def jinja_safe(text: str) -> str:
+    """Lesson text is a Jinja2 template; text that happens to hold ``{{``,
+    ``{%`` or ``{#`` is wrapped in ``{% raw %}`` so it reads as written."""
+    if any(mark in text for mark in ("{{", "{%", "{#")):
+        return "{% raw %}" + text.replace("{% endraw %}", "{ % endraw % }") + "{% endraw %}"
+    return text
+
+
+Inline = Callable[[str], Text]
