@@ -14,12 +14,14 @@ Every reader's output goes through here, so all formats read alike:
 * a code block is a cue of the lesson's cell file, its cell titled after
   the nearest heading; a lead-in sentence ending in ':' right before it
   becomes the cue's narration, since it introduces the code on screen;
+  imports before the first shown code are set-up code, run but not shown;
   prose after the code stays a beat after the cue, in the same section;
 * ``say:`` is written only when it differs from what the bullet would say.
 """
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
@@ -178,7 +180,7 @@ class _Builder:
         flat = all(not item.points for item in block.items)
         if lead is not None and flat and len(block.items) <= MAX_POINTS:
             points = [item.text.slide for item in block.items]
-            said = default_say(lead.say, [item.text.say for item in block.items])
+            said = f"{lead.say.rstrip(' :')}: {_spoken_list([item.text.say for item in block.items])}"
             self.current().beats.append(self.bullet_beat(lead.slide, points, said))
             return
         if lead is not None:
@@ -191,7 +193,8 @@ class _Builder:
 
     def code(self, block: Code) -> None:
         lead = self.take_lead_in()
-        if block.glue:
+        if block.glue or (not self.cells and lead is None and _only_imports(block.code)):
+            # set-up code (imports before any shown cell) runs but is not shown
             self.glue.append(block)
             return
         beat: dict = {"show": "vscode", "snippet": self.snippet}
@@ -245,6 +248,29 @@ class _Builder:
             return data
 
         return [section_data(section) for section in self.sections]
+
+
+def _spoken_list(items: list[str]) -> str:
+    """List items as one spoken sentence: "a; b; c." (an item that already
+    runs on, "equal, or", is followed by a space instead)."""
+    said = ""
+    for index, item in enumerate(items):
+        item = item.strip()
+        if index:
+            runs_on = said.endswith((",", ";", " or", " and"))
+            said += " " if runs_on else "; "
+        said += item.rstrip(" .;") if index < len(items) - 1 else item.rstrip(" .;,")
+    return said + "."
+
+
+def _only_imports(code: str) -> bool:
+    """Imports only (IPython lines such as ``%matplotlib inline`` aside)."""
+    python = "\n".join(line for line in code.splitlines() if not line.lstrip().startswith(("%", "!")))
+    try:
+        body = ast.parse(python).body
+    except SyntaxError:
+        return False
+    return bool(body) and all(isinstance(node, (ast.Import, ast.ImportFrom)) for node in body)
 
 
 #: Key order in the YAML, as the README documents a beat.

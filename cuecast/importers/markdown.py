@@ -312,7 +312,7 @@ class _Parser:
             self.out.append(Todo(f"a '{{{name}}}' block shows code that is not run; it was left out", number))
         elif name == "code-cell" or name.split(",")[0] in OTHER_LANGUAGES:
             language = (args.split() or ["?"])[0] if name == "code-cell" else name.split(",")[0]
-            self.out.append(Todo(f"a '{language}' code cell is not Python; it was left out", number))
+            self.out.append(Todo(f"a code cell in '{language}' is not Python; it was left out", number))
         elif name in CONTAINERS:
             if args:
                 self.out.append(Prose(md_inline(args), number))

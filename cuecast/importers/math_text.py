@@ -147,7 +147,7 @@ def _slide(nodes: list) -> str:
 def _slide_command(name: str, reader: _Reader) -> str:
     if name in ("frac", "dfrac", "tfrac"):
         top, bottom = _slide(_as_list(reader.take())), _slide(_as_list(reader.take()))
-        return f"{_atom(top)}/{_atom(bottom)}"
+        return f"{_atom(top)}/{_atom(bottom)} "
     if name == "sqrt":
         return "√" + _atom(_slide(_as_list(reader.take())))
     if name == "mathbb":
@@ -164,7 +164,7 @@ def _slide_command(name: str, reader: _Reader) -> str:
         symbol = SYMBOLS[name][0]
         if symbol in SPACED_SYMBOLS:
             return f" {symbol} "
-        return symbol + " " if symbol.isalpha() else symbol
+        return symbol + " " if symbol.isascii() and symbol.isalpha() else symbol
     return name
 
 

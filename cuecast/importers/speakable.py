@@ -80,9 +80,9 @@ def say_url(url: str) -> str:
 
 def _finish(text: str, slots: _Slots) -> Text:
     text = html.unescape(text)
-    slide = _tidy(slots.restore(text, slots.slide))
-    say = _tidy(slots.restore(BARE_URL.sub(_said_url, text), slots.say))
-    return Text(slide, say.replace("`", ""))
+    slide = slots.restore(_tidy(text), slots.slide)
+    say = slots.restore(_tidy(BARE_URL.sub(_said_url, text)), slots.say)
+    return Text(slide, " ".join(say.replace("`", "").split()))
 
 
 def _said_url(match: re.Match) -> str:

@@ -164,7 +164,7 @@ def parse_markdown(text: str, shown: str) -> tuple[str, list[str], list[_Section
             beat = _cue_beat(_kind(cue.group("where")), strip_label(cue.group("text")).strip(), number)
         elif bullet and bullet.group("indent").expandtabs(4):
             point = bullet.group("text").strip()
-            if current is None and title is not None:
+            if (current is None or current.intro) and title is not None:
                 prepare.append(point)
             elif last_beat is None:
                 problem(number, len(bullet.group("indent")) + 1,
@@ -173,7 +173,7 @@ def parse_markdown(text: str, shown: str) -> tuple[str, list[str], list[_Section
                 last_beat.points.append(point)
             continue
         elif bullet:
-            if current is None or current.intro and not current.beats:
+            if current is None or current.intro:
                 if title is None:
                     problem(number, 1, "a bullet before the '# Title' line")
                 else:
@@ -186,7 +186,7 @@ def parse_markdown(text: str, shown: str) -> tuple[str, list[str], list[_Section
             if not said:
                 continue
             if last_cue is not None:
-                last_cue.say = f"{last_cue.say} {said}" if last_cue.say else said
+                last_cue.say = _joined_narration(last_cue.say, said)
                 continue
             if current is None and title is None:
                 problem(number, 1, "text before the '# Title' line")
@@ -208,6 +208,13 @@ def parse_markdown(text: str, shown: str) -> tuple[str, list[str], list[_Section
     if problems:
         raise ScriptError(sorted(problems, key=lambda d: (d.location.line, d.location.col)))
     return title or "", prepare, _merge_intro(sections)
+
+
+def _joined_narration(first: Optional[str], more: str) -> str:
+    """More narration after a cue's own words, as a new sentence."""
+    if not first:
+        return more
+    return f"{first if first.endswith(('.', '!', '?', '…', ':')) else first + '.'} {more}"
 
 
 def _merge_intro(sections: list[_Section]) -> list[_Section]:
