@@ -13,6 +13,7 @@ than the raw markup.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Union
 
 GREEK = ("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
@@ -121,7 +122,7 @@ def _as_list(node: Node) -> list:
 
 def math_slide(tex: str) -> str:
     """``\\frac{a}{b}`` → ``a/b``, ``x^2`` → ``x²``, ``\\alpha`` → ``α``."""
-    return _tidy(_slide(parse(tex)))
+    return unicodedata.normalize("NFC", _tidy(_slide(parse(tex))))  # ŷ as one character where fonts have it
 
 
 def _slide(nodes: list) -> str:
