@@ -7,7 +7,7 @@ from typing import Optional
 
 import click
 
-from cuecast.cli.common import reports_errors
+from cuecast.cli.common import relative_path, reports_errors
 from cuecast.errors import ConfigError
 
 
@@ -56,9 +56,9 @@ def command(source: Path, project: Path, lesson_id: Optional[str], output: Optio
         return
     written = write_import(targets(imported, project, output), force)
     for path in written:
-        click.echo(f"wrote {path}")
+        click.echo(f"wrote {relative_path(path)}")
     _print_todos(imported.todos)
-    click.echo(f"next: render check {written[0]}")
+    click.echo(f"next: render check {relative_path(written[0])}")
 
 
 def _valid_id(text: str) -> bool:
