@@ -28,6 +28,7 @@ from cuecast import __version__
 from cuecast.atomic import write_text
 from cuecast.errors import EXIT_FAILED, CuecastError
 from cuecast.model import Capture, Lesson
+from cuecast.shown import units
 
 STAGES = ("check", "slides", "timeline", "video", "notebook", "review")
 
@@ -229,8 +230,10 @@ class LessonBuilder:
     def stage_check(self) -> StageResult:
         captures = self.build.captures
         cached = sum(1 for c in captures.values() if c.cached)
-        failed = self.build.failed_snippets
-        note = f"{len(captures)} snippets, {cached} cached"
+        checked = [unit for capture in captures.values() for unit in units(capture)]
+        failed = [unit for unit in checked if not unit.passed]
+        cells = sum(1 for unit in checked if unit.cell)
+        note = f"{len(captures)} snippets" + (f" ({cells} cells)" if cells else "") + f", {cached} cached"
         if failed:
             note += f", {len(failed)} failed"
         status = "failed" if failed else ("skipped" if cached == len(captures) else "built")

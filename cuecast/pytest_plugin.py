@@ -31,6 +31,7 @@ from cuecast import golden
 from cuecast.model import (
     STATUS_CRASHED,
     STATUS_MISSING_ERROR,
+    STATUS_NOT_RUN,
     STATUS_TIMEOUT,
     Beat,
     Capture,
@@ -38,6 +39,7 @@ from cuecast.model import (
     Lesson,
     Section,
 )
+from cuecast.shown import run_capture, shown_name, unit_name
 
 LESSON_SUFFIXES = (".yaml", ".yml")
 #: The folder lessons live in by convention; YAML elsewhere is only collected
@@ -131,13 +133,13 @@ class LessonFile(pytest.File):
         lessons = load_lessons(self.path)
         for lesson in lessons:
             prefix = f"{lesson.id}::" if len(lessons) > 1 else ""
-            seen: set[str] = set()
+            seen: set[tuple] = set()
             for section in lesson.walk():
                 cues = []
                 for beat in section.beats:
                     cue = beat.cue
-                    if cue is not None and cue.snippet and cue.snippet not in seen:
-                        seen.add(cue.snippet)
+                    if cue is not None and cue.snippet and (cue.snippet, cue.cell) not in seen:
+                        seen.add((cue.snippet, cue.cell))  # a file once, or each of its cells once
                         cues.append((beat, cue))
                 if cues:
                     yield SectionNode.from_parent(
@@ -164,7 +166,7 @@ class SectionNode(pytest.Collector):
     def collect(self):
         for beat, cue in self.cues:
             yield SnippetItem.from_parent(
-                self, name=f"{beat.id}[{cue.snippet}]", lesson=self.lesson, beat=beat, cue=cue
+                self, name=f"{beat.id}[{shown_name(cue)}]", lesson=self.lesson, beat=beat, cue=cue
             )
 
 
@@ -196,14 +198,14 @@ class SnippetItem(pytest.Item):
 
     def runtest(self):
         state: CuecastState = self.config.stash[_STATE]
-        capture = state.capture_for(self)
+        capture = run_capture(self.cue, {self.cue.snippet: state.capture_for(self)})
         if capture.output:
             self.add_report_section("call", "snippet output", capture.output)
         if not capture.passed:
             raise SnippetFailed(capture)
         if state.golden:
             result = golden.check_snippet_golden(
-                self.lesson, self.cue.snippet, capture, state.rtol, state.atol, cue=self.cue
+                self.lesson, unit_name(capture), capture, state.rtol, state.atol, cue=self.cue
             )
             if not result.passed:
                 raise GoldenDrifted(result)
@@ -212,7 +214,7 @@ class SnippetItem(pytest.Item):
         from cuecast.errors import CuecastError
 
         error = excinfo.value
-        where = f"{self.cue.snippet} (cue at {self.cue.location})"
+        where = f"{shown_name(self.cue)} (cue at {self.cue.location})"
         if isinstance(error, SnippetFailed):
             return f"{where}\n{_describe_failure(error.capture)}"
         if isinstance(error, GoldenDrifted):
@@ -222,7 +224,7 @@ class SnippetItem(pytest.Item):
         return super().repr_failure(excinfo)
 
     def reportinfo(self):
-        return self.path, max(self.cue.location.line - 1, 0), f"{self.lesson.id}: {self.cue.snippet}"
+        return self.path, max(self.cue.location.line - 1, 0), f"{self.lesson.id}: {shown_name(self.cue)}"
 
 
 def _describe_failure(capture: Capture) -> str:
@@ -230,7 +232,7 @@ def _describe_failure(capture: Capture) -> str:
     never finished."""
     if capture.status == STATUS_MISSING_ERROR:
         return "the cue says expect_error: true, but the snippet ran without raising"
-    if capture.status in (STATUS_TIMEOUT, STATUS_CRASHED) or capture.exception is None:
+    if capture.status in (STATUS_TIMEOUT, STATUS_CRASHED, STATUS_NOT_RUN) or capture.exception is None:
         return capture.reason or f"snippet {capture.status}"
     exc = capture.exception
     return exc.traceback.rstrip("\n") or f"{exc.type}: {exc.message}"
@@ -315,8 +317,11 @@ class CuecastState:
 
 
 def _only(lesson: Lesson, cues: list[tuple[Beat, Cue]]) -> Lesson:
-    """The lesson cut down to the beats of the given cues, so the runner runs
-    just the selected snippets (``-k``, xdist's share) and nothing else."""
-    beats = tuple(beat for beat, _ in cues)
+    """The lesson cut down to the beats of the given cues' files, so the
+    runner runs just the selected snippets (``-k``, xdist's share) and
+    nothing else; every cue of a selected file stays, since the cells it
+    selects and their ``expect_error`` shape that file's run."""
+    files = {cue.snippet for _, cue in cues}
+    beats = tuple(beat for _, beat in lesson.beats() if beat.cue is not None and beat.cue.snippet in files)
     section = Section(id="selected", title=lesson.title, location=lesson.location, beats=beats)
     return dataclasses.replace(lesson, sections=(section,))

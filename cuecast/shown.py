@@ -87,11 +87,23 @@ def shown_capture(cue: Cue, captures: Mapping[str, Capture]) -> Optional[Capture
     return replace(capture, output=kept, streams=(("stdout", kept),) if kept else ())
 
 
+def hides_output(cue: Cue, capture: Optional[Capture]) -> bool:
+    """``output: none``, unless the run failed: an error is always shown."""
+    return cue.output_hidden and (capture is None or capture.passed)
+
+
 def cell_label(cue: Cue) -> str:
     """How a cue's cell is named to people: its title, else ``cell N``; "" for a whole file."""
     if cue.cell is None:
         return ""
     return cue.cell_title or f"cell {cue.cell}"
+
+
+def shown_name(cue: Cue) -> str:
+    """What a cue runs, as test ids name it: ``snippets/t.py`` or
+    ``snippets/t.py::Tensor attributes``."""
+    label = cell_label(cue)
+    return f"{cue.snippet}::{label}" if label else (cue.snippet or "")
 
 
 def unit_name(capture: Capture) -> str:

@@ -15,6 +15,7 @@ import click
 from cuecast.cli.build import STAGE_CHOICES, _parse_only
 from cuecast.cli.common import device_option, lesson_target_argument, parse_size, reports_errors
 from cuecast.diagnostics import format_diagnostics
+from cuecast.shown import unit_name, units
 from cuecast.errors import CuecastError
 
 WATCHED_FOLDERS = ("script", "snippets", "slides")
@@ -79,9 +80,9 @@ def rebuild(target, options, echo) -> list[str]:
         return []
     done = [f"{r.lesson_id}: {r.stage}" for b in builds for r in b.results if r.status in ("built", "failed")]
     for build in builds:
-        for capture in build.failed_snippets:
-            echo(f"  {capture.snippet}: {capture.status} {capture.reason or (capture.exception.message if capture.exception else '')}",
-                 err=True)
+        for capture in (unit for failed in build.failed_snippets for unit in units(failed) if not unit.passed):
+            echo(f"  {unit_name(capture)}: {capture.status} "
+                 f"{capture.reason or (capture.exception.message if capture.exception else '')}", err=True)
     return done
 
 

@@ -27,12 +27,12 @@ TAB_H = inches(0.42)
 PANEL_INSET = (pt_to_emu(10), pt_to_emu(8), pt_to_emu(10), pt_to_emu(8))
 GUTTER_GAP = pt_to_emu(10)
 
-#: The line that replaces output left off a slide.
-MORE_LINES = "… {n} more lines"
+#: The line that ends output continued on the next slide.
+MORE_LINES = "… {n} more lines on the next slide"
 
 
 def more_lines_note(count: int) -> str:
-    return MORE_LINES.format(n=count) if count != 1 else "… 1 more line"
+    return MORE_LINES.format(n=count) if count != 1 else "… 1 more line on the next slide"
 
 
 @dataclass(frozen=True)
@@ -179,12 +179,15 @@ class TerminalText:
     wrapped: int
 
 
-def terminal_text(capture: Optional[Capture], w: int, h: int, theme, measurer: Measurer) -> TerminalText:
-    """The output as it will sit in a terminal ``w`` × ``h`` EMU (header
-    included): the largest size at which every line fits unwrapped; else
-    the size at which it fits with the fewest wrapped lines; else
-    ``output_min``, trimmed."""
-    lines, failed = output_lines(capture)
+def terminal_text(capture: Optional[Capture], w: int, h: int, theme, measurer: Measurer,
+                  lines: Optional[list[tuple[str, bool]]] = None) -> TerminalText:
+    """The output (or ``lines`` of it) as it will sit in a terminal ``w`` ×
+    ``h`` EMU (header included): the largest size at which every line fits
+    unwrapped; else the size at which it fits with the fewest wrapped lines;
+    else ``output_min`` with the first lines that fit, and a note saying how
+    many more follow on the next slide (``output_pages``)."""
+    if lines is None:
+        lines, _ = output_lines(capture)
     text_w, text_h = inner_size(w, h - TAB_H, PANEL_INSET)
     biggest, smallest = theme.size("output"), theme.size("output_min")
     wrapped_fit: Optional[TerminalText] = None
@@ -205,7 +208,7 @@ def terminal_text(capture: Optional[Capture], w: int, h: int, theme, measurer: M
         size = max(smallest, size - 1)
     if wrapped_fit is not None:
         return wrapped_fit
-    paragraphs, lost = _trimmed(lines, smallest, theme, measurer, text_w, text_h, keep_tail=failed)
+    paragraphs, lost = _trimmed(lines, smallest, theme, measurer, text_w, text_h, keep_tail=False)
     wrapped = sum(len(measurer.paragraph_lines(p, text_w)) > 1 for p in paragraphs)
     return TerminalText(paragraphs, smallest, lost, wrapped)
 
@@ -246,11 +249,44 @@ def _side_by_side(numbered, capture, area, gap: int, theme, measurer: Measurer) 
 
 def arrange_code(
     numbered: list[tuple[int, str]], capture: Optional[Capture], tab: str,
+    area: tuple[int, int, int, int], gap: int, theme, measurer: Measurer, show_output: bool = True,
+) -> list[list]:
+    """The boxes of each page of a code cue inside ``area``: its code, then
+    the output, which continues on pages of its own when it does not fit
+    (never cut); ``show_output=False`` (``output: none``) shows code only."""
+    x, y, w, h = area
+    if not show_output:
+        plan = plan_code(numbered, w, h, theme, measurer)
+        return [code_panel("code", x, y, w, h, tab, lines, numbered, plan, theme, measurer) for lines in plan.pages]
+    pages = _arrange_code(numbered, capture, tab, area, gap, theme, measurer)
+    return pages + output_pages(pages[-1], capture, area, theme, measurer)
+
+
+def output_pages(last: list, capture: Optional[Capture], area: tuple[int, int, int, int], theme,
+                 measurer: Measurer) -> list[list]:
+    """Pages that continue the output the ``last`` code page could not hold,
+    each a terminal across ``area``, so long output is read, not cut."""
+    x, y, w, h = area
+    terminal = next((b for b in last if b.name == "output:terminal"), None)
+    if terminal is None:
+        return []
+    lines, _ = output_lines(capture)
+    lost = terminal_text(capture, terminal.w, terminal.h + TAB_H, theme, measurer).lost
+    rest = lines[len(lines) - lost:] if lost else []
+    pages = []
+    while rest:
+        text = terminal_text(capture, w, h, theme, measurer, lines=rest)
+        kept = max(1, len(rest) - text.lost)
+        pages.append(terminal_panel("output", x, y, w, h, capture, theme, measurer, lines=rest, continued=True))
+        rest = rest[kept:]
+    return pages
+
+
+def _arrange_code(
+    numbered: list[tuple[int, str]], capture: Optional[Capture], tab: str,
     area: tuple[int, int, int, int], gap: int, theme, measurer: Measurer,
 ) -> list[list]:
-    """The boxes of each page of a code cue inside ``area``.
-
-    Candidates: code and output side by side, both unwrapped, the code as
+    """Candidates: code and output side by side, both unwrapped, the code as
     large as fits; code across the full width with the output below it; code
     and output side by side, halves fixed, code wrapped or continued over
     pages.  The first that loses no output wins, then fewest pages, then
@@ -293,9 +329,11 @@ def arrange_code(
     return min(candidates, key=lambda candidate: candidate[0])[1]()
 
 
-def terminal_panel(name: str, x: int, y: int, w: int, h: int, capture: Optional[Capture], theme, measurer: Measurer) -> list:
+def terminal_panel(name: str, x: int, y: int, w: int, h: int, capture: Optional[Capture], theme, measurer: Measurer,
+                   lines: Optional[list[tuple[str, bool]]] = None, continued: bool = False) -> list:
     """Header (``Output`` and a badge of device · run time), then the
-    terminal box holding what the snippet printed, trimmed if need be."""
+    terminal box holding what the snippet printed (or ``lines`` of it, on a
+    ``continued`` page), up to a note saying how much follows."""
     small = theme.size("small")
     boxes: list = [Rect(f"{name}:bar", x, y, w, TAB_H, fill=theme.color("tab_background"))]
     label = "Output"
@@ -304,6 +342,8 @@ def terminal_panel(name: str, x: int, y: int, w: int, h: int, capture: Optional[
         label = "Output — expected error"
     elif failed and capture is not None:
         label = f"Output — {capture.status}"
+    if continued:
+        label += " (continued)"
     boxes.append(TextBox(
         f"{name}:label", x, y, w // 2, TAB_H,
         (Paragraph((Run(label, "sans", small, failed, theme.color("error" if failed else "tab_text")),), small, line_height(small)),),
@@ -324,7 +364,7 @@ def terminal_panel(name: str, x: int, y: int, w: int, h: int, capture: Optional[
             role="badge", fill=theme.color("badge_background"), rounded=True,
             inset=(pt_to_emu(10), 0, pt_to_emu(10), 0), anchor="middle", wrap=False,
         ))
-    text = terminal_text(capture, w, h, theme, measurer)
+    text = terminal_text(capture, w, h, theme, measurer, lines=lines)
     boxes.append(TextBox(
         f"{name}:terminal", x, y + TAB_H, w, h - TAB_H, text.paragraphs, role="terminal",
         fill=theme.color("terminal_background"), inset=PANEL_INSET, wrap=True,

@@ -25,7 +25,7 @@ from cuecast.deck.measure import Measurer, line_height
 from cuecast.deck.templating import render_text, template_context
 from cuecast.errors import Diagnostic, ScriptError
 from cuecast.model import Beat, Capture, Cue, Lesson, Section, field_location
-from cuecast.shown import run_capture, shown_capture
+from cuecast.shown import hides_output, run_capture, shown_capture
 from cuecast.snippet_source import read_snippet, shown_numbered_lines
 
 MARGIN = inches(0.5)
@@ -285,14 +285,15 @@ class _Builder:
         capture = shown_capture(cue, self.captures)
         top = self.content_top()
         area = (MARGIN, top, self.W - 2 * MARGIN, self.H - BOTTOM - top)
-        pages = arrange_code(numbered, capture, tab_name(cue.snippet or ""), area, GAP, self.theme, self.measure)
+        pages = arrange_code(numbered, capture, tab_name(cue.snippet or ""), area, GAP, self.theme, self.measure,
+                             show_output=not hides_output(cue, capture))
         total = len(pages) + pages_before
         notes = self.notes_for(beat, cue)
         slides = []
         for index, boxes in enumerate(pages):
             page = first_page + index
             title, heading = self.cue_heading(section, beat, cue, page, total)
-            if index < len(pages) - 1:
+            if index < len(pages) - 1 and _has(pages[index + 1], "code:panel"):
                 boxes = boxes + [self.continued_note(boxes, page + 1, total)]
             page_notes = notes if page == 1 else f"{notes}\n(continued, {page}/{total})"
             slides.append(self.slide(cue_slide_id(beat, page), title, page_notes, heading + boxes))
@@ -476,3 +477,7 @@ def layout_deck(lesson: Lesson, captures: Mapping[str, Capture], theme) -> Deck:
     if left or top:
         slides = [replace(slide, boxes=tuple(moved(box, left, top) for box in slide.boxes)) for slide in slides]
     return Deck(theme.width, theme.height, tuple(slides))
+
+
+def _has(boxes: list, name: str) -> bool:
+    return any(box.name == name for box in boxes)

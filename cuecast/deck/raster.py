@@ -8,14 +8,17 @@ Text is drawn with the theme's TTF files and wrapped by the same
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from cuecast.atomic import atomic_path
+from cuecast.atomic import atomic_path, write_text
 from cuecast.deck.boxes import CORNER_RADIUS, EMU_PER_PT, Connector, ImageBox, Rect, SlideLayout, TextBox
 from cuecast.deck.fit import inner_size
 from cuecast.deck.measure import Measurer, pil_font
@@ -140,16 +143,45 @@ def png_name(index: int, slide_id: str) -> str:
 
 
 
+#: Beside the images: the layout digest each was drawn from.
+DRAWN_FILE = ".drawn.json"
+
+
+def slide_digest(slide, theme) -> str:
+    """What a slide image depends on: its laid-out boxes, the theme, and the
+    bytes of any picture on it (a picture edited in place keeps its path)."""
+    pictures = []
+    for box in slide.boxes:
+        if isinstance(box, ImageBox):
+            try:
+                stat = os.stat(box.path)
+                pictures.append((box.path, stat.st_size, stat.st_mtime_ns))
+            except OSError:
+                pictures.append((box.path, None, None))
+    return hashlib.sha256(repr((slide, theme, pictures)).encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def write_pngs(deck, theme, folder: Path) -> list[Path]:
-    """Draw every slide into ``folder`` (stale images of removed slides are
-    deleted, each image is written atomically)."""
+    """Draw the slides into ``folder``: only those whose layout changed since
+    they were last drawn (an edit to one cell redraws that cell's slides, not
+    the deck); stale images of removed slides are deleted, each image is
+    written atomically."""
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
+    try:
+        drawn = json.loads((folder / DRAWN_FILE).read_text(encoding="utf-8"))
+        drawn = drawn if isinstance(drawn, dict) else {}
+    except (OSError, ValueError):
+        drawn = {}
+    written, digests = [], {}
     for index, slide in enumerate(deck.slides, start=1):
         path = folder / png_name(index, slide.id)
-        with atomic_path(path) as tmp:
-            draw_slide(slide, theme).save(tmp, format="PNG")
+        digest = slide_digest(slide, theme)
+        if drawn.get(path.name) != digest or not path.is_file():
+            with atomic_path(path) as tmp:
+                draw_slide(slide, theme).save(tmp, format="PNG")
+        digests[path.name] = digest
         written.append(path)
+    write_text(folder / DRAWN_FILE, json.dumps(digests, indent=0, sort_keys=True))
     keep = {p.name for p in written}
     for old in folder.glob("[0-9][0-9]-*.png"):
         if old.name not in keep:

@@ -20,7 +20,7 @@ from typing import Iterator, Optional, Sequence
 from PIL import Image, ImageDraw
 
 from cuecast.model import Capture, Cue, Lesson
-from cuecast.shown import cell_label, output_lines
+from cuecast.shown import cell_label, hides_output, output_lines
 from cuecast.snippet_source import read_snippet, shown_numbered_lines
 from cuecast.video.canvas import MONO, SANS, fit_text, font, hex_rgb
 
@@ -167,7 +167,7 @@ def editor_content(lesson: Lesson, cue: Cue, capture: Optional[Capture]) -> Edit
         cell=cell_label(cue),
         numbers=tuple(n for n, _ in shown),
         lines=tuple(t.expandtabs(4).rstrip() for _, t in shown),
-        output=terminal_lines(capture),
+        output=() if hides_output(cue, capture) else terminal_lines(capture),
         title=f"{name} — {lesson.title} — Visual Studio Code",
         project=lesson.id,
         files=files,

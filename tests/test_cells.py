@@ -1,0 +1,68 @@
+"""cuecast.cells: where each cell of a snippet file starts and ends."""
+
+from __future__ import annotations
+
+from cuecast.cells import (
+    CODE,
+    GLUE,
+    PROSE,
+    cell_code,
+    cell_source,
+    code_cells,
+    duplicate_titles,
+    find_cell,
+    marker_style,
+    split_cells,
+)
+
+PERCENT = '''"""Docstring."""
+import torch
+
+# %% Make a tensor
+x = torch.ones(2)
+
+#%%   Spaces   in   title
+y = x * 2
+# %% [markdown]
+# Some prose.
+# %%
+y.sum()
+'''
+
+
+def test_percent_cells_have_titles_numbers_and_lines():
+    cells = split_cells(PERCENT)
+    assert [(c.kind, c.title, c.number, c.start, c.end) for c in cells] == [
+        (GLUE, "", None, 1, 3),
+        (CODE, "Make a tensor", 1, 5, 6),
+        (CODE, "Spaces in title", 2, 8, 8),
+        (PROSE, "", None, 10, 10),
+        (CODE, "", 3, 12, 12),
+    ]
+    assert marker_style(PERCENT) == "percent"
+    assert find_cell(cells, "Spaces  in title").number == 2  # runs of spaces compared as one
+    assert find_cell(cells, 3).start == 12 and find_cell(cells, 4) is None and find_cell(cells, "nope") is None
+    assert cells[-1].label == "cell 3"
+
+
+def test_cell_source_keeps_file_line_numbers():
+    cells = split_cells(PERCENT)
+    source = cell_source(PERCENT, cells[1])
+    assert source.splitlines()[4] == "x = torch.ones(2)"  # line 5 of the file is line 5 here
+    assert cell_code(PERCENT, cells[1]) == "x = torch.ones(2)"
+
+
+def test_regions_are_cells_only_when_selected():
+    text = "import math\n# region From a NumPy array\na = 1\n# region inner\nb = 2\n# endregion\n# endregion\nc = a + b\n"
+    assert split_cells(text, regions=False) == ()
+    cells = split_cells(text)
+    assert [(c.kind, c.title, c.start, c.end) for c in cells] == [
+        (GLUE, "", 1, 1), (CODE, "From a NumPy array", 3, 6), (GLUE, "", 8, 8)]
+    assert cell_code(text, cells[1]) == "a = 1\nb = 2"  # nested markers only fold
+
+
+def test_plain_scripts_have_no_cells_and_duplicates_are_found():
+    assert split_cells("print(1)\n") == () and marker_style("x = '# %%'\n") is None
+    twins = duplicate_titles(split_cells("# %% A\n1\n# %% A\n2\n# %% B\n3\n"))
+    assert list(twins) == ["A"] and [c.number for c in twins["A"]] == [1, 2]
+    assert len(code_cells(split_cells("# %% A\n1\n# %% [md]\n# x\n"))) == 1

@@ -1,0 +1,97 @@
+"""The parser's side of cell files: ``cell:``, ``region:`` and ``output:``
+resolve to the cell's lines, and every mistake is located with a hint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cuecast.errors import ScriptError
+from cuecast.script import load_lesson
+
+CELLS = """import torch
+
+# %% Tensor attributes
+x = torch.ones(2)
+print(x.shape)
+
+# %% Tensor attributes
+print(x.dtype)
+
+# %% Arithmetic
+y = x + 1
+# %% Empty
+"""
+REGIONS = """import math
+# region From a NumPy array
+a = 1
+# endregion
+# region other
+b = 2
+# endregion
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "script").mkdir()
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "snippets" / "cells.py").write_text(CELLS)
+    (tmp_path / "snippets" / "regions.py").write_text(REGIONS)
+    (tmp_path / "snippets" / "plain.py").write_text("print(1)\n")
+    return tmp_path
+
+
+def cue(*lines: str) -> str:
+    """A one-beat script whose cue keys start on line 6, column 9."""
+    return ("lesson: T\nsections:\n  - title: S\n    beats:\n      - show: vscode\n"
+            + "".join(f"        {line}\n" for line in lines))
+
+
+def load(project: Path, text: str):
+    path = project / "script" / "case.yaml"
+    path.write_text(text)
+    return load_lesson(path)
+
+
+def problems(project: Path, text: str) -> list[tuple[int, int, str, str]]:
+    with pytest.raises(ScriptError) as caught:
+        load(project, text)
+    return [(d.location.line, d.location.col, d.message, d.hint) for d in caught.value.diagnostics]
+
+
+def test_cell_by_title_or_number_and_region_with_spaces(project):
+    lesson = load(project, cue("snippet: snippets/cells.py", "cell: Arithmetic", "output: 1-2"))
+    (_, _, found), = lesson.cues()
+    assert (found.cell, found.cell_title, found.lines, found.output_lines) == (3, "Arithmetic", (11, 11), (1, 2))
+    (_, _, by_number), = load(project, cue("snippet: snippets/cells.py", "cell: 1", "output: none")).cues()
+    assert (by_number.cell, by_number.lines, by_number.output_hidden) == (1, (4, 6), True)
+    (_, _, region), = load(project, cue("snippet: snippets/regions.py", "region: From a NumPy array")).cues()
+    assert (region.cell, region.cell_title, region.lines) == (1, "From a NumPy array", (3, 3))
+
+
+@pytest.mark.parametrize("lines,expected", [
+    (("snippet: snippets/cells.py", "cell: Arithmetc"),
+     [(7, 15, "no cell 'Arithmetc' in snippets/cells.py", "did you mean 'Arithmetic'?")]),
+    (("snippet: snippets/cells.py", "cell: 9"),
+     [(7, 15, "snippets/cells.py has 4 cells; there is no cell 9", "")]),
+    (("snippet: snippets/cells.py", "cell: Tensor attributes"),
+     [(7, 15, "2 cells in snippets/cells.py are titled 'Tensor attributes' (lines 3, 7)",
+       "give each its own title, or select it by number")]),
+    (("snippet: snippets/cells.py", "cell: Empty"),
+     [(7, 15, "cell 'Empty' in snippets/cells.py (line 12) holds no code", "")]),
+    (("snippet: snippets/plain.py", "cell: Intro"),
+     [(7, 15, "'cell' needs a cell file, and snippets/plain.py has no '# %' or '# region' markers".replace(
+         "'# %'", "'# %%'"), "start each cell with a '# %% Title' line (the percent format VS Code runs)")]),
+    (("snippet: snippets/cells.py", "cell: Arithmetic", "lines: 1-2"),
+     [(8, 9, "give one of 'cell', 'region' or 'lines', not both 'cell' and 'lines'", "a cell already picks its lines")]),
+    (("snippet: snippets/cells.py", "region: Arithmetic"),
+     [(7, 17, "snippets/cells.py is split into cells by '# %%' markers; select one with 'cell:'", "")]),
+    (("snippet: snippets/regions.py", "region: From a numpy array"),
+     [(7, 17, "no region 'From a numpy array' in snippets/regions.py", "did you mean 'From a NumPy array'?")]),
+    (("snippet: snippets/cells.py", "cell: 1", "output: lots"),
+     [(8, 17, "'output' must be a line range like 3-12 or 'none', found a string ('lots')", "")]),
+])
+def test_cell_mistakes_are_located_with_a_hint(project, lines, expected):
+    assert problems(project, cue(*lines)) == expected
