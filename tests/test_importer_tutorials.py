@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import textwrap
 import subprocess
 import sys
 from pathlib import Path
@@ -313,3 +314,49 @@ def test_plain_markdown_tutorial_runs_its_python_fences(tmp_path):
     assert "print('hi')" in imported.cell_text
     assert [t.split("plain.md:", 1)[1] for t in imported.todos] == ["9  a 'bash' code block in the prose is not run; it was left out "
                               "(make it a code cell to show it)"]
+
+
+def test_gallery_edge_cases(tmp_path):
+    """A navigation bar is not narration; comments that missed their splitter
+    sit atop the next code; a matrix equation is a to-do, not a recitation."""
+    source = tmp_path / "edges.py"
+    source.write_text(textwrap.dedent(r'''
+        """
+        `Basics <intro.html>`_ ||
+        **Autograd** ||
+        `Next <next.html>`_
+
+        Edges
+        =====
+
+        Intro.
+        """
+
+        import torch
+
+        ########################################
+        # Part
+        # ----
+        #
+        # Reasons:
+        #   - one
+        #   - two
+        #
+        # .. math::
+        #
+        #    J=\left(\begin{array}{cc} a & b \\ c & d \end{array}\right)
+
+        #   stray comment
+
+        # %%
+        print(torch.ones(1))
+        ''').lstrip())
+    imported = import_file(source, tmp_path)
+    data = imported.data
+    assert data["sections"][0]["beats"] == [{"bullet": "Intro."}]
+    part = data["sections"][1]["beats"]
+    assert part[0] == {"bullet": "Reasons:", "points": ["one", "two"], "say": "Reasons: one; two."}
+    assert part[1]["cell"] == "Part"
+    assert imported.cell_text.index("#   stray comment") < imported.cell_text.index("print(torch.ones(1))")
+    assert "# %%" not in imported.cell_text.split("# %% Part", 1)[1]
+    assert any("a display equation with a matrix or environment was left out" in t for t in imported.todos)

@@ -6,8 +6,8 @@ or more ``#`` or a ``# %%`` (``#%%``) line at the left margin starts a text
 block made of the comment lines that follow it, in reST; everything else is
 code, and a splitter followed directly by code only separates two code
 blocks.  ``# sphinx_gallery_<name> = value`` lines configure the gallery and
-are dropped, as are the ``sphinx_gallery_start_ignore``/``end_ignore``
-marker lines.
+are dropped.  A code block of comments only (text that missed its splitter)
+is shown atop the code that follows it rather than as a cue of its own.
 """
 
 from __future__ import annotations
@@ -49,19 +49,24 @@ def read_gallery(text: str, shown: str) -> Document:
         doc.blocks.extend(parse_rst(doc_lines, styles))
     lines = list(enumerate(text.splitlines(), start=1))[last:]
     code: list[tuple[int, str]] = []
+    comments: list[tuple[int, str]] = []  # a block of comments only, kept for the code after it
     title = ""
 
-    def flush() -> None:
-        nonlocal code, title
-        kept = [(n, t) for n, t in code if not CONFIG.match(t)]
+    def flush(final: bool = False) -> None:
+        nonlocal code, title, comments
+        kept = comments + [(n, t) for n, t in code if not CONFIG.match(t)]
         while kept and not kept[0][1].strip():
             kept.pop(0)
         while kept and not kept[-1][1].strip():
             kept.pop()
+        code = []
+        if kept and not final and all(not t.strip() or t.lstrip().startswith("#") for _, t in kept):
+            comments = kept + [(kept[-1][0], "")]
+            return
+        comments = []
         if kept:
             doc.blocks.append(Code("\n".join(t for _, t in kept), tuple(n for n, _ in kept), title=title))
             title = ""
-        code = []
 
     at = 0
     while at < len(lines):
@@ -81,5 +86,5 @@ def read_gallery(text: str, shown: str) -> Document:
             continue
         code.append((number, line))
         at += 1
-    flush()
+    flush(final=True)
     return doc

@@ -180,7 +180,7 @@ class _Builder:
         flat = all(not item.points for item in block.items)
         if lead is not None and flat and len(block.items) <= MAX_POINTS:
             points = [item.text.slide for item in block.items]
-            said = f"{lead.say.rstrip(' :')}: {_spoken_list([item.text.say for item in block.items])}"
+            said = _with_points(lead.say, [item.text.say for item in block.items])
             self.current().beats.append(self.bullet_beat(lead.slide, points, said))
             return
         if lead is not None:
@@ -188,7 +188,7 @@ class _Builder:
         for item in block.items:
             parts = sentences(item.text.slide)
             bullet = parts[0] if len(parts) > 1 else item.text.slide
-            said = default_say(item.text.say, [p.say for p in item.points])
+            said = _with_points(item.text.say, [p.say for p in item.points])
             self.current().beats.append(self.bullet_beat(bullet, [p.slide for p in item.points], said))
 
     def code(self, block: Code) -> None:
@@ -248,6 +248,14 @@ class _Builder:
             return data
 
         return [section_data(section) for section in self.sections]
+
+
+def _with_points(head: str, points: list[str]) -> str:
+    """A bullet and its points as narration: "head: a; b; c." when the head
+    introduces them with a colon, else one sentence each (the parser's rule)."""
+    if points and head.rstrip().endswith(":"):
+        return f"{head.rstrip(' :')}: {_spoken_list(points)}"
+    return default_say(head, points)
 
 
 def _spoken_list(items: list[str]) -> str:

@@ -16,7 +16,7 @@ import re
 from typing import Callable, Optional
 
 from cuecast.importers.blocks import Code, Heading, Items, Picture, Prose, Text, Todo, fold_item
-from cuecast.importers.math_text import math_say, math_slide
+from cuecast.importers.math_text import math_say, math_slide, too_complex
 from cuecast.importers.speakable import md_inline
 
 Line = tuple[int, str]
@@ -160,7 +160,10 @@ class _Parser:
         self.math(" ".join(p.strip() for p in parts if p.strip()), number)
 
     def math(self, tex: str, number: int) -> None:
-        if tex:
+        if tex and too_complex(tex):
+            self.out.append(Todo("a display equation with a matrix or environment was left out; "
+                                 "say in words what it shows, or make it an image", number))
+        elif tex:
             self.out.append(Prose(Text(math_slide(tex), math_say(tex)), number))
 
     def quote(self) -> None:

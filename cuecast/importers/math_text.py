@@ -37,7 +37,8 @@ SYMBOLS = {
     "argmin": ("argmin", "arg min"), "quad": (" ", " "), "qquad": (" ", " "), "mid": ("|", "given"),
     "lVert": ("‖", "norm"), "rVert": ("‖", ""), "Vert": ("‖", "norm"), "|": ("‖", "norm"),
     "{": ("{", ""), "}": ("}", ""), "sum": ("Σ", "the sum"), "prod": ("Π", "the product"),
-    "int": ("∫", "the integral"),
+    "int": ("∫", "the integral"), "langle": ("⟨", " "), "rangle": ("⟩", " "), "vdots": ("⋮", "and so on"),
+    "ddots": ("⋱", "and so on"),
 }
 #: Big operators read as "the sum from … to … of".
 BIG = {"sum", "prod", "int"}
@@ -187,6 +188,11 @@ def _atom(text: str) -> str:
 
 
 # --- the voice -------------------------------------------------------------
+
+
+def too_complex(tex: str) -> bool:
+    """Matrices and other environments: no sentence reads them well."""
+    return "\\begin{" in tex
 
 
 def math_say(tex: str) -> str:

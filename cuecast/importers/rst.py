@@ -16,7 +16,7 @@ import re
 from typing import Optional
 
 from cuecast.importers.blocks import Heading, Item, Items, Picture, Prose, Text, Todo, fold_item
-from cuecast.importers.math_text import math_say, math_slide
+from cuecast.importers.math_text import math_say, math_slide, too_complex
 from cuecast.importers.speakable import rst_inline
 
 Line = tuple[int, str]  # (input line number, text)
@@ -26,6 +26,8 @@ DIRECTIVE = re.compile(r"^\.\.\s+(?:\|[^|]+\|\s+)?(?P<name>[\w:.-]+)::(?:\s+(?P<
 EXPLICIT = re.compile(r"^\.\.(?:\s|$)")
 BULLET = re.compile(r"^(?P<marker>[-*+•‣]|\d+[.)]|#\.|\(\d+\)|[a-zA-Z][.)])(?P<space>\s+)(?P<text>\S.*)$")
 FIELD = re.compile(r"^:(?P<name>[^:`]+):(?:\s+(?P<text>.*))?$")
+#: A navigation bar of links (```Intro <intro.html>`_ || **This page** || …``): not prose.
+NAV_BAR = re.compile(r"^(?:\s*(?:`[^`]+`_{1,2}|\*\*[^*]+\*\*|\|\|)\s*)+$")
 TABLE = re.compile(r"^(?:\+[-=+]+\+|=+(?:\s+=+)+)\s*$")
 
 #: Admonition directive → what the narrator says first.
@@ -172,7 +174,10 @@ class _Parser:
             self.out.extend(_labelled(ADMONITIONS[name], inner))
         elif name == "math":
             tex = " ".join(part for part in [args, *(_joined(content))] if part)
-            if tex:
+            if tex and too_complex(tex):
+                self.out.append(Todo("a display equation with a matrix or environment was left out; "
+                                     "say in words what it shows, or make it an image", number))
+            elif tex:
                 self.out.append(Prose(Text(math_slide(tex), math_say(tex)), number))
         elif name in SHOWN_CODE:
             self.out.append(Todo(f"a '.. {name}::' block shows code that is not run; it was left out "
@@ -216,7 +221,7 @@ class _Parser:
         if literal:
             text = text[:-2].rstrip()
             text = text + ":" if text and not text.endswith((" ", ":")) else text.rstrip(" :")
-        if text:
+        if text and not (NAV_BAR.match(text) and "||" in text):
             self.out.append(Prose(rst_inline(text), number))
         if literal:
             while self.at < len(self.lines) and not self.text().strip():

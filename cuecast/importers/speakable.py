@@ -81,7 +81,8 @@ def say_url(url: str) -> str:
 def _finish(text: str, slots: _Slots) -> Text:
     text = html.unescape(text)
     slide = slots.restore(_tidy(text), slots.slide)
-    say = slots.restore(_tidy(BARE_URL.sub(_said_url, text)), slots.say)
+    spaced = re.sub(r"(?<=[^\s(<\"'])(?=https?://)", " ", text)  # "docs:https://…" → "docs: …"
+    say = slots.restore(_tidy(BARE_URL.sub(_said_url, spaced)), slots.say)
     return Text(slide, " ".join(say.replace("`", "").split()))
 
 
