@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from cuecast.errors import Diagnostic, ScriptError
-from cuecast.importers.blocks import Code, Document, Picture, Todo
+from cuecast.importers.blocks import Document, Picture, Todo
 from cuecast.importers.cellfile import cell_file_text
 from cuecast.importers.code_checks import check_code
 from cuecast.importers.fenced import has_executable_fences, has_python_fences, read_fenced

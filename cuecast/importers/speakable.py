@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Callable
 from urllib.parse import urlsplit
 
 from cuecast.importers.blocks import Text
@@ -212,5 +211,3 @@ def jinja_safe(text: str) -> str:
         return "{% raw %}" + text.replace("{% endraw %}", "{ % endraw % }") + "{% endraw %}"
     return text
 
-
-Inline = Callable[[str], Text]
