@@ -107,6 +107,21 @@ def describe_exception(exc: BaseException, path: str, shown: str) -> SnippetExce
     return SnippetException(type=exception_type_name(type(exc)), message=message, traceback=text, line=line)
 
 
+def _relative_warnings(show: Callable, path: str, shown: str) -> Callable:
+    """``warnings.showwarning`` naming the snippet by its project-relative
+    path, as tracebacks do: output must not depend on where the project is
+    checked out (it is cached, compared with golden files and shown)."""
+
+    def showwarning(message, category, filename, lineno, file=None, line=None):
+        if filename == path:
+            filename = shown
+            if line is None:
+                line = linecache.getline(path, lineno)
+        show(message, category, filename, lineno, file, line)
+
+    return showwarning
+
+
 def seed_everything(seed: int) -> None:
     """The same seed for every generator a lesson snippet is likely to use."""
     random.seed(seed)
@@ -245,6 +260,7 @@ def execute(job: Job, environment: dict[str, str], tee: Optional[Callable[[str, 
             sys.stderr = RecordingStream(recorder, "stderr", before_write=below_python.drain)
             seed_everything(job.seed)
             with warnings.catch_warnings(), below_python, reads:
+                warnings.showwarning = _relative_warnings(warnings.showwarning, path, job.snippet)
                 started = time.perf_counter()
                 try:
                     if cells:

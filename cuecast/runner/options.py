@@ -13,7 +13,7 @@ from typing import Optional
 #: Bump when the runner changes in a way that changes Captures (capture format,
 #: seeding, output cap note, traceback trimming...): it is part of every cache
 #: key, so old entries are simply never found again.
-RUNNER_VERSION = "3"  # 2: output below Python captured; reads recorded; 3: cell files
+RUNNER_VERSION = "4"  # 2: output below Python captured; reads recorded; 3: cell files; 4: relative warnings
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 
