@@ -169,7 +169,7 @@ def _scripts_in(folder: Path) -> list[Path]:
     if not found:
         raise ConfigError(
             f"no lesson scripts (*.yaml, *.yml) under {folder}/",
-            hint="start one with: render new NAME, or convert a Markdown script with: render import SCRIPT.md",
+            hint="start one with: render new NAME, or convert a tutorial, notebook or Markdown script with: render import FILE",
         )
     return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
 

@@ -69,8 +69,11 @@ def units(capture: Capture) -> list[Capture]:
     view whose ``cell`` names it."""
     if not capture.cells:
         return [capture]
-    return [cell_view(capture, result) for result in capture.cells
-            if result.number is not None or result.status == STATUS_ERROR]
+    found = [cell_view(capture, result) for result in capture.cells
+             if result.number is not None or result.status == STATUS_ERROR]
+    if not capture.passed and all(unit.passed for unit in found):
+        found.append(capture)  # failed after its cells (a diagram it could not draw): never lost
+    return found
 
 
 def shown_capture(cue: Cue, captures: Mapping[str, Capture]) -> Optional[Capture]:

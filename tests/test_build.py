@@ -77,7 +77,7 @@ def test_first_build_writes_every_output_readable_by_its_library(built):
     assert clips and all(Path(c.media_reference.target_url.replace("file://", "")).exists() for c in clips)
     notebook = nbformat.read(out / "code.ipynb", as_version=4)
     nbformat.validate(notebook)
-    code = [c for c in notebook.cells if c.cell_type == "code"]
+    code = [c for c in notebook.cells if c.cell_type == "code" and "cue" in c.metadata["cuecast"]]
     assert [c.metadata["cuecast"]["snippet"] for c in code] == ["snippets/shapes.py", "snippets/no_grad.py"]
     assert code[1].outputs[-1].output_type == "error" and code[1].outputs[-1].ename == "RuntimeError"
     html = (out / "index.html").read_text()

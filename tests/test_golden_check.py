@@ -36,14 +36,14 @@ def render(capsys, *args: str) -> tuple[int, str]:
 def test_update_golden_then_check_passes_then_a_changed_shape_fails(tiny, capsys):
     code, out = render(capsys, "--golden")
     assert code == 1
-    assert "no golden file script/tiny.golden/shapes.txt" in out
+    assert "no golden file script/tiny.golden/shapes--main.txt" in out
     assert "--update-golden" in out
 
     code, out = render(capsys, "--update-golden")
     assert code == 0, out
     folder = tiny / "script" / "tiny.golden"
-    assert sorted(p.name for p in folder.iterdir()) == ["no_grad.txt", "shapes.txt", "tape.txt"]
-    assert "shape: (2, 3)" in (folder / "shapes.txt").read_text()
+    assert sorted(p.name for p in folder.iterdir()) == ["no_grad.txt", "shapes--main.txt", "tape.txt"]
+    assert "shape: (2, 3)" in (folder / "shapes--main.txt").read_text()
     assert "[raised] RuntimeError:" in (folder / "no_grad.txt").read_text()
 
     code, out = render(capsys, "--golden")
@@ -54,8 +54,8 @@ def test_update_golden_then_check_passes_then_a_changed_shape_fails(tiny, capsys
     snippet.write_text(snippet.read_text().replace("reshape(2, 3)", "reshape(3, 2)"))
     code, out = render(capsys, "--golden")
     assert code == 1
-    assert "DRIFT snippets/shapes.py" in out
-    assert "--- script/tiny.golden/shapes.txt" in out
+    assert "DRIFT snippets/shapes.py::main" in out
+    assert "--- script/tiny.golden/shapes--main.txt" in out
     assert "-shape: (2, 3)" in out
     assert "+shape: (3, 2)" in out
     assert "differ from their golden files" in out
@@ -94,8 +94,8 @@ def test_drift_reaches_junit_and_github_annotations(tiny, capsys, monkeypatch):
     code, out = render(capsys, "--golden", "--junit", "report.xml")
     assert code == 1
     cases = {c.get("name"): c for c in ET.parse(tiny / "report.xml").getroot().iter("testcase")}
-    failure = cases["snippets/shapes.py"].find("failure")
+    failure = cases["snippets/shapes.py::main"].find("failure")
     assert failure is not None and failure.get("type") == "GoldenDrift"
     assert "+shape: (3, 2)" in failure.text
     assert cases["snippets/tape.py"].find("failure") is None
-    assert "::error file=snippets/shapes.py::output drifted from script/tiny.golden/shapes.txt" in out
+    assert "::error file=snippets/shapes.py::output drifted from script/tiny.golden/shapes--main.txt" in out

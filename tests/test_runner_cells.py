@@ -120,3 +120,12 @@ def test_cells_round_trip_through_the_cache(tmp_path):
     first = run_lesson(lesson, RunOptions(device="cpu", jobs=1))["snippets/t.py"]
     again = run_lesson(lesson, RunOptions(device="cpu", jobs=1))["snippets/t.py"]
     assert again.cached and again.cells == first.cells
+
+
+def test_a_diagram_that_cannot_be_drawn_after_the_cells_fails_the_file(tmp_path):
+    lesson = lesson_for(tmp_path, "# %% Only\nx = 1\n", [{"cell": "Only"}])
+    script = tmp_path / "script" / "t.yaml"
+    script.write_text(script.read_text().replace("show: vscode", "show: slides\n        diagram: autograd"))
+    capture = run(load_lesson(script))
+    assert capture.status == "error" and capture.exception.type == "DiagramError"
+    assert [u.passed for u in units(capture)] == [True, False]  # the cell ran; the file's failure is kept

@@ -137,3 +137,13 @@ def fold_item(text: Text, body: list, line: int) -> tuple[Item, list]:
             after.append(block)
     joined = Text(" ".join(s for s in slide if s), " ".join(s for s in say if s))
     return Item(joined, tuple(points), line), after
+
+
+def trim_blank_lines(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Numbered code lines without blank lines at either end."""
+    lines = list(lines)
+    while lines and not lines[0][1].strip():
+        lines.pop(0)
+    while lines and not lines[-1][1].strip():
+        lines.pop()
+    return lines

@@ -18,7 +18,7 @@ import re
 from typing import Optional
 
 from cuecast.errors import Diagnostic, ScriptError
-from cuecast.importers.blocks import Code, Document, Heading, Todo
+from cuecast.importers.blocks import Code, Document, Heading, Todo, trim_blank_lines
 from cuecast.importers.markdown import parse_markdown
 from cuecast.importers.speakable import md_inline
 from cuecast.model import Location
@@ -56,7 +56,7 @@ def read_notebook(text: str, shown: str) -> Document:
         if kind == "markdown":
             doc.blocks.extend(parse_markdown(numbered))
         elif kind == "code":
-            code = _trimmed(numbered)
+            code = trim_blank_lines(numbered)
             doc.blocks.append(Code("\n".join(t for _, t in code), tuple(n for n, _ in code),
                                    raised=_raised(cell)))
         elif kind == "heading":  # nbformat 3
@@ -129,12 +129,3 @@ def _numbered(pieces: list[str], starts: list[int]) -> list[tuple[int, str]]:
             parts.pop()
         numbered.extend((base, part) for part in parts)
     return numbered
-
-
-def _trimmed(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    lines = list(lines)
-    while lines and not lines[0][1].strip():
-        lines.pop(0)
-    while lines and not lines[-1][1].strip():
-        lines.pop()
-    return lines

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from cuecast.importers.blocks import Code, Document, Todo
+from cuecast.importers.blocks import Code, Document, Todo, trim_blank_lines
 from cuecast.importers.markdown import parse_markdown
 from cuecast.importers.python_source import docstring_lines, looks_like_rst, parse_python
 from cuecast.importers.rst import parse_rst
@@ -35,7 +35,7 @@ def read_percent(text: str, shown: str) -> Document:
     if doc_lines and doc_end < first_marker:
         doc.blocks.extend(parse_rst(doc_lines) if looks_like_rst(doc_lines) else parse_markdown(doc_lines))
         start = max(start, doc_end)
-    setup = _trimmed(lines[start : first_marker - 1])
+    setup = trim_blank_lines(lines[start : first_marker - 1])
     if setup and any(t.strip() and not t.lstrip().startswith("#") for _, t in setup):
         doc.blocks.append(Code(_joined(setup), _numbers(setup), glue=bool(markers)))
 
@@ -51,7 +51,7 @@ def read_percent(text: str, shown: str) -> Document:
         elif kind:
             doc.blocks.extend(parse_markdown(_markdown_body(body)))
         else:
-            code = _trimmed(body)
+            code = trim_blank_lines(body)
             if code:
                 doc.blocks.append(Code(_joined(code), _numbers(code), title=title))
     return doc
@@ -81,15 +81,6 @@ def _markdown_body(body: list[tuple[int, str]]) -> list[tuple[int, str]]:
     if quote in text:
         inside[filled[-1]] = (number, text[: text.rfind(quote)])
     return inside
-
-
-def _trimmed(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    lines = list(lines)
-    while lines and not lines[0][1].strip():
-        lines.pop(0)
-    while lines and not lines[-1][1].strip():
-        lines.pop()
-    return lines
 
 
 def _joined(lines: list[tuple[int, str]]) -> str:

@@ -319,7 +319,9 @@ def execute(job: Job, environment: dict[str, str], tee: Optional[Callable[[str, 
     results: tuple = ()
     if cells and outcomes:
         results = cell_results(cells, recorder.chunks(), outcomes)
-        status, exception = file_status(results), exception or first_failure(results)
+        if exception is None:
+            status, exception = file_status(results), first_failure(results)
+        # else: the diagram could not be drawn after the cells ran; the file failed
     return Capture(
         snippet=job.snippet,
         status=status,
