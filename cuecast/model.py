@@ -16,6 +16,8 @@ from typing import Iterator, Optional
 
 #: The cue kinds a beat may show, in the order the docs list them.
 CUE_KINDS = ("vscode", "slides", "browser")
+#: Lesson and cue ``pace:`` values (``cuecast.plan.PACES`` holds their constants).
+PACE_NAMES = ("relaxed", "normal", "tight")
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class Cue:
     cell_title: str = ""
     output_lines: Optional[tuple[int, int]] = None
     output_hidden: bool = False
+    pace: Optional[str] = None  # overrides the lesson's ``pace:`` for this cue
     #: Where each text field's value is written (``("caption", Location)``),
     #: so an error in a field points at it (see ``field_location``).
     fields: tuple[tuple[str, Location], ...] = ()
@@ -105,7 +108,18 @@ class Beat:
     bullet: Optional[str] = None
     points: tuple[str, ...] = ()
     cue: Optional[Cue] = None
+    #: Narration said once a code cue's output is on screen (``then:``), so
+    #: the author can talk over the output; ``pause`` is deliberate silence
+    #: (seconds) after the beat.
+    then: str = ""
+    pause: float = 0.0
     fields: tuple[tuple[str, Location], ...] = ()  # see Cue.fields
+
+
+def then_id(beat_id: str) -> str:
+    """The id of a beat's ``then:`` narration: its own clip, take
+    (``recorded:DIR/<beat id>.then.wav``) and caption."""
+    return f"{beat_id}.then"
 
 
 @dataclass(frozen=True)
@@ -139,6 +153,7 @@ class Lesson:
     sections: tuple[Section, ...] = ()
     prepare: tuple[str, ...] = ()
     voice: Optional[str] = None
+    pace: str = "normal"  # relaxed | normal | tight (see cuecast.plan.PACES)
     #: True once its titles, narration, bullets and captions have had their
     #: Jinja2 expressions filled in (``deck.templating.render_lesson``).
     templated: bool = False

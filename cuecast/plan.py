@@ -5,18 +5,29 @@ every editor export, so it is computed once, here, from plain values: the
 Lesson, the real lengths of the voice clips and the Captures (whose output a
 code cue must leave on screen long enough to read).
 
-Rules, in document order (``Lesson.walk()``):
+Rules, in the order the script is written (``deck.section_parts``):
 
 * a ``title`` slide opens the lesson;
-* a section opens with its slide (``section:<id>``) carrying its bullet
-  beats' narration; a section that starts with a cue, or has no beats, still
-  gets a short title card so the viewer sees where they are;
-* a ``vscode`` cue is an editor segment lasting the longer of its narration
-  and typing the shown code (at a natural pace, capped) plus reading the
-  output; a ``slides`` cue is a slide segment ``cue:<beat id>``; a ``browser``
-  cue a browser segment;
+* a section opens on its slide carrying its bullet beats' narration (a title
+  card when a cue comes first); beats written after a cue bring the slide
+  back, with their bullets added, after that cue;
+* a ``slides`` cue is a slide segment ``cue:<beat id>``, one per page of the
+  cue, each for its share of the narration; a ``browser`` cue a browser
+  segment;
 * narration starts a lead-in after its beat starts and the beat ends a
-  lead-out after it, so clips never overlap.
+  lead-out after it, so clips never overlap; ``pause:`` adds silence.
+
+The pacing model of a ``vscode`` cue (what a viewer follows best): the
+narration starts at once and the code appears while it is said.  Short code
+is typed at a natural pace (it draws the eye to each token); longer code is
+typed faster so that it is on screen by ``typing_share`` of the narration;
+code that would still take longer than ``typing_max_seconds`` is pasted in,
+line by line, as a presenter would, since watching a long block being typed
+is dead time.  The output then appears, usually while the narration still
+runs, and stays for a reading time that grows with its lines (``1 s + 0.2 s``
+a line, capped).  ``then:`` narration is said once the output is on screen.
+So a segment lasts as long as its narration, or as long as the code and the
+output need, whichever is longer; never a fixed hold.
 
 Every segment boundary falls on a frame, so editors see exactly these times.
 """
@@ -29,6 +40,7 @@ from pathlib import Path
 from typing import Mapping, Optional
 
 from cuecast.atomic import link_or_copy
+from cuecast.deck import cue_slide_id, section_parts
 from cuecast.errors import Diagnostic, ScriptError
 from cuecast.shown import output_lines, shown_capture
 from cuecast.model import (
@@ -43,28 +55,55 @@ from cuecast.model import (
     Segment,
     Timeline,
     VoiceClip,
+    then_id,
 )
 
 
 @dataclass(frozen=True)
 class PlanOptions:
-    """Pacing of the lesson, in seconds unless named otherwise."""
+    """Pacing of the lesson at ``pace: normal``, in seconds unless named
+    otherwise (``paced`` scales them for ``relaxed`` and ``tight``)."""
 
     fps: int = 30
-    title_seconds: float = 3.0  # the opening title slide
-    title_card_seconds: float = 2.0  # a section slide with nothing said on it
-    lead_in: float = 0.4  # from a beat's start to its narration
-    lead_out: float = 0.5  # from the end of narration to the beat's end
-    slide_min_seconds: float = 3.0  # a slides cue stays at least this long
-    browser_min_seconds: float = 4.0  # a browser cue stays at least this long
-    typing_chars_per_second: float = 15.0
-    typing_max_seconds: float = 12.0  # long code is typed faster, not longer
-    typing_min_seconds: float = 1.0
-    output_pause: float = 0.4  # between the last keystroke and the output
-    output_seconds_per_line: float = 0.6
-    output_min_seconds: float = 2.0  # a one-line output still gets read
-    output_max_seconds: float = 10.0
+    title_seconds: float = 2.5  # the opening title slide
+    title_card_seconds: float = 1.5  # a section slide with nothing said on it
+    lead_in: float = 0.2  # from a beat's start to its narration
+    lead_out: float = 0.3  # from the end of narration to the beat's end
+    slide_min_seconds: float = 2.5  # a slides cue stays at least this long
+    browser_min_seconds: float = 3.0  # a browser cue stays at least this long
+    typing_chars_per_second: float = 18.0  # natural typing
+    typing_speedup: float = 3.0  # long code is typed up to this much faster...
+    typing_share: float = 0.6  # ...to be on screen by this share of the narration
+    typing_max_seconds: float = 6.0  # beyond this even fast: pasted in, line by line
+    typing_min_seconds: float = 0.8
+    paste_seconds_per_line: float = 0.08
+    paste_max_seconds: float = 2.0
+    output_pause: float = 0.3  # between the last keystroke and the output
+    output_min_seconds: float = 1.0  # reading time: this...
+    output_seconds_per_line: float = 0.2  # ...plus this a line...
+    output_max_seconds: float = 6.0  # ...capped
+    then_gap: float = 0.3  # between ``say`` and ``then`` narration
     outro_seconds: float = 0.0  # an 'outro' slide at the end (0: none)
+
+
+#: ``pace:`` → how much longer (> 1) or shorter everything a viewer watches
+#: without narration lasts: holds, leads, reading time, typing.
+PACES = {"relaxed": 1.35, "normal": 1.0, "tight": 0.75}
+
+_SCALED = ("title_seconds", "title_card_seconds", "lead_in", "lead_out", "slide_min_seconds",
+           "browser_min_seconds", "typing_max_seconds", "typing_min_seconds", "paste_seconds_per_line",
+           "paste_max_seconds", "output_pause", "output_min_seconds", "output_seconds_per_line",
+           "output_max_seconds", "then_gap")
+
+
+def paced(options: PlanOptions, pace: Optional[str]) -> PlanOptions:
+    """``options`` at ``pace`` (``None`` or ``normal``: as they are)."""
+    factor = PACES.get(pace or "normal", 1.0)
+    if factor == 1.0:
+        return options
+    changed = {name: getattr(options, name) * factor for name in _SCALED}
+    changed["typing_chars_per_second"] = options.typing_chars_per_second / factor
+    return replace(options, **changed)
 
 
 def plan_timeline(
@@ -73,11 +112,14 @@ def plan_timeline(
     captures: Mapping[str, Capture],
     options: PlanOptions = PlanOptions(),
     voice: str = "none",
+    pages: Optional[Mapping[str, int]] = None,
 ) -> Timeline:
     """The Timeline of ``lesson``: ordered, gap-free segments starting at 0
     and the narration placed on them.  ``clips`` are keyed by beat id (a beat
-    without one is silent); ``captures`` by snippet path (or cue id)."""
-    planner = _Planner(lesson, clips, captures, options)
+    without one is silent; ``<beat id>.then`` for ``then:``); ``captures`` by
+    snippet path (or cue id); ``pages`` counts the deck's pages of each
+    slides cue (``cue:<beat id>`` → 2), so the video shows all of them."""
+    planner = _Planner(lesson, clips, captures, options, pages or {})
     planner.run()
     return Timeline(
         lesson_id=lesson.id,
@@ -93,11 +135,13 @@ def plan_timeline(
 class _Planner:
     """Walks the lesson once, appending segments at a running clock."""
 
-    def __init__(self, lesson, clips, captures, options: PlanOptions):
+    def __init__(self, lesson, clips, captures, options: PlanOptions, pages: Mapping[str, int]):
         self.lesson = lesson
         self.clips = clips
         self.captures = captures
+        self.base = options
         self.o = options
+        self.pages = pages
         self.segments: list[Segment] = []
         self.narration: list[Narration] = []
         self.clock = 0.0
@@ -122,20 +166,24 @@ class _Planner:
         self.clock = end
         return segment
 
-    def say(self, beat: Beat, section: Section, at: float) -> float:
-        """Place ``beat``'s clip at ``at`` (a lesson time); return where the
-        beat may end (after the lead-out), or ``at`` if nothing is said."""
-        clip = self.clips.get(beat.id)
+    def say(self, beat: Beat, section: Section, at: float, clip_id: Optional[str] = None,
+            exact: bool = False) -> float:
+        """Place ``beat``'s clip (or its ``then`` clip, ``clip_id``) at ``at``
+        plus the lead-in (``exact``: at ``at``); return where the beat may end
+        (after the lead-out), or ``at`` if nothing is said."""
+        clip_id = clip_id or beat.id
+        clip = self.clips.get(clip_id)
         if clip is None or clip.duration <= 0:
             return at
-        start = self.frame_up(at + self.o.lead_in)
+        start = self.frame_up(at if exact else at + self.o.lead_in)
         end = start + clip.duration
-        self.narration.append(Narration(beat.id, section.id, clip.text, start, end, clip.path))
+        self.narration.append(Narration(clip_id, section.id, clip.text, start, end, clip.path))
         return end + self.o.lead_out
 
     # -- the walk -----------------------------------------------------------
 
     def run(self) -> None:
+        self.o = paced(self.base, self.lesson.pace)
         self.add(SEGMENT_SLIDE, "title", "", self.o.title_seconds, slide_id="title")
         for section in self.lesson.walk():
             self.section(section)
@@ -145,58 +193,84 @@ class _Planner:
             raise ScriptError(self.problems)
 
     def section(self, section: Section) -> None:
-        beats = list(section.beats)
-        if not beats or beats[0].cue is not None:
-            self.add(SEGMENT_SLIDE, section.id, section.id, self.o.title_card_seconds,
-                     slide_id=f"section:{section.id}")
-        run: list[Beat] = []
-        for beat in beats:
-            if beat.cue is None:
-                run.append(beat)
-                continue
-            if run:
-                self.slide_run(section, run)
-                run = []
-            self.cue(section, beat)
-        if run:
-            self.slide_run(section, run)
+        for part in section_parts(section):
+            if part.cue_beat is not None:
+                self.cue(section, part.cue_beat)
+            else:
+                self.slide_run(section, part.beats, part.slide_id)
 
-    def slide_run(self, section: Section, beats: list[Beat]) -> None:
-        """Consecutive beats without a cue, said over the section's slide."""
+    def slide_run(self, section: Section, beats: tuple[Beat, ...], slide_id: str) -> None:
+        """Consecutive beats without a cue, said over the section's slide (a
+        short title card when nothing is said)."""
         start = at = self.clock
         for beat in beats:
-            at = self.say(beat, section, at)
+            at = self.say(beat, section, at) + beat.pause
         length = max(at - start, self.o.title_card_seconds)
-        self.add(SEGMENT_SLIDE, section.id, section.id, length,
-                 slide_id=f"section:{section.id}", beat_ids=tuple(b.id for b in beats))
+        slug = section.id if slide_id.startswith("section:") and "+" not in slide_id else slide_id.split(":", 1)[1]
+        self.add(SEGMENT_SLIDE, slug.replace("+", "-"), section.id, length,
+                 slide_id=slide_id, beat_ids=tuple(b.id for b in beats))
 
     def cue(self, section: Section, beat: Beat) -> None:
         cue = beat.cue
-        start = self.clock
-        spoken = self.say(beat, section, start) - start
-        common = dict(beat_ids=(beat.id,))
-        if cue.kind == "vscode":
-            typing, output_at, visible = self.editor_pacing(beat)
-            self.add(SEGMENT_EDITOR, beat.id, section.id, max(spoken, visible),
-                     cue_id=beat.id, type_seconds=typing, output_at=output_at, **common)
-        elif cue.kind == "browser":
-            self.add(SEGMENT_BROWSER, beat.id, section.id, max(spoken, self.o.browser_min_seconds),
-                     cue_id=beat.id, **common)
-        else:
-            self.add(SEGMENT_SLIDE, beat.id, section.id, max(spoken, self.o.slide_min_seconds),
-                     slide_id=f"cue:{beat.id}", cue_id=beat.id, **common)
+        base, self.o = self.o, paced(self.base, cue.pace or self.lesson.pace)
+        try:
+            start = self.clock
+            spoken = self.say(beat, section, start) - start
+            if cue.kind == "vscode":
+                self.editor(section, beat, start, spoken)
+            elif cue.kind == "browser":
+                self.add(SEGMENT_BROWSER, beat.id, section.id, max(spoken, self.o.browser_min_seconds) + beat.pause,
+                         cue_id=beat.id, beat_ids=(beat.id,))
+            else:
+                self.slide_pages(section, beat, max(spoken, self.o.slide_min_seconds) + beat.pause)
+        finally:
+            self.o = base
 
-    def editor_pacing(self, beat: Beat) -> tuple[float, float, float]:
-        """``(type_seconds, output_at, seconds on screen)`` of a code cue."""
+    def slide_pages(self, section: Section, beat: Beat, length: float) -> None:
+        """A slides cue over as many segments as it has pages, each for its
+        share of the time, so the video shows every page."""
+        pages = max(1, self.pages.get(cue_slide_id(beat), 1))
+        end = self.frame_up(self.clock + length)
+        for page in range(1, pages + 1):
+            share = (end - self.clock) / (pages - page + 1)
+            slug = beat.id if page == 1 else f"{beat.id}-p{page}"
+            self.add(SEGMENT_SLIDE, slug, section.id, share, slide_id=cue_slide_id(beat, page),
+                     cue_id=beat.id, beat_ids=(beat.id,) if page == 1 else ())
+
+    def editor(self, section: Section, beat: Beat, start: float, spoken: float) -> None:
+        """An editor segment: code appears while the narration runs, the
+        output follows and is read; ``then:`` is said over the output."""
+        said = self.clips.get(beat.id)
+        typing, output_at, reading = self.editor_pacing(beat, said.duration if said else 0.0)
+        length = max(spoken, output_at + reading)
+        if beat.then:
+            said_end = start + spoken - self.o.lead_out if spoken else start
+            then_at = max(start + output_at, said_end + self.o.then_gap if spoken else start + output_at)
+            length = max(length, self.say(beat, section, then_at, then_id(beat.id), exact=True) - start)
+        self.add(SEGMENT_EDITOR, beat.id, section.id, length + beat.pause, cue_id=beat.id,
+                 type_seconds=typing, output_at=output_at,
+                 beat_ids=(beat.id, then_id(beat.id)) if beat.then else (beat.id,))
+
+    def editor_pacing(self, beat: Beat, said: float) -> tuple[float, float, float]:
+        """``(type_seconds, output_at, reading seconds)`` of a code cue whose
+        narration takes ``said`` seconds (see the module docstring)."""
         o = self.o
         code = self.shown_code(beat)
-        typing = min(o.typing_max_seconds, max(o.typing_min_seconds, len(code) / o.typing_chars_per_second))
+        natural = len(code) / o.typing_chars_per_second
+        budget = max(o.typing_min_seconds, o.typing_share * said)
+        if natural <= budget:
+            typing = max(o.typing_min_seconds, natural)  # typed at a natural pace
+        elif natural / o.typing_speedup <= o.typing_max_seconds:
+            # typed faster: done by its share of the narration, at most typing_speedup × natural
+            typing = max(natural / o.typing_speedup, min(budget, o.typing_max_seconds))
+        else:  # pasted in, line by line
+            lines = code.count("\n") + 1 if code else 0
+            typing = min(o.paste_max_seconds, max(o.typing_min_seconds, lines * o.paste_seconds_per_line))
         typing = round(typing, 3)
         output_at = round(o.lead_in + typing + o.output_pause, 3)
-        capture = shown_capture(beat.cue, self.captures)
-        lines = _output_lines(capture)
-        reading = min(o.output_max_seconds, max(o.output_min_seconds, lines * o.output_seconds_per_line))
-        return typing, output_at, output_at + reading + o.lead_out
+        lines = _output_lines(shown_capture(beat.cue, self.captures))
+        reading = min(o.output_max_seconds, o.output_min_seconds + lines * o.output_seconds_per_line)
+        return typing, output_at, reading + o.lead_out
 
     def shown_code(self, beat: Beat) -> str:
         from cuecast.snippet_source import shown_code

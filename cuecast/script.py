@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from cuecast.errors import ConfigError, Diagnostic, ScriptError
-from cuecast.model import CUE_KINDS, Beat, Cue, Lesson, Location, Section
+from cuecast.model import CUE_KINDS, PACE_NAMES, Beat, Cue, Lesson, Location, Section
 from cuecast.script_yaml import (
     UnsupportedTag,
     compose_script,
@@ -52,19 +52,19 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp")
 #: Voice specs, as ``cuecast.narrate.VOICE_KINDS`` lists them.
 VOICES = ("espeak", "none", "recorded:DIR")
 
-LESSON_KEYS = ("lesson", "id", "voice", "prepare", "sections")
+LESSON_KEYS = ("lesson", "id", "voice", "pace", "prepare", "sections")
 SECTION_KEYS = ("title", "id", "beats", "subsections")
 CUE_KEYS = ("snippet", "cell", "lines", "region", "output", "timeout", "expect_error", "diagram", "image", "url",
-            "title", "caption")
-BEAT_KEYS = ("id", "bullet", "points", "say", "show") + CUE_KEYS
+            "title", "caption", "pace")
+BEAT_KEYS = ("id", "bullet", "points", "say", "then", "pause", "show") + CUE_KEYS
 #: The keys that pick part of a snippet or of its output.
 _SNIPPET_PARTS = ("cell", "lines", "region", "output")
 #: Which cue keys each kind uses: a lookup table, so a new kind is one entry.
 KIND_KEYS = {
-    "vscode": ("snippet", "cell", "lines", "region", "output", "timeout", "expect_error", "caption"),
+    "vscode": ("snippet", "cell", "lines", "region", "output", "timeout", "expect_error", "caption", "pace"),
     "slides": ("diagram", "image", "snippet", "cell", "lines", "region", "output", "timeout", "expect_error", "title",
-               "caption"),
-    "browser": ("url", "title", "caption"),
+               "caption", "pace"),
+    "browser": ("url", "title", "caption", "pace"),
 }
 
 #: Explicit ids name files (recordings, golden files) and markers: no spaces or slashes.
@@ -367,6 +367,7 @@ class _LessonBuilder:
             self.error(node, "missing 'lesson' (the lesson's title)", hint="add a first line like: lesson: PyTorch")
         lesson_id = self.ident(entries, "lesson") or self.default_id
         voice = self.voice(entries)
+        pace = self.pace(entries)
         prepare = self.string_list(entries, "prepare")
         sections = self.sections(entries, node)
         if title is None or prepare is None or sections is None:
@@ -380,7 +381,29 @@ class _LessonBuilder:
             sections=sections,
             prepare=prepare,
             voice=voice,
+            pace=pace or "normal",
         )
+
+    def pace(self, entries: _Entries) -> Optional[str]:
+        value = self.text(entries, "pace")
+        if value is not None and value not in PACE_NAMES:
+            close = difflib.get_close_matches(value, PACE_NAMES, n=1, cutoff=0.6)
+            self.error(entries["pace"][1], f"unknown pace '{value}' (expected one of: {', '.join(PACE_NAMES)})",
+                       hint=f"did you mean '{close[0]}'?" if close else "")
+            return None
+        return value
+
+    def seconds(self, entries: _Entries, key: str) -> float:
+        """A number of seconds, zero or more (``pause:``)."""
+        if key not in entries:
+            return 0.0
+        node = entries[key][1]
+        ok, value = self.scalar(node, key)
+        if (not ok or isinstance(value, bool) or not isinstance(value, (int, float))
+                or not math.isfinite(value) or not 0 <= value <= 600):
+            self.error(node, f"'{key}' must be a number of seconds from 0 to 600, found {describe(node)}")
+            return 0.0
+        return float(value)
 
     def voice(self, entries: _Entries) -> Optional[str]:
         value = self.text(entries, "voice")
@@ -462,9 +485,14 @@ class _LessonBuilder:
         bullet = self.text(entries, "bullet")
         points = self.string_list(entries, "points")
         say = self.text(entries, "say")
-        if not any(key in entries for key in ("say", "bullet", "show")):
+        then = self.text(entries, "then")
+        pause = self.seconds(entries, "pause")
+        if not any(key in entries for key in ("say", "bullet", "show", "pause")):
             self.error(node, "a beat needs 'say', 'bullet' or 'show' (it says or shows nothing)")
         cue = self.cue(entries, beat_id)
+        if "then" in entries and not (cue and cue.kind == "vscode"):
+            self.error(entries["then"][0], "'then' is said once a code cue's output is on screen; "
+                       "it needs 'show: vscode' on this beat", hint="put the words in 'say' instead")
         if len(self.problems) > problems_before:
             return None
         if say is not None:
@@ -480,7 +508,9 @@ class _LessonBuilder:
             bullet=bullet,
             points=points,
             cue=cue or None,
-            fields=self.field_locations(entries, ("say", "bullet", "points")),
+            then=spoken(then) if then is not None else "",
+            pause=pause,
+            fields=self.field_locations(entries, ("say", "bullet", "points", "then")),
         )
 
     # cues
@@ -558,6 +588,7 @@ class _LessonBuilder:
             cell_title=cell.title if cell is not None else "",
             output_lines=output_lines,
             output_hidden=output_hidden,
+            pace=self.pace(entries),
             timeout=timeout,
             expect_error=bool(expect_error),
             diagram=diagram,

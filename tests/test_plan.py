@@ -102,7 +102,7 @@ def test_timeline_covers_every_beat_in_order(tmp_path):
     assert shown == said
     assert [s.id for s in timeline.segments] == [
         "s000-title", "s001-intro", "s002-casting", "s003-casting-1", "s004-autograd", "s005-autograd-1",
-        "s006-autograd", "s007-autograd-3", "s008-modules", "s009-modules-2", "s010-pros-of-torch-nn",
+        "s006-autograd-2", "s007-autograd-3", "s008-modules", "s009-modules-2", "s010-pros-of-torch-nn",
         "s011-outro",
     ]
     kinds = {s.id: (s.kind, s.slide_id, s.cue_id) for s in timeline.segments}
@@ -126,26 +126,79 @@ def test_narration_sits_inside_its_segment_with_padding(tmp_path):
         assert item.end + 0.7 <= segment.end + 1e-9
 
 
-def test_code_cue_lasts_for_typing_and_output_when_narration_is_short(tmp_path):
+def editor_for(tmp_path, code: str, say_seconds: float, **options):
     lesson = make_lesson(tmp_path)
-    clips = silent_clips(lesson, seconds_per_word=0.01)
-    options = PlanOptions(typing_chars_per_second=10, output_seconds_per_line=1.0, output_min_seconds=0)
-    timeline = plan_timeline(lesson, clips, make_captures(), options)
-    editor = next(s for s in timeline.segments if s.cue_id == "casting-1")
+    (tmp_path / "snippets" / "casting.py").write_text(code)
+    clips = silent_clips(lesson)
+    clips["casting-1"] = VoiceClip("casting-1", clips["casting-1"].text, None, say_seconds)
+    plan = PlanOptions(**options)
+    timeline = plan_timeline(lesson, clips, make_captures(), plan)
+    return next(s for s in timeline.segments if s.cue_id == "casting-1"), plan
+
+
+def test_short_code_is_typed_at_a_natural_pace_while_it_is_said(tmp_path):
+    editor, o = editor_for(tmp_path, CODE, say_seconds=8.0)
     shown = CODE.strip()
-    assert editor.type_seconds == pytest.approx(len(shown) / 10, abs=1e-3)
-    assert editor.output_at == pytest.approx(options.lead_in + editor.type_seconds + options.output_pause, abs=1e-3)
-    # two output lines, one second each, then the lead-out
-    assert editor.duration >= editor.output_at + 2.0 + options.lead_out - 1e-9
-    assert editor.duration > clips["casting-1"].duration + 1
+    assert editor.type_seconds == pytest.approx(len(shown) / o.typing_chars_per_second, abs=1e-3)
+    assert editor.output_at == pytest.approx(o.lead_in + editor.type_seconds + o.output_pause, abs=1e-3)
+    assert editor.output_at < 8.0  # the output appears while the narration still runs
+    assert editor.duration == pytest.approx(o.lead_in + 8.0 + o.lead_out, abs=1 / 30)  # no hold after it
 
 
-def test_typing_time_is_capped_for_long_code(tmp_path):
+def test_code_longer_than_its_narration_is_typed_faster_then_pasted(tmp_path):
+    code = "value = torch.ones(3)\n" * 8  # 176 characters: about 10 s at a natural pace
+    faster, o = editor_for(tmp_path, code, say_seconds=4.0)
+    natural = len(code.strip()) / o.typing_chars_per_second
+    assert faster.type_seconds == pytest.approx(max(natural / o.typing_speedup, o.typing_share * 4.0), abs=1e-3)
+    pasted, o = editor_for(tmp_path, "x = 1\n" * 400, say_seconds=4.0)
+    assert pasted.type_seconds == o.paste_max_seconds  # 400 lines: pasted in, line by line
+
+
+def test_the_output_is_read_for_one_second_and_a_fifth_a_line(tmp_path):
+    editor, o = editor_for(tmp_path, CODE, say_seconds=0.1)
+    reading = o.output_min_seconds + 2 * o.output_seconds_per_line  # two output lines
+    assert editor.duration == pytest.approx(editor.output_at + reading + o.lead_out, abs=1 / 30)
+
+
+def test_pace_scales_what_is_watched_and_pause_adds_silence(tmp_path):
+    import dataclasses
+
     lesson = make_lesson(tmp_path)
-    (tmp_path / "snippets" / "casting.py").write_text("x = 1\n" * 400)
-    timeline = plan_timeline(lesson, silent_clips(lesson), make_captures(), PlanOptions(typing_max_seconds=5))
+    clips = silent_clips(lesson)
+    normal = plan_timeline(lesson, clips, make_captures())
+    relaxed = plan_timeline(dataclasses.replace(lesson, pace="relaxed"), clips, make_captures())
+    assert relaxed.segments[0].duration == pytest.approx(normal.segments[0].duration * 1.35, abs=1 / 30)
+    assert relaxed.duration > normal.duration
+    intro = lesson.sections[0]
+    paused = dataclasses.replace(intro, beats=(dataclasses.replace(intro.beats[0], pause=2.0),) + intro.beats[1:])
+    with_pause = plan_timeline(dataclasses.replace(lesson, sections=(paused,) + lesson.sections[1:]), clips,
+                               make_captures())
+    assert with_pause.duration == pytest.approx(normal.duration + 2.0, abs=1 / 30)
+
+
+def test_then_is_said_once_the_output_is_on_screen(tmp_path):
+    import dataclasses
+
+    lesson = make_lesson(tmp_path)
+    casting = lesson.sections[1]
+    beat = dataclasses.replace(casting.beats[0], then="Half the memory, as promised.")
+    lesson = dataclasses.replace(lesson, sections=(lesson.sections[0], dataclasses.replace(casting, beats=(beat,)),
+                                                   *lesson.sections[2:]))
+    clips = silent_clips(lesson)
+    clips["casting-1.then"] = VoiceClip("casting-1.then", beat.then, None, 3.0)
+    timeline = plan_timeline(lesson, clips, make_captures())
     editor = next(s for s in timeline.segments if s.cue_id == "casting-1")
-    assert editor.type_seconds == 5
+    said, then = [n for n in timeline.narration if n.beat_id in ("casting-1", "casting-1.then")]
+    assert then.start >= editor.start + editor.output_at - 1e-9 and then.start >= said.end
+    assert editor.beat_ids == ("casting-1", "casting-1.then") and then.end <= editor.end
+
+
+def test_a_slides_cue_shows_every_page(tmp_path):
+    lesson = make_lesson(tmp_path)
+    timeline = plan_timeline(lesson, silent_clips(lesson), make_captures(), pages={"cue:autograd-1": 2})
+    pages = [s for s in timeline.segments if s.cue_id == "autograd-1"]
+    assert [s.slide_id for s in pages] == ["cue:autograd-1", "cue:autograd-1/2"]
+    assert abs(pages[0].duration - pages[1].duration) <= 1 / 30 + 1e-9
 
 
 def test_long_narration_makes_a_longer_segment(tmp_path):

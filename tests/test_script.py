@@ -96,7 +96,7 @@ CASES = [
     ("non-text-key", "lesson: T\n3: x\nsections:\n  - title: S\n",
      [(2, 1, "keys in the lesson script must be names, found an integer (3)")]),
     ("merge-key", "base: &b {title: S}\nlesson: T\nsections:\n  - <<: *b\n",
-     [(1, 1, "unknown key 'base' in the lesson script (expected one of: lesson, id, voice, prepare, sections)"),
+     [(1, 1, "unknown key 'base' in the lesson script (expected one of: lesson, id, voice, pace, prepare, sections)"),
       (4, 5, "YAML merge keys ('<<') are not supported in lesson scripts"),
       (4, 5, "a section needs a 'title'")]),
     ("unsupported-tag", "lesson: !!python/object:os.system T\nsections:\n  - title: S\n",
@@ -134,8 +134,9 @@ CASES = [
     ("beat-unknown-key", beat("say: hi", "snipet: snippets/ok.py"),
      [(6, 9, "unknown key 'snipet' in a beat (did you mean 'snippet'?)")]),
     ("beat-unknown-key-no-guess", beat("say: hi", "colour: red"),
-     [(6, 9, "unknown key 'colour' in a beat (expected one of: id, bullet, points, say, show, snippet, cell, "
-             "lines, region, output, timeout, expect_error, diagram, image, url, title, caption)")]),
+     [(6, 9, "unknown key 'colour' in a beat (expected one of: id, bullet, points, say, then, pause, "
+             "show, snippet, cell, lines, region, output, timeout, expect_error, diagram, image, url, title, caption, "
+             "pace)")]),
     ("duplicate-beat-id", beat("say: a", "id: b1") + "      - say: b\n        id: b1\n",
      [(8, 13, "duplicate beat id 'b1' (also used on line 6)")]),
     ("beat-id-clash-default", beat("say: a") + "      - say: b\n        id: s-1\n",

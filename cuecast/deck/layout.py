@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Mapping, Optional
 
-from cuecast.deck import TITLE_SLIDE_ID, cue_slide_id, section_slide_id
+from cuecast.deck import TITLE_SLIDE_ID, SectionPart, cue_slide_id, section_parts, section_slide_id
 from cuecast.deck.autograd_layout import layout_graph
 from cuecast.deck.boxes import (
     EMU_PER_PT, Deck, ImageBox, Paragraph, Rect, Run, SlideLayout, TextBox, inches, moved, pt_to_emu,
@@ -156,11 +156,14 @@ class _Builder:
             notes += "\nBefore recording: " + "; ".join(lesson.prepare) + "."
         return self.slide(TITLE_SLIDE_ID, title, notes, boxes, background=theme.color("title_card"))
 
-    def section_slide(self, section: Section, parent: Optional[Section]) -> SlideLayout:
+    def section_slide(self, section: Section, parent: Optional[Section], part: SectionPart) -> SlideLayout:
+        """The section's slide as ``part`` shows it: the bullets written so
+        far (a build when bullets follow a cue), notes from what is said."""
         theme = self.theme
         title = self.text(section.title, field_location(section, "title"))
-        notes = "\n".join(self.text(b.say, field_location(b, "say", "bullet")) for b in section.beats if b.cue is None and b.say)
-        bullets = [b for b in section.beats if b.bullet is not None]
+        notes = "\n".join(self.text(b.say, field_location(b, "say", "bullet")) for b in part.beats if b.say)
+        bullets = list(part.bullets)
+        slide_id = part.slide_id or section_slide_id(section)
         if not bullets:
             kicker = self.text(parent.title, field_location(parent, "title")) if parent else self.lesson.title
             boxes = [
@@ -169,16 +172,16 @@ class _Builder:
                                largest=theme.size("lesson_title")),
                 Rect("accent", MARGIN, inches(4.75), inches(1.1), pt_to_emu(4), fill=theme.color("accent")),
             ]
-            return self.slide(section_slide_id(section), title, notes or title, boxes,
+            return self.slide(slide_id, title, notes or title, boxes,
                               background=theme.color("title_card"))
         siblings = compared_subsections(parent)
-        if section in siblings:
+        if section in siblings and slide_id == section_slide_id(section):
             return self.comparison_slide(section, parent, siblings, notes)
         boxes: list = [self.title_box(title), self.accent(TITLE_Y + TITLE_H + pt_to_emu(4))]
         y = TITLE_Y + TITLE_H + inches(0.35)
         area = (MARGIN, y, self.W - 2 * MARGIN, self.H - BOTTOM - y)
         boxes.append(self.bullets_box(bullets, area))
-        return self.slide(section_slide_id(section), title, notes, boxes)
+        return self.slide(slide_id, title, notes, boxes)
 
     def comparison_slide(self, section: Section, parent: Section, siblings: list[Section], notes: str) -> SlideLayout:
         """Sibling subsections with bullets ("Pros of torch.nn", "Pros of
@@ -468,10 +471,13 @@ def layout_deck(lesson: Lesson, captures: Mapping[str, Capture], theme) -> Deck:
 
     attempt(lambda: [builder.title_slide()])
     for section in lesson.walk():
-        attempt(lambda: [builder.section_slide(section, parents.get(section.id))])
-        for beat in section.beats:
-            if beat.cue is not None:
-                attempt(lambda: builder.cue_slides(section, beat))
+        made: set[str] = set()
+        for part in section_parts(section):  # in written order: a bullet after a cue comes after it
+            if part.cue_beat is not None:
+                attempt(lambda: builder.cue_slides(section, part.cue_beat))
+            elif part.slide_id not in made:
+                made.add(part.slide_id)
+                attempt(lambda: [builder.section_slide(section, parents.get(section.id), part)])
     if problems:
         raise ScriptError(problems)
     if left or top:

@@ -96,6 +96,7 @@ def render_lesson(lesson: Lesson, captures: Mapping[str, Capture]) -> Lesson:
         return replace(
             item,
             say=text(item.say, field_location(item, "say", "bullet")),
+            then=text(item.then, field_location(item, "then")),
             bullet=text(item.bullet, field_location(item, "bullet")),
             points=tuple(text(point, field_location(item, "points")) for point in item.points),
             cue=cue(item.cue) if item.cue is not None else None,

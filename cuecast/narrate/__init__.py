@@ -8,11 +8,12 @@ Beats with nothing to say get no clip; the planner gives them screen time only.
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Optional
 
 from cuecast.errors import ConfigError, Diagnostic, ScriptError
-from cuecast.model import Lesson, VoiceClip
+from cuecast.model import Beat, Lesson, VoiceClip, then_id
 from cuecast.narrate.base import (
     DEFAULT_WPM,
     Voice,
@@ -90,6 +91,16 @@ def lesson_voice(lesson: Lesson, override: Optional[str] = None, **options) -> V
     return get_voice(override or lesson.voice or "espeak", base=base, **options)
 
 
+def spoken_lines(beat: Beat) -> list[Beat]:
+    """What a beat says, as the clips it is said in: the beat itself, then,
+    for ``then:``, a beat of its own (id ``<beat id>.then``, see
+    ``model.then_id``) that the planner places once the output is shown."""
+    lines = [beat]
+    if beat.then:
+        lines.append(replace(beat, id=then_id(beat.id), say=beat.then, bullet=None, points=(), then=""))
+    return lines
+
+
 def narrate_lesson(
     lesson: Lesson,
     voice: Voice,
@@ -104,7 +115,7 @@ def narrate_lesson(
     those beats get the silent estimate and a ``missing`` event.
     """
     notify = on_event or (lambda kind, beat_id, message: None)
-    spoken = [(beat, narration_text(beat)) for _, beat in lesson.beats()]
+    spoken = [(line, narration_text(line)) for _, beat in lesson.beats() for line in spoken_lines(beat)]
     spoken = [(beat, text) for beat, text in spoken if text]
     missing = {beat.id for beat in voice.missing([beat for beat, _ in spoken])}
     if missing and not voice.allow_missing:
