@@ -243,3 +243,14 @@ def test_caption_groups_keep_sentences_together_and_respect_limits():
     assert all(1 <= len(g) <= 2 and all(len(line) <= MAX_LINE for line in g) for g in groups)
     assert " ".join(" ".join(g) for g in groups) == LONG_SAY + " Short one."
     assert caption_groups("x" * 100) == [("x" * 42, "x" * 42), ("x" * 16,)]
+
+
+def test_long_sentences_are_cut_where_a_clause_ends():
+    from cuecast.export.captions import caption_groups
+
+    text = ("When a sentence runs long, as narration often does when it explains a tensor, "
+            "the caption breaks after a clause; never in the middle of a short phrase.")
+    groups = caption_groups(text)
+    assert [g[-1][-1] for g in groups] == [",", "."]  # each cue ends where a clause or sentence ends
+    assert all(len(g) <= 2 and all(len(line) <= 42 for line in g) for g in groups)
+    assert " ".join(" ".join(g) for g in groups) == text

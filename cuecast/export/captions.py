@@ -2,7 +2,8 @@
 (``chapters.vtt``) from the timeline's narration.
 
 A clip's text is wrapped to lines of at most 42 characters and cut into
-caption cues of at most two lines (the usual broadcast limits); the clip's
+caption cues of at most two lines (the usual broadcast limits) at sentence
+and clause ends; a caption is on screen only while its words are said: the clip's
 time is shared between its cues by character count, so the captions start and
 end exactly when the narration does and never overlap.  Times are whole
 milliseconds, the precision both formats carry.
@@ -43,20 +44,48 @@ def split_caption_lines(text: str, width: int = MAX_LINE) -> list[str]:
     return textwrap.wrap(" ".join(text.split()), width=width, break_on_hyphens=False) or [""]
 
 
+_CLAUSE_END = re.compile(r"(?<=[,;:—–])\s+")
+
+
 def caption_groups(text: str, width: int = MAX_LINE, max_lines: int = MAX_LINES) -> list[tuple[str, ...]]:
     """``text`` as caption cues of at most ``max_lines`` lines of ``width``.
 
-    Sentences start on a new line where they fit, so a short sentence is not
-    split across two cues; a sentence longer than a cue takes several.
+    A cue ends where a sentence ends when the next one does not fit; a
+    sentence longer than a cue is cut where a clause ends (after a comma,
+    semicolon, colon or dash), and only a clause longer than a cue is cut
+    between words, so a viewer reads whole phrases.
     """
     groups: list[list[str]] = []
+    current: list[str] = []  # the cue being filled: each sentence (so far) starts a line
+
+    def lines_of(parts: list[str]) -> list[str]:
+        return [line for part in parts for line in split_caption_lines(part, width)]
+
+    def close() -> None:
+        if current:
+            groups.append(lines_of(current))
+            current.clear()
+
     for sentence in _SENTENCE_END.split(" ".join(text.split())):
-        lines = split_caption_lines(sentence, width)
-        if groups and len(groups[-1]) + len(lines) <= max_lines:
-            groups[-1].extend(lines)
-            continue
-        groups.extend(lines[i : i + max_lines] for i in range(0, len(lines), max_lines))
-    return [tuple(group) for group in groups] or [("",)]
+        sentence_fits = len(split_caption_lines(sentence, width)) <= max_lines
+        phrases = [sentence] if sentence_fits else _CLAUSE_END.split(sentence)
+        for index, phrase in enumerate(phrases):
+            joined = current[:-1] + [f"{current[-1]} {phrase}"] if index and current else current + [phrase]
+            if len(lines_of(joined)) <= max_lines:
+                current[:] = joined
+                continue
+            close()
+            lines = split_caption_lines(phrase, width)
+            if len(lines) <= max_lines:
+                current.append(phrase)
+            else:  # a clause longer than a cue: cut between words, the rest starts the next cue
+                full = (len(lines) - 1) // max_lines * max_lines
+                groups.extend(lines[i : i + max_lines] for i in range(0, full, max_lines))
+                current.append(" ".join(lines[full:]))
+        if not sentence_fits:
+            close()  # the next sentence starts a cue of its own
+    close()
+    return [tuple(group) for group in groups if group] or [("",)]
 
 
 def build_captions(timeline: Timeline) -> list[Caption]:
