@@ -155,3 +155,61 @@ def output_lines(capture: Optional[Capture]) -> tuple[list[tuple[str, bool]], bo
     if not lines:
         lines = [("(no output)", False)]
     return lines, failed
+
+
+#: Where a printed value starts after a row's opening (``tensor([[``, ``[``):
+#: continuation rows are indented to it, so wrapped tensor rows keep columns.
+_ROW_OPENING = re.compile(r"^\s*(?:[\w.]+\()?\[*")
+
+
+def wrap_terminal_line(text: str, columns: int) -> list[str]:
+    """``text`` as rows of at most ``columns`` characters, cut between values
+    (after ``", "``, else at a space) and never between a minus sign and its
+    digits; rows after the first are indented under the first value.  Rows
+    of one printed tensor have the same shape, so they wrap at the same
+    places and their columns stay aligned.  Cuecast wraps output itself,
+    so PowerPoint, LibreOffice and the video all break it the same way."""
+    columns = max(8, columns)
+    if len(text) <= columns:
+        return [text]
+    indent = _continuation_indent(text)
+    indent = indent if indent <= columns // 3 else 0
+    rows: list[str] = []
+    rest, room = text, columns
+    while len(rest) > room:
+        cut = rest.rfind(", ", 1, room)
+        if cut > 0:
+            head, rest = rest[: cut + 1], rest[cut + 2:]  # one separator space dropped, a sign's pad kept
+        else:
+            cut = rest.rfind(" ", 1, room + 1)
+            if cut <= 0:
+                cut = room
+                while cut > 1 and (rest[cut - 1] in "-+." or rest[cut - 1].isdigit()) and rest[cut].isdigit():
+                    cut -= 1  # a number is never split, a negative one least of all
+                cut = cut if cut > 1 else room
+                head, rest = rest[:cut], rest[cut:]
+            else:
+                head, rest = rest[:cut], rest[cut + 1:]
+        rows.append(head.rstrip())
+        room = columns - indent
+    rows.append(rest)
+    return [rows[0]] + [" " * indent + row for row in rows[1:]]
+
+
+def _continuation_indent(first_row: str) -> int:
+    opening = _ROW_OPENING.match(first_row).end()
+    return opening if opening <= 12 else 0
+
+
+def unwrap_terminal_rows(rows: list[str]) -> str:
+    """The line ``wrap_terminal_line`` made ``rows`` from (rows cut inside a
+    word, which has no space to cut at, come back with one added)."""
+    indent = _continuation_indent(rows[0]) if rows else 0
+    tail = [row[indent:] if row[:indent].isspace() else row for row in rows[1:]]
+    return " ".join([rows[0], *tail]) if rows else ""
+
+
+def unwrap_terminal_text(text: str) -> list[str]:
+    """Output lines from a terminal's text as a slide holds it (a line per
+    paragraph, wrapped rows after ``\\v`` line breaks)."""
+    return [unwrap_terminal_rows(line.split("\v")) for line in text.split("\n")]

@@ -22,6 +22,7 @@ from pptx import Presentation
 from cuecast.build import BuildOptions, build_lessons
 from cuecast.runner.events import FINISHED
 from cuecast.script import load_lesson
+from cuecast.shown import unwrap_terminal_text
 
 FIXTURE = Path(__file__).parent / "fixtures" / "cells"
 RENDER = Path(__file__).parent.parent / "render.py"
@@ -98,7 +99,7 @@ def cue_slide_texts(prs, beat_id: str, name: str) -> list[str]:
 
 
 def terminal_lines(texts: list[str]) -> list[str]:
-    lines = [line for text in texts for line in text.split("\n")]
+    lines = [line for text in texts for line in unwrap_terminal_text(text)]
     return [line for line in lines if not re.match(r"… \d+ more lines? on the next slide", line)]
 
 

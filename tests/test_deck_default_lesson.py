@@ -17,6 +17,7 @@ from pptx import Presentation
 from cuecast.cli.slides import command as slides_command
 from cuecast.deck import base_slide_id, cue_slide_id, section_slide_id
 from cuecast.deck.code_layout import MORE_LINES, output_lines
+from cuecast.shown import unwrap_terminal_text
 from cuecast.runner import RunOptions, run_lesson
 from cuecast.script import load_lesson
 from cuecast.snippet_source import shown_code
@@ -78,7 +79,7 @@ def test_every_snippet_shows_its_code_and_real_output(built, lesson, captures):
         assert "\n".join(_text(slides, "code:code")) == shown_code(lesson, cue)
         [terminal] = _text(slides, "output:terminal")
         expected = [text for text, _ in output_lines(captures[cue.snippet])[0]]
-        shown = terminal.split("\n")
+        shown = unwrap_terminal_text(terminal)
         prefix = MORE_LINES.split("{")[0]
         if shown[-1].startswith(prefix):  # trimmed: the lines shown are the first ones
             shown = shown[:-1]

@@ -64,6 +64,10 @@ class Paragraph:
     space_before: float = 0.0
     align: str = "left"  # left | center | right
     font: str = "sans"  # the font of an empty paragraph (blank code lines are mono)
+    #: A row that continues the previous paragraph's line (output cuecast
+    #: wrapped itself): drawn as its own row, written to pptx as a line break
+    #: inside that paragraph, so the deck still holds one paragraph a line.
+    continues: bool = False
 
     @property
     def text(self) -> str:
@@ -109,7 +113,10 @@ class TextBox:
 
     @property
     def text(self) -> str:
-        return "\n".join(p.text for p in self.paragraphs)
+        """The text as python-pptx reads the written shape back: paragraphs
+        joined by newlines, a wrapped row's line break as ``\\v``."""
+        return "".join(("\v" if p.continues else "\n") + p.text if i else p.text
+                       for i, p in enumerate(self.paragraphs))
 
 
 @dataclass(frozen=True)

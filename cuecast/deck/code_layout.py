@@ -21,7 +21,7 @@ from cuecast.deck.highlight import highlight_lines
 from cuecast.deck.measure import Measurer, line_height
 from cuecast.model import STATUS_EXPECTED_ERROR, STATUS_OK, Capture
 from cuecast.report import format_duration
-from cuecast.shown import output_lines, printable
+from cuecast.shown import output_lines, printable, wrap_terminal_line
 
 TAB_H = inches(0.42)
 PANEL_INSET = (pt_to_emu(10), pt_to_emu(8), pt_to_emu(10), pt_to_emu(8))
@@ -155,12 +155,14 @@ def code_panel(
     return boxes
 
 
-def _terminal_paragraphs(lines: list[tuple[str, bool]], size: float, theme, note: Optional[str], note_first: bool):
+def _terminal_paragraphs(lines: list[tuple], size: float, theme, note: Optional[str], note_first: bool):
+    """A paragraph a row; ``(text, is_error[, continues])`` rows that continue
+    a wrapped line are marked so the pptx keeps one paragraph a line."""
     lh = line_height(size)
     paragraphs = [
-        Paragraph((Run(text, "mono", size, False, theme.color("error" if is_error else "terminal_text")),), size, lh,
-                  font="mono")
-        for text, is_error in lines
+        Paragraph((Run(row[0], "mono", size, False, theme.color("error" if row[1] else "terminal_text")),), size, lh,
+                  font="mono", continues=len(row) > 2 and row[2])
+        for row in lines
     ]
     if note is not None:
         marker = Paragraph((Run(note, "mono", size, False, theme.color("gutter")),), size, lh, font="mono")
@@ -196,11 +198,12 @@ def terminal_text(capture: Optional[Capture], w: int, h: int, theme, measurer: M
     if len(lines) * line_height(smallest) > text_h:
         size = smallest
     while True:
-        paragraphs = _terminal_paragraphs(lines, size, theme, None, False)
-        if measurer.widest(paragraphs) <= text_w * 0.96 and len(paragraphs) * line_height(size) <= text_h:
-            return TerminalText(paragraphs, size, 0, 0)
-        if measurer.height(paragraphs, text_w) <= text_h:
-            wrapped = sum(len(measurer.paragraph_lines(p, text_w)) > 1 for p in paragraphs)
+        rows = _wrapped_rows(lines, text_w, size, measurer)
+        wrapped = sum(1 for line in rows if len(line) > 1)
+        if len(_flat(rows)) * line_height(size) <= text_h:
+            paragraphs = _terminal_paragraphs(_flat(rows), size, theme, None, False)
+            if not wrapped:
+                return TerminalText(paragraphs, size, 0, 0)
             if wrapped_fit is None or wrapped < wrapped_fit.wrapped:  # fewest wrapped lines, then largest
                 wrapped_fit = TerminalText(paragraphs, size, 0, wrapped)
         if size <= smallest:
@@ -208,9 +211,23 @@ def terminal_text(capture: Optional[Capture], w: int, h: int, theme, measurer: M
         size = max(smallest, size - 1)
     if wrapped_fit is not None:
         return wrapped_fit
-    paragraphs, lost = _trimmed(lines, smallest, theme, measurer, text_w, text_h, keep_tail=False)
-    wrapped = sum(len(measurer.paragraph_lines(p, text_w)) > 1 for p in paragraphs)
-    return TerminalText(paragraphs, smallest, lost, wrapped)
+    rows = _wrapped_rows(lines, text_w, smallest, measurer)
+    paragraphs, lost = _trimmed(rows, smallest, theme, text_h)
+    return TerminalText(paragraphs, smallest, lost, sum(1 for line in rows if len(line) > 1))
+
+
+def _wrapped_rows(lines: list[tuple[str, bool]], text_w: float, size: float,
+                  measurer: Measurer) -> list[list[tuple[str, bool]]]:
+    """Each output line as the rows it takes in a terminal ``text_w`` pt wide
+    at ``size``: cuecast wraps it (``wrap_terminal_line``: between values,
+    columns kept), so no renderer breaks a number."""
+    columns = int(text_w * 0.96 // _mono_advance(measurer, size))
+    return [[(row, is_error, index > 0) for index, row in enumerate(wrap_terminal_line(text, columns))]
+            for text, is_error in lines]
+
+
+def _flat(rows: list[list[tuple[str, bool]]]) -> list[tuple[str, bool]]:
+    return [row for line in rows for row in line]
 
 
 def code_height(lines: int, size: float) -> int:
@@ -372,23 +389,21 @@ def terminal_panel(name: str, x: int, y: int, w: int, h: int, capture: Optional[
     return boxes
 
 
-def _trimmed(lines, size, theme, measurer, text_w, text_h, keep_tail: bool):
-    """As many whole lines as fit with the "… N more lines" note, and N.
-    Each line's height is measured once, so huge outputs stay cheap."""
-    lh = line_height(size)
-    budget = text_h - lh  # the note takes one row
-    order = list(reversed(lines)) if keep_tail else list(lines)
-    used, kept = 0.0, 0
-    for text, is_error in order:
-        paragraph = _terminal_paragraphs([(text, is_error)], size, theme, None, False)[0]
-        rows = len(measurer.paragraph_lines(paragraph, text_w)) * lh
-        if used + rows > budget + 0.01:
+def _trimmed(rows: list[list[tuple[str, bool]]], size: float, theme, text_h: float):
+    """The first whole output lines (with their wrapped rows) that fit with
+    the "… N more lines" note, and N."""
+    budget = text_h - line_height(size)  # the note takes one row
+    kept, used = 0, 0
+    for line in rows:
+        if (used + len(line)) * line_height(size) > budget + 0.01:
             break
-        used += rows
+        used += len(line)
         kept += 1
-    shown = lines[len(lines) - kept:] if keep_tail else lines[:kept]
-    lost = len(lines) - kept
-    return _terminal_paragraphs(shown, size, theme, more_lines_note(lost), keep_tail), lost
+    if kept == 0 and rows:  # one line longer than the whole terminal: as many of its rows as fit
+        room = max(1, int(budget // line_height(size)))
+        return _terminal_paragraphs(rows[0][:room], size, theme, more_lines_note(len(rows) - 1), False), len(rows) - 1
+    lost = len(rows) - kept
+    return _terminal_paragraphs(_flat(rows[:kept]), size, theme, more_lines_note(lost), False), lost
 
 
 def tab_name(snippet: str) -> str:

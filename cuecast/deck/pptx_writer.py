@@ -68,7 +68,17 @@ def _write_paragraph(paragraph_xml, paragraph: Paragraph, theme) -> None:
     property API costs ~1 ms a run, too slow for hundreds of code tokens.
     Only hyperlinks go through python-pptx (they need a relationship)."""
     p = paragraph_xml._p
+    if paragraph.continues:  # a wrapped row: a line break, then its runs, before the paragraph's end mark
+        end_mark = p.find(_qn("a:endParaRPr"))
+        if end_mark is not None:
+            p.remove(end_mark)
+        _sub(_sub(p, "a:br"), "a:rPr", lang="en-US", sz=str(int(round(paragraph.size * 100))))
     p_pr = p.get_or_add_pPr()
+    if paragraph.continues:
+        _write_runs(p, paragraph_xml, paragraph, theme)
+        if end_mark is not None:
+            p.append(end_mark)
+        return
     p_pr.set("algn", _ALGN[paragraph.align])
     for tag, points in (("a:lnSpc", paragraph.line_height), ("a:spcBef", paragraph.space_before), ("a:spcAft", 0.0)):
         _sub(_sub(p_pr, tag), "a:spcPts", val=str(int(round(points * 100))))
@@ -83,6 +93,14 @@ def _write_paragraph(paragraph_xml, paragraph: Paragraph, theme) -> None:
             p_pr.set("marL", str(paragraph.indent))
         p_pr.set("indent", "0")
         _sub(p_pr, "a:buNone")
+    _write_runs(p, paragraph_xml, paragraph, theme)
+    # The size of an empty paragraph (a blank code line) comes from here.
+    family = theme.font(paragraph.runs[0].font if paragraph.runs else paragraph.font).family
+    end = _sub(p, "a:endParaRPr", lang="en-US", sz=str(int(round(paragraph.size * 100))))
+    _sub(end, "a:latin", typeface=family)
+
+
+def _write_runs(p, paragraph_xml, paragraph: Paragraph, theme) -> None:
     for run in paragraph.runs:
         if run.link:
             r = paragraph_xml.add_run()
@@ -106,10 +124,6 @@ def _write_paragraph(paragraph_xml, paragraph: Paragraph, theme) -> None:
         if link is not None:  # schema order: fill and fonts come before the link
             r_pr.remove(link)
             r_pr.append(link)
-    # The size of an empty paragraph (a blank code line) comes from here.
-    family = theme.font(paragraph.runs[0].font if paragraph.runs else paragraph.font).family
-    end = _sub(p, "a:endParaRPr", lang="en-US", sz=str(int(round(paragraph.size * 100))))
-    _sub(end, "a:latin", typeface=family)
 
 
 def _qn(tag: str) -> str:
@@ -132,8 +146,10 @@ def _write_text(shapes, box: TextBox, theme):
     frame.auto_size = MSO_AUTO_SIZE.NONE
     frame.margin_left, frame.margin_top, frame.margin_right, frame.margin_bottom = box.inset
     frame.vertical_anchor = MSO_ANCHOR.MIDDLE if box.anchor == "middle" else MSO_ANCHOR.TOP
+    target = None
     for index, paragraph in enumerate(box.paragraphs):
-        target = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        if not (paragraph.continues and target is not None):
+            target = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
         _write_paragraph(target, paragraph, theme)
     return shape
 

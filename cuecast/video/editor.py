@@ -20,7 +20,7 @@ from typing import Iterator, Optional, Sequence
 from PIL import Image, ImageDraw
 
 from cuecast.model import Capture, Cue, Lesson
-from cuecast.shown import cell_label, hides_output, output_lines
+from cuecast.shown import cell_label, hides_output, output_lines, wrap_terminal_line
 from cuecast.snippet_source import read_snippet, shown_numbered_lines
 from cuecast.video.canvas import MONO, SANS, fit_text, font, hex_rgb
 
@@ -464,11 +464,7 @@ class EditorScene:
         """The terminal's rows (wrapped to its width) for a state."""
         rows: list[TerminalLine] = [TerminalLine("$ " + (self.content.command if state.command else ""))]
         for line in self.content.output[: state.output_lines]:
-            text = line.text or ""
-            while len(text) > self.term_cols:
-                rows.append(TerminalLine(text[: self.term_cols], line.error))
-                text = text[self.term_cols :]
-            rows.append(TerminalLine(text, line.error))
+            rows.extend(TerminalLine(row, line.error) for row in wrap_terminal_line(line.text or "", self.term_cols))
         if state.prompt:
             rows.append(TerminalLine("$ "))
         return rows
