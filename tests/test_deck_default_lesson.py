@@ -150,3 +150,19 @@ def test_libreoffice_converts_the_deck(built, tmp_path):
     if shutil.which("pdfinfo"):
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
         assert re.search(rf"^Pages:\s+{len(prs.slides)}$", info, re.M), info
+
+
+#: The smallest text a projected 16:9 slide (13.33 in wide) can show, by shape.
+MINIMUM_PT = {"code:code": 14, "code:gutter": 14, "output:terminal": 12, "subtitle": 16}
+
+
+def test_every_text_run_is_readable_projected(built):
+    _, _, prs = built
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if not shape.has_text_frame:
+                continue
+            least = MINIMUM_PT.get(shape.name, 10)  # badges, captions and everything else: 10 pt
+            for paragraph in shape.text_frame.paragraphs:
+                for run in paragraph.runs:
+                    assert run.font.size is not None and run.font.size.pt >= least, (slide.name, shape.name, run.text)

@@ -27,6 +27,12 @@ TAB_H = inches(0.42)
 PANEL_INSET = (pt_to_emu(10), pt_to_emu(8), pt_to_emu(10), pt_to_emu(8))
 GUTTER_GAP = pt_to_emu(10)
 
+#: The smallest badge text (device · run time): still readable projected.
+BADGE_MIN = 10
+
+#: In the gutter beside the rows of a wrapped code line.
+CONTINUED_MARK = "↪"
+
 #: The line that ends output continued on the next slide.
 MORE_LINES = "… {n} more lines on the next slide"
 
@@ -64,7 +70,7 @@ def plan_code(numbered: list[tuple[int, str]], w: int, h: int, theme, measurer: 
     then) and split the lines over as many pages as needed."""
     biggest, smallest = theme.size("code"), theme.size("code_min")
     size = biggest
-    chosen: Optional[float] = None
+    chosen: Optional[tuple[float, bool]] = None
     widest_fit: Optional[float] = None
     while True:
         text_w, text_h = _code_area(numbered, w, h, size, measurer)
@@ -73,13 +79,17 @@ def plan_code(numbered: list[tuple[int, str]], w: int, h: int, theme, measurer: 
         if fits_w and widest_fit is None:
             widest_fit = size
         if fits_w and len(numbered) * line_height(size) <= text_h:
-            chosen = size
+            chosen = (size, False)
+            break
+        # A long line wraps (a continuation mark in the gutter) before it makes the whole panel smaller.
+        if not fits_w and sum(_visual_lines(measurer, t, size, text_w) for _, t in numbered) * line_height(size) <= text_h:
+            chosen = (size, True)
             break
         if size <= smallest:
             break
         size = max(smallest, size - 1)
     if chosen is not None:
-        return CodePlan(chosen, False, (tuple(numbered),))
+        return CodePlan(chosen[0], chosen[1], (tuple(numbered),))
     size = smallest  # shrunk to the readable minimum, then continued over pages
     wrap = widest_fit is None
     text_w, text_h = _code_area(numbered, w, h, size, measurer)
@@ -139,8 +149,9 @@ def code_panel(
         gutter_paragraphs.append(Paragraph(
             (Run(str(number), "mono", size, False, theme.color("gutter")),), size, lh, align="right", font="mono",
         ))
-        # A wrapped code line takes more rows; empty gutter rows keep numbers beside their lines.
-        gutter_paragraphs.extend(Paragraph((), size, lh, align="right", font="mono") for _ in range(rows - 1))
+        # A wrapped code line takes more rows; a continuation mark in the gutter keeps numbers beside their lines.
+        gutter_paragraphs.extend(Paragraph((Run(CONTINUED_MARK, "mono", size, False, theme.color("gutter")),), size, lh,
+                                           align="right", font="mono") for _ in range(rows - 1))
     boxes.append(TextBox(
         f"{name}:gutter", x, body_y, PANEL_INSET[0] + gutter_w, body_h, tuple(gutter_paragraphs),
         role="gutter", inset=(PANEL_INSET[0], PANEL_INSET[1], 0, PANEL_INSET[3]), wrap=False,
@@ -370,7 +381,7 @@ def terminal_panel(name: str, x: int, y: int, w: int, h: int, capture: Optional[
         device = capture.device_name or capture.device
         badge = f"{device} · {format_duration(capture.duration)}"
         badge_size = small
-        while badge_size > 8 and measurer.width(Run(badge, "sans", badge_size)) > (w / 2 - pt_to_emu(30)) / EMU_PER_PT * 0.96:
+        while badge_size > BADGE_MIN and measurer.width(Run(badge, "sans", badge_size)) > (w / 2 - pt_to_emu(30)) / EMU_PER_PT * 0.96:
             badge_size -= 1
         badge_w = pt_to_emu(measurer.width(Run(badge, "sans", badge_size)) / 0.96) + pt_to_emu(20)
         badge_h = TAB_H - pt_to_emu(10)

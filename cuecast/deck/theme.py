@@ -74,16 +74,17 @@ DEFAULT_SIZES = {
     "title": 36.0,
     "title_min": 22.0,
     "subtitle": 20.0,
+    "subtitle_min": 16.0,
     "body": 26.0,
     "body_min": 14.0,
     "point": 22.0,
     "code": 18.0,
-    "code_min": 12.0,
+    "code_min": 14.0,
     "output": 16.0,
-    "output_min": 10.0,
+    "output_min": 12.0,
     "small": 12.0,
     "node": 18.0,
-    "node_min": 9.0,
+    "node_min": 10.0,
 }
 
 DEFAULT_FONTS = {
