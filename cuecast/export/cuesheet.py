@@ -21,7 +21,7 @@ from cuecast.shown import cell_label
 
 COLUMNS = (
     "segment", "cue_id", "section", "section_title", "kind", "start", "end", "duration",
-    "start_tc", "end_tc", "show", "snippet", "cell", "url", "narration",
+    "start_tc", "end_tc", "show", "snippet", "cell", "url", "type_seconds", "output_at", "narration",
 )
 
 
@@ -48,6 +48,9 @@ def cue_rows(timeline: Timeline, lesson: Lesson) -> list[dict]:
             "snippet": (cue.snippet or "") if cue else "",
             "cell": cell_label(cue) if cue else "",
             "url": (cue.url or "") if cue else "",
+            # editor segments: seconds the code takes to appear, and when (from the start) the output shows
+            "type_seconds": round(segment.type_seconds, 3) if segment.kind == "vscode" else "",
+            "output_at": round(segment.output_at, 3) if segment.kind == "vscode" else "",
             "narration": " ".join(text for beat_id in segment.beat_ids for text in said.get(beat_id, [])),
         })
     return rows
