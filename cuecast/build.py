@@ -67,6 +67,8 @@ class BuildOptions:
     captions: str = "none"
     #: Cap (bytes) on each snippet worker's address space; None: no cap.
     memory_limit: Optional[int] = None
+    #: Capture browser cues' pages again instead of using build/.cache/web/.
+    refresh_web: bool = False
 
 
 @dataclass
@@ -169,6 +171,7 @@ class LessonBuilder:
         self.theme = None
         self.deck = None
         self.timeline = None
+        self.pages = None  # browser cues' captured pages (cuecast.web), fetched once per build
         self.slide_pngs: list[tuple[str, Path]] = []
 
     # -- helpers -----------------------------------------------------------
@@ -192,11 +195,21 @@ class LessonBuilder:
         if self.deck is None:
             from cuecast.deck.layout import layout_deck
 
-            self.deck = layout_deck(self.lesson, self.build.captures, self._theme())
+            self.deck = layout_deck(self.lesson, self.build.captures, self._theme(), self._pages())
         return self.deck
 
+    def _pages(self):
+        """The browser cues' real pages, shared by the slides and the video
+        (each unreachable page tried and warned about once per build)."""
+        if self.pages is None:
+            from cuecast.web import pages_for_video
+
+            self.pages = pages_for_video(self.lesson, self.options.size, refresh=self.options.refresh_web)
+        return self.pages
+
     def _slides_print(self) -> str:
-        return fingerprint(self.lesson, captures_fingerprint(self.build.captures), self._theme())
+        return fingerprint(self.lesson, captures_fingerprint(self.build.captures), self._theme(),
+                           sorted(self._pages().items()))
 
     def run(self, stage: str) -> StageResult:
         started = time.perf_counter()
@@ -297,6 +310,7 @@ class LessonBuilder:
         path = render_lesson_video(
             self.lesson, self.build.captures, self.timeline, self.dir, theme=self._theme(),
             size=opts.size, fps=opts.fps, captions=opts.captions, on_progress=progress, use_cache=opts.use_cache,
+            pages=self._pages(),
         )
         outputs = {"video": path, "segment media": self.dir / "media"}
         self.record.remember("video", print_, outputs)
@@ -346,6 +360,7 @@ def _labelled(outputs: Mapping[str, Path]) -> dict[str, Path]:
         "timeline.otio": "timeline (OpenTimelineIO)",
         "timeline.edl": "timeline (CMX 3600 EDL)",
         "timeline.xml": "timeline (FCP 7 XML)",
+        "timeline.kdenlive": "timeline (Kdenlive)",
         "captions.srt": "captions (SRT)",
         "captions.vtt": "captions (WebVTT)",
         "chapters.vtt": "chapters (WebVTT)",

@@ -817,6 +817,15 @@ class _LessonBuilder:
         value = self.text(entries, "url")
         if value is None:
             return None
+        from cuecast.web.address import AddressError, file_url_path, is_file_url
+
+        if is_file_url(value):  # a page of the project: file:pages/x.html, or file:///… inside it
+            try:
+                file_url_path(value, self.root)
+            except AddressError as exc:
+                self.error(entries["url"][1], exc.message, hint=exc.hint)
+                return None
+            return value.strip()
         try:
             parts = urlsplit(value.strip())
             host = parts.hostname

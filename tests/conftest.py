@@ -1,8 +1,15 @@
 """Shared fixtures: the project root and a scratch copy of it for builds."""
 
+import os
 from pathlib import Path
 
 import pytest
+
+# The tests never reach the internet, whatever this machine can reach: browser
+# cues of other hosts (the default lesson's https://pytorch.org) fall back to
+# the simulated page at once; pages served on 127.0.0.1 are still captured.
+# Set before any test runs, so `render` subprocesses inherit it too.
+os.environ.setdefault("CUECAST_OFFLINE", "1")
 
 PROJECT = Path(__file__).resolve().parents[1]
 

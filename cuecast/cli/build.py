@@ -96,8 +96,10 @@ QUIET_WARNINGS = (ResourceWarning, DeprecationWarning, PendingDeprecationWarning
 @click.option("--no-cache", is_flag=True,
               help="Build from scratch: re-run every snippet, re-synthesise narration, re-encode every segment.")
 @memory_limit_option
+@click.option("--refresh-web", is_flag=True,
+              help="Capture the pages of browser cues again (they are kept in build/.cache/web/ otherwise).")
 @reports_errors
-def command(target, only, device, jobs, voice, timeout, size, fps, captions, no_cache, memory_limit):
+def command(target, only, device, jobs, voice, timeout, size, fps, captions, no_cache, memory_limit, refresh_web):
     """Build everything for each lesson (default: every script under script/):
     run and check the snippets, then the deck, the timeline and captions, the
     video, the notebook and the review page.  Work whose inputs did not
@@ -116,7 +118,7 @@ def command(target, only, device, jobs, voice, timeout, size, fps, captions, no_
     lessons = load_lessons(target)
     options = BuildOptions(only=only, device=device, jobs=jobs, timeout=timeout, use_cache=not no_cache,
                            voice=voice, size=size, fps=fps, captions=captions,
-                           memory_limit=memory_limit)
+                           memory_limit=memory_limit, refresh_web=refresh_web)
     console = Console(stderr=True)
     build_dirs = [Path(lesson.root) / "build" for lesson in lessons]
     with sigterm_interrupts(), project_locks(build_dirs, on_wait=lambda text: click.echo(text, err=True)):

@@ -107,3 +107,28 @@ def memory_limit_option(func):
         help="Cap each snippet worker's memory (address space), e.g. 4G; a snippet past it "
              "fails with MemoryError instead of exhausting the machine (default: no cap).",
     )(func)
+
+
+def refresh_web_option(func):
+    return click.option(
+        "--refresh-web", is_flag=True,
+        help="Capture the pages of browser cues again (they are kept in build/.cache/web/ otherwise).",
+    )(func)
+
+
+def captured_pages(lesson, size: tuple[int, int], refresh: bool) -> dict:
+    """The lesson's browser pages (``cuecast.web``), each page that falls back
+    to the simulated one said once as a ``warning:`` line."""
+    import warnings
+
+    from cuecast.web import pages_for_video
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pages = pages_for_video(lesson, size, refresh=refresh)
+    for message in dict.fromkeys(str(w.message) for w in caught if w.category.__module__.startswith("cuecast")):
+        click.echo(f"warning: {message}", err=True)
+    for w in caught:
+        if not w.category.__module__.startswith("cuecast"):
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+    return pages

@@ -3,7 +3,9 @@
 For each lesson: captures from the runner (served from cache when nothing
 changed, so a warm build never imports torch), the deck laid out once, then
 ``build/<lesson id>/slides.pptx`` and, with ``--png``, one image per slide
-in ``build/<lesson id>/slides/NN-<slide id>.png`` drawn from the same layout.
+in ``build/<lesson id>/slides/NN-<slide id>.png`` drawn from the same layout;
+with ``--pdf``, ``build/<lesson id>/slides.pdf`` converted from the pptx by
+LibreOffice (``--handout``: each slide above its speaker notes).
 """
 
 from __future__ import annotations
@@ -12,7 +14,10 @@ from pathlib import Path
 
 import click
 
-from cuecast.cli.common import device_option, jobs_option, lesson_target_argument, reports_errors, relative_path
+from cuecast.cli.common import (
+    captured_pages, device_option, jobs_option, lesson_target_argument, refresh_web_option, relative_path,
+    reports_errors,
+)
 
 
 
@@ -26,10 +31,20 @@ from cuecast.cli.common import device_option, jobs_option, lesson_target_argumen
 @device_option
 @jobs_option
 @click.option("--no-cache", is_flag=True, help="Re-run every snippet instead of reusing cached captures.")
+@click.option("--pdf", is_flag=True, help="Also write build/<lesson>/slides.pdf (needs LibreOffice).")
+@click.option("--handout", is_flag=True, help="Make the PDF a handout: each slide above its speaker notes "
+              "(implies --pdf).")
+@refresh_web_option
 @reports_errors
-def command(target, png, theme_path, device, jobs, no_cache):
+def command(target, png, theme_path, device, jobs, no_cache, pdf, handout, refresh_web):
     """Write the slide deck of each lesson: build/<lesson>/slides.pptx, native
     and editable, with every snippet's real output on its slide."""
+    pdf = pdf or handout
+    if pdf:
+        from cuecast.deck.pdf import INSTALL_HINT, PdfUnavailable, find_soffice
+
+        if find_soffice() is None:  # said before any work is done
+            raise PdfUnavailable("--pdf needs LibreOffice (soffice), which is not installed", hint=INSTALL_HINT)
     from cuecast.deck.layout import layout_deck
     from cuecast.deck.pptx_writer import write_pptx
     from cuecast.deck.raster import write_pngs
@@ -43,7 +58,7 @@ def command(target, png, theme_path, device, jobs, no_cache):
     for lesson, captures in zip(lessons, all_captures):
         root = Path(lesson.root)
         theme = load_theme(lesson_theme_path(root, theme_path))
-        deck = layout_deck(lesson, captures, theme)
+        deck = layout_deck(lesson, captures, theme, captured_pages(lesson, (1920, 1080), refresh_web))
         build_dir = root / "build" / lesson.id
         pptx_path = write_pptx(deck, theme, build_dir / "slides.pptx")
         failed = [c.snippet for c in captures.values() if not c.passed]
@@ -53,6 +68,11 @@ def command(target, png, theme_path, device, jobs, no_cache):
             images = write_pngs(deck, theme, build_dir / "slides")
             outputs.append(build_dir / "slides")
             click.echo(f"  {len(images)} images drawn")
+        if pdf:
+            from cuecast.deck.pdf import write_pdf
+
+            outputs.append(write_pdf(pptx_path, build_dir / "slides.pdf", handout=handout))
+            click.echo(f"  {'handout' if handout else 'slides'} converted to PDF by LibreOffice")
         if failed:
             click.echo(f"warning: {len(failed)} snippet(s) failed ({', '.join(failed)}); "
                        "their errors are shown on their slides", err=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from cuecast.cli.common import device_option, jobs_option, lesson_target_argument, reports_errors, relative_path, parse_size
+from cuecast.cli.common import captured_pages, refresh_web_option
 
 
 
@@ -32,8 +33,9 @@ from cuecast.cli.common import device_option, jobs_option, lesson_target_argumen
 @jobs_option
 @click.option("--no-cache", is_flag=True,
               help="Re-run every snippet, re-synthesise every clip and re-encode every segment.")
+@refresh_web_option
 @reports_errors
-def command(target, size, fps, captions, voice_spec, allow_missing, device, jobs, no_cache):
+def command(target, size, fps, captions, voice_spec, allow_missing, device, jobs, no_cache, refresh_web):
     """Render the narrated video of each lesson: build/<lesson>/video.mp4
     (H.264 + AAC) and the per-segment media its timeline links."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
@@ -55,6 +57,7 @@ def command(target, size, fps, captions, voice_spec, allow_missing, device, jobs
         for warning in caught:
             click.echo(f"warning: {warning.message}", err=True)
         build_dir = Path(lesson.root) / "build" / lesson.id
+        pages = captured_pages(lesson, size, refresh_web)
         timeline, _ = render_timeline(
             lesson, captures, voice, build_dir, voice_cache_dir(Path(lesson.root)),
             refresh=no_cache, options=PlanOptions(fps=fps), size=size,
@@ -69,7 +72,8 @@ def command(target, size, fps, captions, voice_spec, allow_missing, device, jobs
                 bar.update(task, completed=done, where=f"{done:5.1f}/{total:.1f} s")
 
             path = render_lesson_video(lesson, captures, timeline, build_dir, size=size, fps=fps,
-                                       captions=captions, on_progress=on_progress, use_cache=not no_cache)
+                                       captions=captions, on_progress=on_progress, use_cache=not no_cache,
+                                       pages=pages)
         failed = [c.snippet for c in captures.values() if not c.passed]
         if failed:
             click.echo(f"warning: {len(failed)} snippet(s) failed ({', '.join(failed)}); "

@@ -68,9 +68,10 @@ class _Builder:
     """Lays out one lesson; holds what every slide needs (theme, measurer,
     template context) so the per-slide functions stay short."""
 
-    def __init__(self, lesson: Lesson, captures: Mapping[str, Capture], theme) -> None:
+    def __init__(self, lesson: Lesson, captures: Mapping[str, Capture], theme, pages=None) -> None:
         self.lesson = lesson
         self.captures = captures
+        self.pages = pages or {}  # captured web pages by URL (cuecast.web)
         self.theme = theme
         self.measure = Measurer(theme)
         self.context = template_context(lesson, captures)
@@ -111,7 +112,9 @@ class _Builder:
         def make(size: float) -> list[Paragraph]:
             return [Paragraph((Run(text, "sans", size, False, color),), size, line_height(size), align=align)]
 
-        paragraphs, size, ok = shrink_to_fit(make, self.measure, tw, th, theme.size("subtitle"), theme.size("small"))
+        # Narration too long to read at subtitle_min is cut with "…" (it is in the notes in full).
+        paragraphs, size, ok = shrink_to_fit(make, self.measure, tw, th, theme.size("subtitle"),
+                                             theme.size("subtitle_min"))
         if not ok:
             paragraphs = [ellipsize(self.measure, paragraphs[0], tw, max(1, int(th // line_height(size))))]
         return TextBox(name, MARGIN, y, w, h, tuple(paragraphs), role="subtitle")
@@ -362,6 +365,11 @@ class _Builder:
         return [self.slide(cue_slide_id(beat), title, self.notes_for(beat, cue), boxes)]
 
     def browser_slide(self, section: Section, beat: Beat, cue: Cue) -> list[SlideLayout]:
+        page = self.pages.get(cue.url or "")
+        if page is not None:
+            from cuecast.deck.web_layout import captured_page_slide
+
+            return captured_page_slide(self, section, beat, cue, page)
         theme = self.theme
         say = self.text(beat.say, field_location(beat, "say", "bullet"))
         page_title = self.text(cue.title, field_location(cue, "title")) if cue.title else (say or cue.url or "")
@@ -451,14 +459,15 @@ def _parents(lesson: Lesson) -> dict[str, Section]:
     return parents
 
 
-def layout_deck(lesson: Lesson, captures: Mapping[str, Capture], theme) -> Deck:
+def layout_deck(lesson: Lesson, captures: Mapping[str, Capture], theme, pages=None) -> Deck:
     """Every slide of ``lesson`` as positioned boxes (``captures`` keyed by
     snippet path; a cue without one shows "(not run)").  Template errors,
     unreadable snippets and images are collected and raised together as one
-    ``ScriptError``."""
+    ``ScriptError``.  ``pages`` (``cuecast.web``: captured pages by URL) puts
+    the real page on a browser cue's slide; without one it is simulated."""
     left, top, right, bottom = theme.margins
     inner = replace(theme, width=theme.width - left - right, height=theme.height - top - bottom)
-    builder = _Builder(lesson, captures, inner)  # laid out inside the margins, then moved into place
+    builder = _Builder(lesson, captures, inner, pages)  # laid out inside the margins, then moved into place
     parents = _parents(lesson)
     slides: list[SlideLayout] = []
     problems: list[Diagnostic] = []

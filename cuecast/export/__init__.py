@@ -59,6 +59,12 @@ def _fcpxml(ctx: _Context, path: Path) -> Path:
     return write_fcpxml(ctx.otio, path, ctx.timeline.fps, ctx.size)
 
 
+def _kdenlive(ctx: _Context, path: Path) -> Path:
+    from cuecast.export.kdenlive import write_kdenlive
+
+    return write_kdenlive(ctx.timeline, ctx.lesson, ctx.build_dir, path, ctx.size)
+
+
 def _srt(ctx: _Context, path: Path) -> Path:
     from cuecast.export.captions import write_srt
 
@@ -100,6 +106,7 @@ WRITERS: tuple[tuple[str, str, Callable[[_Context, Path], Path]], ...] = (
     ("timeline.otio", "OpenTimelineIO timeline", _otio),
     ("timeline.edl", "CMX 3600 EDL (picture only)", _edl),
     ("timeline.xml", "FCP 7 XML", _fcpxml),
+    ("timeline.kdenlive", "Kdenlive project (MLT XML)", _kdenlive),
     ("captions.srt", "captions (SRT)", _srt),
     ("captions.vtt", "captions (WebVTT)", _vtt),
     ("chapters.vtt", "chapters (WebVTT)", _chapters),

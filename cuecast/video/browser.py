@@ -69,6 +69,18 @@ def breadcrumb(url: str) -> str:
 SKELETON = (0.96, 0.91, 0.98, 0.62, None, 0.94, 0.88, 0.97, 0.9, 0.45, None, 0.93, 0.85, 0.7)
 
 
+def chrome_heights(size: tuple[int, int]) -> tuple[int, int]:
+    """Pixel heights of the window's tab strip and toolbar at this frame size."""
+    s = size[1] / 1080
+    return max(8, round(42 * s)), max(10, round(48 * s))
+
+
+def page_viewport(size: tuple[int, int]) -> tuple[int, int]:
+    """The page area of the browser window in a ``size`` frame: the viewport
+    a real page is captured at, so it fills the window pixel for pixel."""
+    return size[0], size[1] - sum(chrome_heights(size))
+
+
 @dataclass(frozen=True)
 class BrowserState:
     typed: int  # characters of the URL in the address bar
@@ -120,8 +132,7 @@ class BrowserScene:
         width, height = self.size
         s = height / 1080
         self.s = s
-        self.tabstrip_h = max(8, round(42 * s))
-        self.toolbar_h = max(10, round(48 * s))
+        self.tabstrip_h, self.toolbar_h = chrome_heights(self.size)
         self.page_top = self.tabstrip_h + self.toolbar_h
         self.ui_font = font(SANS, max(7, round(15 * s)))
         self.url_font = font(SANS, max(7, round(17 * s)))

@@ -160,6 +160,7 @@ def compose_video(
     preset: str = "veryfast",
     jobs: int = 2,
     cache_dir: Optional[Path] = None,
+    pages: Optional[Mapping[str, object]] = None,
 ) -> Path:
     """Render ``timeline`` to an H.264 (yuv420p) + AAC MP4 at ``out_path``.
 
@@ -169,7 +170,9 @@ def compose_video(
     on the frames.  ``media_dir`` receives the per-segment media (None: kept
     only for the duration of the render).  ``jobs`` segments encode at once.
     ``cache_dir`` keeps segment clips between renders (see ``clipcache``), so a
-    re-render encodes only the segments whose pixels changed.
+    re-render encodes only the segments whose pixels changed.  ``pages``
+    (``cuecast.web``: captured pages by URL) shows a browser cue's real page;
+    a cue without one shows the simulated page.
     """
     width, height = size
     if width < 16 or height < 16 or width % 2 or height % 2:
@@ -245,8 +248,15 @@ def compose_video(
                     inputs = (content, segment.type_seconds, segment.output_at)
                 else:
                     content = browser_content(cue, beat.say)
-                    scene = BrowserScene(content, size, fps, job.n_frames)
-                    inputs = content
+                    page = (pages or {}).get(cue.url or "")  # captured by cuecast.web, else simulated
+                    if page is not None:
+                        from cuecast.video.web_scene import CapturedPageScene
+
+                        scene = CapturedPageScene(content, page, size, fps, job.n_frames)
+                        inputs = (content, page.digest)
+                    else:
+                        scene = BrowserScene(content, size, fps, job.n_frames)
+                        inputs = content
             burned: list[Caption] = []
             if captions == "burn":
                 burned = _segment_captions(screens, job.first, job.last, fps)
