@@ -109,6 +109,56 @@ def resolve_device(requested: str) -> tuple[str, str]:
     return "cpu", cpu_name()
 
 
+def resolve_device_in_child(requested: str) -> tuple[str, str]:
+    """``resolve_device`` in a forked child, so that this process (a worker
+    that forks a child per snippet) never initialises CUDA.
+
+    ``torch.cuda.is_available()`` calls ``cudaGetDeviceCount``, which
+    initialises the CUDA driver (``cuInit``); a process forked after that
+    cannot use CUDA ("poison fork", see torch's multiprocessing notes).
+    ``PYTORCH_NVML_BASED_CUDA_CHECK=1`` makes ``is_available`` ask NVML
+    instead, which does not poison fork, but the device's name still needs
+    CUDA and NVML's answer can differ from what CUDA gives the child.  A
+    throwaway child gives the real answer for the cost of one fork."""
+    if requested == "cpu":
+        return resolve_device(requested)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(read)
+            try:
+                device, name = resolve_device(requested)
+                answer = {"device": device, "name": name}
+            except ConfigError as exc:
+                answer = {"error": exc.message, "hint": exc.hint}
+            except BaseException as exc:
+                answer = {"error": f"could not probe --device {requested}: {type(exc).__name__}: {exc}", "hint": ""}
+            os.write(write, json.dumps(answer).encode("utf-8"))
+        finally:
+            os._exit(0)
+    os.close(write)
+    chunks = []
+    while True:
+        chunk = os.read(read, 65536)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(read)
+    _, status = os.waitpid(pid, 0)
+    try:
+        answer = json.loads(b"".join(chunks).decode("utf-8"))
+    except ValueError:
+        raise ConfigError(
+            f"could not probe --device {requested}: the probe process ended with status "
+            f"{os.waitstatus_to_exitcode(status)}",
+            hint="try --device cpu",
+        ) from None
+    if "error" in answer:
+        raise ConfigError(answer["error"], hint=answer.get("hint") or "")
+    return str(answer["device"]), str(answer["name"])
+
+
 def probe_key(requested: str) -> str:
     """Everything that could change what ``resolve_device(requested)`` says,
     short of importing torch."""

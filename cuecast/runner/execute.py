@@ -206,11 +206,16 @@ def _run_cells(job: Job, text: str, cells: tuple, namespace: dict, recorder: Out
 
 
 def execute(job: Job, environment: dict[str, str], tee: Optional[Callable[[str, str], None]] = None,
-            on_cell: Optional[Callable[[int], None]] = None) -> Capture:
+            on_cell: Optional[Callable[[int], None]] = None, finish: Optional[Callable[[], None]] = None,
+            clear_namespace: bool = True) -> Capture:
     """Run ``job`` here and return its Capture; never raises for what the
     snippet does (except what kills the process, which the pool reports).
     ``tee`` gets the output as it is written (see ``OutputRecorder``);
-    ``on_cell`` the index of each cell of a cell file as it starts."""
+    ``on_cell`` the index of each cell of a cell file as it starts;
+    ``finish`` runs after the code, still captured (the snippet's process
+    waits for its threads and runs its ``atexit`` callbacks there, see
+    ``child``).  ``clear_namespace=False`` leaves the snippet's globals for
+    its daemon threads in a process that is about to end anyway."""
     path = job.path
     recorder = OutputRecorder(job.output_limit, tee)
     exception: Optional[SnippetException] = None
@@ -273,6 +278,11 @@ def execute(job: Job, environment: dict[str, str], tee: Optional[Callable[[str, 
                 except BaseException as exc:  # the snippet's failure is data, not ours
                     exception = describe_exception(exc, path, job.snippet)
                 finally:
+                    if finish is not None:
+                        try:
+                            finish()
+                        except BaseException:
+                            pass  # python itself only prints what an atexit callback raises
                     duration = time.perf_counter() - started
                     for stream in (sys.stdout, sys.stderr):
                         try:
@@ -311,7 +321,8 @@ def execute(job: Job, environment: dict[str, str], tee: Optional[Callable[[str, 
                 f"DiagramError: {exc}\n",
                 None,
             )
-    namespace.clear()  # drop the snippet's tensors now, not at the next collection
+    if clear_namespace:
+        namespace.clear()  # drop the snippet's tensors now, not at the next collection
     read_digests = reads.digests(skip=(path,)) if reads is not None else ()
 
     streams, _ = split_by_cell(recorder.chunks())

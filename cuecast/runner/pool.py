@@ -1,17 +1,23 @@
-"""Persistent snippet workers, and the policy for the ones that misbehave.
+"""Snippet workers, and the policy for snippets that misbehave.
 
 A pool starts ``size`` worker processes (``cuecast.runner.worker``), each of
-which imports torch once, and hands each idle worker the next snippet.  The
-main process never imports torch: it only pickles ``Job``s out and
-``Capture``s back over a socket per worker.
+which imports torch once and then runs every snippet file it is handed in a
+fresh process forked from itself (``forkserver``), and hands each idle
+worker the next snippet.  The main process never imports torch: it only
+pickles ``Job``s out and ``Capture``s back over a socket per worker.
 
-Failure policy (each costs one snippet, never the run):
+Failure policy (each costs one snippet, never the run, and no longer the
+worker: only the snippet's own process is lost):
 
-* a snippet that outlives its timeout: the worker gets ``SIGUSR1`` so
-  faulthandler writes where it was, then it (and anything it started) is
-  killed and replaced; the Capture says ``timeout`` and the line;
-* a worker that dies (``os._exit``, a segfault, the OOM killer): the Capture
-  says ``crashed`` with the exit code or signal, and the line faulthandler saw;
+* a snippet that outlives its timeout: the pool sends ``cancel``; the worker
+  has faulthandler write where the snippet's process was, kills it and
+  everything it started, and says so; the Capture says ``timeout`` and the
+  line.  A worker that does not answer in time is killed and replaced;
+* a snippet process that dies (``os._exit``, a segfault, ``--memory-limit``,
+  closing cuecast's pipe): the worker reports how (``ending.ChildEnd``); the
+  Capture says ``crashed`` and why (``ending.describe_end``);
+* a worker that dies: the Capture of the snippet it ran says ``crashed``;
+  it is replaced;
 * a worker that dies before it is ready is a ``CuecastError`` for the run:
   nothing could have run.
 """
@@ -37,27 +43,38 @@ from cuecast.model import STATUS_CRASHED, STATUS_TIMEOUT, Capture
 from cuecast.runner.job import Job
 from cuecast.runner.options import RunOptions
 from cuecast.runner.cellrun import after_kill
+from cuecast.runner.ending import ChildEnd, describe_end, signal_text
 from cuecast.runner.streams import split_by_cell, truncation_note
 
 #: Seconds a worker may take to import torch and say it is ready.
 START_TIMEOUT = 180.0
 #: Seconds to wait for faulthandler's dump from a hung worker before killing it.
 DUMP_WAIT = 0.5
+#: Seconds a worker has to end a cancelled snippet (it waits ``DUMP_WAIT`` for
+#: the dump) before the pool kills the worker instead.
+CANCEL_GRACE = 10.0
+#: Seconds ``close`` gives workers to end their snippets' processes themselves.
+STOP_GRACE = 3.0
+
+#: Notices already shown by this process (each is said once).
+_said: set[str] = set()
+
+
+def say_once(text: str) -> None:
+    """A ``warning:`` line on stderr, once per process for each text."""
+    if text in _said:
+        return
+    _said.add(text)
+    try:
+        sys.stderr.write(f"warning: {text}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
 
 
 def format_seconds(seconds: float) -> str:
     """``5.0`` → ``'5 s'``, ``2.5`` → ``'2.5 s'``."""
     return f"{seconds:g} s"
-
-
-def signal_text(number: int) -> str:
-    """``11`` → ``'signal SIGSEGV (Segmentation fault)'``."""
-    try:
-        name = signal.Signals(number).name
-    except ValueError:
-        return f"signal {number}"
-    description = signal.strsignal(number) or ""
-    return f"signal {name} ({description})" if description else f"signal {name}"
 
 
 def last_snippet_line(log: str, path: str) -> Optional[int]:
@@ -110,10 +127,13 @@ class _Worker:
     conn: object  # multiprocessing.connection.Connection
     log_path: Path
     environment: Optional[dict] = None
+    facts: dict = field(default_factory=dict)  # how it runs snippets: fork or not, subreaper, …
     job: Optional[Job] = None
+    child: Optional[int] = None  # the pid of the process running ``job``
     deadline: float = 0.0
     limit: float = 0.0  # seconds the current snippet (or cell) was given
     job_started: float = 0.0
+    timed_out_at: Optional[float] = None  # when ``job`` ran out of time (``cancel`` was sent)
     started: float = 0.0
     dead: bool = False
 
@@ -150,6 +170,8 @@ class WorkerPool:
     size: int = 1
     warm: tuple[str, ...] = ()
     workers: list[_Worker] = field(default_factory=list)
+    #: What workers said about how they run snippets (e.g. why they cannot fork).
+    notices: list[str] = field(default_factory=list)
     _logs: Optional[tempfile.TemporaryDirectory] = None
 
     # --- starting and stopping -------------------------------------------
@@ -189,6 +211,7 @@ class WorkerPool:
             "memory_limit": self.options.memory_limit,
             "warm": list(self.warm),
             "tee": str(log_path.with_suffix(".tee")),
+            "log": str(log_path),
         }
         env = worker_environment(self.options, os.environ)
         with open(log_path, "ab") as log:
@@ -208,11 +231,15 @@ class WorkerPool:
         return worker
 
     def _kill(self, worker: _Worker) -> None:
+        """SIGKILL the worker's group and its snippet's (the worker cannot
+        clean up: use ``close`` where it can)."""
         worker.dead = True
-        try:
-            os.killpg(worker.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        for group in (worker.process.pid, worker.child):
+            if group:
+                try:
+                    os.killpg(group, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
         try:
             worker.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
@@ -223,10 +250,25 @@ class WorkerPool:
             pass
 
     def close(self) -> None:
-        """Stop every worker now (idle ones hold nothing worth waiting for)."""
-        for worker in self.workers:
-            if not worker.dead:
-                self._kill(worker)
+        """Stop every worker now: an idle one is told to stop, a busy one gets
+        SIGTERM; either kills what its snippet started and exits.  Whatever
+        is still there after ``STOP_GRACE`` is killed."""
+        alive = self._alive()
+        for worker in alive:
+            try:
+                if worker.job is None and worker.environment is not None:
+                    worker.conn.send(("stop",))
+                else:
+                    worker.process.send_signal(signal.SIGTERM)
+            except (OSError, ProcessLookupError):
+                pass
+        until = time.monotonic() + STOP_GRACE
+        for worker in alive:
+            try:
+                worker.process.wait(timeout=max(0.0, until - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                pass
+            self._kill(worker)
         if self._logs is not None:
             self._logs.cleanup()
             self._logs = None
@@ -282,52 +324,96 @@ class WorkerPool:
             message = self._receive(worker)
             if message is None:
                 self._died(worker, on_done)
-            elif message[0] == "ready":
+                continue
+            kind = message[0]
+            if kind == "ready":
                 worker.environment = message[1]
-            elif message[0] == "config-error":
+                worker.facts = message[2] if len(message) > 2 else {}
+            elif kind == "config-error":
                 self._kill(worker)
                 raise ConfigError(message[1], hint=message[2])
-            elif message[0] == "cell" and worker.job is not None:
+            elif kind == "notice":
+                self.notices.append(message[1])
+                say_once(message[1])
+            elif worker.job is None or message[1] != worker.job.key:
+                continue  # about a job the pool has already given up on
+            elif kind == "started":
+                worker.child = message[2]
+            elif kind == "clock" and worker.timed_out_at is None:
+                worker.deadline = time.monotonic() + worker.limit
+            elif kind == "cell" and worker.timed_out_at is None:
                 worker.limit = worker.job.timeout_for(message[2])
                 worker.deadline = time.monotonic() + worker.limit
-            elif message[0] == "done":
-                job, worker.job = worker.job, None
-                if on_done is not None and job is not None:
+            elif kind == "done":
+                job = self._finish(worker)
+                if on_done is not None:
                     on_done(job, message[2])
+            elif kind == "ended":
+                self._ended(worker, message[2], on_done)
+
+    def _finish(self, worker: _Worker) -> Job:
+        """The worker's job is over (its processes are gone): it is idle."""
+        job, worker.job, worker.child, worker.timed_out_at = worker.job, None, None, None
+        return job
 
     def _died(self, worker: _Worker, on_done) -> None:
+        """The worker itself died (its snippet's process dies with it)."""
         job = worker.job
         self._kill(worker)
         if job is None:
             if worker.environment is None:
                 raise self._startup_failure(worker)
-            return  # died between snippets (a thread a snippet left behind); run() replaces it
+            return  # died between snippets; run() replaces it
         code = worker.process.returncode
-        log = worker.read_log()
-        line = last_snippet_line(log, job.path)
+        line = last_snippet_line(worker.read_log(), job.path)
+        if worker.timed_out_at is not None:
+            self._report_timeout(worker, job, line, on_done)
+            return
         how = signal_text(-code) if code is not None and code < 0 else f"exit code {code}"
         where = f" at line {line}" if line else ""
         reason = f"the worker running it died with {how}{where}"
         if on_done is not None:
             on_done(job, self._failed_capture(job, worker, STATUS_CRASHED, reason, line, time.monotonic()))
 
-    def _timed_out(self, worker: _Worker, on_done) -> None:
+    def _ended(self, worker: _Worker, end: ChildEnd, on_done) -> None:
+        """The snippet's process ended without a result; the worker lives on."""
+        timed_out = worker.timed_out_at is not None
+        started = worker.job_started
         job = worker.job
-        assert job is not None
-        try:
-            os.kill(worker.process.pid, signal.SIGUSR1)
-            until = time.monotonic() + DUMP_WAIT
-            while time.monotonic() < until and f'File "{job.path}"' not in worker.read_log():
-                time.sleep(0.02)
-        except ProcessLookupError:
-            pass
         line = last_snippet_line(worker.read_log(), job.path)
-        self._kill(worker)
+        if timed_out or end.cancelled:
+            self._report_timeout(worker, job, line, on_done)
+            self._finish(worker)
+            return
+        reason = describe_end(end, line, self.options.memory_limit)
+        capture = self._failed_capture(job, worker, STATUS_CRASHED, reason, line, time.monotonic(), started)
+        self._finish(worker)
+        if on_done is not None:
+            on_done(job, capture)
+
+    def _report_timeout(self, worker: _Worker, job: Job, line: Optional[int], on_done) -> None:
         where = f" (it was at line {line})" if line else ""
         reason = f"did not finish within {format_seconds(worker.limit)}{where}"
-        on_done(job, self._failed_capture(job, worker, STATUS_TIMEOUT, reason, line, worker.deadline))
+        ended = worker.timed_out_at if worker.timed_out_at is not None else time.monotonic()
+        if on_done is not None:
+            on_done(job, self._failed_capture(job, worker, STATUS_TIMEOUT, reason, line, ended))
 
-    def _failed_capture(self, job, worker, status, reason, line, ended) -> Capture:
+    def _time_is_up(self, worker: _Worker, on_done) -> None:
+        """First the worker is asked to stop the snippet (it stays warm); if it
+        does not answer within ``CANCEL_GRACE``, it is killed and replaced."""
+        if worker.timed_out_at is None:
+            worker.timed_out_at = worker.deadline
+            worker.deadline = time.monotonic() + CANCEL_GRACE
+            try:
+                worker.conn.send(("cancel", worker.job.key))
+                return
+            except OSError:
+                pass
+        job = worker.job
+        self._kill(worker)
+        self._report_timeout(worker, job, last_snippet_line(worker.read_log(), job.path), on_done)
+
+    def _failed_capture(self, job, worker, status, reason, line, ended, started=None) -> Capture:
         from cuecast.model import SnippetException
 
         env = worker.environment or {}
@@ -345,7 +431,7 @@ class WorkerPool:
             truncated=any(text.endswith(truncation_note(job.output_limit) + "\n") for _, text in streams[-1:]),
             exception=exception,
             reason=reason,
-            duration=max(0.0, ended - worker.job_started),
+            duration=max(0.0, ended - (worker.job_started if started is None else started)),
             device=env.get("device", "cpu"),
             device_name=env.get("device_name", ""),
             torch_version=env.get("torch_version", ""),
@@ -380,6 +466,7 @@ class WorkerPool:
                 if pending and worker.job is None and worker.environment is not None:
                     job = pending.popleft()
                     worker.job = job
+                    worker.child = worker.timed_out_at = None
                     worker.job_started = time.monotonic()
                     worker.limit = job.timeout
                     worker.deadline = worker.job_started + job.timeout
@@ -397,6 +484,6 @@ class WorkerPool:
             now = time.monotonic()
             for worker in self._alive():
                 if worker.job is not None and now >= worker.deadline:
-                    self._timed_out(worker, done)
+                    self._time_is_up(worker, done)
             self._check_start_timeouts()
         return results

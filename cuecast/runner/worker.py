@@ -1,66 +1,56 @@
-"""A snippet worker: a long-lived process that imports torch once and then runs
-snippets one at a time for the pool, over one socket.
+"""A snippet worker: a long-lived process that imports torch once and then,
+as a fork server, runs each snippet file in a fresh copy of itself.
 
 Started by ``cuecast.runner.pool`` as ``python -m cuecast.runner.worker FD
-OPTIONS_JSON``.  It is the only kind of cuecast process that imports torch.
-Its protocol, each message a pickled tuple:
+OPTIONS_JSON``; it and the processes it forks are the only cuecast
+processes that import torch.  It never runs snippet code itself (see
+``forkserver``), never initialises CUDA (the device is probed in a forked
+child, see ``device.resolve_device_in_child``) and, on Linux, is a child
+subreaper, so nothing a snippet starts can outlive the snippet (``reaper``).
 
-    worker → pool   ("ready", environment dict)  once torch is imported
+Its protocol with the pool, each message a pickled tuple:
+
+    worker → pool   ("ready", environment dict, facts dict)  once torch is imported
                     ("config-error", message, hint)  e.g. --device cuda without a GPU
+                    ("notice", text)  once: why snippets cannot be forked here
+                    ("started", key, pid)  the process running the job
+                    ("clock", key)  a fresh (not forked) process has imported torch
                     ("cell", key, index)  as each cell of a cell file starts
-                    ("done", key, Capture)  after each job
-    pool → worker   ("run", Job)   |   ("warm", [module, …])   |   ("stop",)
+                    ("done", key, Capture)  after the job, its processes all gone
+                    ("ended", key, ChildEnd)  the job's process ended with no result
+    pool → worker   ("run", Job)  |  ("cancel", key)  |  ("warm", [module, …])  |  ("stop",)
 
-The worker's own stdout/stderr (faulthandler dumps, anything printed between
-snippets) go to a log file the pool reads when the worker dies or hangs, to
-say where it was (a snippet's own output below Python is captured, see
-``fdcapture``);
-the snippet's output is also written, as it happens, to a "tee" file, so the
-pool can show what a snippet printed before it hung or crashed.
+The worker's own stdout/stderr (faulthandler dumps, a child's output outside
+a snippet) go to a log file the pool and the worker read to say where a
+snippet was when it hung or crashed; the snippet's output is also written, as
+it happens, to a "tee" file, so the pool can show what a snippet printed
+before it hung or crashed.
 """
 
 from __future__ import annotations
 
 import faulthandler
+import gc
 import json
 import os
 import signal
 import sys
 
-#: The signal the pool sends a hung worker to make faulthandler print where it is.
+#: The signal that makes faulthandler print where a snippet's process is.
 DUMP_SIGNAL = signal.SIGUSR1
 
 
-def _die_with_parent() -> None:
-    """Linux: get SIGKILL when the pool's process dies, so no worker outlives a
-    killed ``render``."""
-    if sys.platform.startswith("linux"):
+def _warm(names) -> None:
+    for name in names:
         try:
-            import ctypes
-
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+            __import__(name)
         except Exception:
             pass
+    gc.freeze()  # what is imported now is shared with every child, untouched by their collections
 
 
-def _set_memory_limit(limit) -> None:
-    if not limit:
-        return
-    import resource
-
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    wanted = int(limit) if hard == resource.RLIM_INFINITY else min(int(limit), hard)
-    resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
-
-
-def _truncate_log() -> None:
-    """Start each job with an empty log (stderr is opened in append mode, so
-    writes after the truncation land at the start)."""
-    try:
-        os.ftruncate(2, 0)
-    except OSError:
-        pass
+def _stop_on_sigterm(signum, frame) -> None:
+    raise SystemExit(0)  # unwinds to main's finally: the snippet's processes are killed first
 
 
 def main(argv=None) -> int:
@@ -69,10 +59,17 @@ def main(argv=None) -> int:
     settings = json.loads(argv[1])
     if sys.path and sys.path[0] in ("", os.getcwd()):
         del sys.path[0]  # `-m` put the start folder on the path; a snippet must not see it
-    _die_with_parent()
+
+    from cuecast.runner.reaper import become_subreaper, die_with_parent, kill_tree, thread_count
+
+    # SIGTERM, not SIGKILL, when render dies: the handler kills what the
+    # current snippet started before the worker goes
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    die_with_parent(signal.SIGTERM)
+    subreaper = become_subreaper()
     # A duplicate of the log's descriptor: while a snippet runs, fds 1 and 2
     # capture its output (see fdcapture), but a crash or hang dump must still
-    # reach the log the pool reads.
+    # reach the log.  Forked children inherit it, and the handlers.
     dumps = os.fdopen(os.dup(2), "w")
     faulthandler.enable(file=dumps, all_threads=True)
     faulthandler.register(DUMP_SIGNAL, file=dumps, all_threads=True, chain=False)
@@ -81,21 +78,23 @@ def main(argv=None) -> int:
 
     conn = Connection(fd)
     from cuecast.errors import ConfigError
-    from cuecast.runner.device import installed_torch_version, python_version, resolve_device
+    from cuecast.runner import child as _child  # noqa: F401  (imported once, here, for every fork)
+    from cuecast.runner import execute as _execute  # noqa: F401
+    from cuecast.runner.device import installed_torch_version, python_version, resolve_device, resolve_device_in_child
+    from cuecast.runner.forkserver import ForkServer, StopWorker, fork_problem
 
+    import torch  # noqa: F401  (the point of a worker: pay for this once)
+
+    baseline_threads = thread_count()  # native pools torch's import starts are fork-safe (they re-create)
     try:
-        import torch  # noqa: F401  (the point of a worker: pay for this once)
-
-        device, device_name = resolve_device(settings["device"])
+        if fork_problem(baseline_threads) is None:
+            device, device_name = resolve_device_in_child(settings["device"])
+        else:
+            device, device_name = resolve_device(settings["device"])  # no fork will follow anyway
     except ConfigError as exc:
         conn.send(("config-error", exc.message, exc.hint))
         return 2
-    for name in settings.get("warm", ()):
-        try:
-            __import__(name)
-        except Exception:
-            pass
-    _set_memory_limit(settings.get("memory_limit"))
+    _warm(settings.get("warm", ()))
     # plain str() everywhere: torch.__version__ is a torch class, and unpickling
     # it would import torch in the main process
     environment = {
@@ -104,41 +103,46 @@ def main(argv=None) -> int:
         "torch_version": str(getattr(sys.modules["torch"], "__version__", installed_torch_version())),
         "python_version": str(python_version()),
     }
-    conn.send(("ready", environment))
+    problem = fork_problem(baseline_threads)
+    facts = {
+        "pid": os.getpid(),
+        "fork": problem is None,
+        "fork_problem": problem or "",
+        "subreaper": subreaper,
+        "cuda_initialized": bool(torch.cuda.is_initialized()),
+    }
+    conn.send(("ready", environment, facts))
 
-    from cuecast.runner.execute import execute
-    from cuecast.runner.streams import tee_frame
-
-    tee_fd = os.open(settings["tee"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600) if settings.get("tee") else None
-
-    def tee(stream: str, text: str) -> None:
-        os.write(tee_fd, tee_frame(stream, text))
-
-    while True:
-        try:
-            message = conn.recv()
-        except (EOFError, OSError):
-            return 0
-        if message[0] == "stop":
-            return 0
-        if message[0] == "warm":  # modules the coming snippets need; import before the first runs
-            for name in message[1]:
+    server = ForkServer(conn, settings, environment, baseline_threads)
+    try:
+        while True:
+            if server.later:
+                message = server.later.popleft()
+            else:
                 try:
-                    __import__(name)
-                except Exception:
-                    pass
-        if message[0] == "run":
-            job = message[1]
-            _truncate_log()
-            if tee_fd is not None:
-                os.ftruncate(tee_fd, 0)
-                os.lseek(tee_fd, 0, os.SEEK_SET)
-            def on_cell(index: int) -> None:  # the pool restarts the clock for each cell
-                conn.send(("cell", job.key, index))
-
-            capture = execute(job, environment, tee if tee_fd is not None else None, on_cell)
-            conn.send(("done", job.key, capture))
+                    message = conn.recv()
+                except (EOFError, OSError):
+                    return 0
+            if message[0] == "stop":
+                return 0
+            if message[0] == "warm":  # modules the coming snippets need; imported once, here
+                _warm(message[1])
+            elif message[0] == "run":
+                server.run(message[1])
+            # a "cancel" for a job that has already ended needs nothing
+    except StopWorker:
+        return 0
+    finally:
+        kill_tree()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # no interpreter teardown (torch's takes a while): everything below the
+    # worker is already gone, and the pool is waiting for this exit
+    status = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(status)

@@ -1,0 +1,280 @@
+"""The worker as a fork server: each snippet file in a fresh process, forked
+from the warm one that has imported torch.
+
+Isolation by design rather than by clean-up: whatever a snippet does to the
+interpreter (builtins, patched modules, logging handlers, numpy print
+options, the recursion limit, torch flags, threads) happens in a copy that
+ends with the snippet.  The worker itself never runs snippet code and never
+touches ``torch.cuda`` (CUDA cannot be used in a process forked after it was
+initialised), so every child initialises CUDA for itself.
+
+For one job, ``ForkServer.run``:
+
+1. empties the log and the tee file, forks (or, where forking is unsafe,
+   starts ``python -m cuecast.runner.child``; the pool is told once why);
+2. relays the child's ``cell`` messages to the pool, and while waiting
+   honours the pool's ``cancel`` (the child's time is up: SIGUSR1 makes
+   faulthandler write where it was, then it is killed) and, with
+   ``--memory-limit``, kills the child's processes once together they hold
+   more than the limit;
+3. when the child has exited, kills every process it left behind (see
+   ``reaper``), then sends the pool ``("done", key, Capture)`` or, when no
+   result came, ``("ended", key, ChildEnd)``.
+
+Fork is unsafe on macOS (system frameworks are not fork-safe without exec),
+and in a worker that has started threads (a warmed module's thread pool, a
+CUDA context): a thread's locks are copied held.  ``fork_problem`` says which.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import deque
+from typing import Optional
+
+from cuecast.runner.ending import PIPE_LOST_NOTE, ChildEnd
+from cuecast.runner.reaper import kill_tree, thread_count, tree_memory
+
+#: Seconds to wait for faulthandler's dump from a child whose time is up.
+DUMP_WAIT = 0.5
+#: Seconds between looks at the memory a snippet's processes hold (with
+#: ``--memory-limit``), or at whether the child ended (without ``pidfd_open``).
+POLL = 0.1
+
+
+class StopWorker(Exception):
+    """The pool said stop (or is gone) while a snippet ran."""
+
+
+def fork_problem(baseline_threads: int) -> Optional[str]:
+    """Why this worker must not fork, or ``None`` when it may."""
+    if os.environ.get("CUECAST_FORK", "").lower() in ("0", "no", "never"):
+        return "CUECAST_FORK=never is set"
+    if sys.platform == "darwin":
+        return "on macOS a process that has loaded system frameworks cannot safely fork without exec"
+    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+        return f"forking is only used on Linux, not {sys.platform}"
+    import threading
+
+    if threading.active_count() > 1:
+        return f"the worker has started {threading.active_count() - 1} Python thread(s)"
+    if thread_count() > baseline_threads:
+        return f"the worker has started {thread_count() - baseline_threads} native thread(s)"
+    torch = sys.modules.get("torch")
+    if torch is not None and torch.cuda.is_initialized():  # reads a flag; starts nothing
+        return "CUDA was initialised in the worker"
+    return None
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.read()
+    except (OSError, KeyError, TypeError):
+        return ""
+
+
+class ForkServer:
+    """Runs jobs for the pool, one process each (see module doc)."""
+
+    def __init__(self, conn, settings: dict, environment: dict, baseline_threads: int):
+        self.conn = conn  # to the pool
+        self.settings = settings
+        self.environment = environment
+        self.baseline_threads = baseline_threads
+        self.later: deque = deque()  # pool messages that arrived while a snippet ran
+        self.told_fallback = False
+        self._cancelled = False  # the pool asked to stop the current child
+
+    # --- one job --------------------------------------------------------------
+
+    def run(self, job) -> None:
+        self._reset_files()
+        problem = fork_problem(self.baseline_threads)
+        ours, theirs = socket.socketpair()
+        from multiprocessing.connection import Connection
+
+        pipe = Connection(ours.detach())
+        if problem is None:
+            pid = self._fork(job, theirs, pipe)
+        else:
+            if not self.told_fallback:
+                self.told_fallback = True
+                self.conn.send(("notice", f"each snippet runs in a new Python process, which is slower: {problem}"))
+            pid = self._spawn(theirs)
+            pipe.send(job)
+        theirs.close()
+        self.conn.send(("started", job.key, pid))
+        try:
+            capture, end = self._supervise(job, pid, pipe)
+        finally:
+            pipe.close()
+            kill_tree(pid)  # everything it started, whatever group or session it moved to
+        if capture is not None:
+            self.conn.send(("done", job.key, capture))
+        else:
+            self.conn.send(("ended", job.key, end))
+
+    def _reset_files(self) -> None:
+        """Each job starts with an empty log (stderr is in append mode, so
+        writes after the truncation land at the start) and tee."""
+        try:
+            os.ftruncate(2, 0)
+        except OSError:
+            pass
+        if self.settings.get("tee"):
+            try:
+                os.truncate(self.settings["tee"], 0)
+            except OSError:
+                open(self.settings["tee"], "wb").close()
+
+    def _fork(self, job, theirs: socket.socket, ours) -> int:
+        from multiprocessing.connection import Connection
+
+        worker = os.getpid()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            try:
+                self.conn.close()  # the pool's socket is the worker's, not the snippet's
+                ours.close()
+                from cuecast.runner.child import run_job
+
+                run_job(Connection(theirs.detach()), job, self.settings, self.environment, worker)
+            finally:
+                os._exit(70)
+        try:
+            os.setpgid(pid, pid)  # as the child does itself: no moment where a group kill misses it
+        except OSError:
+            pass
+        return pid
+
+    def _spawn(self, theirs: socket.socket) -> int:
+        import json
+
+        settings = dict(self.settings, environment=self.environment)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "cuecast.runner.child", str(theirs.fileno()), json.dumps(settings)],
+            stdin=subprocess.DEVNULL, stdout=2, stderr=2, pass_fds=(theirs.fileno(),),
+            cwd=tempfile.gettempdir(), start_new_session=True,
+        )
+        process.returncode = 0  # reaped by pid below, not through Popen
+        return process.pid
+
+    def _supervise(self, job, pid: int, pipe):
+        """Wait for the child to exit, relaying and watching; ``(Capture, None)``
+        or ``(None, ChildEnd)``."""
+        from multiprocessing.connection import wait
+
+        capture = None
+        failure = ""
+        eof = False
+        memory_killed = False
+        limit = self.settings.get("memory_limit")
+        peak = 0
+        pidfd = _pidfd(pid)
+        code: Optional[int] = None
+        self._cancelled = False
+        try:
+            while code is None:
+                watched = [self.conn] + ([] if eof else [pipe]) + ([pidfd] if pidfd is not None else [])
+                ready = wait(watched, POLL if (limit or pidfd is None) else None)
+                if pipe in ready:
+                    eof, capture, failure = self._from_child(pipe, capture, failure)
+                if self.conn in ready:
+                    self._from_pool(job, pid)
+                if limit:
+                    used = tree_memory()
+                    peak = max(peak, used)
+                    if used > int(limit):
+                        kill_tree(pid)  # reaps the child too
+                        memory_killed = True
+                        code = -signal.SIGKILL
+                        break
+                code = _exited(pid)
+            while not eof and pipe.poll(0):  # what it sent just before it exited
+                eof, capture, failure = self._from_child(pipe, capture, failure)
+        finally:
+            if pidfd is not None:
+                os.close(pidfd)
+        if capture is not None:
+            return capture, None
+        end = ChildEnd(
+            exit_code=code if code >= 0 else None,
+            signal=-code if code < 0 else None,
+            cancelled=self._cancelled,
+            memory_killed=memory_killed,
+            memory_used=peak,
+            pipe_closed=PIPE_LOST_NOTE in _read(self.settings.get("log", "")),
+            failure=failure,
+        )
+        return None, end
+
+    def _from_child(self, pipe, capture, failure):
+        try:
+            message = pipe.recv()
+        except (EOFError, OSError):
+            return True, capture, failure
+        if message[0] in ("cell", "clock"):
+            self.conn.send(message)
+        elif message[0] == "done":
+            capture = message[2]
+        elif message[0] == "failed":
+            failure = message[2]
+        return False, capture, failure
+
+    def _from_pool(self, job, pid: int) -> None:
+        try:
+            message = self.conn.recv()
+        except (EOFError, OSError):
+            raise StopWorker from None
+        if message[0] == "cancel":
+            if message[1] == job.key and not self._cancelled:
+                self._cancelled = True
+                self._stop(job, pid)
+        elif message[0] == "stop":
+            raise StopWorker
+        else:
+            self.later.append(message)
+
+    def _stop(self, job, pid: int) -> None:
+        """The child's time is up: have faulthandler say where it is, then kill it."""
+        try:
+            os.kill(pid, signal.SIGUSR1)
+        except ProcessLookupError:
+            return
+        until = time.monotonic() + DUMP_WAIT
+        log = self.settings.get("log", "")
+        while time.monotonic() < until and f'File "{job.path}"' not in _read(log):
+            time.sleep(0.02)
+        for kill in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+            try:
+                kill()
+            except (ProcessLookupError, PermissionError):
+                pass
+
+
+def _pidfd(pid: int) -> Optional[int]:
+    """A descriptor that becomes readable when ``pid`` exits (Linux ≥ 5.3)."""
+    opener = getattr(os, "pidfd_open", None)
+    if opener is None:
+        return None
+    try:
+        return opener(pid)
+    except OSError:
+        return None
+
+
+def _exited(pid: int) -> Optional[int]:
+    """``pid``'s exit code once it has exited (negative: the signal that
+    killed it), reaping it; ``None`` while it runs."""
+    try:
+        done, status = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return -signal.SIGKILL  # reaped already (kill_tree): it was killed
+    return os.waitstatus_to_exitcode(status) if done else None
