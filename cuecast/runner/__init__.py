@@ -1,4 +1,5 @@
-"""Run lesson snippets for real, in persistent torch workers, with a cache.
+"""Run lesson snippets for real, each file in a process forked from a warm
+torch worker, with a cache.
 
 Public API (no torch import here or anywhere in the main process)::
 
@@ -7,7 +8,8 @@ Public API (no torch import here or anywhere in the main process)::
     captures["snippets/casting.py"].output
 
 See ``run.py`` for the order of work, ``pool.py`` for the failure policy,
-``execute.py`` for how one snippet is isolated, ``cuecast.cache`` for the key.
+``forkserver.py`` for how each snippet gets a process of its own,
+``execute.py`` for how it runs there, ``cuecast.cache`` for the key.
 """
 
 from cuecast.runner.events import FINISHED, PLANNED, STARTED, RunEvent

@@ -52,9 +52,19 @@ class Channel:
         self.conn = conn
         self.fd = conn.fileno()
         self._identity = _identity(self.fd)
+        self._pid = os.getpid()
         self.lost = False
 
+    @property
+    def forked(self) -> bool:
+        """Whether this is a copy the snippet forked that came back into
+        cuecast's code (``os.fork()`` with no ``os._exit``): only the
+        snippet's own process may speak for it."""
+        return os.getpid() != self._pid
+
     def send(self, message) -> bool:
+        if self.forked:
+            return True
         if self.lost or _identity(self.fd) != self._identity:
             self.lost = True
             return False
@@ -174,6 +184,8 @@ def run_job(conn, job, settings: dict, environment: dict, worker_pid: int) -> No
         else:
             status = FAILED_STATUS
     finally:
+        if channel.forked:
+            os._exit(0)  # a copy the snippet forked; its exit is the snippet's business
         if status == PIPE_LOST_STATUS:
             _note_pipe_lost(settings, channel.fd)
         os._exit(status)

@@ -1,14 +1,17 @@
-"""Run one snippet inside the current (worker) process, the way ``python
-FILE`` would, and leave the process as it found it.
+"""Run one snippet inside the current process, the way ``python FILE`` would.
+
+In a run that process is the snippet's own (``child``: forked from the
+worker, ended after the snippet), so nothing here has to undo what a
+snippet did; ``execute`` still puts back what it changes (cwd, argv,
+``sys.path``, the snippet's project modules, the standard streams,
+``os.environ``, the cheap torch globals) so it can also run in a process
+that goes on, as the tests call it.
 
 Modelled on sphinx-gallery's executor: the code is compiled with the real file
 name so tracebacks point into the snippet at the right line; the runner's own
-frames are cut from the traceback; cwd, argv, ``sys.path``, the modules the
-snippet imported from the project, the standard streams, ``os.environ`` and
-the cheap-to-restore torch globals (default dtype, grad mode, thread count,
-print options) are put back in ``finally``.  Each snippet gets a fresh
-``__main__`` namespace, the same seed, no stdin and an empty temporary working
-folder that is deleted afterwards, so files it writes never land in the project.
+frames are cut from the traceback.  Each snippet gets a ``__main__``
+namespace, the same seed, no stdin and an empty temporary working folder
+that is deleted afterwards, so files it writes never land in the project.
 """
 
 from __future__ import annotations

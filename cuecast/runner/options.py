@@ -13,7 +13,8 @@ from typing import Optional
 #: Bump when the runner changes in a way that changes Captures (capture format,
 #: seeding, output cap note, traceback trimming...): it is part of every cache
 #: key, so old entries are simply never found again.
-RUNNER_VERSION = "4"  # 2: output below Python captured; reads recorded; 3: cell files; 4: relative warnings
+RUNNER_VERSION = "5"  # 2: output below Python captured; reads recorded; 3: cell files; 4: relative warnings;
+# 5: a process per snippet file, which ends as python does (threads joined, atexit run, inside the capture)
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 
@@ -44,9 +45,12 @@ class RunOptions:
         Bytes of stdout+stderr kept per snippet; the rest is dropped as it is
         written, with a visible note, so a runaway print cannot eat memory.
     memory_limit:
-        Optional cap (bytes) on each worker's address space (``RLIMIT_AS``),
-        set after torch is imported; a snippet that exceeds it gets a
-        ``MemoryError`` instead of taking the machine down.
+        Optional cap (bytes) on each snippet's memory.  Its process gets it as
+        ``RLIMIT_AS`` (set after torch is imported, not under CUDA, which maps
+        far more address space than it uses), so an allocation past it is a
+        ``MemoryError`` at the snippet's line; and the worker kills the
+        snippet once its processes together hold more than it (resident
+        private memory), with a reason that says so.
     seed:
         Seed for ``random``, ``numpy.random`` and ``torch`` before every snippet.
     """
