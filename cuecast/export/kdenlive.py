@@ -46,6 +46,11 @@ DOCUMENT_VERSION = "1.04"
 MLT_VERSION = "7.12.0"
 #: Kdenlive's guide categories (colours): 2 blue, 3 green, 5 orange.
 GUIDE_TYPES = {"vscode": 2, "browser": 3, "slides": 5}
+#: The MLT producer for slide stills: ``pixbuf``, which Kdenlive takes for an
+#: image clip as it does ``qimage``.  MLT 7.12's ``qimage`` (Debian 12) gives
+#: every frame after a still's first in studio range, so a white slide turned
+#: grey (235) in a render.
+STILL_SERVICE = "pixbuf"
 #: Kdenlive's marker for the transitions it adds and manages itself.
 INTERNAL = "237"
 MEDIA_FOLDER, AUDIO_FOLDER = "2", "3"
@@ -89,7 +94,7 @@ class _Document:
         _prop(element, "length", frames)
         _prop(element, "eof", "pause")
         _prop(element, "resource", self.relative(path))
-        _prop(element, "mlt_service", "qimage" if still else "avformat")
+        _prop(element, "mlt_service", STILL_SERVICE if still else "avformat")
         if still:
             _prop(element, "ttl", 25)
             _prop(element, "aspect_ratio", 1)

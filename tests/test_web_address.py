@@ -1,0 +1,73 @@
+"""Which pages a browser cue may show: ``file:`` URLs of pages inside the
+project (checked by the script parser, with the script line), where Chromium
+finds them, and whether a server can be reached before a browser is started."""
+
+from __future__ import annotations
+
+import socket
+import time
+from pathlib import Path
+
+import pytest
+
+from cuecast.script import load_lesson
+from cuecast.web.address import browser_address
+from cuecast.web.reach import OFFLINE_ENV, unreachable
+from tests.test_script import beat, problems
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "proj"
+    (root / "script").mkdir(parents=True)
+    (root / "pages").mkdir()
+    (root / "pages" / "demo.html").write_text("<title>Demo</title>", encoding="utf-8")
+    (tmp_path / "secret.html").write_text("outside", encoding="utf-8")
+    (root / "pages" / "link.html").symlink_to(tmp_path / "secret.html")
+    return root
+
+
+def cue_url(project: Path, url: str) -> str:
+    path = project / "script" / "ok.yaml"
+    path.write_text(beat("show: browser", f"url: '{url}'"), encoding="utf-8")
+    (cue,) = [c for _, _, c in load_lesson(path).cues("browser")]
+    return cue.url
+
+
+def test_file_urls_of_project_pages_are_accepted(project):
+    assert cue_url(project, "file:pages/demo.html") == "file:pages/demo.html"
+    absolute = (project / "pages" / "demo.html").resolve().as_uri()
+    assert cue_url(project, absolute + "#top") == absolute + "#top"
+    assert browser_address("file:pages/demo.html#top", project) == absolute + "#top"
+    assert browser_address("https://pytorch.org/docs", project) == "https://pytorch.org/docs"
+
+
+@pytest.mark.parametrize("url, message", [
+    ("file:../secret.html", "file url 'file:../secret.html' leads outside the project folder"),
+    ("file:pages/link.html", "file url 'file:pages/link.html' leads outside the project folder"),
+    ("file:///etc/hostname", "file url 'file:///etc/hostname' leads outside the project folder"),
+    ("file:pages/missing.html", "file url 'file:pages/missing.html' names a file that does not exist"),
+    ("file:pages", "file url 'file:pages' names a folder, not a page"),
+    ("file://server/share/page.html", "file url 'file://server/share/page.html' names the host 'server'"),
+])
+def test_file_urls_outside_the_project_are_located_errors(project, url, message):
+    ((line, col, said),) = problems(project, beat("show: browser", f"url: '{url}'"))
+    assert (line, col) == (6, 14) and said.startswith(message)
+
+
+def test_offline_builds_capture_only_this_machine(monkeypatch):
+    monkeypatch.setenv(OFFLINE_ENV, "1")
+    assert unreachable("https://pytorch.org/docs/stable/nn.html") == \
+        f"{OFFLINE_ENV} is set, so only pages on this machine are captured"
+    assert unreachable("file:pages/demo.html") is None
+
+
+def test_a_closed_port_is_unreachable_at_once(monkeypatch):
+    monkeypatch.delenv(OFFLINE_ENV, raising=False)
+    with socket.socket() as probe:  # a port nobody listens on (bound, never listening)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+        started = time.perf_counter()
+        reason = unreachable(f"http://127.0.0.1:{port}/page.html")
+    assert reason == f"cannot connect to 127.0.0.1:{port} (connection refused)"
+    assert time.perf_counter() - started < 0.5
