@@ -29,6 +29,7 @@ rounds it, so the project lasts as long as ``video.mp4`` to the frame.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import xml.etree.ElementTree as ET
@@ -184,9 +185,9 @@ def kdenlive_project(timeline: Timeline, lesson: Lesson, build_dir: Path, size: 
     for name, value in (
         ("kdenlive:docproperties.version", DOCUMENT_VERSION),
         ("kdenlive:docproperties.decimalPoint", "."),
-        ("kdenlive:docproperties.documentid", f"cuecast-{timeline.lesson_id}"),
+        # a number, as Kdenlive makes it (it names the document's cache folder); stable per lesson
+        ("kdenlive:docproperties.documentid", int(hashlib.sha256(timeline.lesson_id.encode()).hexdigest()[:12], 16)),
         ("kdenlive:docproperties.guides", json.dumps(guides, ensure_ascii=False)),
-        ("kdenlive:docproperties.projectfolder", str(doc.folder.resolve())),
         (f"kdenlive:folder.-1.{MEDIA_FOLDER}", "media"),
         (f"kdenlive:folder.-1.{AUDIO_FOLDER}", "audio"),
         ("kdenlive:documentnotes", f"{timeline.title}: made by cuecast from lesson '{timeline.lesson_id}'"),
