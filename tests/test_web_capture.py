@@ -248,3 +248,22 @@ def test_a_page_of_the_project_is_captured_from_its_file_url(tmp_path):
     # editing the page is a new capture
     page.write_text(page.read_text().replace("<title>Tensor field guide", "<title>Edited guide"))
     assert lesson_pages(lesson, (320, 200))["file:pages/guide.html"].title == "Edited guide"
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_a_server_that_never_answers_costs_the_capture_budget_only(tmp_path):
+    import socket
+
+    from cuecast.web.capture import PageError, capture_page
+    from cuecast.web.devtools import BrowserError, Chromium
+
+    with socket.socket() as silent:  # accepts connections, never says a word
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}/slow.html"
+        with Chromium(find_chromium(), offline=True) as browser:
+            started = time.perf_counter()
+            with pytest.raises((PageError, BrowserError)):
+                capture_page(browser, url, (320, 200), seconds=1.5)
+            assert time.perf_counter() - started < 3.0

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import socket
 import threading
+import time
 from typing import Optional
 from urllib.parse import urlsplit
 
@@ -75,15 +76,20 @@ def unreachable(url: str, seconds: float = CONNECT_SECONDS) -> Optional[str]:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
         return f"'{url}' has an invalid port"
+    deadline = time.monotonic() + seconds  # one budget for the lookup and every connection tried
     try:
         addresses = _resolve(host, port, seconds)
     except (OSError, TimeoutError) as exc:
         return f"cannot resolve {host} ({_reason(exc)}; is this machine offline?)"
     last: Optional[BaseException] = None
     for family, kind, proto, _, address in addresses[:2]:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            last = TimeoutError(f"no answer within {seconds:.0f} s")
+            break
         try:
             with socket.socket(family, kind, proto) as probe:
-                probe.settimeout(seconds)
+                probe.settimeout(left)
                 probe.connect(address)
             return None
         except OSError as exc:
