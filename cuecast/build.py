@@ -279,13 +279,15 @@ class LessonBuilder:
 
     def stage_timeline(self) -> StageResult:
         from cuecast.deck import cue_pages
+        from cuecast.plan import PlanOptions
         from cuecast.export import WRITERS, narrated_timeline, write_timeline_outputs
         from cuecast.narrate import lesson_voice, voice_cache_dir
 
         voice = lesson_voice(self.lesson, self.options.voice)
         self.timeline = narrated_timeline(self.lesson, self.build.captures, voice, self.dir,
                                           voice_cache_dir(Path(self._lesson.root)), refresh=not self.options.use_cache,
-                                          pages=cue_pages(slide.id for slide in self._deck().slides))
+                                          pages=cue_pages(slide.id for slide in self._deck().slides),
+                                          options=PlanOptions(fps=self.options.fps))  # cuts on the video's frames
         # the formats written are part of the stage: a new one is made on the next build
         print_ = fingerprint(self.timeline, self.lesson, self.options.size, [name for name, _, _ in WRITERS])
         note = f"{self.timeline.duration:.1f} s, voice {voice.describe()}"

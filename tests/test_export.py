@@ -254,3 +254,21 @@ def test_long_sentences_are_cut_where_a_clause_ends():
     assert [g[-1][-1] for g in groups] == [",", "."]  # each cue ends where a clause or sentence ends
     assert all(len(g) <= 2 and all(len(line) <= 42 for line in g) for g in groups)
     assert " ".join(" ".join(g) for g in groups) == text
+
+
+@pytest.mark.parametrize("fps", [1, 10, 12])
+def test_a_rate_smpte_cannot_count_gets_edl_and_fcp_xml_at_the_nearest_one(tmp_path, fps):
+    import opentimelineio as otio
+
+    from cuecast.plan import PlanOptions
+
+    lesson = make_lesson(tmp_path)
+    timeline = plan_timeline(lesson, silent_clips(lesson), make_captures(), PlanOptions(fps=fps))
+    paths = write_timeline_outputs(timeline, lesson, tmp_path / "build")
+    edl_text = paths["timeline.edl"].read_text()
+    rate = min((24, 25, 30, 50, 60), key=lambda r: (abs(r - fps), r))
+    assert f"SMPTE TIMECODE HERE IS {rate} FPS" in edl_text
+    edl = otio.adapters.read_from_file(str(paths["timeline.edl"]), rate=rate)
+    xml = otio.adapters.read_from_file(str(paths["timeline.xml"]))
+    for read in (edl, xml):  # the cut is the plan's, to within a frame of the rate written
+        assert abs(read.duration().to_seconds() - timeline.duration) <= len(timeline.segments) / rate

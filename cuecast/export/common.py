@@ -80,3 +80,44 @@ def timecode(seconds: float, fps: int) -> str:
     ff = frames % fps
     total = frames // fps
     return f"{total // 3600:02d}:{total // 60 % 60:02d}:{total % 60:02d}:{ff:02d}"
+
+
+#: Frame rates SMPTE timecode (an EDL, FCP 7 XML) can count in.
+SMPTE_RATES = (24, 25, 30, 50, 60)
+
+
+def smpte_rate(fps: float) -> int:
+    """``fps`` when SMPTE timecode can count in it, else the nearest rate
+    that can (a 10 fps preview build is counted at 24 fps)."""
+    return min(SMPTE_RATES, key=lambda rate: (abs(rate - fps), rate))
+
+
+def at_smpte_rate(otio_timeline):
+    """``(timeline, fps, rate)``: the OTIO timeline itself when its rate is
+    one SMPTE timecode counts in, else a copy with every range rescaled to
+    the nearest such ``rate`` (cuts move by less than a frame)."""
+    import opentimelineio as otio
+
+    start = otio_timeline.global_start_time
+    fps = start.rate if start is not None else 30
+    rate = smpte_rate(fps)
+    if rate == fps:
+        return otio_timeline, fps, rate
+
+    def rescaled(time_range):
+        def frames(t):
+            return otio.opentime.RationalTime(round(t.value * rate / t.rate), rate)
+
+        return otio.opentime.TimeRange(frames(time_range.start_time), frames(time_range.duration))
+
+    copy = otio_timeline.deepcopy()
+    copy.global_start_time = otio.opentime.RationalTime(0, rate)
+    for item in copy.find_children():
+        if item.source_range is not None:
+            item.source_range = rescaled(item.source_range)
+        reference = getattr(item, "media_reference", None)
+        if reference is not None and reference.available_range is not None:
+            reference.available_range = rescaled(reference.available_range)
+        for marker in getattr(item, "markers", ()):
+            marker.marked_range = rescaled(marker.marked_range)
+    return copy, fps, rate

@@ -11,12 +11,17 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from cuecast.atomic import write_text
+from cuecast.export.common import at_smpte_rate
+
 
 def write_fcpxml(otio_timeline, path: Path, fps: int, size: tuple[int, int]) -> Path:
+    """FCP 7 counts in SMPTE timecode: a video at another rate (a 10 fps
+    preview) gets its XML at the nearest rate SMPTE counts in."""
     import opentimelineio as otio
 
+    otio_timeline, _, rate = at_smpte_rate(otio_timeline)
     text = otio.adapters.write_to_string(otio_timeline, adapter_name="fcp_xml")
-    return write_text(path, add_sequence_format(text, fps, size))
+    return write_text(path, add_sequence_format(text, rate, size))
 
 
 def add_sequence_format(xml_text: str, fps: int, size: tuple[int, int]) -> str:

@@ -223,9 +223,12 @@ class EditorScene:
         self.output_frame = output_frame
         remaining = max(1, n_frames - output_frame)
         count = len(content.output)
-        step = max(1, min(round(0.12 * fps), (remaining // 2) // max(1, count + 1)))
-        self.line_frames = [output_frame + i * step for i in range(count)]
-        self.prompt_frame = output_frame + count * step
+        # Lines scroll in at most 0.12 s apart, all within the first half of
+        # the reading time (several a frame for long output), so the last
+        # frame always shows the end of the output and the prompt.
+        span = min(count * round(0.12 * fps), (remaining - 1) // 2)
+        self.line_frames = [output_frame + (i * span) // max(1, count) for i in range(count)]
+        self.prompt_frame = output_frame + span
         self._layout()
 
     # --- timing --------------------------------------------------------------
