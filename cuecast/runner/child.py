@@ -101,6 +101,21 @@ class Tee:
             self.fd = None
 
 
+def forget_worker_finalizers() -> None:
+    """The ``weakref.finalize`` callbacks that would run at exit belong to
+    objects the worker made before the fork (torch deregistering its 100-odd
+    operator libraries: 20 ms of teardown that prints nothing); only the
+    snippet's own ones should run when it ends."""
+    import weakref
+
+    registry = getattr(weakref.finalize, "_registry", None)
+    for info in list(registry.values()) if isinstance(registry, dict) else ():
+        try:
+            info.atexit = False
+        except AttributeError:
+            pass
+
+
 def finish_like_python() -> None:
     """What ``python FILE`` does after the file's last line: wait for every
     thread that is not a daemon (their output is the script's), then run the
@@ -143,6 +158,7 @@ def prepare(settings: dict, environment: dict, worker_pid: int) -> None:
     except OSError:
         pass  # already a group leader (started with a session of its own)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    forget_worker_finalizers()
     die_with_parent(signal.SIGKILL)
     if os.getppid() != worker_pid:
         os._exit(FAILED_STATUS)  # the worker died before the line above

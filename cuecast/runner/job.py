@@ -33,6 +33,10 @@ class Job:
     seed: int = 0
     output_limit: int = 1_000_000
     lesson_id: str = ""
+    #: Library modules the worker imports before it forks the snippet's
+    #: process (slow first imports, such as torch._dynamo behind
+    #: ``torch.optim``): paid once per worker, not once per snippet.
+    warm: tuple[str, ...] = ()
 
     def timeout_for(self, cell_index: int) -> float:
         return dict(self.cell_timeouts).get(cell_index, self.timeout)

@@ -25,14 +25,19 @@ PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
 
 
+_libc = None
+
+
 def _prctl(option: int, value: int) -> bool:
+    global _libc
     if not sys.platform.startswith("linux"):
         return False
     try:
-        import ctypes
+        if _libc is None:  # loaded once in the worker; every forked child has it
+            import ctypes
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        return libc.prctl(option, value, 0, 0, 0) == 0
+            _libc = ctypes.CDLL(None, use_errno=True)
+        return _libc.prctl(option, value, 0, 0, 0) == 0
     except Exception:
         return False
 

@@ -32,14 +32,19 @@ EventHandler = Callable[[RunEvent], None]
 #: worker pays that import while the others work through the rest; warming
 #: every worker instead would pay it once per worker.
 HEAVY_WORDS = (b"optim", b"torch.compile", b"torch._dynamo")
+#: What a heavy snippet's worker imports before forking its process, so every
+#: later heavy snippet on that worker starts with it imported (a forked
+#: process's own imports end with it).
+HEAVY_MODULES = ("torch._dynamo",)
+
+
+def is_heavy(source: bytes) -> bool:
+    return any(word in source for word in HEAVY_WORDS)
 
 
 def heavy_first(jobs: list[Job], sources: dict[str, bytes]) -> list[Job]:
     """``jobs`` with the slow-to-start ones first, otherwise in lesson order."""
-    def heavy(job: Job) -> bool:
-        return any(word in sources.get(job.key, b"") for word in HEAVY_WORDS)
-
-    return sorted(jobs, key=lambda job: not heavy(job))
+    return sorted(jobs, key=lambda job: not is_heavy(sources.get(job.key, b"")))
 
 
 @dataclass(frozen=True)
@@ -253,6 +258,7 @@ class Runner:
                     seed=self.options.seed,
                     output_limit=self.options.output_limit,
                     lesson_id=run.lesson.id,
+                    warm=HEAVY_MODULES if is_heavy(run.source or b"") else (),
                 )
         if jobs:
             self.prestart(len(jobs))

@@ -40,8 +40,18 @@ import sys
 DUMP_SIGNAL = signal.SIGUSR1
 
 
+#: Imported by every worker whose torch imported numpy: each snippet is
+#: seeded with ``numpy.random.seed``, and numpy imports ``numpy.random`` lazily.
+ALWAYS_WARM = ("numpy.random",)
+
+
 def _warm(names) -> None:
+    """Import library modules here, once, so that no snippet's process pays
+    for them: only modules that start no thread and touch no device (a
+    thread would make forking unsafe; ``fork_problem`` checks)."""
     for name in names:
+        if name in sys.modules:
+            continue
         try:
             __import__(name)
         except Exception:
@@ -94,7 +104,8 @@ def main(argv=None) -> int:
     except ConfigError as exc:
         conn.send(("config-error", exc.message, exc.hint))
         return 2
-    _warm(settings.get("warm", ()))
+    numpy_warm = ALWAYS_WARM if "numpy" in sys.modules else ()
+    _warm((*numpy_warm, *settings.get("warm", ())))
     # plain str() everywhere: torch.__version__ is a torch class, and unpickling
     # it would import torch in the main process
     environment = {
@@ -128,7 +139,10 @@ def main(argv=None) -> int:
             if message[0] == "warm":  # modules the coming snippets need; imported once, here
                 _warm(message[1])
             elif message[0] == "run":
-                server.run(message[1])
+                job = message[1]
+                if any(name not in sys.modules for name in job.warm):
+                    _warm(job.warm)
+                server.run(job)
             # a "cancel" for a job that has already ended needs nothing
     except StopWorker:
         return 0
