@@ -2,6 +2,7 @@
 two baselines measured in the same run.
 
     python bench/bench_check.py [--repeat N] [--script script/pytorch-intro.yaml] [--device cpu|cuda|mps]
+                                [--baseline OTHER_CHECKOUT]
 
 Every number is the wall time of a whole command started as a subprocess
 (interpreter start included), because that is what a user waits for:
@@ -10,7 +11,11 @@ Every number is the wall time of a whole command started as a subprocess
                (torch imported once): the least any runner can cost;
 * per-process  ``python FILE`` for each snippet, one after another;
 * cold         ``render check --no-cache`` (every snippet runs, workers start);
-* warm         ``render check`` with every capture cached (no worker, no torch).
+* warm         ``render check`` with every capture cached (no worker, no torch);
+* baseline     with ``--baseline DIR``: that checkout's ``render.py check
+               --no-cache`` on the same snippets (say ``git archive HEAD~3 |
+               tar -x -C DIR``), to compare a runner change before and after
+               under the same load.
 
 Targets (issue 2): cold ≤ 1.1 × floor, warm < 0.1 × floor.  Reports the
 median of ``--repeat`` runs, floor and cold taken alternately so that load
@@ -62,6 +67,8 @@ def main() -> int:
     parser.add_argument("--device", default="cpu", choices=("cpu", "cuda", "mps"),
                         help="where render check runs the snippets; the baselines see the same devices")
     parser.add_argument("-j", "--jobs", type=int, default=None, help="render check's -j (default: its own)")
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="another checkout whose cold render check runs alternately with this one's")
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
@@ -79,16 +86,23 @@ def main() -> int:
     print(f"{len(snippets)} snippets of {args.script}; {os.cpu_count()} cores; device {args.device}; "
           f"-j {args.jobs or 'default'}; "
           f"median of {args.repeat}")
-    # floor and cold alternate, so load from other processes hits both alike
-    floors, colds = [], []
+    options = render[2:]
+    baseline = [sys.executable, str(args.baseline.resolve() / "render.py"), *options] if args.baseline else None
+    # floor and cold (and the baseline's cold) alternate, so load from other
+    # processes hits them alike
+    floors, colds, baselines = [], [], []
     for _ in range(args.repeat):
         floors.append(timed([sys.executable, "-c", FLOOR, *snippets], env))
         colds.append(timed(render + ["--no-cache"]))
+        if baseline:
+            baselines.append(timed(baseline + ["--no-cache"]))
     floor, cold = statistics.median(floors), statistics.median(colds)
     timed(render)  # make sure every capture is stored
     warm = median(render, max(args.repeat, 5))
     rows = [("floor (one bare process)", floor), ("render check, cold (--no-cache)", cold),
             ("render check, warm (all cached)", warm)]
+    if baselines:
+        rows.insert(2, (f"{args.baseline.name}: render check, cold", statistics.median(baselines)))
     if not args.skip_per_process:
         per_process = sum(timed([sys.executable, path], env) for path in snippets)
         rows.insert(1, ("one python process per snippet", per_process))

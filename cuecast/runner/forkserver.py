@@ -101,14 +101,20 @@ class ForkServer:
         from multiprocessing.connection import Connection
 
         pipe = Connection(ours.detach())
-        if problem is None:
-            pid = self._fork(job, theirs, pipe)
-        else:
-            if not self.told_fallback:
-                self.told_fallback = True
-                self.conn.send(("notice", f"each snippet runs in a new Python process, which is slower: {problem}"))
-            pid = self._spawn(theirs)
-            pipe.send(job)
+        try:
+            if problem is None:
+                pid = self._fork(job, theirs, pipe)
+            else:
+                if not self.told_fallback:
+                    self.told_fallback = True
+                    self.conn.send(("notice", f"each snippet runs in a new Python process, which is slower: {problem}"))
+                pid = self._spawn(theirs)
+                pipe.send(job)
+        except OSError as exc:  # no process to be had (EAGAIN, ENOMEM): this snippet's loss
+            pipe.close()
+            theirs.close()
+            self.conn.send(("ended", job.key, ChildEnd(failure=f"OSError: cannot start its process: {exc}")))
+            return
         theirs.close()
         self.conn.send(("started", job.key, pid))
         try:
