@@ -70,6 +70,13 @@ PAIRS = {
         'threading.Thread(target=late).start()\nprint("A started a thread")\n',
         'import time\ntime.sleep(0.8)\nprint("B slept")\n',
     ),
+    "executor": (
+        # an executor never shut down: python finishes its work at exit
+        "import time\nfrom concurrent.futures import ThreadPoolExecutor\n\n\ndef task():\n    time.sleep(0.3)\n"
+        "    print(\"A's task finished\")\n\n\npool = ThreadPoolExecutor(1)\npool.submit(task)\n"
+        'print("A submitted a task")\n',
+        'import time\ntime.sleep(0.8)\nprint("B slept")\n',
+    ),
     "setsid": (
         f"import subprocess\nimport sys\n\nsubprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)', "
         f"'{MARKER}'],\n                 start_new_session=True)\nprint('started a daemon')\n",
@@ -203,6 +210,7 @@ def test_the_plain_runs_are_what_the_cases_expect(plain):
     assert plain["torch_flags_b"] == "False False\n"
     assert plain["daemon_thread_a"] == "A started a daemon thread\n"
     assert plain["thread_a"] == "A started a thread\nA's thread finished\n"
+    assert plain["executor_a"] == "A submitted a task\nA's task finished\n"
     assert plain["setsid_b"] == "daemons seen: 0\n"
 
 

@@ -123,13 +123,20 @@ def finish_like_python() -> None:
     import atexit
     import threading
 
-    current = threading.current_thread()
-    while True:
-        waiting = [t for t in threading.enumerate() if t is not current and not t.daemon and t.is_alive()]
-        if not waiting:
-            break
-        for thread in waiting:
-            thread.join()
+    shutdown = getattr(threading, "_shutdown", None)
+    if shutdown is not None:
+        # what the interpreter itself calls: threading's own exit hooks first
+        # (an unclosed ThreadPoolExecutor finishes its work and lets its
+        # threads go), then every non-daemon thread is waited for
+        shutdown()
+    else:
+        current = threading.current_thread()
+        while True:
+            waiting = [t for t in threading.enumerate() if t is not current and not t.daemon and t.is_alive()]
+            if not waiting:
+                break
+            for thread in waiting:
+                thread.join()
     run_exitfuncs = getattr(atexit, "_run_exitfuncs", None)
     if run_exitfuncs is not None:
         run_exitfuncs()
