@@ -84,9 +84,41 @@ def process_table() -> dict[int, int]:
     return table
 
 
+def _children(pid: int) -> Optional[list[int]]:
+    """``pid``'s children from ``/proc/PID/task/*/children``; ``None`` when
+    the kernel does not offer that file (then the whole table is read)."""
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return []  # it ended while we looked
+    found: list[int] = []
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children", "rb") as handle:
+                found.extend(int(child) for child in handle.read().split())
+        except FileNotFoundError:
+            if not os.path.exists(f"/proc/{pid}/task/{task}"):
+                continue  # that thread ended
+            return None
+        except OSError:
+            continue
+    return found
+
+
 def descendants(root: int, table: Optional[dict[int, int]] = None) -> list[int]:
-    """Every process below ``root``, parents before their children."""
-    table = process_table() if table is None else table
+    """Every process below ``root``, parents before their children.  Walks
+    down from ``root`` (a few reads, however busy the machine is) unless
+    ``table`` is given or the kernel lacks ``/proc/PID/task/TID/children``."""
+    if table is None:
+        found: list[int] = []
+        queue = [root]
+        while queue:
+            below = _children(queue.pop(0))
+            if below is None:
+                return descendants(root, process_table())
+            found.extend(below)
+            queue.extend(below)
+        return found
     children: dict[int, list[int]] = {}
     for pid, parent in table.items():
         children.setdefault(parent, []).append(pid)
