@@ -18,6 +18,7 @@ from cuecast.runner.ending import ChildEnd, describe_end, size_text
 from cuecast.runner.forkserver import fork_problem
 from cuecast.runner.reaper import thread_count
 from tests.test_runner import make_lesson
+from tests.test_runner_isolation import _alive as alive
 
 SNIPPETS = {
     "exits_0": 'import os\n\nprint("leaving early")\nos._exit(0)\nprint("never")\n',
@@ -141,3 +142,35 @@ def test_reasons_are_plain_sentences():
     assert size_text(1500 << 20) == "1500M"
     assert describe_end(ChildEnd(failure="Traceback…\nValueError: bad\n"), None, None) == (
         "could not be run: cuecast's runner failed (ValueError: bad)")
+
+
+def test_a_worker_that_does_not_answer_a_cancel_is_replaced(project, monkeypatch):
+    # the worker is stopped (SIGSTOP) while its snippet hangs: the pool's
+    # cancel goes unanswered, so after the grace the worker and the snippet's
+    # process group are killed, the snippet is a timeout, the next one runs
+    import signal
+
+    import cuecast.runner.pool as pool_module
+    from cuecast.runner import STARTED
+
+    monkeypatch.setattr(pool_module, "CANCEL_GRACE", 1.0)
+    timers = []
+
+    with Runner(RunOptions(device="cpu", jobs=1, use_cache=False, timeout=30)) as runner:
+        def freeze_worker(event):
+            if event.kind == STARTED and event.snippet == "snippets/hangs.py":
+                pid = runner.pool.workers[0].process.pid
+                timers.append(threading.Timer(0.5, os.kill, (pid, signal.SIGSTOP)))
+                timers[-1].start()
+
+        runner.on_event = freeze_worker
+        captures = runner.run_lesson(make_lesson(project, [("hangs", {"timeout": 1.5}), ("ok", {})]))
+        workers = list(runner.pool.workers)
+    for timer in timers:
+        timer.join()
+    hung = captures["snippets/hangs.py"]
+    assert hung.status == STATUS_TIMEOUT and hung.reason.startswith("did not finish within 1.5 s")
+    assert hung.output == "going to sleep\n"
+    assert captures["snippets/ok.py"].status == STATUS_OK
+    assert len(workers) == 2 and workers[0].dead
+    assert workers[0].child and not alive(workers[0].child)  # the hung snippet's process went with it
