@@ -48,10 +48,9 @@ from cuecast.runner.streams import split_by_cell, truncation_note
 
 #: Seconds a worker may take to import torch and say it is ready.
 START_TIMEOUT = 180.0
-#: Seconds to wait for faulthandler's dump from a hung worker before killing it.
-DUMP_WAIT = 0.5
-#: Seconds a worker has to end a cancelled snippet (it waits ``DUMP_WAIT`` for
-#: the dump) before the pool kills the worker instead.
+#: Seconds a worker has to end a cancelled snippet (it waits
+#: ``forkserver.DUMP_WAIT`` for faulthandler's dump) before the pool kills the
+#: worker instead.
 CANCEL_GRACE = 10.0
 #: Seconds ``close`` gives workers to end their snippets' processes themselves.
 STOP_GRACE = 3.0
