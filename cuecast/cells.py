@@ -72,10 +72,6 @@ def marker_style(text: str) -> Optional[str]:
     return None
 
 
-def is_cell_file(text: str) -> bool:
-    return marker_style(text) is not None
-
-
 def split_cells(text: str, regions: bool = True) -> tuple[Cell, ...]:
     """The cells of ``text`` in file order; ``()`` for a plain script.
 

@@ -24,10 +24,6 @@ from typing import Mapping, Optional
 from cuecast.model import STATUS_ERROR, STATUS_EXPECTED_ERROR, STATUS_OK, Capture, CellResult, Cue
 
 
-def _cell_result(capture: Capture, number: int) -> Optional[CellResult]:
-    return next((cell for cell in capture.cells if cell.number == number), None)
-
-
 def run_capture(cue: Cue, captures: Mapping[str, Capture]) -> Optional[Capture]:
     """The Capture of what ``cue`` shows: its file's, or a view of its cell's
     (``cell`` names the cell); ``None`` when it has not run."""

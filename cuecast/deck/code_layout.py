@@ -10,7 +10,6 @@ is — for a failing one).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Optional
@@ -19,9 +18,9 @@ from cuecast.deck.boxes import EMU_PER_PT, Paragraph, Rect, Run, TextBox, inches
 from cuecast.deck.fit import inner_size
 from cuecast.deck.highlight import highlight_lines
 from cuecast.deck.measure import Measurer, line_height
-from cuecast.model import STATUS_EXPECTED_ERROR, STATUS_OK, Capture
+from cuecast.model import STATUS_EXPECTED_ERROR, Capture
 from cuecast.report import format_duration
-from cuecast.shown import output_lines, printable, wrap_terminal_line
+from cuecast.shown import output_lines, wrap_terminal_line
 
 TAB_H = inches(0.42)
 PANEL_INSET = (pt_to_emu(10), pt_to_emu(8), pt_to_emu(10), pt_to_emu(8))
