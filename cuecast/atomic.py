@@ -4,6 +4,7 @@ file where a good one was: write beside the target, then rename into place."""
 from __future__ import annotations
 
 import contextlib
+import filecmp
 import os
 import shutil
 import tempfile
@@ -48,16 +49,42 @@ def write_bytes(path: Path, data: bytes) -> Path:
     return path
 
 
-def link_or_copy(source: Path, target: Path) -> None:
-    """Put ``source`` at ``target`` in one rename: a hard link where the file
-    system allows (cache entries cost no space twice), a copy otherwise."""
+#: Linux's FICLONE ioctl: a copy-on-write clone (btrfs, XFS) that costs no space.
+_FICLONE = 0x40049409
+
+
+def _clone(source: Path, part: Path) -> bool:
+    """Reflink ``source`` to ``part`` where the file system can; ``False`` otherwise."""
+    try:
+        import fcntl
+
+        with open(source, "rb") as src, open(part, "wb") as dst:
+            fcntl.ioctl(dst.fileno(), _FICLONE, src.fileno())
+        return True
+    except (ImportError, OSError):
+        part.unlink(missing_ok=True)
+        return False
+
+
+def copy_into_place(source: Path, target: Path) -> None:
+    """Put a copy of ``source`` (a cache entry) at ``target`` in one rename.
+
+    A copy (a reflink where the file system offers one), never a hard link:
+    an output the author edits in place, or a player that rewrites it, must
+    not change the cache it came from.  A target that already holds the
+    same bytes is left alone; one that was edited is replaced."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists() and source.exists() and os.path.samefile(source, target):
-        return
+    if target.exists() and source.exists():
+        if os.path.samefile(source, target):
+            target.unlink()  # an old build's hard link into the cache: replace it with a copy
+        elif target.stat().st_size == source.stat().st_size and filecmp.cmp(source, target, shallow=False):
+            return
     part = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.part")
     part.unlink(missing_ok=True)
     try:
-        os.link(source, part)
-    except OSError:
-        shutil.copyfile(source, part)
-    os.replace(part, target)
+        if not _clone(source, part):
+            shutil.copyfile(source, part)
+        os.replace(part, target)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise

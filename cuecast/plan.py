@@ -39,7 +39,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping, Optional
 
-from cuecast.atomic import link_or_copy
+from cuecast.atomic import copy_into_place
 from cuecast.deck import cue_slide_id, section_parts
 from cuecast.errors import Diagnostic, ScriptError
 from cuecast.shown import output_lines, shown_capture
@@ -337,7 +337,7 @@ def place_audio(timeline: Timeline, build_dir: Path) -> Timeline:
         target = audio_path(build_dir, item.beat_id)
         source = Path(item.path)
         if source.resolve() != target.resolve():
-            link_or_copy(source, target)
+            copy_into_place(source, target)
         placed.append(replace(item, path=str(target.resolve())))
     keep = {Path(item.path).name for item in placed if item.path}
     folder = Path(build_dir) / "audio"

@@ -24,7 +24,7 @@ from typing import Callable, Mapping, Optional
 
 from PIL import Image
 
-from cuecast.atomic import atomic_path, link_or_copy
+from cuecast.atomic import atomic_path, copy_into_place
 from cuecast.errors import ConfigError, CuecastError
 from cuecast.model import (
     SEGMENT_BROWSER,
@@ -292,7 +292,7 @@ def compose_video(
             if job.still is not None:  # a slide's clip is only joined, never linked
                 job.clip = cached
             elif cached != job.clip:
-                link_or_copy(cached, job.clip)
+                copy_into_place(cached, job.clip)
 
         def narration_track() -> Path:
             """Mix and encode the narration (on its own thread: it is mostly
