@@ -225,3 +225,15 @@ def test_beats_with_nothing_to_say_get_no_clip(tmp_path):
     cue = Cue("browser", "s-1", loc(), url="https://example.com")
     lesson = Lesson("l", "L", "l.yaml", "/", loc(), sections=(Section("s", "S", loc(), beats=(Beat("s-1", loc(), cue=cue),)),))
     assert narrate_lesson(lesson, get_voice("none"), tmp_path) == {}
+
+
+def test_espeak_says_the_same_words_with_the_same_samples_whatever_came_before(espeak):
+    """espeak-ng's static state used to make a sentence's length depend on
+    what was said before it, so an incremental build differed from a fresh one."""
+    sentence = "Casting various torch objects to different datatypes."
+    takes = []
+    for before in ("", "Hello there.", "A much longer sentence, said first, to move espeak's state along."):
+        if before:
+            espeak.engine.synthesise(before, espeak.name, espeak.rate, espeak.pitch)
+        takes.append(espeak.engine.synthesise(sentence, espeak.name, espeak.rate, espeak.pitch))
+    assert len(takes[0]) > 10_000 and takes[0] == takes[1] == takes[2]

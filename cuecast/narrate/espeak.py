@@ -4,12 +4,15 @@ PyPI package ``espeakng-loader`` ships, called through ctypes.
 No system package is needed and a sentence takes milliseconds.  The library
 keeps global state, so it is initialised once per process (synchronous
 retrieval mode: ``espeak_Synth`` returns after our callback has collected every
-sample) and the voice settings are applied again before each clip.
+sample) and each clip is spoken in a child forked from that pristine state,
+so the same words always give the same samples (see ``_Engine.synthesise``).
 """
 
 from __future__ import annotations
 
 import ctypes
+import json
+import os
 from pathlib import Path
 from typing import Optional
 
@@ -77,7 +80,42 @@ class _Engine:
         return 0  # 0 = keep going
 
     def synthesise(self, text: str, voice_name: str, rate: int, pitch: int) -> bytes:
-        """Mono 16-bit little-endian samples of ``text`` spoken as configured."""
+        """Mono 16-bit little-endian samples of ``text`` spoken as configured,
+        the same samples every time.
+
+        espeak-ng keeps state in static variables that no call resets (its
+        voice "flutter" runs on from one utterance to the next), so the same
+        sentence came out a few samples longer or shorter depending on what
+        was said before, and an incremental build differed from one from
+        scratch.  Each clip is therefore synthesised in a process forked from
+        this one, which has loaded the library but never spoken: every clip
+        starts from the same state."""
+        if not hasattr(os, "fork"):
+            return self._synthesise_here(text, voice_name, rate, pitch)
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: speak, hand the samples (or the error) back, leave at once
+            os.close(read_end)
+            try:
+                payload = b"ok" + self._synthesise_here(text, voice_name, rate, pitch)
+            except ConfigError as exc:
+                payload = b"er" + json.dumps([exc.message, exc.hint]).encode()
+            except BaseException as exc:  # noqa: BLE001 - reported in the parent
+                payload = b"er" + json.dumps([f"espeak-ng failed: {exc}", ""]).encode()
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(write_end, view):]
+            os._exit(0)
+        os.close(write_end)
+        with os.fdopen(read_end, "rb") as pipe:
+            payload = pipe.read()
+        os.waitpid(pid, 0)
+        if payload[:2] == b"ok":
+            return payload[2:]
+        message, hint = json.loads(payload[2:]) if payload[:2] == b"er" else ("espeak-ng died while speaking", "")
+        raise ConfigError(message, hint=hint)
+
+    def _synthesise_here(self, text: str, voice_name: str, rate: int, pitch: int) -> bytes:
         if self.lib.espeak_SetVoiceByName(voice_name.encode("utf-8")) != _EE_OK:
             raise ConfigError(
                 f"espeak-ng has no voice named {voice_name!r}",
