@@ -237,3 +237,20 @@ def test_espeak_says_the_same_words_with_the_same_samples_whatever_came_before(e
             espeak.engine.synthesise(before, espeak.name, espeak.rate, espeak.pitch)
         takes.append(espeak.engine.synthesise(sentence, espeak.name, espeak.rate, espeak.pitch))
     assert len(takes[0]) > 10_000 and takes[0] == takes[1] == takes[2]
+
+
+def test_a_cached_clip_whose_bytes_changed_is_made_again(tmp_path):
+    from cuecast.narrate.cache import cached_clip
+
+    def make(path):
+        write_wav(path, b"\x10\x00" * 22050, 22050)
+
+    path, _, cached = cached_clip(tmp_path, "k", make)
+    assert not cached and cached_clip(tmp_path, "k", make)[2]
+    original = path.read_bytes()
+    data = bytearray(original)
+    data[len(data) // 2] ^= 0xFF  # a flipped byte in the samples: still a valid WAV
+    path.write_bytes(bytes(data))
+    again, _, cached = cached_clip(tmp_path, "k", make)
+    assert not cached and again.read_bytes() == original
+    assert cached_clip(tmp_path, "k", make)[2]  # and it is trusted again once remade

@@ -3,8 +3,9 @@
 The key covers the text and every voice setting, the engine and its library
 version and the sample rate: a key that forgets one input (manim-voiceover's
 forgotten language) serves stale audio.  Entries are written beside their
-final name and renamed into place, and an entry that does not read back as a
-non-empty WAV is treated as missing and rebuilt.
+final name and renamed into place, with the SHA-256 of their bytes beside
+them; an entry that does not read back as a WAV with that hash (truncated,
+corrupted, edited) is treated as missing and rebuilt.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ import json
 from pathlib import Path
 from typing import Callable, Optional
 
-from cuecast.atomic import atomic_path
+from cuecast.atomic import atomic_path, write_text
 from cuecast.narrate.base import wav_duration
 
 #: Bump when the way clips are produced changes without any input changing.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: espeak clips deterministic (spoken from a pristine engine); entries verified by hash
 
 
 def clip_key(**shaping) -> str:
@@ -43,13 +44,28 @@ def cached_clip(
     with atomic_path(path) as tmp:
         make(tmp)
         duration = wav_duration(tmp)
+        digest = _digest(tmp)
+    write_text(_digest_path(path), digest)
     return path, duration, False
 
 
+def _digest_path(path: Path) -> Path:
+    return path.with_name(path.name + ".sha256")
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
 def _valid_duration(path: Path) -> Optional[float]:
+    """The entry's length, or ``None`` when it is missing, is not a WAV, or
+    no longer has the bytes it was written with (its hash, recorded beside
+    it, catches a truncated or corrupted entry that still parses)."""
     if not path.is_file():
         return None
     try:
+        if _digest_path(path).read_text(encoding="ascii").strip() != _digest(path):
+            return None
         return wav_duration(path)
-    except ValueError:
+    except (OSError, ValueError):
         return None
