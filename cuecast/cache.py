@@ -47,7 +47,7 @@ from cuecast.runner.options import RUNNER_VERSION
 from cuecast.runner.reads import reads_unchanged
 
 #: Bump when the JSON layout of an entry changes.
-SCHEMA = 1
+SCHEMA = 2  # 2: a digest of the entry
 #: Statuses that are never stored (see the module docstring).
 UNCACHED_STATUSES = (STATUS_TIMEOUT, STATUS_CRASHED)
 
@@ -128,7 +128,15 @@ def capture_to_json(capture: Capture) -> dict[str, Any]:
     data = asdict(capture)
     data["cached"] = False
     data["schema"] = SCHEMA
+    data["digest"] = _digest(data)
     return data
+
+
+def _digest(data: dict) -> str:
+    """SHA-256 of an entry without its digest: a corrupted entry that still
+    parses as JSON (a flipped byte in the output text) no longer matches."""
+    body = {key: value for key, value in data.items() if key != "digest"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _str(data: dict, name: str) -> str:
@@ -154,6 +162,8 @@ def capture_from_json(data: Any) -> Capture:
     anything that is not an entry this version wrote."""
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
         raise ValueError("not a capture entry of this schema")
+    if data.get("digest") != _digest(data):
+        raise ValueError("the entry's bytes changed since it was written")
     exception = _exception(data.get("exception"))
     graph = data.get("graph")
     if graph is not None:

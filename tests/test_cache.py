@@ -232,3 +232,16 @@ def test_an_edited_data_file_or_package_module_reruns_the_snippet(tmp_path, runn
     assert ran == ["snippets/reads_data.py"]
     assert third["snippets/reads_data.py"].output == "scaled: [100.0, 200.0, 300.0, 400.0]\n"
     assert run(runner, lesson)[1] == []
+
+
+def test_an_entry_corrupted_inside_its_text_is_a_miss(tmp_path):
+    """A flipped character in the output still parses as JSON; its digest does not match."""
+    from cuecast.cache import CaptureCache
+    from cuecast.model import Capture
+
+    cache = CaptureCache(tmp_path)
+    capture = Capture("snippets/a.py", "ok", "tensor([1., 2.])\n", streams=(("stdout", "tensor([1., 2.])\n"),), key="k1")
+    assert cache.put(capture) and cache.get("k1").output == capture.output
+    entry = cache.path_for("k1")
+    entry.write_text(entry.read_text(encoding="utf-8").replace("2.])", "3.])"), encoding="utf-8")
+    assert cache.get("k1") is None  # run again rather than show a number the snippet never printed
