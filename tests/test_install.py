@@ -27,10 +27,15 @@ def test_the_wheel_builds_a_new_lesson_in_an_empty_folder(tmp_path):
                     "cuecast/templates/review.html.j2"):
         assert shipped in names
 
-    # The dependencies come from this environment; cuecast only from the wheel.
+    # The dependencies come from this environment, cuecast only from the wheel.  Not
+    # `venv --system-site-packages`: run from inside a virtualenv, that sees the
+    # base interpreter's packages, not this environment's.
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=120)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=180)
     python, render = venv / "bin" / "python", venv / "bin" / "render"
+    purelib = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                             check=True, capture_output=True, text=True).stdout.strip()
+    (Path(purelib) / "outer-environment.pth").write_text("\n".join(this_environment_site_packages()) + "\n")
     subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
                    check=True, capture_output=True, timeout=300)
 
@@ -53,3 +58,13 @@ def test_the_wheel_builds_a_new_lesson_in_an_empty_folder(tmp_path):
     assert "First Steps" in text and "shape: (2, 3)" in text
     for name in ("video.mp4", "timeline.otio", "code.ipynb", "index.html"):
         assert (out / name).is_file(), name
+
+
+def this_environment_site_packages() -> list[str]:
+    """Where this interpreter's packages are: a plain path line each, so a
+    ``.pth`` in the new venv finds the dependencies but runs none of their
+    ``.pth`` hooks (this environment's editable cuecast stays out)."""
+    import site
+
+    found = [*site.getsitepackages(), site.getusersitepackages()]
+    return [folder for folder in dict.fromkeys(found) if os.path.isdir(folder)]
