@@ -286,7 +286,7 @@ class LessonBuilder:
         voice = lesson_voice(self.lesson, self.options.voice)
         self.timeline = narrated_timeline(self.lesson, self.build.captures, voice, self.dir,
                                           voice_cache_dir(Path(self._lesson.root)), refresh=not self.options.use_cache,
-                                          pages=cue_pages(slide.id for slide in self._deck().slides),
+                                          page_counts=cue_pages(slide.id for slide in self._deck().slides),
                                           options=PlanOptions(fps=self.options.fps))  # cuts on the video's frames
         # the formats written are part of the stage: a new one is made on the next build
         print_ = fingerprint(self.timeline, self.lesson, self.options.size, [name for name, _, _ in WRITERS])

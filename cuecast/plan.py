@@ -112,14 +112,14 @@ def plan_timeline(
     captures: Mapping[str, Capture],
     options: PlanOptions = PlanOptions(),
     voice: str = "none",
-    pages: Optional[Mapping[str, int]] = None,
+    page_counts: Optional[Mapping[str, int]] = None,
 ) -> Timeline:
     """The Timeline of ``lesson``: ordered, gap-free segments starting at 0
     and the narration placed on them.  ``clips`` are keyed by beat id (a beat
     without one is silent; ``<beat id>.then`` for ``then:``); ``captures`` by
-    snippet path (or cue id); ``pages`` counts the deck's pages of each
+    snippet path (or cue id); ``page_counts`` counts the deck's pages of each
     slides cue (``cue:<beat id>`` → 2), so the video shows all of them."""
-    planner = _Planner(lesson, clips, captures, options, pages or {})
+    planner = _Planner(lesson, clips, captures, options, page_counts or {})
     planner.run()
     return Timeline(
         lesson_id=lesson.id,
@@ -135,13 +135,13 @@ def plan_timeline(
 class _Planner:
     """Walks the lesson once, appending segments at a running clock."""
 
-    def __init__(self, lesson, clips, captures, options: PlanOptions, pages: Mapping[str, int]):
+    def __init__(self, lesson, clips, captures, options: PlanOptions, page_counts: Mapping[str, int]):
         self.lesson = lesson
         self.clips = clips
         self.captures = captures
         self.base = options
         self.o = options
-        self.pages = pages
+        self.page_counts = page_counts
         self.segments: list[Segment] = []
         self.narration: list[Narration] = []
         self.clock = 0.0
@@ -229,7 +229,7 @@ class _Planner:
     def slide_pages(self, section: Section, beat: Beat, length: float) -> None:
         """A slides cue over as many segments as it has pages, each for its
         share of the time, so the video shows every page."""
-        pages = max(1, self.pages.get(cue_slide_id(beat), 1))
+        pages = max(1, self.page_counts.get(cue_slide_id(beat), 1))
         end = self.frame_up(self.clock + length)
         for page in range(1, pages + 1):
             share = (end - self.clock) / (pages - page + 1)

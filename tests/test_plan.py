@@ -195,7 +195,7 @@ def test_then_is_said_once_the_output_is_on_screen(tmp_path):
 
 def test_a_slides_cue_shows_every_page(tmp_path):
     lesson = make_lesson(tmp_path)
-    timeline = plan_timeline(lesson, silent_clips(lesson), make_captures(), pages={"cue:autograd-1": 2})
+    timeline = plan_timeline(lesson, silent_clips(lesson), make_captures(), page_counts={"cue:autograd-1": 2})
     pages = [s for s in timeline.segments if s.cue_id == "autograd-1"]
     assert [s.slide_id for s in pages] == ["cue:autograd-1", "cue:autograd-1/2"]
     assert abs(pages[0].duration - pages[1].duration) <= 1 / 30 + 1e-9

@@ -139,18 +139,18 @@ def narrated_timeline(
     refresh: bool = False,
     options=None,
     on_event=None,
-    pages=None,
+    page_counts=None,
 ) -> Timeline:
     """Narrate every beat (cached in ``cache_dir``), plan the clock and put
-    the WAVs under ``build_dir/audio``; nothing else is written.  ``pages``:
-    the deck's page count per slides cue (``deck.cue_pages``)."""
+    the WAVs under ``build_dir/audio``; nothing else is written.
+    ``page_counts``: the deck's page count per slides cue (``deck.cue_pages``)."""
     from cuecast.deck.templating import render_lesson
     from cuecast.narrate import narrate_lesson
     from cuecast.plan import PlanOptions, place_audio, plan_timeline
 
     lesson = render_lesson(lesson, captures)  # say what the slides say: {{ torch_version }} filled in
     clips = narrate_lesson(lesson, voice, cache_dir, on_event=on_event, refresh=refresh)
-    timeline = plan_timeline(lesson, clips, captures, options or PlanOptions(), voice=voice.spec, pages=pages)
+    timeline = plan_timeline(lesson, clips, captures, options or PlanOptions(), voice=voice.spec, page_counts=page_counts)
     return place_audio(timeline, build_dir)
 
 
