@@ -70,6 +70,7 @@ class PlanOptions:
     lead_in: float = 0.2  # from a beat's start to its narration
     lead_out: float = 0.3  # from the end of narration to the beat's end
     slide_min_seconds: float = 2.5  # a slides cue stays at least this long
+    page_min_seconds: float = 2.0  # each page of a slides cue with several, at least this long
     browser_min_seconds: float = 3.0  # a browser cue stays at least this long
     typing_chars_per_second: float = 18.0  # natural typing
     typing_speedup: float = 3.0  # long code is typed up to this much faster...
@@ -90,7 +91,7 @@ class PlanOptions:
 #: without narration lasts: holds, leads, reading time, typing.
 PACES = {"relaxed": 1.35, "normal": 1.0, "tight": 0.75}
 
-_SCALED = ("title_seconds", "title_card_seconds", "lead_in", "lead_out", "slide_min_seconds",
+_SCALED = ("title_seconds", "title_card_seconds", "lead_in", "lead_out", "slide_min_seconds", "page_min_seconds",
            "browser_min_seconds", "typing_max_seconds", "typing_min_seconds", "paste_seconds_per_line",
            "paste_max_seconds", "output_pause", "output_min_seconds", "output_seconds_per_line",
            "output_max_seconds", "then_gap")
@@ -228,9 +229,10 @@ class _Planner:
 
     def slide_pages(self, section: Section, beat: Beat, length: float) -> None:
         """A slides cue over as many segments as it has pages, each for its
-        share of the time, so the video shows every page."""
+        share of the time (at least ``page_min_seconds``), so the video shows
+        every page long enough to take it in."""
         pages = max(1, self.page_counts.get(cue_slide_id(beat), 1))
-        end = self.frame_up(self.clock + length)
+        end = self.frame_up(self.clock + max(length, pages * self.o.page_min_seconds))
         for page in range(1, pages + 1):
             share = (end - self.clock) / (pages - page + 1)
             slug = beat.id if page == 1 else f"{beat.id}-p{page}"

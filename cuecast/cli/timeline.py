@@ -46,6 +46,7 @@ def command(target, voice_spec, rate, pitch, voice_name, allow_missing, size, fp
     captions.srt / .vtt, chapters.vtt and the cue sheet cues.csv / .json."""
     from cuecast.export import WRITERS, render_timeline
     from cuecast.narrate import lesson_voice, voice_cache_dir
+    from cuecast.deck.layout import lesson_page_counts
     from cuecast.plan import PlanOptions
     from cuecast.runner import RunOptions, run_lessons
     from cuecast.script import load_lessons
@@ -68,7 +69,7 @@ def command(target, voice_spec, rate, pitch, voice_name, allow_missing, size, fp
         build_dir = Path(lesson.root) / "build" / lesson.id
         timeline, written = render_timeline(
             lesson, captures, voice, build_dir, voice_cache_dir(Path(lesson.root)),
-            refresh=no_cache, options=PlanOptions(fps=fps), on_event=on_event, size=size,
+            refresh=no_cache, options=PlanOptions(fps=fps), page_counts=lesson_page_counts(lesson, captures), on_event=on_event, size=size,
         )
         failed = [c.snippet for c in captures.values() if not c.passed]
         sections = sum(1 for _ in lesson.walk())

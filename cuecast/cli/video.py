@@ -42,6 +42,7 @@ def command(target, size, fps, captions, voice_spec, allow_missing, device, jobs
 
     from cuecast.export import render_timeline
     from cuecast.narrate import lesson_voice, voice_cache_dir
+    from cuecast.deck.layout import lesson_page_counts
     from cuecast.plan import PlanOptions
     from cuecast.runner import RunOptions, run_lessons
     from cuecast.script import load_lessons
@@ -60,7 +61,7 @@ def command(target, size, fps, captions, voice_spec, allow_missing, device, jobs
         pages = captured_pages(lesson, size, refresh_web)
         timeline, _ = render_timeline(
             lesson, captures, voice, build_dir, voice_cache_dir(Path(lesson.root)),
-            refresh=no_cache, options=PlanOptions(fps=fps), size=size,
+            refresh=no_cache, options=PlanOptions(fps=fps), page_counts=lesson_page_counts(lesson, captures), size=size,
         )
         with Progress(
             TextColumn(f"[bold]{lesson.id}[/] video"), BarColumn(), TextColumn("{task.fields[where]}"),

@@ -164,6 +164,7 @@ def render_timeline(
     options=None,
     on_event=None,
     size: tuple[int, int] = DEFAULT_FRAME_SIZE,
+    page_counts=None,
 ):
     """The whole timeline stage for one lesson: ``narrated_timeline``, then
     every format written.  Returns ``(timeline, {file name: path})``;
@@ -172,5 +173,6 @@ def render_timeline(
     from cuecast.deck.templating import render_lesson
 
     lesson = render_lesson(lesson, captures)
-    timeline = narrated_timeline(lesson, captures, voice, build_dir, cache_dir, refresh, options, on_event)
+    timeline = narrated_timeline(lesson, captures, voice, build_dir, cache_dir, refresh, options, on_event,
+                                 page_counts)
     return timeline, write_timeline_outputs(timeline, lesson, build_dir, size)
