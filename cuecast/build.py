@@ -9,7 +9,14 @@ skipped.  The record is written only after a stage succeeds, so an
 interrupted build redoes exactly the stages it did not finish.
 
 Snippets, voice clips and video segments have caches of their own below
-this, so even a stage that is rebuilt redoes only what an edit touched.
+this, so even a stage that is rebuilt redoes only what an edit touched: a
+changed snippet runs alone, only slides whose layout changed are drawn,
+only segments whose pixels changed are encoded, and only redrawn slides get
+new thumbnails on the review page.  ``render watch`` and ``render preview``
+run these same stages, with a ``Runner`` kept warm between saves.
+
+Outputs are recorded relative to the lesson's build folder, so a copied
+project never points back at the folder it was copied from.
 """
 
 from __future__ import annotations
@@ -19,6 +26,9 @@ import errno
 import hashlib
 import json
 import os
+import shutil
+import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,33 +132,84 @@ def stages_to_run(only: Sequence[str]) -> tuple[str, ...]:
     return tuple(stage for stage in STAGES if stage in wanted)
 
 
+#: One writer at a time for the records of this process (``render preview``
+#: joins a video on a thread while the next save builds).
+_RECORD_LOCK = threading.Lock()
+
+
 class BuildRecord:
     """The fingerprints of the stages last built for one lesson, kept in
-    ``build/<lesson>/.build.json``; unreadable records count as empty."""
+    ``build/<lesson>/.build.json``; unreadable records count as empty.
+
+    Outputs are stored relative to the build folder.  An output that resolves
+    outside it (an absolute path in a record copied from another project)
+    counts as missing, so the stage is rebuilt here instead of linking there.
+    """
 
     def __init__(self, build_dir: Path):
-        self.path = build_dir / RECORD_NAME
+        self.dir = Path(build_dir)
+        self.path = self.dir / RECORD_NAME
+        self.stages: dict = self._read()
+
+    def _read(self) -> dict:
         try:
-            self.stages: dict = json.loads(self.path.read_text(encoding="utf-8"))["stages"]
+            stages = json.loads(self.path.read_text(encoding="utf-8"))["stages"]
+            return stages if isinstance(stages, dict) else {}
         except (OSError, ValueError, KeyError, TypeError):
-            self.stages = {}
+            return {}
+
+    def resolve(self, text) -> Optional[Path]:
+        path = self.dir / str(text)  # an absolute path stays absolute
+        try:
+            inside = Path(os.path.abspath(path)).is_relative_to(os.path.abspath(self.dir))
+        except (TypeError, ValueError):
+            return None
+        return path if inside else None
+
+    def _stored(self, path: Path) -> str:
+        try:
+            return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(self.dir))).as_posix()
+        except ValueError:  # another drive
+            return str(path)
 
     def is_current(self, stage: str, print_: str) -> bool:
         entry = self.stages.get(stage)
         if not isinstance(entry, dict) or entry.get("fingerprint") != print_:
             return False
-        return all(Path(p).exists() for p in entry.get("outputs", {}).values())
+        paths = [self.resolve(p) for p in (entry.get("outputs") or {}).values()]
+        return all(p is not None and p.exists() for p in paths)
 
     def outputs(self, stage: str) -> dict[str, Path]:
-        return {k: Path(v) for k, v in self.stages.get(stage, {}).get("outputs", {}).items()}
+        entry = self.stages.get(stage)
+        found = {}
+        for label, text in ((entry or {}).get("outputs") or {}).items() if isinstance(entry, dict) else ():
+            path = self.resolve(text)
+            if path is not None:
+                found[label] = path
+        return found
 
     def extra(self, stage: str):
-        return self.stages.get(stage, {}).get("extra")
+        entry = self.stages.get(stage)
+        return entry.get("extra") if isinstance(entry, dict) else None
+
+    def fingerprint(self, stage: str) -> Optional[str]:
+        entry = self.stages.get(stage)
+        return entry.get("fingerprint") if isinstance(entry, dict) else None
 
     def remember(self, stage: str, print_: str, outputs: Mapping[str, Path], extra=None) -> None:
-        self.stages[stage] = {"fingerprint": print_, "outputs": {k: str(v) for k, v in outputs.items()},
-                              "extra": extra}
-        write_text(self.path, json.dumps({"cuecast": __version__, "stages": self.stages}, indent=1))
+        """Record ``stage`` as built; other stages are merged from the file as
+        it is now, since another builder of this lesson may have written it."""
+        entry = {"fingerprint": print_, "outputs": {k: self._stored(v) for k, v in outputs.items()}, "extra": extra}
+        with _RECORD_LOCK:
+            self.stages = {**self._read(), stage: entry}
+            write_text(self.path, json.dumps({"cuecast": __version__, "stages": self.stages}, indent=1))
+
+    def forget(self, stage: str) -> None:
+        with _RECORD_LOCK:
+            stages = self._read()
+            if stages.pop(stage, None) is not None:
+                write_text(self.path, json.dumps({"cuecast": __version__, "stages": stages}, indent=1))
+            self.stages = stages
 
 
 def _theme_for(lesson: Lesson):
@@ -157,10 +218,38 @@ def _theme_for(lesson: Lesson):
     return load_theme(lesson_theme_path(Path(lesson.root)))
 
 
-class LessonBuilder:
-    """Runs the stages for one lesson, holding the values they pass on."""
+@dataclass
+class PendingJoin:
+    """The last step of a video stage left for later (``render preview``
+    shows the changed segments first and joins the full MP4 on a thread):
+    call it to join; it records the stage when done."""
 
-    def __init__(self, build: LessonBuild, options: BuildOptions, on_progress: Optional[Progress] = None):
+    builder: "LessonBuilder"
+    clips: list
+    print_: str
+    work: Path
+
+    def __call__(self) -> Path:
+        try:
+            return self.builder._join(self.clips, self.print_, self.work)
+        finally:
+            shutil.rmtree(self.work, ignore_errors=True)
+            if self.builder.pending_join is self:
+                self.builder.pending_join = None
+
+    def discard(self) -> None:
+        shutil.rmtree(self.work, ignore_errors=True)
+
+
+class LessonBuilder:
+    """Runs the stages for one lesson, holding the values they pass on.
+
+    ``defer_join``: the video stage encodes the segments and leaves the join
+    to ``pending_join`` (for ``render preview``); the review page then says
+    the video is being updated."""
+
+    def __init__(self, build: LessonBuild, options: BuildOptions, on_progress: Optional[Progress] = None,
+                 defer_join: bool = False):
         self.build = build
         self._lesson = build.lesson
         self._rendered: Optional[Lesson] = None
@@ -172,7 +261,11 @@ class LessonBuilder:
         self.deck = None
         self.timeline = None
         self.pages = None  # browser cues' captured pages (cuecast.web), fetched once per build
-        self.slide_pngs: list[tuple[str, Path]] = []
+        self.slides: list = []  # review.SlideImage per slide, in deck order
+        self._drawn = False
+        self.defer_join = defer_join
+        self.segment_clips: Optional[list] = None  # what the video stage encoded (compose.SegmentClip)
+        self.pending_join: Optional[PendingJoin] = None
 
     # -- helpers -----------------------------------------------------------
 
@@ -192,6 +285,8 @@ class LessonBuilder:
         return self.theme
 
     def _deck(self):
+        """The deck, laid out once per build and shared by the slides, the
+        timeline (pages per cue) and the video."""
         if self.deck is None:
             from cuecast.deck.layout import layout_deck
 
@@ -210,6 +305,10 @@ class LessonBuilder:
     def _slides_print(self) -> str:
         return fingerprint(self.lesson, captures_fingerprint(self.build.captures), self._theme(),
                            sorted(self._pages().items()))
+
+    def _video_print(self) -> str:
+        opts = self.options
+        return fingerprint(self.timeline, self._slides_print(), opts.size, opts.fps, opts.captions)
 
     def run(self, stage: str) -> StageResult:
         started = time.perf_counter()
@@ -259,23 +358,52 @@ class LessonBuilder:
         promises a build from scratch."""
         return self.options.use_cache and self.record.is_current(stage, print_)
 
-    def stage_slides(self) -> StageResult:
-        print_ = self._slides_print()
-        if self._is_current("slides", print_) and self.record.extra("slides"):
-            self.slide_pngs = [(title, Path(png)) for title, png in self.record.extra("slides") or ()]
-            return self._result("slides", "skipped", self.record.outputs("slides"), f"{len(self.slide_pngs)} slides")
+    def _recorded_slides(self) -> Optional[list]:
+        """The slide images the record lists, if it lists them in full."""
+        from cuecast.review import SlideImage
 
+        entries = self.record.extra("slides")
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            return None  # a record from before slide ids were kept: redraw (only what changed)
+        slides = []
+        for entry in entries:
+            png = self.record.resolve(entry.get("png", ""))
+            if png is None:
+                return None
+            slides.append(SlideImage(str(entry.get("id", "")), str(entry.get("title", "")), png))
+        return slides
+
+    def draw_slides(self) -> list:
+        """Lay out the deck and draw the slide images that changed (PNGs whose
+        layout digest is unchanged are kept); the part of the slides stage
+        ``render preview`` shows first."""
         from cuecast.deck.raster import png_name, write_pngs
-        from cuecast.deck.pptx_writer import write_pptx
+        from cuecast.review import SlideImage
 
         deck = self._deck()
         folder = self.dir / "slides"
-        self.slide_pngs = [(s.title, folder / png_name(i, s.id)) for i, s in enumerate(deck.slides, start=1)]
-        outputs = {"deck": write_pptx(deck, self._theme(), self.dir / "slides.pptx")}
-        write_pngs(deck, self._theme(), folder)
-        outputs["slide images"] = folder
-        self.record.remember("slides", print_, outputs, [(t, str(p)) for t, p in self.slide_pngs])
-        return self._result("slides", "built", outputs, f"{len(deck.slides)} slides")
+        self.slides = [SlideImage(s.id, s.title, folder / png_name(i, s.id)) for i, s in enumerate(deck.slides, start=1)]
+        if not self._drawn:
+            write_pngs(deck, self._theme(), folder)
+            self._drawn = True
+        return self.slides
+
+    def stage_slides(self) -> StageResult:
+        print_ = self._slides_print()
+        recorded = self._recorded_slides() if self._is_current("slides", print_) else None
+        if recorded is not None:
+            self.slides = recorded
+            return self._result("slides", "skipped", self.record.outputs("slides"), f"{len(self.slides)} slides")
+
+        from cuecast.deck.pptx_writer import write_pptx
+
+        self.draw_slides()
+        outputs = {"deck": write_pptx(self._deck(), self._theme(), self.dir / "slides.pptx")}
+        outputs["slide images"] = self.dir / "slides"
+        self.record.remember("slides", print_, outputs,
+                             [{"id": s.slide_id, "title": s.title, "png": f"slides/{s.png.name}"}
+                              for s in self.slides])
+        return self._result("slides", "built", outputs, f"{len(self.slides)} slides")
 
     def stage_timeline(self) -> StageResult:
         from cuecast.deck import cue_pages
@@ -297,26 +425,95 @@ class LessonBuilder:
         self.record.remember("timeline", print_, outputs)
         return self._result("timeline", "built", outputs, note)
 
+    def _slide_frames(self):
+        """``slide_image`` and ``slide_key`` for the video: the deck's own
+        slides, drawn only when their layout digest has no clip yet."""
+        from cuecast.deck.raster import draw_slide, slide_digest
+
+        slides = {slide.id: slide for slide in self._deck().slides}
+        theme, size = self._theme(), self.options.size
+
+        def slide(slide_id: str):
+            if slide_id not in slides:
+                raise CuecastError(f"the timeline shows slide '{slide_id}', which the deck of "
+                                   f"'{self._lesson.id}' does not have")
+            return slides[slide_id]
+
+        return (lambda slide_id: draw_slide(slide(slide_id), theme, size),
+                lambda slide_id: slide_digest(slide(slide_id), theme))
+
+    def _clip_cache(self):
+        from cuecast.video.clipcache import ClipCache
+        from cuecast.video.render import CLIP_CACHE
+
+        return ClipCache(self.dir / CLIP_CACHE if self.options.use_cache else None)
+
     def stage_video(self) -> StageResult:
         opts = self.options
-        print_ = fingerprint(self.timeline, self._slides_print(), opts.size, opts.fps, opts.captions)
+        print_ = self._video_print()
         note = f"{opts.size[0]}x{opts.size[1]} @ {opts.fps} fps"
         if self._is_current("video", print_):
             return self._result("video", "skipped", self.record.outputs("video"), note)
 
-        from cuecast.video.render import render_lesson_video
+        from cuecast.video.compose import encode_segments
 
         def progress(done: float, total: float) -> None:
             self.on_progress(self._lesson.id, "video", done / total if total else None, "")
 
-        path = render_lesson_video(
-            self.lesson, self.build.captures, self.timeline, self.dir, theme=self._theme(),
-            size=opts.size, fps=opts.fps, captions=opts.captions, on_progress=progress, use_cache=opts.use_cache,
-            pages=self._pages(),
-        )
-        outputs = {"video": path, "segment media": self.dir / "media"}
-        self.record.remember("video", print_, outputs)
-        return self._result("video", "built", outputs, note)
+        slide_image, slide_key = self._slide_frames()
+        self.dir.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=".video-", dir=self.dir))
+        try:
+            self.segment_clips = encode_segments(
+                self.timeline, self.lesson, self.build.captures, slide_image, self.dir / "media", work,
+                self._clip_cache(), size=opts.size, fps=opts.fps, captions=opts.captions, on_progress=progress,
+                pages=self._pages(), slide_key=slide_key)
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+        pending = PendingJoin(self, self.segment_clips, print_, work)
+        if self.defer_join:
+            self.pending_join = pending
+            encoded = sum(1 for clip in self.segment_clips if clip.encoded)
+            return self._result("video", "built", {"segment media": self.dir / "media"},
+                                f"{note}; {encoded} segments encoded, joining the video")
+        path = pending()
+        return self._result("video", "built", {"video": path, "segment media": self.dir / "media"}, note)
+
+    def _join(self, clips: list, print_: str, work: Path) -> Path:
+        """Join the encoded segments with the narration into video.mp4 and
+        record the stage; the clip cache is then trimmed to its bound."""
+        from cuecast.video.compose import join_segments, narration_track
+        from cuecast.video.encode import ProcessRegistry
+
+        registry = ProcessRegistry()
+        cache = self._clip_cache()
+        try:
+            audio = narration_track(self.timeline, self.options.fps, work, cache, registry)
+            path = join_segments(clips, audio, self.dir / "video.mp4", work, registry)
+        except BaseException:
+            registry.kill_all()
+            raise
+        for clip in clips:  # what this video is made of stays; older versions go first
+            if clip.clip is not None:
+                cache.used.add(Path(clip.clip).name)
+        cache.used.add(Path(audio).name)
+        cache.prune()
+        self.record.remember("video", print_, {"video": path, "segment media": self.dir / "media"})
+        return path
+
+    def video_state(self):
+        """Whether the video on disk shows this build (``review.VideoState``)."""
+        from cuecast.review import VIDEO_BUILDING, VIDEO_FRESH, VIDEO_NONE, VIDEO_STALE, VideoState
+
+        if self.pending_join is not None:
+            return VideoState(VIDEO_BUILDING)
+        video = self.record.outputs("video").get("video")
+        if video is None or not video.exists():
+            return VideoState(VIDEO_NONE)
+        if self.timeline is None or self.record.fingerprint("video") == self._video_print():
+            return VideoState(VIDEO_FRESH)
+        return VideoState(VIDEO_STALE, note="its stage was not run after the latest change")
 
     def stage_notebook(self) -> StageResult:
         path = self.dir / "code.ipynb"
@@ -330,28 +527,40 @@ class LessonBuilder:
         self.record.remember("notebook", print_, {"notebook": path})
         return self._result("notebook", "built", {"notebook": path})
 
-    def stage_review(self) -> StageResult:
-        path = self.dir / "index.html"
-        # What this build wrote, and what earlier builds left (``--only review``).
+    def review_outputs(self) -> dict[str, Path]:
+        """What this build wrote, and what earlier builds left (``--only review``)."""
         outputs: dict[str, Path] = {}
         for stage in STAGES:
             outputs.update(self.record.outputs(stage))
         for result in self.build.results:
             outputs.update(result.outputs)
-        outputs = {k: v for k, v in outputs.items() if v.is_file() and k != "review page"}
-        if not self.slide_pngs:
-            self.slide_pngs = [(title, Path(png)) for title, png in self.record.extra("slides") or ()]
+        return {k: v for k, v in outputs.items() if v.is_file() and k != "review page"}
+
+    def review_page(self, problems: Sequence = ()):
+        """The review page as data (``review.ReviewPage``)."""
+        from cuecast.review import review_page
+
+        if not self.slides:
+            self.slides = self._recorded_slides() or []
+        return review_page(self.lesson, self.build.captures, self.timeline, self.dir, self.review_outputs(),
+                           self.slides, self.video_state(), problems)
+
+    def stage_review(self) -> StageResult:
+        path = self.dir / "index.html"
+        outputs = self.review_outputs()
+        if not self.slides:
+            self.slides = self._recorded_slides() or []
         print_ = fingerprint(
-            self.lesson, captures_fingerprint(self.build.captures), self.timeline, self.slide_pngs,
+            self.lesson, captures_fingerprint(self.build.captures), self.timeline, self.slides, self.video_state(),
             [(k, str(v), v.stat().st_mtime_ns) for k, v in sorted(outputs.items())],
+            [(s.png.name, s.png.stat().st_mtime_ns) for s in self.slides if s.png.exists()],
         )
         if self._is_current("review", print_):
             return self._result("review", "skipped", {"review page": path})
 
-        from cuecast.review import render_review
+        from cuecast.review import write_page
 
-        html = render_review(self.lesson, self.build.captures, self.timeline, self.dir, outputs, self.slide_pngs)
-        write_text(path, html)
+        write_page(self.review_page(), path)
         self.record.remember("review", print_, {"review page": path})
         return self._result("review", "built", {"review page": path})
 
@@ -378,27 +587,56 @@ def build_lessons(
     options: BuildOptions = BuildOptions(),
     on_progress: Optional[Progress] = None,
     on_run_event=None,
+    runner=None,
 ) -> list[LessonBuild]:
     """Build every lesson; returns what each stage did.  Snippet failures do
     not stop the build (their errors show on the slides and in the notebook);
-    the caller decides the exit code from ``LessonBuild.failed_snippets``."""
-    from cuecast.runner import RunOptions, run_lessons
-
-    run_options = RunOptions(device=options.device, jobs=options.jobs, use_cache=options.use_cache,
-                             memory_limit=options.memory_limit)
-    if options.timeout is not None:
-        run_options = dataclasses.replace(run_options, timeout=options.timeout)
-    for lesson in lessons:
-        if on_progress:
-            on_progress(lesson.id, "check", 0.0, "")
-    started = time.perf_counter()
-    all_captures = run_lessons(lessons, run_options, on_event=on_run_event)
-    run_seconds = (time.perf_counter() - started) / max(len(lessons), 1)
+    the caller decides the exit code from ``LessonBuild.failed_snippets``.
+    ``runner`` (a ``cuecast.runner.Runner`` made with ``run_options(options)``)
+    keeps its warm workers for the next build, as ``render watch`` does."""
     builds = []
-    for lesson, captures in zip(lessons, all_captures):
-        build = LessonBuild(lesson, dict(captures), run_seconds)
+    for build in run_snippets(lessons, options, on_progress, on_run_event, runner):
         builder = LessonBuilder(build, options, on_progress)
         for stage in stages_to_run(options.only):
             builder.run(stage)
         builds.append(build)
     return builds
+
+
+def run_options(options: BuildOptions):
+    """The runner's options for a build's."""
+    from cuecast.runner import RunOptions
+
+    run = RunOptions(device=options.device, jobs=options.jobs, use_cache=options.use_cache,
+                     memory_limit=options.memory_limit)
+    if options.timeout is not None:
+        run = dataclasses.replace(run, timeout=options.timeout)
+    return run
+
+
+def run_snippets(
+    lessons: Sequence[Lesson],
+    options: BuildOptions = BuildOptions(),
+    on_progress: Optional[Progress] = None,
+    on_run_event=None,
+    runner=None,
+) -> list[LessonBuild]:
+    """The check stage's work: every snippet of every lesson run (or served
+    from the cache) on one pool; a ``LessonBuild`` per lesson to go on with."""
+    from cuecast.runner import Runner
+
+    for lesson in lessons:
+        if on_progress:
+            on_progress(lesson.id, "check", 0.0, "")
+    started = time.perf_counter()
+    if runner is None:
+        with Runner(run_options(options), on_run_event) as own:
+            all_captures = own.run_lessons(lessons)
+    else:
+        previous, runner.on_event = runner.on_event, on_run_event or runner.on_event
+        try:
+            all_captures = runner.run_lessons(lessons)
+        finally:
+            runner.on_event = previous
+    run_seconds = (time.perf_counter() - started) / max(len(lessons), 1)
+    return [LessonBuild(lesson, dict(captures), run_seconds) for lesson, captures in zip(lessons, all_captures)]

@@ -1,44 +1,138 @@
 """The review page, ``build/<lesson>/index.html``: one place where a person
-sees the video, the slides, the cue sheet and every snippet's real output.
+sees the video, the slides, the cue sheet, every snippet's real output and
+what went wrong.
 
 It must open from ``file://`` with no server, where browsers refuse to load
 caption tracks and other text from sibling files; so captions, chapters and
 slide thumbnails are embedded as data URIs, and only the video (too large to
-embed) and the download links point at files beside the page.
+embed), the segment media and the download links point at files beside the
+page -- never outside the project's build folder.
+
+The page is made of named fragments (each thumbnail, each snippet, the cue
+sheet, the problems, the video's state), each an element with an ``id``, so
+``render preview`` can send the browser only the fragments a save changed;
+``render build`` writes the same fragments as one file.  Thumbnails are kept
+in ``slides/.thumbs.json`` by the bytes of their slide image, so a build
+re-encodes only the thumbnails of slides that were redrawn.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
+import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping, Optional, Sequence
+from typing import Iterable, Mapping, Optional, Sequence
 
 import jinja2
 
+from cuecast.atomic import write_text
+from cuecast.errors import Diagnostic
 from cuecast.model import Capture, Lesson, Timeline
 from cuecast.report import format_duration, timecode
-from cuecast.shown import cell_label, output_lines, shown_capture
+from cuecast.shown import cell_label, output_lines, run_capture, shown_capture, unit_name, units
 from cuecast.snippet_source import shown_code
 
 THUMB_WIDTH = 384
+THUMBS_FILE = ".thumbs.json"
+
+#: The video's states, as the page marks them.
+VIDEO_FRESH, VIDEO_STALE, VIDEO_BUILDING, VIDEO_NONE = "fresh", "stale", "building", "none"
 
 
 @dataclass(frozen=True)
 class CueRow:
-    """One row of the review page's cue sheet."""
+    """One row of the review page's cue sheet: a video segment."""
 
     start: float
     timecode: str
     section: str
     show: str
     narration: str
+    segment_id: str = ""
+    media: str = ""  # the segment's own media, relative to the page ("" when not built)
 
 
-def cue_rows(lesson: Lesson, timeline: Timeline) -> list[CueRow]:
-    """A row per video segment: what is shown from when, and what is said."""
+@dataclass(frozen=True)
+class SlideImage:
+    """A slide of the deck as the page lists it: its id, its title and the
+    PNG drawn for it."""
+
+    slide_id: str
+    title: str
+    png: Path
+
+
+@dataclass(frozen=True)
+class Thumb:
+    dom_id: str
+    slide_id: str
+    title: str
+    src: str
+
+
+@dataclass(frozen=True)
+class SnippetView:
+    """What one cue's code did, as the page shows it."""
+
+    dom_id: str
+    path: str
+    code: str
+    output: str
+    status: str
+    device: str
+    duration: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something the author must look at: a script error at its place, or
+    a snippet (or cell) that failed, with its traceback."""
+
+    where: str
+    message: str
+    detail: str = ""  # preformatted: the source line and caret, or the traceback
+
+
+@dataclass(frozen=True)
+class VideoState:
+    state: str  # fresh | stale | building | none
+    href: Optional[str] = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ReviewPage:
+    """Everything the page shows, as plain data; ``fragments`` renders it."""
+
+    title: str
+    source: str
+    meta: str
+    video: VideoState
+    captions: Optional[str] = None
+    chapters: Optional[str] = None
+    cue_rows: tuple[CueRow, ...] = ()
+    thumbs: tuple[Thumb, ...] = ()
+    snippets: tuple[SnippetView, ...] = ()
+    files: tuple[tuple[str, str], ...] = ()
+    problems: tuple[Problem, ...] = ()
+    stamp: str = field(default="")  # changes with every page written, for a live page to compare
+
+
+def dom_id(prefix: str, key: object) -> str:
+    """A stable element id for a slide or snippet, whatever its name holds."""
+    return f"{prefix}-{hashlib.sha1(repr(key).encode('utf-8')).hexdigest()[:12]}"
+
+
+# --- the parts ---------------------------------------------------------------
+
+
+def cue_rows(lesson: Lesson, timeline: Timeline, media: Optional[Mapping[str, str]] = None) -> list[CueRow]:
+    """A row per video segment: what is shown from when, and what is said;
+    ``media`` maps a segment id to its media's link."""
     titles = {section.id: section.title for section in lesson.walk()}
     cues = {beat.id: cue for _, beat, cue in lesson.cues()}
     narration_by_beat = {n.beat_id: n.text for n in timeline.narration}
@@ -63,9 +157,70 @@ def cue_rows(lesson: Lesson, timeline: Timeline) -> list[CueRow]:
                 section=titles.get(segment.section_id, segment.section_id),
                 show=show,
                 narration=text,
+                segment_id=segment.id,
+                media=(media or {}).get(segment.id, ""),
             )
         )
     return rows
+
+
+def snippet_views(lesson: Lesson, captures: Mapping[str, Capture]) -> list[SnippetView]:
+    """One view per distinct thing the cues show (a file, a cell, a range)."""
+    views = []
+    seen: set = set()
+    for _, _, cue in lesson.cues():
+        key = (cue.snippet, cue.cell, cue.lines, cue.output_lines, cue.output_hidden)
+        if not cue.snippet or key in seen:
+            continue
+        seen.add(key)
+        capture = shown_capture(cue, captures)
+        views.append(
+            SnippetView(
+                dom_id=dom_id("snip", key),
+                path=f"{cue.snippet} · {cell_label(cue)}" if cue.cell else cue.snippet,
+                code=shown_code(lesson, cue),
+                output="\n".join(text for text, _ in output_lines(capture)[0]),
+                status=capture.status if capture else "not-run",
+                device=(capture.device_name or capture.device) if capture else "",
+                duration=format_duration(capture.duration) if capture else "",
+            )
+        )
+    return views
+
+
+def snippet_problems(lesson: Lesson, captures: Mapping[str, Capture]) -> list[Problem]:
+    """Every snippet or cell that failed, with where and its traceback."""
+    problems = []
+    seen: set[str] = set()
+    for _, _, cue in lesson.cues():
+        capture = run_capture(cue, captures) if cue.snippet else None
+        if capture is None:
+            continue
+        for unit in units(capture) if cue.cell is None else [capture]:
+            name = unit_name(unit)
+            if unit.passed or name in seen:
+                continue
+            seen.add(name)
+            exception = unit.exception
+            where = f"{unit.snippet}:{exception.line}" if exception and exception.line else unit.snippet
+            if unit.cell:
+                where += f" ({unit.cell})"
+            message = (f"{exception.type}: {exception.message}" if exception else unit.reason) or unit.status
+            detail = exception.traceback if exception else unit.reason
+            problems.append(Problem(where, f"{unit.status}: {message}", detail.rstrip()))
+    return problems
+
+
+def script_problems(diagnostics: Iterable[Diagnostic], base: Optional[Path] = None) -> list[Problem]:
+    """A script error per diagnostic, with its source line and caret."""
+    from cuecast.diagnostics import format_diagnostic
+
+    problems = []
+    for diagnostic in diagnostics:
+        text = format_diagnostic(diagnostic, base)
+        detail = "\n".join(text.splitlines()[1:])
+        problems.append(Problem(str(diagnostic.location), diagnostic.message, detail))
+    return problems
 
 
 def _data_uri(path: Optional[Path], mime: str) -> Optional[str]:
@@ -74,16 +229,150 @@ def _data_uri(path: Optional[Path], mime: str) -> Optional[str]:
     return f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-def _thumbnail_uri(png: Path) -> str:
+def thumbnail_uri(data: bytes) -> str:
+    """A PNG's bytes as a small JPEG data URI."""
     from PIL import Image
 
-    with Image.open(png) as image:
+    with Image.open(io.BytesIO(data)) as image:
         image = image.convert("RGB")
         height = round(image.height * THUMB_WIDTH / image.width)
         image = image.resize((THUMB_WIDTH, height), Image.LANCZOS)
         buffer = io.BytesIO()
         image.save(buffer, "JPEG", quality=80)
     return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+class ThumbnailCache:
+    """Thumbnails by the SHA-256 of their slide image's bytes, kept in
+    ``<slides folder>/.thumbs.json``: an unchanged slide's thumbnail is read
+    back, not decoded and resized again."""
+
+    def __init__(self, folder: Path):
+        self.path = Path(folder) / THUMBS_FILE
+        try:
+            entries = json.loads(self.path.read_text(encoding="utf-8"))
+            self.entries: dict = entries if isinstance(entries, dict) else {}
+        except (OSError, ValueError):
+            self.entries = {}
+        self.changed = False
+
+    def uri(self, png: Path) -> Optional[str]:
+        try:
+            data = png.read_bytes()
+        except OSError:
+            return None
+        digest = hashlib.sha256(data).hexdigest()
+        entry = self.entries.get(png.name)
+        if isinstance(entry, list) and len(entry) == 2 and entry[0] == digest:
+            return entry[1]
+        uri = thumbnail_uri(data)
+        self.entries[png.name] = [digest, uri]
+        self.changed = True
+        return uri
+
+    def save(self, keep: Iterable[str]) -> None:
+        """Write the file if anything was added, dropping removed slides."""
+        keep = set(keep)
+        stale = [name for name in self.entries if name not in keep]
+        for name in stale:
+            del self.entries[name]
+        if (self.changed or stale) and self.path.parent.is_dir():
+            write_text(self.path, json.dumps(self.entries))
+            self.changed = False
+
+
+def thumbnails(slides: Sequence[SlideImage]) -> list[Thumb]:
+    """A thumbnail per slide whose image exists, through the folder's cache."""
+    caches: dict[Path, ThumbnailCache] = {}
+    thumbs = []
+    for slide in slides:
+        cache = caches.setdefault(slide.png.parent, ThumbnailCache(slide.png.parent))
+        uri = cache.uri(slide.png)
+        if uri is not None:
+            thumbs.append(Thumb(dom_id("slide", slide.slide_id or slide.png.name), slide.slide_id, slide.title, uri))
+    for folder, cache in caches.items():
+        cache.save(s.png.name for s in slides if s.png.parent == folder)
+    return thumbs
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """Whether ``path`` lies in ``folder`` (both resolved, links followed)."""
+    try:
+        return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(folder))
+    except OSError:
+        return False
+
+
+def page_link(path: Optional[Path], out_dir: Path) -> Optional[str]:
+    """A link from the page at ``out_dir`` to ``path``, or ``None`` for a
+    file that does not exist or lies outside the project's build folder (a
+    record copied from another project must not send the page there)."""
+    if path is None or not Path(path).exists() or not inside(path, Path(out_dir).parent):
+        return None
+    return Path(os.path.relpath(path, out_dir)).as_posix()
+
+
+def segment_media(out_dir: Path, timeline: Optional[Timeline]) -> dict[str, str]:
+    """Each segment's media file beside the page (``media/<id>.mp4`` or
+    ``.png``), linked when it exists."""
+    if timeline is None:
+        return {}
+    from cuecast.model import SEGMENT_SLIDE
+
+    found = {}
+    for segment in timeline.segments:
+        suffix = ".png" if segment.kind == SEGMENT_SLIDE else ".mp4"
+        link = page_link(Path(out_dir) / "media" / f"{segment.id}{suffix}", out_dir)
+        if link:
+            found[segment.id] = link
+    return found
+
+
+def review_page(
+    lesson: Lesson,
+    captures: Mapping[str, Capture],
+    timeline: Optional[Timeline],
+    out_dir: Path,
+    outputs: Mapping[str, Path],
+    slides: Sequence[SlideImage] = (),
+    video: Optional[VideoState] = None,
+    problems: Sequence[Problem] = (),
+) -> ReviewPage:
+    """The page as data.  ``outputs`` maps a label to each file built (links
+    are made relative to ``out_dir`` and never leave the build folder);
+    ``slides`` lists the deck's slide images in order; ``video`` says
+    whether the video shows the latest edit (default: fresh if it exists)."""
+    any_capture = next(iter(captures.values()), None)
+    runtime = (
+        f"torch {any_capture.torch_version} on {any_capture.device_name or any_capture.device}"
+        if any_capture
+        else ""
+    )
+    href = page_link(outputs.get("video"), out_dir)
+    if video is None:
+        video = VideoState(VIDEO_FRESH if href else VIDEO_NONE)
+    video = VideoState(video.state, href, video.note)
+    rows = cue_rows(lesson, timeline, segment_media(out_dir, timeline)) if timeline else []
+    meta = " · ".join(part for part in (
+        lesson.source, f"{sum(1 for _ in lesson.walk())} sections", f"{len(rows)} segments",
+        timecode(timeline.duration) if timeline else "not planned", runtime) if part)
+    files = tuple((name, link) for name, link in ((n, page_link(p, out_dir)) for n, p in outputs.items()) if link)
+    return ReviewPage(
+        title=lesson.title,
+        source=lesson.source,
+        meta=meta,
+        video=video,
+        captions=_data_uri(outputs.get("captions (WebVTT)"), "text/vtt"),
+        chapters=_data_uri(outputs.get("chapters (WebVTT)"), "text/vtt"),
+        cue_rows=tuple(rows),
+        thumbs=tuple(thumbnails(slides)),
+        snippets=tuple(snippet_views(lesson, captures)),
+        files=files,
+        problems=tuple(problems) + tuple(snippet_problems(lesson, captures)),
+    )
+
+
+# --- rendering ---------------------------------------------------------------
 
 
 def _environment() -> jinja2.Environment:
@@ -94,6 +383,60 @@ def _environment() -> jinja2.Environment:
     )
 
 
+_TEMPLATE: Optional[dict[str, jinja2.Template]] = None
+
+
+def _template(name: str = "review.html.j2") -> jinja2.Template:
+    global _TEMPLATE
+    if _TEMPLATE is None:
+        environment = _environment()
+        _TEMPLATE = {name: environment.get_template(name) for name in ("review.html.j2", "review_parts.html.j2")}
+    return _TEMPLATE[name]
+
+
+#: The fragments a page is made of, by element id: ``fragments`` renders
+#: each with the template's macro of the same name.
+SINGLE_FRAGMENTS = ("meta", "video-status", "problems", "cue-rows", "files")
+#: Lists of fragments: the container's id, then each item's own id.
+LIST_FRAGMENTS = ("thumbs", "snippets")
+
+
+def fragments(page: ReviewPage, parts: Optional[Iterable[str]] = None) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The page's fragments as HTML by element id, and each list's item ids
+    in order; ``parts`` limits them to some of ``SINGLE_FRAGMENTS`` and
+    ``LIST_FRAGMENTS``."""
+    wanted = set(parts) if parts is not None else set(SINGLE_FRAGMENTS + LIST_FRAGMENTS)
+    module = _template("review_parts.html.j2").module
+    html: dict[str, str] = {}
+    order: dict[str, list[str]] = {}
+    single = {
+        "meta": lambda: module.meta(page),
+        "video-status": lambda: module.video_status(page.video),
+        "problems": lambda: module.problems(page.problems),
+        "cue-rows": lambda: module.cue_table(page.cue_rows),
+        "files": lambda: module.files(page.files),
+    }
+    for name, make in single.items():
+        if name in wanted:
+            html[name] = str(make())
+    if "thumbs" in wanted:
+        order["thumbs"] = [thumb.dom_id for thumb in page.thumbs]
+        html.update((thumb.dom_id, str(module.thumb(thumb))) for thumb in page.thumbs)
+    if "snippets" in wanted:
+        order["snippets"] = [item.dom_id for item in page.snippets]
+        html.update((item.dom_id, str(module.snippet(item))) for item in page.snippets)
+    return html, order
+
+
+def render_page(page: ReviewPage) -> str:
+    """The whole page as HTML text."""
+    return _template().render(page=page)
+
+
+def write_page(page: ReviewPage, path: Path) -> Path:
+    return write_text(path, render_page(page))
+
+
 def render_review(
     lesson: Lesson,
     captures: Mapping[str, Capture],
@@ -102,48 +445,7 @@ def render_review(
     outputs: Mapping[str, Path],
     slide_pngs: Sequence[tuple[str, Path]] = (),
 ) -> str:
-    """The page as HTML text.  ``outputs`` maps a label to each file built
-    (links are made relative to ``out_dir``); ``slide_pngs`` lists
-    ``(slide title, png path)`` in deck order."""
-
-    def rel(path: Path) -> str:
-        return Path(os.path.relpath(path, out_dir)).as_posix()
-
-    snippets = []
-    seen: set = set()
-    for _, _, cue in lesson.cues():
-        if not cue.snippet or (cue.snippet, cue.cell, cue.lines, cue.output_lines, cue.output_hidden) in seen:
-            continue
-        seen.add((cue.snippet, cue.cell, cue.lines, cue.output_lines, cue.output_hidden))
-        capture = shown_capture(cue, captures)
-        snippets.append(
-            {
-                "path": f"{cue.snippet} · {cell_label(cue)}" if cue.cell else cue.snippet,
-                "code": shown_code(lesson, cue),
-                "output": "\n".join(text for text, _ in output_lines(capture)[0]),
-                "status": capture.status if capture else "not-run",
-                "device": (capture.device_name or capture.device) if capture else "",
-                "duration": format_duration(capture.duration) if capture else "",
-            }
-        )
-    any_capture = next(iter(captures.values()), None)
-    runtime = (
-        f"torch {any_capture.torch_version} on {any_capture.device_name or any_capture.device}"
-        if any_capture
-        else ""
-    )
-    video = outputs.get("video")
-    return _environment().get_template("review.html.j2").render(
-        lesson=lesson,
-        sections=sum(1 for _ in lesson.walk()),
-        duration=timecode(timeline.duration) if timeline else "not planned",
-        runtime=runtime,
-        video=rel(video) if video and video.exists() else None,
-        captions=_data_uri(outputs.get("captions (WebVTT)"), "text/vtt"),
-        chapters=_data_uri(outputs.get("chapters (WebVTT)"), "text/vtt"),
-        cue_rows=cue_rows(lesson, timeline) if timeline else [],
-        thumbnails=[{"title": title, "src": _thumbnail_uri(png)} for title, png in slide_pngs if png.exists()],
-        snippets=snippets,
-        files=[(name, rel(path)) for name, path in outputs.items() if path.exists()],
-    )
-
+    """The page as HTML text, from ``(slide title, png path)`` pairs in deck
+    order (the slide ids unknown)."""
+    slides = [SlideImage("", title, Path(png)) for title, png in slide_pngs]
+    return render_page(review_page(lesson, captures, timeline, out_dir, outputs, slides))

@@ -257,5 +257,10 @@ def test_a_rerender_reuses_unchanged_segment_clips(tmp_path, lesson, captures, t
     changed = {"snippets/double.py": Capture("snippets/double.py", "ok", "something else\n" * 4)}
     render(changed)
     assert encoded == ["encoding segment 's002-s-2'"]
-    assert len(list(cache.glob("*.mp4"))) == 5  # the old editor clip was pruned, the new one kept
+    assert len(list(cache.glob("*.mp4"))) == 6  # the old editor clip is kept beside the new one
     assert np.abs(frame_at(tmp_path / "v.mp4", 6.3, tmp_path) - first).max(axis=-1).astype(bool).sum() > 500
+
+    encoded.clear()
+    render(captures)  # the edit undone: every clip, the old editor clip included, comes from the cache
+    assert encoded == []
+    assert np.abs(frame_at(tmp_path / "v.mp4", 6.3, tmp_path) - first).max() == 0
