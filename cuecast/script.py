@@ -27,15 +27,19 @@ from urllib.parse import urlsplit
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from cuecast.errors import ConfigError, Diagnostic, ScriptError
+from cuecast.ids import ID_PATTERN, id_problem, shown_id, slugify
+from cuecast.images import image_problem
 from cuecast.model import CUE_KINDS, PACE_NAMES, Beat, Cue, Lesson, Location, Section
 from cuecast.script_yaml import (
     UnsupportedTag,
     compose_script,
     decode_utf8,
     describe,
+    mapping_pairs,
     node_location,
     read_script_text,
     scalar_value,
+    yaml11_surprise,
 )
 from cuecast.cells import Cell, cell_code, code_cells, duplicate_titles, find_cell, marker_style, split_cells
 from cuecast.snippet_source import REGION_START, find_region
@@ -67,19 +71,12 @@ KIND_KEYS = {
     "browser": ("url", "title", "caption", "pace"),
 }
 
-#: Explicit ids name files (recordings, golden files) and markers: no spaces or slashes.
-ID_PATTERN = re.compile(r"^\w[\w.-]*$")
+#: Explicit ids name files (recordings, golden files) and markers: ``ID_PATTERN``
+#: and the length bound of ``cuecast.ids``.
 LINES_PATTERN = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$")
 
 
 # --- small text helpers, shared with the Markdown importer -------------------
-
-
-def slugify(title: str) -> str:
-    """The default id of a section: lowercase, every run of characters that are
-    not letters or digits turned into one '-', none at either end.  Letters of
-    any script count (so a Hebrew title keeps its letters)."""
-    return re.sub(r"[\W_]+", "-", title.lower()).strip("-")
 
 
 def spoken(text: str) -> str:
@@ -252,12 +249,12 @@ class _LessonBuilder:
             self.error(node, f"{what} must be a mapping (key: value lines), found {describe(node)}")
             return None
         entries: _Entries = {}
-        for key_node, value_node in node.value:
+        pairs, merge_problems = mapping_pairs(node)  # ``<<: *common`` shares fields; merged values keep their place
+        for where, message in merge_problems:
+            self.error(where, message)
+        for key_node, value_node in pairs:
             if not isinstance(key_node, ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
-                if isinstance(key_node, ScalarNode) and key_node.tag == "tag:yaml.org,2002:merge":
-                    self.error(key_node, "YAML merge keys ('<<') are not supported in lesson scripts")
-                else:
-                    self.error(key_node, f"keys in {what} must be names, found {describe(key_node)}")
+                self.error(key_node, f"keys in {what} must be names, found {describe(key_node)}")
                 continue
             key = key_node.value
             if key in entries:
@@ -337,12 +334,11 @@ class _LessonBuilder:
         return list(node.value)
 
     def ident(self, entries: _Entries, what: str) -> Optional[str]:
+        """An explicit ``id:``, checked as every id is (``cuecast.ids``): it names files."""
         value = self.text(entries, "id")
-        if value is not None and not ID_PATTERN.match(value):
-            self.error(
-                entries["id"][1],
-                f"{what} id '{value}' may only hold letters, digits, '-', '_' and '.' (and not start with '-' or '.')",
-            )
+        problem = id_problem(value) if value is not None else None
+        if problem:
+            self.error(entries["id"][1], f"{what} id '{shown_id(value)}' {problem}")
             return None
         return value
 
@@ -351,7 +347,9 @@ class _LessonBuilder:
     def build(self, node: Optional[Node]) -> Lesson:
         lesson = self.lesson(node)
         if self.problems or lesson is None:
-            ordered = sorted(self.problems, key=lambda d: (d.location.line, d.location.col))
+            # a value merged into several mappings (``<<: *common``) is checked in each: report it once
+            unique = dict.fromkeys(self.problems)
+            ordered = sorted(unique, key=lambda d: (d.location.line, d.location.col))
             raise ScriptError(ordered)
         return lesson
 
@@ -365,7 +363,10 @@ class _LessonBuilder:
         title = self.text(entries, "lesson")
         if "lesson" not in entries:
             self.error(node, "missing 'lesson' (the lesson's title)", hint="add a first line like: lesson: PyTorch")
-        lesson_id = self.ident(entries, "lesson") or self.default_id
+        lesson_id = self.ident(entries, "lesson")
+        if lesson_id is None and "id" not in entries:
+            lesson_id = self.id_from_file_name(node)
+        lesson_id = lesson_id or self.default_id
         voice = self.voice(entries)
         pace = self.pace(entries)
         prepare = self.string_list(entries, "prepare")
@@ -383,6 +384,17 @@ class _LessonBuilder:
             voice=voice,
             pace=pace or "normal",
         )
+
+    def id_from_file_name(self, node: Node) -> Optional[str]:
+        """The lesson id the script's file name gives (it names
+        ``build/<id>/``), checked like an ``id:``: ``...yaml`` would give
+        ``..``, a build folder outside ``build/``."""
+        problem = id_problem(self.default_id)
+        if problem:
+            self.error(node, f"the lesson id '{shown_id(self.default_id)}', taken from the file name, {problem}",
+                       hint="give the lesson an 'id:' line (e.g. id: intro), or rename the file")
+            return None
+        return self.default_id
 
     def pace(self, entries: _Entries) -> Optional[str]:
         value = self.text(entries, "pace")
@@ -410,7 +422,16 @@ class _LessonBuilder:
         if value is None:
             return None
         spec = value.strip()
-        if spec in ("espeak", "none") or (spec.startswith("recorded:") and spec[len("recorded:"):].strip()):
+        if spec.startswith("recorded:") and spec[len("recorded:"):].strip():
+            folder = Path(spec[len("recorded:"):].strip()).expanduser()
+            where = folder if folder.is_absolute() else self.root / folder
+            if where.exists() and not where.is_dir():
+                self.error(entries["voice"][1], f"the recordings folder '{folder.as_posix()}' is not a folder",
+                           hint="voice: recorded:DIR names a folder of DIR/<beat id>.wav (or .flac, .mp3, ...) "
+                                f"takes, relative to the project folder {self.shown_root()}")
+                return None
+            return spec
+        if spec in ("espeak", "none"):
             return spec
         self.error(entries["voice"][1], f"unknown voice '{value}' (expected one of: {', '.join(VOICES)})")
         return None
@@ -555,7 +576,7 @@ class _LessonBuilder:
         timeout = self.timeout(entries)
         expect_error = self.flag(entries, "expect_error")
         diagram = self.diagram(entries)
-        image = self.project_file(entries, "image", IMAGE_SUFFIXES, "a picture")
+        image = self.picture(entries)
         url = self.url(entries)
         title = self.text(entries, "title")
         caption = self.text(entries, "caption")
@@ -635,6 +656,19 @@ class _LessonBuilder:
             return None
         return normal
 
+    def picture(self, entries: _Entries) -> Optional[str]:
+        """An ``image:`` path, its picture checked now (size, decodability):
+        a picture that cannot be drawn must stop the build before any output
+        is rewritten, with this line in the message."""
+        image = self.project_file(entries, "image", IMAGE_SUFFIXES, "a picture")
+        if image is None:
+            return None
+        problem = image_problem(self.root / image)
+        if problem is not None:
+            self.error(entries["image"][1], f"image '{image}' {problem[0]}", hint=problem[1])
+            return None
+        return image
+
     def nearby_hint(self, candidate: Path, normal: str) -> str:
         folder = candidate.parent
         if folder.is_dir():
@@ -694,6 +728,8 @@ class _LessonBuilder:
             self.error(node, f"'cell' needs a cell file, and {snippet} has no '# %%' or '# region' markers",
                        hint="start each cell with a '# %% Title' line (the percent format VS Code runs)")
             return None
+        if self.yaml11_number(node, key, "a cell number or title"):
+            return None
         ok, value = self.scalar(node, key)
         wanted = value if key == "cell" and isinstance(value, int) and not isinstance(value, bool) else None
         if wanted is None:
@@ -729,6 +765,8 @@ class _LessonBuilder:
         if "output" not in entries:
             return None, False
         node = entries["output"][1]
+        if self.yaml11_number(node, "output", "a range of output lines"):
+            return None, False
         ok, value = self.scalar(node, "output")
         if ok and value is None or (isinstance(value, str) and value.strip().lower() == "none"):
             return None, True
@@ -750,6 +788,8 @@ class _LessonBuilder:
         total = len(text.splitlines()) if text is not None else None
         if "lines" in entries:
             node = entries["lines"][1]
+            if self.yaml11_number(node, "lines", "a line range"):
+                return None
             ok, value = self.scalar(node, "lines")
             match = LINES_PATTERN.match(str(value)) if ok and isinstance(value, (str, int)) and not isinstance(value, bool) else None
             if not match:
@@ -784,6 +824,17 @@ class _LessonBuilder:
                 return None
             return found
         return None
+
+    def yaml11_number(self, node: Node, key: str, meant: str) -> bool:
+        """Report (and return True for) a value YAML 1.1 silently turned into
+        another number: ``lines: 1:30`` is 90 (base 60), ``lines: 010`` is 8."""
+        surprise = yaml11_surprise(node)
+        if surprise is None:
+            return False
+        quote = f"to keep '{node.value}' as written, put it in quotes"
+        self.error(node, f"'{key}' is {surprise}, not {meant}",
+                   hint=quote if key == "cell" else f"write a range with '-', as in 3-12; {quote}")
+        return True
 
     def timeout(self, entries: _Entries) -> Optional[float]:
         if "timeout" not in entries:

@@ -10,6 +10,7 @@ that are too big, not UTF-8, not valid YAML, or built to explode (YAML alias
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Optional, Union
 
@@ -27,6 +28,11 @@ MAX_ALIASES = 100
 #: Nodes the document may hold once every alias is expanded (a 2 MB script
 #: written out by hand holds well under half of that).
 MAX_EXPANDED_NODES = 1_000_000
+#: Lists and mappings inside each other: a lesson needs about ten levels; the
+#: composer is recursive, so thousands would end in a RecursionError.
+MAX_NESTING = 64
+#: The tag PyYAML gives a ``<<`` key (YAML 1.1's merge key).
+MERGE_TAG = "tag:yaml.org,2002:merge"
 
 #: Scalar tags the parser understands; any other tag (``!!python/object``…) is refused.
 _PLAIN_TAGS = {
@@ -50,11 +56,14 @@ class _Refused(Exception):
 
 class _GuardedLoader(yaml.SafeLoader):
     """A SafeLoader whose composer counts aliases and stops past the limit,
-    before any expansion can happen."""
+    before any expansion can happen, and stops nesting past ``MAX_NESTING``
+    at the value that goes too deep (rather than in a RecursionError that
+    knows no line)."""
 
     def __init__(self, stream) -> None:
         super().__init__(stream)
         self.alias_count = 0
+        self.depth = 0
 
     def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
         if self.check_event(yaml.AliasEvent):
@@ -65,7 +74,16 @@ class _GuardedLoader(yaml.SafeLoader):
                     "aliases are refused past that to keep alias bombs out",
                     self.peek_event().start_mark,
                 )
-        return super().compose_node(parent, index)
+        self.depth += 1
+        try:
+            if self.depth > MAX_NESTING:
+                raise _Refused(
+                    f"the YAML nests lists and mappings more than {MAX_NESTING} levels deep here",
+                    self.peek_event().start_mark,
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def node_location(shown: str, node: Union[Node, "yaml.Mark", None]) -> Location:
@@ -238,6 +256,69 @@ def scalar_value(node: ScalarNode):
         _CONSTRUCTOR.recursive_objects.clear()
 
 
+#: How YAML 1.1 reads numbers that do not look like numbers to a person.
+_SURPRISES = (
+    (re.compile(r"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$"), "base-60 number"),
+    (re.compile(r"^[-+]?0b[0-1_]+$"), "binary number"),
+    (re.compile(r"^[-+]?0x[0-9a-fA-F_]+$"), "hexadecimal number"),
+    (re.compile(r"^[-+]?0[0-7_]+$"), "octal number"),
+    (re.compile(r"^[-+]?[0-9]+(_[0-9]*)+$"), "number"),
+)
+
+
+def yaml11_surprise(node: Node) -> Optional[str]:
+    """How YAML 1.1 turned a plain scalar into a number its author likely did
+    not mean: ``1:30`` → ``"1:30, which YAML 1.1 reads as the base-60 number
+    90"``, ``010`` → ``"... the octal number 8"``; ``None`` for text and plain
+    numbers."""
+    if not isinstance(node, ScalarNode) or node.style or node.tag not in (
+            "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+        return None
+    written = node.value.strip()
+    for pattern, how in _SURPRISES:
+        if pattern.match(written):
+            try:
+                value = scalar_value(node)
+            except UnsupportedTag:
+                return None
+            shown = f"{value:g}" if isinstance(value, float) else str(value)
+            return f"{written}, which YAML 1.1 reads as the {how} {shown}"
+    return None
+
+
+def mapping_pairs(node: MappingNode) -> tuple[list[tuple[Node, Node]], list[tuple[Node, str]]]:
+    """The ``(key, value)`` pairs of a mapping with its YAML merge keys
+    (``<<: *common``, ``<<: [*a, *b]``) applied: a key written in the
+    mapping wins over a merged one, an earlier merged mapping over a later
+    one.  Merged pairs keep their own nodes, so a problem with a merged value
+    is reported where that value is written.  Also returns ``(node, message)``
+    for each merge key whose value is not a mapping."""
+    own: list[tuple[Node, Node]] = []
+    merged: list[tuple[Node, Node]] = []
+    problems: list[tuple[Node, str]] = []
+    for key, value in node.value:
+        if not (isinstance(key, ScalarNode) and key.tag == MERGE_TAG):
+            own.append((key, value))
+            continue
+        sources = value.value if isinstance(value, SequenceNode) else [value]
+        for source in sources:
+            if not isinstance(source, MappingNode):
+                problems.append((source, "a merge key ('<<') takes a mapping or a list of them "
+                                         f"(e.g. <<: *common), found {describe(source)}"))
+                continue
+            pairs, inner = mapping_pairs(source)
+            merged.extend(pairs)
+            problems.extend(inner)
+    written = {key.value for key, _ in own if isinstance(key, ScalarNode)}
+    for key, value in merged:
+        name = key.value if isinstance(key, ScalarNode) else None
+        if name is None or name not in written:
+            own.append((key, value))
+            if name is not None:
+                written.add(name)
+    return own, problems
+
+
 def describe(node: Node) -> str:
     """What a node holds, as a message names it: 'a list', 'an integer (3)'."""
     if isinstance(node, SequenceNode):
@@ -252,12 +333,13 @@ def describe(node: Node) -> str:
         return "nothing (null)"
     if isinstance(value, bool):
         return f"a boolean ({str(value).lower()})"
+    surprise = yaml11_surprise(node)
     if isinstance(value, int):
-        return f"an integer ({value})"
+        return f"an integer ({surprise})" if surprise else f"an integer ({value})"
     if isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
             return f"a number ({node.value})"
-        return f"a number ({value:g})"
+        return f"a number ({surprise})" if surprise else f"a number ({value:g})"
     if isinstance(value, str):
         return f"a string ('{_short(value)}')"
     return f"a date ({node.value})"

@@ -8,6 +8,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from cuecast.errors import ConfigError, ScriptError
 from cuecast.script import default_say, find_lessons, load_lesson, load_lessons, slugify
@@ -36,7 +37,7 @@ def project(tmp_path: Path) -> Path:
     (root / "snippets" / "notes.txt").write_text("not code\n")
     (root / "snippets" / "folder.py").mkdir()
     (root / "pics").mkdir()
-    (root / "pics" / "a.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    Image.new("RGB", (4, 3), "white").save(root / "pics" / "a.png")
     (tmp_path / "outside.py").write_text("print('outside')\n")
     (root / "snippets" / "link.py").symlink_to(tmp_path / "outside.py")
     return root
@@ -95,10 +96,11 @@ CASES = [
      [(2, 1, "duplicate key 'lesson' in the lesson script (first given on line 1)")]),
     ("non-text-key", "lesson: T\n3: x\nsections:\n  - title: S\n",
      [(2, 1, "keys in the lesson script must be names, found an integer (3)")]),
-    ("merge-key", "base: &b {title: S}\nlesson: T\nsections:\n  - <<: *b\n",
-     [(1, 1, "unknown key 'base' in the lesson script (expected one of: lesson, id, voice, pace, prepare, sections)"),
-      (4, 5, "YAML merge keys ('<<') are not supported in lesson scripts"),
-      (4, 5, "a section needs a 'title'")]),
+    ("merge-key-unknown-anchor-key", "base: &b {title: S}\nlesson: T\nsections:\n  - <<: *b\n",
+     [(1, 1, "unknown key 'base' in the lesson script (expected one of: lesson, id, voice, pace, prepare, sections)")]),
+    ("merge-key-not-mapping", beat("say: hi", "<<: [a, 3]"),
+     [(6, 14, "a merge key ('<<') takes a mapping or a list of them (e.g. <<: *common), found a string ('a')"),
+      (6, 17, "a merge key ('<<') takes a mapping or a list of them (e.g. <<: *common), found an integer (3)")]),
     ("unsupported-tag", "lesson: !!python/object:os.system T\nsections:\n  - title: S\n",
      [(1, 9, "'lesson' has the unsupported YAML tag tag:yaml.org,2002:python/object:os.system")]),
     ("unreadable-int", beat("say: !!int ''"),

@@ -47,11 +47,12 @@ class _Painter:
         if not (box.fill or box.line):
             return
         x0, y0 = self.px(box.x), self.px(box.y)
-        x1, y1 = self.px(box.x + box.w) - 1, self.px(box.y + box.h) - 1
+        # a box thinner than a pixel at this scale is still drawn, one pixel wide
+        x1, y1 = max(x0, self.px(box.x + box.w) - 1), max(y0, self.px(box.y + box.h) - 1)
         fill = hex_rgb(box.fill) if box.fill else None
         outline = hex_rgb(box.line) if box.line else None
         if box.rounded:
-            radius = self.px(min(CORNER_RADIUS, min(box.w, box.h) / 2))
+            radius = max(0.0, min(self.px(min(CORNER_RADIUS, min(box.w, box.h) / 2)), (x1 - x0) / 2, (y1 - y0) / 2))
             draw.rounded_rectangle((x0, y0, x1, y1), radius=radius, fill=fill, outline=outline, width=1)
         else:
             draw.rectangle((x0, y0, x1, y1), fill=fill, outline=outline, width=1)
