@@ -12,17 +12,28 @@ Every value the author can get wrong is reported with its ``file:line``.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Mapping, Optional
 
 import yaml
 
-from cuecast.deck.boxes import inches
+from cuecast.deck.boxes import EMU_PER_PT, inches
 from cuecast.errors import Diagnostic, ScriptError
+from cuecast.images import image_problem
 from cuecast.model import Location
-from cuecast.script_yaml import decode_utf8, is_null, node_location
+from cuecast.script_yaml import (
+    compose_script,
+    describe,
+    is_null,
+    mapping_pairs,
+    node_location,
+    read_script_text,
+    yaml11_surprise,
+)
 
 #: The theme shipped with the project; used when a lesson has none of its own.
 PROJECT_SLIDES = Path(__file__).resolve().parents[2] / "slides"
@@ -94,6 +105,24 @@ DEFAULT_FONTS = {
 
 _HEX = re.compile(r"^#?([0-9A-Fa-f]{6})$")
 
+EMU_PER_INCH = 914_400
+#: The slide sizes (inches) every stage can lay out and draw: measured with
+#: every kind of slide at every font size; on a smaller slide the layout's
+#: fixed margins leave boxes of negative size.  PowerPoint's own limit is 56.
+MIN_SLIDE_WIDTH = 4.0
+MIN_SLIDE_HEIGHT = 4.5
+MAX_SLIDE_SIDE = 56.0
+SLIDE_LIMITS = (f"slides must be {MIN_SLIDE_WIDTH:g} to {MAX_SLIDE_SIDE:g} inches wide and "
+                f"{MIN_SLIDE_HEIGHT:g} to {MAX_SLIDE_SIDE:g} inches tall")
+DEFAULT_WIDTH = inches(13.333)
+DEFAULT_HEIGHT = inches(7.5)
+#: Font sizes in points.
+MIN_FONT_PT = 4.0
+MAX_FONT_PT = 200.0
+#: ``code`` and ``code_min`` are at most this fraction of the usable width
+#: (in points): a code panel keeps room beside six-digit line numbers.
+CODE_SIZE_SHARE = 12
+
 
 def hex_rgb(value: str) -> tuple[int, int, int]:
     """``'#EE4C2C'`` (or ``'EE4C2C'``) → ``(238, 76, 44)``, for Pillow."""
@@ -122,8 +151,8 @@ class Theme:
     sizes: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_SIZES))
     code_style: str = "github-dark"
     logo: Optional[str] = None
-    width: int = inches(13.333)
-    height: int = inches(7.5)
+    width: int = DEFAULT_WIDTH
+    height: int = DEFAULT_HEIGHT
     source: str = "<built-in theme>"
     #: A PowerPoint file whose slide size, master graphics and background the
     #: pptx uses (cuecast still places every box); ``master_layout`` names the
@@ -170,16 +199,35 @@ def _find_font(name: str, base: Path) -> Optional[Path]:
     return None
 
 
-def _is_image(path: Path) -> bool:
-    """Whether Pillow can read ``path``: the layout opens the logo for its size
-    on every slide, where a bad file would be a traceback, not a ``file:line``."""
-    from PIL import Image
+def font_problem(path: Path) -> Optional[str]:
+    """Why Pillow cannot use ``path`` as a font (the end of a sentence that
+    starts with the file's name), or ``None``: the layout measures with it
+    and the raster draws with it, so a file that is not a font must stop the
+    theme from loading, not a build half way."""
+    return _font_problem(str(path), *_stat_key(path))
 
+
+def _stat_key(path: Path) -> tuple[int, int]:
     try:
-        with Image.open(path):
-            return True
-    except OSError:  # UnidentifiedImageError included
-        return False
+        stat = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=64)
+def _font_problem(path: str, size: int, mtime_ns: int) -> Optional[str]:
+    from PIL import ImageFont
+
+    if size == 0:
+        return "is empty"
+    try:
+        font = ImageFont.truetype(path, 12)
+        font.getlength("Ag")
+    except Exception as exc:  # OSError "unknown file format", and whatever a damaged table provokes
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        return f"is not a font Pillow can read ({reason})"
+    return None
 
 
 def _default_fonts(problems: list[Diagnostic], where: Location) -> dict[str, FontSpec]:
@@ -209,8 +257,9 @@ def lesson_theme_path(lesson_root: Path, option: Optional[Path] = None) -> Optio
 def load_theme(path: Optional[Path] = None) -> Theme:
     """Read a theme file (``None``: the project's ``slides/theme.yaml``, or the
     built-in defaults if that is missing).  Keys left out keep their defaults;
-    an unknown key, an unreadable colour, a bad size or a missing font or logo
-    file is a ``ScriptError`` listing every problem with its ``file:line``."""
+    an unknown key, an unreadable colour, a bad size, a font Pillow cannot
+    load, a logo that cannot be drawn or a slide size outside the limits is a
+    ``ScriptError`` listing every problem with its ``file:line``."""
     if path is None:
         if not DEFAULT_THEME_PATH.is_file():
             problems: list[Diagnostic] = []
@@ -223,146 +272,237 @@ def load_theme(path: Optional[Path] = None) -> Theme:
     shown = str(path)
     if path.is_absolute() and path.is_relative_to(Path.cwd()):
         shown = str(path.relative_to(Path.cwd()))  # file:line as the author would type it
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ScriptError([Diagnostic(Location(shown), f"cannot read theme: {exc.strerror or exc}")]) from exc
-    text = decode_utf8(data, shown, "theme")  # a bad byte: ScriptError at its line, not a traceback
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = Location(shown, mark.line + 1, mark.column + 1) if mark else Location(shown)
-        raise ScriptError([Diagnostic(where, f"theme is not valid YAML: {getattr(exc, 'problem', exc)}")]) from exc
-    problems = []
+    # the script's guards: size, UTF-8 (a bad byte at its line), YAML errors,
+    # alias bombs and deep nesting, each a located error
+    root = compose_script(read_script_text(path, shown, "theme"), shown)
+    reader = _ThemeReader(shown, path.parent)
     if root is None:
         root = yaml.MappingNode("tag:yaml.org,2002:map", [])
     if not isinstance(root, yaml.MappingNode):
         raise ScriptError([Diagnostic(node_location(shown, root), "a theme is a mapping of colors, fonts, sizes, logo, size")])
-    base = path.parent
-    top = _mapping(root)
-    allowed = ("colors", "fonts", "sizes", "logo", "size", "code_style", "master", "master_layout", "margins")
-    for key, (key_node, _) in top.items():
-        if key not in allowed:
-            problems.append(Diagnostic(node_location(shown, key_node), f"unknown theme key {key!r}",
-                                       f"expected one of: {', '.join(allowed)}"))
+    return reader.read(root)
 
-    colors = dict(DEFAULT_COLORS)
-    for key, (key_node, value_node) in _mapping(top.get("colors", (None, None))[1]).items():
-        where = node_location(shown, value_node)
-        if key not in DEFAULT_COLORS:
-            problems.append(Diagnostic(node_location(shown, key_node), f"unknown colour {key!r}",
-                                       f"expected one of: {', '.join(DEFAULT_COLORS)}"))
-            continue
-        match = _HEX.match(str(value_node.value).strip()) if isinstance(value_node, yaml.ScalarNode) else None
-        if not match:
-            problems.append(Diagnostic(where, f"colour {key} is not a #RRGGBB hex colour: {value_node.value!r}"))
-            continue
-        colors[key] = "#" + match.group(1).upper()
 
-    sizes = dict(DEFAULT_SIZES)
-    for key, (key_node, value_node) in _mapping(top.get("sizes", (None, None))[1]).items():
-        if key not in DEFAULT_SIZES:
-            problems.append(Diagnostic(node_location(shown, key_node), f"unknown size {key!r}",
-                                       f"expected one of: {', '.join(DEFAULT_SIZES)}"))
-            continue
+class _ThemeReader:
+    """Reads a theme's node tree, collecting a Diagnostic for every problem."""
+
+    def __init__(self, shown: str, base: Path) -> None:
+        self.shown = shown
+        self.base = base
+        self.problems: list[Diagnostic] = []
+
+    def problem(self, node, message: str, hint: str = "") -> None:
+        self.problems.append(Diagnostic(node_location(self.shown, node), message, hint))
+
+    def section(self, top: dict, key: str, example: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        """The entries of ``key:`` (a mapping); anything else is a located
+        error, not a setting silently ignored."""
+        node = top.get(key, (None, None))[1]
+        if is_null(node):
+            return {}
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, f"{key} must be a mapping, found {describe(node)}", f"e.g. {example}")
+            return {}
+        return self.mapping(node)
+
+    def mapping(self, node: yaml.Node) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        """``{key: (key node, value node)}``, YAML merge keys applied."""
+        if not isinstance(node, yaml.MappingNode):
+            return {}
+        pairs, merge_problems = mapping_pairs(node)
+        for where, message in merge_problems:
+            self.problem(where, message)
+        return {str(k.value): (k, v) for k, v in pairs if isinstance(k, yaml.ScalarNode)}
+
+    def number(self, node: yaml.Node) -> Optional[float]:
+        """A finite number written as a plain scalar (quoted digits too), else ``None``."""
+        if not isinstance(node, yaml.ScalarNode) or yaml11_surprise(node):
+            return None
         try:
-            value = float(value_node.value)
-        except (TypeError, ValueError):
-            value = -1.0
-        if not 4.0 <= value <= 200.0:
-            problems.append(Diagnostic(node_location(shown, value_node),
-                                       f"size {key} must be a number of points between 4 and 200, not {value_node.value!r}"))
-            continue
-        sizes[key] = value
+            value = float(node.value)
+        except ValueError:
+            return None
+        return value if math.isfinite(value) else None
 
-    fonts = _default_fonts([], Location(shown))
-    for key, (key_node, value_node) in _mapping(top.get("fonts", (None, None))[1]).items():
-        if key not in DEFAULT_FONTS:
-            problems.append(Diagnostic(node_location(shown, key_node), f"unknown font {key!r}",
-                                       "expected one of: sans, mono"))
-            continue
-        spec = _mapping(value_node)
-        if not spec:
-            problems.append(Diagnostic(node_location(shown, value_node),
-                                       f"font {key} needs family, regular and bold (TTF file paths)"))
-            continue
-        current = fonts[key]
-        values = {"family": current.family, "regular": current.regular, "bold": current.bold}
-        for field_name, (field_key, field_value) in spec.items():
-            if field_name not in values:
-                problems.append(Diagnostic(node_location(shown, field_key), f"unknown font field {field_name!r}",
-                                           "expected one of: family, regular, bold"))
-                continue
-            if field_name == "family":
-                values["family"] = str(field_value.value)
-                continue
-            found = _find_font(str(field_value.value), base)
-            if found is None:
-                problems.append(Diagnostic(node_location(shown, field_value),
-                                           f"font file {field_value.value!r} not found (looked in {base} and cuecast's fonts)"))
-                continue
-            values[field_name] = str(found)
-        fonts[key] = FontSpec(**values)
+    def read(self, root: yaml.MappingNode) -> Theme:
+        top = self.mapping(root)
+        allowed = ("colors", "fonts", "sizes", "logo", "size", "code_style", "master", "master_layout", "margins")
+        for key, (key_node, _) in top.items():
+            if key not in allowed:
+                self.problem(key_node, f"unknown theme key {key!r}", f"expected one of: {', '.join(allowed)}")
+        colors = self.colors(top)
+        sizes = self.sizes(top)
+        fonts = self.fonts(top)
+        logo = self.logo(top)
+        code_style = self.code_style(top)
+        width, height, size_node = self.slide_size(top)
+        master, master_layout = None, None
+        if "master" in top and not is_null(top["master"][1]):
+            from cuecast.deck.master import read_master
 
-    logo = None
-    if "logo" in top and not is_null(top["logo"][1]):
+            found = read_master(self.base, top["master"][1], top.get("master_layout", (None, None))[1], self.shown,
+                                self.problems)
+            if found is not None:
+                master, master_layout, (width, height) = found
+                size_node = top["master"][1]
+                if not _drawable(width, height):
+                    self.problem(size_node, f"master's slides are {width / EMU_PER_INCH:g} × "
+                                 f"{height / EMU_PER_INCH:g} inches; {SLIDE_LIMITS}")
+                    width, height = DEFAULT_WIDTH, DEFAULT_HEIGHT
+        elif "master_layout" in top and not is_null(top["master_layout"][1]):
+            self.problem(top["master_layout"][0], "master_layout needs a master: the .pptx file whose layout it names")
+        margins = _margins(top.get("margins", (None, None))[1], self.shown, width, height, self.problems)
+        self.code_sizes(top, sizes, width - margins[0] - margins[2], size_node)
+        if self.problems:
+            raise ScriptError(self.problems)
+        return Theme(colors=colors, fonts=fonts, sizes=sizes, code_style=code_style, logo=logo,
+                     width=width, height=height, source=self.shown, master=master, master_layout=master_layout,
+                     margins=margins, assets_digest=_digest(logo, master))
+
+    def colors(self, top: dict) -> dict[str, str]:
+        colors = dict(DEFAULT_COLORS)
+        for key, (key_node, value_node) in self.section(top, "colors", "{accent: '#EE4C2C'}").items():
+            if key not in DEFAULT_COLORS:
+                self.problem(key_node, f"unknown colour {key!r}", f"expected one of: {', '.join(DEFAULT_COLORS)}")
+                continue
+            match = _HEX.match(str(value_node.value).strip()) if isinstance(value_node, yaml.ScalarNode) else None
+            if not match:
+                shown = repr(value_node.value) if isinstance(value_node, yaml.ScalarNode) else describe(value_node)
+                self.problem(value_node, f"colour {key} is not a #RRGGBB hex colour: {shown}")
+                continue
+            colors[key] = "#" + match.group(1).upper()
+        return colors
+
+    def sizes(self, top: dict) -> dict[str, float]:
+        sizes = dict(DEFAULT_SIZES)
+        for key, (key_node, value_node) in self.section(top, "sizes", "{title: 36, code: 18}").items():
+            if key not in DEFAULT_SIZES:
+                self.problem(key_node, f"unknown size {key!r}", f"expected one of: {', '.join(DEFAULT_SIZES)}")
+                continue
+            value = self.number(value_node)
+            if value is None or not MIN_FONT_PT <= value <= MAX_FONT_PT:
+                shown = repr(value_node.value) if isinstance(value_node, yaml.ScalarNode) else describe(value_node)
+                self.problem(value_node, f"size {key} must be a number of points between {MIN_FONT_PT:g} and "
+                             f"{MAX_FONT_PT:g}, not {shown}")
+                continue
+            sizes[key] = value
+        return sizes
+
+    def fonts(self, top: dict) -> dict[str, FontSpec]:
+        fonts = _default_fonts([], Location(self.shown))
+        for key, (key_node, value_node) in self.section(top, "fonts", "{sans: {family: Inter, regular: Inter.ttf, "
+                                                                       "bold: Inter-Bold.ttf}}").items():
+            if key not in DEFAULT_FONTS:
+                self.problem(key_node, f"unknown font {key!r}", "expected one of: sans, mono")
+                continue
+            spec = self.mapping(value_node)
+            if not spec:
+                self.problem(value_node, f"font {key} needs family, regular and bold (TTF file paths)")
+                continue
+            current = fonts[key]
+            values = {"family": current.family, "regular": current.regular, "bold": current.bold}
+            for field_name, (field_key, field_value) in spec.items():
+                if field_name not in values:
+                    self.problem(field_key, f"unknown font field {field_name!r}", "expected one of: family, regular, bold")
+                    continue
+                if not isinstance(field_value, yaml.ScalarNode) or is_null(field_value):
+                    self.problem(field_value, f"font {key} {field_name} must be "
+                                 f"{'a family name' if field_name == 'family' else 'a TTF file path'}, "
+                                 f"found {describe(field_value)}")
+                    continue
+                if field_name == "family":
+                    values["family"] = str(field_value.value)
+                    continue
+                found = _find_font(str(field_value.value), self.base)
+                if found is None:
+                    self.problem(field_value, f"font file {field_value.value!r} not found "
+                                 f"(looked in {self.base} and cuecast's fonts)")
+                    continue
+                problem = font_problem(found)
+                if problem:
+                    self.problem(field_value, f"font file {field_value.value!r} {problem}",
+                                 "name a TrueType (.ttf) or OpenType (.otf) font file")
+                    continue
+                values[field_name] = str(found)
+            fonts[key] = FontSpec(**values)
+        return fonts
+
+    def logo(self, top: dict) -> Optional[str]:
+        if "logo" not in top or is_null(top["logo"][1]):
+            return None
         logo_node = top["logo"][1]
-        candidate = (base / str(logo_node.value)).resolve()
+        if not isinstance(logo_node, yaml.ScalarNode):
+            self.problem(logo_node, f"logo must be a file path, found {describe(logo_node)}")
+            return None
+        candidate = (self.base / str(logo_node.value)).resolve()
         if not candidate.is_file():
-            problems.append(Diagnostic(node_location(shown, logo_node), f"logo file {logo_node.value!r} not found"))
-        elif not _is_image(candidate):
-            problems.append(Diagnostic(node_location(shown, logo_node),
-                                       f"logo file {logo_node.value!r} is not an image Pillow can read",
-                                       "use a PNG or JPEG"))
-        else:
-            logo = str(candidate)
+            self.problem(logo_node, f"logo file {logo_node.value!r} not found")
+            return None
+        problem = image_problem(candidate)  # the layout opens the logo on every slide: check it once, here
+        if problem:
+            self.problem(logo_node, f"logo file {logo_node.value!r} {problem[0]}", problem[1])
+            return None
+        return str(candidate)
 
-    code_style = "github-dark"
-    if "code_style" in top:
+    def code_style(self, top: dict) -> str:
+        if "code_style" not in top:
+            return "github-dark"
         from pygments.styles import STYLE_MAP
 
         node = top["code_style"][1]
-        if node.value in STYLE_MAP:  # the built-in styles: no plugin scan on every build
-            code_style = node.value
-        else:
-            from pygments.styles import get_all_styles
+        name = node.value if isinstance(node, yaml.ScalarNode) else None
+        if name in STYLE_MAP:  # the built-in styles: no plugin scan on every build
+            return name
+        from pygments.styles import get_all_styles
 
-            styles = sorted(get_all_styles())
-            if node.value not in styles:
-                problems.append(Diagnostic(node_location(shown, node), f"unknown Pygments style {node.value!r}",
-                                           f"expected one of: {', '.join(styles)}"))
-            else:
-                code_style = node.value
+        styles = sorted(get_all_styles())
+        if name not in styles:
+            shown = repr(name) if name is not None else describe(node)
+            self.problem(node, f"unknown Pygments style {shown}", f"expected one of: {', '.join(styles)}")
+            return "github-dark"
+        return name
 
-    width, height = inches(13.333), inches(7.5)
-    if "size" in top:
-        size = _mapping(top["size"][1])
-        try:
-            w = float(size["width"][1].value) if "width" in size else 13.333
-            h = float(size["height"][1].value) if "height" in size else 7.5
-            if not (1 <= w <= 56 and 1 <= h <= 56):
-                raise ValueError
-            width, height = inches(w), inches(h)
-        except (ValueError, TypeError):
-            problems.append(Diagnostic(node_location(shown, top["size"][1]),
-                                       "size needs width and height in inches (1 to 56), e.g. {width: 13.333, height: 7.5}"))
-    master, master_layout = None, None
-    if "master" in top and not is_null(top["master"][1]):
-        from cuecast.deck.master import read_master
+    def slide_size(self, top: dict) -> tuple[int, int, Optional[yaml.Node]]:
+        """``size: {width, height}`` in EMU, within ``SLIDE_LIMITS``."""
+        if "size" not in top:
+            return DEFAULT_WIDTH, DEFAULT_HEIGHT, None
+        node = top["size"][1]
+        size = self.section(top, "size", "{width: 13.333, height: 7.5}")
+        if not isinstance(node, yaml.MappingNode):
+            return DEFAULT_WIDTH, DEFAULT_HEIGHT, None
+        values = {"width": 13.333, "height": 7.5}
+        for key, (key_node, value_node) in size.items():
+            if key not in values:
+                self.problem(key_node, f"unknown size field {key!r}", "expected one of: width, height")
+                continue
+            value = self.number(value_node)
+            if value is None:
+                self.problem(value_node, f"size {key} must be a number of inches, found {describe(value_node)}")
+                return DEFAULT_WIDTH, DEFAULT_HEIGHT, None
+            values[key] = value
+        width, height = values["width"], values["height"]
+        if not _drawable(inches(min(width, 1000)), inches(min(height, 1000))):
+            self.problem(node, f"a slide of {width:g} × {height:g} inches cannot be laid out; {SLIDE_LIMITS}",
+                         "e.g. {width: 13.333, height: 7.5} (16:9) or {width: 10, height: 7.5} (4:3)")
+            return DEFAULT_WIDTH, DEFAULT_HEIGHT, None
+        return inches(width), inches(height), node
 
-        found = read_master(base, top["master"][1], top.get("master_layout", (None, None))[1], shown, problems)
-        if found is not None:
-            master, master_layout, (width, height) = found
-    elif "master_layout" in top and not is_null(top["master_layout"][1]):
-        problems.append(Diagnostic(node_location(shown, top["master_layout"][0]),
-                                   "master_layout needs a master: the .pptx file whose layout it names"))
-    margins = _margins(top.get("margins", (None, None))[1], shown, width, height, problems)
-    if problems:
-        raise ScriptError(problems)
-    return Theme(colors=colors, fonts=fonts, sizes=sizes, code_style=code_style, logo=logo,
-                 width=width, height=height, source=shown, master=master, master_layout=master_layout,
-                 margins=margins, assets_digest=_digest(logo, master))
+    def code_sizes(self, top: dict, sizes: dict[str, float], usable_width: int, size_node) -> None:
+        """Code must fit beside its line numbers: ``code`` and ``code_min`` at
+        most 1/``CODE_SIZE_SHARE`` of the usable slide width (in points)."""
+        largest = usable_width / EMU_PER_PT / CODE_SIZE_SHARE
+        entries = self.mapping(top.get("sizes", (None, None))[1])
+        for key in ("code", "code_min"):
+            if sizes[key] > largest and key in entries:
+                self.problem(entries[key][1], f"size {key} of {sizes[key]:g} pt is too large for a slide "
+                             f"{usable_width / EMU_PER_INCH:g} inches wide: code needs room beside its line numbers",
+                             f"at most {math.floor(largest)} pt here (1/{CODE_SIZE_SHARE} of the slide's width)")
+
+
+def _drawable(width: int, height: int) -> bool:
+    """Whether every stage can lay out and draw a slide of ``width`` × ``height`` EMU."""
+    return (inches(MIN_SLIDE_WIDTH) <= width <= inches(MAX_SLIDE_SIDE)
+            and inches(MIN_SLIDE_HEIGHT) <= height <= inches(MAX_SLIDE_SIDE))
 
 
 MARGIN_SIDES = ("left", "top", "right", "bottom")
@@ -371,7 +511,8 @@ MARGIN_SIDES = ("left", "top", "right", "bottom")
 def _margins(node: Optional[yaml.Node], shown: str, width: int, height: int,
              problems: list[Diagnostic]) -> tuple[int, int, int, int]:
     """``margins: {bottom: 0.4}`` (inches, each side optional) in EMU; what is
-    left inside must still be at least half the slide each way."""
+    left inside must still be at least half the slide each way, and no smaller
+    than the smallest slide the layout can fill."""
     if is_null(node):
         return (0, 0, 0, 0)
     if not isinstance(node, yaml.MappingNode):
@@ -388,14 +529,21 @@ def _margins(node: Optional[yaml.Node], shown: str, width: int, height: int,
             values[side] = float(value_node.value)
         except (TypeError, ValueError):
             values[side] = -1.0
-        if values[side] < 0:
+        if not 0 <= values[side] <= MAX_SLIDE_SIDE:  # nan and inf included
+            shown_value = repr(value_node.value) if isinstance(value_node, yaml.ScalarNode) else describe(value_node)
             problems.append(Diagnostic(node_location(shown, value_node),
-                                       f"margin {side} must be inches (0 or more), not {value_node.value!r}"))
+                                       f"margin {side} must be inches (0 or more), not {shown_value}"))
             values[side] = 0.0
     emu = tuple(inches(values[side]) for side in MARGIN_SIDES)
     if emu[0] + emu[2] > width // 2 or emu[1] + emu[3] > height // 2:
         problems.append(Diagnostic(node_location(shown, node),
                                    "margins take more than half the slide; the lesson would not fit"))
+        return (0, 0, 0, 0)
+    inner_w, inner_h = width - emu[0] - emu[2], height - emu[1] - emu[3]
+    if inner_w < inches(MIN_SLIDE_WIDTH) or inner_h < inches(MIN_SLIDE_HEIGHT):
+        problems.append(Diagnostic(node_location(shown, node),
+                                   f"margins leave {inner_w / EMU_PER_INCH:g} × {inner_h / EMU_PER_INCH:g} inches "
+                                   f"for the lesson; it needs at least {MIN_SLIDE_WIDTH:g} × {MIN_SLIDE_HEIGHT:g}"))
         return (0, 0, 0, 0)
     return emu  # type: ignore[return-value]
 
