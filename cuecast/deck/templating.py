@@ -2,8 +2,11 @@
 ``{{ device }}``, ``{{ lesson.title }}``), so a deck says which torch produced
 its outputs without the author editing the script after every upgrade.
 
-The environment is sandboxed (a script is data, not code) and strict: an
-unknown name is a ``ScriptError`` at the field's location, never an empty gap.
+The environment is sandboxed (a script is data, not code), strict and on a
+budget (``cuecast.deck.jinja_budget``: sizes, numbers, call depth, time):
+an unknown name, a syntax error, a limit hit or any error the template
+raises is a ``ScriptError`` at the field's location, never an empty gap and
+never a traceback.
 ``render_lesson`` fills in a whole lesson once its captures are known, so the
 narration that is spoken, captioned and written into the notebook says what
 the slides say.
@@ -23,10 +26,9 @@ from cuecast.model import Beat, Capture, Cue, Lesson, Location, Section, field_l
 
 @lru_cache(maxsize=1)
 def _environment():
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
+    from cuecast.deck.jinja_budget import BudgetedSandbox
 
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+    return BudgetedSandbox()
 
 
 def template_context(lesson: Lesson, captures: Mapping[str, Capture]) -> dict:
@@ -52,8 +54,13 @@ def render_text(text: str, context: Mapping, location: Location) -> str:
     from jinja2 import TemplateError
     from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 
+    from cuecast.deck.jinja_budget import TemplateLimit
+
     try:
-        return _environment().from_string(text).render(**context)
+        return _environment().render(text, context)
+    except TemplateLimit as exc:
+        message = f"template goes past a limit: {exc}"
+        hint = "templates fill in values such as {{ torch_version }}; compute anything bigger in a snippet"
     except UndefinedError as exc:
         message = f"unknown name in template: {exc.message}"
         hint = "available: " + ", ".join(sorted(context))
@@ -67,7 +74,18 @@ def render_text(text: str, context: Mapping, location: Location) -> str:
         message, hint = f"template syntax error: {exc.message}", ""
     except TemplateError as exc:
         message, hint = f"template error: {exc}", ""
+    except RecursionError:
+        message, hint = "template nests too deeply (brackets or calls inside each other)", ""
+    except MemoryError:
+        message, hint = "template ran out of memory", "templates fill in values; compute anything bigger in a snippet"
+    except Exception as exc:  # what the template's own code raises: ZeroDivisionError, OverflowError, ...
+        message, hint = f"template error: {type(exc).__name__}: {_short(str(exc))}", ""
     raise ScriptError([Diagnostic(location, message, hint)])
+
+
+def _short(text: str, limit: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def render_lesson(lesson: Lesson, captures: Mapping[str, Capture]) -> Lesson:
