@@ -44,7 +44,10 @@ from cuecast.runner.cellrun import cell_results, file_status, first_failure, run
 from cuecast.runner.fdcapture import DescriptorCapture
 from cuecast.runner.job import Job
 from cuecast.runner.reads import ReadWatch
-from cuecast.runner.streams import RESULT, NoInput, OutputRecorder, RecordingStream, split_by_cell
+from cuecast.runner.streams import RESULT, NoInput, OutputRecorder, RecordingStream, bounded_text, split_by_cell
+
+#: Bytes of an exception's message, and of its traceback, kept.
+EXCEPTION_TEXT_LIMIT = 200_000
 
 
 def exception_type_name(exc_type: type) -> str:
@@ -107,7 +110,9 @@ def describe_exception(exc: BaseException, path: str, shown: str) -> SnippetExce
         message = exc.msg or message
     elif isinstance(exc, SystemExit):
         message = f"exit code {exc.code}" if isinstance(exc.code, int) else str(exc.code)
-    return SnippetException(type=exception_type_name(type(exc)), message=message, traceback=text, line=line)
+    # kept as output is (surrogates replaced, long lines cut): a message is shown and cached like output
+    return SnippetException(type=exception_type_name(type(exc)), message=bounded_text(message, EXCEPTION_TEXT_LIMIT),
+                            traceback=bounded_text(text, EXCEPTION_TEXT_LIMIT), line=line)
 
 
 def _relative_warnings(show: Callable, path: str, shown: str) -> Callable:

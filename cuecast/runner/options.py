@@ -13,8 +13,9 @@ from typing import Optional
 #: Bump when the runner changes in a way that changes Captures (capture format,
 #: seeding, output cap note, traceback trimming...): it is part of every cache
 #: key, so old entries are simply never found again.
-RUNNER_VERSION = "5"  # 2: output below Python captured; reads recorded; 3: cell files; 4: relative warnings;
-# 5: a process per snippet file, which ends as python does (threads joined, atexit run, inside the capture)
+RUNNER_VERSION = "6"  # 2: output below Python captured; reads recorded; 3: cell files; 4: relative warnings;
+# 5: a process per snippet file, which ends as python does (threads joined, atexit run, inside the capture);
+# 6: long lines cut with a note, lone surrogates kept as U+FFFD (output and exception text)
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 

@@ -5,12 +5,28 @@ Both output streams write into one ``OutputRecorder`` so stdout and stderr
 keep the order they were written in (a warning between two prints stays
 between them).  The recorder counts bytes as they arrive and drops everything
 past the cap, so a snippet printing 50 MB costs the worker at most the cap.
+
+What it keeps is safe for every later stage, so they need no guards of their
+own: a line longer than ``MAX_LINE_CHARS`` is cut with a note (a slide or a
+video frame cannot show it, and drawing it whole would ask Pillow for an
+image wider than it allows), and lone surrogates (``print('\udcff')``, a
+file name decoded with ``surrogateescape``) become U+FFFD, as invalid bytes
+written to ``sys.stdout.buffer`` do, so the output always encodes as UTF-8.
 """
 
 from __future__ import annotations
 
+import codecs
 import io
+import re
 from typing import Callable, Optional
+
+#: The longest line of output kept; the rest of a longer line is dropped
+#: with a note where it was cut.
+MAX_LINE_CHARS = 10_000
+#: What a character that cannot be encoded is kept as.
+REPLACEMENT = "\ufffd"
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def format_size(size: int) -> str:
@@ -24,6 +40,26 @@ def format_size(size: int) -> str:
 
 def truncation_note(limit: int) -> str:
     return f"… output truncated after {format_size(limit)}"
+
+
+def line_cut_note(limit: int = MAX_LINE_CHARS) -> str:
+    """Ends a line cut at ``limit`` characters (the rest of it is dropped)."""
+    return f"… (line cut after {limit:,} characters)"
+
+
+def encodable(text: str) -> str:
+    """``text`` with every lone surrogate replaced by U+FFFD, so it encodes
+    as UTF-8 (a surrogate pair written as two code points is two of them)."""
+    return text if text.isascii() else _SURROGATES.sub(REPLACEMENT, text)
+
+
+def bounded_text(text: str, limit: int) -> str:
+    """``text`` as the recorder would keep it (encodable, long lines cut,
+    at most ``limit`` bytes): for text a snippet produces outside its output
+    streams, such as an exception's message and traceback."""
+    recorder = OutputRecorder(limit)
+    recorder.write("text", text)
+    return "".join(part for _, part in recorder.chunks())
 
 
 class OutputRecorder:
@@ -42,6 +78,10 @@ class OutputRecorder:
         self.truncated = False
         self._chunks: list[list] = []  # [stream, [parts]]
         self._tee = tee
+        #: Characters kept since the last newline (of any stream: they share the terminal).
+        self._column = 0
+        #: Whether the current line was cut: its characters are dropped until a newline.
+        self._cutting = False
 
     def _append(self, stream: str, text: str) -> None:
         if self._tee is not None:
@@ -54,7 +94,10 @@ class OutputRecorder:
     def write(self, stream: str, text: str) -> None:
         if self.truncated or not text:
             return
-        size = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+        text = self._bound_lines(encodable(text))
+        if not text:
+            return
+        size = len(text) if text.isascii() else len(text.encode("utf-8"))
         if self.used + size <= self.limit:
             self.used += size
             self._append(stream, text)
@@ -63,13 +106,40 @@ class OutputRecorder:
         if text.isascii():
             kept = text[:room]
         else:
-            kept = text.encode("utf-8", "surrogatepass")[:room].decode("utf-8", "ignore")
+            kept = text.encode("utf-8")[:room].decode("utf-8", "ignore")
         if kept:
             self._append(stream, kept)
         self.used = self.limit
         self.truncated = True
         ends_line = not self._chunks or self._last_text().endswith("\n")
         self._append(stream, ("" if ends_line else "\n") + truncation_note(self.limit) + "\n")
+
+    def _bound_lines(self, text: str) -> str:
+        """``text`` with each line past ``MAX_LINE_CHARS`` (counted across
+        writes) cut there with a note, the rest of the line dropped."""
+        last_newline = text.rfind("\n")
+        if not self._cutting and self._column + len(text) <= MAX_LINE_CHARS:  # the common case: no line can be long
+            self._column = len(text) - last_newline - 1 if last_newline >= 0 else self._column + len(text)
+            return text
+        kept: list[str] = []
+        at = 0
+        while at < len(text):
+            newline = text.find("\n", at)
+            end = len(text) if newline < 0 else newline
+            if not self._cutting:
+                room = MAX_LINE_CHARS - self._column
+                if end - at <= room:
+                    kept.append(text[at:end])
+                    self._column += end - at
+                else:
+                    kept.append(text[at:at + room] + line_cut_note())
+                    self._cutting = True
+            if newline < 0:
+                break
+            kept.append("\n")
+            self._column, self._cutting = 0, False
+            at = newline + 1
+        return "".join(kept)
 
     def mark_cell(self, index: int) -> None:
         """Everything written from now on belongs to cell ``index`` of a cell
@@ -129,20 +199,28 @@ class RecordingStream(io.TextIOBase):
     @property
     def buffer(self):
         """Binary writes (``sys.stdout.buffer.write(b'...')``) are decoded and
-        recorded too, so they keep their place in the output."""
-        return _BinaryView(self)
+        recorded too, so they keep their place in the output (one view per
+        stream, so a character split between two writes is joined)."""
+        view = self.__dict__.get("_binary")
+        if view is None:
+            view = self.__dict__["_binary"] = _BinaryView(self)
+        return view
 
 
 class _BinaryView(io.RawIOBase):
+    """``sys.stdout.buffer``: bytes decoded as UTF-8, a character split
+    between two writes joined again, an invalid byte kept as U+FFFD."""
+
     def __init__(self, text_stream: RecordingStream):
         super().__init__()
         self._text = text_stream
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
 
     def writable(self) -> bool:
         return True
 
     def write(self, data) -> int:
-        self._text.write(bytes(data).decode("utf-8", "replace"))
+        self._text.write(self._decoder.decode(bytes(data)))
         return len(data)
 
 
