@@ -246,7 +246,8 @@ class LessonBuilder:
 
     ``defer_join``: the video stage encodes the segments and leaves the join
     to ``pending_join`` (for ``render preview``); the review page then says
-    the video is being updated."""
+    the video is being updated.  With nothing to join it still looks the
+    segments up, so ``segment_clips`` always says which versions are shown."""
 
     def __init__(self, build: LessonBuild, options: BuildOptions, on_progress: Optional[Progress] = None,
                  defer_join: bool = False):
@@ -452,7 +453,8 @@ class LessonBuilder:
         opts = self.options
         print_ = self._video_print()
         note = f"{opts.size[0]}x{opts.size[1]} @ {opts.fps} fps"
-        if self._is_current("video", print_):
+        current = self._is_current("video", print_)
+        if current and not self.defer_join:
             return self._result("video", "skipped", self.record.outputs("video"), note)
 
         from cuecast.video.compose import encode_segments
@@ -472,6 +474,9 @@ class LessonBuilder:
             shutil.rmtree(work, ignore_errors=True)
             raise
         pending = PendingJoin(self, self.segment_clips, print_, work)
+        if current:  # render preview: the segments' versions known (all from the cache), nothing to join
+            pending.discard()
+            return self._result("video", "skipped", self.record.outputs("video"), note)
         if self.defer_join:
             self.pending_join = pending
             encoded = sum(1 for clip in self.segment_clips if clip.encoded)

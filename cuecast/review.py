@@ -286,7 +286,9 @@ def thumbnails(slides: Sequence[SlideImage]) -> list[Thumb]:
     caches: dict[Path, ThumbnailCache] = {}
     thumbs = []
     for slide in slides:
-        cache = caches.setdefault(slide.png.parent, ThumbnailCache(slide.png.parent))
+        if slide.png.parent not in caches:
+            caches[slide.png.parent] = ThumbnailCache(slide.png.parent)
+        cache = caches[slide.png.parent]
         uri = cache.uri(slide.png)
         if uri is not None:
             thumbs.append(Thumb(dom_id("slide", slide.slide_id or slide.png.name), slide.slide_id, slide.title, uri))

@@ -20,6 +20,7 @@ SUBCOMMANDS = (
     ("video", "video"),
     ("build", "build"),
     ("watch", "watch"),
+    ("preview", "preview"),
     ("new", "new"),
     ("import", "import_lesson"),
 )
