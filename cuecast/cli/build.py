@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from cuecast.cli.common import device_option, jobs_option, lesson_target_argument, reports_errors, relative_path, parse_size, memory_limit_option
+from cuecast.cli.common import device_option, jobs_option, lesson_target_argument, reports_errors, relative_path, parse_size, memory_limit_option, seconds_type
 from cuecast.errors import EXIT_FAILED
 from cuecast.report import format_duration
 
@@ -86,7 +86,7 @@ QUIET_WARNINGS = (ResourceWarning, DeprecationWarning, PendingDeprecationWarning
 @jobs_option
 @click.option("--voice", default=None, metavar="espeak|none|recorded:DIR",
               help="Narration voice; wins over the script's `voice:`.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+@click.option("--timeout", type=seconds_type(), default=None,
               help="Seconds a snippet may run when its cue sets no timeout (default 60).")
 @click.option("--size", callback=parse_size, default="1920x1080", show_default=True, metavar="WxH",
               help="Video size in pixels.")

@@ -19,7 +19,15 @@ from typing import Callable, Optional, Sequence
 
 import click
 
-from cuecast.cli.common import device_option, jobs_option, lesson_target_argument, memory_limit_option, reports_errors
+from cuecast.cli.common import (
+    FiniteFloatRange,
+    device_option,
+    jobs_option,
+    lesson_target_argument,
+    memory_limit_option,
+    reports_errors,
+    seconds_type,
+)
 from cuecast.errors import BuildFailed
 from cuecast.golden import DEFAULT_ATOL, DEFAULT_RTOL
 from cuecast.report import CheckResult, format_duration
@@ -149,7 +157,7 @@ def report_check(results: Sequence[CheckResult], junit: Optional[Path] = None) -
 @lesson_target_argument
 @device_option
 @jobs_option
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
+@click.option("--timeout", type=seconds_type(), default=60.0, show_default=True,
               help="Seconds a snippet may run when its cue sets no timeout:.")
 @click.option("--no-cache", is_flag=True, help="Run every snippet even if it is unchanged since the last run.")
 @click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -160,9 +168,9 @@ def report_check(results: Sequence[CheckResult], junit: Optional[Path] = None) -
 @click.option("--golden-per-device", is_flag=True,
               help="With --update-golden: where this device prints differently from the shared golden "
                    "file, write <snippet>.<device>.txt for that snippet alone.")
-@click.option("--rtol", type=click.FloatRange(min=0), default=DEFAULT_RTOL, show_default=True,
+@click.option("--rtol", type=FiniteFloatRange(min=0), default=DEFAULT_RTOL, show_default=True,
               help="Relative tolerance for numbers in golden output.")
-@click.option("--atol", type=click.FloatRange(min=0), default=DEFAULT_ATOL, show_default=True,
+@click.option("--atol", type=FiniteFloatRange(min=0), default=DEFAULT_ATOL, show_default=True,
               help="Absolute tolerance for numbers in golden output.")
 @memory_limit_option
 @reports_errors

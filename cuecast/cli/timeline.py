@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from cuecast.cli.common import (
+    FiniteFloatRange,
     device_option,
     jobs_option,
     lesson_target_argument,
@@ -29,7 +30,7 @@ from cuecast.report import timecode
 @lesson_target_argument
 @click.option("--voice", "voice_spec", default=None, metavar="espeak|none|recorded:DIR",
               help="Narration voice; wins over the script's `voice:` (default: espeak).")
-@click.option("--rate", type=click.FloatRange(min=1), default=None, help="Words per minute (default 160).")
+@click.option("--rate", type=FiniteFloatRange(min=1, max=1000), default=None, help="Words per minute (default 160).")
 @click.option("--pitch", type=click.IntRange(0, 100), default=None, help="espeak pitch, 0-100 (default 50).")
 @click.option("--voice-name", default=None, help="espeak voice, e.g. en-us (default), en, de.")
 @click.option("--allow-missing", is_flag=True, help="recorded:DIR: time beats without a recording silently.")

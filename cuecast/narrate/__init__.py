@@ -77,7 +77,8 @@ def get_voice(
         if not folder.is_absolute() and base is not None:
             folder = Path(base) / folder
         if not folder.is_dir():
-            raise ConfigError(f"recordings folder {folder} does not exist", hint="--voice recorded:DIR expects DIR/<beat id>.wav (or .flac, .mp3, .m4a, .ogg)")
+            state = "is not a folder" if folder.exists() else "does not exist"
+            raise ConfigError(f"recordings folder {folder} {state}", hint="--voice recorded:DIR expects DIR/<beat id>.wav (or .flac, .mp3, .m4a, .ogg)")
         return RecordedVoice(folder, allow_missing=allow_missing, fallback_rate=rate or DEFAULT_WPM)
     raise ConfigError(f"unknown voice {spec!r} (expected one of: {', '.join(VOICE_KINDS)})")
 
