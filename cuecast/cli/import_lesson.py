@@ -62,9 +62,10 @@ def command(source: Path, project: Path, lesson_id: Optional[str], output: Optio
 
 
 def _valid_id(text: str) -> bool:
-    from cuecast.script import ID_PATTERN
+    """Checked as the script checks ids (pattern and length: it names files)."""
+    from cuecast.ids import id_problem
 
-    return bool(ID_PATTERN.match(text)) and "/" not in text
+    return id_problem(text) is None
 
 
 def _print_todos(todos: list[str], err: bool = False) -> None:
