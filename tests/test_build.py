@@ -122,6 +122,65 @@ def test_editing_one_snippet_rebuilds_exactly_what_it_touches(tmp_path):
     assert changed_media == [f"{shapes_segment}.mp4"]  # the other screen captures were not re-encoded
 
 
+@pytest.mark.slow
+def test_undoing_an_edit_encodes_nothing_and_draws_only_the_slides_it_touched(tmp_path, monkeypatch):
+    import cuecast.video.compose as compose
+
+    script = copy_tiny(tmp_path / "project")
+    out = script.parent.parent / "build" / "tiny"
+    build(script)
+    snippet = script.parent.parent / "snippets" / "shapes.py"
+    original = snippet.read_text()
+    video_before = (out / "video.mp4").read_bytes()
+    snippet.write_text(original.replace('"shape:"', '"edited shape:"'))
+    build(script)
+    pngs = {p.name: p.stat().st_mtime_ns for p in (out / "slides").glob("*.png")}
+
+    encoded = []
+    real = compose.encode_frames
+    monkeypatch.setattr(compose, "encode_frames", lambda *a, **k: encoded.append(k.get("what")) or real(*a, **k))
+    snippet.write_text(original)
+    result, ran = build(script)
+    assert ran == []  # the capture of the original is still cached
+    assert encoded == []  # so are its segment clips: the clip cache keeps earlier versions
+    redrawn = [name for name, stamp in pngs.items() if (out / "slides" / name).stat().st_mtime_ns != stamp]
+    assert len(redrawn) == 1 and "cue-tensors" in redrawn[0], redrawn  # the shapes cue's slide alone
+    assert (out / "video.mp4").read_bytes() == video_before  # the very same video as before the edit
+
+
+@pytest.mark.slow
+def test_a_copied_project_links_its_own_build_folder(tmp_path):
+    script = copy_tiny(tmp_path / "first")
+    build(script)
+    copy = tmp_path / "second"
+    shutil.copytree(tmp_path / "first", copy)
+    record = json.loads((copy / "build" / "tiny" / ".build.json").read_text())
+    stored = [p for stage in record["stages"].values() for p in stage["outputs"].values()]
+    assert stored and not any(Path(p).is_absolute() for p in stored)  # relative to the build folder
+
+    snippet = copy / "snippets" / "shapes.py"
+    snippet.write_text(snippet.read_text().replace('"shape:"', '"copied shape:"'))
+    build(copy / "script" / "tiny.yaml", dataclasses.replace(SMALL, only=("slides", "review")))
+    page = (copy / "build" / "tiny" / "index.html").read_text()
+    links = re.findall(r'(?:href|src)="([^"]+)"', page)
+    assert "video.mp4" in links and not any(link.startswith("..") or link.startswith("/") for link in links)
+    assert "Stale:" in page  # the video was not rebuilt after the edit, and the page says so
+
+
+def test_a_record_pointing_outside_its_build_folder_is_not_current(tmp_path):
+    from cuecast.build import BuildRecord
+
+    elsewhere = tmp_path / "other" / "video.mp4"
+    elsewhere.parent.mkdir()
+    elsewhere.write_bytes(b"x")
+    build_dir = tmp_path / "project" / "build" / "tiny"
+    build_dir.mkdir(parents=True)
+    (build_dir / ".build.json").write_text(json.dumps(
+        {"stages": {"video": {"fingerprint": "f", "outputs": {"video": str(elsewhere)}}}}))
+    record = BuildRecord(build_dir)  # as a project copied with an old absolute record has it
+    assert not record.is_current("video", "f") and record.outputs("video") == {}
+
+
 def test_only_pulls_in_the_stages_a_stage_needs():
     from cuecast.build import stages_to_run
 

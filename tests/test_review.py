@@ -45,3 +45,31 @@ def test_review_page_loads_cleanly_and_timecodes_seek_the_video(tmp_path):
     assert shot.stat().st_size > 10_000
     keep = script.parent.parent / "build" / "review-screenshot.png"
     shutil.copy(shot, keep)
+
+
+@pytest.mark.slow
+def test_a_failing_snippet_is_listed_under_problems_with_its_traceback(tmp_path):
+    script = copy_tiny(tmp_path / "project")
+    snippet = script.parent.parent / "snippets" / "shapes.py"
+    snippet.write_text(snippet.read_text().replace('print("shape:"', 'print(undefined_name, "shape:"'))
+    build(script)
+    page = (script.parent.parent / "build" / "tiny" / "index.html").read_text()
+    problems = page[page.index('id="problems"'):page.index("</section>", page.index('id="problems"'))]
+    assert "hidden" not in problems.split(">", 1)[0]
+    assert "snippets/shapes.py:" in problems and "NameError" in problems and "Traceback" in problems
+
+
+def test_links_never_leave_the_build_folder(tmp_path):
+    from cuecast.review import page_link
+
+    out = tmp_path / "project" / "build" / "tiny"
+    (out / "media").mkdir(parents=True)
+    (out / "video.mp4").write_bytes(b"v")
+    (out / "media" / "s001.mp4").write_bytes(b"m")
+    elsewhere = tmp_path / "other" / "build" / "tiny" / "video.mp4"
+    elsewhere.parent.mkdir(parents=True)
+    elsewhere.write_bytes(b"v")
+    assert page_link(out / "video.mp4", out) == "video.mp4"
+    assert page_link(out / "media" / "s001.mp4", out) == "media/s001.mp4"
+    assert page_link(elsewhere, out) is None  # a record copied from another project
+    assert page_link(out / "missing.mp4", out) is None

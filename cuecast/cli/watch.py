@@ -1,13 +1,16 @@
 """``render watch``: rebuild what changed whenever a script, snippet, theme
 file or narration take is saved.
 
-It reuses ``render build``'s skipping, so a save rebuilds only the stages
-whose inputs changed; a broken script is reported and the watch goes on, so
-an author can fix it and save again.
+It runs ``render build``'s incremental stages on a snippet runner kept warm
+for the whole watch (torch imported once), so a save rebuilds only what it
+touched: the changed snippet, its slides, its video segments.  A broken
+script is reported and the watch goes on, so an author can fix it and save
+again.  ``render preview`` does the same and shows it in a browser.
 """
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import click
@@ -15,54 +18,19 @@ import click
 from cuecast.cli.build import STAGE_CHOICES, _parse_only
 from cuecast.cli.common import device_option, lesson_target_argument, parse_size, reports_errors
 from cuecast.diagnostics import format_diagnostics
-from cuecast.shown import unit_name, units
 from cuecast.errors import CuecastError
-
-WATCHED_FOLDERS = ("script", "snippets", "slides")
-#: Sources (scripts, snippets and the data they read), theme files (fonts,
-#: images, a master .pptx) and narration takes.
-WATCHED_SUFFIXES = {".yaml", ".yml", ".py", ".csv", ".json", ".txt", ".npy", ".pt", ".ttf", ".otf", ".png",
-                    ".jpg", ".jpeg", ".pptx", ".wav", ".flac", ".mp3", ".m4a", ".aac", ".ogg", ".opus",
-                    ".aiff", ".aif"}
-
-
-def project_root(target: Path | None) -> Path:
-    """The folder holding script/ (the same rule the parser uses for roots)."""
-    from cuecast.script import default_root
-
-    if target is None:
-        return Path.cwd()
-    target = target.resolve()
-    if target.is_dir():
-        return target.parent if target.name == "script" else target
-    return default_root(target)
+from cuecast.shown import unit_name, units
+from cuecast.watching import (  # noqa: F401 - re-exported: where they used to live
+    WATCHED_FOLDERS,
+    WATCHED_SUFFIXES,
+    project_root,
+    recording_folders,
+    relevant,
+    watched_folders,
+)
 
 
-def recording_folders(target, voice) -> list[Path]:
-    """The ``recorded:DIR`` folders the lessons narrate from, so a new take
-    dropped there rebuilds the timeline as a saved script would."""
-    from cuecast.narrate import lesson_voice
-    from cuecast.narrate.recorded import RecordedVoice
-    from cuecast.script import load_lessons
-
-    folders = []
-    try:
-        for lesson in load_lessons(target):
-            chosen = lesson_voice(lesson, voice)
-            if isinstance(chosen, RecordedVoice) and chosen.folder.is_dir():
-                folders.append(chosen.folder.resolve())
-    except CuecastError:
-        pass  # a broken script is reported by the first build; its takes are watched once it parses
-    return list(dict.fromkeys(folders))
-
-
-def relevant(path: str) -> bool:
-    """Editors write temp and swap files; only real source files count."""
-    name = Path(path).name
-    return Path(path).suffix in WATCHED_SUFFIXES and not name.startswith((".", "~")) and "/build/" not in path
-
-
-def rebuild(target, options, echo) -> list[str]:
+def rebuild(target, options, echo, runner=None) -> list[str]:
     """One build of every lesson in ``target``; returns 'lesson: stage' for
     each stage that did work, so the user sees what a save touched."""
     from cuecast.build import build_lessons
@@ -70,7 +38,7 @@ def rebuild(target, options, echo) -> list[str]:
 
     try:
         lessons = load_lessons(target)
-        builds = build_lessons(lessons, options)
+        builds = build_lessons(lessons, options, runner=runner)
     except CuecastError as exc:
         if exc.diagnostics:
             echo(format_diagnostics(exc.diagnostics, Path.cwd()), err=True)
@@ -83,6 +51,12 @@ def rebuild(target, options, echo) -> list[str]:
         for capture in (unit for failed in build.failed_snippets for unit in units(failed) if not unit.passed):
             echo(f"  {unit_name(capture)}: {capture.status} "
                  f"{capture.reason or (capture.exception.message if capture.exception else '')}", err=True)
+    if "video" not in options.only and any(r.stage == "review" for b in builds for r in b.results):
+        for build in builds:
+            video = Path(build.lesson.root) / "build" / build.lesson.id / "video.mp4"
+            if video.exists():
+                echo(f"  {build.lesson.id}: video.mp4 is not rebuilt (--only); the review page marks it stale "
+                     f"when it is", err=True)
     return done
 
 
@@ -90,7 +64,7 @@ def rebuild(target, options, echo) -> list[str]:
 @lesson_target_argument
 @click.option("--only", callback=lambda ctx, param, value: _parse_only(ctx, param, value) if value else None,
               default=None, metavar="STAGES",
-              help=f"Stages to rebuild on save: {','.join(STAGE_CHOICES)} (default: all but video).")
+              help=f"Stages to rebuild on save: {','.join(STAGE_CHOICES)} (default: all).")
 @device_option
 @click.option("--voice", default=None, metavar="espeak|none|recorded:DIR")
 @click.option("--size", callback=parse_size, default="1920x1080", show_default=True, help="Video size.")
@@ -98,32 +72,41 @@ def rebuild(target, options, echo) -> list[str]:
 @reports_errors
 def command(target, only, device, voice, size, max_rebuilds):
     """Watch script/, snippets/, slides/ and the recordings folder of a
-    recorded voice, and rebuild what a save changed.  The video is left out
-    unless --only names it, since it takes longest."""
-    import watchfiles
+    recorded voice, and rebuild what a save changed: only the changed
+    snippets run (on a worker that keeps torch imported), only changed slides
+    are drawn and only changed video segments encoded.  ``render preview``
+    shows the result in a browser as it happens."""
+    import queue
 
-    from cuecast.build import BuildOptions
+    from cuecast.build import BuildOptions, run_options
+    from cuecast.runner import Runner
+    from cuecast.signals import sigterm_interrupts
+    from cuecast.watching import watch_saves
 
-    only = only or tuple(stage for stage in STAGE_CHOICES if stage != "video")
-    options = BuildOptions(only=only, device=device, voice=voice, size=size)
-    root = project_root(target)
-    folders = [str(root / name) for name in WATCHED_FOLDERS if (root / name).is_dir()]
-    if not folders:
-        raise CuecastError(f"nothing to watch: {root} has none of {', '.join(WATCHED_FOLDERS)}/")
-    inside = tuple(Path(folder) for folder in folders)
-    folders += [str(folder) for folder in recording_folders(target, voice)
-                if not any(folder.is_relative_to(parent) for parent in inside)]
-
-    built = rebuild(target, options, click.echo)
-    click.echo(f"built: {', '.join(built) or 'nothing changed'}")
-    click.echo(f"watching {', '.join(folders)} (Ctrl-C to stop)")
-    rebuilds = 0
-    for changes in watchfiles.watch(*folders, watch_filter=lambda change, path: relevant(path),
-                                    debounce=300, raise_interrupt=False):
-        names = sorted({Path(path).name for _, path in changes})
-        click.echo(f"changed: {', '.join(names)}")
-        built = rebuild(target, options, click.echo)
-        click.echo(f"rebuilt: {', '.join(built) or 'nothing (outputs already up to date)'}")
-        rebuilds += 1
-        if max_rebuilds is not None and rebuilds >= max_rebuilds:
-            break
+    options = BuildOptions(only=only or STAGE_CHOICES, device=device, voice=voice, size=size)
+    folders = watched_folders(target, voice)
+    saves: queue.Queue = queue.Queue()
+    stop = threading.Event()
+    with Runner(run_options(options)) as runner, sigterm_interrupts():
+        runner.prestart(1)  # torch is imported while the first build checks its caches
+        built = rebuild(target, options, click.echo, runner)
+        click.echo(f"built: {', '.join(built) or 'nothing changed'}")
+        click.echo(f"watching {', '.join(folders)} (Ctrl-C to stop)")
+        watch_saves(folders, lambda paths, at: saves.put(paths), stop)
+        rebuilds = 0
+        try:
+            while max_rebuilds is None or rebuilds < max_rebuilds:
+                try:
+                    paths = saves.get(timeout=0.5)
+                except queue.Empty:
+                    continue
+                while not saves.empty():  # saves made during the last build: one rebuild
+                    paths += saves.get_nowait()
+                click.echo(f"changed: {', '.join(sorted({Path(path).name for path in paths}))}")
+                built = rebuild(target, options, click.echo, runner)
+                click.echo(f"rebuilt: {', '.join(built) or 'nothing (outputs already up to date)'}")
+                rebuilds += 1
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop.set()
