@@ -76,5 +76,7 @@ def id_problem(value: str) -> Optional[str]:
 
 
 def shown_id(value: str, limit: int = 40) -> str:
-    """An id as a message quotes it: long ones cut with '…'."""
-    return value if len(value) <= limit else value[: limit - 1] + "…"
+    """An id as a message quotes it: characters that do not print escaped
+    (``\\n``), long ones cut with '…'."""
+    shown = "".join(char if char.isprintable() else repr(char)[1:-1] for char in value[:limit])
+    return shown if len(value) <= limit else shown[: limit - 1] + "…"

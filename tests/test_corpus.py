@@ -15,7 +15,15 @@ A case is a folder ``tests/corpus/<name>/`` laid over ``tests/corpus/_base/``
 * ``exit`` (optional): the exit code, default 2;
 * ``generate`` (optional): what the test makes at run time instead of
   committing it: ``10mb`` (a 10 MB script), ``symlink-out`` (a snippet that
-  is a symlink to a file outside the project).
+  is a symlink to a file outside the project), ``deep-lists`` and
+  ``deep-mappings`` (a script nesting 10,000 levels), ``deep-theme`` (a theme
+  nesting 10,000 levels), ``long-file-name`` (a script whose 240-character
+  file name would be its lesson id).
+
+Exit 0 and 1 cases say lines that must appear in the output; all cases must
+leave every earlier output as it was.  Limits that let a build finish (a cut
+line, a cut title, an unusual frame rate) are tested further down, through
+whole builds.
 """
 
 from __future__ import annotations
@@ -36,10 +44,15 @@ RENDER = Path(__file__).resolve().parents[1] / "render.py"
 CASE_FILES = ("expected.txt", "args", "exit", "generate")
 #: Outputs a previous build left; a failed command must not touch any of them.
 PREVIOUS_OUTPUTS = ("slides.pptx", "video.mp4", "captions.srt", "captions.vtt", "timeline.otio",
-                    "timeline.edl", "cues.json", "code.ipynb", "index.html", ".build.json")
+                    "timeline.edl", "timeline.xml", "cues.json", "code.ipynb", "index.html", ".build.json",
+                    "slides/01-title.png", "slides/02-section-s.png", "media/s000-title.png", "audio/s-1.wav")
 #: Cases that run snippets in a worker (seconds each): marked slow.
 RUNS_SNIPPETS = ("snippet-syntax-error", "snippet-raises", "snippet-timeout",
-                 "jinja-python-internals", "jinja-unknown-name", "jinja-syntax")
+                 "jinja-python-internals", "jinja-unknown-name", "jinja-syntax", "jinja-divide-by-zero",
+                 "jinja-nested-loops", "yaml-merge-key", "snippet-raises-surrogate", "snippet-prints-surrogate",
+                 "snippet-prints-long-line")
+#: Levels of nesting the generated deep documents have.
+DEEP = 10_000
 
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir() and not p.name.startswith("_"))
 
@@ -64,6 +77,18 @@ def make_project(name: str, tmp: Path) -> Path:
         body = "lesson: Huge\nsections:\n  - title: S\n    beats:\n" + beat * (10_000_000 // len(beat) + 1)
         (project / "script").mkdir(exist_ok=True)  # git keeps no empty folder
         (project / "script" / "case.yaml").write_text(body, encoding="utf-8")
+    elif generate in ("deep-lists", "deep-mappings"):
+        nested = "[" * DEEP + "]" * DEEP if generate == "deep-lists" else "{a: " * DEEP + "}" * DEEP
+        (project / "script").mkdir(exist_ok=True)
+        (project / "script" / "case.yaml").write_text(
+            f"lesson: Deep\nsections:\n  - title: S\n    beats:\n      - say: hello\n        points: {nested}\n")
+    elif generate == "deep-theme":
+        (project / "slides").mkdir(exist_ok=True)
+        (project / "slides" / "theme.yaml").write_text("colors:\n  accent: " + "[" * DEEP + "]" * DEEP + "\n")
+    elif generate == "long-file-name":
+        (project / "script").mkdir(exist_ok=True)
+        (project / "script" / ("lesson-" * 34 + "end.yaml")).write_text(
+            "lesson: Long name\nsections:\n  - title: S\n    beats:\n      - bullet: hello\n")
     elif generate:
         raise AssertionError(f"unknown generate {generate!r} in {name}")
     return project
@@ -71,11 +96,12 @@ def make_project(name: str, tmp: Path) -> Path:
 
 def snapshot(build: Path) -> dict[str, tuple[bytes, int]]:
     """Bytes and mtime of every file under build/ except the snippet cache
-    (a failed build may still cache snippets it ran)."""
+    (a failed build may still cache snippets it ran) and the lock file
+    ``render build`` holds while it runs (``build/.lock``, not an output)."""
     files = {}
     for path in sorted(build.rglob("*")):
         rel = path.relative_to(build)
-        if path.is_file() and rel.parts[0] != ".cache":
+        if path.is_file() and rel.parts[0] != ".cache" and rel.as_posix() != ".lock":
             files[str(rel)] = (path.read_bytes(), path.stat().st_mtime_ns)
     return files
 
@@ -99,6 +125,7 @@ def test_bad_input_gives_its_message_and_exit_code_and_touches_nothing(name, tmp
     previous = project / "build" / "case"
     previous.mkdir(parents=True)
     for output in PREVIOUS_OUTPUTS:
+        (previous / output).parent.mkdir(parents=True, exist_ok=True)
         (previous / output).write_bytes(f"previous {output}\n".encode())
         os.utime(previous / output, ns=(1_000_000_000_000_000_000, 1_000_000_000_000_000_000))
     before = snapshot(project / "build")

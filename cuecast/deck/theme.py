@@ -471,6 +471,8 @@ class _ThemeReader:
         if not isinstance(node, yaml.MappingNode):
             return DEFAULT_WIDTH, DEFAULT_HEIGHT, None
         values = {"width": 13.333, "height": 7.5}
+        bounds = {"width": (MIN_SLIDE_WIDTH, MAX_SLIDE_SIDE), "height": (MIN_SLIDE_HEIGHT, MAX_SLIDE_SIDE)}
+        fits = True
         for key, (key_node, value_node) in size.items():
             if key not in values:
                 self.problem(key_node, f"unknown size field {key!r}", "expected one of: width, height")
@@ -478,14 +480,17 @@ class _ThemeReader:
             value = self.number(value_node)
             if value is None:
                 self.problem(value_node, f"size {key} must be a number of inches, found {describe(value_node)}")
-                return DEFAULT_WIDTH, DEFAULT_HEIGHT, None
+                fits = False
+                continue
+            low, high = bounds[key]
+            if not low <= value <= high:
+                self.problem(value_node, f"slide {key} {value:g} in cannot be laid out; {SLIDE_LIMITS}",
+                             "e.g. {width: 13.333, height: 7.5} (16:9) or {width: 10, height: 7.5} (4:3)")
+                fits = False
             values[key] = value
-        width, height = values["width"], values["height"]
-        if not _drawable(inches(min(width, 1000)), inches(min(height, 1000))):
-            self.problem(node, f"a slide of {width:g} × {height:g} inches cannot be laid out; {SLIDE_LIMITS}",
-                         "e.g. {width: 13.333, height: 7.5} (16:9) or {width: 10, height: 7.5} (4:3)")
+        if not fits:
             return DEFAULT_WIDTH, DEFAULT_HEIGHT, None
-        return inches(width), inches(height), node
+        return inches(values["width"]), inches(values["height"]), node
 
     def code_sizes(self, top: dict, sizes: dict[str, float], usable_width: int, size_node) -> None:
         """Code must fit beside its line numbers: ``code`` and ``code_min`` at

@@ -1,0 +1,5 @@
+# %% Setup
+x = 1
+
+# %% Print
+print(x)
