@@ -360,3 +360,24 @@ def test_gallery_edge_cases(tmp_path):
     assert imported.cell_text.index("#   stray comment") < imported.cell_text.index("print(torch.ones(1))")
     assert "# %%" not in imported.cell_text.split("# %% Part", 1)[1]
     assert any("a display equation with a matrix or environment was left out" in t for t in imported.todos)
+
+
+def test_a_short_bold_label_names_the_cell_after_it(tmp_path):
+    """sphinx-gallery tutorials head code blocks with a bold phrase; those
+    name the cells better than the section heading with (2), (3)."""
+    source = tmp_path / "labels.py"
+    source.write_text('"""\nLabels\n======\n\nA tutorial.\n"""\nimport torch\n\n'
+                      "######################################################################\n"
+                      "# Making tensors\n# --------------\n#\n# **Directly from data**\n#\n"
+                      "# Tensors can be created directly from data. The type is inferred.\n\n"
+                      "x = torch.tensor([[1, 2], [3, 4]])\n\n"
+                      "######################################################################\n"
+                      "# **From another tensor:**\n\n"
+                      "y = torch.ones_like(x)\nprint(y)\n\n"
+                      "######################################################################\n"
+                      "# A last sentence about the result, which is not a label.\n\n"
+                      "print(x + y)\n", encoding="utf-8")
+    imported = import_file(source, tmp_path)
+    assert [cue["cell"] for cue in cues(imported.data)] == [
+        "Directly from data", "From another tensor", "Making tensors"]
+    assert_cells_match_cues(imported)

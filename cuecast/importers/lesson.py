@@ -72,6 +72,7 @@ class _Builder:
         self.glue: list[Code] = []
         self.cells: list[tuple[str, Code, dict]] = []  # (title, code, cue beat)
         self.todos: list[Todo] = []
+        self.label: Optional[str] = None  # a short label paragraph ("**From a NumPy array**") naming the next cell
 
     # structure
 
@@ -92,6 +93,7 @@ class _Builder:
             elif isinstance(block, Prose):
                 self.flush()
                 self.pending = block
+                self.label = _label(block.text) or self.label
             elif isinstance(block, Items):
                 self.items(block)
             elif isinstance(block, Code):
@@ -121,6 +123,7 @@ class _Builder:
         return first if len(tops) == 1 and tops[0] is first else None
 
     def heading(self, block: Heading) -> None:
+        self.label = None
         section = _Section(block.title)
         if block.level == self.section_level or self.section is None or self.section.title is self.intro_title:
             self.sections.append(section)
@@ -208,7 +211,9 @@ class _Builder:
         if lead is not None:
             beat["say"] = lead.say
         self.current().beats.append(beat)
-        self.cells.append((cell_title(block.title) if block.title else self.nearest_title(), block, beat))
+        title = block.title or self.label or ""
+        self.label = None
+        self.cells.append((cell_title(title) if title else self.nearest_title(), block, beat))
 
     def picture(self, block: Picture) -> None:
         path, todo = self.resolve_image(block)
@@ -293,3 +298,14 @@ def _safe_beat(beat: dict) -> dict:
     if "points" in ordered:
         ordered["points"] = [jinja_safe(p) for p in ordered["points"]]
     return ordered
+
+
+def _label(text: Text) -> Optional[str]:
+    """The cell title a paragraph gives when it is only a short label, as
+    sphinx-gallery tutorials head their code blocks (``**From a NumPy
+    array**``, ``**Joining tensors:**``): a phrase of at most six words,
+    not a sentence.  Nearer than the section heading, so cells are told apart."""
+    slide = " ".join(text.slide.split())
+    if not slide or len(slide) > 45 or len(slide.split()) > 6 or slide.endswith((".", "!", "?", "…")):
+        return None
+    return slide.rstrip(":").strip() or None
