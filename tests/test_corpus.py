@@ -147,3 +147,89 @@ def test_bad_input_gives_its_message_and_exit_code_and_touches_nothing(name, tmp
         for line in expected.splitlines():
             assert line in lines, f"{line!r} not in output:\n{output}"
     assert snapshot(project / "build") == before
+
+
+# --- limits that let the build finish ----------------------------------------
+# What is bounded rather than refused (a long output line, a long title, an
+# odd character, a low frame rate) must still build every output.
+
+
+def limit_project(tmp_path: Path, script: str, snippets: dict[str, str] | None = None) -> Path:
+    project = tmp_path / "proj"
+    shutil.copytree(CORPUS / "_base", project)
+    restore_broken_sources(project)
+    (project / "script").mkdir()
+    (project / "script" / "case.yaml").write_text(script, encoding="utf-8")
+    for name, text in (snippets or {}).items():
+        (project / "snippets" / name).write_text(text, encoding="utf-8")
+    return project
+
+
+def notebook_output(project: Path) -> list[str]:
+    """The output lines of every code cell of the built notebook."""
+    import json
+
+    notebook = json.loads((project / "build" / "case" / "code.ipynb").read_text(encoding="utf-8"))
+    text = "".join("".join(output.get("text", ())) for cell in notebook["cells"] for output in cell.get("outputs", ()))
+    return text.splitlines()
+
+
+def one_cue(snippet: str) -> str:
+    return ("lesson: Limits\nsections:\n  - title: S\n    beats:\n      - bullet: hello\n"
+            f"      - show: vscode\n        snippet: snippets/{snippet}\n        say: Look at the output\n")
+
+
+@pytest.mark.slow
+def test_a_10_mb_line_is_cut_with_a_note_and_check_and_build_finish(tmp_path):
+    project = limit_project(tmp_path, one_cue("wide.py"),
+                            {"wide.py": "print('x' * 10_000_000)\nprint('after the long line')\n"})
+    check = run_render(["check", "script/case.yaml"], project)
+    assert check.returncode == 0, check.stdout + check.stderr
+    build = run_render(["build", "script/case.yaml", "--voice", "none"], project, timeout=600)
+    assert build.returncode == 0, build.stdout + build.stderr
+    assert notebook_output(project) == ["x" * 10_000 + "… (line cut after 10,000 characters)", "after the long line"]
+    review = (project / "build" / "case" / "index.html").read_text(encoding="utf-8")
+    assert "… (line cut after 10,000 characters)" in review
+    assert (project / "build" / "case" / "video.mp4").stat().st_size > 0
+    assert (project / "build" / "case" / "slides.pptx").stat().st_size > 0
+
+
+@pytest.mark.slow
+def test_surrogates_and_invalid_bytes_in_output_are_kept_as_replacement_characters(tmp_path):
+    snippet = ("import os\nimport sys\n\nprint('caf\\udce9')\nsys.stdout.buffer.write(b'\\xff\\xfe bytes\\n')\n"
+               "sys.stdout.buffer.write(b'split \\xe2\\x82')\nsys.stdout.buffer.write(b'\\xac euro\\n')\n"
+               "sys.stdout.flush()\nos.write(1, b'\\xc3 below python\\n')\nprint('done')\n")
+    project = limit_project(tmp_path, one_cue("odd.py"), {"odd.py": snippet})
+    check = run_render(["check", "script/case.yaml"], project)
+    assert check.returncode == 0, check.stdout + check.stderr
+    build = run_render(["build", "script/case.yaml", "--voice", "none"], project, timeout=600)
+    assert build.returncode == 0, build.stdout + build.stderr
+    assert notebook_output(project) == ["caf\ufffd", "\ufffd\ufffd bytes", "split € euro", "\ufffd below python", "done"]
+    assert "caf\ufffd" in (project / "build" / "case" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_2000_character_title_gives_a_bounded_id_and_the_build_finishes(tmp_path):
+    title = "A very long section title " * 80  # 2080 characters
+    script = (f"lesson: Limits\nsections:\n  - title: {title.strip()}\n    beats:\n      - bullet: hello\n"
+              "      - show: vscode\n        snippet: snippets/ok.py\n        say: The snippet\n")
+    project = limit_project(tmp_path, script)
+    build = run_render(["build", "script/case.yaml", "--voice", "none"], project, timeout=600)
+    assert build.returncode == 0, build.stdout + build.stderr
+    names = [path.name for path in (project / "build").rglob("*")]
+    assert max(len(name.encode()) for name in names) < 200
+    assert any(name.startswith("02-section-a-very-long-section-title-") for name in names)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fps", [1, 5, 12])
+def test_every_export_and_the_video_take_an_unusual_frame_rate(tmp_path, fps):
+    project = limit_project(tmp_path, one_cue("ok.py"))
+    timeline = run_render(["timeline", "script/case.yaml", "--voice", "none", "--fps", str(fps)], project, timeout=600)
+    assert timeline.returncode == 0, timeline.stdout + timeline.stderr
+    video = run_render(["video", "script/case.yaml", "--voice", "none", "--fps", str(fps)], project, timeout=600)
+    assert video.returncode == 0, video.stdout + video.stderr
+    built = project / "build" / "case"
+    for name in ("timeline.otio", "timeline.edl", "timeline.xml", "timeline.kdenlive", "captions.srt", "video.mp4"):
+        assert (built / name).stat().st_size > 0, name
+    assert "Traceback" not in timeline.stderr + video.stderr
