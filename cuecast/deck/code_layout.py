@@ -10,6 +10,8 @@ is — for a failing one).
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Optional
@@ -274,13 +276,40 @@ def _side_by_side(numbered, capture, area, gap: int, theme, measurer: Measurer) 
     return found
 
 
+#: Code cues laid out earlier in this process, by everything their layout
+#: depends on: ``render preview`` and ``render watch`` lay out again only the
+#: cues whose code or output changed (the search below is most of a deck's
+#: layout time).
+_ARRANGED: "OrderedDict[str, list[list]]" = OrderedDict()
+_ARRANGED_MAX = 512
+_ARRANGED_LOCK = threading.Lock()
+
+
 def arrange_code(
     numbered: list[tuple[int, str]], capture: Optional[Capture], tab: str,
     area: tuple[int, int, int, int], gap: int, theme, measurer: Measurer, show_output: bool = True,
 ) -> list[list]:
     """The boxes of each page of a code cue inside ``area``: its code, then
     the output, which continues on pages of its own when it does not fit
-    (never cut); ``show_output=False`` (``output: none``) shows code only."""
+    (never cut); ``show_output=False`` (``output: none``) shows code only.
+    (The measurer follows from the theme, so it is not part of the memo's key.)"""
+    key = repr((numbered, capture, tab, area, gap, theme, show_output))
+    with _ARRANGED_LOCK:
+        if key in _ARRANGED:
+            _ARRANGED.move_to_end(key)
+            return [list(page) for page in _ARRANGED[key]]
+    pages = _arrange_pages(numbered, capture, tab, area, gap, theme, measurer, show_output)
+    with _ARRANGED_LOCK:
+        _ARRANGED[key] = [list(page) for page in pages]
+        while len(_ARRANGED) > _ARRANGED_MAX:
+            _ARRANGED.popitem(last=False)
+    return pages
+
+
+def _arrange_pages(
+    numbered: list[tuple[int, str]], capture: Optional[Capture], tab: str,
+    area: tuple[int, int, int, int], gap: int, theme, measurer: Measurer, show_output: bool,
+) -> list[list]:
     x, y, w, h = area
     if not show_output:
         plan = plan_code(numbered, w, h, theme, measurer)

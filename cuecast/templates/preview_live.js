@@ -147,11 +147,17 @@
       var segment = changedSegments[row.getAttribute("data-segment")];
       row.classList.toggle("segment-changed", !!segment);
       var cell = row.querySelector("td");
-      if (segment && cell && !cell.querySelector("button.seg")) {
+      var old = cell ? cell.querySelector("button.seg") : null;
+      if (old && (!segment || old.getAttribute("data-media") !== segment.media)) {
+        old.remove();
+        old = null;
+      }
+      if (segment && cell && !old) {
         var button = document.createElement("button");
         button.className = "seg";
         button.textContent = "▶ new";
         button.title = "play the changed segment";
+        button.setAttribute("data-media", segment.media);
         button.addEventListener("click", function () { showSegment(segment, true); });
         cell.appendChild(button);
       }
