@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from cuecast.errors import ConfigError, Diagnostic, ScriptError
-from cuecast.ids import ID_PATTERN, id_problem, shown_id, slugify
+from cuecast.ids import id_problem, shown_id, slugify
 from cuecast.images import image_problem
 from cuecast.model import CUE_KINDS, PACE_NAMES, Beat, Cue, Lesson, Location, Section
 from cuecast.script_yaml import (
@@ -71,8 +71,8 @@ KIND_KEYS = {
     "browser": ("url", "title", "caption", "pace"),
 }
 
-#: Explicit ids name files (recordings, golden files) and markers: ``ID_PATTERN``
-#: and the length bound of ``cuecast.ids``.
+#: Ids name files (recordings, golden files, build folders) and markers: they are
+#: checked by ``cuecast.ids`` (pattern and length), wherever they come from.
 LINES_PATTERN = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$")
 
 
