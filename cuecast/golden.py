@@ -358,13 +358,13 @@ def golden_stem(snippet: str) -> str:
     ``snippets/`` folder is dropped, other folders kept with ``/`` → ``__``).
     A cell (``snippets/t.py::Tensor attributes``) adds its title's slug:
     ``t--tensor-attributes``, so inserting a cell renames no golden file."""
-    from cuecast.script import slugify
+    from cuecast.ids import bound_slug, slugify
 
     path, _, cell = snippet.partition("::")
     parts = list(PurePosixPath(path.replace("\\", "/")).with_suffix("").parts)
     if len(parts) > 1 and parts[0] == "snippets":
         parts = parts[1:]
-    stem = "__".join(parts)
+    stem = bound_slug("__".join(parts))  # a deep path still names a file the disk accepts
     return f"{stem}--{slugify(cell) or 'cell'}" if cell else stem
 
 
