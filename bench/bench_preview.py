@@ -130,7 +130,8 @@ def preview_runs(project: Path, runs: int) -> list[dict]:
                 saved = time.time() * 1000
                 edit(project, text)
                 shown = text.strip('"').strip()
-                wait(browser, f"document.getElementById('snippets').innerText.includes({json.dumps(shown)})")
+                outputs = "[...document.querySelectorAll('#snippets pre.out')].map(p => p.innerText).join()"
+                wait(browser, f"{outputs}.includes({json.dumps(shown)})")
                 wait(browser, f"window.cuecastLive.log.slice({seen}).some(e => e.type === 'video')", 300)
                 entries = browser.evaluate(f"window.cuecastLive.log.slice({seen})")
                 slide = next(e for e in entries if e["type"] == "patch" and any(i.startswith("slide-") for i in e["ids"]))

@@ -74,21 +74,36 @@ def test_the_page_follows_saves_and_shows_script_errors(tmp_path):
             assert browser.evaluate("document.querySelectorAll('.thumbs img').length") > 0
             assert browser.evaluate("document.getElementById('problems').hidden")
 
+            # 0. a snippet fails: its traceback, located in the snippet, is on the page
+            failing = original_snippet.replace('print("shape:"', 'print(missing_name, "shape:"')
+            wait_until(browser, "!document.getElementById('problems').hidden",
+                       poke=lambda: snippet.write_text(failing))
+            problems = browser.evaluate("document.getElementById('problems').innerText")
+            assert "snippets/shapes.py:" in problems and "NameError" in problems and "Traceback" in problems
+            wait_until(browser, "document.getElementById('problems').hidden",
+                       poke=lambda: snippet.write_text(original_snippet + f"# {time.monotonic()}\n"))
+            wait_until(browser, "document.getElementById('video-status').dataset.state === 'fresh'", timeout=120)
+            browser.settle(1.0)  # nothing in flight: the next save is the only change
+
             # 1. a snippet's printed text changes: the new output is on the page
             thumbs_before = browser.evaluate("[...document.querySelectorAll('.thumbs img')].map(i => i.src)")
             seen = browser.evaluate("window.cuecastLive.log.length")
             edited = original_snippet.replace('"shape:"', '"edited shape:"')
-            wait_until(browser, "document.getElementById('snippets').innerText.includes('edited shape:')",
-                       poke=lambda: snippet.write_text(edited))
+            output = "[...document.querySelectorAll('#snippets pre.out')].map(p => p.innerText).join()"
+            wait_until(browser, f"{output}.includes('edited shape: (2, 3)')", poke=lambda: snippet.write_text(edited))
             wait_until(browser, f"window.cuecastLive.log.slice({seen}).some(e => e.type === 'segments')")
             thumbs_after = browser.evaluate("[...document.querySelectorAll('.thumbs img')].map(i => i.src)")
             changed = [a != b for a, b in zip(thumbs_before, thumbs_after)]
             assert len(thumbs_after) == len(thumbs_before) and 0 < sum(changed) < len(changed)  # only its slide
-            segment = browser.evaluate("document.getElementById('segment-media').getAttribute('src')")
-            assert segment.startswith("media/") and ".mp4?v=" in segment
+            (segment,) = browser.evaluate(f"window.cuecastLive.log.slice({seen}).find(e => e.type === 'segments').media")
+            assert segment.startswith("media/") and ".mp4?v=" in segment  # played from the segment's own media
+            media = browser.evaluate(f"fetch({segment!r}).then(r => r.ok && r.headers.get('content-type'))",
+                                     await_promise=True)
+            assert media == "video/mp4"
             wait_until(browser, f"window.cuecastLive.log.slice({seen}).some(e => e.type === 'video')", timeout=120)
             wait_until(browser, "document.getElementById('video').readyState >= 1")
             assert browser.evaluate("document.getElementById('video-status').dataset.state") == "fresh"
+            assert browser.evaluate("document.querySelectorAll('button.seg, .stale, tr.segment-changed').length") == 0
 
             # 2. the YAML breaks: the located error is on the page (and in the terminal)
             broken = original_script.replace("  - title: Gradients\n", "  - title: Gradients\n   beats: [\n", 1)
@@ -112,7 +127,8 @@ def test_the_page_follows_saves_and_shows_script_errors(tmp_path):
             process.kill()
     output = drain(lines)
     assert code == 0, output
-    assert "Traceback" not in output
+    assert "internal error" not in output and not re.search(r'File "[^"]*cuecast/', output)  # no bug of ours
+    assert 'File "snippets/shapes.py", line 6' in output  # the failing snippet's traceback, in the terminal too
     assert re.search(r"script/tiny\.yaml:\d+:\d+ │", output)  # the terminal shows the located error too
     assert "ran snippets/shapes.py" in output
 

@@ -141,3 +141,12 @@ def test_the_clip_cache_keeps_earlier_versions_within_its_bound(tmp_path):
     tiny.get("newest")
     tiny.prune()
     assert [p.stem for p in tmp_path.glob("*.mp4")] == ["newest"]  # what a render uses is never removed
+
+
+def test_a_port_in_use_is_a_usage_error_with_a_hint(served):
+    from cuecast.errors import ConfigError
+
+    server, hub = served
+    with pytest.raises(ConfigError) as caught:
+        make_server("127.0.0.1", server.port, server.build_root, hub, lambda: [])
+    assert "--port" in caught.value.hint

@@ -298,7 +298,8 @@ class PreviewSession:
                 fresh = [lesson.id for lesson in lessons if lesson.id not in self.views]
                 self.lesson_ids = [lesson.id for lesson in lessons]
                 for build in builds:
-                    timing = {"saved_at": update.saved_at, "started_at": started, "ran_at": ran_at}
+                    timing = {"saved_at": update.saved_at, "started_at": started, "ran_at": ran_at,
+                              "paths": len(update.paths)}
                     try:
                         self._update_lesson(build, generation, timing)
                     except CuecastError as exc:
@@ -342,7 +343,8 @@ class PreviewSession:
                 builder.pending_join.discard()
             raise
         encoded = [c.segment_id for c in changed if c.encoded]
-        summary = (f"{lesson_id}: slides {slides_at - timing['saved_at']:.2f} s after the save, "
+        since = "the save" if timing.get("paths") else "the start"
+        summary = (f"{lesson_id}: slides {slides_at - timing['saved_at']:.2f} s after {since}, "
                    f"segments {segments_at - timing['saved_at']:.2f} s "
                    f"({len(changed)} changed, {len(encoded)} encoded)")
         failed = [p for p in page.problems]
@@ -377,6 +379,7 @@ class PreviewSession:
             return
         with self._lock:
             if generation != self.generation:
+                self.echo(f"{lesson_id}: video joined in {time.time() - started:.2f} s; a newer save is being built")
                 return
             builder.run("review")  # the page on disk: the video is fresh again
             page = builder.review_page()

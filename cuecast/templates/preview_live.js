@@ -213,7 +213,8 @@
     markSegments();
     var list = data.segments || [];
     if (list.length) showSegment(list[0], false);
-    note("segments", { ids: list.map(function (s) { return s.id; }), timing: data.timing || null });
+    note("segments", { ids: list.map(function (s) { return s.id; }), media: list.map(function (s) { return s.media; }),
+                       timing: data.timing || null });
   });
 
   on("video", function (data) {
