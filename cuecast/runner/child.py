@@ -101,19 +101,24 @@ class Tee:
             self.fd = None
 
 
+#: The worker's finalizer registry, set aside in a snippet's process.
+_worker_finalizers: Optional[dict] = None
+
+
 def forget_worker_finalizers() -> None:
     """The ``weakref.finalize`` callbacks that would run at exit belong to
     objects the worker made before the fork (torch deregistering its 100-odd
     operator libraries: 20 ms of teardown that prints nothing); only the
-    snippet's own ones should run when it ends."""
+    snippet's own ones should run when it ends.  The registry is replaced,
+    not walked: marking each entry would copy the page of every one of them
+    into this process."""
     import weakref
 
+    global _worker_finalizers
     registry = getattr(weakref.finalize, "_registry", None)
-    for info in list(registry.values()) if isinstance(registry, dict) else ():
-        try:
-            info.atexit = False
-        except AttributeError:
-            pass
+    if isinstance(registry, dict) and _worker_finalizers is None:
+        _worker_finalizers = registry  # kept: freeing it would touch every entry too
+        weakref.finalize._registry = {}
 
 
 def finish_like_python() -> None:
@@ -183,20 +188,28 @@ def _note_pipe_lost(settings: dict, fd: int) -> None:
         pass
 
 
-def run_job(conn, job, settings: dict, environment: dict, worker_pid: int) -> NoReturn:
-    """Run ``job`` in this process, send its Capture, and exit."""
+def run_job(conn, job, settings: dict, environment: dict, worker_pid: int, workdir: Optional[str] = None,
+            files: Optional[dict] = None) -> NoReturn:
+    """Run ``job`` in this process, send its Capture, and exit.  In a forked
+    child (``files`` given) the worker has seeded the generators already;
+    ``workdir`` is the empty folder the worker made
+    for the snippet (and removes)."""
     status = 0
     channel = Channel(conn)
     try:
         prepare(settings, environment, worker_pid)
         from cuecast.runner.execute import execute
+        from cuecast.runner.fdcapture import DescriptorCapture
+        from cuecast.runner.seeding import reseed_after_fork, seed_everything
 
         tee = Tee(settings.get("tee"))
 
         def on_cell(index: int) -> None:  # the pool restarts the clock for each cell
             channel.send(("cell", job.key, index))
 
-        capture = execute(job, environment, tee.write, on_cell, finish=finish_like_python, clear_namespace=False)
+        capture = execute(job, environment, tee.write, on_cell, finish=finish_like_python, disposable=True,
+                          seed=reseed_after_fork if files is not None else seed_everything,
+                          capture=lambda recorder: DescriptorCapture(recorder, files), workdir=workdir)
         if not channel.send(("done", job.key, capture)):
             status = PIPE_LOST_STATUS
     except BaseException:
@@ -237,9 +250,9 @@ def main(argv=None) -> int:
             __import__(name)
         except Exception:
             pass
-    job = conn.recv()
+    job, workdir = conn.recv()
     conn.send(("clock", job.key))  # torch is imported: the snippet's time starts now
-    run_job(conn, job, settings, settings["environment"], os.getppid())
+    run_job(conn, job, settings, settings["environment"], os.getppid(), workdir=workdir)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ from __future__ import annotations
 import builtins
 import linecache
 import os
-import random
 import shutil
 import sys
 import tempfile
@@ -44,6 +43,7 @@ from cuecast.runner.cellrun import cell_results, file_status, first_failure, run
 from cuecast.runner.fdcapture import DescriptorCapture
 from cuecast.runner.job import Job
 from cuecast.runner.reads import ReadWatch
+from cuecast.runner.seeding import seed_everything
 from cuecast.runner.streams import RESULT, NoInput, OutputRecorder, RecordingStream, bounded_text, split_by_cell
 
 #: Bytes of an exception's message, and of its traceback, kept.
@@ -130,17 +130,6 @@ def _relative_warnings(show: Callable, path: str, shown: str) -> Callable:
     return showwarning
 
 
-def seed_everything(seed: int) -> None:
-    """The same seed for every generator a lesson snippet is likely to use."""
-    random.seed(seed)
-    numpy = sys.modules.get("numpy")
-    if numpy is not None:
-        numpy.random.seed(seed)
-    torch = sys.modules.get("torch")
-    if torch is not None:
-        torch.manual_seed(seed)
-
-
 class _TorchState:
     """Torch globals a snippet can flip and that would leak into the next one."""
 
@@ -185,6 +174,27 @@ def _forget_project_modules(before: set[str], folders: tuple[str, ...]) -> None:
             del sys.modules[name]
 
 
+def _put_back(job: Job, workdir: str, saved_input, saved_argv, saved_path, saved_main, saved_modules,
+              saved_environ, torch_state: _TorchState) -> None:
+    """Undo what a snippet did to this process, for a process that goes on."""
+    builtins.input = saved_input
+    sys.argv = saved_argv
+    sys.path[:] = saved_path
+    if saved_main is not None:
+        sys.modules["__main__"] = saved_main
+    _forget_project_modules(
+        saved_modules,
+        tuple(os.path.join(os.path.abspath(p), "") for p in (job.root, os.path.dirname(job.path), workdir)),
+    )
+    if os.environ != saved_environ:
+        os.environ.clear()
+        os.environ.update(saved_environ)
+    try:
+        torch_state.restore()
+    except Exception:
+        pass
+
+
 def _status(exception: Optional[SnippetException], expect_error: bool) -> str:
     if expect_error:
         return STATUS_EXPECTED_ERROR if exception else STATUS_MISSING_ERROR
@@ -215,15 +225,28 @@ def _run_cells(job: Job, text: str, cells: tuple, namespace: dict, recorder: Out
 
 def execute(job: Job, environment: dict[str, str], tee: Optional[Callable[[str, str], None]] = None,
             on_cell: Optional[Callable[[int], None]] = None, finish: Optional[Callable[[], None]] = None,
-            clear_namespace: bool = True) -> Capture:
+            disposable: bool = False, seed: Optional[Callable[[int], None]] = None,
+            capture: Optional[Callable[[OutputRecorder], DescriptorCapture]] = None,
+            workdir: Optional[str] = None) -> Capture:
     """Run ``job`` here and return its Capture; never raises for what the
     snippet does (except what kills the process, which the pool reports).
     ``tee`` gets the output as it is written (see ``OutputRecorder``);
     ``on_cell`` the index of each cell of a cell file as it starts;
     ``finish`` runs after the code, still captured (the snippet's process
     waits for its threads and runs its ``atexit`` callbacks there, see
-    ``child``).  ``clear_namespace=False`` leaves the snippet's globals for
-    its daemon threads in a process that is about to end anyway."""
+    ``child``).
+
+    ``disposable=True`` is for a process that ends with the snippet (the
+    forked child): only what the Capture needs is put back (the streams, the
+    folder), not the interpreter state nor the snippet's globals (its daemon
+    threads may still use them).  Saving that state means touching every
+    module and environment entry, and in a forked process each object
+    touched is a page copied.  ``seed`` replaces ``seed_everything`` (the
+    child's is cheaper: the worker seeded before forking, see
+    ``seeding``); ``capture`` makes the ``DescriptorCapture`` (the child
+    reuses the worker's files).  ``workdir`` is an empty folder the caller
+    made and removes (the worker, which removes it even when the snippet's
+    process was killed); by default one is made here and removed after."""
     path = job.path
     recorder = OutputRecorder(job.output_limit, tee)
     exception: Optional[SnippetException] = None
@@ -231,15 +254,18 @@ def execute(job: Job, environment: dict[str, str], tee: Optional[Callable[[str, 
     duration = 0.0
 
     saved_cwd = os.getcwd()
-    saved_argv = sys.argv[:]
-    saved_path = sys.path[:]
-    saved_modules = set(sys.modules)
-    saved_main = sys.modules.get("__main__")
     saved_streams = (sys.stdin, sys.stdout, sys.stderr)
-    saved_environ = dict(os.environ)
-    saved_input = builtins.input
-    torch_state = _TorchState()
-    workdir = tempfile.mkdtemp(prefix="cuecast-snippet-")
+    if not disposable:
+        saved_argv = sys.argv[:]
+        saved_path = sys.path[:]
+        saved_modules = set(sys.modules)
+        saved_main = sys.modules.get("__main__")
+        saved_environ = dict(os.environ)
+        saved_input = builtins.input
+        torch_state = _TorchState()
+    own_workdir = workdir is None
+    if own_workdir:
+        workdir = tempfile.mkdtemp(prefix="cuecast-snippet-")
     reads: Optional[ReadWatch] = None
     cells: tuple = ()
     outcomes: dict = {}
@@ -267,11 +293,11 @@ def execute(job: Job, environment: dict[str, str], tee: Optional[Callable[[str, 
             sys.path.insert(0, os.path.dirname(path))
             os.chdir(workdir)
             sys.stdin = NoInput()
-            below_python = DescriptorCapture(recorder)
+            below_python = capture(recorder) if capture is not None else DescriptorCapture(recorder)
             reads = ReadWatch(job.root, ignore=(workdir,))
             sys.stdout = RecordingStream(recorder, "stdout", before_write=below_python.drain)
             sys.stderr = RecordingStream(recorder, "stderr", before_write=below_python.drain)
-            seed_everything(job.seed)
+            (seed or seed_everything)(job.seed)
             with warnings.catch_warnings(), below_python, reads:
                 warnings.showwarning = _relative_warnings(warnings.showwarning, path, job.snippet)
                 started = time.perf_counter()
@@ -299,24 +325,12 @@ def execute(job: Job, environment: dict[str, str], tee: Optional[Callable[[str, 
                             pass
     finally:
         sys.stdin, sys.stdout, sys.stderr = saved_streams
-        builtins.input = saved_input
         os.chdir(saved_cwd)
-        sys.argv = saved_argv
-        sys.path[:] = saved_path
-        if saved_main is not None:
-            sys.modules["__main__"] = saved_main
-        _forget_project_modules(
-            saved_modules,
-            tuple(os.path.join(os.path.abspath(p), "") for p in (job.root, os.path.dirname(path), workdir)),
-        )
-        if os.environ != saved_environ:
-            os.environ.clear()
-            os.environ.update(saved_environ)
-        try:
-            torch_state.restore()
-        except Exception:
-            pass
-        shutil.rmtree(workdir, ignore_errors=True)
+        if not disposable:
+            _put_back(job, workdir, saved_input, saved_argv, saved_path, saved_main, saved_modules,
+                      saved_environ, torch_state)
+        if own_workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
 
     graph = None
     if job.diagram == "autograd" and exception is None:
@@ -329,7 +343,7 @@ def execute(job: Job, environment: dict[str, str], tee: Optional[Callable[[str, 
                 f"DiagramError: {exc}\n",
                 None,
             )
-    if clear_namespace:
+    if not disposable:
         namespace.clear()  # drop the snippet's tensors now, not at the next collection
     read_digests = reads.digests(skip=(path,)) if reads is not None else ()
 

@@ -24,6 +24,7 @@ import os
 import sys
 import tempfile
 import threading
+from typing import Optional
 
 from cuecast.runner.streams import OutputRecorder
 
@@ -31,23 +32,40 @@ from cuecast.runner.streams import OutputRecorder
 REDIRECTED = ((1, "stdout"), (2, "stderr"))
 
 
-class DescriptorCapture:
-    """Context manager: redirect fds 1 and 2 into ``recorder`` (see module doc)."""
+def spare_files() -> dict[str, int]:
+    """Descriptors of two unnamed temporary files, one per redirected stream,
+    for a worker to hand every snippet's process it forks (``files``)."""
+    files = {}
+    for _, name in REDIRECTED:
+        handle = tempfile.TemporaryFile(prefix="cuecast-fd-")
+        files[name] = os.dup(handle.fileno())
+        handle.close()
+    return files
 
-    def __init__(self, recorder: OutputRecorder):
+
+class DescriptorCapture:
+    """Context manager: redirect fds 1 and 2 into ``recorder`` (see module doc).
+
+    ``files`` (``{stream: fd}``, from ``spare_files``) are emptied and used
+    instead of new temporary files: a forked snippet process reuses its
+    worker's, which saves creating and deleting two files per snippet; they
+    are left open for the next one."""
+
+    def __init__(self, recorder: OutputRecorder, files: Optional[dict[str, int]] = None):
         self.recorder = recorder
         self._saved: dict[int, int] = {}
         self._files: dict[str, object] = {}
         self._offsets: dict[str, int] = {}
         self._lock = threading.Lock()
         self._active = False
+        self._given = files
 
     def __enter__(self) -> "DescriptorCapture":
         _flush_real_streams()
         try:
             for fd, name in REDIRECTED:
                 self._saved[fd] = os.dup(fd)
-                capture = tempfile.TemporaryFile(prefix="cuecast-fd-")
+                capture = self._file(name)
                 os.dup2(capture.fileno(), fd)
                 self._files[name] = capture
                 self._offsets[name] = 0
@@ -56,6 +74,14 @@ class DescriptorCapture:
             return self
         self._active = True
         return self
+
+    def _file(self, name: str):
+        if self._given is not None and name in self._given:
+            fd = self._given[name]
+            os.ftruncate(fd, 0)
+            os.lseek(fd, 0, os.SEEK_SET)  # the offset is shared with the worker's descriptor
+            return _Borrowed(fd)
+        return tempfile.TemporaryFile(prefix="cuecast-fd-")
 
     def __exit__(self, *exc) -> None:
         _flush_real_streams()
@@ -100,6 +126,19 @@ class DescriptorCapture:
         for handle in self._files.values():
             handle.close()
         self._files.clear()
+
+
+class _Borrowed:
+    """A descriptor used like a temporary file but left open at the end."""
+
+    def __init__(self, fd: int):
+        self._fd = fd
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def close(self) -> None:
+        pass
 
 
 def _flush_real_streams() -> None:

@@ -29,6 +29,7 @@ CUDA context): a thread's locks are copied held.  ``fork_problem`` says which.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -39,7 +40,10 @@ from collections import deque
 from typing import Optional
 
 from cuecast.runner.ending import PIPE_LOST_NOTE, ChildEnd
+from cuecast.runner.fdcapture import spare_files
+from cuecast.runner.hugepages import Collapser
 from cuecast.runner.reaper import kill_tree, thread_count, tree_memory
+from cuecast.runner.seeding import ForkSeed
 
 #: Seconds to wait for faulthandler's dump from a child whose time is up.
 DUMP_WAIT = 0.5
@@ -91,6 +95,9 @@ class ForkServer:
         self.later: deque = deque()  # pool messages that arrived while a snippet ran
         self.told_fallback = False
         self._cancelled = False  # the pool asked to stop the current child
+        self.seed = ForkSeed()
+        self.huge = Collapser() if fork_problem(baseline_threads) is None else None
+        self._files: Optional[dict] = None  # the output files every forked child reuses
 
     # --- one job --------------------------------------------------------------
 
@@ -101,18 +108,22 @@ class ForkServer:
         from multiprocessing.connection import Connection
 
         pipe = Connection(ours.detach())
+        workdir = None
         try:
+            # made and removed here, not in the child: a killed child's folder goes too
+            workdir = tempfile.mkdtemp(prefix="cuecast-snippet-")
             if problem is None:
-                pid = self._fork(job, theirs, pipe)
+                pid = self._fork(job, theirs, pipe, workdir)
             else:
                 if not self.told_fallback:
                     self.told_fallback = True
                     self.conn.send(("notice", f"each snippet runs in a new Python process, which is slower: {problem}"))
                 pid = self._spawn(theirs)
-                pipe.send(job)
+                pipe.send((job, workdir))
         except OSError as exc:  # no process to be had (EAGAIN, ENOMEM): this snippet's loss
             pipe.close()
             theirs.close()
+            _remove(workdir)
             self.conn.send(("ended", job.key, ChildEnd(failure=f"OSError: cannot start its process: {exc}")))
             return
         theirs.close()
@@ -122,10 +133,13 @@ class ForkServer:
         finally:
             pipe.close()
             kill_tree(pid)  # everything it started, whatever group or session it moved to
+            _remove(workdir)
         if capture is not None:
             self.conn.send(("done", job.key, capture))
         else:
             self.conn.send(("ended", job.key, end))
+        if self.huge is not None:
+            self.huge.after_fork()
 
     def _reset_files(self) -> None:
         """Each job starts with an empty log (stderr is in append mode, so
@@ -140,18 +154,22 @@ class ForkServer:
             except OSError:
                 open(self.settings["tee"], "wb").close()
 
-    def _fork(self, job, theirs: socket.socket, ours) -> int:
+    def _fork(self, job, theirs: socket.socket, ours, workdir: str) -> int:
         from multiprocessing.connection import Connection
 
+        from cuecast.runner.child import run_job
+
+        if self._files is None:
+            self._files = spare_files()
+        self.seed.before_fork(job.seed)
         worker = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child: never returns
             try:
                 self.conn.close()  # the pool's socket is the worker's, not the snippet's
                 ours.close()
-                from cuecast.runner.child import run_job
-
-                run_job(Connection(theirs.detach()), job, self.settings, self.environment, worker)
+                run_job(Connection(theirs.detach()), job, self.settings, self.environment, worker,
+                        workdir=workdir, files=self._files)
             finally:
                 os._exit(70)
         try:
@@ -263,6 +281,16 @@ class ForkServer:
                 kill()
             except (ProcessLookupError, PermissionError):
                 pass
+
+
+def _remove(folder: Optional[str]) -> None:
+    """A snippet's temp folder, once its processes are gone (usually empty)."""
+    if folder is None:
+        return
+    try:
+        os.rmdir(folder)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _pidfd(pid: int) -> Optional[int]:

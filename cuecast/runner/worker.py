@@ -138,10 +138,12 @@ def main(argv=None) -> int:
                 return 0
             if message[0] == "warm":  # modules the coming snippets need; imported once, here
                 _warm(message[1])
+                server.seed.changed()
             elif message[0] == "run":
                 job = message[1]
                 if any(name not in sys.modules for name in job.warm):
                     _warm(job.warm)
+                    server.seed.changed()
                 server.run(job)
             # a "cancel" for a job that has already ended needs nothing
     except StopWorker:
