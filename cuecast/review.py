@@ -23,7 +23,7 @@ import hashlib
 import io
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, Optional, Sequence
 
@@ -119,7 +119,6 @@ class ReviewPage:
     snippets: tuple[SnippetView, ...] = ()
     files: tuple[tuple[str, str], ...] = ()
     problems: tuple[Problem, ...] = ()
-    stamp: str = field(default="")  # changes with every page written, for a live page to compare
 
 
 def dom_id(prefix: str, key: object) -> str:
@@ -437,17 +436,3 @@ def render_page(page: ReviewPage) -> str:
 
 def write_page(page: ReviewPage, path: Path) -> Path:
     return write_text(path, render_page(page))
-
-
-def render_review(
-    lesson: Lesson,
-    captures: Mapping[str, Capture],
-    timeline: Optional[Timeline],
-    out_dir: Path,
-    outputs: Mapping[str, Path],
-    slide_pngs: Sequence[tuple[str, Path]] = (),
-) -> str:
-    """The page as HTML text, from ``(slide title, png path)`` pairs in deck
-    order (the slide ids unknown)."""
-    slides = [SlideImage("", title, Path(png)) for title, png in slide_pngs]
-    return render_page(review_page(lesson, captures, timeline, out_dir, outputs, slides))

@@ -10,7 +10,6 @@ import os
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
@@ -150,3 +149,25 @@ def test_a_port_in_use_is_a_usage_error_with_a_hint(served):
     with pytest.raises(ConfigError) as caught:
         make_server("127.0.0.1", server.port, server.build_root, hub, lambda: [])
     assert "--port" in caught.value.hint
+
+
+@pytest.mark.slow
+def test_the_warm_worker_is_kept_between_saves_and_replaced_when_the_environment_changes(monkeypatch):
+    import cuecast.preview.session as session_module
+    from cuecast.build import BuildOptions
+
+    signature = ["torch 2.13"]
+    monkeypatch.setattr(session_module, "environment_signature", lambda device: tuple(signature))
+    said: list[str] = []
+    session = session_module.PreviewSession(None, BuildOptions(device="cpu"), EventHub(), said.append)
+    try:
+        first = session._runner()
+        assert first.pool is not None  # started at once: torch is imported before the first edit
+        assert session._runner() is first
+        signature[0] = "torch 2.14"  # say, torch upgraded under the running preview
+        second = session._runner()
+        assert second is not first and first.pool is None and second.pool is not None
+        assert any("environment changed" in line for line in said)
+    finally:
+        session.close()
+    assert session.runner is None

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cuecast.cli.watch import relevant
+from cuecast.watching import relevant
 from tests.test_build import copy_tiny
 
 

@@ -20,14 +20,7 @@ from cuecast.cli.common import device_option, lesson_target_argument, parse_size
 from cuecast.diagnostics import format_diagnostics
 from cuecast.errors import CuecastError
 from cuecast.shown import unit_name, units
-from cuecast.watching import (  # noqa: F401 - re-exported: where they used to live
-    WATCHED_FOLDERS,
-    WATCHED_SUFFIXES,
-    project_root,
-    recording_folders,
-    relevant,
-    watched_folders,
-)
+from cuecast.watching import watched_folders
 
 
 def rebuild(target, options, echo, runner=None) -> list[str]:

@@ -137,7 +137,6 @@ class PreviewSession:
         self.lesson_ids: list[str] = []  # the lessons of the last good load, in order
         self.script_problems: list[Problem] = []
         self.generation = 0
-        self.updates = 0
         self.runner = None
         self._signature: Optional[tuple] = None
         self._lock = threading.Lock()  # one update (or join announcement) at a time
@@ -146,7 +145,6 @@ class PreviewSession:
         self._thread: Optional[threading.Thread] = None
         self._warned: set[str] = set()
         self._stopping = threading.Event()
-        self.on_updated: Callable[[], None] = lambda: None
 
     # -- what a new page is sent --------------------------------------------
 
@@ -195,8 +193,6 @@ class PreviewSession:
                 text = traceback.format_exc()
                 self.echo(f"internal error while building (a cuecast bug):\n{text}")
                 self._publish_problems([Problem("cuecast", "internal error while building", text.rstrip())])
-            self.updates += 1
-            self.on_updated()
 
     def _step(self) -> None:
         if self._stopping.is_set():
