@@ -20,7 +20,10 @@ system ffmpeg).
 
 from __future__ import annotations
 
+import errno
 import fcntl
+import os
+import signal
 import subprocess
 import threading
 from dataclasses import dataclass
@@ -151,13 +154,20 @@ def _run(args: list[str], what: str, registry: Optional[ProcessRegistry] = None)
         if registry is not None:
             registry.remove(proc)
     if proc.returncode != 0:
-        _raise_failed(what, err, registry)
+        _raise_failed(what, err, registry, proc.returncode)
 
 
-def _raise_failed(what: str, err: bytes, registry: Optional[ProcessRegistry]) -> None:
+def _raise_failed(what: str, err: bytes, registry: Optional[ProcessRegistry], returncode: int = 1) -> None:
     if registry is not None and registry.cancelled.is_set():
         raise KeyboardInterrupt
     tail = err.decode("utf-8", errors="replace").strip().splitlines()[-6:]
+    if returncode == -signal.SIGXFSZ:  # killed past the file-size limit before it could say so
+        tail.append(os.strerror(errno.EFBIG))
+    elif returncode < 0:
+        try:
+            tail.append(f"killed by {signal.Signals(-returncode).name}")
+        except ValueError:
+            tail.append(f"killed by signal {-returncode}")
     raise EncodeError(f"ffmpeg failed while {what}: " + " / ".join(tail))
 
 
@@ -241,7 +251,7 @@ def encode_frames(
         if registry is not None:
             registry.remove(proc)
     if proc.returncode != 0:
-        _raise_failed(what, b"".join(err_chunks), registry)
+        _raise_failed(what, b"".join(err_chunks), registry, proc.returncode)
     return out_path
 
 
