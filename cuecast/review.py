@@ -217,7 +217,8 @@ def script_problems(diagnostics: Iterable[Diagnostic], base: Optional[Path] = No
     problems = []
     for diagnostic in diagnostics:
         text = format_diagnostic(diagnostic, base)
-        detail = "\n".join(text.splitlines()[1:])
+        # the source line, caret and hint, without the gutter that lines them up under the location
+        detail = "\n".join(line.split("│ ", 1)[-1] for line in text.splitlines()[1:])
         problems.append(Problem(str(diagnostic.location), diagnostic.message, detail))
     return problems
 
