@@ -85,7 +85,7 @@ def plan_lesson(lesson: Lesson, options: RunOptions) -> list[SnippetRun]:
         whole = [c for c in cues if c.cell is None]  # cues that show the file, not one cell
         timeouts = [c.timeout for c in whole if c.timeout is not None]
         diagrams = [c.diagram for c in cues if c.diagram]
-        region_cells = lesson.selects_cells(snippet)
+        region_cells = any(c.cell is not None for c in cues)  # lesson.selects_cells, without a walk per file
         cells = code_cells(split_cells(source.decode("utf-8", "replace"), region_cells)) if source is not None else []
         by_number = {cell.number: cell.index for cell in cells}
         cell_timeouts: dict[int, float] = {}
@@ -242,13 +242,17 @@ class Runner:
                 self._emit(RunEvent(FINISHED, run.lesson.id, run.snippet, found[key]))
 
         jobs: dict[str, Job] = {}
+        roots: dict[str, str] = {}
         for run, key in keyed:
             if key not in found and key not in jobs:
+                root_path = roots.get(run.lesson.root)
+                if root_path is None:
+                    root_path = roots[run.lesson.root] = str(Path(run.lesson.root).resolve())
                 jobs[key] = Job(
                     key=key,
                     snippet=run.snippet,
                     path=str(run.path.resolve()),
-                    root=str(Path(run.lesson.root).resolve()),
+                    root=root_path,
                     timeout=run.timeout,
                     expect_error=run.expect_error,
                     expect_error_cells=run.expect_error_cells,
@@ -275,10 +279,10 @@ class Runner:
             found.update(self.pool.run(heavy_first(list(jobs.values()), sources), started, finished))
             self._correct_remembered(root, environment)
 
+        keys = iter(key for _, key in keyed)  # the same order as the plans'
         for index, plan in enumerate(plans):
             for run in plan:
-                key = key_for(run, environment, self.options)
-                results[index][run.snippet] = found[key]
+                results[index][run.snippet] = found[next(keys)]
         return results
 
     def run_lesson(self, lesson: Lesson) -> dict[str, Capture]:

@@ -59,6 +59,18 @@ def _warm(names) -> None:
     gc.freeze()  # what is imported now is shared with every child, untouched by their collections
 
 
+def _warm_torch() -> None:
+    """What torch initialises once per process on a snippet's first tensor
+    operation, done here so that every forked child inherits it: the CPU's
+    capabilities (six ``/sys`` and ``/proc/cpuinfo`` reads and a parse per
+    snippet otherwise).  Starts no thread."""
+    torch = sys.modules.get("torch")
+    try:
+        torch.backends.cpu.get_cpu_capability()
+    except Exception:
+        pass
+
+
 def _stop_on_sigterm(signum, frame) -> None:
     raise SystemExit(0)  # unwinds to main's finally: the snippet's processes are killed first
 
@@ -104,6 +116,7 @@ def main(argv=None) -> int:
     except ConfigError as exc:
         conn.send(("config-error", exc.message, exc.hint))
         return 2
+    _warm_torch()
     numpy_warm = ALWAYS_WARM if "numpy" in sys.modules else ()
     _warm((*numpy_warm, *settings.get("warm", ())))
     # plain str() everywhere: torch.__version__ is a torch class, and unpickling
