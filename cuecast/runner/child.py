@@ -12,7 +12,7 @@ running) ends with it.
 It talks only to the worker, over a pipe of its own:
 
     child → worker   ("cell", key, index)  as each cell of a cell file starts
-                     ("done", key, Capture)  at the end
+                     ("done", key, pickled Capture)  at the end
                      ("failed", key, traceback)  cuecast's own code failed (a bug)
 
 A snippet can close that pipe (``os.closerange(3, 4096)``); the child then
@@ -24,12 +24,14 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import signal
 import sys
 from typing import NoReturn, Optional
 
 from cuecast.runner.ending import PIPE_LOST_NOTE, PIPE_LOST_STATUS
 from cuecast.runner.streams import tee_frame
+from cuecast.runner.wire import send
 
 #: The exit status when cuecast's own code failed in the child.
 FAILED_STATUS = 70
@@ -69,7 +71,7 @@ class Channel:
             self.lost = True
             return False
         try:
-            self.conn.send(message)
+            send(self.conn, message)
         except (OSError, ValueError):
             self.lost = True
             return False
@@ -210,7 +212,8 @@ def run_job(conn, job, settings: dict, environment: dict, worker_pid: int, workd
         capture = execute(job, environment, tee.write, on_cell, finish=finish_like_python, disposable=True,
                           seed=reseed_after_fork if files is not None else seed_everything,
                           capture=lambda recorder: DescriptorCapture(recorder, files), workdir=workdir)
-        if not channel.send(("done", job.key, capture)):
+        # pickled here, for the pool: the worker passes the bytes on untouched
+        if not channel.send(("done", job.key, pickle.dumps(capture, pickle.HIGHEST_PROTOCOL))):
             status = PIPE_LOST_STATUS
     except BaseException:
         import traceback
@@ -251,7 +254,7 @@ def main(argv=None) -> int:
         except Exception:
             pass
     job, workdir = conn.recv()
-    conn.send(("clock", job.key))  # torch is imported: the snippet's time starts now
+    send(conn, ("clock", job.key))  # torch is imported: the snippet's time starts now
     run_job(conn, job, settings, settings["environment"], os.getppid(), workdir=workdir)
 
 

@@ -18,8 +18,9 @@ For one job, ``ForkServer.run``:
    ``--memory-limit``, kills the child's processes once together they hold
    more than the limit;
 3. when the child has exited, kills every process it left behind (see
-   ``reaper``), then sends the pool ``("done", key, Capture)`` or, when no
-   result came, ``("ended", key, ChildEnd)``.
+   ``reaper``), then sends the pool ``("done", key, Capture)`` (the Capture
+   as the child pickled it) or, when no result came, ``("ended", key,
+   ChildEnd)``.
 
 Fork is unsafe on macOS (system frameworks are not fork-safe without exec),
 and in a worker that has started threads (a warmed module's thread pool, a
@@ -29,6 +30,7 @@ CUDA context): a thread's locks are copied held.  ``fork_problem`` says which.
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import signal
 import socket
@@ -44,6 +46,7 @@ from cuecast.runner.fdcapture import spare_files
 from cuecast.runner.hugepages import Collapser
 from cuecast.runner.reaper import kill_tree, thread_count, tree_memory
 from cuecast.runner.seeding import ForkSeed
+from cuecast.runner.wire import send
 
 #: Seconds to wait for faulthandler's dump from a child whose time is up.
 DUMP_WAIT = 0.5
@@ -96,14 +99,28 @@ class ForkServer:
         self.told_fallback = False
         self._cancelled = False  # the pool asked to stop the current child
         self.seed = ForkSeed()
-        self.huge = Collapser() if fork_problem(baseline_threads) is None else None
+        #: Why this worker cannot fork (``None``: it can).  Only the worker's
+        #: own imports (``warmed``) can start a thread or initialise CUDA, so
+        #: it is asked again after those, not before every job.
+        self.problem = fork_problem(baseline_threads)
+        self.huge = Collapser() if self.problem is None else None
         self._files: Optional[dict] = None  # the output files every forked child reuses
+        self._folders = 0
+        self._folder_tag = ""
+
+    def warmed(self) -> None:
+        """The worker imported more modules: they may have started threads,
+        moved a generator, and their memory is not in huge pages yet."""
+        self.problem = fork_problem(self.baseline_threads)
+        self.seed.changed()
+        if self.huge is not None and self.problem is None:
+            self.huge.now()
 
     # --- one job --------------------------------------------------------------
 
     def run(self, job) -> None:
         self._reset_files()
-        problem = fork_problem(self.baseline_threads)
+        problem = self.problem
         ours, theirs = socket.socketpair()
         from multiprocessing.connection import Connection
 
@@ -111,23 +128,23 @@ class ForkServer:
         workdir = None
         try:
             # made and removed here, not in the child: a killed child's folder goes too
-            workdir = tempfile.mkdtemp(prefix="cuecast-snippet-")
+            workdir = self._new_folder()
             if problem is None:
                 pid = self._fork(job, theirs, pipe, workdir)
             else:
                 if not self.told_fallback:
                     self.told_fallback = True
-                    self.conn.send(("notice", f"each snippet runs in a new Python process, which is slower: {problem}"))
+                    send(self.conn, ("notice", f"each snippet runs in a new Python process, which is slower: {problem}"))
                 pid = self._spawn(theirs)
-                pipe.send((job, workdir))
+                send(pipe, (job, workdir))
         except OSError as exc:  # no process to be had (EAGAIN, ENOMEM): this snippet's loss
             pipe.close()
             theirs.close()
             _remove(workdir)
-            self.conn.send(("ended", job.key, ChildEnd(failure=f"OSError: cannot start its process: {exc}")))
+            send(self.conn, ("ended", job.key, ChildEnd(failure=f"OSError: cannot start its process: {exc}")))
             return
         theirs.close()
-        self.conn.send(("started", job.key, pid))
+        send(self.conn, ("started", job.key, pid))
         try:
             capture, end = self._supervise(job, pid, pipe)
         finally:
@@ -135,11 +152,30 @@ class ForkServer:
             kill_tree(pid)  # everything it started, whatever group or session it moved to
             _remove(workdir)
         if capture is not None:
-            self.conn.send(("done", job.key, capture))
+            send(self.conn, ("done", job.key, capture))
         else:
-            self.conn.send(("ended", job.key, end))
+            send(self.conn, ("ended", job.key, end))
         if self.huge is not None:
             self.huge.after_fork()
+
+    def _new_folder(self) -> str:
+        """An empty private folder for one snippet, as ``tempfile.mkdtemp``
+        makes it (mode 0700, a name no one else has) for less Python work:
+        a random tag per worker and a counter."""
+        if not self._folder_tag:
+            import secrets
+
+            self._folder_tag = f"{os.getpid()}-{secrets.token_hex(4)}-"
+        base = tempfile.gettempdir()
+        for _ in range(100):
+            self._folders += 1
+            folder = os.path.join(base, f"cuecast-snippet-{self._folder_tag}{self._folders}")
+            try:
+                os.mkdir(folder, 0o700)
+                return folder
+            except FileExistsError:
+                continue
+        return tempfile.mkdtemp(prefix="cuecast-snippet-")
 
     def _reset_files(self) -> None:
         """Each job starts with an empty log (stderr is in append mode, so
@@ -191,10 +227,8 @@ class ForkServer:
         return process.pid
 
     def _supervise(self, job, pid: int, pipe):
-        """Wait for the child to exit, relaying and watching; ``(Capture, None)``
-        or ``(None, ChildEnd)``."""
-        from multiprocessing.connection import wait
-
+        """Wait for the child to exit, relaying and watching; ``(pickled
+        Capture, None)`` or ``(None, ChildEnd)``."""
         capture = None
         failure = ""
         eof = False
@@ -207,7 +241,7 @@ class ForkServer:
         try:
             while code is None:
                 watched = [self.conn] + ([] if eof else [pipe]) + ([pidfd] if pidfd is not None else [])
-                ready = wait(watched, POLL if (limit or pidfd is None) else None)
+                ready = _wait(watched, POLL if (limit or pidfd is None) else None)
                 if pipe in ready:
                     eof, capture, failure = self._from_child(pipe, capture, failure)
                 if self.conn in ready:
@@ -241,11 +275,12 @@ class ForkServer:
 
     def _from_child(self, pipe, capture, failure):
         try:
-            message = pipe.recv()
-        except (EOFError, OSError):
+            raw = pipe.recv_bytes()
+            message = pickle.loads(raw)
+        except (EOFError, OSError, pickle.UnpicklingError):
             return True, capture, failure
         if message[0] in ("cell", "clock"):
-            self.conn.send(message)
+            self.conn.send_bytes(raw)  # relayed as it came
         elif message[0] == "done":
             capture = message[2]
         elif message[0] == "failed":
@@ -281,6 +316,26 @@ class ForkServer:
                 kill()
             except (ProcessLookupError, PermissionError):
                 pass
+
+
+def _wait(watched: list, timeout: Optional[float]) -> list:
+    """Those of ``watched`` (Connections, descriptors) that are readable or
+    closed, waiting up to ``timeout`` seconds (``None``: until one is).
+
+    ``multiprocessing.connection.wait`` does the same through ``selectors``;
+    this is one ``poll`` call.  It matters here because the worker waits
+    while its child runs: every page the worker writes then is copied, in
+    the worker, and its share of the huge pages split (see ``hugepages``)."""
+    import select
+
+    poller = select.poll()
+    by_fd = {}
+    for item in watched:
+        fd = item if isinstance(item, int) else item.fileno()
+        by_fd[fd] = item
+        poller.register(fd, select.POLLIN)
+    events = poller.poll(None if timeout is None else timeout * 1000)
+    return [by_fd[fd] for fd, _ in events]
 
 
 def _remove(folder: Optional[str]) -> None:

@@ -94,3 +94,8 @@ class Collapser:
         self.forks += 1
         if self.forks % self.every == 0:
             collapse()
+
+    def now(self) -> None:
+        """Collapse now (the worker has imported more modules)."""
+        if self.worked:
+            collapse()

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import re
 import signal
 import socket
@@ -45,6 +46,7 @@ from cuecast.runner.options import RunOptions
 from cuecast.runner.cellrun import after_kill
 from cuecast.runner.ending import ChildEnd, describe_end, signal_text
 from cuecast.runner.streams import split_by_cell, truncation_note
+from cuecast.runner.wire import send
 
 #: Seconds a worker may take to import torch and say it is ready.
 START_TIMEOUT = 180.0
@@ -191,7 +193,7 @@ class WorkerPool:
         self.warm = self.warm + new
         for worker in self._alive():
             try:
-                worker.conn.send(("warm", list(new)))
+                send(worker.conn, ("warm", list(new)))
             except OSError:
                 pass
 
@@ -256,7 +258,7 @@ class WorkerPool:
         for worker in alive:
             try:
                 if worker.job is None and worker.environment is not None:
-                    worker.conn.send(("stop",))
+                    send(worker.conn, ("stop",))
                 else:
                     worker.process.send_signal(signal.SIGTERM)
             except (OSError, ProcessLookupError):
@@ -346,7 +348,7 @@ class WorkerPool:
             elif kind == "done":
                 job = self._finish(worker)
                 if on_done is not None:
-                    on_done(job, message[2])
+                    on_done(job, pickle.loads(message[2]))
             elif kind == "ended":
                 self._ended(worker, message[2], on_done)
 
@@ -404,7 +406,7 @@ class WorkerPool:
             worker.timed_out_at = worker.deadline
             worker.deadline = time.monotonic() + CANCEL_GRACE
             try:
-                worker.conn.send(("cancel", worker.job.key))
+                send(worker.conn, ("cancel", worker.job.key))
                 return
             except OSError:
                 pass
@@ -470,7 +472,7 @@ class WorkerPool:
                     worker.limit = job.timeout
                     worker.deadline = worker.job_started + job.timeout
                     try:
-                        worker.conn.send(("run", job))
+                        send(worker.conn, ("run", job))
                     except OSError:
                         pass  # it died; the receive below reports it
                     if on_started is not None:

@@ -16,7 +16,10 @@ Its protocol with the pool, each message a pickled tuple:
                     ("started", key, pid)  the process running the job
                     ("clock", key)  a fresh (not forked) process has imported torch
                     ("cell", key, index)  as each cell of a cell file starts
-                    ("done", key, Capture)  after the job, its processes all gone
+                    ("done", key, pickled Capture)  after the job, its processes all gone
+                        (pickled by the snippet's process: the worker, whose every
+                        page written while a child lives is a page copied, only
+                        passes the bytes on)
                     ("ended", key, ChildEnd)  the job's process ended with no result
     pool → worker   ("run", Job)  |  ("cancel", key)  |  ("warm", [module, …])  |  ("stop",)
 
@@ -98,6 +101,8 @@ def main(argv=None) -> int:
 
     from multiprocessing.connection import Connection
 
+    from cuecast.runner.wire import send
+
     conn = Connection(fd)
     from cuecast.errors import ConfigError
     from cuecast.runner import child as _child  # noqa: F401  (imported once, here, for every fork)
@@ -114,7 +119,7 @@ def main(argv=None) -> int:
         else:
             device, device_name = resolve_device(settings["device"])  # no fork will follow anyway
     except ConfigError as exc:
-        conn.send(("config-error", exc.message, exc.hint))
+        send(conn, ("config-error", exc.message, exc.hint))
         return 2
     _warm_torch()
     numpy_warm = ALWAYS_WARM if "numpy" in sys.modules else ()
@@ -135,7 +140,7 @@ def main(argv=None) -> int:
         "subreaper": subreaper,
         "cuda_initialized": bool(torch.cuda.is_initialized()),
     }
-    conn.send(("ready", environment, facts))
+    send(conn, ("ready", environment, facts))
 
     server = ForkServer(conn, settings, environment, baseline_threads)
     try:
@@ -151,12 +156,12 @@ def main(argv=None) -> int:
                 return 0
             if message[0] == "warm":  # modules the coming snippets need; imported once, here
                 _warm(message[1])
-                server.seed.changed()
+                server.warmed()
             elif message[0] == "run":
                 job = message[1]
                 if any(name not in sys.modules for name in job.warm):
                     _warm(job.warm)
-                    server.seed.changed()
+                    server.warmed()
                 server.run(job)
             # a "cancel" for a job that has already ended needs nothing
     except StopWorker:
