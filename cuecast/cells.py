@@ -27,11 +27,27 @@ from typing import Optional
 
 #: ``# %%`` (also ``#%%``), but not ``# %%%``; the rest of the line is the title.
 PERCENT = re.compile(r"^#\s?%%(?!%)(?P<rest>.*)$")
-#: jupytext's cell type: ``# %% [markdown]`` or ``# %% Title [markdown]``.
-CELL_TYPE = re.compile(r"\[(?P<type>markdown|md|raw)\]", re.IGNORECASE)
+#: jupytext's cell type, at the start or end of the marker: ``# %% [markdown]``
+#: or ``# %% Title [markdown]`` (a title that mentions "[raw] data" stays code).
+CELL_TYPE = re.compile(r"^\s*\[(?P<type>markdown|md|raw)\]|\[(?P<end>markdown|md|raw)\]\s*$", re.IGNORECASE)
 #: VS Code's folding markers; a region's name may hold spaces.
 REGION_START = re.compile(r"^\s*#\s*region\b[ \t]*(?P<name>.*?)\s*$")
 REGION_END = re.compile(r"^\s*#\s*endregion\b")
+#: Only an unindented region starts or ends a cell: one inside a function only folds.
+_TOP_REGION_START = re.compile(r"^#\s*region\b[ \t]*(?P<name>.*?)\s*$")
+_TOP_REGION_END = re.compile(r"^#\s*endregion\b")
+#: The line breaks Python itself reads (str.splitlines also breaks at form
+#: feeds, U+2028 and others, which may sit inside a string literal).
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def source_lines(text: str) -> list[str]:
+    """``text`` split into the lines Python and an editor number."""
+    text = text.removeprefix("\ufeff")  # a BOM is not part of the first line
+    lines = _LINE_BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
 
 #: Cell.kind values.
 CODE = "code"  # a cell a cue may show
@@ -64,10 +80,10 @@ class Cell:
 
 def marker_style(text: str) -> Optional[str]:
     """``"percent"``, ``"region"`` or ``None`` (a plain script)."""
-    lines = text.splitlines()
+    lines = source_lines(text)
     if any(PERCENT.match(line) for line in lines):
         return "percent"
-    if any(REGION_START.match(line) for line in lines):
+    if any(_TOP_REGION_START.match(line) for line in lines):
         return "region"
     return None
 
@@ -81,9 +97,9 @@ def split_cells(text: str, regions: bool = True) -> tuple[Cell, ...]:
     otherwise it runs, and shows, as the plain script it is."""
     style = marker_style(text)
     if style == "percent":
-        return _percent_cells(text.splitlines())
+        return _percent_cells(source_lines(text))
     if style == "region" and regions:
-        return _region_cells(text.splitlines())
+        return _region_cells(source_lines(text))
     return ()
 
 
@@ -127,14 +143,14 @@ def _region_cells(lines: list[str]) -> tuple[Cell, ...]:
     glue_from = 1
     opened = (0, "")
     for number, line in enumerate(lines, start=1):
-        start = REGION_START.match(line)
+        start = _TOP_REGION_START.match(line)
         if start:
             if depth == 0:
                 if number > glue_from and not _blank(lines, glue_from, number - 1):
                     cells.add(GLUE, glue_from, number - 1)
-                opened = (number, start.group("name"))
+                opened = (number, " ".join(start.group("name").split()))
             depth += 1
-        elif REGION_END.match(line) and depth:
+        elif _TOP_REGION_END.match(line) and depth:
             depth -= 1
             if depth == 0:
                 marker, name = opened
@@ -180,7 +196,7 @@ def runnable(cells: tuple[Cell, ...]) -> list[Cell]:
 def cell_source(text: str, cell: Cell) -> str:
     """The cell's code padded with blank lines to its place in the file, so
     that compiling it gives tracebacks the file's own line numbers."""
-    lines = text.splitlines()
+    lines = source_lines(text)
     body = lines[cell.start - 1 : cell.end] if cell.end >= cell.start else []
     return "\n" * (cell.start - 1) + "\n".join(body) + "\n"
 
@@ -188,7 +204,7 @@ def cell_source(text: str, cell: Cell) -> str:
 def cell_code(text: str, cell: Cell) -> str:
     """The cell's code as a notebook cell holds it: no marker lines, no blank
     lines at either end."""
-    lines = text.splitlines()[cell.start - 1 : cell.end] if cell.end >= cell.start else []
+    lines = source_lines(text)[cell.start - 1 : cell.end] if cell.end >= cell.start else []
     kept = [line for line in lines if not (REGION_START.match(line) or REGION_END.match(line))]
     while kept and not kept[-1].strip():
         kept.pop()

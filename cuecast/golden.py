@@ -518,6 +518,19 @@ def check_snippet_golden(
     return GoldenResult(snippet, path, GOLDEN_DRIFT if drift else GOLDEN_MATCH, drift, cue=cue)
 
 
+def golden_units(capture: Capture) -> list[tuple[str, Capture]]:
+    """``(golden name, unit)`` for the file or each of its cells: the unit's
+    name, made unique where two cell titles slug alike ("Sum (a)", "Sum: a"),
+    so each cell keeps a golden file of its own."""
+    found, stems = [], {}
+    for unit in units(capture):
+        name = unit_name(unit)
+        seen = stems.get(golden_stem(name), 0)
+        stems[golden_stem(name)] = seen + 1
+        found.append((f"{name} ({seen + 1})" if seen else name, unit))
+    return found
+
+
 def check_lesson_golden(
     lesson: Lesson,
     captures: Mapping[str, Capture],
@@ -539,8 +552,7 @@ def check_lesson_golden(
         capture = captures.get(cue.snippet)
         if capture is None:
             continue
-        for unit in units(capture):  # the file, or each of its cells
-            name = unit_name(unit)
+        for name, unit in golden_units(capture):  # the file, or each of its cells
             checked.add(name)
             results.append(
                 check_snippet_golden(

@@ -85,7 +85,8 @@ class _Builder:
         self.cells: list = [v4.new_markdown_cell(f"# {lesson.title}")]
         self.count = 0
         self.emitted: dict[str, int] = {}  # cell file -> index of the last cell emitted
-        self.last_cue = {cue.snippet: cue.id for _, _, cue in lesson.cues() if cue.snippet}
+        # the file's last code cue also writes its remaining cells (slides cues put none in the notebook)
+        self.last_cue = {cue.snippet: cue.id for _, _, cue in lesson.cues("vscode") if cue.snippet}
 
     def markdown(self, text: str) -> None:
         self.cells.append(v4.new_markdown_cell(text))

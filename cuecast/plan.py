@@ -42,7 +42,7 @@ from typing import Mapping, Optional
 from cuecast.atomic import copy_into_place
 from cuecast.deck import cue_slide_id, section_parts
 from cuecast.errors import Diagnostic, ScriptError
-from cuecast.shown import output_lines, shown_capture
+from cuecast.shown import hides_output, output_lines, shown_capture
 from cuecast.model import (
     SEGMENT_BROWSER,
     SEGMENT_EDITOR,
@@ -270,8 +270,12 @@ class _Planner:
             typing = min(o.paste_max_seconds, max(o.typing_min_seconds, lines * o.paste_seconds_per_line))
         typing = round(typing, 3)
         output_at = round(o.lead_in + typing + o.output_pause, 3)
-        lines = _output_lines(shown_capture(beat.cue, self.captures))
+        shown = shown_capture(beat.cue, self.captures)
+        lines = _output_lines(shown)
         reading = min(o.output_max_seconds, o.output_min_seconds + lines * o.output_seconds_per_line)
+        if hides_output(beat.cue, shown):
+            reading = 0.0  # output: none: nothing to read
+
         return typing, output_at, reading + o.lead_out
 
     def shown_code(self, beat: Beat) -> str:

@@ -204,11 +204,15 @@ class SnippetItem(pytest.Item):
         if not capture.passed:
             raise SnippetFailed(capture)
         if state.golden:
-            result = golden.check_snippet_golden(
-                self.lesson, unit_name(capture), capture, state.rtol, state.atol, cue=self.cue
-            )
-            if not result.passed:
-                raise GoldenDrifted(result)
+            # the golden files render check keeps: this cell's, or (a whole cell file) each cell's
+            whole = state.capture_for(self)
+            names = golden.golden_units(whole)
+            wanted = [(n, u) for n, u in names if self.cue.cell is None or u.cell == capture.cell] or [
+                (unit_name(capture), capture)]
+            for name, unit in wanted:
+                result = golden.check_snippet_golden(self.lesson, name, unit, state.rtol, state.atol, cue=self.cue)
+                if not result.passed:
+                    raise GoldenDrifted(result)
 
     def repr_failure(self, excinfo, style=None):
         from cuecast.errors import CuecastError

@@ -47,7 +47,8 @@ def cell_view(capture: Capture, result: CellResult) -> Capture:
         exception=result.exception,
         reason=result.reason,
         duration=result.duration,
-        truncated=capture.truncated and bool(with_output) and result is with_output[-1],
+        # the output cap was reached in the last cell that wrote: it and every later cell lost output
+        truncated=capture.truncated and bool(with_output) and result.index >= with_output[-1].index,
         cells=(),
         cell=result_label(result),
     )
@@ -81,7 +82,8 @@ def shown_capture(cue: Cue, captures: Mapping[str, Capture]) -> Optional[Capture
     if cue.output_hidden:
         return replace(capture, output="", streams=(), truncated=False)
     start, end = cue.output_lines
-    lines = capture.output.splitlines(keepends=True)
+    lines = capture.output.split("\n")
+    lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])  # lines as the terminal shows them
     kept = "".join(lines[start - 1 : end])
     return replace(capture, output=kept, streams=(("stdout", kept),) if kept else ())
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from cuecast.cells import REGION_END, REGION_START
+from cuecast.cells import REGION_END, REGION_START, source_lines
 from cuecast.model import Cue, Lesson
 
 
@@ -20,13 +20,13 @@ def snippet_path(lesson: Lesson, cue: Cue) -> Path:
 
 
 def read_snippet(lesson: Lesson, cue: Cue) -> str:
-    return snippet_path(lesson, cue).read_text(encoding="utf-8")
+    return snippet_path(lesson, cue).read_text(encoding="utf-8-sig")
 
 
 def shown_numbered_lines(source: str, lines: Optional[tuple[int, int]]) -> list[tuple[int, str]]:
     """``(file line number, text)`` for every shown line, without region marker
     lines and without blank lines at either end; the numbers feed gutters."""
-    numbered = list(enumerate(source.splitlines(), start=1))
+    numbered = list(enumerate(source_lines(source), start=1))
     if lines is not None:
         start, end = lines
         numbered = numbered[start - 1 : end]
@@ -47,7 +47,7 @@ def find_region(source: str, name: str) -> Optional[tuple[int, int]]:
     """The 1-based inclusive line range inside ``# region NAME`` … ``# endregion``
     (the marker lines excluded), or ``None`` when there is no such region."""
     depth_start: list[tuple[str, int]] = []
-    for number, text in enumerate(source.splitlines(), start=1):
+    for number, text in enumerate(source_lines(source), start=1):
         start = REGION_START.match(text)
         if start:
             depth_start.append((start.group("name") or "", number))

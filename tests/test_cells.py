@@ -66,3 +66,18 @@ def test_plain_scripts_have_no_cells_and_duplicates_are_found():
     twins = duplicate_titles(split_cells("# %% A\n1\n# %% A\n2\n# %% B\n3\n"))
     assert list(twins) == ["A"] and [c.number for c in twins["A"]] == [1, 2]
     assert len(code_cells(split_cells("# %% A\n1\n# %% [md]\n# x\n"))) == 1
+
+
+def test_markers_python_would_read_the_same_way():
+    """A type tag only at the marker's ends, a BOM and U+2028 inside a string,
+    an indented region inside a function, region names with runs of spaces."""
+    tagged = split_cells("# %% Load the [raw] data\nx = 1\n# %% [markdown]\n# prose\n# %% Notes [md]\n# more\n")
+    assert [(c.kind, c.title) for c in tagged] == [(CODE, "Load the [raw] data"), (PROSE, ""), (PROSE, "Notes")]
+    bom = split_cells("\ufeff# %% A\nx = 1\n")
+    assert [(c.kind, c.start) for c in bom] == [(CODE, 2)]
+    separator = 's = "x\u2028y"\n# %% A\nprint(s)\n'
+    assert cell_source(separator, split_cells(separator)[0]) == 's = "x\u2028y"\n'  # one line, as Python reads it
+    regions = "# region data  prep\na = 1\n# endregion\ndef f():\n    # region inner\n    return 1\n    # endregion\n"
+    cells = split_cells(regions)
+    assert [(c.kind, c.title, c.start, c.end) for c in cells] == [(CODE, "data prep", 2, 2), (GLUE, "", 4, 7)]
+    assert find_cell(cells, "data   prep") is cells[0]

@@ -129,3 +129,19 @@ def test_a_diagram_that_cannot_be_drawn_after_the_cells_fails_the_file(tmp_path)
     capture = run(load_lesson(script))
     assert capture.status == "error" and capture.exception.type == "DiagramError"
     assert [u.passed for u in units(capture)] == [True, False]  # the cell ran; the file's failure is kept
+
+
+def test_a_whole_file_cue_expecting_an_error_lets_clean_cells_pass(tmp_path):
+    code = "# %% A\nprint('a')\n# %% B\nraise ValueError('on purpose')\n# %% C\nprint('c')\n"
+    lesson = lesson_for(tmp_path, code, [{"expect_error": "true"}, {"cell": "A"}])
+    capture = run(lesson)
+    assert capture.status == "ok" and [c.status for c in capture.cells] == ["ok", "expected-error", "ok"]
+    clean = lesson_for(tmp_path, "# %% A\nprint('a')\n", [{"expect_error": "true"}])
+    assert run(clean).status == "missing-error"  # the file was to raise somewhere, and did not
+
+
+def test_a_semicolon_hides_the_bare_value_as_in_a_notebook(tmp_path):
+    lesson = lesson_for(tmp_path, "# %% Hidden\nsum([1, 2, 3]);\n# %% Shown\nsum([1, 2, 3])\n",
+                        [{"cell": "Hidden"}, {"cell": "Shown"}])
+    hidden, shown = by_cue(lesson, run(lesson))
+    assert hidden.output == "" and shown.output == "6\n"

@@ -65,3 +65,14 @@ def test_each_cell_has_its_own_golden_file(tmp_path: Path):
     assert (tmp_path / "script" / "t.golden" / "t--cell-2.txt").read_text() == "warn\n[raised] ValueError: no\n"
     assert golden_stem("snippets/t.py::Tensor attributes") == "t--tensor-attributes"
     assert {r.status for r in check_lesson_golden(lesson, {"snippets/t.py": FILE})} == {"match"}
+
+
+def test_cells_whose_titles_slug_alike_keep_golden_files_of_their_own(tmp_path: Path):
+    from cuecast.golden import golden_units
+
+    twins = Capture("snippets/t.py", "ok", "1\n2\n", cells=(
+        CellResult(0, 1, "Sum (a)", 2, 2, "ok", (("stdout", "1\n"),)),
+        CellResult(1, 2, "Sum: a", 4, 4, "ok", (("stdout", "2\n"),))))
+    names = [name for name, _ in golden_units(twins)]
+    assert names == ["snippets/t.py::Sum (a)", "snippets/t.py::Sum: a (2)"]
+    assert golden_stem(names[0]) != golden_stem(names[1])

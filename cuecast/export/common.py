@@ -95,7 +95,8 @@ def smpte_rate(fps: float) -> int:
 def at_smpte_rate(otio_timeline):
     """``(timeline, fps, rate)``: the OTIO timeline itself when its rate is
     one SMPTE timecode counts in, else a copy with every range rescaled to
-    the nearest such ``rate`` (cuts move by less than a frame)."""
+    the nearest such ``rate``: each cut is rounded to the nearest frame where
+    it falls, so cuts move by at most half a frame and never drift."""
     import opentimelineio as otio
 
     start = otio_timeline.global_start_time
@@ -104,20 +105,34 @@ def at_smpte_rate(otio_timeline):
     if rate == fps:
         return otio_timeline, fps, rate
 
-    def rescaled(time_range):
-        def frames(t):
-            return otio.opentime.RationalTime(round(t.value * rate / t.rate), rate)
-
-        return otio.opentime.TimeRange(frames(time_range.start_time), frames(time_range.duration))
-
     copy = otio_timeline.deepcopy()
     copy.global_start_time = otio.opentime.RationalTime(0, rate)
-    for item in copy.find_children():
-        if item.source_range is not None:
-            item.source_range = rescaled(item.source_range)
-        reference = getattr(item, "media_reference", None)
-        if reference is not None and reference.available_range is not None:
-            reference.available_range = rescaled(reference.available_range)
-        for marker in getattr(item, "markers", ()):
-            marker.marked_range = rescaled(marker.marked_range)
+
+    def frames(t) -> int:
+        return round(t.value * rate / t.rate)
+
+    for track in copy.tracks:
+        at = 0.0  # where the item starts on the track, at the timeline's own rate
+        for item in track:
+            if item.source_range is None:
+                continue
+            length = item.source_range.duration
+            # Each cut is rounded where it falls on the track, so rounding never adds up.
+            start_frame = frames(otio.opentime.RationalTime(at, length.rate))
+            at += length.value
+            end_frame = max(start_frame + 1, frames(otio.opentime.RationalTime(at, length.rate)))
+            item.source_range = otio.opentime.TimeRange(
+                otio.opentime.RationalTime(frames(item.source_range.start_time), rate),
+                otio.opentime.RationalTime(end_frame - start_frame, rate))
+            reference = getattr(item, "media_reference", None)
+            if reference is not None and reference.available_range is not None:
+                available = reference.available_range
+                reference.available_range = otio.opentime.TimeRange(
+                    otio.opentime.RationalTime(frames(available.start_time), rate),
+                    otio.opentime.RationalTime(max(frames(available.duration), end_frame - start_frame), rate))
+            for marker in getattr(item, "markers", ()):
+                marked = marker.marked_range
+                marker.marked_range = otio.opentime.TimeRange(
+                    otio.opentime.RationalTime(frames(marked.start_time), rate),
+                    otio.opentime.RationalTime(frames(marked.duration), rate))
     return copy, fps, rate

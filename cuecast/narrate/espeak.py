@@ -94,25 +94,32 @@ class _Engine:
             return self._synthesise_here(text, voice_name, rate, pitch)
         read_end, write_end = os.pipe()
         pid = os.fork()
-        if pid == 0:  # the child: speak, hand the samples (or the error) back, leave at once
-            os.close(read_end)
+        if pid == 0:  # the child: speak, hand the samples (or the error) back, and never return
+            status = 1
             try:
-                payload = b"ok" + self._synthesise_here(text, voice_name, rate, pitch)
-            except ConfigError as exc:
-                payload = b"er" + json.dumps([exc.message, exc.hint]).encode()
-            except BaseException as exc:  # noqa: BLE001 - reported in the parent
-                payload = b"er" + json.dumps([f"espeak-ng failed: {exc}", ""]).encode()
-            view = memoryview(payload)
-            while view:
-                view = view[os.write(write_end, view):]
-            os._exit(0)
+                os.close(read_end)
+                try:
+                    payload = b"ok" + self._synthesise_here(text, voice_name, rate, pitch)
+                except ConfigError as exc:
+                    payload = b"er" + json.dumps([exc.message, exc.hint]).encode()
+                view = memoryview(len(payload).to_bytes(8, "big") + payload)
+                while view:
+                    view = view[os.write(write_end, view):]
+                status = 0
+            finally:
+                os._exit(status)  # whatever happened, the child never runs the caller's code
         os.close(write_end)
         with os.fdopen(read_end, "rb") as pipe:
-            payload = pipe.read()
-        os.waitpid(pid, 0)
+            data = pipe.read()
+        _, code = os.waitpid(pid, 0)
+        size = int.from_bytes(data[:8], "big") if len(data) >= 8 else -1
+        payload = data[8:]
+        if code != 0 or size != len(payload):  # killed, or cut short: never cache a partial clip
+            raise ConfigError(f"espeak-ng died while speaking {text[:40]!r} (status {code})",
+                              hint="run the build again; if it persists, try --voice none")
         if payload[:2] == b"ok":
             return payload[2:]
-        message, hint = json.loads(payload[2:]) if payload[:2] == b"er" else ("espeak-ng died while speaking", "")
+        message, hint = json.loads(payload[2:])
         raise ConfigError(message, hint=hint)
 
     def _synthesise_here(self, text: str, voice_name: str, rate: int, pitch: int) -> bytes:

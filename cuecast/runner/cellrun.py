@@ -64,9 +64,10 @@ def not_run_reason(cell: Cell, snippet: str, line: Optional[int], what: str = "f
 
 def _compiled(source: str, path: str) -> tuple[Any, Any]:
     """``(body, last expression)`` code objects; the second is ``None`` when
-    the cell does not end in a bare expression."""
+    the cell does not end in a bare expression, or ends in ``;`` (which
+    hides the value in a notebook too)."""
     tree = ast.parse(source, path, "exec")
-    if tree.body and isinstance(tree.body[-1], ast.Expr):
+    if tree.body and isinstance(tree.body[-1], ast.Expr) and not source.rstrip().endswith(";"):
         last = ast.Expression(tree.body.pop().value)
         body = compile(tree, path, "exec", dont_inherit=True)
         return body, compile(last, path, "eval", dont_inherit=True)
@@ -83,7 +84,7 @@ def run_cells(
     mark: Callable[[int], None],
     show_result: Callable[[str], None],
     describe: Callable[[BaseException], SnippetException],
-    expected: Callable[[Cell], bool],
+    expected: Callable[[Cell], Optional[bool]],
 ) -> dict[int, Outcome]:
     """Run ``cells`` of ``text`` in ``namespace``; the Outcome of every
     runnable cell by index.  ``mark(index)`` is called as each cell starts,
@@ -112,9 +113,10 @@ def run_cells(
         except BaseException as exc:  # the cell's failure is data, not ours
             exception = describe(exc)
         duration = time.perf_counter() - started
-        is_expected = expected(cell)
-        outcomes[cell.index] = Outcome(cell_status(exception, is_expected), exception, duration=duration)
-        if exception is not None and not is_expected:
+        is_expected = expected(cell)  # None: a whole-file cue expects an error somewhere
+        status = cell_status(exception, bool(is_expected) or (is_expected is None and exception is not None))
+        outcomes[cell.index] = Outcome(status, exception, duration=duration)
+        if exception is not None and is_expected is False:
             stopped = not_run_reason(cell, snippet, exception.line)
         elif exited:
             stopped = not_run_reason(cell, snippet, None, "called sys.exit()")
@@ -136,12 +138,15 @@ def cell_results(cells: tuple[Cell, ...], chunks, outcomes: dict[int, Outcome]) 
     return tuple(results)
 
 
-def file_status(results: tuple[CellResult, ...]) -> str:
+def file_status(results: tuple[CellResult, ...], expect_error: bool = False) -> str:
     """The status of the file as a whole: the first cell that did not do what
-    its cue asked decides it; otherwise it ran as intended."""
+    its cue asked decides it; otherwise it ran as intended.  ``expect_error``
+    (a cue showing the whole file expects an error) needs some cell to raise."""
     for result in results:
         if result.status not in (STATUS_OK, STATUS_EXPECTED_ERROR):
             return STATUS_ERROR if result.status == STATUS_NOT_RUN else result.status
+    if expect_error and not any(result.status == STATUS_EXPECTED_ERROR for result in results):
+        return STATUS_MISSING_ERROR
     return STATUS_OK
 
 

@@ -213,8 +213,12 @@ def _run_cells(job: Job, text: str, cells: tuple, namespace: dict, recorder: Out
         if on_cell is not None:
             on_cell(index)
 
-    def expected(cell) -> bool:
-        return job.expect_error or cell.number in job.expect_error_cells
+    def expected(cell) -> Optional[bool]:
+        """True: the cue of this cell expects it to raise; None: a cue showing
+        the whole file expects some cell to raise (this one may or may not)."""
+        if cell.number in job.expect_error_cells:
+            return True
+        return None if job.expect_error else False
 
     return run_cells(
         text, cells, path=job.path, snippet=job.snippet, namespace=namespace, mark=mark,
@@ -274,7 +278,7 @@ def execute(job: Job, environment: dict[str, str], tee: Optional[Callable[[str, 
         linecache.checkcache(path)
         try:
             source = Path(path).read_bytes()
-            text = source.decode("utf-8", "replace")
+            text = source.decode("utf-8-sig", "replace")
             cells = split_cells(text, regions=job.region_cells)
             # a cell file compiles cell by cell as it runs (see cellrun)
             code = True if cells else compile(source, path, "exec", dont_inherit=True)
@@ -353,7 +357,7 @@ def execute(job: Job, environment: dict[str, str], tee: Optional[Callable[[str, 
     if cells and outcomes:
         results = cell_results(cells, recorder.chunks(), outcomes)
         if exception is None:
-            status, exception = file_status(results), first_failure(results)
+            status, exception = file_status(results, job.expect_error), first_failure(results)
         # else: the diagram could not be drawn after the cells ran; the file failed
     return Capture(
         snippet=job.snippet,

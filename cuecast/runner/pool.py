@@ -92,7 +92,7 @@ def cells_of(path: str, regions: bool) -> tuple:
     from cuecast.cells import split_cells
 
     try:
-        return split_cells(Path(path).read_text(encoding="utf-8", errors="replace"), regions)
+        return split_cells(Path(path).read_text(encoding="utf-8-sig", errors="replace"), regions)
     except OSError:
         return ()
 

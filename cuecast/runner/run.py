@@ -86,7 +86,7 @@ def plan_lesson(lesson: Lesson, options: RunOptions) -> list[SnippetRun]:
         timeouts = [c.timeout for c in whole if c.timeout is not None]
         diagrams = [c.diagram for c in cues if c.diagram]
         region_cells = any(c.cell is not None for c in cues)  # lesson.selects_cells, without a walk per file
-        cells = code_cells(split_cells(source.decode("utf-8", "replace"), region_cells)) if source is not None else []
+        cells = code_cells(split_cells(source.decode("utf-8-sig", "replace"), region_cells)) if source is not None else []
         by_number = {cell.number: cell.index for cell in cells}
         cell_timeouts: dict[int, float] = {}
         for cue in cues:
