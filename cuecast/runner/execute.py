@@ -2,8 +2,9 @@
 
 In a run that process is the snippet's own (``child``: forked from the
 worker, ended after the snippet), so nothing here has to undo what a
-snippet did; ``execute`` still puts back what it changes (cwd, argv,
-``sys.path``, the snippet's project modules, the standard streams,
+snippet did, and ``disposable=True`` says so: only the streams and the
+folder are put back.  By default ``execute`` puts back what it changes (cwd,
+argv, ``sys.path``, the snippet's project modules, the standard streams,
 ``os.environ``, the cheap torch globals) so it can also run in a process
 that goes on, as the tests call it.
 

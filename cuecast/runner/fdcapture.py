@@ -78,8 +78,11 @@ class DescriptorCapture:
     def _file(self, name: str):
         if self._given is not None and name in self._given:
             fd = self._given[name]
+            # what the last snippet may have left on the shared file: its
+            # bytes, the offset, status flags (O_APPEND, O_DIRECT) set through fd 1
             os.ftruncate(fd, 0)
-            os.lseek(fd, 0, os.SEEK_SET)  # the offset is shared with the worker's descriptor
+            os.lseek(fd, 0, os.SEEK_SET)
+            _clear_status_flags(fd)
             return _Borrowed(fd)
         return tempfile.TemporaryFile(prefix="cuecast-fd-")
 
@@ -126,6 +129,16 @@ class DescriptorCapture:
         for handle in self._files.values():
             handle.close()
         self._files.clear()
+
+
+def _clear_status_flags(fd: int) -> None:
+    try:
+        import fcntl
+
+        if fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_ACCMODE:
+            fcntl.fcntl(fd, fcntl.F_SETFL, 0)
+    except (ImportError, OSError):
+        pass
 
 
 class _Borrowed:

@@ -10,17 +10,28 @@ initialised), so every child initialises CUDA for itself.
 
 For one job, ``ForkServer.run``:
 
-1. empties the log and the tee file, forks (or, where forking is unsafe,
-   starts ``python -m cuecast.runner.child``; the pool is told once why);
+1. empties the log and the tee file, makes the snippet's empty folder,
+   seeds the generators once per seed (``seeding``), forks (or, where
+   forking is unsafe, starts ``python -m cuecast.runner.child``; the pool
+   is told once why);
 2. relays the child's ``cell`` messages to the pool, and while waiting
    honours the pool's ``cancel`` (the child's time is up: SIGUSR1 makes
    faulthandler write where it was, then it is killed) and, with
    ``--memory-limit``, kills the child's processes once together they hold
    more than the limit;
 3. when the child has exited, kills every process it left behind (see
-   ``reaper``), then sends the pool ``("done", key, Capture)`` (the Capture
-   as the child pickled it) or, when no result came, ``("ended", key,
-   ChildEnd)``.
+   ``reaper``), removes the snippet's folder (a killed child's too), then
+   sends the pool ``("done", key, Capture)`` (the Capture as the child
+   pickled it) or, when no result came, ``("ended", key, ChildEnd)``.
+
+A fork is most of what a snippet costs here, so the worker keeps it cheap:
+most of its memory in huge pages (``hugepages``: fork copies, and the
+child's exit frees, one page-table entry per 2 MiB there, not per 4 KiB),
+and while a child lives it does as
+little as it can, since every page it writes then is a page copied (the
+child's pickled Capture is passed on as bytes, messages go through the
+plain pickler, see ``wire``).  The child reuses the worker's two output
+files (``fdcapture.spare_files``) instead of making its own.
 
 Fork is unsafe on macOS (system frameworks are not fork-safe without exec),
 and in a worker that has started threads (a warmed module's thread pool, a

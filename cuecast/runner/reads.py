@@ -9,8 +9,9 @@ and everything built on them, such as ``numpy.load`` and ``torch.load``) and
 records reads of files inside the project; the capture stores each one's
 SHA-256, and a cached capture whose reads no longer hash the same is a miss.
 
-The hook cannot be removed once added, so it is added once per worker and is
-a single ``None`` check outside a snippet.
+The hook cannot be removed once added, so it is added once per worker
+(``install``; every process the worker forks has it) and is a single
+``None`` check outside a snippet.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ class ReadWatch:
 
     def __enter__(self) -> "ReadWatch":
         global _watch
-        _install()
+        install()
         _watch = self
         return self
 
@@ -105,8 +106,11 @@ def _hook(event: str, args: tuple) -> None:
         pass
 
 
-def _install() -> None:
+def install() -> None:
+    """Add the audit hook to this process (once); the worker does it before
+    it forks, so no snippet's process has to."""
     global _installed
     if not _installed:
         sys.addaudithook(_hook)
         _installed = True
+

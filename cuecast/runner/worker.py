@@ -109,6 +109,7 @@ def main(argv=None) -> int:
     from cuecast.runner import execute as _execute  # noqa: F401
     from cuecast.runner.device import installed_torch_version, python_version, resolve_device, resolve_device_in_child
     from cuecast.runner.forkserver import ForkServer, StopWorker, fork_problem
+    from cuecast.runner.reads import install as install_read_hook
 
     import torch  # noqa: F401  (the point of a worker: pay for this once)
 
@@ -122,6 +123,7 @@ def main(argv=None) -> int:
         send(conn, ("config-error", exc.message, exc.hint))
         return 2
     _warm_torch()
+    install_read_hook()
     numpy_warm = ALWAYS_WARM if "numpy" in sys.modules else ()
     _warm((*numpy_warm, *settings.get("warm", ())))
     # plain str() everywhere: torch.__version__ is a torch class, and unpickling
