@@ -79,8 +79,10 @@ PAIRS = {
     "setsid": (
         f"import subprocess\nimport sys\n\nsubprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)', "
         f"'{MARKER}'],\n                 start_new_session=True)\nprint('started a daemon')\n",
-        f"import os\n\nmine = [p for p in os.listdir('/proc') if p.isdigit()\n"
-        f"        and b'{MARKER}' in open(f'/proc/{{p}}/cmdline', 'rb').read()]\n"
+        # a process may end between listing /proc and reading its cmdline: that one is no daemon of A's
+        f"import os\n\n\ndef cmdline(pid):\n    try:\n        with open(f'/proc/{{pid}}/cmdline', 'rb') as f:\n"
+        f"            return f.read()\n    except OSError:\n        return b''\n\n\n"
+        f"mine = [p for p in os.listdir('/proc') if p.isdigit() and b'{MARKER}' in cmdline(p)]\n"
         f"print('daemons seen:', len(mine))\n",
     ),
     "double_fork": (
