@@ -4,8 +4,8 @@ A worker that has imported torch holds about 150 MB of private memory (the
 C++ heap, Python's objects).  ``fork`` copies one page-table entry per 4 KiB
 page of it and the child's exit frees them again: on a 2-core VM that was
 3 ms in the worker and 4 ms in the child, for every snippet, before a line
-of it ran.  Backed by transparent huge pages the same memory is a few
-hundred entries, and fork and exit cost a third as much.  A page the child
+of it ran.  Backed by transparent huge pages, most of that memory is a
+few dozen entries, and fork and exit cost about a third as much.  A page the child
 writes to is still copied 4 KiB at a time (the kernel splits the huge
 mapping there), so isolation is unchanged.
 
@@ -13,17 +13,19 @@ mapping there), so isolation is unchanged.
 into huge pages in place, whatever the system's THP mode (``madvise`` is
 common); elsewhere, or when the kernel says no, nothing changes.  The
 worker's own writes while a child runs split a few of them again, so the
-worker collapses again now and then (``Collapser``).
+worker collapses again now and then; and not at all for a short run, where
+the collapse would cost more than it saves (``Collapser``).
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import Optional
 
 MADV_COLLAPSE = 25
 HUGE = 2 << 20
+#: The fork after which the worker first collapses its memory (see ``Collapser``).
+FIRST = 16
 #: Forks between two collapses of the worker's memory (a collapse of what is
 #: still huge costs little; what the worker's writes split is merged again).
 EVERY = 32
@@ -81,21 +83,26 @@ def collapse() -> int:
 
 
 class Collapser:
-    """Collapses again every ``EVERY`` forks (see module doc)."""
+    """When the worker collapses its memory (see module doc).
 
-    def __init__(self, every: int = EVERY):
+    Not before its ``FIRST`` fork: a collapse costs 30 to 300 ms (the
+    kernel may have to compact memory for the huge pages), about what 10 to
+    100 forks save, so a worker that runs a lesson's dozen snippets never
+    pays it and one that runs hundreds does early.  Then again every
+    ``EVERY`` forks, and after the worker imports more modules."""
+
+    def __init__(self, first: int = FIRST, every: int = EVERY):
+        self.first = first
         self.every = every
         self.forks = 0
-        self.worked = collapse() > 0
+        self.works = True  # until the kernel says otherwise
 
     def after_fork(self) -> None:
-        if not self.worked:
-            return
         self.forks += 1
-        if self.forks % self.every == 0:
-            collapse()
+        if self.forks >= self.first and (self.forks - self.first) % self.every == 0:
+            self.now()
 
     def now(self) -> None:
-        """Collapse now (the worker has imported more modules)."""
-        if self.worked:
-            collapse()
+        """Collapse now, if the worker is past its first forks."""
+        if self.works and self.forks >= self.first:
+            self.works = collapse() > 0
