@@ -194,8 +194,8 @@ def run_job(conn, job, settings: dict, environment: dict, worker_pid: int, workd
             files: Optional[dict] = None) -> NoReturn:
     """Run ``job`` in this process, send its Capture, and exit.  In a forked
     child (``files`` given) the worker has seeded the generators already;
-    ``workdir`` is the empty folder the worker made
-    for the snippet (and removes)."""
+    ``workdir`` is the empty folder the worker made for the snippet (and
+    removes)."""
     status = 0
     channel = Channel(conn)
     try:

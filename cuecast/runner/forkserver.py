@@ -27,11 +27,11 @@ For one job, ``ForkServer.run``:
 A fork is most of what a snippet costs here, so the worker keeps it cheap:
 most of its memory in huge pages (``hugepages``: fork copies, and the
 child's exit frees, one page-table entry per 2 MiB there, not per 4 KiB),
-and while a child lives it does as
-little as it can, since every page it writes then is a page copied (the
-child's pickled Capture is passed on as bytes, messages go through the
-plain pickler, see ``wire``).  The child reuses the worker's two output
-files (``fdcapture.spare_files``) instead of making its own.
+and while a child lives it does as little as it can, since every page it
+writes then is a page copied (the child's pickled Capture is passed on as
+bytes, messages go through the plain pickler, see ``wire``).  The child
+reuses the worker's two output files (``fdcapture.spare_files``) instead of
+making its own.
 
 Fork is unsafe on macOS (system frameworks are not fork-safe without exec),
 and in a worker that has started threads (a warmed module's thread pool, a
@@ -240,6 +240,8 @@ class ForkServer:
     def _supervise(self, job, pid: int, pipe):
         """Wait for the child to exit, relaying and watching; ``(pickled
         Capture, None)`` or ``(None, ChildEnd)``."""
+        from multiprocessing.connection import wait
+
         capture = None
         failure = ""
         eof = False
@@ -252,7 +254,7 @@ class ForkServer:
         try:
             while code is None:
                 watched = [self.conn] + ([] if eof else [pipe]) + ([pidfd] if pidfd is not None else [])
-                ready = _wait(watched, POLL if (limit or pidfd is None) else None)
+                ready = wait(watched, POLL if (limit or pidfd is None) else None)
                 if pipe in ready:
                     eof, capture, failure = self._from_child(pipe, capture, failure)
                 if self.conn in ready:
@@ -329,34 +331,32 @@ class ForkServer:
                 pass
 
 
-def _wait(watched: list, timeout: Optional[float]) -> list:
-    """Those of ``watched`` (Connections, descriptors) that are readable or
-    closed, waiting up to ``timeout`` seconds (``None``: until one is).
-
-    ``multiprocessing.connection.wait`` does the same through ``selectors``;
-    this is one ``poll`` call.  It matters here because the worker waits
-    while its child runs: every page the worker writes then is copied, in
-    the worker, and its share of the huge pages split (see ``hugepages``)."""
-    import select
-
-    poller = select.poll()
-    by_fd = {}
-    for item in watched:
-        fd = item if isinstance(item, int) else item.fileno()
-        by_fd[fd] = item
-        poller.register(fd, select.POLLIN)
-    events = poller.poll(None if timeout is None else timeout * 1000)
-    return [by_fd[fd] for fd, _ in events]
-
-
 def _remove(folder: Optional[str]) -> None:
-    """A snippet's temp folder, once its processes are gone (usually empty)."""
+    """A snippet's temp folder, once its processes are gone: usually empty,
+    otherwise removed with whatever the snippet left in it, folders it made
+    read-only included."""
     if folder is None:
         return
     try:
         os.rmdir(folder)
+        return
+    except FileNotFoundError:
+        return
     except OSError:
-        shutil.rmtree(folder, ignore_errors=True)
+        pass
+    _owned(folder)
+    for root, dirs, _ in os.walk(folder):  # each folder's access back before it is listed
+        for name in dirs:
+            _owned(os.path.join(root, name))
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _owned(path: str) -> None:
+    try:
+        if not os.path.islink(path):
+            os.chmod(path, 0o700)
+    except OSError:
+        pass
 
 
 def _pidfd(pid: int) -> Optional[int]:
