@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 import random
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -34,13 +36,13 @@ RESEEDS = (
 )
 
 
-def run(root, snippets: dict[str, str], order: list[str], cues: dict[str, dict] = {}) -> dict:
+def run(root, snippets: dict[str, str], order: list[str], cues: dict[str, dict] = {}, device: str = "cpu") -> dict:
     """Run ``order`` (names of ``snippets``) on one worker; Captures by name."""
     (root / "snippets").mkdir(exist_ok=True)
     for name, source in snippets.items():
         (root / "snippets" / f"{name}.py").write_text(source)
     lesson = make_lesson(root, [(name, cues.get(name, {})) for name in order], lesson_id="fork")
-    with Runner(RunOptions(device="cpu", jobs=1, use_cache=False)) as runner:
+    with Runner(RunOptions(device=device, jobs=1, use_cache=False)) as runner:
         captures = runner.run_lesson(lesson)
     return {name: captures[f"snippets/{name}.py"] for name in order}
 
@@ -54,6 +56,26 @@ def test_every_snippet_starts_from_the_seed_whatever_the_last_one_drew(tmp_path)
     expected = f"{random.random()} {numpy.random.RandomState(0).rand()} {torch.rand(1, generator=generator).item()}\n"
     assert captures["draws"].output == expected
     assert captures["again"].output == expected
+
+
+def cuda_available() -> bool:
+    try:
+        import torch
+    except ImportError:
+        return False
+    return torch.cuda.is_available()
+
+
+@pytest.mark.skipif(not cuda_available(), reason="needs a CUDA GPU")
+def test_the_cuda_generator_starts_from_the_seed_too(tmp_path):
+    # the worker queues the CUDA seeding before it forks; the child runs it when it initialises CUDA
+    draws = "import torch\nprint(torch.rand(3, device='cuda').tolist())\n"
+    moves = "import torch\ntorch.rand(1000, device='cuda')\ntorch.cuda.manual_seed_all(7)\nprint('moved')\n"
+    captures = run(tmp_path, {"draws": draws, "moves": moves}, ["draws", "moves"], device="cuda")
+    again = run(tmp_path, {}, ["moves", "draws"], device="cuda")
+    fresh = subprocess.run([sys.executable, "-c", "import torch\ntorch.manual_seed(0)\n" + draws],
+                           capture_output=True, text=True, check=True).stdout
+    assert captures["draws"].output == again["draws"].output == fresh
 
 
 def test_each_snippet_gets_an_empty_folder_that_is_gone_after_it(tmp_path):
