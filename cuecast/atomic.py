@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import filecmp
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -88,3 +89,45 @@ def copy_into_place(source: Path, target: Path) -> None:
     except BaseException:
         part.unlink(missing_ok=True)
         raise
+
+
+#: What cuecast's own temporary files and folders are called: ``.<name>.<random>.part``
+#: (atomic writes, cache entries) and ``.video-<random>`` / ``.pdf-<random>`` work folders.
+_LEFTOVER_FILE = re.compile(r"^\..+\.part$")
+#: (tempfile's eight random characters: never ``.video-cache``, the clip cache itself)
+_LEFTOVER_DIR = re.compile(r"^\.(?:video|pdf)-[a-z0-9_]{8}$")
+
+
+def sweep_leftovers(folder: Path, older_than: float = 120.0) -> int:
+    """Remove the temporary files and work folders an interrupted build left
+    under ``folder`` (a SIGKILL gives no chance to clean up); returns how
+    many.  Only names cuecast itself gives them, and only those untouched for
+    ``older_than`` seconds, so the work of a process still running (a
+    preview's background join) is left alone.  Call it holding the project's
+    build lock."""
+    import time
+
+    if not Path(folder).is_dir():
+        return 0
+    cutoff = time.time() - older_than
+    removed = 0
+    for root, dirs, files in os.walk(folder):
+        for name in list(dirs):
+            path = Path(root, name)
+            if _LEFTOVER_DIR.match(name) and _older(path, cutoff):
+                shutil.rmtree(path, ignore_errors=True)
+                dirs.remove(name)
+                removed += 1
+        for name in files:
+            path = Path(root, name)
+            if _LEFTOVER_FILE.match(name) and _older(path, cutoff):
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed
+
+
+def _older(path: Path, cutoff: float) -> bool:
+    try:
+        return path.lstat().st_mtime < cutoff
+    except OSError:
+        return False

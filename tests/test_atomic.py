@@ -35,3 +35,23 @@ def test_a_target_that_already_holds_the_bytes_is_not_rewritten(tmp_path: Path):
     before = output.stat().st_ino
     copy_into_place(cache, output)
     assert output.stat().st_ino == before
+
+
+def test_a_killed_builds_leftovers_are_swept_and_nothing_else(tmp_path: Path):
+    import time
+
+    from cuecast.atomic import sweep_leftovers
+
+    build = tmp_path / "build"
+    old = time.time() - 3600
+    leftovers = [build / "l" / ".video.mp4.abc123.part", build / ".cache" / "captures" / ".k.json.x1.part",
+                 build / "l" / ".video-q8z2abcd" / "narration.wav"]
+    keep = [build / "l" / "video.mp4", build / "l" / "notes.part", build / "l" / ".fresh.png.zz.part",
+            build / "l" / ".video-cache" / "0123abcd.mp4"]
+    for path in leftovers + keep:
+        write_text(path, "x")
+    for path in leftovers + keep[:2] + [build / "l" / ".video-q8z2abcd", build / "l" / ".video-cache"]:
+        os.utime(path, (old, old))
+    assert sweep_leftovers(build) == 3  # two part files and the work folder
+    assert not any(p.exists() for p in leftovers) and not (build / "l" / ".video-q8z2abcd").exists()
+    assert all(p.exists() for p in keep)  # an output, a file not named by cuecast, a fresh part file, the clip cache

@@ -198,3 +198,32 @@ def test_lock_is_released_when_its_holder_is_killed(tmp_path):
     with project_lock(tmp_path, on_wait=waits.append):
         assert (tmp_path / ".lock").read_text().strip() == str(os.getpid())
     assert waits == []
+
+
+@pytest.mark.slow
+def test_a_build_killed_outright_leaves_temp_files_the_next_build_sweeps(built, tmp_path):
+    """SIGKILL gives no chance to clean up: the next build removes what the
+    killed one left (its work folder and .part files), and nothing else."""
+    project = tmp_path / "tiny"
+    shutil.copytree(built, project, symlinks=True)
+    snippet = project / "snippets" / "shapes.py"
+    snippet.write_text(snippet.read_text() + "print('edited')\n")
+    proc, log = start_build(project, "--no-cache")
+    build = project / "build" / "tiny"
+
+    def work_folders():
+        return [p for p in build.glob(".video-*") if p.name != ".video-cache"]
+
+    deadline = time.monotonic() + 180
+    while not work_folders() and not list(build.rglob(".*.part")):
+        assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGKILL) if os.getpgid(proc.pid) == proc.pid else proc.kill()
+    proc.wait(timeout=30)
+    left = work_folders() + list((project / "build").rglob(".*.part"))
+    assert left, "the build was killed before it made a temp file; nothing to sweep"
+    proc, log = start_build(project)
+    assert proc.wait(timeout=300) == 0, log.read_text()
+    assert not work_folders() and not list((project / "build").rglob(".*.part"))
+    assert (build / "video.mp4").is_file() and (build / "slides.pptx").is_file()
+    assert (build / ".video-cache").is_dir()  # the clip cache is no temp folder

@@ -111,6 +111,7 @@ def command(target, only, device, jobs, voice, timeout, size, fps, captions, no_
     from rich.table import Table
 
     from cuecast.build import BuildOptions, build_lessons
+    from cuecast.atomic import sweep_leftovers
     from cuecast.lock import project_locks
     from cuecast.script import load_lessons
     from cuecast.signals import sigterm_interrupts
@@ -122,6 +123,8 @@ def command(target, only, device, jobs, voice, timeout, size, fps, captions, no_
     console = Console(stderr=True)
     build_dirs = [Path(lesson.root) / "build" for lesson in lessons]
     with sigterm_interrupts(), project_locks(build_dirs, on_wait=lambda text: click.echo(text, err=True)):
+        for folder in dict.fromkeys(build_dirs):  # what a killed build left behind: ours to sweep, under the lock
+            sweep_leftovers(folder, older_than=0)
         with BuildDisplay(console) as display, warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")  # e.g. espeak unavailable: said once, plainly, below
             builds = build_lessons(lessons, options, display.on_progress, display.on_run_event)
