@@ -36,18 +36,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_check import FLOOR  # noqa: E402  (the same one-process floor as the default lesson's bench)
+
 SNIPPET = "import torch\nx = torch.ones(3) * {i}\nprint(x.sum().item())\n"
 
-FLOOR = """
-import os, runpy, sys, tempfile
-for path in sys.argv[1:]:
-    here = os.getcwd()
-    os.chdir(tempfile.mkdtemp())
-    try:
-        runpy.run_path(path, run_name="__main__")
-    finally:
-        os.chdir(here)
-"""
 
 #: Target ratio of cold render check to the floor at the largest size.
 TARGET = 1.2

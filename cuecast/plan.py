@@ -207,8 +207,8 @@ class _Planner:
         for beat in beats:
             at = self.say(beat, section, at) + beat.pause
         length = max(at - start, self.o.title_card_seconds)
-        slug = section.id if slide_id.startswith("section:") and "+" not in slide_id else slide_id.split(":", 1)[1]
-        self.add(SEGMENT_SLIDE, slug.replace("+", "-"), section.id, length,
+        slug = slide_id.split(":", 1)[1].replace("+", "-")  # section:<id>+2 → <id>-2
+        self.add(SEGMENT_SLIDE, slug, section.id, length,
                  slide_id=slide_id, beat_ids=tuple(b.id for b in beats))
 
     def cue(self, section: Section, beat: Beat) -> None:

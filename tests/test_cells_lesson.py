@@ -110,8 +110,7 @@ def test_every_slide_shows_its_own_cells_output(project):
     for _, beat, cue in lesson.cues():
         expected = expected_lines(ref[cue.cell_title])
         shown = terminal_lines(cue_slide_texts(prs, beat.id, "output:terminal"))
-        code = "\n".join(cue_slide_texts(prs, beat.id, "code:code"))
-        assert code.split("\n")[0] in ref.__str__() or code  # the cell's own code is on the slide
+        assert cue_slide_texts(prs, beat.id, "code:code")  # its code is there too (exact text: the next test)
         if cue.output_hidden:
             assert shown == [], cue.cell_title  # output: none
         elif ref[cue.cell_title]["error"]:
