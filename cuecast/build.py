@@ -37,7 +37,7 @@ from typing import Callable, Mapping, Optional, Sequence
 from cuecast import __version__
 from cuecast.atomic import write_text
 from cuecast.errors import EXIT_FAILED, CuecastError
-from cuecast.model import Capture, Lesson
+from cuecast.model import Capture, Lesson, Timeline
 from cuecast.shown import units
 
 STAGES = ("check", "slides", "timeline", "video", "notebook", "review")
@@ -66,6 +66,11 @@ class DiskFull(CuecastError):
 
 @dataclass(frozen=True)
 class BuildOptions:
+    """Everything a build's outputs depend on besides the project's files:
+    the one options object of every subcommand (``cli/options.py`` declares
+    them), so ``render slides`` after ``render check`` with the same options
+    finds every capture in the cache."""
+
     only: tuple[str, ...] = STAGES
     device: str = "auto"
     jobs: Optional[int] = None
@@ -79,6 +84,16 @@ class BuildOptions:
     memory_limit: Optional[int] = None
     #: Capture browser cues' pages again instead of using build/.cache/web/.
     refresh_web: bool = False
+    #: The theme YAML (None: ``slides/theme.yaml`` beside the lesson's script).
+    theme: Optional[Path] = None
+    #: Narration settings (None: the voice's own defaults).
+    rate: Optional[float] = None
+    pitch: Optional[int] = None
+    voice_name: Optional[str] = None
+    #: ``recorded:DIR``: time beats without a take silently instead of failing.
+    allow_missing: bool = False
+    #: Also convert the deck to PDF: None, ``"slides"`` or ``"handout"`` (notes under each slide).
+    pdf: Optional[str] = None
 
 
 @dataclass
@@ -100,6 +115,9 @@ class LessonBuild:
     captures: dict[str, Capture]
     run_seconds: float = 0.0  # this lesson's share of running the snippets
     results: list[StageResult] = field(default_factory=list)
+    #: What the timeline stage planned, and the voice it was narrated with (``Voice.describe``).
+    timeline: Optional[Timeline] = None
+    voice: str = ""
 
     @property
     def failed_snippets(self) -> list[Capture]:
@@ -110,9 +128,14 @@ class LessonBuild:
 Progress = Callable[[str, str, Optional[float], str], None]
 
 
+#: Bumped when what a record holds changes meaning (2: outputs keyed by what
+#: they are, not by a label), so records written before are rebuilt once.
+RECORD_FORMAT = 2
+
+
 def fingerprint(*parts) -> str:
     """A stable hash of plain values (dataclass reprs, strings, bytes)."""
-    digest = hashlib.sha256(__version__.encode())
+    digest = hashlib.sha256(f"{__version__}/{RECORD_FORMAT}".encode())
     for part in parts:
         digest.update(b"\0")
         digest.update(part if isinstance(part, bytes) else repr(part).encode("utf-8"))
@@ -212,10 +235,10 @@ class BuildRecord:
             self.stages = stages
 
 
-def _theme_for(lesson: Lesson):
+def _theme_for(lesson: Lesson, option: Optional[Path] = None):
     from cuecast.deck.theme import lesson_theme_path, load_theme
 
-    return load_theme(lesson_theme_path(Path(lesson.root)))
+    return load_theme(lesson_theme_path(Path(lesson.root), option))
 
 
 @dataclass
@@ -282,7 +305,7 @@ class LessonBuilder:
 
     def _theme(self):
         if self.theme is None:
-            self.theme = _theme_for(self._lesson)
+            self.theme = _theme_for(self._lesson, self.options.theme)
         return self.theme
 
     def _deck(self):
@@ -346,7 +369,7 @@ class LessonBuilder:
         checked = [unit for capture in captures.values() for unit in units(capture)]
         failed = [unit for unit in checked if not unit.passed]
         cells = sum(1 for unit in checked if unit.cell)
-        note = f"{len(captures)} snippets" + (f" ({cells} cells)" if cells else "") + f", {cached} cached"
+        note = f"{len(captures)} snippets" + (f" ({cells} cell{'s' * (cells != 1)})" if cells else "") + f", {cached} cached"
         if failed:
             note += f", {len(failed)} failed"
         status = "failed" if failed else ("skipped" if cached == len(captures) else "built")
@@ -390,7 +413,8 @@ class LessonBuilder:
         return self.slides
 
     def stage_slides(self) -> StageResult:
-        print_ = self._slides_print()
+        pdf = self.options.pdf
+        print_ = fingerprint(self._slides_print(), pdf)
         recorded = self._recorded_slides() if self._is_current("slides", print_) else None
         if recorded is not None:
             self.slides = recorded
@@ -401,28 +425,52 @@ class LessonBuilder:
         self.draw_slides()
         outputs = {"deck": write_pptx(self._deck(), self._theme(), self.dir / "slides.pptx")}
         outputs["slide images"] = self.dir / "slides"
+        note = f"{len(self.slides)} slides"
+        if pdf:
+            from cuecast.deck.pdf import write_pdf
+
+            outputs["pdf"] = write_pdf(outputs["deck"], self.dir / "slides.pdf", handout=pdf == "handout")
+            note += f", {'handout' if pdf == 'handout' else 'slides'} converted to PDF by LibreOffice"
         self.record.remember("slides", print_, outputs,
                              [{"id": s.slide_id, "title": s.title, "png": f"slides/{s.png.name}"}
                               for s in self.slides])
-        return self._result("slides", "built", outputs, f"{len(self.slides)} slides")
+        return self._result("slides", "built", outputs, note)
+
+    def voice(self):
+        """The narration voice the options and the script ask for; what it
+        says about itself (espeak missing, a take missing) is a warning the
+        CLI prints once."""
+        from cuecast.narrate import lesson_voice
+
+        opts = self.options
+        return lesson_voice(self.lesson, opts.voice, rate=opts.rate, pitch=opts.pitch, name=opts.voice_name,
+                            allow_missing=opts.allow_missing)
 
     def stage_timeline(self) -> StageResult:
-        from cuecast.deck import cue_pages
-        from cuecast.plan import PlanOptions
-        from cuecast.export import WRITERS, narrated_timeline, write_timeline_outputs
-        from cuecast.narrate import lesson_voice, voice_cache_dir
+        import warnings
 
-        voice = lesson_voice(self.lesson, self.options.voice)
+        from cuecast.deck import cue_pages
+        from cuecast.export import WRITERS, narrated_timeline, write_timeline_outputs
+        from cuecast.narrate import VoiceWarning, voice_cache_dir
+        from cuecast.plan import PlanOptions
+
+        def on_event(kind: str, beat_id: str, message: str) -> None:
+            if kind == "missing":
+                warnings.warn(f"{beat_id}: {message}", VoiceWarning, stacklevel=2)
+
+        voice = self.voice()
         self.timeline = narrated_timeline(self.lesson, self.build.captures, voice, self.dir,
                                           voice_cache_dir(Path(self._lesson.root)), refresh=not self.options.use_cache,
                                           page_counts=cue_pages(slide.id for slide in self._deck().slides),
-                                          options=PlanOptions(fps=self.options.fps))  # cuts on the video's frames
+                                          options=PlanOptions(fps=self.options.fps),  # cuts on the video's frames
+                                          on_event=on_event)
         # the formats written are part of the stage: a new one is made on the next build
         print_ = fingerprint(self.timeline, self.lesson, self.options.size, [name for name, _, _ in WRITERS])
-        note = f"{self.timeline.duration:.1f} s, voice {voice.describe()}"
+        self.build.timeline, self.build.voice = self.timeline, voice.describe()
+        note = f"{self.timeline.duration:.1f} s, voice {self.build.voice}"
         if self._is_current("timeline", print_):
             return self._result("timeline", "skipped", self.record.outputs("timeline"), note)
-        outputs = _labelled(write_timeline_outputs(self.timeline, self.lesson, self.dir, self.options.size))
+        outputs = write_timeline_outputs(self.timeline, self.lesson, self.dir, self.options.size)
         self.record.remember("timeline", print_, outputs)
         return self._result("timeline", "built", outputs, note)
 
@@ -570,21 +618,13 @@ class LessonBuilder:
         return self._result("review", "built", {"review page": path})
 
 
-def _labelled(outputs: Mapping[str, Path]) -> dict[str, Path]:
-    """Name outputs for people (the timeline stage keys them by file name)."""
-    names = {
-        "timeline.otio": "timeline (OpenTimelineIO)",
-        "timeline.edl": "timeline (CMX 3600 EDL)",
-        "timeline.xml": "timeline (FCP 7 XML)",
-        "timeline.kdenlive": "timeline (Kdenlive)",
-        "captions.srt": "captions (SRT)",
-        "captions.vtt": "captions (WebVTT)",
-        "chapters.vtt": "chapters (WebVTT)",
-        "cues.csv": "cue sheet (CSV)",
-        "cues.json": "cue sheet (JSON)",
-        "narration.csv": "recording list (CSV)",
-    }
-    return {names.get(key, key): path for key, path in outputs.items()}
+def output_label(key: str) -> str:
+    """What an output is, for people: a stage keys its outputs by what they
+    are (``video``, ``deck``) or, for the timeline's files, by file name, and
+    the timeline's writers say what each file is."""
+    from cuecast.export import WRITERS
+
+    return next((what for name, what, _ in WRITERS if name == key), key)
 
 
 def build_lessons(

@@ -340,7 +340,8 @@ def review_page(
     video: Optional[VideoState] = None,
     problems: Sequence[Problem] = (),
 ) -> ReviewPage:
-    """The page as data.  ``outputs`` maps a label to each file built (links
+    """The page as data.  ``outputs`` maps each file built, keyed as the
+    build's stages key them (``video``, ``captions.vtt``), to its path (links
     are made relative to ``out_dir`` and never leave the build folder);
     ``slides`` lists the deck's slide images in order; ``video`` says
     whether the video shows the latest edit (default: fresh if it exists)."""
@@ -358,14 +359,17 @@ def review_page(
     meta = " · ".join(part for part in (
         lesson.source, f"{sum(1 for _ in lesson.walk())} sections", f"{len(rows)} segments",
         timecode(timeline.duration) if timeline else "not planned", runtime) if part)
-    files = tuple((name, link) for name, link in ((n, page_link(p, out_dir)) for n, p in outputs.items()) if link)
+    from cuecast.build import output_label
+
+    files = tuple((output_label(key), link) for key, link in ((k, page_link(p, out_dir)) for k, p in outputs.items())
+                  if link)
     return ReviewPage(
         title=lesson.title,
         source=lesson.source,
         meta=meta,
         video=video,
-        captions=_data_uri(outputs.get("captions (WebVTT)"), "text/vtt"),
-        chapters=_data_uri(outputs.get("chapters (WebVTT)"), "text/vtt"),
+        captions=_data_uri(outputs.get("captions.vtt"), "text/vtt"),
+        chapters=_data_uri(outputs.get("chapters.vtt"), "text/vtt"),
         cue_rows=tuple(rows),
         thumbs=tuple(thumbnails(slides)),
         snippets=tuple(snippet_views(lesson, captures)),

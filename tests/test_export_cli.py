@@ -20,7 +20,7 @@ PROJECT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def fake_stages(tmp_path, monkeypatch):
-    """``load_lesson`` and ``run_lesson`` returning the hand-built lesson."""
+    """``load_lessons`` and the runner returning the hand-built lesson and its captures."""
     lesson = make_lesson(tmp_path)
     script = tmp_path / "script" / "lesson.yaml"
     script.parent.mkdir()
@@ -29,7 +29,7 @@ def fake_stages(tmp_path, monkeypatch):
     import cuecast.script
 
     monkeypatch.setattr(cuecast.script, "load_lessons", lambda target=None: [lesson])
-    monkeypatch.setattr(cuecast.runner, "run_lessons", lambda lessons, options=None, on_event=None: [make_captures()])
+    monkeypatch.setattr(cuecast.runner.Runner, "run_lessons", lambda self, lessons: [make_captures()])
     monkeypatch.chdir(tmp_path)
     return lesson, script
 

@@ -19,34 +19,29 @@ from typing import Callable, Optional, Sequence
 
 import click
 
-from cuecast.cli.common import (
-    FiniteFloatRange,
-    device_option,
-    jobs_option,
-    lesson_target_argument,
-    memory_limit_option,
-    reports_errors,
-    seconds_type,
-)
+from cuecast.cli.common import FiniteFloatRange, lesson_target_argument, reports_errors
+from cuecast.cli.options import build_options, run_options
 from cuecast.errors import BuildFailed
 from cuecast.golden import DEFAULT_ATOL, DEFAULT_RTOL
 from cuecast.report import CheckResult, format_duration
 
 
 def run_check(target: Optional[Path], options, on_event: Optional[Callable] = None) -> list[CheckResult]:
-    """Parse the lessons at ``target`` and run their snippets; one result per
-    snippet of each lesson.  With ``--no-cache`` the workers start before the
-    script is parsed, so torch's import overlaps the parsing."""
+    """The build's check stage (``BuildOptions`` ``options``) for the lessons
+    at ``target``; one result per snippet of each lesson.  With ``--no-cache``
+    the workers start before the script is parsed, so torch's import overlaps
+    the parsing."""
+    from cuecast.build import run_options as runner_options, run_snippets
     from cuecast.report import check_results
     from cuecast.runner import Runner
     from cuecast.script import load_lessons
 
-    with Runner(options, on_event) as runner:
+    with Runner(runner_options(options), on_event) as runner:
         if not options.use_cache:
             runner.prestart()
         lessons = load_lessons(target)
-        captures = runner.run_lessons(lessons)
-    return check_results(lessons, captures)
+        builds = run_snippets(lessons, options, runner=runner)
+    return check_results(lessons, [build.captures for build in builds])
 
 
 class Progress:
@@ -155,11 +150,7 @@ def report_check(results: Sequence[CheckResult], junit: Optional[Path] = None) -
 
 @click.command(name="check")
 @lesson_target_argument
-@device_option
-@jobs_option
-@click.option("--timeout", type=seconds_type(), default=60.0, show_default=True,
-              help="Seconds a snippet may run when its cue sets no timeout:.")
-@click.option("--no-cache", is_flag=True, help="Run every snippet even if it is unchanged since the last run.")
+@run_options
 @click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the results as JUnit XML to this file.")
 @click.option("--golden", is_flag=True,
@@ -172,10 +163,8 @@ def report_check(results: Sequence[CheckResult], junit: Optional[Path] = None) -
               help="Relative tolerance for numbers in golden output.")
 @click.option("--atol", type=FiniteFloatRange(min=0), default=DEFAULT_ATOL, show_default=True,
               help="Absolute tolerance for numbers in golden output.")
-@memory_limit_option
 @reports_errors
-def command(target, device, jobs, timeout, no_cache, junit, golden, update_golden, golden_per_device, rtol, atol,
-            memory_limit):
+def command(target, junit, golden, update_golden, golden_per_device, rtol, atol, **params):
     """Run every snippet of the lesson(s) and report which fail.
 
     TARGET is a lesson script or a folder of them (default: script/).  Every
@@ -183,10 +172,7 @@ def command(target, device, jobs, timeout, no_cache, junit, golden, update_golde
     script or option.  With GITHUB_ACTIONS set, failures are also printed as
     ::error annotations.
     """
-    from cuecast.runner import RunOptions
-
-    options = RunOptions(device=device, jobs=jobs, timeout=timeout, use_cache=not no_cache,
-                         memory_limit=memory_limit)
+    options = build_options(params, ("check",))
     with Progress() as progress:
         results = run_check(target, options, progress)
     verdicts = []

@@ -50,24 +50,6 @@ def lesson_target_argument(func):
     return click.argument("target", required=False, type=click.Path(path_type=Path))(func)
 
 
-def device_option(func):
-    return click.option(
-        "--device",
-        type=click.Choice(["auto", "cpu", "cuda", "mps"]),
-        default="auto",
-        show_default=True,
-        help="Where snippets run; auto picks CUDA, then MPS, then CPU.",
-    )(func)
-
-
-def jobs_option(func):
-    return click.option(
-        "-j", "--jobs", type=click.IntRange(min=1), default=None,
-        help="Snippet workers to run in parallel (default: one per 6 snippets to run, at most one per core; "
-        "each worker imports torch once).",
-    )(func)
-
-
 def relative_path(path: Path) -> str:
     """``path`` as the user would type it from here (absolute when elsewhere)."""
     try:
@@ -132,34 +114,3 @@ def parse_memory(ctx, param, value):
     return int(number)
 
 
-def memory_limit_option(func):
-    return click.option(
-        "--memory-limit", callback=parse_memory, default=None, metavar="SIZE",
-        help="Cap each snippet worker's memory (address space), e.g. 4G; a snippet past it "
-             "fails with MemoryError instead of exhausting the machine (default: no cap).",
-    )(func)
-
-
-def refresh_web_option(func):
-    return click.option(
-        "--refresh-web", is_flag=True,
-        help="Capture the pages of browser cues again (they are kept in build/.cache/web/ otherwise).",
-    )(func)
-
-
-def captured_pages(lesson, size: tuple[int, int], refresh: bool) -> dict:
-    """The lesson's browser pages (``cuecast.web``), each page that falls back
-    to the simulated one said once as a ``warning:`` line."""
-    import warnings
-
-    from cuecast.web import pages_for_video
-
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        pages = pages_for_video(lesson, size, refresh=refresh)
-    for message in dict.fromkeys(str(w.message) for w in caught if w.category.__module__.startswith("cuecast")):
-        click.echo(f"warning: {message}", err=True)
-    for w in caught:
-        if not w.category.__module__.startswith("cuecast"):
-            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
-    return pages

@@ -8,7 +8,8 @@ import threading
 
 import click
 
-from cuecast.cli.common import device_option, lesson_target_argument, parse_size, reports_errors
+from cuecast.cli.common import lesson_target_argument, reports_errors
+from cuecast.cli.options import all_options, build_options
 
 
 @click.command(name="preview")
@@ -19,25 +20,18 @@ from cuecast.cli.common import device_option, lesson_target_argument, parse_size
               help="Interface to listen on.  The default is this machine only; 0.0.0.0 shows your lesson "
                    "to the whole network.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in the default browser.")
-@device_option
-@click.option("--voice", default=None, metavar="espeak|none|recorded:DIR",
-              help="Narration voice; wins over the script's `voice:`.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="Seconds a snippet may run when its cue sets no timeout (default 60).")
-@click.option("--size", callback=parse_size, default="1920x1080", show_default=True, metavar="WxH",
-              help="Video size in pixels.")
-@click.option("--fps", type=click.IntRange(1, 120), default=30, show_default=True, help="Video frames per second.")
+@all_options
 @click.option("--stop-after", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
               help="Stop the server after SECONDS (for scripts and tests; it also stops when the process "
                    "that started it exits).")
 @reports_errors
-def command(target, port, host, open_browser, device, voice, timeout, size, fps, stop_after):
+def command(target, port, host, open_browser, stop_after, **params):
     """Serve the lesson's review page and keep it up to date as you save:
     slide thumbnails, snippet output, the cue sheet and changed video
     segments are updated in place, and what is being rebuilt is marked.
     Script errors and failing cells show on the page and here; the server
     keeps running.  Ctrl-C stops it."""
-    from cuecast.build import BuildOptions
+    from cuecast.build import STAGES
     from cuecast.preview.events import EventHub
     from cuecast.preview.lifetime import stop_after as stop_timer, watch_parent
     from cuecast.preview.server import make_server
@@ -49,8 +43,8 @@ def command(target, port, host, open_browser, device, voice, timeout, size, fps,
         click.echo(text, err=True)
 
     root = project_root(target)
-    folders = watched_folders(target, voice)
-    options = BuildOptions(device=device, voice=voice, timeout=timeout, size=size, fps=fps)
+    options = build_options(params, STAGES)
+    folders = watched_folders(target, options.voice)
     hub = EventHub()
     session = PreviewSession(target, options, hub, echo)
     hub.snapshot = session.snapshot

@@ -15,8 +15,10 @@ from pathlib import Path
 
 import click
 
-from cuecast.cli.build import STAGE_CHOICES, _parse_only
-from cuecast.cli.common import device_option, lesson_target_argument, parse_size, reports_errors
+from cuecast.build import STAGES
+from cuecast.cli.build import _parse_only
+from cuecast.cli.common import lesson_target_argument, reports_errors
+from cuecast.cli.options import all_options, build_options
 from cuecast.diagnostics import format_diagnostics
 from cuecast.errors import CuecastError
 from cuecast.shown import unit_name, units
@@ -57,13 +59,11 @@ def rebuild(target, options, echo, runner=None) -> list[str]:
 @lesson_target_argument
 @click.option("--only", callback=lambda ctx, param, value: _parse_only(ctx, param, value) if value else None,
               default=None, metavar="STAGES",
-              help=f"Stages to rebuild on save: {','.join(STAGE_CHOICES)} (default: all).")
-@device_option
-@click.option("--voice", default=None, metavar="espeak|none|recorded:DIR")
-@click.option("--size", callback=parse_size, default="1920x1080", show_default=True, help="Video size.")
+              help=f"Stages to rebuild on save: {','.join(STAGES)} (default: all).")
+@all_options
 @click.option("--max-rebuilds", type=int, default=None, hidden=True, help="Stop after N rebuilds (tests).")
 @reports_errors
-def command(target, only, device, voice, size, max_rebuilds):
+def command(target, only, max_rebuilds, **params):
     """Watch script/, snippets/, slides/ and the recordings folder of a
     recorded voice, and rebuild what a save changed: only the changed
     snippets run (on a worker that keeps torch imported), only changed slides
@@ -71,13 +71,13 @@ def command(target, only, device, voice, size, max_rebuilds):
     shows the result in a browser as it happens."""
     import queue
 
-    from cuecast.build import BuildOptions, run_options
+    from cuecast.build import run_options
     from cuecast.runner import Runner
     from cuecast.signals import sigterm_interrupts
     from cuecast.watching import watch_saves
 
-    options = BuildOptions(only=only or STAGE_CHOICES, device=device, voice=voice, size=size)
-    folders = watched_folders(target, voice)
+    options = build_options(params, only or STAGES)
+    folders = watched_folders(target, options.voice)
     saves: queue.Queue = queue.Queue()
     stop = threading.Event()
     with Runner(run_options(options)) as runner, sigterm_interrupts():

@@ -496,16 +496,3 @@ def layout_deck(lesson: Lesson, captures: Mapping[str, Capture], theme, pages=No
 
 def _has(boxes: list, name: str) -> bool:
     return any(box.name == name for box in boxes)
-
-
-def lesson_page_counts(lesson: Lesson, captures: Mapping[str, Capture]) -> dict[str, int]:
-    """How many pages each slides cue of ``lesson`` takes on its own theme's
-    deck (``deck.cue_pages``), for the subcommands that plan a timeline
-    without a build's deck at hand."""
-    from cuecast.deck import cue_pages
-    from cuecast.deck.templating import render_lesson
-    from cuecast.deck.theme import lesson_theme_path, load_theme
-
-    theme = load_theme(lesson_theme_path(Path(lesson.root)))
-    deck = layout_deck(render_lesson(lesson, captures), captures, theme)
-    return cue_pages(slide.id for slide in deck.slides)

@@ -44,6 +44,15 @@ def find_soffice() -> Optional[str]:
     return None
 
 
+def require_soffice() -> str:
+    """LibreOffice's ``soffice``, or the error saying how to install it;
+    asked before a build starts, so a missing LibreOffice costs no work."""
+    found = find_soffice()
+    if found is None:
+        raise PdfUnavailable("--pdf needs LibreOffice (soffice), which is not installed", hint=INSTALL_HINT)
+    return found
+
+
 def pdf_filter(handout: bool) -> str:
     """The ``--convert-to`` argument: Impress's PDF export, with notes pages
     only for a handout (LibreOffice 7.4+ reads the options as JSON)."""

@@ -133,11 +133,12 @@ def render_lesson(lesson: Lesson, captures: Mapping[str, Capture]) -> Lesson:
 
 
 def _unique(problems: list[Diagnostic]) -> list[Diagnostic]:
-    """One report per place and message (a beat's ``say`` defaults to its
-    bullet, so a bad bullet would otherwise be reported twice)."""
+    """One report per place: a beat's ``say`` defaults to its bullet (made
+    speakable, so Jinja may word its complaint differently), and a bad bullet
+    would otherwise be reported twice."""
     seen, kept = set(), []
     for problem in problems:
-        key = (problem.location, problem.message)
+        key = problem.location
         if key not in seen:
             seen.add(key)
             kept.append(problem)

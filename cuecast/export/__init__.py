@@ -152,27 +152,3 @@ def narrated_timeline(
     clips = narrate_lesson(lesson, voice, cache_dir, on_event=on_event, refresh=refresh)
     timeline = plan_timeline(lesson, clips, captures, options or PlanOptions(), voice=voice.spec, page_counts=page_counts)
     return place_audio(timeline, build_dir)
-
-
-def render_timeline(
-    lesson: Lesson,
-    captures,
-    voice,
-    build_dir: Path,
-    cache_dir: Path,
-    refresh: bool = False,
-    options=None,
-    on_event=None,
-    size: tuple[int, int] = DEFAULT_FRAME_SIZE,
-    page_counts=None,
-):
-    """The whole timeline stage for one lesson: ``narrated_timeline``, then
-    every format written.  Returns ``(timeline, {file name: path})``;
-    ``render timeline`` and ``render video`` call this, ``render build``
-    calls ``narrated_timeline`` and writes only when the timeline changed."""
-    from cuecast.deck.templating import render_lesson
-
-    lesson = render_lesson(lesson, captures)
-    timeline = narrated_timeline(lesson, captures, voice, build_dir, cache_dir, refresh, options, on_event,
-                                 page_counts)
-    return timeline, write_timeline_outputs(timeline, lesson, build_dir, size)
