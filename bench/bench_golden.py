@@ -47,7 +47,7 @@ def median_of(command: list[str], repeat: int) -> float:
 def compare_costs(script: str, repeat: int) -> tuple[float, float]:
     """Seconds for one pass of ``golden.compare`` and of ``==`` + difflib over
     every golden file of the lesson, each compared with itself plus noise."""
-    from cuecast import golden
+    from cuecast.check import golden
     from cuecast.script import load_lessons
 
     (lesson,) = load_lessons(Path(ROOT / script))

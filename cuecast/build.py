@@ -298,7 +298,7 @@ class LessonBuilder:
         """The lesson with its templates (``{{ torch_version }}``) filled in
         from the captures: what every output says and speaks."""
         if self._rendered is None:
-            from cuecast.deck.templating import render_lesson
+            from cuecast.templating import render_lesson
 
             self._rendered = render_lesson(self._lesson, self.build.captures)
         return self._rendered

@@ -32,7 +32,7 @@ import jinja2
 from cuecast.atomic import write_text
 from cuecast.errors import Diagnostic
 from cuecast.model import Capture, Lesson, Timeline
-from cuecast.report import format_duration, timecode
+from cuecast.check.report import format_duration, timecode
 from cuecast.shown import cell_label, output_lines, run_capture, shown_capture, unit_name, units
 from cuecast.snippet_source import shown_code
 

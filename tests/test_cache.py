@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from cuecast.cache import CaptureCache, capture_from_json, capture_key, capture_to_json, is_cacheable, local_imports
+from cuecast.runner.cache import CaptureCache, capture_from_json, capture_key, capture_to_json, is_cacheable, local_imports
 from cuecast.model import (
     STATUS_CRASHED,
     STATUS_ERROR,
@@ -236,7 +236,7 @@ def test_an_edited_data_file_or_package_module_reruns_the_snippet(tmp_path, runn
 
 def test_an_entry_corrupted_inside_its_text_is_a_miss(tmp_path):
     """A flipped character in the output still parses as JSON; its digest does not match."""
-    from cuecast.cache import CaptureCache
+    from cuecast.runner.cache import CaptureCache
     from cuecast.model import Capture
 
     cache = CaptureCache(tmp_path)

@@ -19,7 +19,7 @@ from cuecast.model import (
     Capture,
     SnippetException,
 )
-from cuecast.report import CheckResult, failure_lines, github_annotations, junit_xml, summary_line
+from cuecast.check.report import CheckResult, failure_lines, github_annotations, junit_xml, summary_line
 
 
 def result(snippet, status, exception=None, reason="", lesson="intro", output="", cached=False):

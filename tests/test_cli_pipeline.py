@@ -105,7 +105,8 @@ def test_a_view_and_build_share_the_record_of_what_is_current(tiny):
 
 @pytest.mark.slow
 def test_a_full_build_templates_and_lays_out_the_deck_once(tiny, monkeypatch):
-    from cuecast.deck import layout, templating
+    from cuecast import templating
+    from cuecast.deck import layout
 
     calls = {"layout": 0, "template": 0}
     real_layout, real_render = layout.layout_deck, templating.render_lesson

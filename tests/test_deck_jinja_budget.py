@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from cuecast.deck.jinja_budget import MAX_SECONDS
-from cuecast.deck.templating import render_text
+from cuecast.templating.budget import MAX_SECONDS
+from cuecast.templating import render_text
 from cuecast.errors import ScriptError
 from cuecast.model import Location
 

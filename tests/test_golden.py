@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from cuecast import golden
-from cuecast.golden import (
+from cuecast.check import golden
+from cuecast.check.golden import (
     GOLDEN_DRIFT,
     GOLDEN_MATCH,
     GOLDEN_MISSING,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cuecast.golden import check_lesson_golden, golden_stem
+from cuecast.check.golden import check_lesson_golden, golden_stem
 from cuecast.model import Capture, CellResult, Cue, Lesson, Location, Section, Beat, SnippetException
 from cuecast.shown import hides_output, output_lines, run_capture, shown_capture, unit_name, units
 
@@ -68,7 +68,7 @@ def test_each_cell_has_its_own_golden_file(tmp_path: Path):
 
 
 def test_cells_whose_titles_slug_alike_keep_golden_files_of_their_own(tmp_path: Path):
-    from cuecast.golden import golden_units
+    from cuecast.check.golden import golden_units
 
     twins = Capture("snippets/t.py", "ok", "1\n2\n", cells=(
         CellResult(0, 1, "Sum (a)", 2, 2, "ok", (("stdout", "1\n"),)),

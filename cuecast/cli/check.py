@@ -22,8 +22,8 @@ import click
 from cuecast.cli.common import FiniteFloatRange, lesson_target_argument, reports_errors
 from cuecast.cli.options import build_options, run_options
 from cuecast.errors import BuildFailed
-from cuecast.golden import DEFAULT_ATOL, DEFAULT_RTOL
-from cuecast.report import CheckResult, format_duration
+from cuecast.check.golden import DEFAULT_ATOL, DEFAULT_RTOL
+from cuecast.check.report import CheckResult, format_duration
 
 
 def run_check(target: Optional[Path], options, on_event: Optional[Callable] = None) -> list[CheckResult]:
@@ -32,7 +32,7 @@ def run_check(target: Optional[Path], options, on_event: Optional[Callable] = No
     the workers start before the script is parsed, so torch's import overlaps
     the parsing."""
     from cuecast.build import run_options as runner_options, run_snippets
-    from cuecast.report import check_results
+    from cuecast.check.report import check_results
     from cuecast.runner import Runner
     from cuecast.script import load_lessons
 
@@ -125,7 +125,7 @@ def report_check(results: Sequence[CheckResult], junit: Optional[Path] = None) -
     ``BuildFailed`` (exit 1) if any snippet failed."""
     from rich.console import Console
 
-    from cuecast.report import counted, failures, github_annotations, results_table, summary_line, write_junit
+    from cuecast.check.report import counted, failures, github_annotations, results_table, summary_line, write_junit
 
     console = Console(highlight=False)
     if not console.is_terminal and "COLUMNS" not in os.environ:
@@ -177,7 +177,7 @@ def command(target, junit, golden, update_golden, golden_per_device, rtol, atol,
         results = run_check(target, options, progress)
     verdicts = []
     if golden or update_golden:
-        from cuecast.golden import check_golden, format_golden_results
+        from cuecast.check.golden import check_golden, format_golden_results
 
         verdicts = check_golden(target, results, rtol, atol, update=update_golden, per_device=golden_per_device)
         results = with_drift(results, verdicts)

@@ -17,7 +17,7 @@ from typing import Optional
 
 import click
 
-from cuecast.report import format_duration
+from cuecast.check.report import format_duration
 
 #: Warning categories Python's default filters do not show to a user.
 QUIET_WARNINGS = (ResourceWarning, DeprecationWarning, PendingDeprecationWarning, ImportWarning)
@@ -118,7 +118,7 @@ def stage_outputs(build, stage: str) -> dict[str, Path]:
 def exit_if_failed(builds) -> None:
     """Each failed snippet as ``error: file:line: reason``, then exit 1."""
     from cuecast.errors import EXIT_FAILED
-    from cuecast.report import check_results, failure_lines
+    from cuecast.check.report import check_results, failure_lines
 
     failed = failure_lines(check_results([b.lesson for b in builds],
                                          [{c.snippet: c for c in b.failed_snippets} for b in builds]))

@@ -13,7 +13,7 @@ import click
 
 from cuecast.cli.common import lesson_target_argument, relative_path, reports_errors
 from cuecast.cli.options import build_options, deck_options, frame_options, run_options, voice_options
-from cuecast.report import timecode
+from cuecast.check.report import timecode
 
 
 @click.command(name="timeline")

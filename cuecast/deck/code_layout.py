@@ -21,7 +21,7 @@ from cuecast.deck.fit import inner_size
 from cuecast.deck.highlight import highlight_lines
 from cuecast.deck.measure import Measurer, line_height
 from cuecast.model import STATUS_EXPECTED_ERROR, Capture
-from cuecast.report import format_duration
+from cuecast.check.report import format_duration
 from cuecast.shown import output_lines, wrap_terminal_line
 
 TAB_H = inches(0.42)

@@ -22,7 +22,7 @@ from cuecast.deck.boxes import (
 from cuecast.deck.code_layout import arrange_code, tab_name
 from cuecast.deck.fit import ellipsize, inner_size, shrink_to_fit
 from cuecast.deck.measure import Measurer, line_height
-from cuecast.deck.templating import render_text, template_context
+from cuecast.templating import render_text, template_context
 from cuecast.errors import Diagnostic, ScriptError
 from cuecast.model import Beat, Capture, Cue, Lesson, Section, field_location
 from cuecast.shown import hides_output, run_capture, shown_capture

@@ -144,7 +144,7 @@ def narrated_timeline(
     """Narrate every beat (cached in ``cache_dir``), plan the clock and put
     the WAVs under ``build_dir/audio``; nothing else is written.
     ``page_counts``: the deck's page count per slides cue (``deck.cue_pages``)."""
-    from cuecast.deck.templating import render_lesson
+    from cuecast.templating import render_lesson
     from cuecast.narrate import narrate_lesson
     from cuecast.plan import PlanOptions, place_audio, plan_timeline
 

@@ -228,7 +228,7 @@ class PreviewSession:
         return self.runner
 
     def _on_run_event(self, event) -> None:
-        from cuecast.report import format_duration
+        from cuecast.check.report import format_duration
 
         if event.kind == "finished" and event.capture is not None and not event.capture.cached:
             self.echo(f"ran {event.snippet} ({event.capture.status}, {format_duration(event.capture.duration)})")

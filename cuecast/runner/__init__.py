@@ -9,7 +9,7 @@ Public API (no torch import here or anywhere in the main process)::
 
 See ``run.py`` for the order of work, ``pool.py`` for the failure policy,
 ``forkserver.py`` for how each snippet gets a process of its own,
-``execute.py`` for how it runs there, ``cuecast.cache`` for the key.
+``execute.py`` for how it runs there, ``cuecast.runner.cache`` for the key.
 """
 
 from cuecast.runner.events import FINISHED, PLANNED, STARTED, RunEvent

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
-from cuecast import cache as capture_cache
-from cuecast.cells import code_cells, split_cells  # the module: cuecast.cache imports cuecast.runner.options
+from cuecast.runner import cache as capture_cache
+from cuecast.cells import code_cells, split_cells  # the module: cuecast.runner.cache imports cuecast.runner.options
 from cuecast.model import STATUS_ERROR, Capture, Lesson, SnippetException
 from cuecast.runner.device import Environment, local_environment, remember_environment
 from cuecast.runner.events import FINISHED, PLANNED, STARTED, RunEvent

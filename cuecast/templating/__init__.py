@@ -3,7 +3,7 @@
 its outputs without the author editing the script after every upgrade.
 
 The environment is sandboxed (a script is data, not code), strict and on a
-budget (``cuecast.deck.jinja_budget``: sizes, numbers, call depth, time):
+budget (``cuecast.templating.budget``: sizes, numbers, call depth, time):
 an unknown name, a syntax error, a limit hit or any error the template
 raises is a ``ScriptError`` at the field's location, never an empty gap and
 never a traceback.
@@ -26,7 +26,7 @@ from cuecast.model import Beat, Capture, Cue, Lesson, Location, Section, field_l
 
 @lru_cache(maxsize=1)
 def _environment():
-    from cuecast.deck.jinja_budget import BudgetedSandbox
+    from cuecast.templating.budget import BudgetedSandbox
 
     return BudgetedSandbox()
 
@@ -54,7 +54,7 @@ def render_text(text: str, context: Mapping, location: Location) -> str:
     from jinja2 import TemplateError
     from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 
-    from cuecast.deck.jinja_budget import TemplateLimit
+    from cuecast.templating.budget import TemplateLimit
 
     try:
         return _environment().render(text, context)

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from cuecast import golden
+from cuecast.check import golden
 from cuecast.model import (
     STATUS_CRASHED,
     STATUS_MISSING_ERROR,
