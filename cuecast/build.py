@@ -115,6 +115,8 @@ class LessonBuild:
     captures: dict[str, Capture]
     run_seconds: float = 0.0  # this lesson's share of running the snippets
     results: list[StageResult] = field(default_factory=list)
+    #: What the slides stage drew (``review.SlideImage`` per slide, in deck order).
+    slides: list = field(default_factory=list)
     #: What the timeline stage planned, and the voice it was narrated with (``Voice.describe``).
     timeline: Optional[Timeline] = None
     voice: str = ""
@@ -417,12 +419,12 @@ class LessonBuilder:
         print_ = fingerprint(self._slides_print(), pdf)
         recorded = self._recorded_slides() if self._is_current("slides", print_) else None
         if recorded is not None:
-            self.slides = recorded
+            self.slides = self.build.slides = recorded
             return self._result("slides", "skipped", self.record.outputs("slides"), f"{len(self.slides)} slides")
 
         from cuecast.deck.pptx_writer import write_pptx
 
-        self.draw_slides()
+        self.build.slides = self.draw_slides()
         outputs = {"deck": write_pptx(self._deck(), self._theme(), self.dir / "slides.pptx")}
         outputs["slide images"] = self.dir / "slides"
         note = f"{len(self.slides)} slides"

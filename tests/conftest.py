@@ -17,3 +17,12 @@ PROJECT = Path(__file__).resolve().parents[1]
 @pytest.fixture
 def project_root() -> Path:
     return PROJECT
+
+
+@pytest.fixture
+def render_cli():
+    """``render_cli(*args, cwd=…)``: the CLI run as a user runs it
+    (``tests.support.cli.run_render``)."""
+    from tests.support.cli import run_render
+
+    return run_render

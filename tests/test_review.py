@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from cuecast.check.report import timecode
-from tests.cdp import Browser, find_chromium
+from tests.support.cdp import Browser, find_chromium
 from tests.test_build import build, copy_tiny
 
 

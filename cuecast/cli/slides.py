@@ -42,8 +42,7 @@ def command(target, png, pdf, handout, **params):
     written = []
     for build in builds:
         outputs = stage_outputs(build, "slides")
-        slides = sorted(outputs["slide images"].glob("*.png")) if "slide images" in outputs else []
-        click.echo(f"{build.lesson.id}: {len(slides)} slides")
+        click.echo(f"{build.lesson.id}: {len(build.slides)} slides")
         if pdf:
             click.echo(f"  {pdf if pdf == 'handout' else 'slides'} converted to PDF by LibreOffice")
         warn_failed_snippets(build, "their errors are shown on their slides")

@@ -1,0 +1,30 @@
+"""The ``render`` entry point itself: help with no arguments, version, lazy imports."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from tests.support.paths import PROJECT
+
+RENDER = [sys.executable, str(PROJECT / "render.py")]
+
+
+def test_bare_render_prints_help_and_succeeds():
+    done = subprocess.run(RENDER, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0
+    for command in ("check", "slides", "timeline", "video", "build", "watch", "new", "import"):
+        assert f"  {command} " in done.stdout
+
+
+def test_help_does_not_import_torch_or_the_stages():
+    code = ("import sys; from cuecast.cli import main; main(['--help']); "
+            "heavy = [m for m in ('torch', 'pptx', 'opentimelineio', 'cuecast.runner') if m in sys.modules]; "
+            "print('HEAVY', heavy)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          cwd=PROJECT)
+    assert "HEAVY []" in done.stdout, done.stdout + done.stderr
+
+
+def test_unknown_command_is_a_usage_error():
+    done = subprocess.run(RENDER + ["renderr"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "No such command 'renderr'" in done.stderr

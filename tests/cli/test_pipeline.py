@@ -1,0 +1,128 @@
+"""The subcommands are views of one pipeline: the same options mean the same
+thing everywhere, a stage built by one view is current for the others, and
+a build templates and lays out each lesson's deck once."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from cuecast.build import STAGES, BuildOptions
+from cuecast.cli import cli
+from cuecast.cli.options import all_options, build_options, run_options
+from tests.support.paths import PROJECT
+
+VIEWS = ("check", "slides", "timeline", "video", "build", "watch", "preview")
+
+
+def _params(name: str) -> dict[str, click.Parameter]:
+    return {p.name: p for p in cli.get_command(click.Context(cli), name).params}
+
+
+def _group_params(group) -> set[str]:
+    return {p.name for p in group(click.command()(lambda **kw: None)).params}
+
+
+@pytest.mark.parametrize("name", VIEWS)
+def test_every_view_takes_the_run_options_that_key_the_capture_cache(name):
+    params = _params(name)
+    for option in _group_params(run_options):
+        assert option in params, f"render {name} lacks --{option.replace('_', '-')}"
+        assert params[option].default == _params("build")[option].default, option
+
+
+def test_every_pipeline_option_lands_in_the_options_object():
+    fields = {f.name for f in dataclasses.fields(BuildOptions)}
+    for option in _group_params(all_options) - {"no_cache"}:
+        assert option in fields, f"--{option} is parsed but BuildOptions has no field for it"
+    options = build_options({"timeout": 5.0, "no_cache": True, "junit": "x.xml"}, ("check",))
+    assert (options.timeout, options.use_cache, options.only) == (5.0, False, ("check",))
+
+
+def test_only_offers_exactly_the_pipeline_stages():
+    result = CliRunner().invoke(cli, ["build", "--only", "slides,bogus"])
+    assert result.exit_code == 2
+    assert f"expected one of: {', '.join(STAGES)}" in result.stderr
+
+
+@pytest.fixture
+def tiny(tmp_path, monkeypatch) -> Path:
+    project = tmp_path / "tiny"
+    shutil.copytree(PROJECT / "tests" / "tinybuild", project, ignore=shutil.ignore_patterns("__pycache__", "build"))
+    monkeypatch.chdir(project)
+    return project
+
+
+class _PoolStarts:
+    """Counts the snippet worker pools started: none means every capture
+    came from the cache."""
+
+    def __init__(self, monkeypatch):
+        from cuecast.runner import pool
+
+        self.count = 0
+        original = pool.WorkerPool.start
+
+        def start(pool_self):
+            self.count += 1
+            return original(pool_self)
+
+        monkeypatch.setattr(pool.WorkerPool, "start", start)
+
+
+@pytest.mark.slow
+def test_slides_after_check_with_the_same_limits_runs_no_snippet(tiny, monkeypatch):
+    runner = CliRunner()
+    first = runner.invoke(cli, ["check", "--device", "cpu", "--memory-limit", "4G", "--timeout", "30"])
+    assert first.exit_code == 0, first.output
+    starts = _PoolStarts(monkeypatch)
+    slides = runner.invoke(cli, ["slides", "--device", "cpu", "--memory-limit", "4G", "--timeout", "30"])
+    assert slides.exit_code == 0, slides.output
+    assert starts.count == 0
+    assert (tiny / "build" / "tiny" / "slides.pptx").is_file()
+    # the counter sees a run: other limits key other captures
+    again = runner.invoke(cli, ["slides", "--device", "cpu", "--memory-limit", "3G", "--timeout", "30"])
+    assert again.exit_code == 0, again.output
+    assert starts.count == 1
+
+
+@pytest.mark.slow
+def test_a_view_and_build_share_the_record_of_what_is_current(tiny):
+    runner = CliRunner()
+    slides = runner.invoke(cli, ["slides", "--device", "cpu"])
+    assert slides.exit_code == 0, slides.output
+    assert slides.stdout.splitlines()[0] == "tiny: 8 slides"
+    build = runner.invoke(cli, ["build", "--device", "cpu", "--only", "slides"])
+    assert build.exit_code == 0, build.output
+    row = next(line for line in build.stdout.splitlines() if "│ slides " in line)
+    assert "│ skipped │" in row and "8 slides" in row, build.stdout
+
+
+@pytest.mark.slow
+def test_a_full_build_templates_and_lays_out_the_deck_once(tiny, monkeypatch):
+    from cuecast import templating
+    from cuecast.deck import layout
+
+    calls = {"layout": 0, "template": 0}
+    real_layout, real_render = layout.layout_deck, templating.render_lesson
+
+    def counted_layout(*args, **kwargs):
+        calls["layout"] += 1
+        return real_layout(*args, **kwargs)
+
+    def counted_render(lesson, captures):
+        if not lesson.templated:
+            calls["template"] += 1
+        return real_render(lesson, captures)
+
+    monkeypatch.setattr(layout, "layout_deck", counted_layout)
+    monkeypatch.setattr(templating, "render_lesson", counted_render)
+    result = CliRunner().invoke(cli, ["build", "--device", "cpu", "--size", "320x180", "--fps", "10"])
+    assert result.exit_code == 0, result.output
+    assert (tiny / "build" / "tiny" / "video.mp4").is_file()
+    assert calls == {"layout": 1, "template": 1}

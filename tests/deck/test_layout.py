@@ -1,0 +1,263 @@
+"""Layout: slide ids, notes, fitting, pagination, trimming, templates, theme."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from cuecast.deck import cue_slide_id, section_slide_id
+from cuecast.deck.boxes import Connector, TextBox
+from cuecast.deck.code_layout import more_lines_note
+from cuecast.deck.fit import inner_size
+from cuecast.deck.layout import layout_deck
+from cuecast.deck.measure import SLACK, Measurer
+from cuecast.deck.theme import load_theme
+from cuecast.errors import ScriptError
+from cuecast.model import Beat, Capture, Cue, Lesson, Location, Section, SnippetException
+
+from tests.support.deck_lesson import fake_captures, seed_like_lesson
+
+
+@pytest.fixture(scope="module")
+def theme():
+    return load_theme(None)
+
+
+@pytest.fixture(scope="module")
+def lesson():
+    return seed_like_lesson()
+
+
+@pytest.fixture(scope="module")
+def deck(lesson, theme):
+    return layout_deck(lesson, fake_captures(lesson), theme)
+
+
+def assert_fits(deck, theme):
+    measurer = Measurer(theme)
+    for slide in deck.slides:
+        for box in slide.boxes:
+            if isinstance(box, Connector):
+                xs, ys = (box.x1, box.x2), (box.y1, box.y2)
+                assert min(xs) >= 0 and max(xs) <= deck.width and min(ys) >= 0 and max(ys) <= deck.height
+                continue
+            assert box.x >= 0 and box.y >= 0, (slide.id, box.name)
+            assert box.x + box.w <= deck.width and box.y + box.h <= deck.height, (slide.id, box.name)
+            if isinstance(box, TextBox):
+                w, h = inner_size(box.w, box.h, box.inset)
+                assert measurer.height(box.paragraphs, w, box.wrap) <= h + 0.01, (slide.id, box.name)
+                if not box.wrap:
+                    assert measurer.widest(box.paragraphs) <= w * SLACK + 0.01, (slide.id, box.name)
+
+
+def test_a_slide_for_the_title_every_section_and_every_cue(deck, lesson):
+    ids = [slide.id for slide in deck.slides]
+    assert ids[0] == "title"
+    for section in lesson.walk():
+        assert section_slide_id(section) in ids
+    for _, beat, _ in lesson.cues():
+        assert cue_slide_id(beat) in ids
+    assert len(ids) == len(set(ids))
+    assert "section:outro" in ids  # the subsection with no bullets gets a title card
+
+
+def test_every_slide_has_notes_and_they_are_the_narration(deck, lesson):
+    assert all(slide.notes.strip() for slide in deck.slides)
+    device = deck.slide("section:device")
+    assert "Pytorch can use multiple device types" in device.notes
+    assert deck.slide("cue:casting-1").notes.startswith("Casting various torch objects")
+    assert deck.slide("section:outro").notes == "Thanks for watching PyTorch."  # Jinja in narration
+
+
+def test_bullets_keep_nested_points(deck):
+    box = next(b for b in deck.slide("section:device").boxes if b.name == "bullets")
+    texts = [(p.bullet, p.text) for p in box.paragraphs]
+    assert texts[0] == ("•", "Pytorch can use multiple device types")
+    assert ("–", "CPU for data loading") in texts
+
+
+def test_templates_fill_titles(deck):
+    assert deck.slide("section:autograd").title == "Automatic differentiation on cpu"
+    title = next(b for b in deck.slide("title").boxes if b.name == "byline")
+    assert title.text == "torch 2.13.0 on cpu"
+
+
+def test_nothing_leaves_the_slide_or_overflows_its_box(deck, theme):
+    assert_fits(deck, theme)
+
+
+def _long_lesson(tmp_path: Path, code_lines: int, output_lines: int, title: str = "Long") -> tuple[Lesson, dict]:
+    (tmp_path / "snippets").mkdir(exist_ok=True)
+    source = "\n".join(f"x{i} = {i}  # a line of code that says something about x{i}" for i in range(code_lines))
+    (tmp_path / "snippets" / "long.py").write_text(source + "\n")
+    loc = Location("long.yaml", 3, 5)
+    cue = Cue("vscode", "long-1", loc, snippet="snippets/long.py")
+    lesson = Lesson("long", "Long", "long.yaml", str(tmp_path), Location("long.yaml", 1),
+                    (Section("long", title, Location("long.yaml", 2), beats=(Beat("long-1", loc, "Long code.", cue=cue),)),))
+    output = "".join(f"output line {i}\n" for i in range(output_lines))
+    return lesson, {"snippets/long.py": Capture("snippets/long.py", "ok", output, duration=1.5)}
+
+
+def test_long_code_continues_on_numbered_pages_and_keeps_every_line(tmp_path, theme):
+    lesson, captures = _long_lesson(tmp_path, 70, 3)
+    deck = layout_deck(lesson, captures, theme)
+    pages = [s for s in deck.slides if s.id.startswith("cue:long-1")]
+    assert len(pages) >= 3
+    assert [s.id for s in pages][:2] == ["cue:long-1", "cue:long-1/2"]
+    assert pages[1].title == f"Long (2/{len(pages)})"
+    code = "\n".join(next(b for b in s.boxes if b.name == "code:code").text for s in pages)
+    assert code == (tmp_path / "snippets" / "long.py").read_text().rstrip("\n")
+    sizes = {p.size for s in pages for p in next(b for b in s.boxes if b.name == "code:code").paragraphs}
+    assert sizes == {theme.size("code_min")}
+    assert sum(1 for s in pages for b in s.boxes if b.name == "output:terminal") == 1
+    assert_fits(deck, theme)
+
+
+def test_long_output_is_trimmed_with_a_note(tmp_path, theme):
+    lesson, captures = _long_lesson(tmp_path, 3, 400)
+    deck = layout_deck(lesson, captures, theme)
+    terminal = next(b for b in deck.slide("cue:long-1").boxes if b.name == "output:terminal")
+    lines = terminal.text.split("\n")
+    shown = lines[:-1]
+    assert lines[-1] == more_lines_note(400 - len(shown))
+    assert shown == [f"output line {i}" for i in range(len(shown))]
+    assert_fits(deck, theme)
+
+
+def test_a_long_title_shrinks_or_wraps_inside_its_box(tmp_path, theme):
+    lesson, captures = _long_lesson(tmp_path, 3, 3, title="A very long section title " * 8)
+    deck = layout_deck(lesson, captures, theme)
+    assert_fits(deck, theme)
+    title = next(b for b in deck.slide("cue:long-1").boxes if b.name == "title")
+    assert title.paragraphs[0].size < theme.size("title")
+
+
+def test_an_error_capture_is_shown_in_red(tmp_path, theme):
+    lesson, captures = _long_lesson(tmp_path, 3, 2)
+    error = SnippetException("ValueError", "bad value", "Traceback (most recent call last):\n"
+                             '  File "snippets/long.py", line 2\nValueError: bad value\n', 2)
+    captures = {k: replace(c, status="error", exception=error) for k, c in captures.items()}
+    deck = layout_deck(lesson, captures, theme)
+    boxes = {b.name: b for b in deck.slide("cue:long-1").boxes}
+    last = boxes["output:terminal"].paragraphs[-1]
+    assert last.text == "ValueError: bad value"
+    assert last.runs[0].color == theme.color("error")
+    assert "error" in boxes["output:label"].text
+
+
+def test_a_missing_capture_says_not_run(tmp_path, theme):
+    lesson, _ = _long_lesson(tmp_path, 3, 2)
+    deck = layout_deck(lesson, {}, theme)
+    terminal = next(b for b in deck.slide("cue:long-1").boxes if b.name == "output:terminal")
+    assert terminal.text == "(not run)"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("{{ nope }}", "unknown name in template"),
+    ("{{ lesson.__class__.__mro__ }}", "not allowed in a template"),
+    ("{{ torch_version ", "template syntax error"),
+])
+def test_template_errors_point_at_the_beat(tmp_path, theme, text, message):
+    lesson, captures = _long_lesson(tmp_path, 3, 2)
+    section = lesson.sections[0]
+    beat = replace(section.beats[0], say=text, location=Location("long.yaml", 7, 9))
+    lesson = replace(lesson, sections=(replace(section, beats=(beat,)),))
+    with pytest.raises(ScriptError) as caught:
+        layout_deck(lesson, captures, theme)
+    diagnostic = caught.value.diagnostics[0]
+    assert str(diagnostic.location) == "long.yaml:7:9"
+    assert message in diagnostic.message
+
+
+def test_theme_errors_carry_file_and_line(tmp_path):
+    theme = tmp_path / "theme.yaml"
+    theme.write_text("colors:\n  accent: orange\nfonts:\n  mono: {regular: nowhere.ttf}\nsizez: {}\n")
+    with pytest.raises(ScriptError) as caught:
+        load_theme(theme)
+    found = {(d.location.line, d.message.split(" ")[0]) for d in caught.value.diagnostics}
+    assert (2, "colour") in found
+    assert (4, "font") in found
+    assert (5, "unknown") in found
+
+
+def test_theme_overrides_keep_the_rest(tmp_path):
+    theme = tmp_path / "theme.yaml"
+    theme.write_text('colors: {accent: "#123456"}\nsizes: {code_min: 11}\n')
+    loaded = load_theme(theme)
+    assert loaded.color("accent") == "#123456"
+    assert loaded.size("code_min") == 11
+    assert loaded.color("title") == load_theme(None).color("title")
+    assert Path(loaded.font_file("mono")).name == "DejaVuSansMono.ttf"
+
+
+# --- theme limits: what loads can be laid out and drawn ------------------------
+
+
+def _theme_file(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "theme.yaml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("width, height", [(4, 4.5), (56, 4.5), (4, 56), (56, 56), (10, 5.625)])
+def test_the_extreme_slide_sizes_a_theme_accepts_lay_out_and_draw(tmp_path, lesson, width, height):
+    from cuecast.deck.raster import draw_slide
+    from cuecast.deck.theme import CODE_SIZE_SHARE
+
+    largest_code = width * 72 / CODE_SIZE_SHARE  # the largest code size this width allows
+    theme = load_theme(_theme_file(tmp_path, f"size: {{width: {width}, height: {height}}}\n"
+                                             f"sizes: {{code: {min(largest_code, 200):.2f}, "
+                                             f"code_min: {min(largest_code, 200):.2f}, title: 200, body: 200}}\n"))
+    # a snippet whose line numbers have six digits: the widest gutter a code panel gets
+    shutil.copytree(Path(lesson.root) / "snippets", tmp_path / "snippets")
+    (tmp_path / "snippets" / "long.py").write_text("".join(f"x{i} = {i}\n" for i in range(100_000)))
+    cue = Cue(kind="vscode", id="long-1", location=Location("t.yaml", 1, 1), snippet="snippets/long.py",
+              lines=(99_990, 100_000))
+    extra = Section("long", "Long", Location("t.yaml", 1, 1), beats=(Beat("long-1", cue.location, say="x", cue=cue),))
+    wide = replace(lesson, root=str(tmp_path), sections=lesson.sections + (extra,))
+    captures = fake_captures(lesson)
+    captures["snippets/long.py"] = Capture("snippets/long.py", "ok", "1\n", (("stdout", "1\n"),))
+    deck = layout_deck(wide, captures, theme)
+    for slide in deck.slides:
+        for box in slide.boxes:
+            if not isinstance(box, Connector):
+                assert box.w >= 0 and box.h >= 0, (width, height, slide.id, box.name)
+        for size in ((1920, 1080), (16, 16)):
+            draw_slide(slide, theme, size)
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("size: {width: 1, height: 1}\n", [
+        (1, 15, "slide width 1 in cannot be laid out; slides must be 4 to 56 inches wide and 4.5 to 56 inches tall"),
+        (1, 26, "slide height 1 in cannot be laid out; slides must be 4 to 56 inches wide and 4.5 to 56 inches tall")]),
+    ("size: 16:9\n", [(1, 7, "size must be a mapping, found an integer (16:9, which YAML 1.1 reads as the base-60 "
+                             "number 969)")]),
+    ("sizes: [10, 20, 30]\n", [(1, 8, "sizes must be a mapping, found a list")]),
+    ("colors: [red]\n", [(1, 9, "colors must be a mapping, found a list")]),
+    ("fonts:\n  sans: {family: X, regular: bad.ttf, bold: bad.ttf}\n", [
+        (2, 30, "font file 'bad.ttf' is not a font Pillow can read (unknown file format)"),
+        (2, 45, "font file 'bad.ttf' is not a font Pillow can read (unknown file format)")]),
+    ("sizes: {code: 100}\n", [(1, 15, "size code of 100 pt is too large for a slide 13.333 inches wide: code needs "
+                                      "room beside its line numbers")]),
+    ("size: {width: 8, height: 5}\nmargins: {top: 0.4, bottom: 0.4}\n",
+     [(2, 10, "margins leave 8 × 4.2 inches for the lesson; it needs at least 4 × 4.5")]),
+    ("margins: {left: nan}\n", [(1, 17, "margin left must be inches (0 or more), not 'nan'")]),
+    ("logo: big.png\n", [(1, 7, "logo file 'big.png' is 20000×20 pixels; pictures are limited to 16384 pixels a side "
+                                "and 50 megapixels")]),
+    ("colors:\n  <<: {accent: '#123456'}\n  accent: nope\n", [(3, 11, "colour accent is not a #RRGGBB hex colour: 'nope'")]),
+])
+def test_a_theme_that_cannot_be_drawn_is_refused_when_it_loads(tmp_path, body, expected):
+    (tmp_path / "bad.ttf").write_text("<html>not a font</html>\n")
+    Image.new("RGB", (20000, 20)).save(tmp_path / "big.png")
+    with pytest.raises(ScriptError) as caught:
+        load_theme(_theme_file(tmp_path, body))
+    assert [(d.location.line, d.location.col, d.message) for d in caught.value.diagnostics] == expected
+
+
+def test_theme_merge_keys_share_values(tmp_path):
+    theme = load_theme(_theme_file(tmp_path, "colors:\n  <<: {accent: '#123456', title: '#000000'}\n  title: '#FFFFFF'\n"))
+    assert (theme.color("accent"), theme.color("title")) == ("#123456", "#FFFFFF")

@@ -1,0 +1,114 @@
+"""Snippets that attack the machine, run through ``render build``: one that
+allocates without bound meets ``--memory-limit`` and is reported; one that
+forks a swarm of children has every child killed when the run ends."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from tests.support.paths import PROJECT
+
+RENDER = PROJECT / "render.py"
+
+
+def project_with(tmp_path: Path, snippet: str) -> Path:
+    (tmp_path / "script").mkdir()
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "snippets" / "attack.py").write_text(snippet, encoding="utf-8")
+    (tmp_path / "script" / "attack.yaml").write_text(
+        "lesson: Attack\nvoice: none\nsections:\n  - title: S\n    beats:\n"
+        "      - show: vscode\n        snippet: snippets/attack.py\n", encoding="utf-8")
+    return tmp_path
+
+
+def render(project: Path, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, COLUMNS="200", NO_COLOR="1")
+    return subprocess.run([sys.executable, str(RENDER), *args], cwd=project, capture_output=True, text=True,
+                          env=env, timeout=120)
+
+
+@pytest.mark.slow
+def test_unbounded_allocation_is_stopped_by_the_memory_limit_and_reported(tmp_path):
+    # bytearray of a large size is calloc'd from fresh pages, so the address
+    # space grows to the limit without the machine's memory being touched
+    project = project_with(tmp_path, "chunks = []\nwhile True:\n    chunks.append(bytearray(64 << 20))\n")
+    result = render(project, "build", "script/attack.yaml", "--only", "notebook", "--memory-limit", "1500M")
+    assert result.returncode == 1, result.stderr
+    assert "error: snippets/attack.py:3: MemoryError" in result.stderr
+    assert "Traceback" not in result.stderr
+    notebook = nbformat.read(project / "build" / "attack" / "code.ipynb", as_version=4)
+    outputs = [o for cell in notebook.cells for o in cell.get("outputs", [])]
+    assert any(o.get("ename") == "MemoryError" or "MemoryError" in str(o) for o in outputs)
+
+
+def test_memory_limit_option_reads_sizes_and_refuses_nonsense(tmp_path):
+    project = project_with(tmp_path, "print(1)\n")
+    result = render(project, "build", "script/attack.yaml", "--memory-limit", "lots")
+    assert result.returncode == 2
+    assert "'lots' is not a size, e.g. 2G or 512M" in result.stderr
+    result = render(project, "build", "script/attack.yaml", "--memory-limit", "1M")
+    assert result.returncode == 2 and "at least 64M" in result.stderr
+
+
+FORK_SWARM = """\
+import os, time
+PIDS = {pids!r}
+children = []
+for attempt in range(10_000):      # a bomb, bounded: at most 100 children
+    if len(children) == 100:
+        break
+    try:
+        pid = os.fork()
+    except OSError:
+        break
+    if pid == 0:
+        time.sleep(300)
+        os._exit(0)
+    children.append(pid)
+with open(PIDS, "w") as handle:
+    handle.write(" ".join(map(str, children)))
+print(len(children), "children")
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+def test_fork_swarm_is_killed_when_the_run_ends(tmp_path):
+    pids_file = tmp_path / "pids.txt"
+    project = project_with(tmp_path, FORK_SWARM.format(pids=str(pids_file)))
+    try:
+        result = render(project, "check", "script/attack.yaml")
+        assert result.returncode == 0, result.stdout + result.stderr
+        pids = [int(p) for p in pids_file.read_text().split()]
+        assert len(pids) == 100
+        deadline = time.monotonic() + 10
+        while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [p for p in pids if _alive(p)], "children of a snippet outlived the run"
+    finally:
+        for pid in (int(p) for p in pids_file.read_text().split()) if pids_file.exists() else ():
+            try:
+                os.kill(pid, 9)
+            except ProcessLookupError:
+                pass
+
+
+def test_check_takes_the_memory_limit_too(tmp_path):
+    project = project_with(tmp_path, "chunks = []\nwhile True:\n    chunks.append(bytearray(64 << 20))\n")
+    result = render(project, "check", "script/attack.yaml", "--memory-limit", "1500M")
+    assert result.returncode == 1, result.stderr
+    assert "MemoryError" in result.stdout + result.stderr
+    assert render(project, "check", "script/attack.yaml", "--memory-limit", "lots").returncode == 2

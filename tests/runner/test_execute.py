@@ -1,0 +1,126 @@
+"""The in-process half of the runner: one snippet executed here, the output
+recorder, and the autograd walk as a pure function (what the deck's test
+calls on its own exec of a snippet)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+from cuecast.model import STATUS_ERROR, STATUS_OK
+from cuecast.runner.autograd import NoGraphError, autograd_graph, leaf_label
+from cuecast.runner.execute import execute
+from cuecast.runner.job import Job
+from cuecast.runner.streams import OutputRecorder, read_tee, tee_frame, truncation_note
+from tests.support import paths
+
+FIXTURES = paths.FIXTURES / "runner"
+ENVIRONMENT = {"device": "cpu", "device_name": "test", "torch_version": "x", "python_version": "y"}
+
+
+def job_for(name: str, **fields) -> Job:
+    path = FIXTURES / f"{name}.py"
+    return Job(key=name, snippet=f"snippets/{name}.py", path=str(path), root=str(FIXTURES),
+               timeout=30, **fields)
+
+
+def test_state_a_snippet_changes_does_not_leak_into_the_next():
+    torch = pytest.importorskip("torch")
+    cwd, path, argv = os.getcwd(), sys.path[:], sys.argv[:]
+    leak = execute(job_for("leaks_state"), ENVIRONMENT)
+    assert leak.status == STATUS_OK and leak.output == "torch.float64\n"
+    assert (os.getcwd(), sys.path, sys.argv) == (cwd, path, argv)
+    assert "CUECAST_LEAK" not in os.environ
+    assert torch.get_default_dtype() == torch.float32 and torch.is_grad_enabled()
+    check = execute(job_for("checks_state"), ENVIRONMENT)
+    assert check.output == "torch.float32 True\nNone False\n__main__ True\n"
+
+
+def test_streams_are_restored_after_an_error():
+    stdout, stderr, stdin = sys.stdout, sys.stderr, sys.stdin
+    failed = execute(job_for("raises"), ENVIRONMENT)
+    assert failed.status == STATUS_ERROR and failed.key == "raises"
+    assert (sys.stdout, sys.stderr, sys.stdin) == (stdout, stderr, stdin)
+
+
+def test_diagram_without_a_loss_is_reported():
+    drawn = execute(job_for("interleaved", diagram="autograd"), ENVIRONMENT)
+    assert drawn.status == STATUS_ERROR and drawn.exception.type == "DiagramError"
+    assert "no tensor named 'loss'" in drawn.exception.message
+
+
+# --- the output recorder -----------------------------------------------------
+
+
+def test_recorder_merges_runs_and_keeps_order():
+    recorder = OutputRecorder(100)
+    for stream, text in [("stdout", "a"), ("stdout", "b"), ("stderr", "c"), ("stdout", "d")]:
+        recorder.write(stream, text)
+    assert recorder.chunks() == (("stdout", "ab"), ("stderr", "c"), ("stdout", "d"))
+    assert not recorder.truncated
+
+
+def test_recorder_cuts_at_the_byte_cap_and_drops_the_rest():
+    recorder = OutputRecorder(10)
+    recorder.write("stdout", "12345678")
+    recorder.write("stdout", "é" * 5)  # 10 bytes: only one fits
+    recorder.write("stderr", "dropped")
+    text = "".join(t for _, t in recorder.chunks())
+    assert recorder.truncated
+    assert text == "12345678é\n" + truncation_note(10) + "\n"
+    assert truncation_note(10) == "… output truncated after 10 bytes"
+
+
+def test_tee_frames_read_back_in_order_even_when_cut_short():
+    frames = []
+    recorder = OutputRecorder(100, tee=lambda stream, text: frames.append(tee_frame(stream, text)))
+    for stream, text in [("stdout", "a"), ("stdout", "é"), ("stderr", "c\n")]:
+        recorder.write(stream, text)
+    blob = b"".join(frames)
+    assert read_tee(blob) == recorder.chunks() == (("stdout", "aé"), ("stderr", "c\n"))
+    assert read_tee(blob[:-1]) == (("stdout", "aé"), ("stderr", "c"))
+
+
+# --- the autograd walk ---------------------------------------------------------
+
+
+def run_tape() -> dict:
+    namespace: dict = {"__name__": "__main__"}
+    source = (FIXTURES / "tape.py").read_text()
+    exec(compile(source, str(FIXTURES / "tape.py"), "exec"), namespace)
+    return namespace
+
+
+def test_autograd_walk_is_breadth_first_from_the_loss():
+    pytest.importorskip("torch")
+    graph = autograd_graph(run_tape())
+    assert [(n.id, n.label, n.kind) for n in graph.nodes] == [
+        ("n0", "loss", "root"),
+        ("n1", "MulBackward0", "function"),
+        ("n2", "AddBackward0", "function"),
+        ("n3", "SumBackward0", "function"),
+        ("n4", "b", "leaf"),
+        ("n5", "MulBackward0", "function"),
+        ("n6", "w (3,)", "leaf"),
+    ]
+    # y * y feeds MulBackward0 twice: one edge; x has no grad, so no node
+    assert graph.edges == (("n1", "n0"), ("n2", "n1"), ("n3", "n2"), ("n4", "n2"), ("n5", "n3"), ("n6", "n5"))
+
+
+def test_autograd_walk_is_deterministic_and_names_unbound_leaves():
+    torch = pytest.importorskip("torch")
+    namespace = run_tape()
+    assert autograd_graph(namespace) == autograd_graph(run_tape())
+    hidden = torch.ones(2, 2, requires_grad=True)
+    assert leaf_label(hidden, namespace) == "tensor (2, 2)"
+    assert leaf_label(namespace["b"], namespace) == "b"
+
+
+def test_autograd_walk_needs_a_loss_with_a_tape():
+    torch = pytest.importorskip("torch")
+    with pytest.raises(NoGraphError, match="no tensor named 'loss'"):
+        autograd_graph({})
+    with pytest.raises(NoGraphError, match="has no grad_fn"):
+        autograd_graph({"loss": torch.ones(1)})
