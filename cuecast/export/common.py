@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from cuecast.model import SEGMENT_BROWSER, SEGMENT_EDITOR, Beat, Cue, Lesson, Section, Segment, Timeline
+from cuecast.deck import OUTRO_SLIDE_ID, TITLE_SLIDE_ID
+from cuecast.kinds import kind_of
+from cuecast.model import Beat, Cue, Lesson, Section, Segment, Timeline
 
 
 @dataclass(frozen=True)
@@ -24,10 +26,10 @@ class SegmentInfo:
 
     @property
     def cue_kind(self) -> str:
-        """``title`` | ``section`` | ``vscode`` | ``slides`` | ``browser`` | ``outro``."""
+        """``title`` | ``section`` | ``outro``, or the cue's kind (``vscode``, ...)."""
         if self.cue is not None:
             return self.cue.kind
-        if self.segment.slide_id in ("title", "outro"):
+        if self.segment.slide_id in (TITLE_SLIDE_ID, OUTRO_SLIDE_ID):
             return self.segment.slide_id
         return "section"
 
@@ -43,29 +45,18 @@ def segment_infos(timeline: Timeline, lesson: Lesson) -> list[SegmentInfo]:
 
 def instruction(info: SegmentInfo, lesson: Lesson) -> str:
     """What the presenter or editor puts on screen, as the seed script says it:
-    ``SHOW IN VS CODE: snippets/casting.py`` (with the shown lines, if not all)."""
+    ``SHOW IN VS CODE: snippets/casting.py`` (with the shown lines, if not all);
+    each cue kind words its own (``cuecast.kinds``)."""
     cue = info.cue
     segment = info.segment
     if cue is None:
-        if segment.slide_id == "title":
+        if segment.slide_id == TITLE_SLIDE_ID:
             return f"SHOW ON SLIDES: title — {lesson.title}"
-        if segment.slide_id == "outro":
+        if segment.slide_id == OUTRO_SLIDE_ID:
             return "SHOW ON SLIDES: outro"
         title = info.section.title if info.section else segment.section_id
         return f"SHOW ON SLIDES: {title}"
-    if segment.kind == SEGMENT_EDITOR:
-        if cue.cell is not None:
-            return f"SHOW IN VS CODE: {cue.snippet} cell {cue.cell}" + (f" — {cue.cell_title}" if cue.cell_title else "")
-        where = f" lines {cue.lines[0]}-{cue.lines[1]}" if cue.lines else ""
-        return f"SHOW IN VS CODE: {cue.snippet}{where}"
-    if segment.kind == SEGMENT_BROWSER:
-        return f"SHOW IN BROWSER: {cue.url}"
-    if cue.diagram:
-        source = f" of {cue.snippet}" if cue.snippet else ""
-        return f"SHOW ON SLIDES: {cue.diagram} diagram{source}"
-    if cue.image:
-        return f"SHOW ON SLIDES: {cue.image}"
-    return f"SHOW ON SLIDES: {cue.caption or cue.title or cue.id}"
+    return kind_of(cue).instruction(cue)
 
 
 def to_frames(seconds: float, fps: int) -> int:

@@ -4,7 +4,8 @@ follow it line by line — what to show, when, and what is said over it.
 
 Rows are every segment (title and section slides too, with an empty
 ``cue_id``), because the screen is never empty; ``kind`` says what the row
-shows: title, section, vscode, slides, browser.
+shows: title, section, outro, or the cue's kind (vscode, slides, browser,
+terminal).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from cuecast.atomic import write_text
 from cuecast.export.common import instruction, segment_infos, timecode
-from cuecast.model import Lesson, Timeline
+from cuecast.model import SEGMENT_KINDS, Lesson, Timeline
 from cuecast.shown import cell_label
 
 COLUMNS = (
@@ -33,6 +34,7 @@ def cue_rows(timeline: Timeline, lesson: Lesson) -> list[dict]:
     for info in segment_infos(timeline, lesson):
         segment = info.segment
         cue = info.cue
+        typed = SEGMENT_KINDS[segment.kind].typed
         rows.append({
             "segment": segment.id,
             "cue_id": segment.cue_id or "",
@@ -48,9 +50,9 @@ def cue_rows(timeline: Timeline, lesson: Lesson) -> list[dict]:
             "snippet": (cue.snippet or "") if cue else "",
             "cell": cell_label(cue) if cue else "",
             "url": (cue.url or "") if cue else "",
-            # editor segments: seconds the code takes to appear, and when (from the start) the output shows
-            "type_seconds": round(segment.type_seconds, 3) if segment.kind == "vscode" else "",
-            "output_at": round(segment.output_at, 3) if segment.kind == "vscode" else "",
+            # editor and terminal segments: seconds the code takes to appear, and when (from the start) the output shows
+            "type_seconds": round(segment.type_seconds, 3) if typed else "",
+            "output_at": round(segment.output_at, 3) if typed else "",
             "narration": " ".join(text for beat_id in segment.beat_ids for text in said.get(beat_id, [])),
         })
     return rows

@@ -17,6 +17,7 @@ The format, as ``shared/seed/pytorch-intro.script.md`` writes it::
     __`[SHOW ON SLIDES]`__ img/x.png     → show: slides, image: img/x.png
     __`[SHOW ON SLIDES]`__ other text    → bullet: text (no picture yet: a to-do)
     __`[SHOW IN BROWSER]`__ text URL     → show: browser, url: URL, say: text
+    __`[SHOW IN TERMINAL]`__ `cmd` text  → show: terminal, command: cmd, say: text
     any other paragraph line             → a beat: say: text, or, right after a cue,
                                            more of that cue's narration
     VO: / Narrator: before a line        → dropped (the voice does not read its label)
@@ -34,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from cuecast import kinds
 from cuecast.errors import Diagnostic, ScriptError
 from cuecast.importers.blocks import Todo
 from cuecast.importers.speakable import strip_label
@@ -43,7 +45,8 @@ from cuecast.script import lesson_id_from_path, slugify
 
 #: The cue marker, with or without the seed's ``__`...`__`` decoration.
 CUE_LINE = re.compile(
-    r"^\s*(?:__|\*\*)?`?\[\s*SHOW\s+(?P<where>IN\s+VS\s*CODE|ON\s+SLIDES?|IN\s+(?:THE\s+)?BROWSER)\s*\]`?(?:__|\*\*)?"
+    r"^\s*(?:__|\*\*)?`?\[\s*SHOW\s+(?P<where>IN\s+VS\s*CODE|ON\s+SLIDES?|IN\s+(?:THE\s+)?BROWSER|IN\s+(?:A\s+|THE\s+)?TERMINAL)"
+    r"\s*\]`?(?:__|\*\*)?"
     r"\s*(?P<text>.*)$",
     re.IGNORECASE,
 )
@@ -62,17 +65,18 @@ AUTOGRAD_TALK = re.compile(
     r"\b(autograd|tape|grad_fn|(?:computation(?:al)?|differentiation|backward|gradient|autograd)\s+graph)\b",
     re.IGNORECASE,
 )
+#: A terminal cue's command, in backticks on its cue line.
+COMMAND = re.compile(r"`(?P<command>[^`]+)`")
 INTRO_TITLES = {"intro", "introduction", "overview"}
 
 
-#: ``[SHOW …]`` wording → cue kind.
+#: ``[SHOW …]`` wording → cue kind: the first kind whose word the cue line has.
+_WORDS = (("CODE", "vscode"), ("SLIDE", "slides"), ("TERMINAL", "terminal"), ("BROWSER", "browser"))
+
+
 def _kind(where: str) -> str:
     where = where.upper()
-    if "CODE" in where:
-        return "vscode"
-    if "SLIDE" in where:
-        return "slides"
-    return "browser"
+    return next(kind for word, kind in _WORDS if word in where)
 
 
 @dataclass
@@ -86,6 +90,7 @@ class _Beat:
     lines: Optional[str] = None
     image: Optional[str] = None
     diagram: Optional[str] = None
+    command: Optional[str] = None
     todo: Optional[str] = None  # what the author must still settle about this beat
     line: int = 0
 
@@ -226,19 +231,44 @@ def _merge_intro(sections: list[_Section]) -> list[_Section]:
 
 
 def _cue_beat(kind: str, text: str, number: int) -> _Beat:
-    if kind == "browser":
-        url, say = find_url(text)
-        return _Beat(show=kind, say=say or None, url=url, line=number)
+    return CUE_BEATS.lookup(kind)(kind, text, number)
+
+
+def _browser_beat(kind: str, text: str, number: int) -> _Beat:
+    url, say = find_url(text)
+    return _Beat(show=kind, say=say or None, url=url, line=number)
+
+
+def _terminal_beat(kind: str, text: str, number: int) -> _Beat:
+    """``[SHOW IN TERMINAL] `pip --version` Check pip`` → the command in
+    backticks, the rest said."""
+    command = COMMAND.search(text)
+    if command is None:
+        return _Beat(show=kind, say=text or None, line=number)
+    say = _tidy(text[: command.start()] + " " + text[command.end():])
+    return _Beat(show=kind, say=say or None, command=command.group("command").strip(), line=number)
+
+
+def _named_path(text: str) -> tuple[Optional[str], Optional[str], str]:
+    """The project file a cue line names (``snippets/x.py:3-9``), its lines,
+    and the text without it."""
     named = CUE_PATH.search(text)
-    path = lines = None
-    if named:
-        path, lines = named.group("path").removeprefix("./"), named.group("lines")
-        text = _tidy(text[: named.start()] + " " + text[named.end():])
+    if not named:
+        return None, None, text
+    return (named.group("path").removeprefix("./"), named.group("lines"),
+            _tidy(text[: named.start()] + " " + text[named.end():]))
+
+
+def _code_beat(kind: str, text: str, number: int) -> _Beat:
+    path, lines, text = _named_path(text)
+    is_code = path is not None and path.lower().endswith(".py")
+    return _Beat(show=kind, say=text or None, snippet=path if is_code else None, lines=lines if is_code else None,
+                 line=number)
+
+
+def _slides_beat(kind: str, text: str, number: int) -> _Beat:
+    path, lines, text = _named_path(text)
     say = text or None
-    if kind == "vscode":
-        is_code = path is not None and path.lower().endswith(".py")
-        return _Beat(show=kind, say=say, snippet=path if is_code else None, lines=lines if is_code else None,
-                     line=number)
     if path is not None and not path.lower().endswith(".py"):
         return _Beat(show=kind, say=say, image=path, line=number)
     if AUTOGRAD_TALK.search(text) or path is not None:
@@ -249,6 +279,15 @@ def _cue_beat(kind: str, text: str, number: int) -> _Beat:
         "a [SHOW ON SLIDES] cue with no picture cuecast can draw: "
         + ("its text is a bullet on the section slide for now; " if text else "it was left out; ")
         + "add 'show: slides' and 'image: PATH' when you have the picture"))
+
+
+#: How a ``[SHOW …]`` line of each kind becomes a beat.
+CUE_BEATS = kinds.table("video script import", {
+    "vscode": _code_beat,
+    "slides": _slides_beat,
+    "browser": _browser_beat,
+    "terminal": _terminal_beat,
+})
 
 
 def find_url(text: str) -> tuple[Optional[str], str]:
@@ -331,6 +370,11 @@ def to_data(title: str, lesson_id: str, prepare: list[str], sections: list[_Sect
             data["url"] = beat.url or "TODO"
             if not beat.url:
                 todos.append(Todo("a [SHOW IN BROWSER] cue with no address: fill in 'url:'", beat.line))
+        if beat.show == "terminal":
+            data["command"] = beat.command or "echo TODO"
+            if not beat.command:
+                todos.append(Todo("a [SHOW IN TERMINAL] cue with no `command` in backticks: fill in 'command:'",
+                                  beat.line))
         return data
 
     data: dict = {"lesson": title, "id": lesson_id, "voice": "espeak"}

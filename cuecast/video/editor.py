@@ -139,10 +139,14 @@ class EditorContent:
     project: str = ""  # the explorer's folder name
     files: tuple[str, ...] = ()  # snippet files listed in the explorer
     cell: str = ""  # the cell shown, when a cue shows one cell of a cell file
+    shell: str = ""  # a terminal cue's command: typed at the prompt, no code in the editor
 
     @property
     def command(self) -> str:
-        """What the terminal shows being run: the file, or the cell (Run Cell)."""
+        """What the terminal shows being run: the terminal cue's command, the
+        file, or the cell (Run Cell)."""
+        if self.shell:
+            return self.shell
         return f"# %% {self.cell}  (Run Cell in {self.snippet})" if self.cell else f"python {self.snippet}"
 
 
@@ -155,12 +159,16 @@ def terminal_lines(capture: Optional[Capture]) -> tuple[TerminalLine, ...]:
     return tuple(TerminalLine(text.expandtabs(4), error) for text, error in lines)
 
 
+def explorer_files(lesson: Lesson) -> tuple[str, ...]:
+    """The snippet files the explorer lists."""
+    return tuple(c.snippet.rsplit("/", 1)[-1] for c in lesson.snippet_cues() if c.snippet)
+
+
 def editor_content(lesson: Lesson, cue: Cue, capture: Optional[Capture]) -> EditorContent:
     source = read_snippet(lesson, cue)
     shown = shown_numbered_lines(source, cue.lines)
     assert cue.snippet is not None
     name = cue.snippet.rsplit("/", 1)[-1]
-    files = tuple(c.snippet.rsplit("/", 1)[-1] for c in lesson.snippet_cues() if c.snippet)
     return EditorContent(
         file_name=name,
         snippet=cue.snippet,
@@ -170,7 +178,23 @@ def editor_content(lesson: Lesson, cue: Cue, capture: Optional[Capture]) -> Edit
         output=() if hides_output(cue, capture) else terminal_lines(capture),
         title=f"{name} — {lesson.title} — Visual Studio Code",
         project=lesson.id,
-        files=files,
+        files=explorer_files(lesson),
+    )
+
+
+def terminal_content(lesson: Lesson, cue: Cue, capture: Optional[Capture]) -> EditorContent:
+    """A terminal cue in the same window: the editor empty, the command typed
+    at the terminal's prompt and its output under it."""
+    return EditorContent(
+        file_name="Terminal",
+        snippet="",
+        shell=cue.command or "",
+        numbers=(),
+        lines=(),
+        output=() if hides_output(cue, capture) else terminal_lines(capture),
+        title=f"Terminal — {lesson.title} — Visual Studio Code",
+        project=lesson.id,
+        files=explorer_files(lesson),
     )
 
 
