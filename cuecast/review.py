@@ -131,26 +131,23 @@ def dom_id(prefix: str, key: object) -> str:
 # --- the parts ---------------------------------------------------------------
 
 
-def cue_rows(lesson: Lesson, timeline: Timeline, media: Optional[Mapping[str, str]] = None) -> list[CueRow]:
-    """A row per video segment: what is shown from when, and what is said;
-    ``media`` maps a segment id to its media's link."""
-    titles = {section.id: section.title for section in lesson.walk()}
-    cues = {beat.id: cue for _, beat, cue in lesson.cues()}
-    narration_by_beat = {n.beat_id: n.text for n in timeline.narration}
+def review_rows(timeline: Timeline, lesson: Lesson, media: Optional[Mapping[str, str]] = None) -> list[CueRow]:
+    """A row per video segment: what is shown from when, and what is said
+    (the cue sheet's segments and narration, ``export.common``); ``media``
+    maps a segment id to its media's link."""
+    from cuecast.export.common import narration_over, segment_infos
+
+    said = narration_over(timeline)
     rows = []
-    for segment in timeline.segments:
-        cue = cues.get(segment.cue_id or "") if segment.cue_id else None
-        if cue is None and segment.slide_id and segment.slide_id.startswith("cue:"):
-            cue = cues.get(segment.slide_id[4:])
-        show = kind_of(cue).review(cue) if cue is not None else f"Slide: {segment.slide_id}"
-        text = " ".join(narration_by_beat.get(b, "") for b in segment.beat_ids).strip()
+    for info in segment_infos(timeline, lesson):
+        segment, cue = info.segment, info.cue
         rows.append(
             CueRow(
                 start=segment.start,
                 timecode=timecode(segment.start),
-                section=titles.get(segment.section_id, segment.section_id),
-                show=show,
-                narration=text,
+                section=info.section.title if info.section else segment.section_id,
+                show=kind_of(cue).review(cue) if cue is not None else f"Slide: {segment.slide_id}",
+                narration=said(segment),
                 segment_id=segment.id,
                 media=(media or {}).get(segment.id, ""),
             )
@@ -380,7 +377,7 @@ def review_page(
     if video is None:
         video = VideoState(VIDEO_FRESH if href else VIDEO_NONE)
     video = VideoState(video.state, href, video.note)
-    rows = cue_rows(lesson, timeline, segment_media(out_dir, timeline)) if timeline else []
+    rows = review_rows(timeline, lesson, segment_media(out_dir, timeline)) if timeline else []
     meta = " · ".join(part for part in (
         lesson.source, f"{sum(1 for _ in lesson.walk())} sections", f"{len(rows)} segments",
         timecode(timeline.duration) if timeline else "not planned", runtime) if part)

@@ -189,7 +189,7 @@ def test_the_cue_sheet_otio_notebook_and_review_page_name_it(tmp_path):
     from cuecast.export.otio_writer import build_otio
     from cuecast.notebook import build_notebook
     from cuecast.plan import plan_timeline
-    from cuecast.review import cue_rows, snippet_views
+    from cuecast.review import review_rows, snippet_views
 
     lesson, captures = _ran(tmp_path)
     timeline = plan_timeline(lesson, {}, captures)
@@ -201,6 +201,6 @@ def test_the_cue_sheet_otio_notebook_and_review_page_name_it(tmp_path):
     assert (marker.name, marker.color) == (f"SHOW IN TERMINAL: {PRINT}", "YELLOW")
     cell = build_notebook(lesson, captures).cells[-1]
     assert cell.source == f"!{PRINT}" and cell.outputs[0]["text"] == "42\n"
-    assert cue_rows(lesson, timeline)[-1].show == f"Terminal: $ {PRINT}"
+    assert review_rows(timeline, lesson)[-1].show == f"Terminal: $ {PRINT}"
     (view,) = snippet_views(lesson, captures)
     assert (view.path, view.output, view.status) == (f"$ {PRINT}", "42", "ok")

@@ -4,7 +4,7 @@ SMPTE timecodes, and the lookups from a segment back to its lesson values."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Callable, Optional
 
 from cuecast.deck import OUTRO_SLIDE_ID, TITLE_SLIDE_ID
 from cuecast.kinds import kind_of
@@ -41,6 +41,16 @@ def segment_infos(timeline: Timeline, lesson: Lesson) -> list[SegmentInfo]:
         SegmentInfo(segment, sections.get(segment.section_id), beats.get(segment.cue_id) if segment.cue_id else None)
         for segment in timeline.segments
     ]
+
+
+def narration_over(timeline: Timeline) -> Callable[[Segment], str]:
+    """What is said over a segment: the narration of its beats (``then:``
+    included), in order, as one text -- for every table of segments (the cue
+    sheet, the review page)."""
+    said: dict[str, list[str]] = {}
+    for item in timeline.narration:
+        said.setdefault(item.beat_id, []).append(item.text)
+    return lambda segment: " ".join(text for beat_id in segment.beat_ids for text in said.get(beat_id, []))
 
 
 def instruction(info: SegmentInfo, lesson: Lesson) -> str:

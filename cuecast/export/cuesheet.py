@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 from cuecast.atomic import write_text
-from cuecast.export.common import instruction, segment_infos, timecode
+from cuecast.export.common import instruction, narration_over, segment_infos, timecode
 from cuecast.model import SEGMENT_KINDS, Lesson, Timeline
 from cuecast.shown import cell_label
 
@@ -27,9 +27,9 @@ COLUMNS = (
 
 
 def cue_rows(timeline: Timeline, lesson: Lesson) -> list[dict]:
-    said: dict[str, list[str]] = {}
-    for item in timeline.narration:
-        said.setdefault(item.beat_id, []).append(item.text)
+    """A row per segment of ``timeline`` (``COLUMNS``); the review page's
+    table (``review.review_rows``) reads the same segments and narration."""
+    said = narration_over(timeline)
     rows = []
     for info in segment_infos(timeline, lesson):
         segment = info.segment
@@ -53,7 +53,7 @@ def cue_rows(timeline: Timeline, lesson: Lesson) -> list[dict]:
             # editor and terminal segments: seconds the code takes to appear, and when (from the start) the output shows
             "type_seconds": round(segment.type_seconds, 3) if typed else "",
             "output_at": round(segment.output_at, 3) if typed else "",
-            "narration": " ".join(text for beat_id in segment.beat_ids for text in said.get(beat_id, [])),
+            "narration": said(segment),
         })
     return rows
 
