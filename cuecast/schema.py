@@ -61,10 +61,7 @@ class SchemaReader:
             self.error(node, f"{what} must be a mapping (key: value lines), found {describe(node)}")
             return None
         entries: Entries = {}
-        pairs, merge_problems = mapping_pairs(node)  # ``<<: *common`` shares fields; merged values keep their place
-        for where, message in merge_problems:
-            self.error(where, message)
-        for key_node, value_node in pairs:
+        for key_node, value_node in self.merged(node):
             if not isinstance(key_node, ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
                 self.error(key_node, f"keys in {what} must be names, found {describe(key_node)}")
                 continue
@@ -79,10 +76,38 @@ class SchemaReader:
             entries[key] = (key_node, value_node)
         return entries
 
+    def merged(self, node: Node) -> list[tuple[Node, Node]]:
+        """A mapping node's ``(key node, value node)`` pairs with YAML merge
+        keys applied (``<<: *common`` shares fields; merged values keep their
+        place), reporting a merge that cannot apply."""
+        if not isinstance(node, MappingNode):
+            return []
+        pairs, merge_problems = mapping_pairs(node)
+        for where, message in merge_problems:
+            self.error(where, message)
+        return pairs
+
+    def entries(self, node: Node) -> Entries:
+        """The text keys of a mapping node (anything else: ``{}``), merges
+        applied; the caller checks them (``known``)."""
+        return {str(k.value): (k, v) for k, v in self.merged(node) if isinstance(k, ScalarNode)}
+
+    def known(self, entries: Entries, allowed: Sequence[str], what: str) -> Entries:
+        """``entries`` whose key is one of ``allowed``; each other is reported
+        as ``unknown <what> 'key'``, with a did-you-mean or the keys allowed."""
+        kept: Entries = {}
+        for key, pair in entries.items():
+            if key in allowed:
+                kept[key] = pair
+            else:
+                self.error(pair[0], f"unknown {what} {key!r}",
+                           did_you_mean(key, allowed) or f"expected one of: {', '.join(allowed)}")
+        return kept
+
     def unknown_key(self, key_node: Node, key: str, what: str, allowed: Sequence[str]) -> None:
-        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        close = did_you_mean(key, allowed)
         if close:
-            self.error(key_node, f"unknown key '{key}' in {what} (did you mean '{close[0]}'?)")
+            self.error(key_node, f"unknown key '{key}' in {what} ({close})")
         else:
             self.error(key_node, f"unknown key '{key}' in {what} (expected one of: {', '.join(allowed)})")
 
