@@ -24,16 +24,13 @@ from pathlib import Path, PurePosixPath
 from typing import Optional, Sequence, Union
 from urllib.parse import urlsplit
 
-from yaml.nodes import Node
-
-from cuecast.cells import Cell, cell_code, code_cells, duplicate_titles, find_cell, marker_style, split_cells
-from cuecast.errors import ScriptError
+from cuecast.cells import marker_style
 from cuecast.images import image_problem
 from cuecast.kinds import CUE_KEYS, CUE_KINDS, KINDS
 from cuecast.model import Cue
 from cuecast.schema import Entries
-from cuecast.script_yaml import decode_utf8, describe, yaml11_surprise
-from cuecast.snippet_source import REGION_START, find_region
+from cuecast.script_snippet import SnippetPartReader
+from cuecast.script_yaml import describe
 
 #: The diagrams a slides cue can draw (``diagram: autograd`` draws the snippet's tape).
 DIAGRAMS = ("autograd",)
@@ -41,7 +38,6 @@ DIAGRAMS = ("autograd",)
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp")
 #: The keys that pick part of a snippet or of its output.
 _SNIPPET_PARTS = ("cell", "lines", "region", "output")
-LINES_PATTERN = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$")
 
 
 def users_of(key: str) -> str:
@@ -49,8 +45,9 @@ def users_of(key: str) -> str:
     return ", ".join(name for name, kind in KINDS.items() if key in kind.keys)
 
 
-class CueReader:
-    """Reads a beat's cue (see the module docstring); mixed into the parser."""
+class CueReader(SnippetPartReader):
+    """Reads a beat's cue (see the module docstring); mixed into the parser.
+    The snippet keys (file, cell, lines, output) are ``SnippetPartReader``'s."""
 
     def cue(self, entries: Entries, beat_id: str) -> Union[Cue, None, bool]:
         """The beat's cue, ``None`` when it shows nothing, ``False`` when broken."""
@@ -189,156 +186,6 @@ class CueReader:
             if close:
                 return f"did you mean '{posixpath.join(posixpath.dirname(normal), close[0])}'?"
         return f"create it, or fix the path (relative to the project folder {self.shown_root()})"
-
-    def snippet(self, entries: Entries) -> tuple[Optional[str], Optional[str]]:
-        """The snippet path and its text (``None`` text when unreadable)."""
-        path = self.project_file(entries, "snippet", (".py",), "a Python")
-        if path is None:
-            return None, None
-        if path not in self.snippet_texts:
-            try:
-                self.snippet_texts[path] = decode_utf8((self.root / path).read_bytes(), path, "snippet")
-            except ScriptError as exc:
-                line = exc.diagnostics[0].location.line
-                self.error(entries["snippet"][1], f"snippet '{path}' is not UTF-8 text (bad byte on its line {line})",
-                           hint="save the snippet as UTF-8")
-                self.snippet_texts[path] = None
-            except OSError as exc:
-                self.error(entries["snippet"][1], f"snippet '{path}' cannot be read: {exc.strerror}")
-                self.snippet_texts[path] = None
-        return path, self.snippet_texts[path]
-
-    def cell(self, entries: Entries, snippet: Optional[str], text: Optional[str]) -> Optional[Cell]:
-        """The cell ``cell: <title or number>`` or ``region: NAME`` selects in a
-        cell file (see ``cuecast.cells``); ``None`` for a cue showing lines or
-        the whole file.  A region cue on a plain file keeps its line range."""
-        chosen = sorted((key for key in ("cell", "region", "lines") if key in entries),
-                        key=lambda key: entries[key][0].start_mark.index)  # as written
-        if len(chosen) > 1:
-            self.error(entries[chosen[1]][0], f"give one of 'cell', 'region' or 'lines', not both "
-                       f"'{chosen[0]}' and '{chosen[1]}'", hint="a cell already picks its lines")
-            return None
-        if not chosen or chosen[0] == "lines" or text is None:
-            return None
-        key = chosen[0]
-        node = entries[key][1]
-        cells = split_cells(text)
-        style = marker_style(text)
-        if key == "region" and style != "region":
-            if style == "percent":
-                self.error(node, f"{snippet} is split into cells by '# %%' markers; select one with 'cell:'")
-            return None  # a plain file: shown_lines reports a missing region
-        if not cells:
-            self.error(node, f"'cell' needs a cell file, and {snippet} has no '# %%' or '# region' markers",
-                       hint="start each cell with a '# %% Title' line (the percent format VS Code runs)")
-            return None
-        if self.yaml11_number(node, key, "a cell number or title"):
-            return None
-        ok, value = self.scalar(node, key)
-        wanted = value if key == "cell" and isinstance(value, int) and not isinstance(value, bool) else None
-        if wanted is None:
-            wanted = self.text(entries, key)
-            if wanted is None:
-                return None
-        found = find_cell(cells, wanted)
-        what = "region" if key == "region" else "cell"
-        titles = [c.title for c in code_cells(cells) if c.title]
-        if found is None:
-            if isinstance(wanted, int):
-                self.error(node, f"{snippet} has {len(code_cells(cells))} cells; there is no cell {wanted}")
-                return None
-            close = difflib.get_close_matches(" ".join(wanted.split()), titles, n=1, cutoff=0.6)
-            listed = ", ".join(f"'{t}'" for t in titles[:8]) + (", …" if len(titles) > 8 else "")
-            hint = f"did you mean '{close[0]}'?" if close else (f"{what}s in it: {listed}" if titles else
-                                                                 f"its {what}s have no titles; give a number")
-            self.error(node, f"no {what} '{wanted}' in {snippet}", hint=hint)
-            return None
-        twins = duplicate_titles(cells).get(found.title) if not isinstance(wanted, int) else None
-        if twins:
-            lines = ", ".join(str(c.marker) for c in twins)
-            self.error(node, f"{len(twins)} {what}s in {snippet} are titled '{found.title}' (lines {lines})",
-                       hint="give each its own title, or select it by number")
-            return None
-        if not cell_code(text, found).strip():
-            self.error(node, f"{what} '{found.label}' in {snippet} (line {found.marker}) holds no code")
-            return None
-        return found
-
-    def output(self, entries: Entries) -> tuple[Optional[tuple[int, int]], bool]:
-        """``output: 3-12`` (the lines of the output shown) or ``output: none``."""
-        if "output" not in entries:
-            return None, False
-        node = entries["output"][1]
-        if self.yaml11_number(node, "output", "a range of output lines"):
-            return None, False
-        ok, value = self.scalar(node, "output")
-        if ok and value is None or (isinstance(value, str) and value.strip().lower() == "none"):
-            return None, True
-        match = (LINES_PATTERN.match(str(value))
-                 if ok and isinstance(value, (str, int)) and not isinstance(value, bool) else None)
-        if not match:
-            self.error(node, f"'output' must be a line range like 3-12 or 'none', found {describe(node)}")
-            return None, False
-        start, end = int(match.group(1)), int(match.group(2) or match.group(1))
-        if start < 1 or end < start:
-            self.error(node, f"'output' {start}-{end} is not a range of output lines (they start at 1)")
-            return None, False
-        return (start, end), False
-
-    def shown_lines(self, entries: Entries, snippet: Optional[str], text: Optional[str]) -> Optional[tuple[int, int]]:
-        """``lines: A-B`` or ``region: NAME`` (in a plain file) as a 1-based inclusive range."""
-        if "lines" in entries and "region" in entries:
-            return None  # reported by ``cell``
-        total = len(text.splitlines()) if text is not None else None
-        if "lines" in entries:
-            node = entries["lines"][1]
-            if self.yaml11_number(node, "lines", "a line range"):
-                return None
-            ok, value = self.scalar(node, "lines")
-            match = LINES_PATTERN.match(str(value)) if ok and isinstance(value, (str, int)) and not isinstance(value, bool) else None
-            if not match:
-                self.error(node, f"'lines' must look like 'A-B' (e.g. 3-12), found {describe(node)}")
-                return None
-            start = int(match.group(1))
-            end = int(match.group(2) or start)
-            if start < 1:
-                self.error(node, "'lines' start at line 1")
-                return None
-            if end < start:
-                self.error(node, f"'lines' {start}-{end} ends before it starts")
-                return None
-            if total is not None and end > total:
-                self.error(node, f"'lines' {start}-{end} runs past the end of {snippet} ({total} lines)")
-                return None
-            return (start, end)
-        if "region" in entries:
-            node = entries["region"][1]
-            name = self.text(entries, "region")
-            if name is None or text is None:
-                return None
-            found = find_region(text, name)
-            if found is None:
-                names = [m.group("name") for m in map(REGION_START.match, text.splitlines()) if m and m.group("name")]
-                hint = (f"regions in it: {', '.join(names)}" if names
-                        else f"mark it in the file with '# region {name}' … '# endregion'")
-                self.error(node, f"no region '{name}' in {snippet}", hint=hint)
-                return None
-            if found[1] < found[0]:
-                self.error(node, f"region '{name}' in {snippet} is empty")
-                return None
-            return found
-        return None
-
-    def yaml11_number(self, node: Node, key: str, meant: str) -> bool:
-        """Report (and return True for) a value YAML 1.1 silently turned into
-        another number: ``lines: 1:30`` is 90 (base 60), ``lines: 010`` is 8."""
-        surprise = yaml11_surprise(node)
-        if surprise is None:
-            return False
-        quote = f"to keep '{node.value}' as written, put it in quotes"
-        self.error(node, f"'{key}' is {surprise}, not {meant}",
-                   hint=quote if key == "cell" else f"write a range with '-', as in 3-12; {quote}")
-        return True
 
     def timeout(self, entries: Entries) -> Optional[float]:
         if "timeout" not in entries:
