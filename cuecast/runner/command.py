@@ -37,17 +37,8 @@ from typing import Optional, Sequence
 
 from cuecast import cache as capture_cache
 from cuecast.kinds.terminal import command_name
-from cuecast.model import (
-    STATUS_ERROR,
-    STATUS_EXPECTED_ERROR,
-    STATUS_MISSING_ERROR,
-    STATUS_OK,
-    STATUS_TIMEOUT,
-    Capture,
-    Cue,
-    Lesson,
-    SnippetException,
-)
+from cuecast.model import STATUS_ERROR, STATUS_EXPECTED_ERROR, STATUS_MISSING_ERROR, STATUS_OK, STATUS_TIMEOUT
+from cuecast.model import Capture, Cue, Lesson, SnippetException
 from cuecast.runner.device import Environment, capture_environment
 from cuecast.runner.options import RunOptions
 from cuecast.runner.streams import truncation_note
@@ -90,17 +81,10 @@ def plan_commands(lesson: Lesson, cues: Sequence[Cue], options: RunOptions) -> l
 def command_key(run: CommandRun, environment: Environment, options: RunOptions) -> str:
     """The cache key of a command run: the command, where it runs, and every
     option that shapes its Capture."""
-    return capture_cache.capture_key(
-        source=run.command.encode("utf-8"),
-        snippet=run.name,
-        timeout=run.timeout,
-        expect_error=run.expect_error,
-        seed=options.seed,
-        output_limit=options.output_limit,
-        memory_limit=options.memory_limit,
-        cells={"command": True, "root": str(Path(run.lesson.root).resolve())},
-        **capture_environment(environment),
-    )
+    where = {"command": True, "root": str(Path(run.lesson.root).resolve())}
+    return capture_cache.capture_key(source=run.command.encode("utf-8"), snippet=run.name, timeout=run.timeout,
+                                     expect_error=run.expect_error, cells=where, **options.key_fields(),
+                                     **capture_environment(environment))
 
 
 def run_command(run: CommandRun, options: RunOptions, environment: Environment, key: str = "") -> Capture:

@@ -131,12 +131,10 @@ def key_for(run: SnippetRun, environment: Environment, options: RunOptions) -> s
         diagram=run.diagram,
         timeout=run.timeout,
         expect_error=run.expect_error,
-        seed=options.seed,
-        output_limit=options.output_limit,
-        memory_limit=options.memory_limit,
         dependencies=run.dependencies,
         cells={"expect_error": run.expect_error_cells, "timeouts": run.cell_timeouts, "regions": run.region_cells},
-        **environment.__dict__,
+        **options.key_fields(),
+        **capture_environment(environment),
     )
 
 
