@@ -204,3 +204,14 @@ def test_the_cue_sheet_otio_notebook_and_review_page_name_it(tmp_path):
     assert review_rows(timeline, lesson)[-1].show == f"Terminal: $ {PRINT}"
     (view,) = snippet_views(lesson, captures)
     assert (view.path, view.output, view.status) == (f"$ {PRINT}", "42", "ok")
+
+
+def test_a_show_in_terminal_line_imports_as_a_terminal_cue():
+    from cuecast.importers.video_script import import_video_script
+
+    text = ("# Lesson\n\n## Setup\n\n__`[SHOW IN TERMINAL]`__ `pip --version` Check which pip runs\n\n"
+            "__`[SHOW IN TERMINAL]`__ Install it\n")
+    imported = import_video_script(text, "lesson.md", "lesson")
+    first, second = imported.data["sections"][0]["beats"]
+    assert first == {"show": "terminal", "say": "Check which pip runs", "command": "pip --version"}
+    assert second["command"] == "echo TODO" and "fill in 'command:'" in imported.todos[0].message

@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from cuecast import kinds
 from cuecast.errors import Diagnostic, ScriptError
@@ -231,7 +231,7 @@ def _merge_intro(sections: list[_Section]) -> list[_Section]:
 
 
 def _cue_beat(kind: str, text: str, number: int) -> _Beat:
-    return CUE_BEATS.lookup(kind)(kind, text, number)
+    return CUE_LINES.lookup(kind).read(kind, text, number)
 
 
 def _browser_beat(kind: str, text: str, number: int) -> _Beat:
@@ -281,12 +281,69 @@ def _slides_beat(kind: str, text: str, number: int) -> _Beat:
         + "add 'show: slides' and 'image: PATH' when you have the picture"))
 
 
-#: How a ``[SHOW …]`` line of each kind becomes a beat.
-CUE_BEATS = kinds.table("video script import", {
-    "vscode": _code_beat,
-    "slides": _slides_beat,
-    "browser": _browser_beat,
-    "terminal": _terminal_beat,
+@dataclass
+class _Notes:
+    """What converting the beats leaves for the author: the snippet paths
+    cuecast made up, the to-dos, and the files the script names."""
+
+    invented: list[str] = field(default_factory=list)
+    todos: list[Todo] = field(default_factory=list)
+    files: list[tuple[str, int, bool]] = field(default_factory=list)
+
+
+def _snippet_data(beat: _Beat, beat_id: str, notes: _Notes) -> dict:
+    """``snippet:`` (made up from the beat id when the line names none) and ``lines:``."""
+    snippet = beat.snippet or f"snippets/{beat_id}.py"
+    if beat.snippet is None:
+        notes.invented.append(snippet)
+    notes.files.append((snippet, beat.line, beat.snippet is None))
+    return {"snippet": snippet, **({"lines": beat.lines} if beat.lines else {})}
+
+
+def _code_data(beat: _Beat, beat_id: str, notes: _Notes) -> tuple[dict, dict]:
+    return _snippet_data(beat, beat_id, notes), {}
+
+
+def _slides_data(beat: _Beat, beat_id: str, notes: _Notes) -> tuple[dict, dict]:
+    data: dict = {}
+    if beat.diagram:
+        data["diagram"] = beat.diagram
+    if beat.image:
+        data["image"] = beat.image
+        notes.files.append((beat.image, beat.line, False))
+    if beat.diagram:
+        data.update(_snippet_data(beat, beat_id, notes))
+    return data, {}
+
+
+def _browser_data(beat: _Beat, beat_id: str, notes: _Notes) -> tuple[dict, dict]:
+    if not beat.url:
+        notes.todos.append(Todo("a [SHOW IN BROWSER] cue with no address: fill in 'url:'", beat.line))
+    return {}, {"url": beat.url or "TODO"}
+
+
+def _terminal_data(beat: _Beat, beat_id: str, notes: _Notes) -> tuple[dict, dict]:
+    if not beat.command:
+        notes.todos.append(Todo("a [SHOW IN TERMINAL] cue with no `command` in backticks: fill in 'command:'",
+                                beat.line))
+    return {}, {"command": beat.command or "echo TODO"}
+
+
+@dataclass(frozen=True)
+class _CueLine:
+    """A ``[SHOW …]`` line of one kind: ``read`` makes its beat from the
+    line's text; ``write`` gives the beat's cue keys, those written before
+    ``say:`` and those after it."""
+
+    read: Callable[[str, str, int], _Beat]
+    write: Callable[[_Beat, str, _Notes], tuple[dict, dict]]
+
+
+CUE_LINES = kinds.table("video script import", {
+    "vscode": _CueLine(_code_beat, _code_data),
+    "slides": _CueLine(_slides_beat, _slides_data),
+    "browser": _CueLine(_browser_beat, _browser_data),
+    "terminal": _CueLine(_terminal_beat, _terminal_data),
 })
 
 
@@ -324,9 +381,8 @@ def to_data(title: str, lesson_id: str, prepare: list[str], sections: list[_Sect
     diagram, image, snippet, lines, say, url), with to-do snippet paths named
     after the beat ids the parser will give those beats where the cue line
     names no file."""
-    invented: list[str] = []
-    todos: list[Todo] = []
-    files: list[tuple[str, int, bool]] = []
+    notes = _Notes()
+    invented, todos, files = notes.invented, notes.todos, notes.files
 
     def section_data(section: _Section) -> dict:
         section_id = slugify(section.title)
@@ -348,33 +404,14 @@ def to_data(title: str, lesson_id: str, prepare: list[str], sections: list[_Sect
             data["bullet"] = beat.bullet
         if beat.points:
             data["points"] = list(beat.points)
+        after_say: dict = {}
         if beat.show is not None:
             data["show"] = beat.show
-            if beat.diagram:
-                data["diagram"] = beat.diagram
-            if beat.image:
-                data["image"] = beat.image
-                files.append((beat.image, beat.line, False))
-            if beat.show == "vscode" or beat.diagram:
-                if beat.snippet is None:
-                    data["snippet"] = f"snippets/{beat_id}.py"
-                    invented.append(data["snippet"])
-                else:
-                    data["snippet"] = beat.snippet
-                files.append((data["snippet"], beat.line, beat.snippet is None))
-                if beat.lines:
-                    data["lines"] = beat.lines
+            before_say, after_say = CUE_LINES.lookup(beat.show).write(beat, beat_id, notes)
+            data.update(before_say)
         if beat.say is not None:
             data["say"] = beat.say
-        if beat.show == "browser":
-            data["url"] = beat.url or "TODO"
-            if not beat.url:
-                todos.append(Todo("a [SHOW IN BROWSER] cue with no address: fill in 'url:'", beat.line))
-        if beat.show == "terminal":
-            data["command"] = beat.command or "echo TODO"
-            if not beat.command:
-                todos.append(Todo("a [SHOW IN TERMINAL] cue with no `command` in backticks: fill in 'command:'",
-                                  beat.line))
+        data.update(after_say)
         return data
 
     data: dict = {"lesson": title, "id": lesson_id, "voice": "espeak"}
