@@ -215,3 +215,32 @@ def test_a_show_in_terminal_line_imports_as_a_terminal_cue():
     first, second = imported.data["sections"][0]["beats"]
     assert first == {"show": "terminal", "say": "Check which pip runs", "command": "pip --version"}
     assert second["command"] == "echo TODO" and "fill in 'command:'" in imported.todos[0].message
+
+
+@pytest.mark.slow
+def test_a_build_shows_the_command_in_every_output_and_runs_it_once(tmp_path):
+    import json
+
+    import nbformat
+    import opentimelineio as otio
+
+    from tests.test_build import build, pptx_text, statuses
+
+    script = project(tmp_path, "- bullet: Shells", terminal_beat(PRINT))
+    first, ran = build(script)
+    assert statuses(first) == {stage: "built" for stage in
+                               ("check", "slides", "timeline", "video", "notebook", "review")}
+    assert ran == [f"$ {PRINT}"]
+    out = tmp_path / "build" / "t"
+    assert f"$ {PRINT}" in pptx_text(out / "slides.pptx") and "42" in pptx_text(out / "slides.pptx")
+    cues = json.loads((out / "cues.json").read_text())["cues"]
+    assert cues[-1]["show"] == f"SHOW IN TERMINAL: {PRINT}" and cues[-1]["kind"] == "terminal"
+    markers = [m for clip in otio.adapters.read_from_file(str(out / "timeline.otio")).video_tracks()[0].find_clips()
+               for m in clip.markers]
+    assert markers[-1].name == f"SHOW IN TERMINAL: {PRINT}"
+    assert (out / "media" / f"{cues[-1]['segment']}.mp4").stat().st_size > 0
+    cell = nbformat.read(out / "code.ipynb", as_version=4).cells[-1]
+    assert cell.source == f"!{PRINT}" and cell.outputs[0].text == "42\n"
+    assert f"Terminal: $ {PRINT}" in (out / "index.html").read_text().replace("&#34;", '"').replace("&quot;", '"')
+    _, again = build(script)
+    assert again == []  # cached by its command
