@@ -181,7 +181,7 @@ def test_the_video_types_the_command_in_the_terminal(tmp_path):
     scene = EditorScene(content, (320, 180), 10, 30, 0.5, 1.0)
     frames = list(scene.render())
     typing = [scene._term_rows_text(scene.state(frame))[0].text for frame in range(30)]
-    assert "$ py" in typing and typing[-1] == f"$ {PRINT}"  # typed at the prompt, a few keys at a time
+    assert "$ pyth" in typing and typing[-1] == f"$ {PRINT}"  # typed at the prompt, a few keys at a time
     last = scene.state(29)
     assert frames and last.command and last.output_lines == 1 and last.prompt
 
