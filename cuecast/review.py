@@ -34,7 +34,8 @@ from cuecast.atomic import write_text
 from cuecast.errors import Diagnostic
 from cuecast.kinds import capture_name, kind_of
 from cuecast.model import Capture, Lesson, Timeline
-from cuecast.report import format_duration, timecode
+from cuecast.clock import clock_time
+from cuecast.report import format_duration
 from cuecast.shown import cell_label, output_lines, run_capture, shown_capture, unit_name, units
 from cuecast.snippet_source import shown_code
 
@@ -144,7 +145,7 @@ def review_rows(timeline: Timeline, lesson: Lesson, media: Optional[Mapping[str,
         rows.append(
             CueRow(
                 start=segment.start,
-                timecode=timecode(segment.start),
+                timecode=clock_time(segment.start),
                 section=info.section.title if info.section else segment.section_id,
                 show=kind_of(cue).review(cue) if cue is not None else f"Slide: {segment.slide_id}",
                 narration=said(segment),
@@ -380,7 +381,7 @@ def review_page(
     rows = review_rows(timeline, lesson, segment_media(out_dir, timeline)) if timeline else []
     meta = " · ".join(part for part in (
         lesson.source, f"{sum(1 for _ in lesson.walk())} sections", f"{len(rows)} segments",
-        timecode(timeline.duration) if timeline else "not planned", runtime) if part)
+        clock_time(timeline.duration) if timeline else "not planned", runtime) if part)
     files = tuple((name, link) for name, link in ((n, page_link(p, out_dir)) for n, p in outputs.items()) if link)
     return ReviewPage(
         title=lesson.title,

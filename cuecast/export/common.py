@@ -1,14 +1,22 @@
 """What several writers say the same way: the instruction shown for a segment,
-SMPTE timecodes, and the lookups from a segment back to its lesson values."""
+the narration over it, and the lookups from a segment back to its lesson
+values (timecodes: ``cuecast.clock``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Callable, Optional
 
+from cuecast.clock import smpte_timecode as timecode
+from cuecast.clock import to_frames
 from cuecast.deck import OUTRO_SLIDE_ID, TITLE_SLIDE_ID
 from cuecast.kinds import kind_of
 from cuecast.model import Beat, Cue, Lesson, Section, Segment, Timeline
+
+
+#: ``timecode`` and ``to_frames`` are ``cuecast.clock``'s, named here as the writers once did.
+__all__ = ["SegmentInfo", "at_smpte_rate", "instruction", "narration_over", "segment_infos", "smpte_rate", "timecode",
+           "to_frames"]
 
 
 @dataclass(frozen=True)
@@ -67,20 +75,6 @@ def instruction(info: SegmentInfo, lesson: Lesson) -> str:
         title = info.section.title if info.section else segment.section_id
         return f"SHOW ON SLIDES: {title}"
     return kind_of(cue).instruction(cue)
-
-
-def to_frames(seconds: float, fps: int) -> int:
-    """Seconds on the lesson clock as a whole frame count (plan boundaries
-    already fall on frames; rounding only removes float noise)."""
-    return int(round(seconds * fps))
-
-
-def timecode(seconds: float, fps: int) -> str:
-    """Non-drop-frame SMPTE ``HH:MM:SS:FF``."""
-    frames = to_frames(seconds, fps)
-    ff = frames % fps
-    total = frames // fps
-    return f"{total // 3600:02d}:{total // 60 % 60:02d}:{total % 60:02d}:{ff:02d}"
 
 
 #: Frame rates SMPTE timecode (an EDL, FCP 7 XML) can count in.

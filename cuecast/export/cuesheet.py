@@ -16,7 +16,8 @@ import json
 from pathlib import Path
 
 from cuecast.atomic import write_text
-from cuecast.export.common import instruction, narration_over, segment_infos, timecode
+from cuecast.clock import smpte_timecode
+from cuecast.export.common import instruction, narration_over, segment_infos
 from cuecast.model import SEGMENT_KINDS, Lesson, Timeline
 from cuecast.shown import cell_label
 
@@ -44,8 +45,8 @@ def cue_rows(timeline: Timeline, lesson: Lesson) -> list[dict]:
             "start": round(segment.start, 3),
             "end": round(segment.end, 3),
             "duration": round(segment.duration, 3),
-            "start_tc": timecode(segment.start, timeline.fps),
-            "end_tc": timecode(segment.end, timeline.fps),
+            "start_tc": smpte_timecode(segment.start, timeline.fps),
+            "end_tc": smpte_timecode(segment.end, timeline.fps),
             "show": instruction(info, lesson),
             "snippet": (cue.snippet or "") if cue else "",
             "cell": cell_label(cue) if cue else "",

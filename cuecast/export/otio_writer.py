@@ -18,7 +18,8 @@ from pathlib import Path
 
 from cuecast import kinds
 from cuecast.atomic import write_text
-from cuecast.export.common import instruction, segment_infos, to_frames
+from cuecast.clock import to_frames
+from cuecast.export.common import instruction, segment_infos
 from cuecast.model import SEGMENT_KINDS, Lesson, Timeline
 from cuecast.plan import media_path
 
