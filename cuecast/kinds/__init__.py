@@ -49,7 +49,9 @@ CUE_KINDS = tuple(KINDS)
 KIND_KEYS = {name: kind.keys for name, kind in KINDS.items()}
 
 #: The modules that keep a table keyed by kind, and the tables each must
-#: register (stage names as ``table`` is given them).
+#: register (stage names as ``table`` is given them).  The video's table is
+#: keyed by segment kind (``model.SEGMENT_KINDS``: a new kind that needs its
+#: own kind of screen adds one there).
 STAGES = {
     "cuecast.plan": ("plan",),
     "cuecast.deck.layout": ("layout",),
@@ -60,7 +62,6 @@ STAGES = {
     "cuecast.review": ("review",),
     "cuecast.runner.run": ("runner",),
     "cuecast.importers.video_script": ("video script import",),
-    "cuecast.model": (),  # SEGMENT_KINDS: the segment kinds the video tables are keyed by
 }
 
 #: Every table made by ``table`` / ``segment_table``, by stage name.
