@@ -210,8 +210,12 @@ def supervise(timeout: float, memory_limit: int, command: str) -> int:
 
     die_with_parent()
     become_subreaper()
+    def limits() -> None:
+        die_with_parent()  # a supervisor killed outright takes the shell with it
+        set_memory_limit(memory_limit or None)
+
     shell = subprocess.Popen(["/bin/sh", "-c", command], stdin=subprocess.DEVNULL, stdout=sys.stdout.fileno(),
-                             stderr=subprocess.STDOUT, preexec_fn=lambda: set_memory_limit(memory_limit or None))
+                             stderr=subprocess.STDOUT, preexec_fn=limits)
     try:
         returncode: Optional[int] = shell.wait(timeout=timeout)
         timed_out = False
