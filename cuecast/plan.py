@@ -13,7 +13,9 @@ Rules, in the order the script is written (``deck.section_parts``):
   back, with their bullets added, after that cue;
 * a ``slides`` cue is a slide segment ``cue:<beat id>``, one per page of the
   cue, each for its share of the narration; a ``browser`` cue a browser
-  segment;
+  segment; a ``terminal`` cue a terminal segment, paced as a ``vscode`` cue
+  (its command is what is typed);
+* each kind's placing is one entry of ``CUE_SEGMENTS``;
 * narration starts a lead-in after its beat starts and the beat ends a
   lead-out after it, so clips never overlap; ``pause:`` adds silence.
 
