@@ -39,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.cdp import Browser, find_chromium  # noqa: E402
+from tests.support.cdp import Browser, find_chromium  # noqa: E402
 
 RENDER = [sys.executable, str(ROOT / "render.py")]
 SNIPPET = "snippets/casting.py"

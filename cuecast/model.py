@@ -14,8 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator, Optional
 
-#: The cue kinds a beat may show, in the order the docs list them.
-CUE_KINDS = ("vscode", "slides", "browser")
 #: Lesson and cue ``pace:`` values (``cuecast.plan.PACES`` holds their constants).
 PACE_NAMES = ("relaxed", "normal", "tight")
 
@@ -44,6 +42,8 @@ class Cue:
         ``slides``  a slide; ``diagram`` (e.g. ``autograd``, drawn from the
                     snippet's real graph, so ``snippet`` is set too) or ``image``.
         ``browser`` a web page; ``url`` is set, ``title`` optional.
+        ``terminal`` a shell command typed and run; ``command`` is set.
+        (``cuecast.kinds`` holds every kind and the keys each takes.)
     snippet:
         Project-relative POSIX path of the snippet file (``snippets/casting.py``).
     lines:
@@ -58,6 +58,8 @@ class Cue:
     output_lines:
         ``output: 3-12``: only these lines (1-based, inclusive) of the output
         are shown; ``output_hidden`` is ``output: none``.
+    command:
+        A terminal cue's shell command, one line, run in the project folder.
     """
 
     kind: str
@@ -77,6 +79,7 @@ class Cue:
     output_lines: Optional[tuple[int, int]] = None
     output_hidden: bool = False
     pace: Optional[str] = None  # overrides the lesson's ``pace:`` for this cue
+    command: Optional[str] = None
     #: Where each text field's value is written (``("caption", Location)``),
     #: so an error in a field points at it (see ``field_location``).
     fields: tuple[tuple[str, Location], ...] = ()
@@ -320,6 +323,26 @@ class VoiceClip:
 SEGMENT_SLIDE = "slide"  # a deck slide, drawn by the raster drawer
 SEGMENT_EDITOR = "vscode"  # a simulated VS Code screen capture
 SEGMENT_BROWSER = "browser"  # a simulated browser window
+SEGMENT_TERMINAL = "terminal"  # a terminal cue's command and output, in the editor's terminal
+
+
+@dataclass(frozen=True)
+class SegmentKind:
+    """What a segment kind is to every stage that reads a timeline: ``still``
+    (its media is one PNG, else a clip) and ``typed`` (something is typed,
+    then output follows: ``type_seconds`` and ``output_at`` apply)."""
+
+    still: bool = False
+    typed: bool = False
+
+
+#: Every Segment.kind value: the video's tables are keyed by these.
+SEGMENT_KINDS = {
+    SEGMENT_SLIDE: SegmentKind(still=True),
+    SEGMENT_EDITOR: SegmentKind(typed=True),
+    SEGMENT_BROWSER: SegmentKind(),
+    SEGMENT_TERMINAL: SegmentKind(typed=True),
+}
 
 
 @dataclass(frozen=True)
@@ -346,6 +369,13 @@ class Segment:
     @property
     def duration(self) -> float:
         return self.end - self.start
+
+    @property
+    def media_name(self) -> str:
+        """Its media's file name in the build's ``media/``: ``<id>.png`` for a
+        still, ``<id>.mp4`` for a clip.  The one owner of that name: the
+        video writes the file, the editor exports and the review page link it."""
+        return f"{self.id}{'.png' if SEGMENT_KINDS[self.kind].still else '.mp4'}"
 
 
 @dataclass(frozen=True)

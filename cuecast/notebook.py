@@ -1,5 +1,6 @@
 """The lesson's notebook (the seed's ``.code.ipynb``): narration as markdown,
-every code cue as a code cell already holding what the snippet printed.
+every code cue as a code cell already holding what the snippet printed, and
+every terminal cue as a ``!command`` cell holding what the command printed.
 
 A plain snippet is one code cell holding the whole file, not only the lines
 shown on the slide; a cell file is one code cell per cell (set-up code too),
@@ -17,10 +18,12 @@ from typing import Mapping
 import nbformat
 from nbformat import v4
 
+from cuecast import kinds
 from cuecast.atomic import write_text
 from cuecast.cells import cell_code, runnable, split_cells
 from cuecast.model import STATUS_EXPECTED_ERROR, Capture, Lesson, Section
 from cuecast.runner.streams import RESULT
+from cuecast.shown import run_capture
 from cuecast.snippet_source import read_snippet
 
 
@@ -128,6 +131,21 @@ class _Builder:
                 self.file_cell(cue, source, cell, results.get(cell.index))
         self.emitted[cue.snippet] = max(last, target)
 
+    def command(self, beat, cue) -> None:
+        """A terminal cue: a ``!command`` cell (IPython runs it in a shell)
+        holding what the command printed."""
+        if beat.say or beat.points:
+            self.markdown(_cue_markdown(beat))
+        cell = v4.new_code_cell(f"!{cue.command}")
+        cell.metadata["cuecast"] = {"cue": cue.id, "command": cue.command}
+        capture = run_capture(cue, self.captures)
+        if capture is not None:
+            cell.outputs = _outputs(capture.streams, None, 0)
+            cell.metadata["cuecast"].update(status=capture.status, duration=round(capture.duration, 3))
+            if capture.status == STATUS_EXPECTED_ERROR:
+                cell.metadata["tags"] = ["raises-exception"]
+        self.code(cell)
+
     def whole_file(self, cue, source: str, capture) -> None:
         self.seed_cell(cue.snippet)
         cell = v4.new_code_cell(source.rstrip("\n"))
@@ -154,6 +172,33 @@ class _Builder:
         self.code(code)
 
 
+def _link(builder: _Builder, beat, cue) -> None:
+    builder.markdown(f"[{beat.say or cue.url}]({cue.url})")
+
+
+def _narration(builder: _Builder, beat, cue) -> None:
+    if beat.say:
+        builder.markdown(_cue_markdown(beat))
+
+
+def _code(builder: _Builder, beat, cue) -> None:
+    if cue.snippet:
+        builder.cue(beat, cue)
+    else:
+        _narration(builder, beat, cue)
+
+
+#: The cells each cue kind puts in the notebook: ``add(builder, beat, cue)``.
+#: A slides cue puts its narration only (its diagram's snippet is not a step
+#: of the lesson's code).
+CUE_CELLS = kinds.table("notebook", {
+    "vscode": _code,
+    "slides": _narration,
+    "browser": _link,
+    "terminal": _Builder.command,
+})
+
+
 def build_notebook(lesson: Lesson, captures: Mapping[str, Capture], seed: int = 0) -> nbformat.NotebookNode:
     """A notebook value (not yet written): one markdown cell per section, the
     code of every code cue in spoken order (a cell file's cells one notebook
@@ -163,17 +208,8 @@ def build_notebook(lesson: Lesson, captures: Mapping[str, Capture], seed: int = 
     for section in lesson.walk():
         builder.markdown(_section_markdown(section))
         for beat in section.beats:
-            cue = beat.cue
-            if cue is None:
-                continue
-            if cue.kind == "browser":
-                builder.markdown(f"[{beat.say or cue.url}]({cue.url})")
-                continue
-            if cue.kind != "vscode" or not cue.snippet:
-                if beat.say:
-                    builder.markdown(_cue_markdown(beat))
-                continue
-            builder.cue(beat, cue)
+            if beat.cue is not None:
+                CUE_CELLS.lookup(beat.cue.kind, beat.cue.location)(builder, beat, beat.cue)
     cells = builder.cells
     for index, cell in enumerate(cells):
         # nbformat invents random ids; fixed ones keep rebuilt notebooks diffable.

@@ -13,7 +13,9 @@ Rules, in the order the script is written (``deck.section_parts``):
   back, with their bullets added, after that cue;
 * a ``slides`` cue is a slide segment ``cue:<beat id>``, one per page of the
   cue, each for its share of the narration; a ``browser`` cue a browser
-  segment;
+  segment; a ``terminal`` cue a terminal segment, paced as a ``vscode`` cue
+  (its command is what is typed);
+* each kind's placing is one entry of ``CUE_SEGMENTS``;
 * narration starts a lead-in after its beat starts and the beat ends a
   lead-out after it, so clips never overlap; ``pause:`` adds silence.
 
@@ -39,14 +41,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping, Optional
 
+from cuecast import kinds
 from cuecast.atomic import copy_into_place
-from cuecast.deck import cue_slide_id, section_parts
+from cuecast.deck import OUTRO_SLIDE_ID, TITLE_SLIDE_ID, cue_slide_id, section_parts, slide_slug
 from cuecast.errors import Diagnostic, ScriptError
 from cuecast.shown import hides_output, output_lines, shown_capture
 from cuecast.model import (
     SEGMENT_BROWSER,
     SEGMENT_EDITOR,
     SEGMENT_SLIDE,
+    SEGMENT_TERMINAL,
     Beat,
     Capture,
     Lesson,
@@ -185,11 +189,11 @@ class _Planner:
 
     def run(self) -> None:
         self.o = paced(self.base, self.lesson.pace)
-        self.add(SEGMENT_SLIDE, "title", "", self.o.title_seconds, slide_id="title")
+        self.add(SEGMENT_SLIDE, slide_slug(TITLE_SLIDE_ID), "", self.o.title_seconds, slide_id=TITLE_SLIDE_ID)
         for section in self.lesson.walk():
             self.section(section)
         if self.o.outro_seconds > 0:
-            self.add(SEGMENT_SLIDE, "outro", "", self.o.outro_seconds, slide_id="outro")
+            self.add(SEGMENT_SLIDE, slide_slug(OUTRO_SLIDE_ID), "", self.o.outro_seconds, slide_id=OUTRO_SLIDE_ID)
         if self.problems:
             raise ScriptError(self.problems)
 
@@ -207,25 +211,30 @@ class _Planner:
         for beat in beats:
             at = self.say(beat, section, at) + beat.pause
         length = max(at - start, self.o.title_card_seconds)
-        slug = slide_id.split(":", 1)[1].replace("+", "-")  # section:<id>+2 → <id>-2
-        self.add(SEGMENT_SLIDE, slug, section.id, length,
+        self.add(SEGMENT_SLIDE, slide_slug(slide_id), section.id, length,
                  slide_id=slide_id, beat_ids=tuple(b.id for b in beats))
 
     def cue(self, section: Section, beat: Beat) -> None:
         cue = beat.cue
+        place = CUE_SEGMENTS.lookup(cue.kind, cue.location)
         base, self.o = self.o, paced(self.base, cue.pace or self.lesson.pace)
         try:
             start = self.clock
-            spoken = self.say(beat, section, start) - start
-            if cue.kind == "vscode":
-                self.editor(section, beat, start, spoken)
-            elif cue.kind == "browser":
-                self.add(SEGMENT_BROWSER, beat.id, section.id, max(spoken, self.o.browser_min_seconds) + beat.pause,
-                         cue_id=beat.id, beat_ids=(beat.id,))
-            else:
-                self.slide_pages(section, beat, max(spoken, self.o.slide_min_seconds) + beat.pause)
+            place(self, section, beat, start, self.say(beat, section, start) - start)
         finally:
             self.o = base
+
+    def browser(self, section: Section, beat: Beat, start: float, spoken: float) -> None:
+        self.add(SEGMENT_BROWSER, beat.id, section.id, max(spoken, self.o.browser_min_seconds) + beat.pause,
+                 cue_id=beat.id, beat_ids=(beat.id,))
+
+    def slides(self, section: Section, beat: Beat, start: float, spoken: float) -> None:
+        self.slide_pages(section, beat, max(spoken, self.o.slide_min_seconds) + beat.pause)
+
+    def terminal(self, section: Section, beat: Beat, start: float, spoken: float) -> None:
+        """A terminal segment: the command typed at the prompt, then its
+        output, paced as an editor segment (the command is the code typed)."""
+        self.editor(section, beat, start, spoken, SEGMENT_TERMINAL)
 
     def slide_pages(self, section: Section, beat: Beat, length: float) -> None:
         """A slides cue over as many segments as it has pages, each for its
@@ -239,7 +248,7 @@ class _Planner:
             self.add(SEGMENT_SLIDE, slug, section.id, share, slide_id=cue_slide_id(beat, page),
                      cue_id=beat.id, beat_ids=(beat.id,) if page == 1 else ())
 
-    def editor(self, section: Section, beat: Beat, start: float, spoken: float) -> None:
+    def editor(self, section: Section, beat: Beat, start: float, spoken: float, kind: str = SEGMENT_EDITOR) -> None:
         """An editor segment: code appears while the narration runs, the
         output follows and is read; ``then:`` is said over the output."""
         said = self.clips.get(beat.id)
@@ -249,7 +258,7 @@ class _Planner:
             said_end = start + spoken - self.o.lead_out if spoken else start
             then_at = max(start + output_at, said_end + self.o.then_gap if spoken else start + output_at)
             length = max(length, self.say(beat, section, then_at, then_id(beat.id), exact=True) - start)
-        self.add(SEGMENT_EDITOR, beat.id, section.id, length + beat.pause, cue_id=beat.id,
+        self.add(kind, beat.id, section.id, length + beat.pause, cue_id=beat.id,
                  type_seconds=typing, output_at=output_at,
                  beat_ids=(beat.id, then_id(beat.id)) if beat.then else (beat.id,))
 
@@ -279,9 +288,12 @@ class _Planner:
         return typing, output_at, reading + o.lead_out
 
     def shown_code(self, beat: Beat) -> str:
+        """What is typed: the cue's shown code, or a terminal cue's command."""
         from cuecast.snippet_source import shown_code
 
         cue = beat.cue
+        if cue.command:
+            return cue.command
         if not cue.snippet:
             return ""
         try:
@@ -289,6 +301,16 @@ class _Planner:
         except OSError as exc:
             self.problems.append(Diagnostic(cue.location, f"cannot read snippet {cue.snippet}: {exc.strerror or exc}"))
             return ""
+
+
+#: How each cue kind is placed on the clock: ``place(planner, section, beat,
+#: start, seconds its narration takes)``.
+CUE_SEGMENTS = kinds.table("plan", {
+    "vscode": _Planner.editor,
+    "slides": _Planner.slides,
+    "browser": _Planner.browser,
+    "terminal": _Planner.terminal,
+})
 
 
 def _output_lines(capture: Optional[Capture]) -> int:
@@ -320,8 +342,7 @@ def _metadata(lesson: Lesson, captures: Mapping[str, Capture], voice: str, optio
 def media_path(build_dir: Path, segment: Segment) -> Path:
     """The file the video stage renders for ``segment`` and every editor
     export references: a still PNG for a slide, a clip for a screen capture."""
-    suffix = ".png" if segment.kind == SEGMENT_SLIDE else ".mp4"
-    return Path(build_dir) / "media" / f"{segment.id}{suffix}"
+    return Path(build_dir) / "media" / segment.media_name
 
 
 def audio_path(build_dir: Path, beat_id: str) -> Path:

@@ -29,10 +29,13 @@ from typing import Iterable, Mapping, Optional, Sequence
 
 import jinja2
 
+from cuecast import kinds
 from cuecast.atomic import write_text
 from cuecast.errors import Diagnostic
+from cuecast.kinds import capture_name, kind_of
 from cuecast.model import Capture, Lesson, Timeline
-from cuecast.check.report import format_duration, timecode
+from cuecast.check.report import format_duration
+from cuecast.clock import clock_time
 from cuecast.shown import cell_label, output_lines, run_capture, shown_capture, unit_name, units
 from cuecast.snippet_source import shown_code
 
@@ -129,33 +132,23 @@ def dom_id(prefix: str, key: object) -> str:
 # --- the parts ---------------------------------------------------------------
 
 
-def cue_rows(lesson: Lesson, timeline: Timeline, media: Optional[Mapping[str, str]] = None) -> list[CueRow]:
-    """A row per video segment: what is shown from when, and what is said;
-    ``media`` maps a segment id to its media's link."""
-    titles = {section.id: section.title for section in lesson.walk()}
-    cues = {beat.id: cue for _, beat, cue in lesson.cues()}
-    narration_by_beat = {n.beat_id: n.text for n in timeline.narration}
+def review_rows(timeline: Timeline, lesson: Lesson, media: Optional[Mapping[str, str]] = None) -> list[CueRow]:
+    """A row per video segment: what is shown from when, and what is said
+    (the cue sheet's segments and narration, ``export.common``); ``media``
+    maps a segment id to its media's link."""
+    from cuecast.export.common import narration_over, segment_infos
+
+    said = narration_over(timeline)
     rows = []
-    for segment in timeline.segments:
-        cue = cues.get(segment.cue_id or "") if segment.cue_id else None
-        if cue is None and segment.slide_id and segment.slide_id.startswith("cue:"):
-            cue = cues.get(segment.slide_id[4:])
-        if cue is not None and cue.kind == "vscode":
-            show = f"VS Code: {cue.snippet}"
-        elif cue is not None and cue.kind == "browser":
-            show = f"Browser: {cue.url}"
-        elif cue is not None:
-            show = f"Slide: {cue.diagram or cue.image or cue.id}"
-        else:
-            show = f"Slide: {segment.slide_id}"
-        text = " ".join(narration_by_beat.get(b, "") for b in segment.beat_ids).strip()
+    for info in segment_infos(timeline, lesson):
+        segment, cue = info.segment, info.cue
         rows.append(
             CueRow(
                 start=segment.start,
-                timecode=timecode(segment.start),
-                section=titles.get(segment.section_id, segment.section_id),
-                show=show,
-                narration=text,
+                timecode=clock_time(segment.start),
+                section=info.section.title if info.section else segment.section_id,
+                show=kind_of(cue).review(cue) if cue is not None else f"Slide: {segment.slide_id}",
+                narration=said(segment),
                 segment_id=segment.id,
                 media=(media or {}).get(segment.id, ""),
             )
@@ -168,16 +161,18 @@ def snippet_views(lesson: Lesson, captures: Mapping[str, Capture]) -> list[Snipp
     views = []
     seen: set = set()
     for _, _, cue in lesson.cues():
-        key = (cue.snippet, cue.cell, cue.lines, cue.output_lines, cue.output_hidden)
-        if not cue.snippet or key in seen:
+        key = _view_key(cue)
+        view = SNIPPET_VIEWS.lookup(cue.kind, cue.location)
+        if not key[0] or view is None or key in seen:
             continue
         seen.add(key)
+        path, code = view(lesson, cue)
         capture = shown_capture(cue, captures)
         views.append(
             SnippetView(
-                dom_id=dom_id("snip", key),
-                path=f"{cue.snippet} · {cell_label(cue)}" if cue.cell else cue.snippet,
-                code=shown_code(lesson, cue),
+                dom_id=snippet_dom_id(cue),
+                path=path,
+                code=code,
                 output="\n".join(text for text, _ in output_lines(capture)[0]),
                 status=capture.status if capture else "not-run",
                 device=(capture.device_name or capture.device) if capture else "",
@@ -187,12 +182,42 @@ def snippet_views(lesson: Lesson, captures: Mapping[str, Capture]) -> list[Snipp
     return views
 
 
+def _view_key(cue) -> tuple:
+    """What makes two cues' views one: what ran, and which part is shown."""
+    return (capture_name(cue), cue.cell, cue.lines, cue.output_lines, cue.output_hidden)
+
+
+def snippet_dom_id(cue) -> str:
+    """The page element of the code and output ``cue`` shows."""
+    return dom_id("snip", _view_key(cue))
+
+
+def _code_view(lesson: Lesson, cue) -> tuple[str, str]:
+    """A code cue's name (its file, and cell) and the code it shows."""
+    return (f"{cue.snippet} · {cell_label(cue)}" if cue.cell else cue.snippet), shown_code(lesson, cue)
+
+
+def _command_view(lesson: Lesson, cue) -> tuple[str, str]:
+    """A terminal cue's name and what is typed: its command at the prompt."""
+    return capture_name(cue), capture_name(cue)
+
+
+#: How the page shows what each cue kind ran: ``view(lesson, cue)`` gives its
+#: name and its code; ``None`` for a kind that runs nothing.
+SNIPPET_VIEWS = kinds.table("review", {
+    "vscode": _code_view,
+    "slides": _code_view,
+    "browser": None,
+    "terminal": _command_view,
+})
+
+
 def snippet_problems(lesson: Lesson, captures: Mapping[str, Capture]) -> list[Problem]:
     """Every snippet or cell that failed, with where and its traceback."""
     problems = []
     seen: set[str] = set()
     for _, _, cue in lesson.cues():
-        capture = run_capture(cue, captures) if cue.snippet else None
+        capture = run_capture(cue, captures) if capture_name(cue) else None
         if capture is None:
             continue
         for unit in units(capture) if cue.cell is None else [capture]:
@@ -319,12 +344,11 @@ def segment_media(out_dir: Path, timeline: Optional[Timeline]) -> dict[str, str]
     ``.png``), linked when it exists."""
     if timeline is None:
         return {}
-    from cuecast.model import SEGMENT_SLIDE
+    from cuecast.plan import media_path
 
     found = {}
     for segment in timeline.segments:
-        suffix = ".png" if segment.kind == SEGMENT_SLIDE else ".mp4"
-        link = page_link(Path(out_dir) / "media" / f"{segment.id}{suffix}", out_dir)
+        link = page_link(media_path(out_dir, segment), out_dir)
         if link:
             found[segment.id] = link
     return found
@@ -355,10 +379,10 @@ def review_page(
     if video is None:
         video = VideoState(VIDEO_FRESH if href else VIDEO_NONE)
     video = VideoState(video.state, href, video.note)
-    rows = cue_rows(lesson, timeline, segment_media(out_dir, timeline)) if timeline else []
+    rows = review_rows(timeline, lesson, segment_media(out_dir, timeline)) if timeline else []
     meta = " · ".join(part for part in (
         lesson.source, f"{sum(1 for _ in lesson.walk())} sections", f"{len(rows)} segments",
-        timecode(timeline.duration) if timeline else "not planned", runtime) if part)
+        clock_time(timeline.duration) if timeline else "not planned", runtime) if part)
     from cuecast.build import output_label
 
     files = tuple((output_label(key), link) for key, link in ((k, page_link(p, out_dir)) for k, p in outputs.items())

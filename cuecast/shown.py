@@ -21,13 +21,15 @@ import re
 from dataclasses import replace
 from typing import Mapping, Optional
 
-from cuecast.model import STATUS_ERROR, STATUS_EXPECTED_ERROR, STATUS_OK, Capture, CellResult, Cue
+from cuecast.kinds import capture_name
+from cuecast.kinds.terminal import PROMPT
+from cuecast.model import STATUS_ERROR, STATUS_EXPECTED_ERROR, STATUS_NOT_RUN, STATUS_OK, Capture, CellResult, Cue
 
 
 def run_capture(cue: Cue, captures: Mapping[str, Capture]) -> Optional[Capture]:
-    """The Capture of what ``cue`` shows: its file's, or a view of its cell's
-    (``cell`` names the cell); ``None`` when it has not run."""
-    capture = captures.get(cue.snippet or "") or captures.get(cue.id)
+    """The Capture of what ``cue`` shows: its file's (or its command's), or a
+    view of its cell's (``cell`` names the cell); ``None`` when it has not run."""
+    capture = captures.get(capture_name(cue)) or captures.get(cue.id)
     if capture is None or cue.cell is None:
         return capture
     result = next((cell for cell in capture.cells if cell.number == cue.cell), None)
@@ -86,6 +88,16 @@ def shown_capture(cue: Cue, captures: Mapping[str, Capture]) -> Optional[Capture
     lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])  # lines as the terminal shows them
     kept = "".join(lines[start - 1 : end])
     return replace(capture, output=kept, streams=(("stdout", kept),) if kept else ())
+
+
+def typed_command(cue: Cue, capture: Optional[Capture]) -> Capture:
+    """A terminal cue's Capture as its terminal shows it: the command after
+    the prompt, then the output (``(not run)`` before it ran)."""
+    line = f"{PROMPT}{cue.command or ''}\n"
+    if capture is None:
+        return Capture(snippet=capture_name(cue), status=STATUS_NOT_RUN, output=line, streams=(("stdout", line),),
+                       reason="(not run)")
+    return replace(capture, output=line + capture.output, streams=(("stdout", line), *capture.streams))
 
 
 def hides_output(cue: Cue, capture: Optional[Capture]) -> bool:

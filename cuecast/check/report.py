@@ -23,6 +23,7 @@ from cuecast.model import (
     Capture,
     Lesson,
 )
+from cuecast.clock import clock_time
 from cuecast.shown import unit_name, units
 
 
@@ -84,6 +85,12 @@ class CheckResult:
 
 
 def display_path(root: str, snippet: str, cwd: Optional[Path] = None) -> str:
+    """Where a capture's file is, from here; a terminal cue's capture is named
+    by its command (``$ pip --version``), which is shown as it is."""
+    from cuecast.kinds.terminal import PROMPT
+
+    if snippet.startswith(PROMPT):
+        return snippet
     absolute = Path(root, snippet).resolve()
     base = (cwd or Path.cwd()).resolve()
     try:
@@ -124,12 +131,8 @@ def format_duration(seconds: float) -> str:
     return f"{seconds:.2f} s"
 
 
-def timecode(seconds: float) -> str:
-    """``4:05.3``, ``1:02:03.0``: a position or length in a lesson's video, as
-    the review page and the timeline summary show it."""
-    minutes, secs = divmod(seconds, 60.0)
-    hours, minutes = divmod(int(minutes), 60)
-    return f"{hours:d}:{minutes:02d}:{secs:04.1f}" if hours else f"{minutes:d}:{secs:04.1f}"
+#: A position in a lesson's video as people read it (``cuecast.clock``).
+timecode = clock_time
 
 
 # --- terminal ------------------------------------------------------------------

@@ -16,6 +16,8 @@ Slide ids (a contract with the timeline and video stages):
     ``section:<section id>+2``, ``+3``… (see ``section_parts``).
 ``cue:<beat id>``
     one slide for every cue; long code continues on ``cue:<beat id>/2``, ``/3``…
+``outro``
+    the closing slide, when the plan has one (``PlanOptions.outro_seconds``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,13 @@ from typing import Optional
 from cuecast.model import Beat, Section
 
 TITLE_SLIDE_ID = "title"
+OUTRO_SLIDE_ID = "outro"
+
+
+def slide_slug(slide_id: str) -> str:
+    """The part of a timeline segment's id that names the slide it shows:
+    ``title``, ``outro``, ``section:<id>+2`` → ``<id>-2``."""
+    return slide_id.split(":", 1)[-1].replace("+", "-")
 
 
 def section_slide_id(section: Section, build: int = 1) -> str:
@@ -108,6 +117,7 @@ def cue_pages(slide_ids) -> dict[str, int]:
 #: The helpers that make and read slide ids, for callers that want them by name.
 SLIDE_IDS = {
     "title": TITLE_SLIDE_ID,
+    "outro": OUTRO_SLIDE_ID,
     "section": section_slide_id,
     "cue": cue_slide_id,
     "base": base_slide_id,

@@ -14,18 +14,19 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Mapping, Optional
 
+from cuecast import kinds
 from cuecast.deck import TITLE_SLIDE_ID, SectionPart, cue_slide_id, section_parts, section_slide_id
 from cuecast.deck.autograd_layout import layout_graph
 from cuecast.deck.boxes import (
     EMU_PER_PT, Deck, ImageBox, Paragraph, Rect, Run, SlideLayout, TextBox, inches, moved, pt_to_emu,
 )
-from cuecast.deck.code_layout import arrange_code, tab_name
+from cuecast.deck.code_layout import arrange_code, output_pages, tab_name, terminal_panel
 from cuecast.deck.fit import ellipsize, inner_size, shrink_to_fit
 from cuecast.deck.measure import Measurer, line_height
 from cuecast.templating import render_text, template_context
 from cuecast.errors import Diagnostic, ScriptError
 from cuecast.model import Beat, Capture, Cue, Lesson, Section, field_location
-from cuecast.shown import hides_output, run_capture, shown_capture
+from cuecast.shown import hides_output, run_capture, shown_capture, typed_command
 from cuecast.snippet_source import read_snippet, shown_numbered_lines
 
 MARGIN = inches(0.5)
@@ -274,7 +275,7 @@ class _Builder:
     def notes_for(self, beat: Beat, cue: Cue) -> str:
         say = self.text(beat.say, field_location(beat, "say", "bullet"))
         extra = [self.text(p, field_location(beat, "points")) for p in beat.points]
-        return "\n".join([say or (cue.title or cue.url or cue.snippet or cue.image or ""), *extra])
+        return "\n".join([say or (cue.title or cue.url or cue.snippet or cue.image or cue.command or ""), *extra])
 
     def numbered(self, cue: Cue) -> list[tuple[int, str]]:
         try:
@@ -432,18 +433,43 @@ class _Builder:
     def cue_slides(self, section: Section, beat: Beat) -> list[SlideLayout]:
         cue = beat.cue
         assert cue is not None
-        if cue.kind == "vscode":
-            return self.code_slides(section, beat, cue)
-        if cue.kind == "browser":
-            return self.browser_slide(section, beat, cue)
-        if cue.kind == "slides" and cue.diagram:
+        return CUE_SLIDES.lookup(cue.kind, cue.location)(self, section, beat, cue)
+
+    def slides_cue(self, section: Section, beat: Beat, cue: Cue) -> list[SlideLayout]:
+        """A slides cue: its diagram, its picture, or its snippet's code."""
+        if cue.diagram:
             return self.diagram_slide(section, beat, cue)
-        if cue.kind == "slides" and cue.image:
+        if cue.image:
             return self.image_slide(section, beat, cue)
-        if cue.kind == "slides" and cue.snippet:
+        if cue.snippet:
             return self.code_slides(section, beat, cue)
         raise ScriptError([Diagnostic(cue.location, f"a {cue.kind} cue needs something to show",
                                       "give it a snippet, diagram, image or url")])
+
+    def terminal_slides(self, section: Section, beat: Beat, cue: Cue) -> list[SlideLayout]:
+        """A terminal across the slide: the command after a ``$ `` prompt,
+        then its output; long output continues on ``cue:<beat id>/2`` onwards."""
+        capture = typed_command(cue, shown_capture(cue, self.captures))
+        top = self.content_top()
+        area = (MARGIN, top, self.W - 2 * MARGIN, self.H - BOTTOM - top)
+        first = terminal_panel("output", *area, capture, self.theme, self.measure)
+        pages = [first, *output_pages(first, capture, area, self.theme, self.measure)]
+        notes = self.notes_for(beat, cue)
+        slides = []
+        for page, boxes in enumerate(pages, start=1):
+            title, heading = self.cue_heading(section, beat, cue, page, len(pages))
+            page_notes = notes if page == 1 else f"{notes}\n(continued, {page}/{len(pages)})"
+            slides.append(self.slide(cue_slide_id(beat, page), title, page_notes, heading + boxes))
+        return slides
+
+
+#: The slides of each cue kind: ``make(builder, section, beat, cue)``.
+CUE_SLIDES = kinds.table("layout", {
+    "vscode": _Builder.code_slides,
+    "slides": _Builder.slides_cue,
+    "browser": _Builder.browser_slide,
+    "terminal": _Builder.terminal_slides,
+})
 
 
 def _parents(lesson: Lesson) -> dict[str, Section]:

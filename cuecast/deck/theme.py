@@ -25,15 +25,8 @@ from cuecast.deck.boxes import EMU_PER_PT, inches
 from cuecast.errors import Diagnostic, ScriptError
 from cuecast.images import image_problem
 from cuecast.model import Location
-from cuecast.script_yaml import (
-    compose_script,
-    describe,
-    is_null,
-    mapping_pairs,
-    node_location,
-    read_script_text,
-    yaml11_surprise,
-)
+from cuecast.schema import Entries, SchemaReader
+from cuecast.script_yaml import compose_script, describe, is_null, node_location, read_script_text, yaml11_surprise
 
 #: The theme shipped with the project; used when a lesson has none of its own.
 PROJECT_SLIDES = Path(__file__).resolve().parents[2] / "slides"
@@ -180,11 +173,6 @@ class Theme:
         return spec.bold if bold else spec.regular
 
 
-def _mapping(node: yaml.Node) -> dict[str, tuple[yaml.Node, yaml.Node]]:
-    """``{key: (key node, value node)}`` of a YAML mapping node."""
-    return {k.value: (k, v) for k, v in node.value} if isinstance(node, yaml.MappingNode) else {}
-
-
 def _find_font(name: str, base: Path) -> Optional[Path]:
     """``name`` beside the theme, else by its file name in ``FONT_DIRS``
     (so an older theme's ``fonts/DejaVuSans.ttf`` still finds the shipped face)."""
@@ -262,11 +250,7 @@ def load_theme(path: Optional[Path] = None) -> Theme:
     ``ScriptError`` listing every problem with its ``file:line``."""
     if path is None:
         if not DEFAULT_THEME_PATH.is_file():
-            problems: list[Diagnostic] = []
-            fonts = _default_fonts(problems, Location("<built-in theme>"))
-            if problems:
-                raise ScriptError(problems)
-            return Theme(fonts=fonts)
+            return _built_in_theme()
         path = DEFAULT_THEME_PATH
     path = Path(path)
     shown = str(path)
@@ -275,44 +259,46 @@ def load_theme(path: Optional[Path] = None) -> Theme:
     # the script's guards: size, UTF-8 (a bad byte at its line), YAML errors,
     # alias bombs and deep nesting, each a located error
     root = compose_script(read_script_text(path, shown, "theme"), shown)
-    reader = _ThemeReader(shown, path.parent)
     if root is None:
         root = yaml.MappingNode("tag:yaml.org,2002:map", [])
     if not isinstance(root, yaml.MappingNode):
         raise ScriptError([Diagnostic(node_location(shown, root), "a theme is a mapping of colors, fonts, sizes, logo, size")])
-    return reader.read(root)
+    return _ThemeReader(shown, path.parent).read(root)
 
 
-class _ThemeReader:
-    """Reads a theme's node tree, collecting a Diagnostic for every problem."""
+def _built_in_theme() -> Theme:
+    """The defaults, for a project without ``slides/theme.yaml``."""
+    problems: list[Diagnostic] = []
+    fonts = _default_fonts(problems, Location("<built-in theme>"))
+    if problems:
+        raise ScriptError(problems)
+    return Theme(fonts=fonts)
+
+
+#: The keys of a theme file.
+THEME_KEYS = ("colors", "fonts", "sizes", "logo", "size", "code_style", "master", "master_layout", "margins")
+FONT_FIELDS = ("family", "regular", "bold")
+_NONE = (None, None)
+
+
+class _ThemeReader(SchemaReader):
+    """Reads a theme's node tree, collecting a Diagnostic for every problem
+    (the keys, types and locations are ``SchemaReader``'s, as the script's)."""
 
     def __init__(self, shown: str, base: Path) -> None:
-        self.shown = shown
+        super().__init__(shown)
         self.base = base
-        self.problems: list[Diagnostic] = []
 
-    def problem(self, node, message: str, hint: str = "") -> None:
-        self.problems.append(Diagnostic(node_location(self.shown, node), message, hint))
-
-    def section(self, top: dict, key: str, example: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+    def section(self, top: Entries, key: str, example: str) -> Entries:
         """The entries of ``key:`` (a mapping); anything else is a located
         error, not a setting silently ignored."""
-        node = top.get(key, (None, None))[1]
+        node = top.get(key, _NONE)[1]
         if is_null(node):
             return {}
         if not isinstance(node, yaml.MappingNode):
-            self.problem(node, f"{key} must be a mapping, found {describe(node)}", f"e.g. {example}")
+            self.error(node, f"{key} must be a mapping, found {describe(node)}", f"e.g. {example}")
             return {}
-        return self.mapping(node)
-
-    def mapping(self, node: yaml.Node) -> dict[str, tuple[yaml.Node, yaml.Node]]:
-        """``{key: (key node, value node)}``, YAML merge keys applied."""
-        if not isinstance(node, yaml.MappingNode):
-            return {}
-        pairs, merge_problems = mapping_pairs(node)
-        for where, message in merge_problems:
-            self.problem(where, message)
-        return {str(k.value): (k, v) for k, v in pairs if isinstance(k, yaml.ScalarNode)}
+        return self.entries(node)
 
     def number(self, node: yaml.Node) -> Optional[float]:
         """A finite number written as a plain scalar (quoted digits too), else ``None``."""
@@ -325,33 +311,16 @@ class _ThemeReader:
         return value if math.isfinite(value) else None
 
     def read(self, root: yaml.MappingNode) -> Theme:
-        top = self.mapping(root)
-        allowed = ("colors", "fonts", "sizes", "logo", "size", "code_style", "master", "master_layout", "margins")
-        for key, (key_node, _) in top.items():
-            if key not in allowed:
-                self.problem(key_node, f"unknown theme key {key!r}", f"expected one of: {', '.join(allowed)}")
+        top = self.entries(root)
+        self.known(top, THEME_KEYS, "theme key")
         colors = self.colors(top)
         sizes = self.sizes(top)
         fonts = self.fonts(top)
         logo = self.logo(top)
         code_style = self.code_style(top)
-        width, height, size_node = self.slide_size(top)
-        master, master_layout = None, None
-        if "master" in top and not is_null(top["master"][1]):
-            from cuecast.deck.master import read_master
-
-            found = read_master(self.base, top["master"][1], top.get("master_layout", (None, None))[1], self.shown,
-                                self.problems)
-            if found is not None:
-                master, master_layout, (width, height) = found
-                size_node = top["master"][1]
-                if not _drawable(width, height):
-                    self.problem(size_node, f"master's slides are {width / EMU_PER_INCH:g} × "
-                                 f"{height / EMU_PER_INCH:g} inches; {SLIDE_LIMITS}")
-                    width, height = DEFAULT_WIDTH, DEFAULT_HEIGHT
-        elif "master_layout" in top and not is_null(top["master_layout"][1]):
-            self.problem(top["master_layout"][0], "master_layout needs a master: the .pptx file whose layout it names")
-        margins = _margins(top.get("margins", (None, None))[1], self.shown, width, height, self.problems)
+        (width, height), size_node = self.slide_size(top)
+        master, master_layout, (width, height), size_node = self.master(top, (width, height), size_node)
+        margins = self.margins(top.get("margins", _NONE)[1], width, height)
         self.code_sizes(top, sizes, width - margins[0] - margins[2], size_node)
         if self.problems:
             raise ScriptError(self.problems)
@@ -359,92 +328,85 @@ class _ThemeReader:
                      width=width, height=height, source=self.shown, master=master, master_layout=master_layout,
                      margins=margins, assets_digest=_digest(logo, master))
 
-    def colors(self, top: dict) -> dict[str, str]:
+    # --- the keys, one reader each ------------------------------------------------
+
+    def colors(self, top: Entries) -> dict[str, str]:
         colors = dict(DEFAULT_COLORS)
-        for key, (key_node, value_node) in self.section(top, "colors", "{accent: '#EE4C2C'}").items():
-            if key not in DEFAULT_COLORS:
-                self.problem(key_node, f"unknown colour {key!r}", f"expected one of: {', '.join(DEFAULT_COLORS)}")
-                continue
+        entries = self.known(self.section(top, "colors", "{accent: '#EE4C2C'}"), tuple(DEFAULT_COLORS), "colour")
+        for key, (_, value_node) in entries.items():
             match = _HEX.match(str(value_node.value).strip()) if isinstance(value_node, yaml.ScalarNode) else None
             if not match:
-                shown = repr(value_node.value) if isinstance(value_node, yaml.ScalarNode) else describe(value_node)
-                self.problem(value_node, f"colour {key} is not a #RRGGBB hex colour: {shown}")
+                self.error(value_node, f"colour {key} is not a #RRGGBB hex colour: {_shown_value(value_node)}")
                 continue
             colors[key] = "#" + match.group(1).upper()
         return colors
 
-    def sizes(self, top: dict) -> dict[str, float]:
+    def sizes(self, top: Entries) -> dict[str, float]:
         sizes = dict(DEFAULT_SIZES)
-        for key, (key_node, value_node) in self.section(top, "sizes", "{title: 36, code: 18}").items():
-            if key not in DEFAULT_SIZES:
-                self.problem(key_node, f"unknown size {key!r}", f"expected one of: {', '.join(DEFAULT_SIZES)}")
-                continue
+        entries = self.known(self.section(top, "sizes", "{title: 36, code: 18}"), tuple(DEFAULT_SIZES), "size")
+        for key, (_, value_node) in entries.items():
             value = self.number(value_node)
             if value is None or not MIN_FONT_PT <= value <= MAX_FONT_PT:
-                shown = repr(value_node.value) if isinstance(value_node, yaml.ScalarNode) else describe(value_node)
-                self.problem(value_node, f"size {key} must be a number of points between {MIN_FONT_PT:g} and "
-                             f"{MAX_FONT_PT:g}, not {shown}")
+                self.error(value_node, f"size {key} must be a number of points between {MIN_FONT_PT:g} and "
+                           f"{MAX_FONT_PT:g}, not {_shown_value(value_node)}")
                 continue
             sizes[key] = value
         return sizes
 
-    def fonts(self, top: dict) -> dict[str, FontSpec]:
+    def fonts(self, top: Entries) -> dict[str, FontSpec]:
         fonts = _default_fonts([], Location(self.shown))
-        for key, (key_node, value_node) in self.section(top, "fonts", "{sans: {family: Inter, regular: Inter.ttf, "
-                                                                       "bold: Inter-Bold.ttf}}").items():
-            if key not in DEFAULT_FONTS:
-                self.problem(key_node, f"unknown font {key!r}", "expected one of: sans, mono")
-                continue
-            spec = self.mapping(value_node)
+        example = "{sans: {family: Inter, regular: Inter.ttf, bold: Inter-Bold.ttf}}"
+        for key, (_, value_node) in self.known(self.section(top, "fonts", example), tuple(DEFAULT_FONTS), "font").items():
+            spec = self.entries(value_node)
             if not spec:
-                self.problem(value_node, f"font {key} needs family, regular and bold (TTF file paths)")
+                self.error(value_node, f"font {key} needs family, regular and bold (TTF file paths)")
                 continue
             current = fonts[key]
             values = {"family": current.family, "regular": current.regular, "bold": current.bold}
-            for field_name, (field_key, field_value) in spec.items():
-                if field_name not in values:
-                    self.problem(field_key, f"unknown font field {field_name!r}", "expected one of: family, regular, bold")
-                    continue
-                if not isinstance(field_value, yaml.ScalarNode) or is_null(field_value):
-                    self.problem(field_value, f"font {key} {field_name} must be "
-                                 f"{'a family name' if field_name == 'family' else 'a TTF file path'}, "
-                                 f"found {describe(field_value)}")
-                    continue
-                if field_name == "family":
-                    values["family"] = str(field_value.value)
-                    continue
-                found = _find_font(str(field_value.value), self.base)
-                if found is None:
-                    self.problem(field_value, f"font file {field_value.value!r} not found "
-                                 f"(looked in {self.base} and cuecast's fonts)")
-                    continue
-                problem = font_problem(found)
-                if problem:
-                    self.problem(field_value, f"font file {field_value.value!r} {problem}",
-                                 "name a TrueType (.ttf) or OpenType (.otf) font file")
-                    continue
-                values[field_name] = str(found)
+            for field_name, (_, field_value) in self.known(spec, FONT_FIELDS, "font field").items():
+                found = self.font_field(key, field_name, field_value)
+                if found is not None:
+                    values[field_name] = found
             fonts[key] = FontSpec(**values)
         return fonts
 
-    def logo(self, top: dict) -> Optional[str]:
+    def font_field(self, key: str, field_name: str, node: yaml.Node) -> Optional[str]:
+        """A font's ``family`` name, or the path of its ``regular`` or ``bold``
+        file, found and readable by Pillow; ``None`` when reported."""
+        if not isinstance(node, yaml.ScalarNode) or is_null(node):
+            self.error(node, f"font {key} {field_name} must be "
+                       f"{'a family name' if field_name == 'family' else 'a TTF file path'}, found {describe(node)}")
+            return None
+        if field_name == "family":
+            return str(node.value)
+        found = _find_font(str(node.value), self.base)
+        if found is None:
+            self.error(node, f"font file {node.value!r} not found (looked in {self.base} and cuecast's fonts)")
+            return None
+        problem = font_problem(found)
+        if problem:
+            self.error(node, f"font file {node.value!r} {problem}", "name a TrueType (.ttf) or OpenType (.otf) font file")
+            return None
+        return str(found)
+
+    def logo(self, top: Entries) -> Optional[str]:
         if "logo" not in top or is_null(top["logo"][1]):
             return None
         logo_node = top["logo"][1]
         if not isinstance(logo_node, yaml.ScalarNode):
-            self.problem(logo_node, f"logo must be a file path, found {describe(logo_node)}")
+            self.error(logo_node, f"logo must be a file path, found {describe(logo_node)}")
             return None
         candidate = (self.base / str(logo_node.value)).resolve()
         if not candidate.is_file():
-            self.problem(logo_node, f"logo file {logo_node.value!r} not found")
+            self.error(logo_node, f"logo file {logo_node.value!r} not found")
             return None
         problem = image_problem(candidate)  # the layout opens the logo on every slide: check it once, here
         if problem:
-            self.problem(logo_node, f"logo file {logo_node.value!r} {problem[0]}", problem[1])
+            self.error(logo_node, f"logo file {logo_node.value!r} {problem[0]}", problem[1])
             return None
         return str(candidate)
 
-    def code_style(self, top: dict) -> str:
+    def code_style(self, top: Entries) -> str:
         if "code_style" not in top:
             return "github-dark"
         from pygments.styles import STYLE_MAP
@@ -458,50 +420,103 @@ class _ThemeReader:
         styles = sorted(get_all_styles())
         if name not in styles:
             shown = repr(name) if name is not None else describe(node)
-            self.problem(node, f"unknown Pygments style {shown}", f"expected one of: {', '.join(styles)}")
+            self.error(node, f"unknown Pygments style {shown}", f"expected one of: {', '.join(styles)}")
             return "github-dark"
         return name
 
-    def slide_size(self, top: dict) -> tuple[int, int, Optional[yaml.Node]]:
-        """``size: {width, height}`` in EMU, within ``SLIDE_LIMITS``."""
+    def slide_size(self, top: Entries) -> tuple[tuple[int, int], Optional[yaml.Node]]:
+        """``size: {width, height}`` in EMU, within ``SLIDE_LIMITS``, and the
+        node it was written at."""
+        default = (DEFAULT_WIDTH, DEFAULT_HEIGHT), None
         if "size" not in top:
-            return DEFAULT_WIDTH, DEFAULT_HEIGHT, None
+            return default
         node = top["size"][1]
         size = self.section(top, "size", "{width: 13.333, height: 7.5}")
         if not isinstance(node, yaml.MappingNode):
-            return DEFAULT_WIDTH, DEFAULT_HEIGHT, None
+            return default
         values = {"width": 13.333, "height": 7.5}
         bounds = {"width": (MIN_SLIDE_WIDTH, MAX_SLIDE_SIDE), "height": (MIN_SLIDE_HEIGHT, MAX_SLIDE_SIDE)}
         fits = True
-        for key, (key_node, value_node) in size.items():
-            if key not in values:
-                self.problem(key_node, f"unknown size field {key!r}", "expected one of: width, height")
-                continue
+        for key, (_, value_node) in self.known(size, tuple(values), "size field").items():
             value = self.number(value_node)
             if value is None:
-                self.problem(value_node, f"size {key} must be a number of inches, found {describe(value_node)}")
+                self.error(value_node, f"size {key} must be a number of inches, found {describe(value_node)}")
                 fits = False
                 continue
             low, high = bounds[key]
             if not low <= value <= high:
-                self.problem(value_node, f"slide {key} {value:g} in cannot be laid out; {SLIDE_LIMITS}",
-                             "e.g. {width: 13.333, height: 7.5} (16:9) or {width: 10, height: 7.5} (4:3)")
+                self.error(value_node, f"slide {key} {value:g} in cannot be laid out; {SLIDE_LIMITS}",
+                           "e.g. {width: 13.333, height: 7.5} (16:9) or {width: 10, height: 7.5} (4:3)")
                 fits = False
             values[key] = value
         if not fits:
-            return DEFAULT_WIDTH, DEFAULT_HEIGHT, None
-        return inches(values["width"]), inches(values["height"]), node
+            return default
+        return (inches(values["width"]), inches(values["height"])), node
 
-    def code_sizes(self, top: dict, sizes: dict[str, float], usable_width: int, size_node) -> None:
+    def master(self, top: Entries, size: tuple[int, int], size_node):
+        """``master: brand.pptx`` (and ``master_layout:``): the master, its
+        layout, and its slide size, which wins over ``size:``."""
+        if "master" in top and not is_null(top["master"][1]):
+            from cuecast.deck.master import read_master
+
+            found = read_master(self.base, top["master"][1], top.get("master_layout", _NONE)[1], self.shown,
+                                self.problems)
+            if found is None:
+                return None, None, size, size_node
+            master, master_layout, (width, height) = found
+            if not _drawable(width, height):
+                self.error(top["master"][1], f"master's slides are {width / EMU_PER_INCH:g} × "
+                           f"{height / EMU_PER_INCH:g} inches; {SLIDE_LIMITS}")
+                width, height = DEFAULT_WIDTH, DEFAULT_HEIGHT
+            return master, master_layout, (width, height), top["master"][1]
+        if "master_layout" in top and not is_null(top["master_layout"][1]):
+            self.error(top["master_layout"][0], "master_layout needs a master: the .pptx file whose layout it names")
+        return None, None, size, size_node
+
+    def margins(self, node: Optional[yaml.Node], width: int, height: int) -> tuple[int, int, int, int]:
+        """``margins: {bottom: 0.4}`` (inches, each side optional) in EMU; what
+        is left inside must still be at least half the slide each way, and no
+        smaller than the smallest slide the layout can fill."""
+        if is_null(node):
+            return (0, 0, 0, 0)
+        if not isinstance(node, yaml.MappingNode):
+            self.error(node, "margins is a mapping of inches per side, e.g. {bottom: 0.4}")
+            return (0, 0, 0, 0)
+        values = dict.fromkeys(MARGIN_SIDES, 0.0)
+        for side, (_, value_node) in self.known(self.entries(node), MARGIN_SIDES, "margin").items():
+            try:
+                values[side] = float(value_node.value)
+            except (TypeError, ValueError):
+                values[side] = -1.0
+            if not 0 <= values[side] <= MAX_SLIDE_SIDE:  # nan and inf included
+                self.error(value_node, f"margin {side} must be inches (0 or more), not {_shown_value(value_node)}")
+                values[side] = 0.0
+        emu = tuple(inches(values[side]) for side in MARGIN_SIDES)
+        if emu[0] + emu[2] > width // 2 or emu[1] + emu[3] > height // 2:
+            self.error(node, "margins take more than half the slide; the lesson would not fit")
+            return (0, 0, 0, 0)
+        inner_w, inner_h = width - emu[0] - emu[2], height - emu[1] - emu[3]
+        if inner_w < inches(MIN_SLIDE_WIDTH) or inner_h < inches(MIN_SLIDE_HEIGHT):
+            self.error(node, f"margins leave {inner_w / EMU_PER_INCH:g} × {inner_h / EMU_PER_INCH:g} inches "
+                       f"for the lesson; it needs at least {MIN_SLIDE_WIDTH:g} × {MIN_SLIDE_HEIGHT:g}")
+            return (0, 0, 0, 0)
+        return emu  # type: ignore[return-value]
+
+    def code_sizes(self, top: Entries, sizes: dict[str, float], usable_width: int, size_node) -> None:
         """Code must fit beside its line numbers: ``code`` and ``code_min`` at
         most 1/``CODE_SIZE_SHARE`` of the usable slide width (in points)."""
         largest = usable_width / EMU_PER_PT / CODE_SIZE_SHARE
-        entries = self.mapping(top.get("sizes", (None, None))[1])
+        entries = self.entries(top.get("sizes", _NONE)[1])
         for key in ("code", "code_min"):
             if sizes[key] > largest and key in entries:
-                self.problem(entries[key][1], f"size {key} of {sizes[key]:g} pt is too large for a slide "
-                             f"{usable_width / EMU_PER_INCH:g} inches wide: code needs room beside its line numbers",
-                             f"at most {math.floor(largest)} pt here (1/{CODE_SIZE_SHARE} of the slide's width)")
+                self.error(entries[key][1], f"size {key} of {sizes[key]:g} pt is too large for a slide "
+                           f"{usable_width / EMU_PER_INCH:g} inches wide: code needs room beside its line numbers",
+                           f"at most {math.floor(largest)} pt here (1/{CODE_SIZE_SHARE} of the slide's width)")
+
+
+def _shown_value(node: yaml.Node) -> str:
+    """A bad value as messages quote it: ``'abc'``, or what kind of node it is."""
+    return repr(node.value) if isinstance(node, yaml.ScalarNode) else describe(node)
 
 
 def _drawable(width: int, height: int) -> bool:
@@ -511,46 +526,6 @@ def _drawable(width: int, height: int) -> bool:
 
 
 MARGIN_SIDES = ("left", "top", "right", "bottom")
-
-
-def _margins(node: Optional[yaml.Node], shown: str, width: int, height: int,
-             problems: list[Diagnostic]) -> tuple[int, int, int, int]:
-    """``margins: {bottom: 0.4}`` (inches, each side optional) in EMU; what is
-    left inside must still be at least half the slide each way, and no smaller
-    than the smallest slide the layout can fill."""
-    if is_null(node):
-        return (0, 0, 0, 0)
-    if not isinstance(node, yaml.MappingNode):
-        problems.append(Diagnostic(node_location(shown, node),
-                                   "margins is a mapping of inches per side, e.g. {bottom: 0.4}"))
-        return (0, 0, 0, 0)
-    values = dict.fromkeys(MARGIN_SIDES, 0.0)
-    for side, (key_node, value_node) in _mapping(node).items():
-        if side not in values:
-            problems.append(Diagnostic(node_location(shown, key_node), f"unknown margin {side!r}",
-                                       f"expected one of: {', '.join(MARGIN_SIDES)}"))
-            continue
-        try:
-            values[side] = float(value_node.value)
-        except (TypeError, ValueError):
-            values[side] = -1.0
-        if not 0 <= values[side] <= MAX_SLIDE_SIDE:  # nan and inf included
-            shown_value = repr(value_node.value) if isinstance(value_node, yaml.ScalarNode) else describe(value_node)
-            problems.append(Diagnostic(node_location(shown, value_node),
-                                       f"margin {side} must be inches (0 or more), not {shown_value}"))
-            values[side] = 0.0
-    emu = tuple(inches(values[side]) for side in MARGIN_SIDES)
-    if emu[0] + emu[2] > width // 2 or emu[1] + emu[3] > height // 2:
-        problems.append(Diagnostic(node_location(shown, node),
-                                   "margins take more than half the slide; the lesson would not fit"))
-        return (0, 0, 0, 0)
-    inner_w, inner_h = width - emu[0] - emu[2], height - emu[1] - emu[3]
-    if inner_w < inches(MIN_SLIDE_WIDTH) or inner_h < inches(MIN_SLIDE_HEIGHT):
-        problems.append(Diagnostic(node_location(shown, node),
-                                   f"margins leave {inner_w / EMU_PER_INCH:g} × {inner_h / EMU_PER_INCH:g} inches "
-                                   f"for the lesson; it needs at least {MIN_SLIDE_WIDTH:g} × {MIN_SLIDE_HEIGHT:g}"))
-        return (0, 0, 0, 0)
-    return emu  # type: ignore[return-value]
 
 
 def _digest(*paths: Optional[str]) -> str:

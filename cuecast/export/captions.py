@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cuecast.atomic import write_text
+from cuecast.clock import caption_time
 from cuecast.model import Lesson, Timeline
 
 MAX_LINE = 42
@@ -110,16 +111,9 @@ def build_captions(timeline: Timeline) -> list[Caption]:
     return captions
 
 
-def _clock(ms: int, separator: str) -> str:
-    hours, rest = divmod(ms, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    seconds, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}{separator}{millis:03d}"
-
-
 def srt_text(captions: list[Caption]) -> str:
     blocks = [
-        f"{n}\n{_clock(c.start_ms, ',')} --> {_clock(c.end_ms, ',')}\n{c.text}\n"
+        f"{n}\n{caption_time(c.start_ms, ',')} --> {caption_time(c.end_ms, ',')}\n{c.text}\n"
         for n, c in enumerate(captions, start=1)
     ]
     return "\n".join(blocks)
@@ -132,7 +126,7 @@ def _vtt_escape(text: str) -> str:
 def vtt_text(captions: list[Caption], kind: str = "captions") -> str:
     blocks = [f"WEBVTT - {kind}\n"]
     for c in captions:
-        blocks.append(f"{c.ident}\n{_clock(c.start_ms, '.')} --> {_clock(c.end_ms, '.')}\n{_vtt_escape(c.text)}\n")
+        blocks.append(f"{c.ident}\n{caption_time(c.start_ms, '.')} --> {caption_time(c.end_ms, '.')}\n{_vtt_escape(c.text)}\n")
     return "\n".join(blocks)
 
 

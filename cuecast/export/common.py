@@ -1,12 +1,22 @@
 """What several writers say the same way: the instruction shown for a segment,
-SMPTE timecodes, and the lookups from a segment back to its lesson values."""
+the narration over it, and the lookups from a segment back to its lesson
+values (timecodes: ``cuecast.clock``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Callable, Optional
 
-from cuecast.model import SEGMENT_BROWSER, SEGMENT_EDITOR, Beat, Cue, Lesson, Section, Segment, Timeline
+from cuecast.clock import smpte_timecode as timecode
+from cuecast.clock import to_frames
+from cuecast.deck import OUTRO_SLIDE_ID, TITLE_SLIDE_ID
+from cuecast.kinds import kind_of
+from cuecast.model import Beat, Cue, Lesson, Section, Segment, Timeline
+
+
+#: ``timecode`` and ``to_frames`` are ``cuecast.clock``'s, named here as the writers once did.
+__all__ = ["SegmentInfo", "at_smpte_rate", "instruction", "narration_over", "segment_infos", "smpte_rate", "timecode",
+           "to_frames"]
 
 
 @dataclass(frozen=True)
@@ -24,10 +34,10 @@ class SegmentInfo:
 
     @property
     def cue_kind(self) -> str:
-        """``title`` | ``section`` | ``vscode`` | ``slides`` | ``browser`` | ``outro``."""
+        """``title`` | ``section`` | ``outro``, or the cue's kind (``vscode``, ...)."""
         if self.cue is not None:
             return self.cue.kind
-        if self.segment.slide_id in ("title", "outro"):
+        if self.segment.slide_id in (TITLE_SLIDE_ID, OUTRO_SLIDE_ID):
             return self.segment.slide_id
         return "section"
 
@@ -41,45 +51,30 @@ def segment_infos(timeline: Timeline, lesson: Lesson) -> list[SegmentInfo]:
     ]
 
 
+def narration_over(timeline: Timeline) -> Callable[[Segment], str]:
+    """What is said over a segment: the narration of its beats (``then:``
+    included), in order, as one text -- for every table of segments (the cue
+    sheet, the review page)."""
+    said: dict[str, list[str]] = {}
+    for item in timeline.narration:
+        said.setdefault(item.beat_id, []).append(item.text)
+    return lambda segment: " ".join(text for beat_id in segment.beat_ids for text in said.get(beat_id, []))
+
+
 def instruction(info: SegmentInfo, lesson: Lesson) -> str:
     """What the presenter or editor puts on screen, as the seed script says it:
-    ``SHOW IN VS CODE: snippets/casting.py`` (with the shown lines, if not all)."""
+    ``SHOW IN VS CODE: snippets/casting.py`` (with the shown lines, if not all);
+    each cue kind words its own (``cuecast.kinds``)."""
     cue = info.cue
     segment = info.segment
     if cue is None:
-        if segment.slide_id == "title":
+        if segment.slide_id == TITLE_SLIDE_ID:
             return f"SHOW ON SLIDES: title — {lesson.title}"
-        if segment.slide_id == "outro":
+        if segment.slide_id == OUTRO_SLIDE_ID:
             return "SHOW ON SLIDES: outro"
         title = info.section.title if info.section else segment.section_id
         return f"SHOW ON SLIDES: {title}"
-    if segment.kind == SEGMENT_EDITOR:
-        if cue.cell is not None:
-            return f"SHOW IN VS CODE: {cue.snippet} cell {cue.cell}" + (f" — {cue.cell_title}" if cue.cell_title else "")
-        where = f" lines {cue.lines[0]}-{cue.lines[1]}" if cue.lines else ""
-        return f"SHOW IN VS CODE: {cue.snippet}{where}"
-    if segment.kind == SEGMENT_BROWSER:
-        return f"SHOW IN BROWSER: {cue.url}"
-    if cue.diagram:
-        source = f" of {cue.snippet}" if cue.snippet else ""
-        return f"SHOW ON SLIDES: {cue.diagram} diagram{source}"
-    if cue.image:
-        return f"SHOW ON SLIDES: {cue.image}"
-    return f"SHOW ON SLIDES: {cue.caption or cue.title or cue.id}"
-
-
-def to_frames(seconds: float, fps: int) -> int:
-    """Seconds on the lesson clock as a whole frame count (plan boundaries
-    already fall on frames; rounding only removes float noise)."""
-    return int(round(seconds * fps))
-
-
-def timecode(seconds: float, fps: int) -> str:
-    """Non-drop-frame SMPTE ``HH:MM:SS:FF``."""
-    frames = to_frames(seconds, fps)
-    ff = frames % fps
-    total = frames // fps
-    return f"{total // 3600:02d}:{total // 60 % 60:02d}:{total % 60:02d}:{ff:02d}"
+    return kind_of(cue).instruction(cue)
 
 
 #: Frame rates SMPTE timecode (an EDL, FCP 7 XML) can count in.

@@ -4,7 +4,8 @@ follow it line by line — what to show, when, and what is said over it.
 
 Rows are every segment (title and section slides too, with an empty
 ``cue_id``), because the screen is never empty; ``kind`` says what the row
-shows: title, section, vscode, slides, browser.
+shows: title, section, outro, or the cue's kind (vscode, slides, browser,
+terminal).
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ import json
 from pathlib import Path
 
 from cuecast.atomic import write_text
-from cuecast.export.common import instruction, segment_infos, timecode
-from cuecast.model import Lesson, Timeline
+from cuecast.clock import smpte_timecode
+from cuecast.export.common import instruction, narration_over, segment_infos
+from cuecast.model import SEGMENT_KINDS, Lesson, Timeline
 from cuecast.shown import cell_label
 
 COLUMNS = (
@@ -26,13 +28,14 @@ COLUMNS = (
 
 
 def cue_rows(timeline: Timeline, lesson: Lesson) -> list[dict]:
-    said: dict[str, list[str]] = {}
-    for item in timeline.narration:
-        said.setdefault(item.beat_id, []).append(item.text)
+    """A row per segment of ``timeline`` (``COLUMNS``); the review page's
+    table (``review.review_rows``) reads the same segments and narration."""
+    said = narration_over(timeline)
     rows = []
     for info in segment_infos(timeline, lesson):
         segment = info.segment
         cue = info.cue
+        typed = SEGMENT_KINDS[segment.kind].typed
         rows.append({
             "segment": segment.id,
             "cue_id": segment.cue_id or "",
@@ -42,16 +45,16 @@ def cue_rows(timeline: Timeline, lesson: Lesson) -> list[dict]:
             "start": round(segment.start, 3),
             "end": round(segment.end, 3),
             "duration": round(segment.duration, 3),
-            "start_tc": timecode(segment.start, timeline.fps),
-            "end_tc": timecode(segment.end, timeline.fps),
+            "start_tc": smpte_timecode(segment.start, timeline.fps),
+            "end_tc": smpte_timecode(segment.end, timeline.fps),
             "show": instruction(info, lesson),
             "snippet": (cue.snippet or "") if cue else "",
             "cell": cell_label(cue) if cue else "",
             "url": (cue.url or "") if cue else "",
-            # editor segments: seconds the code takes to appear, and when (from the start) the output shows
-            "type_seconds": round(segment.type_seconds, 3) if segment.kind == "vscode" else "",
-            "output_at": round(segment.output_at, 3) if segment.kind == "vscode" else "",
-            "narration": " ".join(text for beat_id in segment.beat_ids for text in said.get(beat_id, [])),
+            # editor and terminal segments: seconds the code takes to appear, and when (from the start) the output shows
+            "type_seconds": round(segment.type_seconds, 3) if typed else "",
+            "output_at": round(segment.output_at, 3) if typed else "",
+            "narration": said(segment),
         })
     return rows
 

@@ -36,17 +36,19 @@ import xml.etree.ElementTree as ET
 from math import gcd
 from pathlib import Path
 
+from cuecast import kinds
 from cuecast.atomic import write_text
-from cuecast.export.common import instruction, segment_infos, to_frames
-from cuecast.model import SEGMENT_SLIDE, Lesson, Timeline
+from cuecast.clock import to_frames
+from cuecast.export.common import instruction, segment_infos
+from cuecast.model import SEGMENT_KINDS, Lesson, Timeline
 from cuecast.plan import media_path
 
 DOCUMENT_VERSION = "1.04"
 #: MLT's version in the ``<mlt>`` element: what Debian's melt and Kdenlive
 #: 22.12 write; older readers only compare it to decide on conversions.
 MLT_VERSION = "7.12.0"
-#: Kdenlive's guide categories (colours): 2 blue, 3 green, 5 orange.
-GUIDE_TYPES = {"vscode": 2, "browser": 3, "slides": 5}
+#: Kdenlive's guide categories (colours) by cue kind: 2 blue, 3 green, 5 orange, 4 a category of its own.
+GUIDE_TYPES = kinds.table("kdenlive guides", {"vscode": 2, "browser": 3, "slides": 5, "terminal": 4})
 #: The MLT producer for slide stills: ``pixbuf``, which Kdenlive takes for an
 #: image clip as it does ``qimage``.  MLT 7.12's ``qimage`` (Debian 12) gives
 #: every frame after a still's first in studio range, so a white slide turned
@@ -163,7 +165,7 @@ def kdenlive_project(timeline: Timeline, lesson: Lesson, build_dir: Path, size: 
         first, last = to_frames(segment.start, fps), to_frames(segment.end, fps)
         if last <= first:
             continue  # shorter than half a frame: the video has no frame of it either
-        still = segment.kind == SEGMENT_SLIDE
+        still = SEGMENT_KINDS[segment.kind].still
         clips.append((info, first, last - first,
                       doc.producer(media_path(build_dir, segment), last - first, segment.id, MEDIA_FOLDER, still)))
     sounds = []
@@ -181,7 +183,7 @@ def kdenlive_project(timeline: Timeline, lesson: Lesson, build_dir: Path, size: 
         if info.cue is None or info.segment.cue_id in seen_cues:
             continue
         seen_cues.add(info.segment.cue_id)
-        guides.append({"comment": instruction(info, lesson), "pos": first, "type": GUIDE_TYPES.get(info.cue.kind, 0)})
+        guides.append({"comment": instruction(info, lesson), "pos": first, "type": GUIDE_TYPES.lookup(info.cue.kind, info.cue.location)})
     for name, value in (
         ("kdenlive:docproperties.version", DOCUMENT_VERSION),
         ("kdenlive:docproperties.decimalPoint", "."),

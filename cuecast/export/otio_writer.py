@@ -16,20 +16,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cuecast import kinds
 from cuecast.atomic import write_text
-from cuecast.export.common import instruction, segment_infos, to_frames
-from cuecast.model import Lesson, Timeline
+from cuecast.clock import to_frames
+from cuecast.export.common import instruction, segment_infos
+from cuecast.model import SEGMENT_KINDS, Lesson, Timeline
 from cuecast.plan import media_path
 
 #: Marker colour by what the segment shows (OTIO MarkerColor names).
-MARKER_COLOURS = {
+MARKER_COLOURS = kinds.table("otio markers", {
     "vscode": "BLUE",
     "slides": "ORANGE",
     "browser": "GREEN",
-    "section": "PURPLE",
-    "title": "PURPLE",
-    "outro": "PURPLE",
-}
+    "terminal": "YELLOW",
+})
+#: The marker colour of a title, section or outro slide.
+SLIDE_MARKER_COLOUR = "PURPLE"
 
 
 def build_otio(timeline: Timeline, lesson: Lesson, build_dir: Path):
@@ -65,7 +67,7 @@ def build_otio(timeline: Timeline, lesson: Lesson, build_dir: Path):
             "section": segment.section_id,
             "beats": list(segment.beat_ids),
         }
-        if segment.kind == "vscode":
+        if SEGMENT_KINDS[segment.kind].typed:
             details.update(type_seconds=segment.type_seconds, output_at=segment.output_at)
         clip.metadata["cuecast"] = details
         if kind != "title":
@@ -78,7 +80,7 @@ def build_otio(timeline: Timeline, lesson: Lesson, build_dir: Path):
                 otio.schema.Marker(
                     name=marker_info["instruction"],
                     marked_range=span(0, 1),
-                    color=MARKER_COLOURS.get(kind, "RED"),
+                    color=MARKER_COLOURS.lookup(kind, cue.location) if cue is not None else SLIDE_MARKER_COLOUR,
                     metadata={"cuecast": marker_info},
                 )
             )

@@ -15,7 +15,7 @@ import io
 from pathlib import Path
 
 from cuecast.atomic import write_text
-from cuecast.export.common import timecode
+from cuecast.clock import smpte_timecode
 from cuecast.model import Lesson, Timeline
 
 COLUMNS = ("beat_id", "file", "section_title", "start_tc", "seconds", "text")
@@ -28,7 +28,7 @@ def recording_rows(timeline: Timeline, lesson: Lesson) -> list[dict]:
             "beat_id": item.beat_id,
             "file": f"{item.beat_id}.wav",
             "section_title": titles.get(item.section_id, ""),
-            "start_tc": timecode(item.start, timeline.fps),
+            "start_tc": smpte_timecode(item.start, timeline.fps),
             "seconds": round(item.end - item.start, 2),
             "text": item.text,
         }

@@ -34,7 +34,8 @@ from cuecast.importers.source import SUPPORTED_HINT, read_source
 from cuecast.importers.video_script import import_video_script, mentions_cues
 from cuecast.importers.yaml_text import dump_yaml
 from cuecast.model import Location
-from cuecast.script import IMAGE_SUFFIXES, lesson_id_from_path
+from cuecast.script import lesson_id_from_path
+from cuecast.script_cue import IMAGE_SUFFIXES
 
 __all__ = ["Imported", "import_file", "choose_reader", "READERS"]
 

@@ -17,6 +17,7 @@ The format, as ``shared/seed/pytorch-intro.script.md`` writes it::
     __`[SHOW ON SLIDES]`__ img/x.png     → show: slides, image: img/x.png
     __`[SHOW ON SLIDES]`__ other text    → bullet: text (no picture yet: a to-do)
     __`[SHOW IN BROWSER]`__ text URL     → show: browser, url: URL, say: text
+    __`[SHOW IN TERMINAL]`__ `cmd` text  → show: terminal, command: cmd, say: text
     any other paragraph line             → a beat: say: text, or, right after a cue,
                                            more of that cue's narration
     VO: / Narrator: before a line        → dropped (the voice does not read its label)
@@ -32,8 +33,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
+from cuecast import kinds
 from cuecast.errors import Diagnostic, ScriptError
 from cuecast.importers.blocks import Todo
 from cuecast.importers.speakable import strip_label
@@ -43,7 +45,8 @@ from cuecast.script import lesson_id_from_path, slugify
 
 #: The cue marker, with or without the seed's ``__`...`__`` decoration.
 CUE_LINE = re.compile(
-    r"^\s*(?:__|\*\*)?`?\[\s*SHOW\s+(?P<where>IN\s+VS\s*CODE|ON\s+SLIDES?|IN\s+(?:THE\s+)?BROWSER)\s*\]`?(?:__|\*\*)?"
+    r"^\s*(?:__|\*\*)?`?\[\s*SHOW\s+(?P<where>IN\s+VS\s*CODE|ON\s+SLIDES?|IN\s+(?:THE\s+)?BROWSER|IN\s+(?:A\s+|THE\s+)?TERMINAL)"
+    r"\s*\]`?(?:__|\*\*)?"
     r"\s*(?P<text>.*)$",
     re.IGNORECASE,
 )
@@ -62,17 +65,18 @@ AUTOGRAD_TALK = re.compile(
     r"\b(autograd|tape|grad_fn|(?:computation(?:al)?|differentiation|backward|gradient|autograd)\s+graph)\b",
     re.IGNORECASE,
 )
+#: A terminal cue's command, in backticks on its cue line.
+COMMAND = re.compile(r"`(?P<command>[^`]+)`")
 INTRO_TITLES = {"intro", "introduction", "overview"}
 
 
-#: ``[SHOW …]`` wording → cue kind.
+#: ``[SHOW …]`` wording → cue kind: the first kind whose word the cue line has.
+_WORDS = (("CODE", "vscode"), ("SLIDE", "slides"), ("TERMINAL", "terminal"), ("BROWSER", "browser"))
+
+
 def _kind(where: str) -> str:
     where = where.upper()
-    if "CODE" in where:
-        return "vscode"
-    if "SLIDE" in where:
-        return "slides"
-    return "browser"
+    return next(kind for word, kind in _WORDS if word in where)
 
 
 @dataclass
@@ -86,6 +90,7 @@ class _Beat:
     lines: Optional[str] = None
     image: Optional[str] = None
     diagram: Optional[str] = None
+    command: Optional[str] = None
     todo: Optional[str] = None  # what the author must still settle about this beat
     line: int = 0
 
@@ -226,19 +231,44 @@ def _merge_intro(sections: list[_Section]) -> list[_Section]:
 
 
 def _cue_beat(kind: str, text: str, number: int) -> _Beat:
-    if kind == "browser":
-        url, say = find_url(text)
-        return _Beat(show=kind, say=say or None, url=url, line=number)
+    return CUE_LINES.lookup(kind).read(kind, text, number)
+
+
+def _browser_beat(kind: str, text: str, number: int) -> _Beat:
+    url, say = find_url(text)
+    return _Beat(show=kind, say=say or None, url=url, line=number)
+
+
+def _terminal_beat(kind: str, text: str, number: int) -> _Beat:
+    """``[SHOW IN TERMINAL] `pip --version` Check pip`` → the command in
+    backticks, the rest said."""
+    command = COMMAND.search(text)
+    if command is None:
+        return _Beat(show=kind, say=text or None, line=number)
+    say = _tidy(text[: command.start()] + " " + text[command.end():])
+    return _Beat(show=kind, say=say or None, command=command.group("command").strip(), line=number)
+
+
+def _named_path(text: str) -> tuple[Optional[str], Optional[str], str]:
+    """The project file a cue line names (``snippets/x.py:3-9``), its lines,
+    and the text without it."""
     named = CUE_PATH.search(text)
-    path = lines = None
-    if named:
-        path, lines = named.group("path").removeprefix("./"), named.group("lines")
-        text = _tidy(text[: named.start()] + " " + text[named.end():])
+    if not named:
+        return None, None, text
+    return (named.group("path").removeprefix("./"), named.group("lines"),
+            _tidy(text[: named.start()] + " " + text[named.end():]))
+
+
+def _code_beat(kind: str, text: str, number: int) -> _Beat:
+    path, lines, text = _named_path(text)
+    is_code = path is not None and path.lower().endswith(".py")
+    return _Beat(show=kind, say=text or None, snippet=path if is_code else None, lines=lines if is_code else None,
+                 line=number)
+
+
+def _slides_beat(kind: str, text: str, number: int) -> _Beat:
+    path, lines, text = _named_path(text)
     say = text or None
-    if kind == "vscode":
-        is_code = path is not None and path.lower().endswith(".py")
-        return _Beat(show=kind, say=say, snippet=path if is_code else None, lines=lines if is_code else None,
-                     line=number)
     if path is not None and not path.lower().endswith(".py"):
         return _Beat(show=kind, say=say, image=path, line=number)
     if AUTOGRAD_TALK.search(text) or path is not None:
@@ -249,6 +279,72 @@ def _cue_beat(kind: str, text: str, number: int) -> _Beat:
         "a [SHOW ON SLIDES] cue with no picture cuecast can draw: "
         + ("its text is a bullet on the section slide for now; " if text else "it was left out; ")
         + "add 'show: slides' and 'image: PATH' when you have the picture"))
+
+
+@dataclass
+class _Notes:
+    """What converting the beats leaves for the author: the snippet paths
+    cuecast made up, the to-dos, and the files the script names."""
+
+    invented: list[str] = field(default_factory=list)
+    todos: list[Todo] = field(default_factory=list)
+    files: list[tuple[str, int, bool]] = field(default_factory=list)
+
+
+def _snippet_data(beat: _Beat, beat_id: str, notes: _Notes) -> dict:
+    """``snippet:`` (made up from the beat id when the line names none) and ``lines:``."""
+    snippet = beat.snippet or f"snippets/{beat_id}.py"
+    if beat.snippet is None:
+        notes.invented.append(snippet)
+    notes.files.append((snippet, beat.line, beat.snippet is None))
+    return {"snippet": snippet, **({"lines": beat.lines} if beat.lines else {})}
+
+
+def _code_data(beat: _Beat, beat_id: str, notes: _Notes) -> tuple[dict, dict]:
+    return _snippet_data(beat, beat_id, notes), {}
+
+
+def _slides_data(beat: _Beat, beat_id: str, notes: _Notes) -> tuple[dict, dict]:
+    data: dict = {}
+    if beat.diagram:
+        data["diagram"] = beat.diagram
+    if beat.image:
+        data["image"] = beat.image
+        notes.files.append((beat.image, beat.line, False))
+    if beat.diagram:
+        data.update(_snippet_data(beat, beat_id, notes))
+    return data, {}
+
+
+def _browser_data(beat: _Beat, beat_id: str, notes: _Notes) -> tuple[dict, dict]:
+    if not beat.url:
+        notes.todos.append(Todo("a [SHOW IN BROWSER] cue with no address: fill in 'url:'", beat.line))
+    return {}, {"url": beat.url or "TODO"}
+
+
+def _terminal_data(beat: _Beat, beat_id: str, notes: _Notes) -> tuple[dict, dict]:
+    if not beat.command:
+        notes.todos.append(Todo("a [SHOW IN TERMINAL] cue with no `command` in backticks: fill in 'command:'",
+                                beat.line))
+    return {}, {"command": beat.command or "echo TODO"}
+
+
+@dataclass(frozen=True)
+class _CueLine:
+    """A ``[SHOW …]`` line of one kind: ``read`` makes its beat from the
+    line's text; ``write`` gives the beat's cue keys, those written before
+    ``say:`` and those after it."""
+
+    read: Callable[[str, str, int], _Beat]
+    write: Callable[[_Beat, str, _Notes], tuple[dict, dict]]
+
+
+CUE_LINES = kinds.table("video script import", {
+    "vscode": _CueLine(_code_beat, _code_data),
+    "slides": _CueLine(_slides_beat, _slides_data),
+    "browser": _CueLine(_browser_beat, _browser_data),
+    "terminal": _CueLine(_terminal_beat, _terminal_data),
+})
 
 
 def find_url(text: str) -> tuple[Optional[str], str]:
@@ -285,9 +381,8 @@ def to_data(title: str, lesson_id: str, prepare: list[str], sections: list[_Sect
     diagram, image, snippet, lines, say, url), with to-do snippet paths named
     after the beat ids the parser will give those beats where the cue line
     names no file."""
-    invented: list[str] = []
-    todos: list[Todo] = []
-    files: list[tuple[str, int, bool]] = []
+    notes = _Notes()
+    invented, todos, files = notes.invented, notes.todos, notes.files
 
     def section_data(section: _Section) -> dict:
         section_id = slugify(section.title)
@@ -309,28 +404,14 @@ def to_data(title: str, lesson_id: str, prepare: list[str], sections: list[_Sect
             data["bullet"] = beat.bullet
         if beat.points:
             data["points"] = list(beat.points)
+        after_say: dict = {}
         if beat.show is not None:
             data["show"] = beat.show
-            if beat.diagram:
-                data["diagram"] = beat.diagram
-            if beat.image:
-                data["image"] = beat.image
-                files.append((beat.image, beat.line, False))
-            if beat.show == "vscode" or beat.diagram:
-                if beat.snippet is None:
-                    data["snippet"] = f"snippets/{beat_id}.py"
-                    invented.append(data["snippet"])
-                else:
-                    data["snippet"] = beat.snippet
-                files.append((data["snippet"], beat.line, beat.snippet is None))
-                if beat.lines:
-                    data["lines"] = beat.lines
+            before_say, after_say = CUE_LINES.lookup(beat.show).write(beat, beat_id, notes)
+            data.update(before_say)
         if beat.say is not None:
             data["say"] = beat.say
-        if beat.show == "browser":
-            data["url"] = beat.url or "TODO"
-            if not beat.url:
-                todos.append(Todo("a [SHOW IN BROWSER] cue with no address: fill in 'url:'", beat.line))
+        data.update(after_say)
         return data
 
     data: dict = {"lesson": title, "id": lesson_id, "voice": "espeak"}

@@ -237,7 +237,7 @@ class PreviewSession:
         """The element ids a save of ``paths`` will change, for the page to
         mark at once: a snippet file's outputs and slides; ``None`` (the
         whole page) for anything else -- the script, the theme, a take."""
-        from cuecast.review import dom_id
+        from cuecast.review import snippet_dom_id
 
         root = Path(lesson.root).resolve()
         touched = set()
@@ -251,8 +251,7 @@ class PreviewSession:
             return None
         view = self.views.get(lesson.id)
         slides = view.slide_ids if view is not None else {}
-        ids = [dom_id("snip", (cue.snippet, cue.cell, cue.lines, cue.output_lines, cue.output_hidden))
-               for _, cue in cues]
+        ids = [snippet_dom_id(cue) for _, cue in cues]
         beats = {f"cue:{beat.id}" for beat, _ in cues}
         ids += [dom for dom, slide_id in slides.items() if slide_id.split("/")[0] in beats]
         return ids

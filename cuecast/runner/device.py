@@ -36,6 +36,20 @@ class Environment:
     python_version: str
 
 
+def capture_environment(environment) -> dict:
+    """The Capture fields that say where a run happened (``device``,
+    ``device_name``, ``torch_version``, ``python_version``), from an
+    ``Environment`` or a worker's dict of one: the one place they are copied
+    into a Capture (``Capture(..., **capture_environment(env))``)."""
+    found = asdict(environment) if isinstance(environment, Environment) else dict(environment or {})
+    return {
+        "device": found.get("device", "cpu"),
+        "device_name": found.get("device_name", ""),
+        "torch_version": found.get("torch_version", ""),
+        "python_version": found.get("python_version", ""),
+    }
+
+
 _VERSION_LINE = re.compile(r"^__version__\s*=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
 
 

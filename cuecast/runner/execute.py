@@ -41,6 +41,7 @@ from cuecast.model import (
 from cuecast.cells import split_cells
 from cuecast.runner.autograd import NoGraphError, autograd_graph
 from cuecast.runner.cellrun import cell_results, file_status, first_failure, run_cells
+from cuecast.runner.device import capture_environment
 from cuecast.runner.fdcapture import DescriptorCapture
 from cuecast.runner.job import Job
 from cuecast.runner.reads import ReadWatch
@@ -368,12 +369,9 @@ def execute(job: Job, environment: dict[str, str], tee: Optional[Callable[[str, 
         cells=results,
         exception=exception,
         duration=duration,
-        device=environment.get("device", "cpu"),
-        device_name=environment.get("device_name", ""),
-        torch_version=environment.get("torch_version", ""),
-        python_version=environment.get("python_version", ""),
         truncated=recorder.truncated,
         key=job.key,
         graph=graph,
         reads=read_digests,
+        **capture_environment(environment),
     )

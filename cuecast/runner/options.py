@@ -72,6 +72,11 @@ class RunOptions:
         if not self.timeout > 0:
             raise ValueError(f"timeout must be positive, not {self.timeout}")
 
+    def key_fields(self) -> dict:
+        """The options every run's cache key holds (``cache.capture_key``):
+        those that shape what a snippet or a command prints."""
+        return {"seed": self.seed, "output_limit": self.output_limit, "memory_limit": self.memory_limit}
+
     def worker_count(self, pending: int) -> int:
         """Workers worth starting for ``pending`` snippets.
 

@@ -44,6 +44,7 @@ from cuecast.model import STATUS_CRASHED, STATUS_TIMEOUT, Capture
 from cuecast.runner.job import Job
 from cuecast.runner.options import RunOptions
 from cuecast.runner.cellrun import after_kill
+from cuecast.runner.device import capture_environment
 from cuecast.runner.ending import ChildEnd, describe_end, signal_text
 from cuecast.runner.streams import split_by_cell, truncation_note
 from cuecast.runner.wire import send
@@ -433,11 +434,8 @@ class WorkerPool:
             exception=exception,
             reason=reason,
             duration=max(0.0, ended - (worker.job_started if started is None else started)),
-            device=env.get("device", "cpu"),
-            device_name=env.get("device_name", ""),
-            torch_version=env.get("torch_version", ""),
-            python_version=env.get("python_version", ""),
             key=job.key,
+            **capture_environment(env),
         )
 
     # --- running ------------------------------------------------------------

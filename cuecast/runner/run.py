@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
+from cuecast import kinds
 from cuecast.runner import cache as capture_cache
 from cuecast.cells import code_cells, split_cells  # the module: cuecast.runner.cache imports cuecast.runner.options
 from cuecast.model import STATUS_ERROR, Capture, Lesson, SnippetException
-from cuecast.runner.device import Environment, local_environment, remember_environment
+from cuecast.runner.command import command_key, plan_commands, run_command
+from cuecast.runner.device import Environment, capture_environment, local_environment, remember_environment
 from cuecast.runner.events import FINISHED, PLANNED, STARTED, RunEvent
 from cuecast.runner.job import Job
 from cuecast.runner.options import RunOptions
@@ -66,12 +68,23 @@ class SnippetRun:
     region_cells: bool = False
 
 
+#: What a cue of each kind runs: its snippet file (in a forked torch
+#: worker), its shell command (``runner.command``), or nothing.
+SNIPPET, COMMAND = "snippet", "command"
+RUNS = kinds.table("runner", {"vscode": SNIPPET, "slides": SNIPPET, "browser": None, "terminal": COMMAND})
+
+
+def runs_of(lesson: Lesson, what: str) -> list:
+    """The cues of ``lesson`` whose kind runs ``what`` (``SNIPPET``, ``COMMAND``)."""
+    return [cue for _, _, cue in lesson.cues() if RUNS.lookup(cue.kind, cue.location) == what]
+
+
 def plan_lesson(lesson: Lesson, options: RunOptions) -> list[SnippetRun]:
     """The snippets of ``lesson`` in first-use order.  When several cues show
     one file it runs once: with a diagram if any cue draws one, the longest
     timeout any cue allows, and ``expect_error`` if any cue expects one."""
     by_path: dict[str, list] = {}
-    for _, _, cue in lesson.cues():
+    for cue in runs_of(lesson, SNIPPET):
         if cue.snippet:
             by_path.setdefault(cue.snippet, []).append(cue)
     runs = []
@@ -118,13 +131,16 @@ def key_for(run: SnippetRun, environment: Environment, options: RunOptions) -> s
         diagram=run.diagram,
         timeout=run.timeout,
         expect_error=run.expect_error,
-        seed=options.seed,
-        output_limit=options.output_limit,
-        memory_limit=options.memory_limit,
         dependencies=run.dependencies,
         cells={"expect_error": run.expect_error_cells, "timeouts": run.cell_timeouts, "regions": run.region_cells},
-        **environment.__dict__,
+        **options.key_fields(),
+        **capture_environment(environment),
     )
+
+
+def _name(run) -> str:
+    """What events and reports call a run: a snippet path or ``$ <command>``."""
+    return run.snippet if isinstance(run, SnippetRun) else run.name
 
 
 def _unreadable(run: SnippetRun, environment: Environment) -> Capture:
@@ -134,10 +150,7 @@ def _unreadable(run: SnippetRun, environment: Environment) -> Capture:
         status=STATUS_ERROR,
         output="",
         exception=SnippetException("FileNotFoundError", message, f"FileNotFoundError: {message}\n", None),
-        device=environment.device,
-        device_name=environment.device_name,
-        torch_version=environment.torch_version,
-        python_version=environment.python_version,
+        **capture_environment(environment),
     )
 
 
@@ -214,21 +227,48 @@ class Runner:
 
     def run_lessons(self, lessons: Sequence[Lesson]) -> list[dict[str, Capture]]:
         """One ``{snippet path: Capture}`` per lesson (same order as ``lessons``),
-        each in the lesson's order."""
+        each in the lesson's order; then each terminal cue's command, under
+        ``$ <command>``."""
         plans = [plan_lesson(lesson, self.options) for lesson in lessons]
+        command_plans = [plan_commands(lesson, runs_of(lesson, COMMAND), self.options) for lesson in lessons]
         runs = [run for plan in plans for run in plan]
+        commands = [run for plan in command_plans for run in plan]
         root = lessons[0].root if lessons else None
         results: list[dict[str, Capture]] = [{} for _ in lessons]
-        if not runs:
+        if not runs and not commands:
             self._emit(RunEvent(PLANNED, total=0))
             return results
         environment = self._environment(root, runs)
 
         keyed = [(run, key_for(run, environment, self.options)) for run in runs]
-        found: dict[str, Capture] = {}
+        command_keys = [(run, command_key(run, environment, self.options)) for run in commands]
         caches: dict[str, capture_cache.CaptureCache] = {}
-        for run, key in keyed:
-            if run.source is None:
+        found = self._cached(keyed, command_keys, environment, caches)
+        self._emit(RunEvent(PLANNED, total=len(keyed) + len(command_keys),
+                            cached=sum(1 for _, k in keyed + command_keys if k in found)))
+        for run, key in keyed + command_keys:
+            if key in found:
+                self._emit(RunEvent(FINISHED, run.lesson.id, _name(run), found[key]))
+        self._run_snippets(keyed, found, caches, root, environment)
+        self._run_commands(command_keys, found, caches, environment)
+
+        keys = iter(key for _, key in keyed)  # the same order as the plans'
+        for index, plan in enumerate(plans):
+            for run in plan:
+                results[index][run.snippet] = found[next(keys)]
+        keys = iter(key for _, key in command_keys)
+        for index, plan in enumerate(command_plans):
+            for run in plan:
+                results[index][run.name] = found[next(keys)]
+        return results
+
+    def _cached(self, keyed, command_keys, environment: Environment,
+                caches: dict[str, capture_cache.CaptureCache]) -> dict[str, Capture]:
+        """The Captures known without running: from the cache, and for
+        snippet files that cannot be read."""
+        found: dict[str, Capture] = {}
+        for run, key in keyed + command_keys:
+            if isinstance(run, SnippetRun) and run.source is None:
                 found[key] = _unreadable(run, environment)
                 continue
             cache = caches.setdefault(run.lesson.root, capture_cache.CaptureCache(run.lesson.root))
@@ -236,11 +276,11 @@ class Runner:
                 hit = cache.get(key)
                 if hit is not None:
                     found[key] = hit
-        self._emit(RunEvent(PLANNED, total=len(keyed), cached=sum(1 for _, k in keyed if k in found)))
-        for run, key in keyed:
-            if key in found:
-                self._emit(RunEvent(FINISHED, run.lesson.id, run.snippet, found[key]))
+        return found
 
+    def _run_snippets(self, keyed, found: dict[str, Capture], caches: dict[str, capture_cache.CaptureCache],
+                      root: Optional[str], environment: Environment) -> None:
+        """Run the snippet files ``found`` lacks on the worker pool."""
         jobs: dict[str, Job] = {}
         roots: dict[str, str] = {}
         for run, key in keyed:
@@ -264,26 +304,34 @@ class Runner:
                     lesson_id=run.lesson.id,
                     warm=HEAVY_MODULES if is_heavy(run.source or b"") else (),
                 )
-        if jobs:
-            self.prestart(len(jobs))
-            by_key = {key: run for run, key in keyed}
+        if not jobs:
+            return
+        self.prestart(len(jobs))
+        by_key = {key: run for run, key in keyed}
 
-            def started(job: Job) -> None:
-                self._emit(RunEvent(STARTED, job.lesson_id, job.snippet))
+        def started(job: Job) -> None:
+            self._emit(RunEvent(STARTED, job.lesson_id, job.snippet))
 
-            def finished(job: Job, capture: Capture) -> None:
-                caches[by_key[job.key].lesson.root].put(capture)
-                self._emit(RunEvent(FINISHED, job.lesson_id, job.snippet, capture))
+        def finished(job: Job, capture: Capture) -> None:
+            caches[by_key[job.key].lesson.root].put(capture)
+            self._emit(RunEvent(FINISHED, job.lesson_id, job.snippet, capture))
 
-            sources = {key: run.source or b"" for run, key in keyed}
-            found.update(self.pool.run(heavy_first(list(jobs.values()), sources), started, finished))
-            self._correct_remembered(root, environment)
+        sources = {key: run.source or b"" for run, key in keyed}
+        found.update(self.pool.run(heavy_first(list(jobs.values()), sources), started, finished))
+        self._correct_remembered(root, environment)
 
-        keys = iter(key for _, key in keyed)  # the same order as the plans'
-        for index, plan in enumerate(plans):
-            for run in plan:
-                results[index][run.snippet] = found[next(keys)]
-        return results
+    def _run_commands(self, command_keys, found: dict[str, Capture],
+                      caches: dict[str, capture_cache.CaptureCache], environment: Environment) -> None:
+        """Run the terminal cues' commands ``found`` lacks, one at a time
+        (a command such as ``pip install`` is not safe to run beside itself)."""
+        for run, key in command_keys:
+            if key in found:
+                continue
+            self._emit(RunEvent(STARTED, run.lesson.id, run.name))
+            capture = run_command(run, self.options, environment, key)
+            caches[run.lesson.root].put(capture)
+            found[key] = capture
+            self._emit(RunEvent(FINISHED, run.lesson.id, run.name, capture))
 
     def run_lesson(self, lesson: Lesson) -> dict[str, Capture]:
         return self.run_lessons([lesson])[0]

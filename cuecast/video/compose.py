@@ -25,12 +25,15 @@ from typing import Callable, Mapping, Optional
 
 from PIL import Image
 
+from cuecast import kinds
 from cuecast.atomic import atomic_path, copy_into_place
 from cuecast.errors import ConfigError, CuecastError
 from cuecast.model import (
     SEGMENT_BROWSER,
     SEGMENT_EDITOR,
+    SEGMENT_KINDS,
     SEGMENT_SLIDE,
+    SEGMENT_TERMINAL,
     Beat,
     Capture,
     Lesson,
@@ -42,7 +45,7 @@ from cuecast.video.browser import BrowserScene, browser_content
 from cuecast.video.canvas import Caption, CaptionedScene, Scene, StillScene, caption_chunks, caption_style
 from cuecast.video.clipcache import ClipCache, clip_key
 from cuecast.shown import shown_capture
-from cuecast.video.editor import EditorScene, editor_content
+from cuecast.video.editor import EditorScene, editor_content, terminal_content
 from cuecast.video.encode import (
     AUDIO_BITRATE,
     EncodeSettings,
@@ -64,10 +67,9 @@ os.umask(_UMASK)
 
 
 def segment_media_path(media_dir: Path, segment: Segment) -> Path:
-    """Where a segment's media goes: ``<id>.png`` for a slide, ``<id>.mp4``
-    otherwise -- the names ``cuecast.plan.media_path`` gives the timeline."""
-    suffix = ".png" if segment.kind == SEGMENT_SLIDE else ".mp4"
-    return Path(media_dir) / f"{segment.id}{suffix}"
+    """Where a segment's media goes in ``media_dir``: ``Segment.media_name``,
+    the name ``cuecast.plan.media_path`` gives the timeline."""
+    return Path(media_dir) / segment.media_name
 
 
 def _safe_name(segment_id: str) -> str:
@@ -206,44 +208,61 @@ def encode_segments(
     drawn nor encoded.  Without it a slide is drawn and its pixels hashed.
     Clips that are not cached are written to ``work_dir``."""
     _check_settings(timeline, size, fps, captions)
-    settings = EncodeSettings(size[0], size[1], fps, preset=preset)
-    beats: dict[str, Beat] = {beat.id: beat for _, beat in lesson.beats()}
-    meter = _ProgressMeter(frame_count(timeline.duration, fps), fps, on_progress)
-    registry = registry if registry is not None else ProcessRegistry()
-    media = Path(media_dir)
-    media.mkdir(parents=True, exist_ok=True)
-    work = Path(work_dir)
+    encoder = _SegmentEncoder(timeline, lesson, captures, slide_image, Path(media_dir), Path(work_dir), cache,
+                              EncodeSettings(size[0], size[1], fps, preset=preset), captions, on_progress, pages,
+                              slide_key, registry if registry is not None else ProcessRegistry())
+    return encoder.encode_all(jobs)
 
-    plan: list[_Job] = []
-    for segment in timeline.segments:
-        first, last = frame_count(segment.start, fps), frame_count(segment.end, fps)
-        if segment.kind == SEGMENT_SLIDE:
-            clip = work / f"{_safe_name(segment.id)}.mp4"
-            still = segment_media_path(media, segment)
-        elif segment.kind in (SEGMENT_EDITOR, SEGMENT_BROWSER):
-            clip, still = segment_media_path(media, segment), None
-        else:
+
+class _SegmentEncoder:
+    """The steps of ``encode_segments``: a job per segment, each segment's
+    inputs and scene (``SEGMENT_SCENES``, by segment kind), then encoding
+    the jobs whose clip is not cached, on ``jobs`` threads."""
+
+    def __init__(self, timeline: Timeline, lesson: Lesson, captures: Mapping[str, Capture], slide_image: SlideImage,
+                 media: Path, work: Path, cache: ClipCache, settings: EncodeSettings, captions: str,
+                 on_progress: Optional[Progress], pages: Optional[Mapping[str, object]],
+                 slide_key: Optional[Callable[[str], str]], registry: ProcessRegistry):
+        self.timeline, self.lesson, self.captures = timeline, lesson, captures
+        self.slide_image, self.slide_key, self.pages = slide_image, slide_key, pages or {}
+        self.media, self.work, self.cache = media, work, cache
+        self.settings, self.captions, self.registry = settings, captions, registry
+        self.size, self.fps = (settings.width, settings.height), settings.fps
+        self.beats: dict[str, Beat] = {beat.id: beat for _, beat in lesson.beats()}
+        self.meter = _ProgressMeter(frame_count(timeline.duration, self.fps), self.fps, on_progress)
+        self.screens = caption_screens(timeline, self.size) if captions == "burn" else []
+        self.slide_lock = threading.Lock()
+        self.slide_cache: dict[str, Image.Image] = {}
+        media.mkdir(parents=True, exist_ok=True)
+
+    def job(self, segment: Segment) -> _Job:
+        """A slide is encoded in the work folder (its still goes to media/);
+        a screen capture straight to media/."""
+        first, last = frame_count(segment.start, self.fps), frame_count(segment.end, self.fps)
+        kind = SEGMENT_KINDS.get(segment.kind)
+        if kind is None:
             raise CuecastError(f"segment '{segment.id}' has unknown kind '{segment.kind}'")
-        plan.append(_Job(segment, first, last, clip, still))
+        media = segment_media_path(self.media, segment)
+        if kind.still:
+            return _Job(segment, first, last, self.work / f"{_safe_name(segment.id)}.mp4", media)
+        return _Job(segment, first, last, media, None)
 
-    screens = caption_screens(timeline, size) if captions == "burn" else []
-    slide_lock = threading.Lock()
-    slide_cache: dict[str, Image.Image] = {}
+    # --- what a segment shows -------------------------------------------------
 
-    def draw_slide(slide_id: str) -> Image.Image:
-        with slide_lock:  # the deck's drawer need not be thread-safe; a slide shown twice is drawn once
-            if slide_id not in slide_cache:
-                slide_cache[slide_id] = _fit(slide_image(slide_id), size)
-            return slide_cache[slide_id]
+    def draw_slide(self, slide_id: str) -> Image.Image:
+        with self.slide_lock:  # the deck's drawer need not be thread-safe; a slide shown twice is drawn once
+            if slide_id not in self.slide_cache:
+                self.slide_cache[slide_id] = _fit(self.slide_image(slide_id), self.size)
+            return self.slide_cache[slide_id]
 
-    def write_still(job: _Job, image_of: Callable[[], Image.Image], what: object) -> None:
+    def write_still(self, job: _Job, image_of: Callable[[], Image.Image], what: object) -> None:
         """The slide's still in media/: from the cache when its key is known,
         so an unchanged slide is not drawn again."""
         assert job.still is not None
-        key = clip_key("still", what, size) if slide_key is not None else None
-        cached = cache.get(key, ".png") if key is not None else None
+        key = clip_key("still", what, self.size) if self.slide_key is not None else None
+        cached = self.cache.get(key, ".png") if key is not None else None
         if cached is None:
-            target = (cache.path(key, ".png") if key is not None else None) or job.still
+            target = (self.cache.path(key, ".png") if key is not None else None) or job.still
             with atomic_path(target) as part:
                 image_of().save(part, format="PNG", compress_level=1)
                 _readable(part)
@@ -251,96 +270,128 @@ def encode_segments(
         if cached != job.still:
             copy_into_place(cached, job.still)
 
-    def inputs_for(job: _Job) -> tuple[object, Optional[Callable[[], Scene]]]:
-        """What the segment's pixels depend on (its cache key) and how to
-        build its scene; the scene is built only when the clip is missing."""
+    def slide(self, job: _Job) -> tuple[object, Callable[[], Scene]]:
         segment = job.segment
-        if segment.kind == SEGMENT_SLIDE:
-            if not segment.slide_id:
-                raise CuecastError(f"slide segment '{segment.id}' names no slide")
-            slide_id = segment.slide_id
-            if slide_key is not None:
-                inputs: object = ("slide", slide_key(slide_id))
-            else:
-                inputs = hashlib.sha256(draw_slide(slide_id).tobytes()).hexdigest()
-            write_still(job, lambda: draw_slide(slide_id), inputs)
-            return inputs, lambda: StillScene(draw_slide(slide_id), job.n_frames)
-        beat = beats.get(segment.cue_id or "")
+        if not segment.slide_id:
+            raise CuecastError(f"slide segment '{segment.id}' names no slide")
+        slide_id = segment.slide_id
+        if self.slide_key is not None:
+            inputs: object = ("slide", self.slide_key(slide_id))
+        else:
+            inputs = hashlib.sha256(self.draw_slide(slide_id).tobytes()).hexdigest()
+        self.write_still(job, lambda: self.draw_slide(slide_id), inputs)
+        return inputs, lambda: StillScene(self.draw_slide(slide_id), job.n_frames)
+
+    def cue_of(self, segment: Segment):
+        beat = self.beats.get(segment.cue_id or "")
         if beat is None or beat.cue is None:
             raise CuecastError(f"segment '{segment.id}' shows cue '{segment.cue_id}', "
-                               f"which is not a cue of lesson '{lesson.id}'")
-        cue = beat.cue
-        if segment.kind == SEGMENT_EDITOR:
-            if not cue.snippet:
-                raise CuecastError(f"editor segment '{segment.id}' shows a cue with no snippet", cue.location)
-            content = editor_content(lesson, cue, shown_capture(cue, captures))
-            return ((content, segment.type_seconds, segment.output_at),
-                    lambda: EditorScene(content, size, fps, job.n_frames, segment.type_seconds, segment.output_at))
+                               f"which is not a cue of lesson '{self.lesson.id}'")
+        return beat, beat.cue
+
+    def editor(self, job: _Job) -> tuple[object, Callable[[], Scene]]:
+        segment = job.segment
+        _, cue = self.cue_of(segment)
+        if not cue.snippet:
+            raise CuecastError(f"editor segment '{segment.id}' shows a cue with no snippet", cue.location)
+        return self.typed(job, editor_content(self.lesson, cue, shown_capture(cue, self.captures)))
+
+    def terminal(self, job: _Job) -> tuple[object, Callable[[], Scene]]:
+        _, cue = self.cue_of(job.segment)
+        return self.typed(job, terminal_content(self.lesson, cue, shown_capture(cue, self.captures)))
+
+    def typed(self, job: _Job, content) -> tuple[object, Callable[[], Scene]]:
+        segment = job.segment
+        return ((content, segment.type_seconds, segment.output_at),
+                lambda: EditorScene(content, self.size, self.fps, job.n_frames, segment.type_seconds,
+                                    segment.output_at))
+
+    def browser(self, job: _Job) -> tuple[object, Callable[[], Scene]]:
+        beat, cue = self.cue_of(job.segment)
         content = browser_content(cue, beat.say)
-        page = (pages or {}).get(cue.url or "")  # captured by cuecast.web, else simulated
+        page = self.pages.get(cue.url or "")  # captured by cuecast.web, else simulated
         if page is not None:
             from cuecast.video.web_scene import CapturedPageScene
 
-            return (content, page.digest), lambda: CapturedPageScene(content, page, size, fps, job.n_frames)
-        return content, lambda: BrowserScene(content, size, fps, job.n_frames)
+            return (content, page.digest), lambda: CapturedPageScene(content, page, self.size, self.fps, job.n_frames)
+        return content, lambda: BrowserScene(content, self.size, self.fps, job.n_frames)
 
-    def run(job: _Job) -> None:
-        inputs, make_scene = inputs_for(job)  # a slide's still is written even when it lasts no frame
+    # --- encoding ---------------------------------------------------------------
+
+    def run(self, job: _Job) -> None:
+        """Encode ``job``'s clip unless the cache has it; its media in place."""
+        # a slide's still is written even when it lasts no frame
+        inputs, make_scene = SEGMENT_SCENES.lookup(job.segment.kind)(self, job)
         burned: list[Caption] = []
-        if captions == "burn":
-            burned = _segment_captions(screens, job.first, job.last, fps)
-        key = clip_key(job.segment.kind, inputs, burned, job.n_frames, settings)
+        if self.captions == "burn":
+            burned = _segment_captions(self.screens, job.first, job.last, self.fps)
+        key = clip_key(job.segment.kind, inputs, burned, job.n_frames, self.settings)
         job.key = key
         if job.n_frames <= 0:  # shorter than half a frame: nothing on screen
             return
-        cached = cache.get(key)
+        cached = self.cache.get(key)
         if cached is None:
-            scene = make_scene()
-            if burned:
-                scene = CaptionedScene(scene, burned, size)
-            keyframes = scene.keyframes()
-            reported = [0]
-
-            def on_frame(index: int) -> None:
-                meter.advance(index - reported[0])
-                reported[0] = index
-
-            frames = ((index, picture.tobytes()) for index, picture in scene.render())
-            target = cache.path(key) or job.clip
-            with atomic_path(target) as part:
-                encode_frames(frames, keyframes, job.n_frames, part, settings, registry, on_frame,
-                              what=f"encoding segment '{job.segment.id}'")
-                _readable(part)
-            meter.advance(job.n_frames - reported[0])
-            cached = target
-            job.encoded = True
+            cached = self.encode(job, key, make_scene, burned)
         else:
-            meter.advance(job.n_frames)
+            self.meter.advance(job.n_frames)
         if job.still is None and cached != job.clip:
             copy_into_place(cached, job.clip)  # the editors' timeline links media/, a copy
         job.clip = cached  # the join reads the cache entry, which no later render rewrites
 
-    pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="cuecast-video")
-    try:
-        # Longest first, so two workers finish together.
-        futures = [pool.submit(run, job) for job in sorted(plan, key=lambda job: -job.n_frames)]
-        wait(futures, return_when=FIRST_EXCEPTION)  # the first failure stops the render
-        for future in futures:
-            if future.done() and future.exception() is not None:
-                raise future.exception()
-        for future in futures:
-            future.result()
-    except BaseException:
-        registry.kill_all()
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
-    return [
-        SegmentClip(job.segment.id, job.segment.kind, job.segment.start, job.segment.end, job.n_frames,
-                    job.clip if job.n_frames > 0 else None, job.still or segment_media_path(media, job.segment),
-                    job.key, job.encoded)
-        for job in plan
-    ]
+    def encode(self, job: _Job, key: str, make_scene: Callable[[], Scene], burned: list[Caption]) -> Path:
+        scene = make_scene()
+        if burned:
+            scene = CaptionedScene(scene, burned, self.size)
+        keyframes = scene.keyframes()
+        reported = [0]
+
+        def on_frame(index: int) -> None:
+            self.meter.advance(index - reported[0])
+            reported[0] = index
+
+        frames = ((index, picture.tobytes()) for index, picture in scene.render())
+        target = self.cache.path(key) or job.clip
+        with atomic_path(target) as part:
+            encode_frames(frames, keyframes, job.n_frames, part, self.settings, self.registry, on_frame,
+                          what=f"encoding segment '{job.segment.id}'")
+            _readable(part)
+        self.meter.advance(job.n_frames - reported[0])
+        job.encoded = True
+        return target
+
+    def encode_all(self, jobs: int) -> list[SegmentClip]:
+        plan = [self.job(segment) for segment in self.timeline.segments]
+        pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="cuecast-video")
+        try:
+            # Longest first, so two workers finish together.
+            futures = [pool.submit(self.run, job) for job in sorted(plan, key=lambda job: -job.n_frames)]
+            wait(futures, return_when=FIRST_EXCEPTION)  # the first failure stops the render
+            for future in futures:
+                if future.done() and future.exception() is not None:
+                    raise future.exception()
+            for future in futures:
+                future.result()
+        except BaseException:
+            self.registry.kill_all()
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
+        return [
+            SegmentClip(job.segment.id, job.segment.kind, job.segment.start, job.segment.end, job.n_frames,
+                        job.clip if job.n_frames > 0 else None, job.still or segment_media_path(self.media, job.segment),
+                        job.key, job.encoded)
+            for job in plan
+        ]
+
+
+#: What fills the screen for each segment kind: ``scene(encoder, job)`` gives
+#: what its pixels depend on (the clip cache key) and how to build its scene.
+SEGMENT_SCENES = kinds.segment_table("video", {
+    SEGMENT_SLIDE: _SegmentEncoder.slide,
+    SEGMENT_EDITOR: _SegmentEncoder.editor,
+    SEGMENT_BROWSER: _SegmentEncoder.browser,
+    SEGMENT_TERMINAL: _SegmentEncoder.terminal,
+})
 
 
 def narration_track(timeline: Timeline, fps: int, work_dir: Path, cache: ClipCache,

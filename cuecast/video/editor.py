@@ -3,7 +3,9 @@
 The snippet's shown lines are typed into a Dark+ editor at the segment's pace
 (``type_seconds``) with a blinking cursor; then the integrated terminal runs
 ``python snippets/NAME.py`` and the captured output appears line by line from
-``output_at``; an error shows its traceback in red.  Nothing is re-run here:
+``output_at``; an error shows its traceback in red.  A terminal cue
+(``terminal_content``) leaves the editor empty and types its command at the
+terminal's ``$`` prompt instead.  Nothing is re-run here:
 the text on screen is the runner's Capture.
 
 Drawing is incremental: the window chrome is drawn once, each keyframe draws
@@ -139,10 +141,14 @@ class EditorContent:
     project: str = ""  # the explorer's folder name
     files: tuple[str, ...] = ()  # snippet files listed in the explorer
     cell: str = ""  # the cell shown, when a cue shows one cell of a cell file
+    shell: str = ""  # a terminal cue's command: typed at the prompt, no code in the editor
 
     @property
     def command(self) -> str:
-        """What the terminal shows being run: the file, or the cell (Run Cell)."""
+        """What the terminal shows being run: the terminal cue's command, the
+        file, or the cell (Run Cell)."""
+        if self.shell:
+            return self.shell
         return f"# %% {self.cell}  (Run Cell in {self.snippet})" if self.cell else f"python {self.snippet}"
 
 
@@ -155,12 +161,16 @@ def terminal_lines(capture: Optional[Capture]) -> tuple[TerminalLine, ...]:
     return tuple(TerminalLine(text.expandtabs(4), error) for text, error in lines)
 
 
+def explorer_files(lesson: Lesson) -> tuple[str, ...]:
+    """The snippet files the explorer lists."""
+    return tuple(c.snippet.rsplit("/", 1)[-1] for c in lesson.snippet_cues() if c.snippet)
+
+
 def editor_content(lesson: Lesson, cue: Cue, capture: Optional[Capture]) -> EditorContent:
     source = read_snippet(lesson, cue)
     shown = shown_numbered_lines(source, cue.lines)
     assert cue.snippet is not None
     name = cue.snippet.rsplit("/", 1)[-1]
-    files = tuple(c.snippet.rsplit("/", 1)[-1] for c in lesson.snippet_cues() if c.snippet)
     return EditorContent(
         file_name=name,
         snippet=cue.snippet,
@@ -170,7 +180,23 @@ def editor_content(lesson: Lesson, cue: Cue, capture: Optional[Capture]) -> Edit
         output=() if hides_output(cue, capture) else terminal_lines(capture),
         title=f"{name} — {lesson.title} — Visual Studio Code",
         project=lesson.id,
-        files=files,
+        files=explorer_files(lesson),
+    )
+
+
+def terminal_content(lesson: Lesson, cue: Cue, capture: Optional[Capture]) -> EditorContent:
+    """A terminal cue in the same window: the editor empty, the command typed
+    at the terminal's prompt and its output under it."""
+    return EditorContent(
+        file_name="Terminal",
+        snippet="",
+        shell=cue.command or "",
+        numbers=(),
+        lines=(),
+        output=() if hides_output(cue, capture) else terminal_lines(capture),
+        title=f"Terminal — {lesson.title} — Visual Studio Code",
+        project=lesson.id,
+        files=explorer_files(lesson),
     )
 
 
@@ -206,10 +232,12 @@ class EditorScene:
         self.fps = fps
         self.n_frames = n_frames
         self.units = self._units(content.lines)
+        # What is typed: the code, or a terminal cue's command at the prompt.
+        self.typed_units = len(self.units) if not content.shell else len(content.shell)
         # Typing ends a short pause before the output (the planner's
         # output_at = lead-in + typing + pause), so the empty editor shows
         # for a moment first; without room for a pause it starts at once.
-        type_frames = max(0, round(type_seconds * fps)) if self.units else 0
+        type_frames = max(0, round(type_seconds * fps)) if self.typed_units else 0
         output_frame = min(n_frames - 1, max(0, round(output_at * fps)))
         pause = round(TYPING_PAUSE * fps)
         self.type_start = max(0, min(output_frame - pause - type_frames, n_frames - 1 - type_frames))
@@ -248,7 +276,7 @@ class EditorScene:
         return units
 
     def state(self, frame: int) -> EditorState:
-        units = len(self.units)
+        units = self.typed_units
         if self.type_frames <= 0:
             typed = units if frame >= self.type_start else 0
         else:
@@ -265,13 +293,15 @@ class EditorScene:
         ran = frame >= self.command_frame
         shown = sum(1 for f in self.line_frames if f <= frame)
         prompt = frame >= self.prompt_frame
+        cursor = (not ran) and (typing or blinking_on)  # where the typing goes
+        shell = bool(self.content.shell)
         return EditorState(
             typed=typed,
-            editor_cursor=(not ran) and (typing or blinking_on),
+            editor_cursor=cursor and not shell,
             command=ran,
             output_lines=shown,
             prompt=prompt,
-            terminal_cursor=prompt and ((frame - self.prompt_frame) // self.blink) % 2 == 0,
+            terminal_cursor=(prompt and ((frame - self.prompt_frame) // self.blink) % 2 == 0) or (cursor and shell),
         )
 
     def keyframes(self) -> list[int]:
@@ -447,6 +477,8 @@ class EditorScene:
         flush()
 
     def _cursor_position(self, typed: int) -> tuple[int, int]:
+        if not self.units:  # nothing typed in the editor (a terminal cue types at the prompt)
+            return (0, 0)
         if typed == 0:
             return (0, 0) if not self.units else (self.units[0].row, 0)
         unit = self.units[typed - 1]
@@ -465,7 +497,11 @@ class EditorScene:
 
     def _term_rows_text(self, state: EditorState) -> list[TerminalLine]:
         """The terminal's rows (wrapped to its width) for a state."""
-        rows: list[TerminalLine] = [TerminalLine("$ " + (self.content.command if state.command else ""))]
+        if self.content.shell:  # typed at the prompt, then run
+            typed = self.content.shell if state.command else self.content.shell[: state.typed]
+        else:
+            typed = self.content.command if state.command else ""
+        rows: list[TerminalLine] = [TerminalLine("$ " + typed)]
         for line in self.content.output[: state.output_lines]:
             rows.extend(TerminalLine(row, line.error) for row in wrap_terminal_line(line.text or "", self.term_cols))
         if state.prompt:

@@ -23,7 +23,7 @@ def test_format_diagnostics_puts_the_caret_under_the_bad_value(monkeypatch):
         load_lesson(BROKEN)
     text = format_diagnostics(caught.value.diagnostics, Path.cwd())
     lines = text.splitlines()
-    head = f"{BROKEN}:6:15 │ unknown cue kind 'vscod' (expected one of: vscode, slides, browser)"
+    head = f"{BROKEN}:6:15 │ unknown cue kind 'vscod' (expected one of: vscode, slides, browser, terminal)"
     pad = " " * len(f"{BROKEN}:6:15")
     assert lines[:4] == [
         head,
