@@ -38,6 +38,7 @@ from cuecast import __version__
 from cuecast.atomic import write_text
 from cuecast.errors import EXIT_FAILED, CuecastError
 from cuecast.model import Capture, Lesson, Timeline
+from cuecast.kinds.terminal import PROMPT
 from cuecast.shown import units
 
 STAGES = ("check", "slides", "timeline", "video", "notebook", "review")
@@ -148,6 +149,10 @@ def captures_fingerprint(captures: Mapping[str, Capture]) -> str:
     return fingerprint(
         sorted((path, c.key, c.status, c.output, c.device_name, c.torch_version) for path, c in captures.items())
     )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' * (number != 1)}"
 
 
 def stages_to_run(only: Sequence[str]) -> tuple[str, ...]:
@@ -371,7 +376,9 @@ class LessonBuilder:
         checked = [unit for capture in captures.values() for unit in units(capture)]
         failed = [unit for unit in checked if not unit.passed]
         cells = sum(1 for unit in checked if unit.cell)
-        note = f"{len(captures)} snippets" + (f" ({cells} cell{'s' * (cells != 1)})" if cells else "") + f", {cached} cached"
+        commands = sum(1 for name in captures if name.startswith(PROMPT))
+        note = f"{len(captures) - commands} snippets" + (f" ({_count(cells, 'cell')})" if cells else "")
+        note += (f", {_count(commands, 'command')}" if commands else "") + f", {cached} cached"
         if failed:
             note += f", {len(failed)} failed"
         status = "failed" if failed else ("skipped" if cached == len(captures) else "built")

@@ -23,7 +23,7 @@ A table is the stage's own dispatch, so the stage reads top to bottom.
 Nothing falls through: ``table`` refuses, at import, a table that misses a
 kind or names an unknown one, and ``KindTable.lookup`` raises a located
 ``CuecastError`` for a kind it has no entry for (never a default such as
-"slide").  ``tests/test_kinds.py`` imports every module of ``STAGES`` and
+"slide").  ``tests/kinds/test_registry.py`` imports every module of ``STAGES`` and
 checks that each registered its tables and that they cover every kind.
 
 Adding a kind: one module here (its ``KIND``, listed in ``KINDS`` below),
