@@ -66,7 +66,8 @@ def command(target, only, pdf, **params):
     out.print(table)
     for build in builds:
         out.print(f"\n[bold]{build.lesson.title}[/] ({build.lesson.source})")
-        for result in build.results:
-            for key, path in result.outputs.items():
-                out.print(f"  {output_label(key):<26} {relative_path(path)}", highlight=False)
+        listed = [(output_label(key), path) for result in build.results for key, path in result.outputs.items()]
+        width = max((len(label) for label, _ in listed), default=0)
+        for label, path in listed:
+            out.print(f"  {label:<{width}}  {relative_path(path)}", highlight=False)
     exit_if_failed(builds)

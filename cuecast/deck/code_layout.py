@@ -23,6 +23,7 @@ from cuecast.deck.measure import Measurer, line_height
 from cuecast.model import STATUS_EXPECTED_ERROR, Capture
 from cuecast.check.report import format_duration
 from cuecast.shown import output_lines, wrap_terminal_line
+from cuecast.kinds.terminal import PROMPT
 
 TAB_H = inches(0.42)
 PANEL_INSET = (pt_to_emu(10), pt_to_emu(8), pt_to_emu(10), pt_to_emu(8))
@@ -387,17 +388,18 @@ def _arrange_code(
 
 def terminal_panel(name: str, x: int, y: int, w: int, h: int, capture: Optional[Capture], theme, measurer: Measurer,
                    lines: Optional[list[tuple[str, bool]]] = None, continued: bool = False) -> list:
-    """Header (``Output`` and a badge of device · run time), then the
+    """Header (``Output``, or ``Terminal`` for a command, and a badge of device · run time), then the
     terminal box holding what the snippet printed (or ``lines`` of it, on a
     ``continued`` page), up to a note saying how much follows."""
     small = theme.size("small")
     boxes: list = [Rect(f"{name}:bar", x, y, w, TAB_H, fill=theme.color("tab_background"))]
-    label = "Output"
+    # a terminal cue's capture is named by its command: its panel is the terminal itself
+    label = "Terminal" if capture is not None and capture.snippet.startswith(PROMPT) else "Output"
     _, failed = output_lines(capture)
     if capture is not None and capture.status == STATUS_EXPECTED_ERROR:
-        label = "Output — expected error"
+        label += " — expected error"
     elif failed and capture is not None:
-        label = f"Output — {capture.status}"
+        label += f" — {capture.status}"
     if continued:
         label += " (continued)"
     boxes.append(TextBox(
