@@ -18,7 +18,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from cuecast.atomic import atomic_path, write_text
+from cuecast.atomic import atomic_path, file_hash, write_text
 from cuecast.deck.boxes import CORNER_RADIUS, EMU_PER_PT, Connector, ImageBox, Rect, SlideLayout, TextBox
 from cuecast.deck.fit import inner_size
 from cuecast.deck.measure import Measurer, pil_font
@@ -166,25 +166,40 @@ def write_pngs(deck, theme, folder: Path) -> list[Path]:
     """Draw the slides into ``folder``: only those whose layout changed since
     they were last drawn (an edit to one cell redraws that cell's slides, not
     the deck); stale images of removed slides are deleted, each image is
-    written atomically."""
+    written atomically.
+
+    ``.drawn.json`` keeps, per image, the layout digest it was drawn from and
+    the size and hash of the bytes written, so an image deleted or edited
+    since (by hand, or cut short) is drawn again even though its layout is
+    unchanged."""
     folder.mkdir(parents=True, exist_ok=True)
     try:
         drawn = json.loads((folder / DRAWN_FILE).read_text(encoding="utf-8"))
         drawn = drawn if isinstance(drawn, dict) else {}
     except (OSError, ValueError):
         drawn = {}
-    written, digests = [], {}
+    written, stamps = [], {}
     for index, slide in enumerate(deck.slides, start=1):
         path = folder / png_name(index, slide.id)
         digest = slide_digest(slide, theme)
-        if drawn.get(path.name) != digest or not path.is_file():
+        stamp = drawn.get(path.name)
+        if not (isinstance(stamp, list) and len(stamp) == 3 and stamp[0] == digest and _holds(path, stamp[1:])):
             with atomic_path(path) as tmp:
                 draw_slide(slide, theme).save(tmp, format="PNG")
-        digests[path.name] = digest
+                stamp = [digest, *file_hash(tmp)]
+        stamps[path.name] = stamp
         written.append(path)
-    write_text(folder / DRAWN_FILE, json.dumps(digests, indent=0, sort_keys=True))
+    write_text(folder / DRAWN_FILE, json.dumps(stamps, indent=0, sort_keys=True))
     keep = {p.name for p in written}
     for old in folder.glob("[0-9][0-9]-*.png"):
         if old.name not in keep:
             old.unlink()
     return written
+
+
+def _holds(path: Path, stamp: list) -> bool:
+    """Whether ``path`` still holds the bytes with ``stamp``'s size and hash."""
+    try:
+        return path.stat().st_size == stamp[0] and file_hash(path)[1] == stamp[1]
+    except OSError:
+        return False

@@ -244,7 +244,7 @@ def encode_segments(
         cached = cache.get(key, ".png") if key is not None else None
         if cached is None:
             target = (cache.path(key, ".png") if key is not None else None) or job.still
-            with atomic_path(target) as part:
+            with cache.store(target) as part:
                 image_of().save(part, format="PNG", compress_level=1)
                 _readable(part)
             cached = target
@@ -307,7 +307,7 @@ def encode_segments(
 
             frames = ((index, picture.tobytes()) for index, picture in scene.render())
             target = cache.path(key) or job.clip
-            with atomic_path(target) as part:
+            with cache.store(target) as part:
                 encode_frames(frames, keyframes, job.n_frames, part, settings, registry, on_frame,
                               what=f"encoding segment '{job.segment.id}'")
                 _readable(part)
@@ -361,7 +361,7 @@ def narration_track(timeline: Timeline, fps: int, work_dir: Path, cache: ClipCac
         return cached
     wav = mix_narration(timeline.narration, duration, Path(work_dir) / "narration.wav")
     target = cache.path(key, ".m4a") or Path(work_dir) / "narration.m4a"
-    with atomic_path(target) as part:
+    with cache.store(target) as part:
         encode_audio(wav, part, registry=registry)
     return target
 
