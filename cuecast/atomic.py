@@ -12,7 +12,7 @@ import shutil
 import tempfile
 import threading
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Optional
 
 
 def _umask() -> int:
@@ -136,17 +136,18 @@ def part_target(path: Path) -> Path:
 
 def sweep_leftovers(folder: Path, older_than: float = 120.0) -> int:
     """Remove the temporary files and work folders an interrupted build left
-    under ``folder`` (a SIGKILL gives no chance to clean up); returns how
-    many.  Only names cuecast itself gives them, and only those untouched for
+    under ``folder`` (a SIGKILL gives no chance to clean up), and the
+    system temp folders of its dead processes (``sweep_orphaned_temp_folders``);
+    returns how many.  Only names cuecast itself gives them, and only those untouched for
     ``older_than`` seconds, so the work of a process still running (a
     preview's background join) is left alone.  Call it holding the project's
     build lock."""
     import time
 
+    removed = sweep_orphaned_temp_folders()
     if not Path(folder).is_dir():
-        return 0
+        return removed
     cutoff = time.time() - older_than
-    removed = 0
     for root, dirs, files in os.walk(folder):
         for name in list(dirs):
             path = Path(root, name)
@@ -163,6 +164,52 @@ def sweep_leftovers(folder: Path, older_than: float = 120.0) -> int:
                     continue  # a read-only folder: the build's own write there says so, with its stage
                 removed += 1
     return removed
+
+
+#: The system temp folders of a build's processes, named with the pid of the
+#: process that owns them: the snippet workers' logs
+#: (``cuecast-workers-<pid>-<random>``) and each snippet's working folder
+#: (``cuecast-snippet-<worker pid>-<tag>-<n>``).
+_TEMP_FOLDER = re.compile(r"^cuecast-(?:workers|snippet)-(?P<pid>\d+)-[A-Za-z0-9_-]+$")
+
+
+def sweep_orphaned_temp_folders(base: Optional[Path] = None) -> int:
+    """Remove the folders under the system temp folder that a killed build's
+    processes left: their owner's pid is in the name, so only those whose
+    process is gone and that belong to this user go, never the folders of a
+    build running now (another project's included).  Returns how many."""
+    base = Path(base if base is not None else tempfile.gettempdir())
+    removed = 0
+    try:
+        entries = list(os.scandir(base))
+    except OSError:
+        return 0
+    for entry in entries:
+        match = _TEMP_FOLDER.match(entry.name)
+        if not match or _pid_alive(int(match["pid"])):
+            continue
+        try:
+            if not entry.is_dir(follow_symlinks=False) or entry.stat(follow_symlinks=False).st_uid != os.getuid():
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(entry.path, ignore_errors=True)
+        removed += not os.path.lexists(entry.path)
+    return removed
+
+
+def _pid_alive(pid: int) -> bool:
+    """Whether a process ``pid`` exists (a zombie counts: its parent may
+    still be about to clean up)."""
+    if pid <= 0:
+        return True  # not a name cuecast gives: leave it
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process
+    return True
 
 
 def _older(path: Path, cutoff: float) -> bool:

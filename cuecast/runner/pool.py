@@ -204,7 +204,8 @@ class WorkerPool:
         from multiprocessing.connection import Connection
 
         if self._logs is None:
-            self._logs = tempfile.TemporaryDirectory(prefix="cuecast-workers-")
+            # the pid in the name lets the next build sweep it if this process is killed (cuecast.atomic)
+            self._logs = tempfile.TemporaryDirectory(prefix=f"cuecast-workers-{os.getpid()}-")
         ours, theirs = socket.socketpair()
         log_path = Path(self._logs.name) / f"worker-{len(self.workers)}.log"
         settings = {
