@@ -17,12 +17,11 @@ The same hook protects the project from the snippet.  A snippet that
 deleted ``snippets/tape.py`` was reported ``ok``, and the build failed later
 with "cannot read snippets/tape.py", naming nothing that caused it.  So,
 while a snippet runs, the hook refuses (raises ``PermissionError`` at the
-snippet's line, before the operation happens) any delete, rename, or
-overwrite (``"w"``, ``"r+"``, truncation) of a file of the project that the
-snippet did not create itself, and any change at all under ``build/``
-(cuecast's outputs and caches).  Creating new files, changing those, and
-appending to a file stay allowed: lessons write data files, and appending
-keeps what was there.  A refusal the snippet catches still fails it
+snippet's line, before the operation happens) every write, delete, rename
+or new file or folder under the project, ``build/`` (cuecast's outputs and
+caches) included.  A snippet writes in its own folder, its current
+directory, as ``python FILE`` run from elsewhere would; its output is what
+the lesson shows.  A refusal the snippet catches still fails it
 (``refused``).  The hook sees only this Python process and its forks: a
 ``rm`` run through ``os.system`` is not seen.
 """
@@ -54,7 +53,6 @@ class ReadWatch:
         self.build = os.path.join(self.root, "build", "")
         self.snippet = snippet
         self.shown = shown or snippet
-        self.created: set[str] = set()
         #: ``(line, message)`` of each change refused, in order.
         self.refused: list[tuple[Optional[int], str]] = []
         # Python's own files and installed packages are not lesson inputs, even
@@ -70,33 +68,23 @@ class ReadWatch:
             self.paths.add(path)
 
     def _ours(self, path: str) -> bool:
+        # (a package's __pycache__ folder itself too: Python makes it when a snippet imports a sibling)
         return (path.startswith(self.root) and not path.startswith(self.ignore)
-                and not _INSTALLED.search(path))
+                and not _INSTALLED.search(path + os.sep))
 
-    def check(self, verb: str, path: str, creates: bool = False) -> None:
-        """Refuse ``verb`` on ``path`` if it changes the project (see the
-        module's docstring); ``creates``: the path may be new."""
+    def check(self, verb: str, path: str) -> None:
+        """Refuse ``verb`` on ``path`` if it is under the project."""
         path = os.path.abspath(path)
         if not self._ours(path):
             return
-        inside_build = path.startswith(self.build) or path == self.build[:-1]
-        exists = os.path.lexists(path)
-        if not inside_build and (path in self.created or (creates and not exists)):
-            if creates:
-                self.created.add(path)
-            return
-        where = Path(path).relative_to(self.root).as_posix()
-        why = ("build/ holds cuecast's outputs and caches" if inside_build
-               else "it is a file of the project that this snippet did not create")
+        where = Path(path).relative_to(self.root).as_posix() or "."
+        if path.startswith(self.build) or path == self.build[:-1]:
+            why = "build/ holds cuecast's outputs and caches"
+        else:
+            why = "a snippet changes no file of its project (write in its current directory, a folder of its own)"
         message = f"a snippet may not {verb} {where}: {why}"
         self.refused.append((self._line(), message))
         raise PermissionError(message)
-
-    def check_append(self, path: str) -> None:
-        """Appending keeps what a file held: refused only under build/."""
-        absolute = os.path.abspath(path)
-        if self._ours(absolute) and (absolute.startswith(self.build) or not os.path.lexists(absolute)):
-            self.check("write to", absolute, creates=True)
 
     def _line(self) -> Optional[int]:
         frame = sys._getframe(1)
@@ -147,13 +135,18 @@ def reads_unchanged(reads: Iterable[tuple[str, str]], root: str | os.PathLike) -
     return all(file_digest(Path(root) / path) == digest for path, digest in reads)
 
 
-#: Audit events that change a path: which arguments are paths, and the verb.
+#: Audit events that change a path: where its path argument is, and the verb.
 _CHANGES = {
-    "os.remove": ((0,), "delete"),
-    "os.rmdir": ((0,), "delete"),
-    "shutil.rmtree": ((0,), "delete"),
-    "os.truncate": ((0,), "truncate"),
-    "os.rename": ((0, 1), "rename"),  # os.replace too
+    "os.remove": (0, "delete"),
+    "os.rmdir": (0, "delete"),
+    "shutil.rmtree": (0, "delete"),
+    "os.truncate": (0, "truncate"),
+    "os.rename": (0, "rename"),  # os.replace too; both of its paths
+    "os.mkdir": (0, "create"),
+    "os.link": (1, "create"),
+    "os.symlink": (1, "create"),
+    "os.chmod": (0, "change"),
+    "os.utime": (0, "change"),
 }
 
 
@@ -163,32 +156,20 @@ def _hook(event: str, args: tuple) -> None:
     if event != "open":
         change = _CHANGES.get(event)
         if change is not None:
-            positions, verb = change
-            for position in positions:
-                target = args[position] if len(args) > position else None
+            position, verb = change
+            for target in args[position:position + 2 if event == "os.rename" else position + 1]:
                 if isinstance(target, (str, bytes, os.PathLike)):
-                    # a rename's target may be new: then it is a file the snippet made
-                    _watch.check(verb if position == 0 else "replace", os.fsdecode(target), creates=position == 1)
-        elif event in ("os.mkdir", "os.link", "os.symlink") and args:
-            target = args[0] if event == "os.mkdir" else args[1]
-            if isinstance(target, (str, bytes, os.PathLike)):
-                _watch.check("write", os.fsdecode(target), creates=True)
+                    _watch.check(verb, os.fsdecode(target))
         return
     path, mode, flags = (tuple(args) + (None, None, None))[:3]
     if not isinstance(path, (str, bytes, os.PathLike)):
         return  # an fd
     if isinstance(mode, str):
-        if "a" in mode:
-            _watch.check_append(os.fsdecode(path))
-            return
-        if any(c in mode for c in "wx+"):  # "r+" changes the file in place, "w" empties it first
-            _watch.check("overwrite", os.fsdecode(path), creates="r" not in mode)
+        if any(c in mode for c in "wax+"):
+            _watch.check("write to", os.fsdecode(path))
             return
     elif isinstance(flags, int) and flags & _WRITE_FLAGS:
-        if flags & os.O_APPEND and not flags & os.O_TRUNC:
-            _watch.check_append(os.fsdecode(path))
-        else:
-            _watch.check("overwrite", os.fsdecode(path), creates=bool(flags & os.O_CREAT))
+        _watch.check("write to", os.fsdecode(path))
         return
     try:
         _watch.saw(os.fsdecode(path))
