@@ -136,18 +136,18 @@ def part_target(path: Path) -> Path:
 
 def sweep_leftovers(folder: Path, older_than: float = 120.0) -> int:
     """Remove the temporary files and work folders an interrupted build left
-    under ``folder`` (a SIGKILL gives no chance to clean up), and the
-    system temp folders of its dead processes (``sweep_orphaned_temp_folders``);
-    returns how many.  Only names cuecast itself gives them, and only those untouched for
+    under ``folder`` (a SIGKILL gives no chance to clean up); returns how
+    many.  (Its snippet workers' folders in the system temp folder are swept
+    by the next pool of workers: ``sweep_orphaned_temp_folders``.)  Only names cuecast itself gives them, and only those untouched for
     ``older_than`` seconds, so the work of a process still running (a
     preview's background join) is left alone.  Call it holding the project's
     build lock."""
     import time
 
-    removed = sweep_orphaned_temp_folders()
     if not Path(folder).is_dir():
-        return removed
+        return 0
     cutoff = time.time() - older_than
+    removed = 0
     for root, dirs, files in os.walk(folder):
         for name in list(dirs):
             path = Path(root, name)
@@ -177,7 +177,11 @@ def sweep_orphaned_temp_folders(base: Optional[Path] = None) -> int:
     """Remove the folders under the system temp folder that a killed build's
     processes left: their owner's pid is in the name, so only those whose
     process is gone and that belong to this user go, never the folders of a
-    build running now (another project's included).  Returns how many."""
+    build running now (another project's included).  Returns how many.
+
+    The snippet runner's pool calls it when it starts its workers, not every
+    build: listing a crowded temp folder costs milliseconds (20,000 entries:
+    about 10 ms), and only a build that runs snippets makes these folders."""
     base = Path(base if base is not None else tempfile.gettempdir())
     removed = 0
     try:
