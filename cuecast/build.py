@@ -250,21 +250,26 @@ class LessonBuilder:
         except CuecastError as exc:  # ffmpeg says it in its own words
             from cuecast.video.encode import EncodeError
 
-            said = DISK_FULL_ERRNOS + (REFUSED_ERRNOS if isinstance(exc, EncodeError) else ())
+            encoding = isinstance(exc, EncodeError)
+            said = DISK_FULL_ERRNOS + (REFUSED_ERRNOS if encoding else ())
             code = next((n for n in said if os.strerror(n) in exc.message), None)
-            if code is None or isinstance(exc, WriteFailed):
+            failed = None if code is None or isinstance(exc, WriteFailed) else \
+                self._write_failure(stage, code, None, writing=encoding)
+            if failed is None:
                 raise
-            raise self._write_failure(stage, code, None) from None
+            raise failed from None
         result.seconds += time.perf_counter() - started
         self.on_progress(self._lesson.id, stage, 1.0, result.status)
         self.build.results.append(result)
         return result
 
-    def _write_failure(self, stage: str, code: Optional[int], filename) -> Optional[WriteFailed]:
+    def _write_failure(self, stage: str, code: Optional[int], filename,
+                       writing: bool = False) -> Optional[WriteFailed]:
         """The message for an output that could not be written, naming the
         stage, the lesson and the file (the output a temp file stood for);
         ``None`` for an error that is not about writing under ``build/``
-        (a refused read of an input elsewhere is not one)."""
+        (a refused read of an input elsewhere is not one).  ``writing``: the
+        error came from a writer (ffmpeg) that names no file."""
         from cuecast.atomic import part_target
 
         build = Path(self._lesson.root) / "build"
@@ -274,7 +279,7 @@ class LessonBuilder:
             path = part_target(Path(os.fsdecode(filename)))
             if not Path(os.path.abspath(path)).is_relative_to(os.path.abspath(build)):
                 return None
-        elif code not in DISK_FULL_ERRNOS + (errno.EROFS,):  # EACCES or EPERM without a file: not a write
+        elif not writing and code not in DISK_FULL_ERRNOS + (errno.EROFS,):  # EACCES, EPERM: maybe not a write
             return None
         if code not in DISK_FULL_ERRNOS + REFUSED_ERRNOS:
             return None

@@ -108,3 +108,29 @@ def test_an_error_names_the_output_a_temp_file_stood_for():
     assert part_target(Path("b/slides/.01-title.png.k2j4x9ab.part")) == Path("b/slides/01-title.png")
     assert part_target(Path("b/media/.s004-cast.mp4.1234.139872.part")) == Path("b/media/s004-cast.mp4")
     assert part_target(Path("b/video.mp4")) == Path("b/video.mp4")
+
+
+def test_write_errors_are_told_apart_from_other_errors():
+    """Which errors become a located write failure: any write errno for a
+    file under build/ (named as the output its temp file stood for); ffmpeg's
+    own words for one (no file); never an error about a file elsewhere."""
+    import errno
+
+    from cuecast.build import BuildOptions, DiskFull, LessonBuild, LessonBuilder, WriteFailed
+    from cuecast.script import load_lessons
+
+    lesson = load_lessons(Path(__file__).parent / "tinybuild" / "script" / "tiny.yaml")[0]
+    builder = LessonBuilder(LessonBuild(lesson, {}), BuildOptions())
+    root = Path(lesson.root)
+    part = str(root / "build" / "tiny" / "slides" / ".03-cue-tensors-2.png.k2j4x9ab.part")
+    refused = builder._write_failure("slides", errno.EROFS, part)
+    assert type(refused) is WriteFailed and refused.exit_code == 1
+    assert str(refused) == ("read-only file system while writing the slides of lesson tiny "
+                            "(build/tiny/slides/03-cue-tensors-2.png); previous outputs are left as they were.")
+    assert "read-only" in refused.hint
+    assert isinstance(builder._write_failure("video", errno.ENOSPC, None), DiskFull)
+    said = builder._write_failure("video", errno.EACCES, None, writing=True)  # ffmpeg: "Permission denied"
+    assert "permission denied while writing the video of lesson tiny (build/tiny)" in str(said)
+    assert builder._write_failure("video", errno.EACCES, None) is None  # no file, not a writer: not ours to name
+    assert builder._write_failure("check", errno.EACCES, str(root / "snippets" / "shapes.py")) is None
+    assert builder._write_failure("slides", errno.ENOENT, part) is None
