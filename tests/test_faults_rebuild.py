@@ -241,3 +241,27 @@ def test_a_build_from_scratch_writes_the_same_bytes_as_an_incremental_one(narrat
 
 def _differences(a: dict[str, bytes], b: dict[str, bytes]) -> set[str]:
     return {name for name in set(a) | set(b) if a.get(name) != b.get(name)}
+
+
+@pytest.mark.slow
+def test_editing_an_output_in_place_does_not_reach_the_caches(project):
+    """The issue's case: outputs were hard links into the caches, so a ``cp``
+    onto ``audio/*.wav`` or ``media/*.mp4`` changed the cache, and after
+    deleting the outputs the rebuilt narration was silent and a segment
+    showed another's picture, exit 0."""
+    folder = project / "build" / "tiny"
+    before = snapshot(project)
+    wavs = sorted(folder.glob("audio/*.wav"))
+    clips = sorted(folder.glob("media/*.mp4"))
+    assert len(wavs) >= 2 and len(clips) >= 2
+    with open(wavs[0], "r+b") as wav:  # silence written over the samples, in place
+        wav.seek(44)
+        wav.write(b"\0" * (wavs[0].stat().st_size - 44))
+    subprocess.run(["cp", str(clips[1]), str(clips[0])], check=True)  # cp onto: the same inode, rewritten
+    for entry in folder.iterdir():  # every output goes; the caches (voice, clips) stay to be used
+        if entry.name != ".video-cache":
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+
+    build(project)
+    assert snapshot(project) == before
+    decodes_whole(folder / "video.mp4")
