@@ -48,11 +48,10 @@ class ReadWatch:
     the changes to the project refused while a snippet (``snippet``: its
     absolute path, for the line of a refusal) runs."""
 
-    def __init__(self, root: str, ignore: Iterable[str] = (), snippet: str = "", shown: str = ""):
+    def __init__(self, root: str, ignore: Iterable[str] = (), snippet: str = ""):
         self.root = os.path.join(os.path.abspath(root), "")
         self.build = os.path.join(self.root, "build", "")
         self.snippet = snippet
-        self.shown = shown or snippet
         #: ``(line, message)`` of each change refused, in order.
         self.refused: list[tuple[Optional[int], str]] = []
         # Python's own files and installed packages are not lesson inputs, even
