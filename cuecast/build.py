@@ -4,8 +4,9 @@ The stages run in a fixed order (check → slides → timeline → video →
 notebook → review) because each reads values the earlier ones returned:
 captures, the deck, the timeline.  Each stage's inputs are reduced to a
 fingerprint; when it equals the one recorded in ``build/<lesson>/.build.json``
-after the last successful run and the outputs still exist, the stage is
-skipped.  The record is written only after a stage succeeds, so an
+after the last successful run and every file it wrote is still there with
+the size and hash it was written with (``cuecast.build_record``), the stage
+is skipped.  The record is written only after a stage succeeds, so an
 interrupted build redoes exactly the stages it did not finish.
 
 Snippets, voice clips and video segments have caches of their own below
@@ -24,18 +25,16 @@ from __future__ import annotations
 import dataclasses
 import errno
 import hashlib
-import json
 import os
 import shutil
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping, Optional, Sequence
 
 from cuecast import __version__
-from cuecast.atomic import write_text
+from cuecast.build_record import RECORD_NAME, _RECORD_LOCK, BuildRecord  # noqa: F401 (importable from here)
 from cuecast.errors import EXIT_FAILED, CuecastError
 from cuecast.model import Capture, Lesson, Timeline
 from cuecast.kinds.terminal import PROMPT
@@ -53,16 +52,23 @@ NEEDS = {
     "review": ("check", "timeline"),
 }
 
-RECORD_NAME = ".build.json"
-
 DISK_FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+#: A write refused whatever is written: a read-only file system, a folder
+#: owned by someone else, an immutable file (``chattr +i``).
+REFUSED_ERRNOS = (errno.EROFS, errno.EACCES, errno.EPERM)
 
 
-class DiskFull(CuecastError):
-    """A stage ran out of disk (or file-size quota) while writing; every
-    output is written atomically, so the previous ones are still whole."""
+class WriteFailed(CuecastError):
+    """A stage could not write an output under ``build/<lesson>/``; every
+    output is written atomically, so the previous ones are still whole.
+    Exit 1, as for a failed snippet: the script is fine, the build is not
+    done."""
 
     exit_code = EXIT_FAILED
+
+
+class DiskFull(WriteFailed):
+    """A stage ran out of disk (or file-size quota) while writing."""
 
 
 @dataclass(frozen=True)
@@ -160,86 +166,6 @@ def stages_to_run(only: Sequence[str]) -> tuple[str, ...]:
     for stage in list(wanted):
         wanted.update(NEEDS.get(stage, ()))
     return tuple(stage for stage in STAGES if stage in wanted)
-
-
-#: One writer at a time for the records of this process (``render preview``
-#: joins a video on a thread while the next save builds).
-_RECORD_LOCK = threading.Lock()
-
-
-class BuildRecord:
-    """The fingerprints of the stages last built for one lesson, kept in
-    ``build/<lesson>/.build.json``; unreadable records count as empty.
-
-    Outputs are stored relative to the build folder.  An output that resolves
-    outside it (an absolute path in a record copied from another project)
-    counts as missing, so the stage is rebuilt here instead of linking there.
-    """
-
-    def __init__(self, build_dir: Path):
-        self.dir = Path(build_dir)
-        self.path = self.dir / RECORD_NAME
-        self.stages: dict = self._read()
-
-    def _read(self) -> dict:
-        try:
-            stages = json.loads(self.path.read_text(encoding="utf-8"))["stages"]
-            return stages if isinstance(stages, dict) else {}
-        except (OSError, ValueError, KeyError, TypeError):
-            return {}
-
-    def resolve(self, text) -> Optional[Path]:
-        path = self.dir / str(text)  # an absolute path stays absolute
-        try:
-            inside = Path(os.path.abspath(path)).is_relative_to(os.path.abspath(self.dir))
-        except (TypeError, ValueError):
-            return None
-        return path if inside else None
-
-    def _stored(self, path: Path) -> str:
-        try:
-            return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(self.dir))).as_posix()
-        except ValueError:  # another drive
-            return str(path)
-
-    def is_current(self, stage: str, print_: str) -> bool:
-        entry = self.stages.get(stage)
-        if not isinstance(entry, dict) or entry.get("fingerprint") != print_:
-            return False
-        paths = [self.resolve(p) for p in (entry.get("outputs") or {}).values()]
-        return all(p is not None and p.exists() for p in paths)
-
-    def outputs(self, stage: str) -> dict[str, Path]:
-        entry = self.stages.get(stage)
-        found = {}
-        for label, text in ((entry or {}).get("outputs") or {}).items() if isinstance(entry, dict) else ():
-            path = self.resolve(text)
-            if path is not None:
-                found[label] = path
-        return found
-
-    def extra(self, stage: str):
-        entry = self.stages.get(stage)
-        return entry.get("extra") if isinstance(entry, dict) else None
-
-    def fingerprint(self, stage: str) -> Optional[str]:
-        entry = self.stages.get(stage)
-        return entry.get("fingerprint") if isinstance(entry, dict) else None
-
-    def remember(self, stage: str, print_: str, outputs: Mapping[str, Path], extra=None) -> None:
-        """Record ``stage`` as built; other stages are merged from the file as
-        it is now, since another builder of this lesson may have written it."""
-        entry = {"fingerprint": print_, "outputs": {k: self._stored(v) for k, v in outputs.items()}, "extra": extra}
-        with _RECORD_LOCK:
-            self.stages = {**self._read(), stage: entry}
-            write_text(self.path, json.dumps({"cuecast": __version__, "stages": self.stages}, indent=1))
-
-    def forget(self, stage: str) -> None:
-        with _RECORD_LOCK:
-            stages = self._read()
-            if stages.pop(stage, None) is not None:
-                write_text(self.path, json.dumps({"cuecast": __version__, "stages": stages}, indent=1))
-            self.stages = stages
 
 
 def _theme_for(lesson: Lesson, option: Optional[Path] = None):
@@ -347,23 +273,62 @@ class LessonBuilder:
         try:
             result = getattr(self, f"stage_{stage}")()
         except OSError as exc:
-            if exc.errno not in DISK_FULL_ERRNOS:
+            failed = self._write_failure(stage, exc.errno, exc.filename)
+            if failed is None:
                 raise
-            raise DiskFull(self._disk_full_message(stage, exc.errno, exc.filename)) from None
+            raise failed from None
         except CuecastError as exc:  # ffmpeg says it in its own words
-            code = next((n for n in DISK_FULL_ERRNOS if os.strerror(n) in exc.message), None)
-            if code is None:
+            from cuecast.video.encode import EncodeError
+
+            encoding = isinstance(exc, EncodeError)
+            said = DISK_FULL_ERRNOS + (REFUSED_ERRNOS if encoding else ())
+            code = next((n for n in said if os.strerror(n) in exc.message), None)
+            failed = None if code is None or isinstance(exc, WriteFailed) else \
+                self._write_failure(stage, code, None, writing=encoding)
+            if failed is None:
                 raise
-            raise DiskFull(self._disk_full_message(stage, code, None)) from None
+            raise failed from None
         result.seconds += time.perf_counter() - started
         self.on_progress(self._lesson.id, stage, 1.0, result.status)
         self.build.results.append(result)
         return result
 
-    def _disk_full_message(self, stage: str, code: int, filename) -> str:
+    def _write_failure(self, stage: str, code: Optional[int], filename,
+                       writing: bool = False) -> Optional[WriteFailed]:
+        """The message for an output that could not be written, naming the
+        stage, the lesson and the file (the output a temp file stood for);
+        ``None`` for an error that is not about writing under ``build/``
+        (a refused read of an input elsewhere is not one).  ``writing``: the
+        error came from a writer (ffmpeg) that names no file."""
+        from cuecast.atomic import part_target
+
+        build = Path(self._lesson.root) / "build"
+        if not isinstance(filename, (str, bytes, os.PathLike)):
+            filename = None  # e.g. a file descriptor
+        if filename is not None:
+            path = part_target(Path(os.fsdecode(filename)))
+            if not Path(os.path.abspath(path)).is_relative_to(os.path.abspath(build)):
+                return None
+        elif not writing and code not in DISK_FULL_ERRNOS + (errno.EROFS,):  # EACCES, EPERM: maybe not a write
+            return None
+        if code not in DISK_FULL_ERRNOS + REFUSED_ERRNOS:
+            return None
+        where = path if filename is not None else self.dir
+        try:
+            shown = Path(os.path.relpath(where, self._lesson.root)).as_posix()
+        except ValueError:
+            shown = str(where)
         reason = {errno.EFBIG: "file size limit exceeded"}.get(code, os.strerror(code).lower())
-        return (f"{reason} while writing the {stage} of lesson {self._lesson.id} ({filename or self.dir}); "
-                f"previous outputs are left as they were")
+        message = (f"{reason} while writing the {stage} of lesson {self._lesson.id} ({shown}); "
+                   f"previous outputs are left as they were")
+        folder = Path(os.path.relpath(self.dir, self._lesson.root)).as_posix()
+        hint = {
+            errno.EROFS: f"{folder} is on a read-only file system: build on a writable copy of the project",
+            errno.EACCES: f"this user may not write there: check the owner and mode of {folder} (ls -ld)",
+            errno.EPERM: f"the file or its folder refuses changes: check {folder} for immutable files (lsattr)",
+        }.get(code, "free some space (or raise the limit) and run the build again")
+        kind = DiskFull if code in DISK_FULL_ERRNOS else WriteFailed
+        return kind(message + ".", hint=hint)
 
     def _result(self, stage: str, status: str, outputs: Mapping[str, Path], note: str = "") -> StageResult:
         return StageResult(self._lesson.id, stage, status, outputs=dict(outputs), note=note)

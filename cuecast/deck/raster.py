@@ -18,7 +18,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from cuecast.atomic import atomic_path, write_text
+from cuecast.atomic import atomic_path, file_hash, write_text
 from cuecast.deck.boxes import CORNER_RADIUS, EMU_PER_PT, Connector, ImageBox, Rect, SlideLayout, TextBox
 from cuecast.deck.fit import inner_size
 from cuecast.deck.measure import Measurer, pil_font
@@ -166,25 +166,57 @@ def write_pngs(deck, theme, folder: Path) -> list[Path]:
     """Draw the slides into ``folder``: only those whose layout changed since
     they were last drawn (an edit to one cell redraws that cell's slides, not
     the deck); stale images of removed slides are deleted, each image is
-    written atomically."""
+    written atomically.  An image deleted or edited since it was drawn (by
+    hand, or cut short) is drawn again although its layout is unchanged:
+    ``.drawn-files.json`` keeps the size and hash of each image written."""
     folder.mkdir(parents=True, exist_ok=True)
     try:
         drawn = json.loads((folder / DRAWN_FILE).read_text(encoding="utf-8"))
         drawn = drawn if isinstance(drawn, dict) else {}
     except (OSError, ValueError):
         drawn = {}
+    stamps = _read_stamps(folder)
     written, digests = [], {}
     for index, slide in enumerate(deck.slides, start=1):
         path = folder / png_name(index, slide.id)
         digest = slide_digest(slide, theme)
-        if drawn.get(path.name) != digest or not path.is_file():
+        if drawn.get(path.name) != digest or not _holds(path, stamps.get(path.name)):
             with atomic_path(path) as tmp:
                 draw_slide(slide, theme).save(tmp, format="PNG")
         digests[path.name] = digest
         written.append(path)
     write_text(folder / DRAWN_FILE, json.dumps(digests, indent=0, sort_keys=True))
+    _write_stamps(folder, written)
     keep = {p.name for p in written}
     for old in folder.glob("[0-9][0-9]-*.png"):
         if old.name not in keep:
             old.unlink()
     return written
+
+
+#: Beside the images: the size and hash of each as written.
+STAMPS_FILE = ".drawn-files.json"
+
+
+def _read_stamps(folder: Path) -> dict:
+    try:
+        stamps = json.loads((folder / STAMPS_FILE).read_text(encoding="utf-8"))
+        return stamps if isinstance(stamps, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _holds(path: Path, stamp) -> bool:
+    """Whether ``path`` still holds the bytes with ``stamp``'s size and hash
+    (``[size, sha256]``); no stamp, no file: it does not."""
+    try:
+        return (isinstance(stamp, list) and len(stamp) == 2 and path.stat().st_size == stamp[0]
+                and file_hash(path)[1] == stamp[1])
+    except OSError:
+        return False
+
+
+def _write_stamps(folder: Path, images: list[Path]) -> None:
+    """Stamp the images as they are now: just drawn, or just checked."""
+    write_text(folder / STAMPS_FILE, json.dumps({p.name: list(file_hash(p)) for p in images}, indent=0,
+                                                sort_keys=True))

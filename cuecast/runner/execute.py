@@ -273,6 +273,7 @@ def execute(job: Job, environment: dict[str, str], tee: Optional[Callable[[str, 
     if own_workdir:
         workdir = tempfile.mkdtemp(prefix="cuecast-snippet-")
     reads: Optional[ReadWatch] = None
+    unreadable = False
     cells: tuple = ()
     outcomes: dict = {}
 
@@ -290,6 +291,7 @@ def execute(job: Job, environment: dict[str, str], tee: Optional[Callable[[str, 
         except OSError as exc:
             exception = SnippetException(type(exc).__name__, f"cannot read {job.snippet}: {exc.strerror}", "", None)
             code = None
+            unreadable = True  # gone since its key was made (deleted while the run went on): never cached
         if code is not None:
             module = types.ModuleType("__main__")
             namespace = module.__dict__
@@ -300,7 +302,7 @@ def execute(job: Job, environment: dict[str, str], tee: Optional[Callable[[str, 
             os.chdir(workdir)
             sys.stdin = NoInput()
             below_python = capture(recorder) if capture is not None else DescriptorCapture(recorder)
-            reads = ReadWatch(job.root, ignore=(workdir,))
+            reads = ReadWatch(job.root, ignore=(workdir,), snippet=path)
             sys.stdout = RecordingStream(recorder, "stdout", before_write=below_python.drain)
             sys.stderr = RecordingStream(recorder, "stderr", before_write=below_python.drain)
             (seed or seed_everything)(job.seed)
@@ -352,6 +354,12 @@ def execute(job: Job, environment: dict[str, str], tee: Optional[Callable[[str, 
     if not disposable:
         namespace.clear()  # drop the snippet's tensors now, not at the next collection
     read_digests = reads.digests(skip=(path,)) if reads is not None else ()
+    if reads is not None and reads.refused and (exception is None or exception.type != "PermissionError"):
+        # the snippet caught the refusal (or failed otherwise after it): the change it tried is its failure
+        line, message = reads.refused[0]
+        where = f'  File "{job.snippet}", line {line}\n' if line else ""
+        exception = SnippetException("PermissionError", message,
+                                     f"Traceback (most recent call last):\n{where}PermissionError: {message}\n", line)
 
     streams, _ = split_by_cell(recorder.chunks())
     status = _status(exception, job.expect_error)
@@ -370,7 +378,7 @@ def execute(job: Job, environment: dict[str, str], tee: Optional[Callable[[str, 
         exception=exception,
         duration=duration,
         truncated=recorder.truncated,
-        key=job.key,
+        key="" if unreadable else job.key,
         graph=graph,
         reads=read_digests,
         **capture_environment(environment),

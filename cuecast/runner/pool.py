@@ -205,7 +205,11 @@ class WorkerPool:
         from multiprocessing.connection import Connection
 
         if self._logs is None:
-            self._logs = tempfile.TemporaryDirectory(prefix="cuecast-workers-")
+            from cuecast.atomic import sweep_orphaned_temp_folders
+
+            sweep_orphaned_temp_folders()  # what the workers of a killed build left
+            # the pid in the name lets the next pool sweep it if this process is killed
+            self._logs = tempfile.TemporaryDirectory(prefix=f"cuecast-workers-{os.getpid()}-")
         ours, theirs = socket.socketpair()
         log_path = Path(self._logs.name) / f"worker-{len(self.workers)}.log"
         settings = {

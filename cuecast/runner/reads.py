@@ -12,6 +12,18 @@ SHA-256, and a cached capture whose reads no longer hash the same is a miss.
 The hook cannot be removed once added, so it is added once per worker
 (``install``; every process the worker forks has it) and is a single
 ``None`` check outside a snippet.
+
+The same hook protects the project from the snippet.  A snippet that
+deleted ``snippets/tape.py`` was reported ``ok``, and the build failed later
+with "cannot read snippets/tape.py", naming nothing that caused it.  So,
+while a snippet runs, the hook refuses (raises ``PermissionError`` at the
+snippet's line, before the operation happens) every write, delete, rename
+or new file or folder under the project, ``build/`` (cuecast's outputs and
+caches) included.  A snippet writes in its own folder, its current
+directory, as ``python FILE`` run from elsewhere would; its output is what
+the lesson shows.  A refusal the snippet catches still fails it
+(``refused``).  The hook sees only this Python process and its forks: a
+``rm`` run through ``os.system`` is not seen.
 """
 
 from __future__ import annotations
@@ -32,10 +44,16 @@ _watch: Optional["ReadWatch"] = None
 
 
 class ReadWatch:
-    """Reads under ``root`` (absolute paths), outside ``ignore`` folders."""
+    """Reads under ``root`` (absolute paths), outside ``ignore`` folders, and
+    the changes to the project refused while a snippet (``snippet``: its
+    absolute path, for the line of a refusal) runs."""
 
-    def __init__(self, root: str, ignore: Iterable[str] = ()):
+    def __init__(self, root: str, ignore: Iterable[str] = (), snippet: str = ""):
         self.root = os.path.join(os.path.abspath(root), "")
+        self.build = os.path.join(self.root, "build", "")
+        self.snippet = snippet
+        #: ``(line, message)`` of each change refused, in order.
+        self.refused: list[tuple[Optional[int], str]] = []
         # Python's own files and installed packages are not lesson inputs, even
         # when the project keeps its virtual environment (or cuecast) inside.
         interpreter = {sys.prefix, sys.base_prefix, sys.exec_prefix, _CUECAST_DIR}
@@ -47,6 +65,33 @@ class ReadWatch:
         if (path.startswith(self.root) and not path.startswith(self.ignore)
                 and not _INSTALLED.search(path)):
             self.paths.add(path)
+
+    def _ours(self, path: str) -> bool:
+        # (a package's __pycache__ folder itself too: Python makes it when a snippet imports a sibling)
+        return (path.startswith(self.root) and not path.startswith(self.ignore)
+                and not _INSTALLED.search(path + os.sep))
+
+    def check(self, verb: str, path: str) -> None:
+        """Refuse ``verb`` on ``path`` if it is under the project."""
+        path = os.path.abspath(path)
+        if not self._ours(path):
+            return
+        where = Path(path).relative_to(self.root).as_posix() or "."
+        if path.startswith(self.build) or path == self.build[:-1]:
+            why = "build/ holds cuecast's outputs and caches"
+        else:
+            why = "a snippet changes no file of its project (write in its current directory, a folder of its own)"
+        message = f"a snippet may not {verb} {where}: {why}"
+        self.refused.append((self._line(), message))
+        raise PermissionError(message)
+
+    def _line(self) -> Optional[int]:
+        frame = sys._getframe(1)
+        while frame is not None:
+            if frame.f_code.co_filename == self.snippet:
+                return frame.f_lineno
+            frame = frame.f_back
+        return None
 
     def __enter__(self) -> "ReadWatch":
         global _watch
@@ -89,16 +134,41 @@ def reads_unchanged(reads: Iterable[tuple[str, str]], root: str | os.PathLike) -
     return all(file_digest(Path(root) / path) == digest for path, digest in reads)
 
 
+#: Audit events that change a path: where its path argument is, and the verb.
+_CHANGES = {
+    "os.remove": (0, "delete"),
+    "os.rmdir": (0, "delete"),
+    "shutil.rmtree": (0, "delete"),
+    "os.truncate": (0, "truncate"),
+    "os.rename": (0, "rename"),  # os.replace too; both of its paths
+    "os.mkdir": (0, "create"),
+    "os.link": (1, "create"),
+    "os.symlink": (1, "create"),
+    "os.chmod": (0, "change"),
+    "os.utime": (0, "change"),
+}
+
+
 def _hook(event: str, args: tuple) -> None:
-    if _watch is None or event != "open":
+    if _watch is None:
+        return
+    if event != "open":
+        change = _CHANGES.get(event)
+        if change is not None:
+            position, verb = change
+            for target in args[position:position + 2 if event == "os.rename" else position + 1]:
+                if isinstance(target, (str, bytes, os.PathLike)):
+                    _watch.check(verb, os.fsdecode(target))
         return
     path, mode, flags = (tuple(args) + (None, None, None))[:3]
     if not isinstance(path, (str, bytes, os.PathLike)):
         return  # an fd
     if isinstance(mode, str):
         if any(c in mode for c in "wax+"):
+            _watch.check("write to", os.fsdecode(path))
             return
     elif isinstance(flags, int) and flags & _WRITE_FLAGS:
+        _watch.check("write to", os.fsdecode(path))
         return
     try:
         _watch.saw(os.fsdecode(path))

@@ -263,7 +263,7 @@ class _SegmentEncoder:
         cached = self.cache.get(key, ".png") if key is not None else None
         if cached is None:
             target = (self.cache.path(key, ".png") if key is not None else None) or job.still
-            with atomic_path(target) as part:
+            with self.cache.store(target) as part:
                 image_of().save(part, format="PNG", compress_level=1)
                 _readable(part)
             cached = target
@@ -351,7 +351,7 @@ class _SegmentEncoder:
 
         frames = ((index, picture.tobytes()) for index, picture in scene.render())
         target = self.cache.path(key) or job.clip
-        with atomic_path(target) as part:
+        with self.cache.store(target) as part:
             encode_frames(frames, keyframes, job.n_frames, part, self.settings, self.registry, on_frame,
                           what=f"encoding segment '{job.segment.id}'")
             _readable(part)
@@ -412,7 +412,7 @@ def narration_track(timeline: Timeline, fps: int, work_dir: Path, cache: ClipCac
         return cached
     wav = mix_narration(timeline.narration, duration, Path(work_dir) / "narration.wav")
     target = cache.path(key, ".m4a") or Path(work_dir) / "narration.m4a"
-    with atomic_path(target) as part:
+    with cache.store(target) as part:
         encode_audio(wav, part, registry=registry)
     return target
 

@@ -48,7 +48,8 @@ PREVIOUS_OUTPUTS = ("slides.pptx", "video.mp4", "captions.srt", "captions.vtt", 
 RUNS_SNIPPETS = ("snippet-syntax-error", "snippet-raises", "snippet-timeout",
                  "jinja-python-internals", "jinja-unknown-name", "jinja-syntax", "jinja-divide-by-zero",
                  "jinja-nested-loops", "yaml-merge-key", "snippet-raises-surrogate", "snippet-prints-surrogate",
-                 "snippet-prints-long-line")
+                 "snippet-prints-long-line", "snippet-deletes-snippet", "snippet-overwrites-review-page",
+                 "snippet-removes-build-tree", "snippet-moves-script")
 #: Levels of nesting the generated deep documents have.
 DEEP = 10_000
 

@@ -7,23 +7,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 import wave
 from pathlib import Path
 
 import pytest
 import srt
 
-from tests.faults.test_interrupt import BUILD_ARGS, RENDER, TINY
+from tests.faults.test_interrupt import BUILD_ARGS, TINY
+from tests.support.cli import run_render
 
 ONLY = ["--only", "timeline,notebook"]
-
-
-def render(project: Path, *args: str, env_extra=None) -> subprocess.CompletedProcess:
-    env = dict(os.environ, COLUMNS="200", NO_COLOR="1", **(env_extra or {}))
-    return subprocess.run([sys.executable, str(RENDER), *args], cwd=project, capture_output=True, text=True,
-                          env=env, timeout=300)
 
 
 @pytest.fixture
@@ -39,7 +32,7 @@ def espeak_tiny(tmp_path) -> Path:
 @pytest.mark.slow
 def test_corrupt_capture_and_truncated_voice_clip_are_rebuilt(espeak_tiny):
     project = espeak_tiny
-    first = render(project, *BUILD_ARGS, *ONLY)
+    first = run_render(*BUILD_ARGS, *ONLY, cwd=project)
     if "espeak-ng is unavailable" in first.stderr:
         pytest.skip("espeak-ng is not available here")
     assert first.returncode == 0, first.stderr
@@ -50,7 +43,7 @@ def test_corrupt_capture_and_truncated_voice_clip_are_rebuilt(espeak_tiny):
     captures[0].write_text('{"truncated": ', encoding="utf-8")
     clips[0].write_bytes(clips[0].read_bytes()[:60])  # a header and a few samples: cut short by a crash
 
-    second = render(project, *BUILD_ARGS, *ONLY)
+    second = run_render(*BUILD_ARGS, *ONLY, cwd=project)
     assert second.returncode == 0, second.stderr
     assert "Traceback" not in second.stdout + second.stderr
     assert "ran snippets/" in second.stdout + second.stderr  # the corrupt capture was re-run, not trusted
@@ -68,8 +61,8 @@ def test_broken_espeak_library_falls_back_to_silence_with_a_warning(espeak_tiny,
     (fake / "espeakng_loader.py").write_text(
         "def get_library_path():\n    return '/nonexistent/libespeak-ng.so.1'\n"
         "def get_data_path():\n    return '/nonexistent/espeak-ng-data'\n")
-    result = render(espeak_tiny, *BUILD_ARGS, *ONLY,
-                    env_extra={"PYTHONPATH": os.pathsep.join([str(fake), os.environ.get("PYTHONPATH", "")])})
+    result = run_render(*BUILD_ARGS, *ONLY,
+                    env={"PYTHONPATH": os.pathsep.join([str(fake), os.environ.get("PYTHONPATH", "")])}, cwd=espeak_tiny)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "Traceback" not in output and "VoiceWarning" not in output
@@ -101,7 +94,7 @@ def test_a_failing_snippet_fails_the_build_with_its_file_line_and_error(tmp_path
     snippet = project / "snippets" / "shapes.py"
     snippet.write_text(snippet.read_text() + "print(undefined_name)\n")
     line = len(snippet.read_text().splitlines())
-    done = render(project, *BUILD_ARGS, "--only", "slides,notebook")
+    done = run_render(*BUILD_ARGS, "--only", "slides,notebook", cwd=project)
     assert done.returncode == 1, done.stderr
     errors = [l for l in done.stderr.splitlines() if l.startswith("error: ")]
     assert errors == [f"error: snippets/shapes.py:{line}: NameError: name 'undefined_name' is not defined"]

@@ -11,29 +11,23 @@ import resource
 import shutil
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.faults.test_interrupt import BUILD_ARGS, RENDER, TINY, assert_whole, outputs
+from tests.faults.test_interrupt import BUILD_ARGS, TINY, assert_whole, outputs
+from tests.support.cli import run_render
 
 BIGGER = ["--size", "640x360"]  # only the video stage depends on the size
 
 
-def render(project: Path, *args: str, preexec=None) -> subprocess.CompletedProcess:
-    env = dict(os.environ, COLUMNS="200", NO_COLOR="1")
-    return subprocess.run([sys.executable, str(RENDER), *args], cwd=project, capture_output=True, text=True,
-                          env=env, timeout=300, preexec_fn=preexec)
-
-
 def build_then_starve(project: Path, starve, preexec=None) -> subprocess.CompletedProcess:
     shutil.copytree(TINY, project, ignore=shutil.ignore_patterns("build"))
-    first = render(project, *BUILD_ARGS)
+    first = run_render(*BUILD_ARGS, cwd=project)
     assert first.returncode == 0, first.stderr
     before = outputs(project)
     starve()
-    result = render(project, *BUILD_ARGS, *BIGGER, preexec=preexec)
+    result = run_render(*BUILD_ARGS, *BIGGER, preexec_fn=preexec, cwd=project)
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert "Traceback" not in output
@@ -71,7 +65,7 @@ def test_full_disk_while_writing_the_video_keeps_the_previous_video(tiny_disk):
     result = build_then_starve(project, fill)
     assert "no space left on device while writing the video of lesson tiny" in result.stderr
     filler.unlink()
-    again = render(project, *BUILD_ARGS, *BIGGER)
+    again = run_render(*BUILD_ARGS, *BIGGER, cwd=project)
     assert again.returncode == 0, again.stderr
     assert "tiny: video built" in again.stdout + again.stderr
 
@@ -86,5 +80,5 @@ def test_file_size_limit_while_writing_the_video_keeps_the_previous_video(tmp_pa
     project = tmp_path / "tiny"
     result = build_then_starve(project, lambda: None, preexec=_limit_file_size)
     assert "file size limit exceeded while writing the video of lesson tiny" in result.stderr
-    again = render(project, *BUILD_ARGS, *BIGGER)
+    again = run_render(*BUILD_ARGS, *BIGGER, cwd=project)
     assert again.returncode == 0, again.stderr

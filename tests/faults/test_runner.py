@@ -5,16 +5,13 @@ forks a swarm of children has every child killed when the run ends."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import nbformat
 import pytest
-from tests.support.paths import PROJECT
 
-RENDER = PROJECT / "render.py"
+from tests.support.cli import run_render
 
 
 def project_with(tmp_path: Path, snippet: str) -> Path:
@@ -27,18 +24,12 @@ def project_with(tmp_path: Path, snippet: str) -> Path:
     return tmp_path
 
 
-def render(project: Path, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, COLUMNS="200", NO_COLOR="1")
-    return subprocess.run([sys.executable, str(RENDER), *args], cwd=project, capture_output=True, text=True,
-                          env=env, timeout=120)
-
-
 @pytest.mark.slow
 def test_unbounded_allocation_is_stopped_by_the_memory_limit_and_reported(tmp_path):
     # bytearray of a large size is calloc'd from fresh pages, so the address
     # space grows to the limit without the machine's memory being touched
     project = project_with(tmp_path, "chunks = []\nwhile True:\n    chunks.append(bytearray(64 << 20))\n")
-    result = render(project, "build", "script/attack.yaml", "--only", "notebook", "--memory-limit", "1500M")
+    result = run_render("build", "script/attack.yaml", "--only", "notebook", "--memory-limit", "1500M", cwd=project)
     assert result.returncode == 1, result.stderr
     assert "error: snippets/attack.py:3: MemoryError" in result.stderr
     assert "Traceback" not in result.stderr
@@ -49,15 +40,16 @@ def test_unbounded_allocation_is_stopped_by_the_memory_limit_and_reported(tmp_pa
 
 def test_memory_limit_option_reads_sizes_and_refuses_nonsense(tmp_path):
     project = project_with(tmp_path, "print(1)\n")
-    result = render(project, "build", "script/attack.yaml", "--memory-limit", "lots")
+    result = run_render("build", "script/attack.yaml", "--memory-limit", "lots", cwd=project)
     assert result.returncode == 2
     assert "'lots' is not a size, e.g. 2G or 512M" in result.stderr
-    result = render(project, "build", "script/attack.yaml", "--memory-limit", "1M")
+    result = run_render("build", "script/attack.yaml", "--memory-limit", "1M", cwd=project)
     assert result.returncode == 2 and "at least 64M" in result.stderr
 
 
 FORK_SWARM = """\
 import os, time
+from tests.support.cli import run_render
 PIDS = {pids!r}
 children = []
 for attempt in range(10_000):      # a bomb, bounded: at most 100 children
@@ -90,7 +82,7 @@ def test_fork_swarm_is_killed_when_the_run_ends(tmp_path):
     pids_file = tmp_path / "pids.txt"
     project = project_with(tmp_path, FORK_SWARM.format(pids=str(pids_file)))
     try:
-        result = render(project, "check", "script/attack.yaml")
+        result = run_render("check", "script/attack.yaml", cwd=project)
         assert result.returncode == 0, result.stdout + result.stderr
         pids = [int(p) for p in pids_file.read_text().split()]
         assert len(pids) == 100
@@ -108,7 +100,7 @@ def test_fork_swarm_is_killed_when_the_run_ends(tmp_path):
 
 def test_check_takes_the_memory_limit_too(tmp_path):
     project = project_with(tmp_path, "chunks = []\nwhile True:\n    chunks.append(bytearray(64 << 20))\n")
-    result = render(project, "check", "script/attack.yaml", "--memory-limit", "1500M")
+    result = run_render("check", "script/attack.yaml", "--memory-limit", "1500M", cwd=project)
     assert result.returncode == 1, result.stderr
     assert "MemoryError" in result.stdout + result.stderr
-    assert render(project, "check", "script/attack.yaml", "--memory-limit", "lots").returncode == 2
+    assert run_render("check", "script/attack.yaml", "--memory-limit", "lots", cwd=project).returncode == 2

@@ -122,16 +122,20 @@ def test_the_page_state_sends_only_what_changed():
 
 
 def test_the_clip_cache_keeps_earlier_versions_within_its_bound(tmp_path):
+    def put(cache, key):
+        with cache.store(cache.path(key)) as part:  # as an encoder writes one: with its sidecar
+            part.write_bytes(b"x" * 1000)
+        return cache.path(key)
+
     cache = ClipCache(tmp_path, max_bytes=3000)
     for index, key in enumerate(("old", "mid", "new")):
-        path = cache.path(key)
-        path.write_bytes(b"x" * 1000)
+        path = put(cache, key)
         os.utime(path, (1000 + index, 1000 + index))
     assert cache.prune() == []  # 3000 bytes: within the bound, every version stays
 
     later = ClipCache(tmp_path, max_bytes=3000)
     assert later.get("old") is not None  # a hit is a use: "old" is now the most recent
-    later.path("newest").write_bytes(b"x" * 1000)
+    put(later, "newest")
     removed = later.prune()
     assert [p.stem for p in removed] == ["mid"]  # the least recently used one not used by this render
     assert sorted(p.stem for p in tmp_path.glob("*.mp4")) == ["new", "newest", "old"]

@@ -124,6 +124,12 @@ def marked_processes() -> list[int]:
     return found
 
 
+def copies_file(project: Path) -> Path:
+    """Where the worker copies write their pids: beside the project, since a
+    snippet may not write into its project."""
+    return project.parent / f"{project.name}-copies.txt"
+
+
 def left_copies(pids_file: Path) -> list[int]:
     if not pids_file.exists():
         return []
@@ -142,7 +148,7 @@ def kill_all(pids) -> None:
 def project(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("isolation")
     (root / "snippets").mkdir()
-    pids = root / "copies.txt"
+    pids = copies_file(root)
     for case, (leak, see) in PAIRS.items():
         (root / "snippets" / f"{case}_a.py").write_text(leak.replace("{pids!r}", repr(str(pids))))
         (root / "snippets" / f"{case}_b.py").write_text(see)
@@ -167,10 +173,10 @@ def plain(project) -> dict[str, str]:
                                stdout=out, stderr=subprocess.STDOUT)
                 out.seek(0)
                 outputs[name] = out.read().decode()
-            kill_all(marked_processes() + left_copies(project / "copies.txt"))
+            kill_all(marked_processes() + left_copies(copies_file(project)))
     finally:
-        kill_all(marked_processes() + left_copies(project / "copies.txt"))
-        (project / "copies.txt").unlink(missing_ok=True)
+        kill_all(marked_processes() + left_copies(copies_file(project)))
+        (copies_file(project)).unlink(missing_ok=True)
     return outputs
 
 
@@ -181,10 +187,10 @@ def run_in_order(project: Path, order: list[str]):
             captures = runner.run_lesson(lesson)
             workers = list(runner.pool.workers)
             # checked while the worker is still up: nothing may wait for it to stop
-            left = marked_processes() + left_copies(project / "copies.txt")
+            left = marked_processes() + left_copies(copies_file(project))
         return captures, workers, left
     finally:
-        kill_all(marked_processes() + left_copies(project / "copies.txt"))
+        kill_all(marked_processes() + left_copies(copies_file(project)))
 
 
 def leak_then_look() -> list[str]:

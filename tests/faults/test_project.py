@@ -1,0 +1,101 @@
+"""A snippet cannot change the project it belongs to: a write, delete,
+rename or new file anywhere under it (build/ included) is refused before it
+happens and is that snippet's failure, at its line (``render check``, exit
+1), even when the snippet catches the error.  Its own folder (its current
+directory) is its to change."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.support.cli import run_render
+
+SNIPPETS = {
+    "deletes": "import os\nhere = os.path.dirname(os.path.abspath(__file__))\n"
+               "os.remove(os.path.join(here, 'victim.py'))\nprint('deleted')\n",
+    "victim": "print('still here')\n",
+    "overwrites_build": "import os\nroot = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))\n"
+                        "try:\n    open(os.path.join(root, 'build', 'faults', 'index.html'), 'w').write('owned')\n"
+                        "except OSError as exc:\n    print('caught:', type(exc).__name__)\n",
+    "renames_data": "import os\nroot = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))\n"
+                    "os.replace(os.path.join(root, 'data.csv'), os.path.join(root, 'moved.csv'))\n",
+    "own_files": "import os, shutil\nos.mkdir('out')\n"
+                 "with open('out/a.txt', 'w') as f:\n    f.write('1')\n"
+                 "with open('out/a.txt', 'a') as f:\n    f.write('2')\n"
+                 "os.replace('out/a.txt', 'out/b.txt')\nprint(open('out/b.txt').read())\nshutil.rmtree('out')\n"
+                 "import victim\n",
+    "appends_log": "import os\nroot = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))\n"
+                   "with open(os.path.join(root, 'notes.log'), 'a') as f:\n    f.write('appended')\n",
+    "new_file": "import os\nroot = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))\n"
+                "with open(os.path.join(root, 'results.csv'), 'w') as f:\n    f.write('x')\n",
+}
+
+SCRIPT = """lesson: Faults
+id: faults
+voice: none
+sections:
+  - title: Faults
+    beats:
+""" + "".join(f"      - show: vscode\n        snippet: snippets/{name}.py\n        say: {name}\n" for name in SNIPPETS)
+
+
+@pytest.fixture(scope="module")
+def checked(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    project = tmp_path_factory.mktemp("protected")
+    (project / "script").mkdir()
+    (project / "script" / "faults.yaml").write_text(SCRIPT)
+    (project / "snippets").mkdir()
+    for name, source in SNIPPETS.items():
+        (project / "snippets" / f"{name}.py").write_text(source)
+    (project / "data.csv").write_text("a,b\n1,2\n")
+    (project / "notes.log").write_text("kept\n")
+    (project / "build" / "faults").mkdir(parents=True)
+    (project / "build" / "faults" / "index.html").write_text("the review page")
+    done = run_render("check", "script/faults.yaml", "-j", "1", "--no-cache", cwd=project, env={"COLUMNS": "250"})
+    return project, done
+
+
+def _failure(done: subprocess.CompletedProcess, snippet: str) -> str:
+    lines = [line for line in done.stdout.splitlines() if line.startswith(f"FAILED snippets/{snippet}.py")]
+    assert len(lines) == 1, done.stdout + done.stderr
+    return lines[0]
+
+
+def test_a_snippet_that_deletes_another_snippet_fails_at_its_line_and_the_other_is_kept(checked):
+    project, done = checked
+    assert done.returncode == 1 and "Traceback (most recent call last)" not in done.stderr
+    assert _failure(done, "deletes") == (
+        "FAILED snippets/deletes.py:3: PermissionError: a snippet may not delete snippets/victim.py: "
+        "a snippet changes no file of its project (write in its current directory, a folder of its own)")
+    assert (project / "snippets" / "victim.py").read_text() == SNIPPETS["victim"]
+    assert "FAILED snippets/victim.py" not in done.stdout  # it ran, from its file, and passed
+
+
+def test_a_change_under_build_fails_even_when_the_snippet_catches_the_error(checked):
+    project, done = checked
+    assert _failure(done, "overwrites_build") == (
+        "FAILED snippets/overwrites_build.py:4: PermissionError: a snippet may not write to "
+        "build/faults/index.html: build/ holds cuecast's outputs and caches")
+    assert (project / "build" / "faults" / "index.html").read_text() == "the review page"
+
+
+def test_moving_appending_to_or_adding_a_project_file_is_refused(checked):
+    project, done = checked
+    assert _failure(done, "renames_data").startswith(
+        "FAILED snippets/renames_data.py:3: PermissionError: a snippet may not rename data.csv:")
+    assert (project / "data.csv").read_text() == "a,b\n1,2\n" and not (project / "moved.csv").exists()
+    assert _failure(done, "appends_log").startswith(
+        "FAILED snippets/appends_log.py:3: PermissionError: a snippet may not write to notes.log:")
+    assert (project / "notes.log").read_text() == "kept\n"
+    assert _failure(done, "new_file").startswith(
+        "FAILED snippets/new_file.py:3: PermissionError: a snippet may not write to results.csv:")
+    assert not (project / "results.csv").exists()
+
+
+def test_a_snippets_own_folder_is_its_own(checked):
+    project, done = checked
+    assert "FAILED snippets/own_files.py" not in done.stdout, done.stdout
+    assert sorted(p.name for p in project.iterdir()) == ["build", "data.csv", "notes.log", "script", "snippets"]

@@ -1,0 +1,99 @@
+"""cuecast.build_record: a stage is current only while every file it wrote
+still holds the bytes it wrote (size and hash), not merely while it exists."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cuecast.build_record import BuildRecord
+
+
+@pytest.fixture
+def built(tmp_path) -> tuple[BuildRecord, dict[str, Path]]:
+    """A record of one stage that wrote a file and a folder of images."""
+    deck = tmp_path / "slides.pptx"
+    deck.write_bytes(b"PK" + bytes(range(256)) * 8)
+    images = tmp_path / "slides"
+    images.mkdir()
+    for n in range(1, 4):
+        (images / f"0{n}-slide.png").write_bytes(bytes([n]) * 1000)
+    (images / ".drawn.json").write_text("{}")  # bookkeeping, not an output
+    record = BuildRecord(tmp_path)
+    record.remember("slides", "print", {"deck": deck, "slide images": images})
+    return BuildRecord(tmp_path), {"deck": deck, "images": images}
+
+
+def test_the_record_keeps_size_and_hash_of_every_file_written(built):
+    record, paths = built
+    files = json.loads(record.path.read_text())["stages"]["slides"]["files"]
+    assert sorted(files) == ["slides.pptx", "slides/01-slide.png", "slides/02-slide.png", "slides/03-slide.png"]
+    assert files["slides/02-slide.png"][0] == 1000 and len(files["slides/02-slide.png"][1]) == 64
+    assert record.is_current("slides", "print") and record.changed_files("slides") == []
+    assert not record.is_current("slides", "other print")
+
+
+def test_a_file_deleted_from_a_folder_output_makes_the_stage_run_again(built):
+    record, paths = built
+    (paths["images"] / "02-slide.png").unlink()
+    assert not record.is_current("slides", "print")
+    assert record.changed_files("slides") == [paths["images"] / "02-slide.png"]
+
+
+def test_an_edit_that_keeps_the_size_is_still_seen(built):
+    record, paths = built
+    data = bytearray(paths["deck"].read_bytes())
+    data[100] ^= 0xFF  # one byte changed in place, size and name as they were
+    paths["deck"].write_bytes(bytes(data))
+    assert not record.is_current("slides", "print")
+    assert record.changed_files("slides") == [paths["deck"]]
+
+
+def test_a_truncated_file_is_seen_without_hashing_it(built, monkeypatch):
+    record, paths = built
+    image = paths["images"] / "03-slide.png"
+    image.write_bytes(image.read_bytes()[:10])
+    import cuecast.build_record as module
+
+    hashed = []
+    real = module.file_hash
+    monkeypatch.setattr(module, "file_hash", lambda path: hashed.append(Path(path)) or real(path))
+    assert record.changed_files("slides") == [image]
+    assert image not in hashed  # its size already differs
+
+
+def test_an_edit_of_a_hidden_bookkeeping_file_is_not_an_output_change(built):
+    record, paths = built
+    (paths["images"] / ".drawn.json").write_text('{"changed": 1}')
+    assert record.is_current("slides", "print")
+
+
+def test_a_record_from_before_hashes_were_kept_is_not_current(tmp_path):
+    out = tmp_path / "code.ipynb"
+    out.write_text("{}")
+    (tmp_path / ".build.json").write_text(json.dumps(
+        {"stages": {"notebook": {"fingerprint": "f", "outputs": {"notebook": "code.ipynb"}, "extra": None}}}))
+    record = BuildRecord(tmp_path)
+    assert record.changed_files("notebook") is None
+    assert not record.is_current("notebook", "f")  # runs once more, and then records the hashes
+    record.remember("notebook", "f", {"notebook": out})
+    assert BuildRecord(tmp_path).is_current("notebook", "f")
+
+
+def test_a_hashed_file_recorded_outside_the_build_folder_is_not_current(tmp_path):
+    build = tmp_path / "build" / "l"
+    build.mkdir(parents=True)
+    (tmp_path / "elsewhere.txt").write_text("x")
+    (build / ".build.json").write_text(json.dumps({"stages": {"review": {
+        "fingerprint": "f", "outputs": {}, "files": {"../../elsewhere.txt": [1, "0" * 64]}}}}))
+    assert not BuildRecord(build).is_current("review", "f")
+
+
+def test_the_record_is_still_importable_from_cuecast_build():
+    import cuecast.build
+    import cuecast.build_record
+
+    assert cuecast.build.BuildRecord is cuecast.build_record.BuildRecord
+    assert cuecast.build.RECORD_NAME == ".build.json"
