@@ -60,6 +60,9 @@ class Cue:
         are shown; ``output_hidden`` is ``output: none``.
     command:
         A terminal cue's shell command, one line, run in the project folder.
+    writes:
+        Project-relative files (or folders, ending in ``/``) the snippet may
+        create, change or delete; every other change to the project fails it.
     """
 
     kind: str
@@ -80,6 +83,7 @@ class Cue:
     output_hidden: bool = False
     pace: Optional[str] = None  # overrides the lesson's ``pace:`` for this cue
     command: Optional[str] = None
+    writes: tuple[str, ...] = ()
     #: Where each text field's value is written (``("caption", Location)``),
     #: so an error in a field points at it (see ``field_location``).
     fields: tuple[tuple[str, Location], ...] = ()

@@ -116,6 +116,7 @@ class CueReader(SnippetPartReader):
             caption=self.text(entries, "caption"),
             pace=self.pace(entries),
             command=self.command(entries),
+            writes=self.writes(entries),
         )
 
     def command(self, entries: Entries) -> Optional[str]:
@@ -128,6 +129,31 @@ class CueReader(SnippetPartReader):
                        hint="join the commands with && on one line, or give each its own terminal cue")
             return None
         return value.strip()
+
+    def writes(self, entries: Entries) -> tuple[str, ...]:
+        """``writes:``, the project files a snippet may change (a folder ends
+        in ``/``): relative, inside the project, never under ``build/``, whose
+        files are cuecast's alone.  Returned normalised, as POSIX paths."""
+        items = self.string_list(entries, "writes") or ()
+        nodes = entries["writes"][1].value if items else []
+        if len(nodes) != len(items):
+            return ()  # an item was not a string: said already
+        kept = []
+        for number, (item, node) in enumerate(zip(items, nodes), start=1):
+            folder = item.endswith("/")
+            path = PurePosixPath(item)
+            if "\\" in item or path.is_absolute() or ".." in path.parts:
+                self.error(node, f"'writes' item {number} must be a path inside the project, relative to its root",
+                           hint="for example: writes: [data/model.pt] or writes: [outputs/]")
+                continue
+            normal = path.as_posix() + ("/" if folder else "")
+            if path.parts[:1] == ("build",) or normal in ("./", "."):
+                self.error(node, f"'writes' item {number} may not be {'build/' if path.parts[:1] == ('build',) else 'the whole project'}: "
+                                 "cuecast's outputs and caches are its own",
+                           hint="write into a folder of the project such as data/ or outputs/")
+                continue
+            kept.append(normal)
+        return tuple(kept)
 
     def project_file(self, entries: Entries, key: str, suffixes: Sequence[str], kind: str) -> Optional[str]:
         """A path to a file inside the project: relative, not escaping the

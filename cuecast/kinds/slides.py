@@ -29,7 +29,7 @@ def instruction(cue) -> str:
 KIND = CueKind(
     name="slides",
     keys=("diagram", "image", "snippet", "cell", "lines", "region", "output", "timeout", "expect_error", "title",
-          "caption", "pace"),
+          "caption", "pace", "writes"),
     marker="SHOW ON SLIDES",
     check=check,
     instruction=instruction,

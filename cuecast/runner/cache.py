@@ -92,6 +92,7 @@ def capture_key(
     memory_limit: Optional[int] = None,
     dependencies: Iterable[bytes] = (),
     cells: Optional[dict] = None,
+    writes: Iterable[str] = (),
     runner_version: str = RUNNER_VERSION,
 ) -> str:
     """The cache key of one snippet run: a hex SHA-256 over every input."""
@@ -111,6 +112,7 @@ def capture_key(
         "torch": torch_version,
         "python": python_version,
         "cells": cells,
+        "writes": list(writes),
     }
     digest.update(json.dumps(facts, sort_keys=True).encode())
     for blob in (source, *dependencies):

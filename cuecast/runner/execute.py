@@ -302,7 +302,7 @@ def execute(job: Job, environment: dict[str, str], tee: Optional[Callable[[str, 
             os.chdir(workdir)
             sys.stdin = NoInput()
             below_python = capture(recorder) if capture is not None else DescriptorCapture(recorder)
-            reads = ReadWatch(job.root, ignore=(workdir,), snippet=path)
+            reads = ReadWatch(job.root, ignore=(workdir,), snippet=path, writes=job.writes)
             sys.stdout = RecordingStream(recorder, "stdout", before_write=below_python.drain)
             sys.stderr = RecordingStream(recorder, "stderr", before_write=below_python.drain)
             (seed or seed_everything)(job.seed)

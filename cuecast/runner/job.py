@@ -25,6 +25,8 @@ class Job:
     expect_error_cells: tuple[int, ...] = ()
     #: Whether ``# region`` blocks are cells here (a cue selects one).
     region_cells: bool = False
+    #: Project files (folders end in ``/``) the snippet may change (``writes:``).
+    writes: tuple[str, ...] = ()
     #: ``(cell index, seconds)`` for cells whose cue sets ``timeout:``; in a
     #: cell file ``timeout`` is each other cell's own limit (the clock
     #: restarts as each cell starts).

@@ -48,9 +48,13 @@ class ReadWatch:
     the changes to the project refused while a snippet (``snippet``: its
     absolute path, for the line of a refusal) runs."""
 
-    def __init__(self, root: str, ignore: Iterable[str] = (), snippet: str = ""):
+    def __init__(self, root: str, ignore: Iterable[str] = (), snippet: str = "", writes: Iterable[str] = ()):
         self.root = os.path.join(os.path.abspath(root), "")
         self.build = os.path.join(self.root, "build", "")
+        # what the cue's ``writes:`` lets the snippet change: files, and folders (ending in /) with all in them
+        self.writable = {os.path.normpath(os.path.join(self.root, w)) for w in writes if not w.endswith("/")}
+        self.writable_folders = tuple(os.path.join(os.path.normpath(os.path.join(self.root, w)), "")
+                                      for w in writes if w.endswith("/"))
         self.snippet = snippet
         #: ``(line, message)`` of each change refused, in order.
         self.refused: list[tuple[Optional[int], str]] = []
@@ -74,16 +78,25 @@ class ReadWatch:
     def check(self, verb: str, path: str) -> None:
         """Refuse ``verb`` on ``path`` if it is under the project."""
         path = os.path.abspath(path)
-        if not self._ours(path):
+        if not self._ours(path) or self._allowed(path):
             return
         where = Path(path).relative_to(self.root).as_posix() or "."
         if path.startswith(self.build) or path == self.build[:-1]:
             why = "build/ holds cuecast's outputs and caches"
         else:
-            why = "a snippet changes no file of its project (write in its current directory, a folder of its own)"
+            why = ("a snippet changes no file of its project but those its cue lists in writes: "
+                   "(write in its current directory, a folder of its own)")
         message = f"a snippet may not {verb} {where}: {why}"
         self.refused.append((self._line(), message))
         raise PermissionError(message)
+
+    def _allowed(self, path: str) -> bool:
+        """Whether the cue's ``writes:`` names ``path`` (or a folder it is
+        in; the folder itself may be made).  ``build/`` never is."""
+        if path.startswith(self.build):
+            return False
+        return (path in self.writable or path.startswith(self.writable_folders)
+                or os.path.join(path, "") in self.writable_folders)
 
     def _line(self) -> Optional[int]:
         frame = sys._getframe(1)

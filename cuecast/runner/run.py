@@ -66,6 +66,8 @@ class SnippetRun:
     expect_error_cells: tuple[int, ...] = ()
     cell_timeouts: tuple[tuple[int, float], ...] = ()
     region_cells: bool = False
+    #: Project files (folders end in ``/``) its cues let it change (``writes:``).
+    writes: tuple[str, ...] = ()
 
 
 #: What a cue of each kind runs: its snippet file (in a forked torch
@@ -119,6 +121,7 @@ def plan_lesson(lesson: Lesson, options: RunOptions) -> list[SnippetRun]:
                 expect_error_cells=tuple(sorted({c.cell for c in cues if c.cell is not None and c.expect_error})),
                 cell_timeouts=tuple(sorted(cell_timeouts.items())),
                 region_cells=region_cells,
+                writes=tuple(sorted({path for c in cues for path in c.writes})),
             )
         )
     return runs
@@ -133,6 +136,7 @@ def key_for(run: SnippetRun, environment: Environment, options: RunOptions) -> s
         expect_error=run.expect_error,
         dependencies=run.dependencies,
         cells={"expect_error": run.expect_error_cells, "timeouts": run.cell_timeouts, "regions": run.region_cells},
+        writes=run.writes,
         **options.key_fields(),
         **capture_environment(environment),
     )
@@ -298,6 +302,7 @@ class Runner:
                     expect_error_cells=run.expect_error_cells,
                     cell_timeouts=run.cell_timeouts,
                     region_cells=run.region_cells,
+                    writes=run.writes,
                     diagram=run.diagram,
                     seed=self.options.seed,
                     output_limit=self.options.output_limit,

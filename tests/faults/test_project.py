@@ -69,7 +69,8 @@ def test_a_snippet_that_deletes_another_snippet_fails_at_its_line_and_the_other_
     assert done.returncode == 1 and "Traceback (most recent call last)" not in done.stderr
     assert _failure(done, "deletes") == (
         "FAILED snippets/deletes.py:3: PermissionError: a snippet may not delete snippets/victim.py: "
-        "a snippet changes no file of its project (write in its current directory, a folder of its own)")
+        "a snippet changes no file of its project but those its cue lists in writes: "
+        "(write in its current directory, a folder of its own)")
     assert (project / "snippets" / "victim.py").read_text() == SNIPPETS["victim"]
     assert "FAILED snippets/victim.py" not in done.stdout  # it ran, from its file, and passed
 
@@ -99,3 +100,42 @@ def test_a_snippets_own_folder_is_its_own(checked):
     project, done = checked
     assert "FAILED snippets/own_files.py" not in done.stdout, done.stdout
     assert sorted(p.name for p in project.iterdir()) == ["build", "data.csv", "notes.log", "script", "snippets"]
+
+
+WRITER = """import os
+root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+os.makedirs(os.path.join(root, 'outputs', 'run'), exist_ok=True)
+with open(os.path.join(root, 'outputs', 'run', 'model.txt'), 'w') as f:
+    f.write('weights')
+with open(os.path.join(root, 'data.csv'), 'a') as f:
+    f.write('3,4\\n')
+print(open(os.path.join(root, 'data.csv')).read().count('\\n'), 'rows')
+try:
+    open(os.path.join(root, 'notes.log'), 'w').write('not listed')
+except PermissionError as exc:
+    print('refused:', exc)
+"""
+
+
+def test_writes_lets_a_snippet_change_only_the_files_its_cue_lists(tmp_path):
+    (tmp_path / "script").mkdir()
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "snippets" / "writer.py").write_text(WRITER)
+    (tmp_path / "data.csv").write_text("a,b\n1,2\n")
+    (tmp_path / "notes.log").write_text("kept\n")
+    (tmp_path / "script" / "w.yaml").write_text(
+        "lesson: Writes\nvoice: none\nsections:\n  - title: S\n    beats:\n"
+        "      - show: vscode\n        snippet: snippets/writer.py\n        writes: [outputs/, data.csv]\n")
+    done = run_render("check", "script/w.yaml", "--no-cache", cwd=tmp_path)
+    # the listed folder and file were changed; the unlisted one was refused, and that fails the snippet
+    assert (tmp_path / "outputs" / "run" / "model.txt").read_text() == "weights"
+    assert (tmp_path / "data.csv").read_text() == "a,b\n1,2\n3,4\n"
+    assert (tmp_path / "notes.log").read_text() == "kept\n"
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "a snippet may not write to notes.log" in done.stdout
+    # listing it too makes the run clean
+    script = tmp_path / "script" / "w.yaml"
+    script.write_text(script.read_text().replace("[outputs/, data.csv]", "[outputs/, data.csv, notes.log]"))
+    again = run_render("check", "script/w.yaml", "--no-cache", cwd=tmp_path)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert (tmp_path / "notes.log").read_text() == "not listed"

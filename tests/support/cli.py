@@ -22,7 +22,7 @@ def run_render(*args: str, cwd: Path, timeout: float = 300, env: Optional[Mappin
     """``render ARGS`` in ``cwd``; ``env`` adds to this process's environment.
     ``check``: fail the test, with everything the command printed, unless it
     exits 0."""
-    environment = dict(os.environ, COLUMNS="200", NO_COLOR="1", PYTHONUNBUFFERED="1", **(env or {}))
+    environment = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1", "PYTHONUNBUFFERED": "1", **(env or {})}
     done = subprocess.run([sys.executable, str(RENDER), *args], cwd=cwd, capture_output=True, text=True,
                           env=environment, timeout=timeout, preexec_fn=preexec_fn)
     if check:
