@@ -70,7 +70,7 @@ def test_an_edited_or_deleted_slide_image_is_drawn_again(tmp_path):
     from cuecast.deck.layout import layout_deck
     from cuecast.deck.raster import write_pngs
     from cuecast.deck.theme import load_theme
-    from tests.deck_lesson import fake_captures, seed_like_lesson
+    from tests.support.deck_lesson import fake_captures, seed_like_lesson
 
     lesson = seed_like_lesson()
     deck = SimpleNamespace(slides=layout_deck(lesson, fake_captures(lesson), load_theme()).slides[:3])

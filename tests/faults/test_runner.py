@@ -14,13 +14,13 @@ import pytest
 from tests.support.cli import run_render
 
 
-def project_with(tmp_path: Path, snippet: str) -> Path:
+def project_with(tmp_path: Path, snippet: str, writes: str = "[]") -> Path:
     (tmp_path / "script").mkdir()
     (tmp_path / "snippets").mkdir()
     (tmp_path / "snippets" / "attack.py").write_text(snippet, encoding="utf-8")
     (tmp_path / "script" / "attack.yaml").write_text(
         "lesson: Attack\nvoice: none\nsections:\n  - title: S\n    beats:\n"
-        "      - show: vscode\n        snippet: snippets/attack.py\n", encoding="utf-8")
+        f"      - show: vscode\n        snippet: snippets/attack.py\n        writes: {writes}\n", encoding="utf-8")
     return tmp_path
 
 
@@ -80,7 +80,7 @@ def _alive(pid: int) -> bool:
 @pytest.mark.slow
 def test_fork_swarm_is_killed_when_the_run_ends(tmp_path):
     pids_file = tmp_path / "pids.txt"
-    project = project_with(tmp_path, FORK_SWARM.format(pids=str(pids_file)))
+    project = project_with(tmp_path, FORK_SWARM.format(pids=str(pids_file)), writes="[pids.txt]")
     try:
         result = run_render("check", "script/attack.yaml", cwd=project)
         assert result.returncode == 0, result.stdout + result.stderr
