@@ -68,13 +68,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from cuecast.model import SEGMENT_SLIDE  # noqa: E402
-from cuecast.video.audio import RATE, mix_narration  # noqa: E402
+from cuecast.video.audio import RATE, mixed_narration  # noqa: E402
 from cuecast.video.compose import compose_video, segment_media_path  # noqa: E402
 from cuecast.video.encode import (  # noqa: E402
     AUDIO_BITRATE,
     EncodeSettings,
     concat_and_mux,
-    encode_audio,
+    encode_pcm,
     ffmpeg_exe,
     frame_count,
 )
@@ -135,7 +135,7 @@ def segment_stills(timeline, media: Path, work: Path, fps: int) -> dict:
     return stills
 
 
-def floor(timeline, stills: dict, audio: Path, work: Path, size, fps: int, jobs: int) -> float:
+def floor(timeline, stills: dict, audio: bytes, work: Path, size, fps: int, jobs: int) -> float:
     """Encode every segment as its still, join and mux; returns wall seconds."""
     settings = EncodeSettings(size[0], size[1], fps)
     started = time.perf_counter()
@@ -149,7 +149,7 @@ def floor(timeline, stills: dict, audio: Path, work: Path, size, fps: int, jobs:
         return clip
 
     with ThreadPoolExecutor(1) as sound:  # AAC alongside the video, as compose_video does
-        track = sound.submit(encode_audio, audio, work / "floor.m4a")
+        track = sound.submit(encode_pcm, audio, RATE, work / "floor.m4a")
         with ThreadPoolExecutor(jobs) as pool:
             clips = list(pool.map(encode, enumerate(shown(timeline, fps))))
         concat_and_mux(clips, track.result(), work / "floor.mp4", work)
@@ -225,7 +225,7 @@ def main() -> None:
         # untimed: the stills (each segment's picture in cuecast's render), and everything warmed up
         render(builder, work / "video.mp4", media, work / "cache-first", args.jobs)
         stills = segment_stills(timeline, media, work, args.fps)
-        audio = mix_narration(timeline.narration, frame_count(duration, args.fps) / args.fps, work / "narration.wav")
+        audio = mixed_narration(timeline.narration, frame_count(duration, args.fps) / args.fps)  # PCM, as the render mixes it
 
         floors, renders, moviepys = [], [], []
         for round_ in range(args.repeat):

@@ -61,7 +61,13 @@ def resample(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
 
 
 def mix_narration(narration: Sequence[Narration], duration: float, out_path: Path, rate: int = RATE) -> Path:
-    """Write a mono 16-bit WAV lasting ``duration`` seconds with each
+    """``mixed_narration`` written as a mono 16-bit WAV."""
+    write_wav(out_path, mixed_narration(narration, duration, rate), rate)
+    return out_path
+
+
+def mixed_narration(narration: Sequence[Narration], duration: float, rate: int = RATE) -> bytes:
+    """Mono 16-bit little-endian PCM lasting ``duration`` seconds with each
     narration clip starting at its ``start``; clips without a path (the silent
     voice) leave silence.  Overlaps add; the sum is clipped, not normalised,
     so a level the author recorded is kept."""
@@ -86,6 +92,4 @@ def mix_narration(narration: Sequence[Narration], duration: float, out_path: Pat
             continue
         end = min(total, start + len(samples))
         track[start:end] += samples[: end - start]
-    pcm = (np.clip(track, -1.0, 1.0) * 32767.0).astype("<i2")
-    write_wav(out_path, pcm.tobytes(), rate)
-    return out_path
+    return (np.clip(track, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()

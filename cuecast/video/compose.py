@@ -40,7 +40,7 @@ from cuecast.model import (
     Segment,
     Timeline,
 )
-from cuecast.video.audio import mix_narration
+from cuecast.video.audio import RATE, mixed_narration
 from cuecast.video.browser import BrowserScene, browser_content
 from cuecast.video.canvas import Caption, CaptionedScene, Scene, StillScene, caption_chunks, caption_style
 from cuecast.video.clipcache import ClipCache, clip_key
@@ -51,7 +51,7 @@ from cuecast.video.encode import (
     EncodeSettings,
     ProcessRegistry,
     concat_and_mux,
-    encode_audio,
+    encode_pcm,
     encode_frames,
     frame_count,
 )
@@ -397,9 +397,12 @@ SEGMENT_SCENES = kinds.segment_table("video", {
 def narration_track(timeline: Timeline, fps: int, work_dir: Path, cache: ClipCache,
                     registry: Optional[ProcessRegistry] = None) -> Path:
     """The narration mixed and encoded to AAC, keyed by its clips' bytes and
-    places, so an unchanged narration is neither mixed nor encoded again."""
+    places (not their paths: a copied project finds its narration), so an
+    unchanged narration is neither mixed nor encoded again.  The mix goes to
+    ffmpeg through a pipe, never to disk as a WAV."""
     duration = frame_count(timeline.duration, fps) / fps
-    digest = hashlib.sha256(repr((timeline.narration, duration)).encode("utf-8"))
+    places = [(item.beat_id, item.start, item.end, bool(item.path)) for item in timeline.narration]
+    digest = hashlib.sha256(repr((places, duration)).encode("utf-8"))
     for item in timeline.narration:
         if item.path:
             try:
@@ -410,10 +413,10 @@ def narration_track(timeline: Timeline, fps: int, work_dir: Path, cache: ClipCac
     cached = cache.get(key, ".m4a")
     if cached is not None:
         return cached
-    wav = mix_narration(timeline.narration, duration, Path(work_dir) / "narration.wav")
+    pcm = mixed_narration(timeline.narration, duration)
     target = cache.path(key, ".m4a") or Path(work_dir) / "narration.m4a"
     with cache.store(target) as part:
-        encode_audio(wav, part, registry=registry)
+        encode_pcm(pcm, RATE, part, registry=registry)
     return target
 
 

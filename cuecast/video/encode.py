@@ -141,12 +141,16 @@ class ProcessRegistry:
                 proc.kill()
 
 
-def _run(args: list[str], what: str, registry: Optional[ProcessRegistry] = None) -> None:
-    proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+def _run(args: list[str], what: str, registry: Optional[ProcessRegistry] = None,
+         feed: Optional[bytes] = None) -> None:
+    """Run ffmpeg to its end (``feed``: its standard input), raising
+    ``EncodeError`` with the tail of what it said if it fails."""
+    proc = subprocess.Popen(args, stdin=subprocess.DEVNULL if feed is None else subprocess.PIPE,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     if registry is not None:
         registry.add(proc)
     try:
-        _, err = proc.communicate()
+        _, err = proc.communicate(feed)
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -255,12 +259,14 @@ def encode_frames(
     return out_path
 
 
-def encode_audio(wav: Path, out_path: Path, bitrate: str = AUDIO_BITRATE,
-                 registry: Optional[ProcessRegistry] = None) -> Path:
-    """The narration WAV as AAC in an MP4 (``.m4a``) container: done on its
-    own so it can run while the segments encode, and be kept between renders."""
-    _run([ffmpeg_exe(), "-y", "-nostdin", "-hide_banner", "-loglevel", "error", "-i", str(wav),
-          "-c:a", "aac", "-b:a", bitrate, "-f", "mp4", str(out_path)], "encoding the narration", registry)
+def encode_pcm(pcm: bytes, rate: int, out_path: Path, bitrate: str = AUDIO_BITRATE,
+               registry: Optional[ProcessRegistry] = None) -> Path:
+    """Mono 16-bit PCM samples as AAC in an MP4 (``.m4a``), fed to ffmpeg
+    through a pipe: the mixed narration of a long lesson is tens of
+    megabytes uncompressed, and never needs to touch the disk."""
+    _run([ffmpeg_exe(), "-y", "-hide_banner", "-loglevel", "error", "-f", "s16le", "-ar", str(rate), "-ac", "1",
+          "-i", "pipe:0", "-c:a", "aac", "-b:a", bitrate, "-f", "mp4", str(out_path)],
+         "encoding the narration", registry, feed=pcm)
     return out_path
 
 
@@ -274,7 +280,7 @@ def concat_and_mux(
 ) -> Path:
     """Join the clips with the concat demuxer (``-c copy``: no re-encode)
     and mux the narration (a WAV is encoded to AAC; an ``.m4a`` from
-    ``encode_audio`` is copied), with the index up front (``+faststart``) so
+    ``encode_pcm`` is copied), with the index up front (``+faststart``) so
     the video starts playing before it has downloaded."""
     listing = work_dir / "clips.ffconcat"
     lines = ["ffconcat version 1.0"]
