@@ -189,8 +189,12 @@ def summary_line(results: Sequence[CheckResult]) -> str:
     failed = len(failures(results))
     cached = sum(1 for r in results if r.capture.cached)
     total = len(results)
-    head = f"{total - failed} of {counted(results)} passed" if failed else f"all {counted(results)} passed"
-    return f"{head} ({cached} from cache)"
+    if not failed:
+        return f"all {counted(results)} passed ({cached} from cache)"
+    # "2 of 2 snippets and 1 cell passed" read as all passed: the failures are said first, in numbers
+    what = counted(results)
+    of = f"{total}: {what}" if " and " in what else what
+    return f"{failed} failed, {total - failed} passed, of {of} ({cached} from cache)"
 
 
 # --- JUnit XML -------------------------------------------------------------------

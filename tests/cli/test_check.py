@@ -4,6 +4,8 @@ a tiny project."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -52,7 +54,9 @@ def test_failure_lines_name_file_line_and_last_traceback_line():
         "snippets/should_fail.py: expected an error (expect_error: true) but the snippet ran to the end",
         "snippets/slow.py:2: timeout: did not finish within 5 s (it was at line 2)",
     ]
-    assert summary_line(RESULTS) == "2 of 5 snippets passed (1 from cache)"
+    assert summary_line(RESULTS) == "3 failed, 2 passed, of 5 snippets (1 from cache)"
+    cell = dataclasses.replace(RESULTS[0], capture=dataclasses.replace(RESULTS[0].capture, cell=2))
+    assert summary_line([cell, *RESULTS[1:]]).startswith("3 failed, 2 passed, of 5: 4 snippets and 1 cell")
 
 
 def test_github_annotations_format_and_escaping():
