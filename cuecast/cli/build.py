@@ -98,8 +98,12 @@ QUIET_WARNINGS = (ResourceWarning, DeprecationWarning, PendingDeprecationWarning
 @memory_limit_option
 @click.option("--refresh-web", is_flag=True,
               help="Capture the pages of browser cues again (they are kept in build/.cache/web/ otherwise).")
+@click.option("--executor", default="local", show_default=True, metavar="local|ray|ray://HOST:PORT",
+              help="Where the work runs: this machine's cores, a Ray started here, or an existing Ray cluster "
+              "(snippets, slide drawing and video segments as Ray tasks; needs pip install cuecast[ray]).")
 @reports_errors
-def command(target, only, device, jobs, voice, timeout, size, fps, captions, no_cache, memory_limit, refresh_web):
+def command(target, only, device, jobs, voice, timeout, size, fps, captions, no_cache, memory_limit, refresh_web,
+            executor):
     """Build everything for each lesson (default: every script under script/):
     run and check the snippets, then the deck, the timeline and captions, the
     video, the notebook and the review page.  Work whose inputs did not
@@ -111,6 +115,7 @@ def command(target, only, device, jobs, voice, timeout, size, fps, captions, no_
     from rich.table import Table
 
     from cuecast.build import BuildOptions, build_lessons
+    from cuecast.executors import check_spec
     from cuecast.atomic import sweep_leftovers
     from cuecast.lock import project_locks
     from cuecast.script import load_lessons
@@ -119,7 +124,7 @@ def command(target, only, device, jobs, voice, timeout, size, fps, captions, no_
     lessons = load_lessons(target)
     options = BuildOptions(only=only, device=device, jobs=jobs, timeout=timeout, use_cache=not no_cache,
                            voice=voice, size=size, fps=fps, captions=captions,
-                           memory_limit=memory_limit, refresh_web=refresh_web)
+                           memory_limit=memory_limit, refresh_web=refresh_web, executor=check_spec(executor))
     console = Console(stderr=True)
     build_dirs = [Path(lesson.root) / "build" for lesson in lessons]
     with sigterm_interrupts(), project_locks(build_dirs, on_wait=lambda text: click.echo(text, err=True)):

@@ -9,6 +9,7 @@ Text is drawn with the theme's TTF files and wrapped by the same
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import math
 import os
@@ -18,7 +19,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from cuecast.atomic import atomic_path, write_text
+from cuecast import executors
+from cuecast.atomic import atomic_path, write_bytes, write_text
 from cuecast.deck.boxes import CORNER_RADIUS, EMU_PER_PT, Connector, ImageBox, Rect, SlideLayout, TextBox
 from cuecast.deck.fit import inner_size
 from cuecast.deck.measure import Measurer, pil_font
@@ -162,6 +164,14 @@ def slide_digest(slide, theme) -> str:
     return hashlib.sha256(repr((slide, theme, pictures)).encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def png_bytes(slide: SlideLayout, theme) -> bytes:
+    """The slide as the PNG file ``write_pngs`` writes; a plain function of
+    plain values, so a Ray task can draw it."""
+    out = io.BytesIO()
+    draw_slide(slide, theme).save(out, format="PNG")
+    return out.getvalue()
+
+
 def write_pngs(deck, theme, folder: Path) -> list[Path]:
     """Draw the slides into ``folder``: only those whose layout changed since
     they were last drawn (an edit to one cell redraws that cell's slides, not
@@ -173,15 +183,18 @@ def write_pngs(deck, theme, folder: Path) -> list[Path]:
         drawn = drawn if isinstance(drawn, dict) else {}
     except (OSError, ValueError):
         drawn = {}
-    written, digests = [], {}
+    written, digests, todo = [], {}, []
     for index, slide in enumerate(deck.slides, start=1):
         path = folder / png_name(index, slide.id)
         digest = slide_digest(slide, theme)
         if drawn.get(path.name) != digest or not path.is_file():
-            with atomic_path(path) as tmp:
-                draw_slide(slide, theme).save(tmp, format="PNG")
+            todo.append((path, slide))
         digests[path.name] = digest
         written.append(path)
+    # drawn where the build's executor says (Ray tasks, or here), written here
+    pngs = executors.current().map(png_bytes, [(slide, theme) for _, slide in todo])
+    for (path, _), data in zip(todo, pngs):
+        write_bytes(path, data)
     write_text(folder / DRAWN_FILE, json.dumps(digests, indent=0, sort_keys=True))
     keep = {p.name for p in written}
     for old in folder.glob("[0-9][0-9]-*.png"):

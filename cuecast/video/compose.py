@@ -14,6 +14,7 @@ and leaves the previous video as it was.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tempfile
@@ -25,6 +26,7 @@ from typing import Callable, Mapping, Optional
 
 from PIL import Image
 
+from cuecast import executors
 from cuecast.atomic import atomic_path, copy_into_place
 from cuecast.errors import ConfigError, CuecastError
 from cuecast.model import (
@@ -320,6 +322,12 @@ def encode_segments(
             copy_into_place(cached, job.clip)  # the editors' timeline links media/, a copy
         job.clip = cached  # the join reads the cache entry, which no later render rewrites
 
+    executor = executors.current()
+    if executor.remote:
+        _encode_elsewhere(executor, plan, inputs_for, draw_slide, cache, meter, screens, captions, size, fps,
+                          settings)
+        return _clips(plan, media)
+
     pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="cuecast-video")
     try:
         # Longest first, so two workers finish together.
@@ -335,12 +343,75 @@ def encode_segments(
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
+    return _clips(plan, media)
+
+
+def _clips(plan: list[_Job], media: Path) -> list[SegmentClip]:
     return [
         SegmentClip(job.segment.id, job.segment.kind, job.segment.start, job.segment.end, job.n_frames,
                     job.clip if job.n_frames > 0 else None, job.still or segment_media_path(media, job.segment),
                     job.key, job.encoded)
         for job in plan
     ]
+
+
+def encode_clip(make_scene: Callable[[], Scene], burned: list, size: tuple[int, int], n_frames: int,
+                settings: EncodeSettings, what: str) -> bytes:
+    """One segment's clip as MP4 bytes, drawn and encoded wherever this runs
+    (a Ray task): the caller puts the bytes in its clip cache, so no file
+    is shared between the machines."""
+    scene = make_scene()
+    if burned:
+        scene = CaptionedScene(scene, burned, size)
+    keyframes = scene.keyframes()
+    frames = ((index, picture.tobytes()) for index, picture in scene.render())
+    registry = ProcessRegistry()
+    with tempfile.TemporaryDirectory(prefix="cuecast-clip-") as folder:
+        out = Path(folder) / "clip.mp4"
+        try:
+            encode_frames(frames, keyframes, n_frames, out, settings, registry, None, what=what)
+        except BaseException:
+            registry.kill_all()
+            raise
+        return out.read_bytes()
+
+
+def _encode_elsewhere(executor, plan, inputs_for, draw_slide, cache, meter, screens, captions, size, fps,
+                      settings) -> None:
+    """``encode_segments`` with the executor's tasks encoding: lookups and
+    stills here, in timeline order; each missing clip drawn and encoded by a
+    task (CPU only) and written into the cache here, atomically."""
+    missing = []
+    for job in plan:
+        inputs, make_scene = inputs_for(job)
+        burned = _segment_captions(screens, job.first, job.last, fps) if captions == "burn" else []
+        job.key = clip_key(job.segment.kind, inputs, burned, job.n_frames, settings)
+        if job.n_frames <= 0:
+            continue
+        cached = cache.get(job.key)
+        if cached is not None:
+            meter.advance(job.n_frames)
+            _place(job, cached)
+            continue
+        if job.segment.kind == SEGMENT_SLIDE:  # sent drawn: the deck's drawer stays here
+            make_scene = functools.partial(StillScene, draw_slide(job.segment.slide_id), job.n_frames)
+        missing.append((job, make_scene, burned))
+    calls = [(make_scene, burned, size, job.n_frames, settings, f"encoding segment '{job.segment.id}'")
+             for job, make_scene, burned in missing]
+    for (job, _, _), data in zip(missing, executor.map(encode_clip, calls)):
+        target = cache.path(job.key) or job.clip
+        with atomic_path(target) as part:
+            part.write_bytes(data)
+            _readable(part)
+        meter.advance(job.n_frames)
+        job.encoded = True
+        _place(job, target)
+
+
+def _place(job: _Job, cached: Path) -> None:
+    if job.still is None and cached != job.clip:
+        copy_into_place(cached, job.clip)  # the editors' timeline links media/, a copy
+    job.clip = cached
 
 
 def narration_track(timeline: Timeline, fps: int, work_dir: Path, cache: ClipCache,
