@@ -142,10 +142,11 @@ def main() -> int:
         versus = f"  {seconds / local_one[kind]:5.2f}× local -j 1" if kind else ""
         print(f"{name:<{width}}  {seconds:7.2f} s  {seconds / floor:6.2f}× floor{versus}")
     no_video_two = next(s for n, s in rows if n == "build without video, local -j 2")
-    scaled = no_video_two * 50 / args.lessons
-    print(f"\ntarget: the 50-lesson catalogue without video ≤ {TARGET_SECONDS:.0f} s on 2 cores: "
-          f"{no_video_two:.1f} s here" + (f" (≈ {scaled:.1f} s scaled to 50 lessons)" if args.lessons != 50 else "")
-          + f" ({'met' if scaled <= TARGET_SECONDS else 'MISSED'})")
+    if (args.lessons, args.snippets) == (50, 20):
+        print(f"\ntarget: the catalogue without video ≤ {TARGET_SECONDS:.0f} s on 2 cores: {no_video_two:.1f} s "
+              f"with local -j 2 ({'met' if no_video_two <= TARGET_SECONDS else 'MISSED'})")
+    else:
+        print(f"\n(the {TARGET_SECONDS:.0f} s target is for 50 lessons × 20 snippets; this run is smaller)")
     return 0
 
 

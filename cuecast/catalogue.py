@@ -6,10 +6,11 @@ Python that holds the GIL for most of their time: threads would take turns
 on one core.  So each lesson is built by a child forked from this process,
 at most ``workers`` at a time, and the child sends back what its stages did.
 
-What the user sees stays what a one-at-a-time build shows, in the same
-order: a child records its progress calls and warnings instead of making
-them, and this process replays a lesson's record once that lesson and every
-lesson before it have finished.  A lesson whose stage raised stops the
+The first lesson is built in this process, so that every child starts with
+the stages' libraries imported.  What the user sees stays what a
+one-at-a-time build shows, in the same order: a child records its progress
+calls and warnings instead of making them, and this process replays a
+lesson's record once that lesson and every lesson before it have finished.  A lesson whose stage raised stops the
 build as it would have stopped there: earlier lessons are replayed, the
 error is raised, children still running are stopped (each output is
 written atomically, so each is old or complete).
@@ -45,7 +46,31 @@ def build_stages(builds: list, options, on_progress, workers: int) -> None:
         for build in builds:
             build_one(build, options, on_progress, stages)
         return
-    _in_children(builds, options, on_progress, stages, workers)
+    # The first lesson is built here: what the stages import and cache on
+    # first use (python-pptx, OpenTimelineIO, the page template, fonts) is
+    # then in every child from the fork, instead of paid again per lesson.
+    build_one(builds[0], options, on_progress, stages)
+    warm(stages)
+    _in_children(builds[1:], options, on_progress, stages, workers)
+
+
+#: What each stage imports on first use (a lesson whose stages were all
+#: skipped imports none of it, so it is imported before forking anyway).
+STAGE_MODULES = {
+    "slides": ("cuecast.deck.layout", "cuecast.deck.raster", "cuecast.deck.pptx_writer", "cuecast.review"),
+    "timeline": ("cuecast.export", "cuecast.plan", "cuecast.narrate"),
+    "video": ("cuecast.video.compose",),
+    "notebook": ("cuecast.notebook",),
+    "review": ("cuecast.review",),
+}
+
+
+def warm(stages: Sequence[str]) -> None:
+    import importlib
+
+    for stage in stages:
+        for module in STAGE_MODULES.get(stage, ()):
+            importlib.import_module(module)
 
 
 def _child(build, options, stages, conn: Connection) -> None:
