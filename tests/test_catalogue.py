@@ -15,7 +15,7 @@ import pytest
 from cuecast.build import BuildOptions, LessonBuilder, build_lessons
 from cuecast.errors import CuecastError
 from cuecast.script import load_lessons
-from tests.test_executor_ray import make_catalogue, outputs
+from tests.catalogue_lessons import make_catalogue, outputs
 
 NO_VIDEO = BuildOptions(only=("check", "slides", "timeline", "notebook", "review"), device="cpu", voice="none")
 

@@ -27,60 +27,13 @@ from pathlib import Path
 import pytest
 
 from cuecast.video.encode import probe
+from tests.catalogue_lessons import make_catalogue, outputs
 from tests.frames import frame_count
 
 pytestmark = pytest.mark.slow
 
 RENDER = [sys.executable, str(Path(__file__).resolve().parents[1] / "render.py")]
 SMALL = ["--device", "cpu", "--size", "320x180", "--fps", "10", "--voice", "none"]
-
-LESSON = """\
-lesson: Catalogue lesson {n}
-id: lesson-{n}
-voice: none
-sections:
-  - title: Tensors {n}
-    beats:
-      - bullet: Tensors have a shape
-      - show: vscode
-        snippet: snippets/make_{n}.py
-        say: Making a tensor.
-      - show: vscode
-        snippet: snippets/cells.py
-        cell: 2
-        say: The second cell.
-  - title: Errors
-    beats:
-      - show: vscode
-        snippet: snippets/wrong_{n}.py
-        expect_error: true
-        say: Shapes that do not match.
-"""
-
-CELLS = """\
-# %%
-import torch
-x = torch.arange(6.0)
-print(x)
-# %%
-print(x.reshape(2, 3).sum(dim=0))
-"""
-
-
-def make_catalogue(root: Path, lessons: int = 3) -> Path:
-    """A project of ``lessons`` lessons whose snippets all differ but one
-    cell file, which every lesson shows (it runs once)."""
-    (root / "script").mkdir(parents=True)
-    (root / "snippets").mkdir()
-    (root / "snippets" / "cells.py").write_text(CELLS)
-    for n in range(1, lessons + 1):
-        (root / "script" / f"lesson-{n}.yaml").write_text(LESSON.format(n=n))
-        (root / "snippets" / f"make_{n}.py").write_text(
-            f"import torch\ntorch.manual_seed({n})\nprint(torch.rand(2, {n}).round(decimals=3))\n")
-        (root / "snippets" / f"wrong_{n}.py").write_text(
-            f"import torch\ntorch.ones({n}, 2) @ torch.ones(3, {n})\n")
-    return root
-
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -147,19 +100,6 @@ def cluster():
 
 def render(project: Path, *args: str, env=None) -> subprocess.CompletedProcess:
     return subprocess.run([*RENDER, *args], cwd=project, capture_output=True, text=True, env=env, timeout=600)
-
-
-def outputs(project: Path) -> dict[str, bytes]:
-    """Every file a build wrote for its lessons, by path: not the caches, and
-    not ``.build.json``, the record of what was built (its fingerprints
-    include the outputs' modification times)."""
-    found = {}
-    for path in sorted((project / "build").rglob("*")):
-        rel = path.relative_to(project / "build").as_posix()
-        if (path.is_file() and not rel.startswith(".") and "/.video-cache/" not in rel
-                and not rel.endswith("/.build.json")):
-            found[rel] = path.read_bytes()
-    return found
 
 
 def without_durations(text: str) -> str:
@@ -317,3 +257,43 @@ def _processes_using(folder: str) -> list[int]:
             except OSError:
                 pass
     return found
+
+
+SLOW = """\
+import os, pathlib, time
+pathlib.Path({mark!r}).write_text(str(os.getpid()))
+time.sleep(50)
+"""
+
+
+def test_ctrl_c_cancels_the_ray_tasks_and_leaves_the_outputs_as_they_were(tmp_path, cluster):
+    address, env = cluster
+    project = make_catalogue(tmp_path / "project", lessons=2)
+    on_ray = [*RENDER, "build", *SMALL, "--only", "check,slides,notebook,review", "--executor", f"ray:{address}"]
+    first = subprocess.run(on_ray, cwd=project, capture_output=True, text=True, env=env, timeout=600)
+    assert first.returncode == 0, first.stderr
+    before = outputs(project)
+
+    mark = tmp_path / "running"
+    (project / "snippets" / "make_2.py").write_text(SLOW.format(mark=str(mark)))
+    build = subprocess.Popen(on_ray, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        deadline = time.monotonic() + 120
+        while not mark.exists() or not mark.read_text():
+            assert build.poll() is None, build.communicate()
+            assert time.monotonic() < deadline, "the snippet never started"
+            time.sleep(0.2)
+        snippet = int(mark.read_text())
+        build.send_signal(signal.SIGINT)
+        _, err = build.communicate(timeout=60)
+    finally:
+        if build.poll() is None:
+            build.kill()
+    assert build.returncode == 130, err
+    assert "Interrupted; previous outputs are left as they were." in err
+    deadline = time.monotonic() + 20
+    while Path(f"/proc/{snippet}").exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not Path(f"/proc/{snippet}").exists(), "the cancelled task's snippet is still running"
+    assert outputs(project) == before
+    assert not list((project / "build").rglob("*.part"))

@@ -45,9 +45,10 @@ class Executor:
     remote = False
     lesson_workers = 1
 
-    def map(self, fn: Callable, calls: Sequence[tuple], *, gpus: float = 0) -> list:
+    def map(self, fn: Callable, calls: Sequence[tuple], *, gpus: float = 0, batch: Optional[int] = None) -> list:
         """``[fn(*args) for args in calls]``, possibly elsewhere; the first
-        failure is raised, and the rest of the work is cancelled."""
+        failure is raised, and the rest of the work is cancelled.  ``batch``
+        caps the calls sent as one task (1 for long calls, so they spread)."""
         return [fn(*args) for args in calls]
 
     def runner(self, run_options, on_event=None):

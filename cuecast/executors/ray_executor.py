@@ -128,7 +128,7 @@ class RayExecutor(Executor):
             except Exception:  # finished already, or the cluster is gone: nothing left to stop
                 pass
 
-    def map(self, fn: Callable, calls: Sequence[tuple], *, gpus: float = 0) -> list:
+    def map(self, fn: Callable, calls: Sequence[tuple], *, gpus: float = 0, batch: Optional[int] = None) -> list:
         calls = list(calls)
         if not calls:
             return []
@@ -136,6 +136,6 @@ class RayExecutor(Executor):
         if self._batch_task is None:
             self._batch_task = self.ray.remote(run_batch)
         task = self._batch_task.options(num_cpus=1, num_gpus=gpus, max_retries=RETRIES, retry_exceptions=False)
-        size = max(1, min(BATCH, -(-len(calls) // self.workers)))
+        size = max(1, min(batch or BATCH, -(-len(calls) // self.workers)))
         refs = [task.remote(fn, calls[i:i + size]) for i in range(0, len(calls), size)]
         return [result for batch in self.gather(refs) for result in batch]

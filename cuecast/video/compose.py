@@ -398,7 +398,7 @@ def _encode_elsewhere(executor, plan, inputs_for, draw_slide, cache, meter, scre
         missing.append((job, make_scene, burned))
     calls = [(make_scene, burned, size, job.n_frames, settings, f"encoding segment '{job.segment.id}'")
              for job, make_scene, burned in missing]
-    for (job, _, _), data in zip(missing, executor.map(encode_clip, calls)):
+    for (job, _, _), data in zip(missing, executor.map(encode_clip, calls, batch=1)):
         target = cache.path(job.key) or job.clip
         with atomic_path(target) as part:
             part.write_bytes(data)
