@@ -1,5 +1,9 @@
 """Snippet files as Ray tasks, each still run in a process of its own.
 
+Small batches of snippet files share a task (``BATCH``): Ray's scheduling
+costs about what a tiny snippet's run does.  A retried task runs its whole
+batch again, each file again in a fresh process.
+
 A Ray task does not run the snippet in the Ray worker's own interpreter:
 that process has Ray's threads, and a snippet must start from a fresh,
 seeded process (issue 15).  Each Ray worker keeps one of the runner's
@@ -44,8 +48,11 @@ def _pool(options: RunOptions):
     return _POOL
 
 
-def run_job(options: RunOptions, job: Job) -> Capture:
-    return _pool(options).run([job])[job.key]
+def run_jobs(options: RunOptions, jobs: list[Job]) -> list[Capture]:
+    """The jobs one after another on this worker's fork server, each in a
+    process of its own."""
+    pool = _pool(options)
+    return [pool.run([job])[job.key] for job in jobs]
 
 
 def probe_environment(options: RunOptions) -> dict:
@@ -61,6 +68,18 @@ def snippet_gpus(options: RunOptions, cluster_gpus: float) -> float:
     if options.device == "cuda" or (options.device == "auto" and cluster_gpus > 0):
         return 1
     return 0
+
+
+#: Snippet files sent in one task at most.  A task costs Ray a few
+#: milliseconds of scheduling, as much as a tiny snippet's run; a batch of
+#: them pays it once, while each snippet still gets a process of its own.
+BATCH = 8
+
+
+def batch_size(jobs: int, workers: int) -> int:
+    """Snippets per task: up to ``BATCH``, but at least four tasks per
+    worker, so that a slow snippet does not leave the others idle."""
+    return max(1, min(BATCH, jobs // (4 * max(1, workers))))
 
 
 def lost_capture(job: Job, reason: str, started: float) -> Capture:
@@ -91,7 +110,7 @@ class RayPool:
         self.worker_options = dataclasses.replace(options, jobs=1)
         gpus = snippet_gpus(options, executor.gpus)
         task_options = dict(num_cpus=1, num_gpus=gpus, max_retries=RETRIES, retry_exceptions=False)
-        self._run = self.ray.remote(run_job).options(**task_options)
+        self._run = self.ray.remote(run_jobs).options(**task_options)
         self._probe = self.ray.remote(probe_environment).options(**task_options)
 
     def start(self) -> "RayPool":
@@ -107,7 +126,9 @@ class RayPool:
             on_finished: Optional[Callable] = None) -> dict[str, Capture]:
         ray = self.ray
         started = time.monotonic()
-        refs = {self._run.remote(self.worker_options, job): job for job in jobs}
+        size = batch_size(len(jobs), self.size)
+        batches = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+        refs = {self._run.remote(self.worker_options, batch): batch for batch in batches}
         for job in jobs:
             if on_started is not None:
                 on_started(job)
@@ -117,19 +138,20 @@ class RayPool:
             while pending:
                 ready, pending = ray.wait(pending, num_returns=1)
                 for ref in ready:
-                    job = refs[ref]
+                    batch = refs[ref]
                     try:
-                        capture = ray.get(ref)
+                        captures = ray.get(ref)
                     except (ray.exceptions.WorkerCrashedError, ray.exceptions.NodeDiedError,
                             ray.exceptions.OutOfMemoryError) as exc:
-                        capture = lost_capture(job, f"the Ray worker running it was lost: {type(exc).__name__}",
-                                               started)
+                        reason = f"the Ray worker running it was lost: {type(exc).__name__}"
+                        captures = [lost_capture(job, reason, started) for job in batch]
                     except ray.exceptions.RayTaskError as exc:  # cuecast's own failure, not the snippet's
                         cause = getattr(exc, "cause", None)
                         raise (cause if isinstance(cause, BaseException) else exc) from None
-                    results[job.key] = capture
-                    if on_finished is not None:
-                        on_finished(job, capture)
+                    for job, capture in zip(batch, captures):
+                        results[job.key] = capture
+                        if on_finished is not None:
+                            on_finished(job, capture)
         except BaseException:
             self.executor.cancel(pending)
             raise
