@@ -233,13 +233,16 @@ def test_ray_stays_optional(tmp_path):
 
 
 def test_ray_started_on_demand_builds_and_stops(tmp_path):
-    """``--executor ray`` with no cluster: a Ray of its own, gone afterwards."""
-    project = make_catalogue(tmp_path / "project", lessons=2)
+    """``--executor ray`` with no cluster: a Ray of its own, gone afterwards.
+    Eight lessons: 17 snippet files, sent two to a task."""
+    project = make_catalogue(tmp_path / "project", lessons=8)
     env = dict(os.environ, RAY_USAGE_STATS_ENABLED="0", RAY_TMPDIR=tempfile.mkdtemp(prefix="ray", dir="/tmp"))
     result = render(project, "build", *SMALL, "--only", "check,slides", "-j", "2", "--executor", "ray", env=env)
     assert result.returncode == 0, result.stderr
-    assert len(ran(result)) == 5
-    assert (project / "build" / "lesson-2" / "slides.pptx").is_file()
+    assert ran(result) == sorted([(f"lesson-{n}", f"snippets/{kind}_{n}.py") for n in range(1, 9)
+                                  for kind in ("make", "wrong")] + [("lesson-1", "snippets/cells.py")])
+    assert "failed" not in result.stderr
+    assert all((project / "build" / f"lesson-{n}" / "slides.pptx").is_file() for n in range(1, 9))
     deadline = time.monotonic() + 20
     while _processes_using(env["RAY_TMPDIR"]) and time.monotonic() < deadline:
         time.sleep(0.5)
