@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -63,12 +64,20 @@ def make_catalogue(root: Path, lessons: int, snippets: int) -> list[str]:
     return paths
 
 
+#: CPU seconds (user + system) of each timed command and the processes
+#: below it that were waited for, by the order they ran.
+CPU: list[float] = []
+
+
 def timed(command: list[str], cwd: Path, env: dict) -> float:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr.decode()[-3000:]}")
+    CPU.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
     return elapsed
 
 
@@ -99,28 +108,28 @@ def main() -> int:
     if not args.skip_ray:
         runs.append(("ray, 2 workers", ["-j", "2", "--executor", "ray"]))
 
-    rows: list[tuple[str, float]] = []
+    rows: list[tuple[str, float, float]] = []
     with tempfile.TemporaryDirectory(prefix="cuecast-bench-catalogue-") as tmp:
         project = Path(tmp) / "catalogue"
         paths = make_catalogue(project, args.lessons, args.snippets)
         floor = timed([sys.executable, "-c", FLOOR, *paths], project, env)
         print(f"{args.lessons} lessons × {args.snippets} snippets; {os.cpu_count()} cores; "
               f"floor {floor:.2f} s", flush=True)
-        rows.append(("floor (one bare process)", floor))
+        rows.append(("floor (one bare process)", floor, CPU[-1]))
         for name, options in runs:
             if name.startswith("ray"):  # check has no --executor: it is the build's check stage
                 seconds = cold([*render, "build", "--only", "check", "--no-cache", "--device", "cpu", *options],
                                project, env)
             else:
                 seconds = cold([*render, "check", "--no-cache", "--device", "cpu", *options], project, env)
-            rows.append((f"check, {name}", seconds))
+            rows.append((f"check, {name}", seconds, CPU[-1]))
             print(f"  {rows[-1][0]}: {seconds:.2f} s", flush=True)
         for name, options in runs:
             seconds = cold([*render, "build", *no_video, "--no-cache", "--device", "cpu", *options], project, env)
-            rows.append((f"build without video, {name}", seconds))
+            rows.append((f"build without video, {name}", seconds, CPU[-1]))
             print(f"  {rows[-1][0]}: {seconds:.2f} s", flush=True)
         seconds = timed([*render, "build", *no_video, "--device", "cpu", "-j", "2"], project, env)
-        rows.append(("build without video, nothing changed, -j 2", seconds))
+        rows.append(("build without video, nothing changed, -j 2", seconds, CPU[-1]))
 
         if args.video_lessons:
             video_project = Path(tmp) / "video"
@@ -128,20 +137,22 @@ def main() -> int:
             for name, options in runs:
                 seconds = cold([*render, "build", "--no-cache", "--device", "cpu", "--size", "640x360",
                                 *options], video_project, env)
-                rows.append((f"build with video ({args.video_lessons} lessons, 640x360), {name}", seconds))
+                rows.append((f"build with video ({args.video_lessons} lessons, 640x360), {name}", seconds, CPU[-1]))
                 print(f"  {rows[-1][0]}: {seconds:.2f} s", flush=True)
         if not args.skip_ray:
-            rows.append(("(Ray start and stop alone)", ray_start_seconds(env)))
+            rows.append(("(Ray start and stop alone)", ray_start_seconds(env), CPU[-1]))
 
-    local_one = {kind: seconds for name, seconds in rows for kind in ("check", "build without video", "build with video")
+    local_one = {kind: seconds for name, seconds, _ in rows
+                 for kind in ("check", "build without video", "build with video")
                  if name.startswith(kind) and name.endswith("local -j 1")}
-    width = max(len(name) for name, _ in rows)
-    print()
-    for name, seconds in rows:
+    width = max(len(name) for name, _, _ in rows)
+    print(f"\n{'':<{width}}  {'wall':>9}  {'× floor':>8}  {'× local -j 1':>13}  CPU (waited-for processes; "
+          f"Ray's own daemons partly)")
+    for name, seconds, cpu in rows:
         kind = next((k for k in local_one if name.startswith(k)), None)
-        versus = f"  {seconds / local_one[kind]:5.2f}× local -j 1" if kind else ""
-        print(f"{name:<{width}}  {seconds:7.2f} s  {seconds / floor:6.2f}× floor{versus}")
-    no_video_two = next(s for n, s in rows if n == "build without video, local -j 2")
+        versus = f"{seconds / local_one[kind]:12.2f}×" if kind else " " * 13
+        print(f"{name:<{width}}  {seconds:7.2f} s  {seconds / floor:7.2f}×  {versus}  {cpu:7.2f} s")
+    no_video_two = next(s for n, s, _ in rows if n == "build without video, local -j 2")
     if (args.lessons, args.snippets) == (50, 20):
         print(f"\ntarget: the catalogue without video ≤ {TARGET_SECONDS:.0f} s on 2 cores: {no_video_two:.1f} s "
               f"with local -j 2 ({'met' if no_video_two <= TARGET_SECONDS else 'MISSED'})")
