@@ -243,6 +243,7 @@ def test_ray_started_on_demand_builds_and_stops(tmp_path):
                                   for kind in ("make", "wrong")] + [("lesson-1", "snippets/cells.py")])
     assert "failed" not in result.stderr
     assert all((project / "build" / f"lesson-{n}" / "slides.pptx").is_file() for n in range(1, 9))
+    assert list((Path(env["RAY_TMPDIR"]) / "ray").glob("session_2*")), "Ray did not run from its own folder"
     deadline = time.monotonic() + 20
     while _processes_using(env["RAY_TMPDIR"]) and time.monotonic() < deadline:
         time.sleep(0.5)
