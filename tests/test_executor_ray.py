@@ -57,29 +57,31 @@ def session_processes(sid: int) -> list[int]:
 
 @pytest.fixture(scope="module")
 def cluster():
-    """``(address, env)``: a two-CPU Ray cluster on this machine, and the
-    environment a driver needs to reach it."""
+    """``(addresses, env)``: a two-CPU Ray cluster on this machine, its
+    ``--executor`` values (``driver``: connect as a driver on this node;
+    ``client``: through Ray Client, ``ray://``), and the environment that
+    carries its auth token."""
     folder = Path(tempfile.mkdtemp(prefix="ray", dir="/tmp"))  # Ray's socket paths must stay short
-    token = folder / "token"
-    token.write_text(secrets.token_hex(32))
-    env = dict(os.environ, RAY_AUTH_MODE="token", RAY_AUTH_TOKEN_PATH=str(token), RAY_USAGE_STATS_ENABLED="0")
-    port = free_port()
+    # the token in the environment: Ray Client's per-client server is given it only that way
+    env = dict(os.environ, RAY_AUTH_MODE="token", RAY_AUTH_TOKEN=secrets.token_hex(32), RAY_USAGE_STATS_ENABLED="0")
+    env.pop("RAY_AUTH_TOKEN_PATH", None)
+    port, client_port = free_port(), free_port()
     command = ["ray", "start", "--head", "--block", "--num-cpus=2", "--num-gpus=0", "--node-ip-address=127.0.0.1",
-               f"--port={port}", f"--ray-client-server-port={free_port()}", "--include-dashboard=false",
+               f"--port={port}", f"--ray-client-server-port={client_port}", "--include-dashboard=false",
                f"--dashboard-agent-listen-port={free_port()}", "--object-store-memory=100000000",
                "--disable-usage-stats", f"--temp-dir={folder}"]
     ray_cli = Path(sys.executable).with_name("ray")
     command[0] = str(ray_cli) if ray_cli.exists() else shutil.which("ray")
     log = open(folder / "start.log", "wb")
     head = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
-    address = f"127.0.0.1:{port}"
+    addresses = {"driver": f"ray:127.0.0.1:{port}", "client": f"ray://127.0.0.1:{client_port}"}
     try:
         deadline = time.monotonic() + 90
         while b"This command will now block" not in (folder / "start.log").read_bytes():
             assert head.poll() is None, (folder / "start.log").read_text()
             assert time.monotonic() < deadline, "ray start did not come up in 90 s"
             time.sleep(0.5)
-        yield address, env
+        yield addresses, env
     finally:
         os.killpg(head.pid, signal.SIGTERM)
         try:
@@ -89,13 +91,15 @@ def cluster():
         deadline = time.monotonic() + 20
         while session_processes(head.pid) and time.monotonic() < deadline:
             time.sleep(0.5)
-        left = session_processes(head.pid)
-        if left:
+        if session_processes(head.pid):
             os.killpg(head.pid, signal.SIGKILL)
         head.wait(timeout=10)
+        deadline = time.monotonic() + 10  # killed ones are reaped by init, a moment later
+        while session_processes(head.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
         log.close()
         shutil.rmtree(folder, ignore_errors=True)
-        assert not left or not session_processes(head.pid), "Ray processes were left running"
+        assert not session_processes(head.pid), "Ray processes were left running"
 
 
 def render(project: Path, *args: str, env=None) -> subprocess.CompletedProcess:
@@ -120,9 +124,9 @@ def ran(result: subprocess.CompletedProcess) -> list[str]:
 
 
 def test_a_ray_build_gives_the_files_of_a_local_build(tmp_path, cluster):
-    address, env = cluster
+    addresses, env = cluster
     project = make_catalogue(tmp_path / "project")
-    on_ray = ["build", *SMALL, "--executor", f"ray:{address}"]
+    on_ray = ["build", *SMALL, "--executor", addresses["client"]]
     snippets = sorted([(f"lesson-{n}", f"snippets/{kind}_{n}.py") for n in (1, 2, 3) for kind in ("make", "wrong")]
                       + [("lesson-1", "snippets/cells.py")])
 
@@ -180,14 +184,14 @@ print("done on attempt", attempt)
 
 
 def test_a_ray_worker_killed_mid_snippet_is_retried(tmp_path, cluster):
-    address, env = cluster
+    addresses, env = cluster
     project = make_catalogue(tmp_path / "project", lessons=1)
     marks = tmp_path / "marks"
     marks.mkdir()
     (project / "snippets" / "make_1.py").write_text(KILLED.format(marks=str(marks)))
 
     build = subprocess.Popen([*RENDER, "build", *SMALL, "--only", "check,slides,notebook",
-                              "--executor", f"ray:{address}"],
+                              "--executor", addresses["driver"]],
                              cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         first = marks / "attempt-1"
@@ -271,9 +275,9 @@ time.sleep(50)
 
 
 def test_ctrl_c_cancels_the_ray_tasks_and_leaves_the_outputs_as_they_were(tmp_path, cluster):
-    address, env = cluster
+    addresses, env = cluster
     project = make_catalogue(tmp_path / "project", lessons=2)
-    on_ray = [*RENDER, "build", *SMALL, "--only", "check,slides,notebook,review", "--executor", f"ray:{address}"]
+    on_ray = [*RENDER, "build", *SMALL, "--only", "check,slides,notebook,review", "--executor", addresses["driver"]]
     first = subprocess.run(on_ray, cwd=project, capture_output=True, text=True, env=env, timeout=600)
     assert first.returncode == 0, first.stderr
     before = outputs(project)
