@@ -101,6 +101,8 @@ class BuildOptions:
     allow_missing: bool = False
     #: Also convert the deck to PDF: None, ``"slides"`` or ``"handout"`` (notes under each slide).
     pdf: Optional[str] = None
+    #: Where the work runs: ``local``, ``ray`` or ``ray://HOST:PORT`` (``cuecast.executors``).
+    executor: str = "local"
 
 
 @dataclass
@@ -612,13 +614,15 @@ def build_lessons(
     not stop the build (their errors show on the slides and in the notebook);
     the caller decides the exit code from ``LessonBuild.failed_snippets``.
     ``runner`` (a ``cuecast.runner.Runner`` made with ``run_options(options)``)
-    keeps its warm workers for the next build, as ``render watch`` does."""
-    builds = []
-    for build in run_snippets(lessons, options, on_progress, on_run_event, runner):
-        builder = LessonBuilder(build, options, on_progress)
-        for stage in stages_to_run(options.only):
-            builder.run(stage)
-        builds.append(build)
+    keeps its warm workers for the next build, as ``render watch`` does.
+    ``options.executor`` says where the work runs (``cuecast.executors``);
+    the lessons' later stages are built ``-j`` at a time (``cuecast.catalogue``)."""
+    from cuecast.catalogue import build_stages
+    from cuecast.executors import open_executor, using
+
+    with open_executor(options.executor, options.jobs) as executor, using(executor):
+        builds = run_snippets(lessons, options, on_progress, on_run_event, runner)
+        build_stages(builds, options, on_progress, executor.lesson_workers)
     return builds
 
 
@@ -642,14 +646,14 @@ def run_snippets(
 ) -> list[LessonBuild]:
     """The check stage's work: every snippet of every lesson run (or served
     from the cache) on one pool; a ``LessonBuild`` per lesson to go on with."""
-    from cuecast.runner import Runner
+    from cuecast.executors import current
 
     for lesson in lessons:
         if on_progress:
             on_progress(lesson.id, "check", 0.0, "")
     started = time.perf_counter()
     if runner is None:
-        with Runner(run_options(options), on_run_event) as own:
+        with current().runner(run_options(options), on_run_event) as own:
             all_captures = own.run_lessons(lessons)
     else:
         previous, runner.on_event = runner.on_event, on_run_event or runner.on_event

@@ -259,11 +259,28 @@ def thumbnail_uri(data: bytes) -> str:
     from PIL import Image
 
     with Image.open(io.BytesIO(data)) as image:
+        return image_thumbnail_uri(image)
+
+
+def image_thumbnail_uri(image) -> str:
+    """A slide image as a small JPEG data URI.  Where the width is a
+    multiple of the thumbnail's (a 1920-pixel slide), each thumbnail pixel
+    is the mean of a square of slide pixels, in a millisecond; otherwise
+    Lanczos after a box reduction (``reducing_gap``), a sixth of its cost
+    from full size.  The slides stage makes these as it draws, so the
+    review page reads them back instead of decoding every PNG."""
+    from PIL import Image
+
+    if image.mode != "RGB":  # a slide is drawn in RGB: no copy for it
         image = image.convert("RGB")
+    factor, rest = divmod(image.width, THUMB_WIDTH)
+    if rest == 0 and factor >= 1:
+        image = image.reduce(factor)
+    else:
         height = round(image.height * THUMB_WIDTH / image.width)
-        image = image.resize((THUMB_WIDTH, height), Image.LANCZOS)
-        buffer = io.BytesIO()
-        image.save(buffer, "JPEG", quality=80)
+        image = image.resize((THUMB_WIDTH, height), Image.LANCZOS, reducing_gap=2.0)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=80)
     return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
@@ -280,6 +297,11 @@ class ThumbnailCache:
         except (OSError, ValueError):
             self.entries = {}
         self.changed = False
+
+    def add(self, png_name: str, data: bytes, uri: str) -> None:
+        """Keep ``uri`` as the thumbnail of the PNG ``data`` just written."""
+        self.entries[png_name] = [hashlib.sha256(data).hexdigest(), uri]
+        self.changed = True
 
     def uri(self, png: Path) -> Optional[str]:
         try:

@@ -10,7 +10,7 @@ import click
 
 from cuecast.build import STAGES
 from cuecast.cli.common import lesson_target_argument, relative_path, reports_errors
-from cuecast.cli.options import all_options, build_options
+from cuecast.cli.options import all_options, build_options, executor_option
 
 
 def _parse_only(ctx, param, value):
@@ -30,6 +30,7 @@ def _parse_only(ctx, param, value):
 @click.option("--only", callback=_parse_only, default=None, metavar="STAGES",
               help=f"Comma-separated stages to build: {','.join(STAGES)} (default: all).")
 @all_options
+@executor_option
 @click.option("--pdf", is_flag=True, help="Also convert the deck to build/<lesson>/slides.pdf (needs LibreOffice).")
 @reports_errors
 def command(target, only, pdf, **params):

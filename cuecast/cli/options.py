@@ -82,6 +82,23 @@ frame_options = _stack(
                  help="burn: draw the narration on the frames (the .srt/.vtt sidecars are written either way)."),
 )
 
+def _executor(ctx, param, value):
+    from cuecast.errors import CuecastError
+    from cuecast.executors import check_spec
+
+    try:
+        return check_spec(value)
+    except CuecastError as exc:
+        raise click.BadParameter(exc.message) from None
+
+
+#: Where the work runs (``cuecast.executors``): for the views that build
+#: through ``build_lessons``.
+executor_option = click.option(
+    "--executor", default="local", show_default=True, metavar="local|ray|ray://HOST:PORT", callback=_executor,
+    help="Where the work runs: this machine's cores, a Ray started here, or an existing Ray cluster (snippets, "
+         "slide drawing and video segments as Ray tasks; needs pip install cuecast[ray]).")
+
 #: Every group, for the subcommands that run every stage.
 all_options = _stack(run_options, deck_options, voice_options, frame_options)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import click
 
 from cuecast.cli.common import lesson_target_argument, relative_path, reports_errors
-from cuecast.cli.options import build_options, deck_options, run_options
+from cuecast.cli.options import build_options, executor_option, deck_options, run_options
 
 
 @click.command(name="slides")
@@ -23,6 +23,7 @@ from cuecast.cli.options import build_options, deck_options, run_options
               help="Kept for old scripts: the slide images are always drawn (only those that changed).")
 @deck_options
 @run_options
+@executor_option
 @click.option("--pdf", is_flag=True, help="Also write build/<lesson>/slides.pdf (needs LibreOffice).")
 @click.option("--handout", is_flag=True, help="Make the PDF a handout: each slide above its speaker notes "
               "(implies --pdf).")

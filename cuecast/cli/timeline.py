@@ -12,7 +12,7 @@ from __future__ import annotations
 import click
 
 from cuecast.cli.common import lesson_target_argument, relative_path, reports_errors
-from cuecast.cli.options import build_options, deck_options, frame_options, run_options, voice_options
+from cuecast.cli.options import build_options, executor_option, deck_options, frame_options, run_options, voice_options
 from cuecast.check.report import timecode
 
 
@@ -22,6 +22,7 @@ from cuecast.check.report import timecode
 @frame_options
 @deck_options
 @run_options
+@executor_option
 @reports_errors
 def command(target, **params):
     """Write the editors' timeline of each lesson: timeline.otio / .edl / .xml

@@ -11,7 +11,7 @@ from __future__ import annotations
 import click
 
 from cuecast.cli.common import lesson_target_argument, relative_path, reports_errors
-from cuecast.cli.options import build_options, deck_options, frame_options, run_options, voice_options
+from cuecast.cli.options import build_options, executor_option, deck_options, frame_options, run_options, voice_options
 
 
 @click.command(name="video")
@@ -20,6 +20,7 @@ from cuecast.cli.options import build_options, deck_options, frame_options, run_
 @voice_options
 @deck_options
 @run_options
+@executor_option
 @reports_errors
 def command(target, **params):
     """Render the narrated video of each lesson: build/<lesson>/video.mp4

@@ -14,6 +14,9 @@ tall as the layout measured it.  Each slide's ``name`` is its slide id.
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 from pathlib import Path
 
 from cuecast.atomic import atomic_path
@@ -215,8 +218,30 @@ def build_presentation(deck: Deck, theme):
 
 
 def write_pptx(deck: Deck, theme, path: Path) -> Path:
-    """Write ``deck`` to ``path`` (a temporary file renamed into place)."""
+    """Write ``deck`` to ``path`` (a temporary file renamed into place).
+
+    The zip's entries carry a fixed date instead of the time of writing, so
+    the same deck is the same file whenever and wherever it is built (a Ray
+    build and a local one, or a rebuild after its record was lost)."""
     prs = build_presentation(deck, theme)
+    saved = io.BytesIO()
+    prs.save(saved)
     with atomic_path(Path(path)) as tmp:
-        prs.save(str(tmp))
+        tmp.write_bytes(_dated(saved.getvalue()))
     return Path(path)
+
+
+#: The date every entry of a written deck carries (zip's earliest).
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def _dated(package: bytes) -> bytes:
+    """``package`` (a zip) with every entry's date set to ``ZIP_DATE``."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as old, zipfile.ZipFile(out, "w") as new:
+        for info in old.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
+            entry.compress_type = info.compress_type
+            entry.external_attr = info.external_attr
+            new.writestr(entry, old.read(info))
+    return out.getvalue()

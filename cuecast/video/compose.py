@@ -14,6 +14,7 @@ and leaves the previous video as it was.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tempfile
@@ -25,7 +26,7 @@ from typing import Callable, Mapping, Optional
 
 from PIL import Image
 
-from cuecast import kinds
+from cuecast import executors, kinds
 from cuecast.atomic import atomic_path, copy_into_place
 from cuecast.errors import ConfigError, CuecastError
 from cuecast.model import (
@@ -303,8 +304,8 @@ class _SegmentEncoder:
     def typed(self, job: _Job, content) -> tuple[object, Callable[[], Scene]]:
         segment = job.segment
         return ((content, segment.type_seconds, segment.output_at),
-                lambda: EditorScene(content, self.size, self.fps, job.n_frames, segment.type_seconds,
-                                    segment.output_at))
+                functools.partial(EditorScene, content, self.size, self.fps, job.n_frames, segment.type_seconds,
+                                  segment.output_at))
 
     def browser(self, job: _Job) -> tuple[object, Callable[[], Scene]]:
         beat, cue = self.cue_of(job.segment)
@@ -313,8 +314,9 @@ class _SegmentEncoder:
         if page is not None:
             from cuecast.video.web_scene import CapturedPageScene
 
-            return (content, page.digest), lambda: CapturedPageScene(content, page, self.size, self.fps, job.n_frames)
-        return content, lambda: BrowserScene(content, self.size, self.fps, job.n_frames)
+            return (content, page.digest), functools.partial(CapturedPageScene, content, page, self.size, self.fps,
+                                                             job.n_frames)
+        return content, functools.partial(BrowserScene, content, self.size, self.fps, job.n_frames)
 
     # --- encoding ---------------------------------------------------------------
 
@@ -334,9 +336,7 @@ class _SegmentEncoder:
             cached = self.encode(job, key, make_scene, burned)
         else:
             self.meter.advance(job.n_frames)
-        if job.still is None and cached != job.clip:
-            copy_into_place(cached, job.clip)  # the editors' timeline links media/, a copy
-        job.clip = cached  # the join reads the cache entry, which no later render rewrites
+        self.place(job, cached)
 
     def encode(self, job: _Job, key: str, make_scene: Callable[[], Scene], burned: list[Caption]) -> Path:
         scene = make_scene()
@@ -361,6 +361,10 @@ class _SegmentEncoder:
 
     def encode_all(self, jobs: int) -> list[SegmentClip]:
         plan = [self.job(segment) for segment in self.timeline.segments]
+        executor = executors.current()
+        if executor.remote:
+            self.encode_elsewhere(executor, plan)
+            return _clips(plan, self.media)
         pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="cuecast-video")
         try:
             # Longest first, so two workers finish together.
@@ -376,12 +380,44 @@ class _SegmentEncoder:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
         pool.shutdown(wait=True)
-        return [
-            SegmentClip(job.segment.id, job.segment.kind, job.segment.start, job.segment.end, job.n_frames,
-                        job.clip if job.n_frames > 0 else None, job.still or segment_media_path(self.media, job.segment),
-                        job.key, job.encoded)
-            for job in plan
-        ]
+        return _clips(plan, self.media)
+
+    def encode_elsewhere(self, executor, plan: list[_Job]) -> None:
+        """``encode_all`` with the executor's tasks encoding: lookups and
+        stills here, in timeline order; each missing clip drawn and encoded
+        by a task (CPU only) and written into the cache here."""
+        missing = []
+        for job in plan:
+            inputs, make_scene = SEGMENT_SCENES.lookup(job.segment.kind)(self, job)
+            burned = _segment_captions(self.screens, job.first, job.last, self.fps) if self.captions == "burn" else []
+            job.key = clip_key(job.segment.kind, inputs, burned, job.n_frames, self.settings)
+            if job.n_frames <= 0:
+                continue
+            cached = self.cache.get(job.key)
+            if cached is not None:
+                self.meter.advance(job.n_frames)
+                self.place(job, cached)
+                continue
+            if job.segment.kind == SEGMENT_SLIDE:  # sent drawn: the deck's drawer stays here
+                make_scene = functools.partial(StillScene, self.draw_slide(job.segment.slide_id), job.n_frames)
+            missing.append((job, make_scene, burned))
+        calls = [(make_scene, burned, self.size, job.n_frames, self.settings, f"encoding segment '{job.segment.id}'")
+                 for job, make_scene, burned in missing]
+        for (job, _, _), data in zip(missing, executor.map(encode_clip, calls, batch=1)):
+            target = self.cache.path(job.key) or job.clip
+            with self.cache.store(target) as part:
+                part.write_bytes(data)
+                _readable(part)
+            self.meter.advance(job.n_frames)
+            job.encoded = True
+            self.place(job, target)
+
+    def place(self, job: _Job, cached: Path) -> None:
+        """``job``'s media in place from ``cached``; the join reads the cache
+        entry, which no later render rewrites."""
+        if job.still is None and cached != job.clip:
+            copy_into_place(cached, job.clip)  # the editors' timeline links media/, a copy
+        job.clip = cached
 
 
 #: What fills the screen for each segment kind: ``scene(encoder, job)`` gives
@@ -392,6 +428,36 @@ SEGMENT_SCENES = kinds.segment_table("video", {
     SEGMENT_BROWSER: _SegmentEncoder.browser,
     SEGMENT_TERMINAL: _SegmentEncoder.terminal,
 })
+
+
+def _clips(plan: list[_Job], media: Path) -> list[SegmentClip]:
+    return [
+        SegmentClip(job.segment.id, job.segment.kind, job.segment.start, job.segment.end, job.n_frames,
+                    job.clip if job.n_frames > 0 else None, job.still or segment_media_path(media, job.segment),
+                    job.key, job.encoded)
+        for job in plan
+    ]
+
+
+def encode_clip(make_scene: Callable[[], Scene], burned: list, size: tuple[int, int], n_frames: int,
+                settings: EncodeSettings, what: str) -> bytes:
+    """One segment's clip as MP4 bytes, drawn and encoded wherever this runs
+    (a Ray task): the caller puts the bytes in its clip cache, so no file
+    is shared between the machines."""
+    scene = make_scene()
+    if burned:
+        scene = CaptionedScene(scene, burned, size)
+    keyframes = scene.keyframes()
+    frames = ((index, picture.tobytes()) for index, picture in scene.render())
+    registry = ProcessRegistry()
+    with tempfile.TemporaryDirectory(prefix="cuecast-clip-") as folder:
+        out = Path(folder) / "clip.mp4"
+        try:
+            encode_frames(frames, keyframes, n_frames, out, settings, registry, None, what=what)
+        except BaseException:
+            registry.kill_all()
+            raise
+        return out.read_bytes()
 
 
 def narration_track(timeline: Timeline, fps: int, work_dir: Path, cache: ClipCache,

@@ -1,0 +1,150 @@
+"""A catalogue's later stages, several lessons at a time, each in a forked child.
+
+After the snippets (one pool for every lesson), a lesson's slides, timeline,
+video, notebook and review page depend on that lesson alone, and they are
+Python that holds the GIL for most of their time: threads would take turns
+on one core.  So each lesson is built by a child forked from this process,
+at most ``workers`` at a time, and the child sends back what its stages did.
+
+The first lesson is built in this process, so that every child starts with
+the stages' libraries imported.  What the user sees stays what a
+one-at-a-time build shows, in the same order: a child records its progress
+calls and warnings instead of making them, and this process replays a
+lesson's record once that lesson and every lesson before it have finished.  A lesson whose stage raised stops the
+build as it would have stopped there: earlier lessons are replayed, the
+error is raised, children still running are stopped (each output is
+written atomically, so each is old or complete).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import warnings
+from multiprocessing.connection import Connection, Pipe, wait
+from typing import Optional, Sequence
+
+from cuecast.errors import CuecastError
+
+
+def build_one(build, options, on_progress, stages: Sequence[str]) -> None:
+    from cuecast.build import LessonBuilder
+
+    builder = LessonBuilder(build, options, on_progress)
+    for stage in stages:
+        builder.run(stage)
+
+
+def build_stages(builds: list, options, on_progress, workers: int) -> None:
+    """Run ``options.only``'s stages for every lesson of ``builds`` (each a
+    ``LessonBuild`` whose captures are known), ``workers`` lessons at once."""
+    from cuecast.build import stages_to_run
+
+    stages = stages_to_run(options.only)
+    if workers <= 1 or len(builds) <= 1 or not hasattr(os, "fork"):
+        for build in builds:
+            build_one(build, options, on_progress, stages)
+        return
+    # The first lesson is built here: what the stages import and cache on
+    # first use (python-pptx, OpenTimelineIO, the page template, fonts) is
+    # then in every child from the fork, instead of paid again per lesson.
+    build_one(builds[0], options, on_progress, stages)
+    warm(stages)
+    _in_children(builds[1:], options, on_progress, stages, workers)
+
+
+#: What each stage imports on first use (a lesson whose stages were all
+#: skipped imports none of it, so it is imported before forking anyway).
+STAGE_MODULES = {
+    "slides": ("cuecast.deck.layout", "cuecast.deck.raster", "cuecast.deck.pptx_writer", "cuecast.review"),
+    "timeline": ("cuecast.export", "cuecast.plan", "cuecast.narrate"),
+    "video": ("cuecast.video.compose",),
+    "notebook": ("cuecast.notebook",),
+    "review": ("cuecast.review",),
+}
+
+
+def warm(stages: Sequence[str]) -> None:
+    import importlib
+
+    for stage in stages:
+        for module in STAGE_MODULES.get(stage, ()):
+            importlib.import_module(module)
+
+
+def _child(build, options, stages, conn: Connection) -> None:
+    """In the forked child: build one lesson, send back what happened, exit
+    without running the parent's exit handlers (its workers are not ours)."""
+    try:
+        events: list[tuple] = []
+        error: Optional[BaseException] = None
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                build_one(build, options, lambda *event: events.append(event), stages)
+            except BaseException as exc:  # raised in the parent, in lesson order
+                error = exc
+        said = [(str(w.message), w.category, w.filename, w.lineno) for w in caught]
+        try:
+            payload = pickle.dumps((build.results, events, said, error))
+        except Exception:
+            text = f"{type(error).__name__}: {error}" if error is not None else "unpicklable stage results"
+            payload = pickle.dumps((build.results, events, said, CuecastError(text)))
+        conn.send_bytes(payload)
+    finally:
+        os._exit(0)
+
+
+def _in_children(builds: list, options, on_progress, stages, workers: int) -> None:
+    running: dict[Connection, tuple[int, int]] = {}  # connection → (lesson index, pid)
+    finished: dict[int, tuple] = {}
+    upcoming, replayed = 0, 0
+    try:
+        while replayed < len(builds):
+            while upcoming < len(builds) and len(running) < workers:
+                ours, theirs = Pipe(duplex=False)
+                pid = os.fork()
+                if pid == 0:
+                    ours.close()
+                    _child(builds[upcoming], options, stages, theirs)
+                theirs.close()
+                running[ours] = (upcoming, pid)
+                upcoming += 1
+            for conn in wait(list(running)):
+                index, pid = running.pop(conn)
+                try:
+                    finished[index] = pickle.loads(conn.recv_bytes())
+                except (EOFError, OSError):
+                    finished[index] = ([], [], [], CuecastError(
+                        f"the process building lesson '{builds[index].lesson.id}' died"))
+                conn.close()
+                os.waitpid(pid, 0)
+            while replayed in finished:
+                results, events, said, error = finished.pop(replayed)
+                builds[replayed].results = results
+                for event in events:
+                    if on_progress is not None:
+                        on_progress(*event)
+                for message, category, filename, lineno in said:
+                    warnings.warn_explicit(message, category, filename, lineno)
+                if error is not None:
+                    raise error
+                replayed += 1
+    finally:
+        _stop(running)
+
+
+def _stop(running: dict) -> None:
+    """Stop children still building (after an error or Ctrl-C) and reap them."""
+    for conn, (_, pid) in running.items():
+        conn.close()  # a child still sending gets a broken pipe, not a wait on us
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    for _, pid in running.values():
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
