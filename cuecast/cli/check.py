@@ -20,7 +20,7 @@ from typing import Callable, Optional, Sequence
 import click
 
 from cuecast.cli.common import FiniteFloatRange, lesson_target_argument, reports_errors
-from cuecast.cli.options import build_options, run_options
+from cuecast.cli.options import build_options, executor_option, run_options
 from cuecast.errors import BuildFailed
 from cuecast.check.golden import DEFAULT_ATOL, DEFAULT_RTOL
 from cuecast.check.report import CheckResult, format_duration
@@ -33,10 +33,11 @@ def run_check(target: Optional[Path], options, on_event: Optional[Callable] = No
     the parsing."""
     from cuecast.build import run_options as runner_options, run_snippets
     from cuecast.check.report import check_results
-    from cuecast.runner import Runner
+    from cuecast.executors import open_executor, using
     from cuecast.script import load_lessons
 
-    with Runner(runner_options(options), on_event) as runner:
+    with open_executor(options.executor, options.jobs) as executor, using(executor), \
+            executor.runner(runner_options(options), on_event) as runner:
         if not options.use_cache:
             runner.prestart()
         lessons = load_lessons(target)
@@ -151,6 +152,7 @@ def report_check(results: Sequence[CheckResult], junit: Optional[Path] = None) -
 @click.command(name="check")
 @lesson_target_argument
 @run_options
+@executor_option
 @click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the results as JUnit XML to this file.")
 @click.option("--golden", is_flag=True,

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from cuecast.build import STAGES, BuildOptions
 from cuecast.cli import cli
-from cuecast.cli.options import all_options, build_options, run_options
+from cuecast.cli.options import all_options, build_options, executor_option, run_options
 from tests.support.paths import PROJECT
 
 VIEWS = ("check", "slides", "timeline", "video", "build", "watch", "preview")
@@ -36,9 +36,16 @@ def test_every_view_takes_the_run_options_that_key_the_capture_cache(name):
         assert params[option].default == _params("build")[option].default, option
 
 
+@pytest.mark.parametrize("name", ("check", "slides", "timeline", "video", "build"))
+def test_every_view_that_builds_takes_the_executor(name):
+    assert _params(name)["executor"].default == "local"
+    bad = CliRunner().invoke(cli, [name, "--executor", "dask"])
+    assert bad.exit_code == 2 and "unknown executor 'dask'" in bad.stderr
+
+
 def test_every_pipeline_option_lands_in_the_options_object():
     fields = {f.name for f in dataclasses.fields(BuildOptions)}
-    for option in _group_params(all_options) - {"no_cache"}:
+    for option in (_group_params(all_options) | _group_params(executor_option)) - {"no_cache"}:
         assert option in fields, f"--{option} is parsed but BuildOptions has no field for it"
     options = build_options({"timeout": 5.0, "no_cache": True, "junit": "x.xml"}, ("check",))
     assert (options.timeout, options.use_cache, options.only) == (5.0, False, ("check",))
