@@ -21,6 +21,7 @@ from cuecast.build import BuildOptions, build_lessons
 from cuecast.errors import ScriptError
 from cuecast.runner.events import FINISHED
 from cuecast.script import load_lesson
+from tests.support.cli import run_render
 
 TINY = Path(__file__).parent / "tinybuild"
 SMALL = BuildOptions(size=(320, 180), fps=10, device="cpu", voice="none")
@@ -219,8 +220,7 @@ def test_render_build_cli_prints_where_everything_is(tmp_path):
 
 def test_bad_only_stage_is_a_usage_error(tmp_path):
     script = copy_tiny(tmp_path / "project")
-    done = subprocess.run([sys.executable, str(Path(__file__).parents[1] / "render.py"), "build",
-                           str(script), "--only", "slidez"], capture_output=True, text=True, timeout=60)
+    done = run_render("build", str(script), "--only", "slidez", timeout=60)
     assert done.returncode == 2
     assert "unknown stage 'slidez'" in done.stderr and "Traceback" not in done.stderr
 

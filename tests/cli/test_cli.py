@@ -5,12 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 from tests.support.paths import PROJECT
+from tests.support.cli import run_render
 
-RENDER = [sys.executable, str(PROJECT / "render.py")]
 
 
 def test_bare_render_prints_help_and_succeeds():
-    done = subprocess.run(RENDER, capture_output=True, text=True, timeout=60)
+    done = run_render(timeout=60)
     assert done.returncode == 0
     for command in ("check", "slides", "timeline", "video", "build", "watch", "new", "import"):
         assert f"  {command} " in done.stdout
@@ -26,5 +26,5 @@ def test_help_does_not_import_torch_or_the_stages():
 
 
 def test_unknown_command_is_a_usage_error():
-    done = subprocess.run(RENDER + ["renderr"], capture_output=True, text=True, timeout=60)
+    done = run_render("renderr", timeout=60)
     assert done.returncode == 2 and "No such command 'renderr'" in done.stderr

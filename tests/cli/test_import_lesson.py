@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,11 +14,10 @@ from click.testing import CliRunner
 
 from cuecast.cli import cli
 from tests.support import paths
-from tests.support.paths import PROJECT
+from tests.support.cli import run_render
 
 FIXTURES = paths.FIXTURES / "import"
 GALLERY = FIXTURES / "tensors_gallery.py"
-RENDER = [sys.executable, str(PROJECT / "render.py")]
 
 
 def run(*args, cwd: Path):
@@ -124,8 +121,7 @@ def test_missing_file_and_folder(tmp_path):
 
 def test_binary_input_in_a_real_process_has_no_traceback(tmp_path):
     (tmp_path / "model.ipynb").write_bytes(bytes(range(256)) * 4)
-    done = subprocess.run(RENDER + ["import", "model.ipynb"], cwd=tmp_path, capture_output=True, text=True,
-                          timeout=60)
+    done = run_render("import", "model.ipynb", cwd=tmp_path, timeout=60)
     assert done.returncode == 2
     assert "model.ipynb │ is a binary file, not a tutorial" in done.stderr
     assert "Traceback" not in done.stderr

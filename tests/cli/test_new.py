@@ -2,31 +2,27 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from tests.support.paths import PROJECT
+from tests.support.cli import run_render
 
-RENDER = [sys.executable, str(PROJECT / "render.py")]
 
 
 def test_new_lesson_passes_check_and_refuses_to_overwrite(tmp_path):
-    made = subprocess.run(RENDER + ["new", "tensors-101"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    made = run_render("new", "tensors-101", cwd=tmp_path, timeout=60)
     assert made.returncode == 0, made.stderr
     assert (tmp_path / "script" / "tensors-101.yaml").is_file()
     assert (tmp_path / "snippets" / "tensors_101" / "first_tensor.py").is_file()
 
-    checked = subprocess.run(RENDER + ["check", "script/tensors-101.yaml", "--device", "cpu"],
-                             cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    checked = run_render("check", "script/tensors-101.yaml", "--device", "cpu", cwd=tmp_path, timeout=300)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "first_tensor.py" in checked.stdout + checked.stderr
 
-    again = subprocess.run(RENDER + ["new", "tensors-101"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    again = run_render("new", "tensors-101", cwd=tmp_path, timeout=60)
     assert again.returncode == 2 and "already exists" in again.stderr
 
 
 def test_new_rejects_a_path_and_a_name_without_letters(tmp_path):
     for name in ("../evil", "!!!"):
-        done = subprocess.run(RENDER + ["new", name], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+        done = run_render("new", name, cwd=tmp_path, timeout=60)
         assert done.returncode == 2 and "not usable as a file name" in done.stderr
     assert not any(tmp_path.iterdir())
 
@@ -43,8 +39,7 @@ def test_a_title_becomes_the_id_and_stays_the_title():
 def test_new_from_a_title_with_yaml_specials_parses_back(tmp_path):
     from cuecast.script import load_lesson
 
-    made = subprocess.run(RENDER + ["new", "Autograd: the tape #2"], cwd=tmp_path, capture_output=True,
-                          text=True, timeout=60)
+    made = run_render("new", "Autograd: the tape #2", cwd=tmp_path, timeout=60)
     assert made.returncode == 0, made.stderr
     assert "script/autograd-the-tape-2.yaml" in made.stdout
     lesson = load_lesson(tmp_path / "script" / "autograd-the-tape-2.yaml", root=tmp_path)

@@ -3,8 +3,6 @@ caret under the column, and a CLI that exits 2 without a Python traceback."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +11,7 @@ from cuecast.diagnostics import format_diagnostics
 from cuecast.errors import ScriptError
 from cuecast.script import load_lesson
 from tests.support.paths import PROJECT
+from tests.support.cli import run_render
 
 BROKEN = "tests/fixtures/scripts/script/broken.yaml"
 
@@ -40,10 +39,7 @@ def test_format_diagnostics_puts_the_caret_under_the_bad_value(monkeypatch):
 
 
 def test_a_bad_script_exits_2_with_every_problem_and_no_traceback():
-    result = subprocess.run(
-        [sys.executable, "render.py", "check", BROKEN],
-        cwd=PROJECT, capture_output=True, text=True, timeout=120,
-    )
+    result = run_render("check", BROKEN, cwd=PROJECT, timeout=120)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert f"{BROKEN}:6:15 │ unknown cue kind 'vscod'" in result.stderr

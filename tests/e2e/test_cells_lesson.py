@@ -23,6 +23,7 @@ from cuecast.build import BuildOptions, build_lessons
 from cuecast.runner.events import FINISHED
 from cuecast.script import load_lesson
 from cuecast.shown import unwrap_terminal_text
+from tests.support.cli import run_render
 from tests.support.paths import FIXTURES, PROJECT
 
 FIXTURE = FIXTURES / "cells"
@@ -282,8 +283,7 @@ def test_editing_one_cell_re_encodes_only_the_segments_it_changed(project, tmp_p
 @pytest.mark.slow
 def test_check_and_pytest_count_cells(project, tmp_path):
     root = project[0]
-    check = subprocess.run([sys.executable, str(RENDER), "check", "script/cells.yaml"], cwd=root,
-                           capture_output=True, text=True, env=dict(os.environ, COLUMNS="200"))
+    check = run_render("check", "script/cells.yaml", cwd=root)
     assert check.returncode == 0, check.stdout + check.stderr
     assert "all 12 cells passed" in check.stdout and "snippets/tutorial.py::Tensor attributes" in check.stdout
     collected = subprocess.run([sys.executable, "-m", "pytest", "--cuecast", "script/cells.yaml", "--collect-only",

@@ -17,7 +17,7 @@ from typing import Callable, Mapping, Optional
 from tests.support.paths import RENDER
 
 
-def run_render(*args: str, cwd: Path, timeout: float = 300, env: Optional[Mapping[str, str]] = None,
+def run_render(*args: str, cwd: Optional[Path] = None, timeout: float = 300, env: Optional[Mapping[str, str]] = None,
                preexec_fn: Optional[Callable] = None, check: bool = False) -> subprocess.CompletedProcess:
     """``render ARGS`` in ``cwd``; ``env`` adds to this process's environment.
     ``check``: fail the test, with everything the command printed, unless it
