@@ -26,17 +26,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_check import FLOOR  # noqa: E402  (the one-process floor every runner bench uses)
+from bench_tiny import timed as timed_with_cpu  # noqa: E402  (wall and CPU seconds of a command)
 
 SNIPPET = "import torch\nx = torch.arange({n}.0).reshape(1, -1) * {lesson}\nprint(x.sum().item(), x.shape)\n"
 
@@ -70,14 +68,9 @@ CPU: list[float] = []
 
 
 def timed(command: list[str], cwd: Path, env: dict) -> float:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    elapsed = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr.decode()[-3000:]}")
-    CPU.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
+    """Wall seconds of ``command``; its CPU seconds go to ``CPU``."""
+    elapsed, cpu = timed_with_cpu(command, cwd, env)
+    CPU.append(cpu)
     return elapsed
 
 
