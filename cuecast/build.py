@@ -130,6 +130,13 @@ class LessonBuild:
     timeline: Optional[Timeline] = None
     voice: str = ""
 
+    #: What the stages fill in (``cuecast.catalogue`` sends these back from
+    #: the process that built the lesson).
+    STAGE_FIELDS = ("results", "slides", "timeline", "voice")
+
+    def stage_values(self) -> dict:
+        return {name: getattr(self, name) for name in self.STAGE_FIELDS}
+
     @property
     def failed_snippets(self) -> list[Capture]:
         return [c for c in self.captures.values() if not c.passed]

@@ -87,10 +87,10 @@ def _child(build, options, stages, conn: Connection) -> None:
                 error = exc
         said = [(str(w.message), w.category, w.filename, w.lineno) for w in caught]
         try:
-            payload = pickle.dumps((build.results, events, said, error))
+            payload = pickle.dumps((build.stage_values(), events, said, error))
         except Exception:
             text = f"{type(error).__name__}: {error}" if error is not None else "unpicklable stage results"
-            payload = pickle.dumps((build.results, events, said, CuecastError(text)))
+            payload = pickle.dumps(({"results": build.results}, events, said, CuecastError(text)))
         conn.send_bytes(payload)
     finally:
         os._exit(0)
@@ -116,13 +116,14 @@ def _in_children(builds: list, options, on_progress, stages, workers: int) -> No
                 try:
                     finished[index] = pickle.loads(conn.recv_bytes())
                 except (EOFError, OSError):
-                    finished[index] = ([], [], [], CuecastError(
+                    finished[index] = ({}, [], [], CuecastError(
                         f"the process building lesson '{builds[index].lesson.id}' died"))
                 conn.close()
                 os.waitpid(pid, 0)
             while replayed in finished:
-                results, events, said, error = finished.pop(replayed)
-                builds[replayed].results = results
+                values, events, said, error = finished.pop(replayed)
+                for name, value in values.items():  # the child's stages filled these in
+                    setattr(builds[replayed], name, value)
                 for event in events:
                     if on_progress is not None:
                         on_progress(*event)

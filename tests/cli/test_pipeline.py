@@ -133,3 +133,25 @@ def test_a_full_build_templates_and_lays_out_the_deck_once(tiny, monkeypatch):
     assert result.exit_code == 0, result.output
     assert (tiny / "build" / "tiny" / "video.mp4").is_file()
     assert calls == {"layout": 1, "template": 1}
+
+
+@pytest.mark.slow
+def test_views_summarise_every_lesson_when_lessons_build_in_their_own_processes(tmp_path, monkeypatch):
+    from tests.support.catalogue_lessons import make_catalogue
+
+    project = make_catalogue(tmp_path / "project", lessons=2)
+    monkeypatch.chdir(project)
+    runner = CliRunner()
+    one = runner.invoke(cli, ["slides", "script", "--device", "cpu", "-j", "1"])
+    assert one.exit_code == 0, one.output
+    counts = [line for line in one.stdout.splitlines() if ": " in line and line.endswith(" slides")]
+    shutil.rmtree(project / "build" / "lesson-1")
+    shutil.rmtree(project / "build" / "lesson-2")
+    two = runner.invoke(cli, ["slides", "script", "--device", "cpu", "-j", "2"])  # lesson 2 built in a child
+    assert two.exit_code == 0, two.output
+    assert [line for line in two.stdout.splitlines() if ": " in line and line.endswith(" slides")] == counts
+    assert len(counts) == 2 and all(not line.endswith(": 0 slides") for line in counts)
+    timeline = runner.invoke(cli, ["timeline", "script", "--device", "cpu", "-j", "2"])
+    assert timeline.exit_code == 0, timeline.output
+    summaries = [line for line in timeline.stdout.splitlines() if "narrated beats" in line]
+    assert [line.split(":")[0] for line in summaries] == ["lesson-1", "lesson-2"]
