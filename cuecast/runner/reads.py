@@ -50,10 +50,14 @@ class ReadWatch:
 
     def __init__(self, root: str, ignore: Iterable[str] = (), snippet: str = "", writes: Iterable[str] = ()):
         self.root = os.path.join(os.path.abspath(root), "")
-        self.build = os.path.join(self.root, "build", "")
+        # Changes are judged on real paths: a link (symbolic, or a folder that
+        # is one) must not carry a write past the guard.
+        guarded = os.path.join(os.path.realpath(root), "")
+        self.guarded = guarded
+        self.build = os.path.join(guarded, "build", "")
         # what the cue's ``writes:`` lets the snippet change: files, and folders (ending in /) with all in them
-        self.writable = {os.path.normpath(os.path.join(self.root, w)) for w in writes if not w.endswith("/")}
-        self.writable_folders = tuple(os.path.join(os.path.normpath(os.path.join(self.root, w)), "")
+        self.writable = {os.path.realpath(os.path.join(guarded, w)) for w in writes if not w.endswith("/")}
+        self.writable_folders = tuple(os.path.join(os.path.realpath(os.path.join(guarded, w)), "")
                                       for w in writes if w.endswith("/"))
         self.snippet = snippet
         #: ``(line, message)`` of each change refused, in order.
@@ -61,7 +65,9 @@ class ReadWatch:
         # Python's own files and installed packages are not lesson inputs, even
         # when the project keeps its virtual environment (or cuecast) inside.
         interpreter = {sys.prefix, sys.base_prefix, sys.exec_prefix, _CUECAST_DIR}
-        self.ignore = tuple(os.path.join(os.path.abspath(folder), "") for folder in (*ignore, *interpreter))
+        folders = (*ignore, *interpreter)
+        self.ignore = tuple(os.path.join(os.path.abspath(folder), "") for folder in folders)
+        self.ignore_real = tuple(os.path.join(os.path.realpath(folder), "") for folder in folders)
         self.paths: set[str] = set()
 
     def saw(self, path: str) -> None:
@@ -71,16 +77,26 @@ class ReadWatch:
             self.paths.add(path)
 
     def _ours(self, path: str) -> bool:
+        """Whether the real ``path`` is a file of the project."""
         # (a package's __pycache__ folder itself too: Python makes it when a snippet imports a sibling)
-        return (path.startswith(self.root) and not path.startswith(self.ignore)
+        return (path.startswith(self.guarded) and not path.startswith(self.ignore_real)
                 and not _INSTALLED.search(path + os.sep))
 
     def check(self, verb: str, path: str) -> None:
-        """Refuse ``verb`` on ``path`` if it is under the project."""
-        path = os.path.abspath(path)
-        if not self._ours(path) or self._allowed(path):
-            return
-        where = Path(path).relative_to(self.root).as_posix() or "."
+        """Refuse ``verb`` on ``path`` if it changes the project: judged on
+        the file whose content would change (links followed) and on the
+        folder entry itself (its folder's links followed), so neither a
+        symbolic link out of the snippet's folder nor one inside a
+        ``writes:`` folder lets a write through."""
+        absolute = os.path.abspath(path)
+        target = os.path.realpath(absolute)
+        entry = os.path.join(os.path.realpath(os.path.dirname(absolute)), os.path.basename(absolute))
+        for candidate in dict.fromkeys((entry, target)):
+            if self._ours(candidate) and not self._allowed(candidate):
+                self._refuse(verb, candidate)
+
+    def _refuse(self, verb: str, path: str) -> None:
+        where = Path(path).relative_to(self.guarded).as_posix() if path != self.guarded[:-1] else "."
         if path.startswith(self.build) or path == self.build[:-1]:
             why = "build/ holds cuecast's outputs and caches"
         else:
@@ -91,9 +107,9 @@ class ReadWatch:
         raise PermissionError(message)
 
     def _allowed(self, path: str) -> bool:
-        """Whether the cue's ``writes:`` names ``path`` (or a folder it is
-        in; the folder itself may be made).  ``build/`` never is."""
-        if path.startswith(self.build):
+        """Whether the cue's ``writes:`` names the real ``path`` (or a folder
+        it is in; the folder itself may be made).  ``build/`` never is."""
+        if path.startswith(self.build) or path == self.build[:-1]:
             return False
         return (path in self.writable or path.startswith(self.writable_folders)
                 or os.path.join(path, "") in self.writable_folders)
@@ -148,17 +164,20 @@ def reads_unchanged(reads: Iterable[tuple[str, str]], root: str | os.PathLike) -
 
 
 #: Audit events that change a path: where its path argument is, and the verb.
+#: Audit events that change a file: the argument positions of the paths
+#: they change, and the verb a refusal says.  A hard link's source is one:
+#: a new name for a project file is a way to write to it.
 _CHANGES = {
-    "os.remove": (0, "delete"),
-    "os.rmdir": (0, "delete"),
-    "shutil.rmtree": (0, "delete"),
-    "os.truncate": (0, "truncate"),
-    "os.rename": (0, "rename"),  # os.replace too; both of its paths
-    "os.mkdir": (0, "create"),
-    "os.link": (1, "create"),
-    "os.symlink": (1, "create"),
-    "os.chmod": (0, "change"),
-    "os.utime": (0, "change"),
+    "os.remove": ((0,), "delete"),
+    "os.rmdir": ((0,), "delete"),
+    "shutil.rmtree": ((0,), "delete"),
+    "os.truncate": ((0,), "truncate"),
+    "os.rename": ((0, 1), "rename"),  # os.replace too
+    "os.mkdir": ((0,), "create"),
+    "os.link": ((0, 1), "hard-link"),
+    "os.symlink": ((1,), "create"),
+    "os.chmod": ((0,), "change"),
+    "os.utime": ((0,), "change"),
 }
 
 
@@ -168,8 +187,8 @@ def _hook(event: str, args: tuple) -> None:
     if event != "open":
         change = _CHANGES.get(event)
         if change is not None:
-            position, verb = change
-            for target in args[position:position + 2 if event == "os.rename" else position + 1]:
+            positions, verb = change
+            for target in (args[n] for n in positions if n < len(args)):
                 if isinstance(target, (str, bytes, os.PathLike)):
                     _watch.check(verb, os.fsdecode(target))
         return

@@ -139,3 +139,44 @@ def test_writes_lets_a_snippet_change_only_the_files_its_cue_lists(tmp_path):
     again = run_render("check", "script/w.yaml", "--no-cache", cwd=tmp_path)
     assert again.returncode == 0, again.stdout + again.stderr
     assert (tmp_path / "notes.log").read_text() == "not listed"
+
+
+LINKER = """import os
+root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+os.makedirs(os.path.join(root, 'outputs'), exist_ok=True)
+attempts = {
+    'symlink in a writes: folder': lambda: (os.symlink(os.path.join(root, 'script', 'l.yaml'),
+                                                       os.path.join(root, 'outputs', 'link')),
+                                            open(os.path.join(root, 'outputs', 'link'), 'a').write('#')),
+    'hard link in a writes: folder': lambda: os.link(os.path.join(root, 'snippets', 'linker.py'),
+                                                     os.path.join(root, 'outputs', 'hard')),
+    'symlink in its own folder': lambda: (os.symlink(os.path.join(root, 'notes.log'), 'mine'),
+                                          open('mine', 'w').write('through a link')),
+    'symlink into build/': lambda: (os.symlink(os.path.join(root, 'build'), os.path.join(root, 'outputs', 'b')),
+                                    open(os.path.join(root, 'outputs', 'b', 'x.txt'), 'w').write('x')),
+}
+for name, attempt in attempts.items():
+    try:
+        attempt()
+        print(name, 'went through')
+    except PermissionError:
+        print(name, 'refused')
+"""
+
+
+def test_links_carry_no_write_past_the_guard(tmp_path):
+    (tmp_path / "script").mkdir()
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "build").mkdir()
+    (tmp_path / "snippets" / "linker.py").write_text(LINKER)
+    (tmp_path / "notes.log").write_text("kept\n")
+    script = ("lesson: Links\nvoice: none\nsections:\n  - title: S\n    beats:\n"
+              "      - show: vscode\n        snippet: snippets/linker.py\n        writes: [outputs/]\n")
+    (tmp_path / "script" / "l.yaml").write_text(script)
+    done = run_render("check", "script/l.yaml", "--no-cache", cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr  # refusals fail the snippet, even when caught
+    assert (tmp_path / "script" / "l.yaml").read_text() == script
+    assert (tmp_path / "notes.log").read_text() == "kept\n"
+    assert not (tmp_path / "build" / "x.txt").exists()
+    assert (tmp_path / "snippets" / "linker.py").stat().st_nlink == 1
+    assert "PermissionError: a snippet may not write to script/l.yaml" in done.stdout
