@@ -6,7 +6,7 @@
 # 1. `render check --golden` of the default lesson on the GPU, and on the CPU of
 #    the same machine (same torch build), so device drift and torch-version
 #    drift can be told apart;
-# 2. the GPU tests (tests/test_gpu.py) with the runner, golden and plugin tests;
+# 2. the GPU tests (tests/e2e/test_gpu.py) with the runner, golden and plugin tests;
 # 3. `pytest --cuecast` on the GPU;
 # 4. a full `render build --device cuda`, timed, its small outputs packed into
 #    OUT_DIR/build.tgz to look at (slides as PNG, deck, timeline, notebook).
@@ -52,9 +52,9 @@ if [ "${CUECAST_UPDATE_DEVICE_GOLDEN:-0}" = 1 ] && [ "$device" != cpu ]; then
     cp script/pytorch-intro.golden/*."$device".txt "$out"/ 2>/dev/null
 fi
 step check-golden-cpu 240 "$py" render.py check --device cpu --golden --no-cache script/pytorch-intro.yaml
-step pytest-gpu 300 "$py" -m pytest -q -p no:cacheprovider -n 8 tests/test_gpu.py tests/test_golden.py \
-    tests/test_golden_check.py tests/test_check.py tests/test_runner.py tests/test_runner_device.py \
-    tests/test_runner_execute.py tests/test_pytest_plugin.py tests/test_snippets_standalone.py
+step pytest-gpu 300 "$py" -m pytest -q -p no:cacheprovider -n 8 tests/e2e/test_gpu.py tests/check/test_golden.py \
+    tests/cli/test_check_golden.py tests/cli/test_check.py tests/runner/test_run.py tests/runner/test_device.py \
+    tests/runner/test_execute.py tests/check/test_pytest_plugin.py tests/e2e/test_snippets_standalone.py
 step pytest-cuecast 240 "$py" -m pytest -q -p no:cacheprovider --cuecast --cuecast-golden \
     --cuecast-device "$device" script/pytorch-intro.yaml
 step build 400 "$py" render.py build --device "$device" -j 8 script/pytorch-intro.yaml

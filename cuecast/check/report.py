@@ -178,11 +178,18 @@ def results_table(results: Sequence[CheckResult]):
 
 
 def counted(results: Sequence[CheckResult]) -> str:
-    """``13 snippets``, ``16 cells``, ``2 snippets and 16 cells``: what a check counted."""
+    """``13 snippets``, ``16 cells``, ``2 snippets, 16 cells and 1 command``:
+    what a check counted (a terminal cue's command is not a snippet)."""
+    from cuecast.kinds.terminal import PROMPT
+
     cells = sum(1 for r in results if r.capture.cell)
-    files = len(results) - cells
-    parts = [f"{n} {word}{'s' if n != 1 else ''}" for n, word in ((files, "snippet"), (cells, "cell")) if n]
-    return " and ".join(parts) or "0 snippets"
+    commands = sum(1 for r in results if not r.capture.cell and r.capture.snippet.startswith(PROMPT))
+    files = len(results) - cells - commands
+    parts = [f"{n} {word}{'s' if n != 1 else ''}"
+             for n, word in ((files, "snippet"), (cells, "cell"), (commands, "command")) if n]
+    if not parts:
+        return "0 snippets"
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def summary_line(results: Sequence[CheckResult]) -> str:

@@ -126,7 +126,9 @@ def report_check(results: Sequence[CheckResult], junit: Optional[Path] = None) -
     ``BuildFailed`` (exit 1) if any snippet failed."""
     from rich.console import Console
 
-    from cuecast.check.report import counted, failures, github_annotations, results_table, summary_line, write_junit
+    from rich.markup import escape
+
+    from cuecast.check.report import failures, github_annotations, results_table, summary_line, write_junit
 
     console = Console(highlight=False)
     if not console.is_terminal and "COLUMNS" not in os.environ:
@@ -135,7 +137,9 @@ def report_check(results: Sequence[CheckResult], junit: Optional[Path] = None) -
         console.print(results_table(results))
     failed = failures(results)
     for result in failed:
-        console.print(f"\n[bold red]FAILED[/] {result.location}: {result.summary}", markup=True, soft_wrap=True)
+        # the location and reason are the snippet's words ("[exit status 3]"): never markup
+        console.print(f"\n[bold red]FAILED[/] {escape(result.location)}: {escape(result.summary)}", markup=True,
+                      soft_wrap=True)
         exception = result.capture.exception
         if result.capture.status == "error" and exception and exception.traceback.strip():
             console.print(exception.traceback.rstrip(), markup=False, soft_wrap=True)
@@ -144,9 +148,10 @@ def report_check(results: Sequence[CheckResult], junit: Optional[Path] = None) -
     if os.environ.get("GITHUB_ACTIONS"):
         for line in github_annotations(results):
             click.echo(line)
-    console.print(summary_line(results), markup=False)
+    summary = summary_line(results)
+    console.print(summary, markup=False)
     if failed:
-        raise BuildFailed(f"{len(failed)} of {counted(results)} failed")
+        raise BuildFailed(summary.rsplit(" (", 1)[0])
 
 
 @click.command(name="check")

@@ -91,9 +91,16 @@ class ReadWatch:
         absolute = os.path.abspath(path)
         target = os.path.realpath(absolute)
         entry = os.path.join(os.path.realpath(os.path.dirname(absolute)), os.path.basename(absolute))
+        ours = False
         for candidate in dict.fromkeys((entry, target)):
-            if self._ours(candidate) and not self._allowed(candidate):
-                self._refuse(verb, candidate)
+            if self._ours(candidate):
+                if not self._allowed(candidate):
+                    self._refuse(verb, candidate)
+                ours = True
+        if ours and verb in ("write to", "rename") and absolute.startswith(self.root):
+            # a file ``writes:`` let it make: recorded with what it read, so a
+            # cached run whose file is gone or changed runs again and makes it
+            self.paths.add(absolute)
 
     def _refuse(self, verb: str, path: str) -> None:
         where = Path(path).relative_to(self.guarded).as_posix() if path != self.guarded[:-1] else "."
@@ -133,8 +140,9 @@ class ReadWatch:
         _watch = None
 
     def digests(self, skip: Iterable[str] = ()) -> tuple[tuple[str, str], ...]:
-        """``(project-relative path, sha256)`` of every file read that still
-        exists, sorted; ``skip`` (absolute paths) are left out."""
+        """``(project-relative path, sha256)`` of every file read (or written
+        as ``writes:`` allows) that still exists, sorted; ``skip`` (absolute
+        paths) are left out."""
         skipped = {os.path.abspath(p) for p in skip}
         found = []
         for path in sorted(self.paths - skipped):
@@ -163,7 +171,6 @@ def reads_unchanged(reads: Iterable[tuple[str, str]], root: str | os.PathLike) -
     return all(file_digest(Path(root) / path) == digest for path, digest in reads)
 
 
-#: Audit events that change a path: where its path argument is, and the verb.
 #: Audit events that change a file: the argument positions of the paths
 #: they change, and the verb a refusal says.  A hard link's source is one:
 #: a new name for a project file is a way to write to it.

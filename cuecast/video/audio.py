@@ -16,7 +16,6 @@ import numpy as np
 
 from cuecast.errors import CuecastError
 from cuecast.model import Narration
-from cuecast.narrate.base import write_wav
 
 #: Output rate: AAC's usual 48 kHz.
 RATE = 48000
@@ -58,12 +57,6 @@ def resample(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
     count = int(round(len(samples) * target / rate))
     positions = np.arange(count, dtype=np.float64) * (rate / target)
     return np.interp(positions, np.arange(len(samples)), samples).astype(np.float32)
-
-
-def mix_narration(narration: Sequence[Narration], duration: float, out_path: Path, rate: int = RATE) -> Path:
-    """``mixed_narration`` written as a mono 16-bit WAV."""
-    write_wav(out_path, mixed_narration(narration, duration, rate), rate)
-    return out_path
 
 
 def mixed_narration(narration: Sequence[Narration], duration: float, rate: int = RATE) -> bytes:

@@ -474,7 +474,7 @@ def narration_track(timeline: Timeline, fps: int, work_dir: Path, cache: ClipCac
             try:
                 digest.update(Path(item.path).read_bytes())
             except OSError:
-                digest.update(b"missing")  # mix_narration says which, below
+                digest.update(b"missing")  # mixed_narration says which, below
     key = clip_key("narration", digest.hexdigest(), AUDIO_BITRATE)
     cached = cache.get(key, ".m4a")
     if cached is not None:

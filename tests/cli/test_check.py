@@ -131,7 +131,7 @@ def test_check_reports_failures_junit_annotations_then_serves_from_cache(project
     assert first.exit_code == 1, first.output
     assert "snippets/bad.py:3: IndexError: list index out of range" in first.output
     assert "::error file=snippets/bad.py,line=3::IndexError: list index out of range" in first.output
-    assert "1 of 2 snippets failed" in first.output
+    assert "error: 1 failed, 1 passed, of 2 snippets" in first.output
     suite = ET.parse(project / "build" / "check.xml").getroot().find("testsuite")
     assert suite.get("name") == "tiny-check" and suite.get("failures") == "1" and suite.get("tests") == "2"
     assert [c.get("name") for c in suite.findall("testcase")] == ["snippets/good.py", "snippets/bad.py"]

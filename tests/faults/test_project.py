@@ -180,3 +180,22 @@ def test_links_carry_no_write_past_the_guard(tmp_path):
     assert not (tmp_path / "build" / "x.txt").exists()
     assert (tmp_path / "snippets" / "linker.py").stat().st_nlink == 1
     assert "PermissionError: a snippet may not write to script/l.yaml" in done.stdout
+
+
+def test_a_cached_writer_whose_file_is_gone_runs_again(tmp_path):
+    (tmp_path / "script").mkdir()
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "snippets" / "w.py").write_text(
+        "import os\nroot = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))\n"
+        "os.makedirs(os.path.join(root, 'outputs'), exist_ok=True)\n"
+        "open(os.path.join(root, 'outputs', 'x.txt'), 'w').write('made')\nprint('wrote')\n")
+    (tmp_path / "script" / "w.yaml").write_text(
+        "lesson: W\nvoice: none\nsections:\n  - title: S\n    beats:\n"
+        "      - show: vscode\n        snippet: snippets/w.py\n        writes: [outputs/]\n")
+    first = run_render("check", "script/w.yaml", cwd=tmp_path)
+    assert first.returncode == 0 and "(0 from cache)" in first.stdout, first.stdout + first.stderr
+    assert "(1 from cache)" in run_render("check", "script/w.yaml", cwd=tmp_path).stdout
+    (tmp_path / "outputs" / "x.txt").unlink()
+    again = run_render("check", "script/w.yaml", cwd=tmp_path)
+    assert again.returncode == 0 and "(0 from cache)" in again.stdout, again.stdout
+    assert (tmp_path / "outputs" / "x.txt").read_text() == "made"

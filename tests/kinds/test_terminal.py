@@ -141,6 +141,16 @@ def test_render_check_counts_the_command(tmp_path):
     assert {result.snippet: result.passed for result in results} == {f"$ {PRINT}": True, f"$ {FAIL}": False}
 
 
+def test_render_check_names_a_failed_command_and_its_exit_status(tmp_path):
+    from tests.support.cli import run_render
+
+    script = project(tmp_path, terminal_beat(PRINT), terminal_beat(FAIL))
+    done = run_render("check", str(script), cwd=tmp_path)
+    assert done.returncode == 1
+    assert f"FAILED $ {FAIL}: [exit status 3]" in done.stdout  # the reason is text, not markup
+    assert "1 failed, 1 passed, of 2 commands" in done.stdout
+
+
 # --- every output --------------------------------------------------------------
 
 
