@@ -161,6 +161,8 @@ class Lesson:
     prepare: tuple[str, ...] = ()
     voice: Optional[str] = None
     pace: str = "normal"  # relaxed | normal | tight (see cuecast.plan.PACES)
+    #: Where its snippets run when ``--device`` is ``auto`` (a GPU-only lesson: ``cuda``); None: ``--device``.
+    device: Optional[str] = None
     #: True once its titles, narration, bullets and captions have had their
     #: Jinja2 expressions filled in (``deck.templating.render_lesson``).
     templated: bool = False

@@ -38,7 +38,9 @@ SCRIPT_SUFFIXES = (".yaml", ".yml")
 #: Voice specs, as ``cuecast.narrate.VOICE_KINDS`` lists them.
 VOICES = ("espeak", "none", "recorded:DIR")
 
-LESSON_KEYS = ("lesson", "id", "voice", "pace", "prepare", "sections")
+LESSON_KEYS = ("lesson", "id", "voice", "pace", "prepare", "sections", "device")
+#: Where a lesson's snippets may be asked to run (``device:``).
+DEVICES = ("auto", "cpu", "cuda", "mps")
 SECTION_KEYS = ("title", "id", "beats", "subsections")
 BEAT_KEYS = ("id", "bullet", "points", "say", "then", "pause", "show") + CUE_KEYS
 #: Which cue keys each kind uses (``cuecast.kinds`` holds the kinds).
@@ -231,6 +233,7 @@ class _LessonBuilder(SchemaReader, CueReader):
         lesson_id = lesson_id or self.default_id
         voice = self.voice(entries)
         pace = self.pace(entries)
+        device = self.choice(entries, "device", DEVICES, "device")
         prepare = self.string_list(entries, "prepare")
         sections = self.sections(entries, node)
         if title is None or prepare is None or sections is None:
@@ -245,6 +248,7 @@ class _LessonBuilder(SchemaReader, CueReader):
             prepare=prepare,
             voice=voice,
             pace=pace or "normal",
+            device=device,
         )
 
     def id_from_file_name(self, node: Node) -> Optional[str]:

@@ -97,7 +97,8 @@ CASES = [
     ("non-text-key", "lesson: T\n3: x\nsections:\n  - title: S\n",
      [(2, 1, "keys in the lesson script must be names, found an integer (3)")]),
     ("merge-key-unknown-anchor-key", "base: &b {title: S}\nlesson: T\nsections:\n  - <<: *b\n",
-     [(1, 1, "unknown key 'base' in the lesson script (expected one of: lesson, id, voice, pace, prepare, sections)")]),
+     [(1, 1, "unknown key 'base' in the lesson script (expected one of: lesson, id, voice, pace, prepare, sections, "
+             "device)")]),
     ("merge-key-not-mapping", beat("say: hi", "<<: [a, 3]"),
      [(6, 14, "a merge key ('<<') takes a mapping or a list of them (e.g. <<: *common), found a string ('a')"),
       (6, 17, "a merge key ('<<') takes a mapping or a list of them (e.g. <<: *common), found an integer (3)")]),

@@ -168,6 +168,9 @@ class RayRunner(Runner):
         super().__init__(options, on_event)
         self.executor = executor
 
+    def sibling(self, options: RunOptions) -> "RayRunner":
+        return RayRunner(options, self.on_event, self.executor)
+
     def prestart(self, pending: Optional[int] = None, warm=()) -> None:
         if self.pool is None:
             self.pool = RayPool(self.options, self.executor)

@@ -13,6 +13,7 @@ The order of work, chosen so a fully cached run never imports torch:
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional, Sequence
@@ -171,6 +172,8 @@ class Runner:
         self.options = options
         self.on_event = on_event
         self.pool = None
+        #: Runners for the lessons that name another device (``device:``), by device.
+        self.others: dict[str, "Runner"] = {}
 
     def __enter__(self) -> "Runner":
         return self
@@ -182,6 +185,22 @@ class Runner:
         if self.pool is not None:
             self.pool.close()
             self.pool = None
+        for other in self.others.values():
+            other.close()
+        self.others.clear()
+
+    def sibling(self, options: RunOptions) -> "Runner":
+        """A runner like this one with other options (a subclass that runs
+        elsewhere keeps running there)."""
+        return type(self)(options, self.on_event)
+
+    def device_of(self, lesson: Lesson) -> str:
+        """Where ``lesson``'s snippets run: its ``device:`` when ``--device``
+        is ``auto``; an explicit ``--device`` wins (``--device cpu`` in CI
+        runs a GPU lesson on the CPU rather than not at all)."""
+        if self.options.device == "auto" and lesson.device:
+            return lesson.device
+        return self.options.device
 
     def _emit(self, event: RunEvent) -> None:
         if self.on_event is not None:
@@ -232,7 +251,28 @@ class Runner:
     def run_lessons(self, lessons: Sequence[Lesson]) -> list[dict[str, Capture]]:
         """One ``{snippet path: Capture}`` per lesson (same order as ``lessons``),
         each in the lesson's order; then each terminal cue's command, under
-        ``$ <command>``."""
+        ``$ <command>``.  Lessons that name another ``device:`` run on a pool
+        of their own, with that device (and, on Ray, tasks that ask for it)."""
+        devices = [self.device_of(lesson) for lesson in lessons]
+        if all(device == self.options.device for device in devices):
+            return self._run_lessons(lessons)
+        results: list[Optional[dict[str, Capture]]] = [None] * len(lessons)
+        for device in dict.fromkeys(devices):
+            indices = [i for i, d in enumerate(devices) if d == device]
+            if device == self.options.device:
+                runner = self
+            else:
+                runner = self.others.get(device)
+                if runner is None:
+                    runner = self.others[device] = self.sibling(dataclasses.replace(self.options, device=device))
+                runner.on_event = self.on_event
+            group = runner._run_lessons([lessons[i] for i in indices])
+            for index, captures in zip(indices, group):
+                results[index] = captures
+        return results  # type: ignore[return-value]
+
+    def _run_lessons(self, lessons: Sequence[Lesson]) -> list[dict[str, Capture]]:
+        """``run_lessons`` for lessons that all run on this runner's device."""
         plans = [plan_lesson(lesson, self.options) for lesson in lessons]
         command_plans = [plan_commands(lesson, runs_of(lesson, COMMAND), self.options) for lesson in lessons]
         runs = [run for plan in plans for run in plan]
