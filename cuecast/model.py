@@ -17,6 +17,9 @@ from typing import Iterator, Optional
 #: Lesson and cue ``pace:`` values (``cuecast.plan.PACES`` holds their constants).
 PACE_NAMES = ("relaxed", "normal", "tight")
 
+#: Where snippets may be asked to run (``--device``, a lesson's or a cue's ``device:``).
+DEVICES = ("auto", "cpu", "cuda", "mps")
+
 
 @dataclass(frozen=True)
 class Location:
@@ -63,6 +66,9 @@ class Cue:
     writes:
         Project-relative files (or folders, ending in ``/``) the snippet may
         create, change or delete; every other change to the project fails it.
+    device:
+        Where its snippet runs when ``--device`` is ``auto`` (else the
+        lesson's ``device:``, else ``--device``).
     """
 
     kind: str
@@ -84,6 +90,7 @@ class Cue:
     pace: Optional[str] = None  # overrides the lesson's ``pace:`` for this cue
     command: Optional[str] = None
     writes: tuple[str, ...] = ()
+    device: Optional[str] = None
     #: Where each text field's value is written (``("caption", Location)``),
     #: so an error in a field points at it (see ``field_location``).
     fields: tuple[tuple[str, Location], ...] = ()

@@ -25,7 +25,7 @@ from yaml.nodes import Node, SequenceNode
 from cuecast.errors import ConfigError, Diagnostic, ScriptError
 from cuecast.ids import id_problem, shown_id, slugify
 from cuecast.kinds import CUE_KEYS, KINDS
-from cuecast.model import PACE_NAMES, Beat, Lesson, Location, Section
+from cuecast.model import DEVICES, PACE_NAMES, Beat, Lesson, Location, Section
 from cuecast.schema import Entries, SchemaReader
 from cuecast.script_cue import CueReader
 from cuecast.script_yaml import compose_script, describe, read_script_text
@@ -39,8 +39,6 @@ SCRIPT_SUFFIXES = (".yaml", ".yml")
 VOICES = ("espeak", "none", "recorded:DIR")
 
 LESSON_KEYS = ("lesson", "id", "voice", "pace", "prepare", "sections", "device")
-#: Where a lesson's snippets may be asked to run (``device:``).
-DEVICES = ("auto", "cpu", "cuda", "mps")
 SECTION_KEYS = ("title", "id", "beats", "subsections")
 BEAT_KEYS = ("id", "bullet", "points", "say", "then", "pause", "show") + CUE_KEYS
 #: Which cue keys each kind uses (``cuecast.kinds`` holds the kinds).

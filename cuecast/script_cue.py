@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 from cuecast.cells import marker_style
 from cuecast.images import image_problem
 from cuecast.kinds import CUE_KEYS, CUE_KINDS, KINDS
-from cuecast.model import Cue
+from cuecast.model import DEVICES, Cue
 from cuecast.schema import Entries
 from cuecast.script_snippet import SnippetPartReader
 from cuecast.script_yaml import describe
@@ -117,6 +117,7 @@ class CueReader(SnippetPartReader):
             pace=self.pace(entries),
             command=self.command(entries),
             writes=self.writes(entries),
+            device=self.choice(entries, "device", DEVICES, "device"),
         )
 
     def command(self, entries: Entries) -> Optional[str]:

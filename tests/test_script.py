@@ -139,7 +139,7 @@ CASES = [
     ("beat-unknown-key-no-guess", beat("say: hi", "colour: red"),
      [(6, 9, "unknown key 'colour' in a beat (expected one of: id, bullet, points, say, then, pause, "
              "show, snippet, cell, lines, region, output, timeout, expect_error, diagram, image, url, title, caption, "
-             "pace, command, writes)")]),
+             "pace, command, writes, device)")]),
     ("duplicate-beat-id", beat("say: a", "id: b1") + "      - say: b\n        id: b1\n",
      [(8, 13, "duplicate beat id 'b1' (also used on line 6)")]),
     ("beat-id-clash-default", beat("say: a") + "      - say: b\n        id: s-1\n",

@@ -16,7 +16,7 @@ T = TypeVar("T")
 #: Every key a cue may be given, in the order messages list them (a new
 #: kind's new key goes at the end, so existing messages keep their order).
 CUE_KEYS = ("snippet", "cell", "lines", "region", "output", "timeout", "expect_error", "diagram", "image", "url",
-            "title", "caption", "pace", "command", "writes")
+            "title", "caption", "pace", "command", "writes", "device")
 
 
 def _no_check(reader, entries, fields) -> None:

@@ -29,7 +29,7 @@ def instruction(cue) -> str:
 KIND = CueKind(
     name="slides",
     keys=("diagram", "image", "snippet", "cell", "lines", "region", "output", "timeout", "expect_error", "title",
-          "caption", "pace", "writes"),
+          "caption", "pace", "writes", "device"),
     marker="SHOW ON SLIDES",
     check=check,
     instruction=instruction,

@@ -20,7 +20,7 @@ def instruction(cue) -> str:
 
 KIND = CueKind(
     name="vscode",
-    keys=("snippet", "cell", "lines", "region", "output", "timeout", "expect_error", "caption", "pace", "writes"),
+    keys=("snippet", "cell", "lines", "region", "output", "timeout", "expect_error", "caption", "pace", "writes", "device"),
     marker="SHOW IN VS CODE",
     check=check,
     instruction=instruction,

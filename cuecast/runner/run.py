@@ -21,6 +21,7 @@ from typing import Callable, Optional, Sequence
 from cuecast import kinds
 from cuecast.runner import cache as capture_cache
 from cuecast.cells import code_cells, split_cells  # the module: cuecast.runner.cache imports cuecast.runner.options
+from cuecast.errors import CuecastError
 from cuecast.model import STATUS_ERROR, Capture, Lesson, SnippetException
 from cuecast.runner.command import command_key, plan_commands, run_command
 from cuecast.runner.device import Environment, capture_environment, local_environment, remember_environment
@@ -69,6 +70,8 @@ class SnippetRun:
     region_cells: bool = False
     #: Project files (folders end in ``/``) its cues let it change (``writes:``).
     writes: tuple[str, ...] = ()
+    #: Where it runs (``run_device``).
+    device: str = "auto"
 
 
 #: What a cue of each kind runs: its snippet file (in a forked torch
@@ -123,9 +126,26 @@ def plan_lesson(lesson: Lesson, options: RunOptions) -> list[SnippetRun]:
                 cell_timeouts=tuple(sorted(cell_timeouts.items())),
                 region_cells=region_cells,
                 writes=tuple(sorted({path for c in cues for path in c.writes})),
+                device=run_device(lesson, cues, options),
             )
         )
     return runs
+
+
+def run_device(lesson: Lesson, cues: Sequence, options: RunOptions) -> str:
+    """Where a snippet file runs: an explicit ``--device`` wins (``--device
+    cpu`` in CI runs a GPU lesson on the CPU rather than not at all); under
+    ``auto``, its cues' ``device:``, else the lesson's.  A file runs once, so
+    its cues must agree."""
+    if options.device != "auto":
+        return options.device
+    asked = {cue.device or lesson.device or options.device: cue for cue in cues}
+    if len(asked) > 1:
+        (first, cue), (second, other) = list(asked.items())[:2]
+        raise CuecastError(f"{other.snippet} runs once, but its cues ask for two devices: {first} "
+                           f"(at {cue.location}) and {second}", other.location,
+                           hint="give every cue of the file the same device:, or none")
+    return next(iter(asked), options.device)
 
 
 def key_for(run: SnippetRun, environment: Environment, options: RunOptions) -> str:
@@ -194,14 +214,6 @@ class Runner:
         elsewhere keeps running there)."""
         return type(self)(options, self.on_event)
 
-    def device_of(self, lesson: Lesson) -> str:
-        """Where ``lesson``'s snippets run: its ``device:`` when ``--device``
-        is ``auto``; an explicit ``--device`` wins (``--device cpu`` in CI
-        runs a GPU lesson on the CPU rather than not at all)."""
-        if self.options.device == "auto" and lesson.device:
-            return lesson.device
-        return self.options.device
-
     def _emit(self, event: RunEvent) -> None:
         if self.on_event is not None:
             self.on_event(event)
@@ -251,28 +263,9 @@ class Runner:
     def run_lessons(self, lessons: Sequence[Lesson]) -> list[dict[str, Capture]]:
         """One ``{snippet path: Capture}`` per lesson (same order as ``lessons``),
         each in the lesson's order; then each terminal cue's command, under
-        ``$ <command>``.  Lessons that name another ``device:`` run on a pool
-        of their own, with that device (and, on Ray, tasks that ask for it)."""
-        devices = [self.device_of(lesson) for lesson in lessons]
-        if all(device == self.options.device for device in devices):
-            return self._run_lessons(lessons)
-        results: list[Optional[dict[str, Capture]]] = [None] * len(lessons)
-        for device in dict.fromkeys(devices):
-            indices = [i for i, d in enumerate(devices) if d == device]
-            if device == self.options.device:
-                runner = self
-            else:
-                runner = self.others.get(device)
-                if runner is None:
-                    runner = self.others[device] = self.sibling(dataclasses.replace(self.options, device=device))
-                runner.on_event = self.on_event
-            group = runner._run_lessons([lessons[i] for i in indices])
-            for index, captures in zip(indices, group):
-                results[index] = captures
-        return results  # type: ignore[return-value]
-
-    def _run_lessons(self, lessons: Sequence[Lesson]) -> list[dict[str, Capture]]:
-        """``run_lessons`` for lessons that all run on this runner's device."""
+        ``$ <command>``.  Snippet files whose cue or lesson names another
+        ``device:`` run on a runner of their own for it (a pool with that
+        device; on Ray, tasks that ask for it)."""
         plans = [plan_lesson(lesson, self.options) for lesson in lessons]
         command_plans = [plan_commands(lesson, runs_of(lesson, COMMAND), self.options) for lesson in lessons]
         runs = [run for plan in plans for run in plan]
@@ -282,8 +275,36 @@ class Runner:
         if not runs and not commands:
             self._emit(RunEvent(PLANNED, total=0))
             return results
-        environment = self._environment(root, runs)
+        by_device: dict[str, list[SnippetRun]] = {self.options.device: []}
+        for run in runs:
+            by_device.setdefault(run.device, []).append(run)
+        captured: dict[int, Capture] = {}
+        for device, group in by_device.items():
+            runner = self if device == self.options.device else self._other(device)
+            ran, commanded = runner._capture(group, commands if runner is self else [], root)
+            captured.update({id(run): capture for run, capture in zip(group, ran)})
+            captured.update({id(run): capture for run, capture in zip(commands if runner is self else [], commanded)})
+        for index, plan in enumerate(plans):
+            for run in plan:
+                results[index][run.snippet] = captured[id(run)]
+        for index, plan in enumerate(command_plans):
+            for run in plan:
+                results[index][run.name] = captured[id(run)]
+        return results
 
+    def _other(self, device: str) -> "Runner":
+        runner = self.others.get(device)
+        if runner is None:
+            runner = self.others[device] = self.sibling(dataclasses.replace(self.options, device=device))
+        runner.on_event = self.on_event
+        return runner
+
+    def _capture(self, runs: list[SnippetRun], commands: list, root: Optional[str]):
+        """The Captures of ``runs`` (snippet files, all on this runner's
+        device) and ``commands``, in their order: from the cache, else run."""
+        if not runs and not commands:
+            return [], []
+        environment = self._environment(root, runs)
         keyed = [(run, key_for(run, environment, self.options)) for run in runs]
         command_keys = [(run, command_key(run, environment, self.options)) for run in commands]
         caches: dict[str, capture_cache.CaptureCache] = {}
@@ -295,16 +316,7 @@ class Runner:
                 self._emit(RunEvent(FINISHED, run.lesson.id, _name(run), found[key]))
         self._run_snippets(keyed, found, caches, root, environment)
         self._run_commands(command_keys, found, caches, environment)
-
-        keys = iter(key for _, key in keyed)  # the same order as the plans'
-        for index, plan in enumerate(plans):
-            for run in plan:
-                results[index][run.snippet] = found[next(keys)]
-        keys = iter(key for _, key in command_keys)
-        for index, plan in enumerate(command_plans):
-            for run in plan:
-                results[index][run.name] = found[next(keys)]
-        return results
+        return [found[key] for _, key in keyed], [found[key] for _, key in command_keys]
 
     def _cached(self, keyed, command_keys, environment: Environment,
                 caches: dict[str, capture_cache.CaptureCache]) -> dict[str, Capture]:
