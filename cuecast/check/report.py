@@ -192,16 +192,21 @@ def counted(results: Sequence[CheckResult]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def summary_line(results: Sequence[CheckResult]) -> str:
+def verdict(results: Sequence[CheckResult]) -> str:
+    """``all 13 snippets passed``; or the failures first, in numbers
+    (``2 of 2 snippets and 1 cell passed`` read as all passed):
+    ``1 failed, 2 passed, of 3: 2 snippets and 1 cell``."""
     failed = len(failures(results))
-    cached = sum(1 for r in results if r.capture.cached)
-    total = len(results)
-    if not failed:
-        return f"all {counted(results)} passed ({cached} from cache)"
-    # "2 of 2 snippets and 1 cell passed" read as all passed: the failures are said first, in numbers
     what = counted(results)
-    of = f"{total}: {what}" if " and " in what else what
-    return f"{failed} failed, {total - failed} passed, of {of} ({cached} from cache)"
+    if not failed:
+        return f"all {what} passed"
+    of = f"{len(results)}: {what}" if " and " in what else what
+    return f"{failed} failed, {len(results) - failed} passed, of {of}"
+
+
+def summary_line(results: Sequence[CheckResult]) -> str:
+    cached = sum(1 for r in results if r.capture.cached)
+    return f"{verdict(results)} ({cached} from cache)"
 
 
 # --- JUnit XML -------------------------------------------------------------------

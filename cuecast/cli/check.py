@@ -128,7 +128,7 @@ def report_check(results: Sequence[CheckResult], junit: Optional[Path] = None) -
 
     from rich.markup import escape
 
-    from cuecast.check.report import failures, github_annotations, results_table, summary_line, write_junit
+    from cuecast.check.report import failures, github_annotations, results_table, summary_line, verdict, write_junit
 
     console = Console(highlight=False)
     if not console.is_terminal and "COLUMNS" not in os.environ:
@@ -148,10 +148,9 @@ def report_check(results: Sequence[CheckResult], junit: Optional[Path] = None) -
     if os.environ.get("GITHUB_ACTIONS"):
         for line in github_annotations(results):
             click.echo(line)
-    summary = summary_line(results)
-    console.print(summary, markup=False)
+    console.print(summary_line(results), markup=False)
     if failed:
-        raise BuildFailed(summary.rsplit(" (", 1)[0])
+        raise BuildFailed(verdict(results))
 
 
 @click.command(name="check")
