@@ -89,7 +89,10 @@ class Progress:
             if event.cached:
                 self.stream.write(f"{event.cached} of {event.total} snippets served from cache\n")
             if self.fancy and event.total > event.cached:
-                self._start_bar()
+                if self._bar is None:
+                    self._start_bar()
+                else:  # another device's snippets, planned after the first group's
+                    self._bar.update(self._task, total=self.total)
         elif event.kind == STARTED:
             if self._bar is not None:
                 self._bar.update(self._task, description=event.snippet)

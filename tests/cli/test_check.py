@@ -160,3 +160,35 @@ def test_bad_script_exits_2_with_the_parser_diagnostics(project):
 def test_missing_target_exits_2(project):
     missing = check("nowhere.yaml")
     assert missing.exit_code == 2 and "nowhere.yaml does not exist" in missing.output
+
+
+class _Terminal:
+    """A stream that says it is a terminal, so the check draws its bar."""
+
+    def __init__(self):
+        import io
+
+        self.text = io.StringIO()
+
+    def isatty(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        return self.text.write(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_one_progress_bar_counts_every_device_group(monkeypatch):
+    from cuecast.cli.check import Progress
+    from cuecast.runner import PLANNED
+    from cuecast.runner.events import RunEvent
+
+    monkeypatch.delenv("TERM", raising=False)
+    with Progress(_Terminal()) as progress:
+        progress(RunEvent(PLANNED, total=2))
+        bar = progress._bar
+        progress(RunEvent(PLANNED, total=3))  # the snippets of a lesson with its own device:
+        assert progress._bar is bar
+        assert bar.tasks[0].total == 5
