@@ -79,8 +79,9 @@ class ReadWatch:
     def _ours(self, path: str) -> bool:
         """Whether the real ``path`` is a file of the project."""
         # (a package's __pycache__ folder itself too: Python makes it when a snippet imports a sibling)
-        return (path.startswith(self.guarded) and not path.startswith(self.ignore_real)
-                and not _INSTALLED.search(path + os.sep))
+        inside = os.path.join(path, "")  # the project folder itself is the project's too
+        return (inside.startswith(self.guarded) and not inside.startswith(self.ignore_real)
+                and not _INSTALLED.search(inside))
 
     def check(self, verb: str, path: str) -> None:
         """Refuse ``verb`` on ``path`` if it changes the project: judged on

@@ -199,3 +199,18 @@ def test_a_cached_writer_whose_file_is_gone_runs_again(tmp_path):
     again = run_render("check", "script/w.yaml", cwd=tmp_path)
     assert again.returncode == 0 and "(0 from cache)" in again.stdout, again.stdout
     assert (tmp_path / "outputs" / "x.txt").read_text() == "made"
+
+
+def test_a_snippet_cannot_remove_its_whole_project(tmp_path):
+    (tmp_path / "script").mkdir()
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "snippets" / "wipe.py").write_text(
+        "import os, shutil\nroot = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))\n"
+        "shutil.rmtree(root)\n")
+    (tmp_path / "script" / "w.yaml").write_text(
+        "lesson: W\nvoice: none\nsections:\n  - title: S\n    beats:\n"
+        "      - show: vscode\n        snippet: snippets/wipe.py\n")
+    done = run_render("check", "script/w.yaml", "--no-cache", cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "PermissionError: a snippet may not delete ." in done.stdout
+    assert (tmp_path / "snippets" / "wipe.py").is_file() and (tmp_path / "script" / "w.yaml").is_file()
