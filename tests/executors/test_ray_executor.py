@@ -30,7 +30,7 @@ from cuecast.video.encode import probe
 from tests.support.catalogue_lessons import make_catalogue, outputs
 from tests.support.frames import frame_count
 from tests.support import paths
-from tests.runner.test_isolation import _alive as alive
+from tests.support.processes import alive
 from tests.support.cli import run_render
 
 pytestmark = pytest.mark.slow

@@ -19,6 +19,7 @@ import pytest
 
 from cuecast.lock import project_lock
 from tests.support.paths import PROJECT, TINY
+from tests.support.processes import alive
 
 RENDER = PROJECT / "render.py"
 BUILD_ARGS = ["build", "script/tiny.yaml", "--size", "320x180", "--fps", "10", "-j", "1"]
@@ -64,14 +65,6 @@ def children(pid: int) -> set[int]:
         frontier = {child for child, parent in parents.items() if parent in frontier} - found
         found |= frontier
     return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def outputs(project: Path) -> dict[str, bytes]:

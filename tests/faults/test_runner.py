@@ -12,6 +12,7 @@ import nbformat
 import pytest
 
 from tests.support.cli import run_render
+from tests.support.processes import alive
 
 
 def project_with(tmp_path: Path, snippet: str, writes: str = "[]") -> Path:
@@ -49,7 +50,6 @@ def test_memory_limit_option_reads_sizes_and_refuses_nonsense(tmp_path):
 
 FORK_SWARM = """\
 import os, time
-from tests.support.cli import run_render
 PIDS = {pids!r}
 children = []
 for attempt in range(10_000):      # a bomb, bounded: at most 100 children
@@ -69,14 +69,6 @@ print(len(children), "children")
 """
 
 
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 @pytest.mark.slow
 def test_fork_swarm_is_killed_when_the_run_ends(tmp_path):
     pids_file = tmp_path / "pids.txt"
@@ -87,9 +79,9 @@ def test_fork_swarm_is_killed_when_the_run_ends(tmp_path):
         pids = [int(p) for p in pids_file.read_text().split()]
         assert len(pids) == 100
         deadline = time.monotonic() + 10
-        while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+        while any(alive(p) for p in pids) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert not [p for p in pids if _alive(p)], "children of a snippet outlived the run"
+        assert not [p for p in pids if alive(p)], "children of a snippet outlived the run"
     finally:
         for pid in (int(p) for p in pids_file.read_text().split()) if pids_file.exists() else ():
             try:

@@ -20,6 +20,7 @@ from tests.support.cdp import Browser, find_chromium
 from tests.test_build import copy_tiny
 from tests.cli.test_watch import Lines
 from tests.support.paths import PROJECT
+from tests.support.processes import alive
 
 RENDER = str(PROJECT / "render.py")
 
@@ -143,17 +144,6 @@ def drain(lines: Lines) -> str:
             return "".join(lines.seen)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    try:  # a zombie waiting for its parent has exited
-        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
-    except OSError:
-        return False
-
-
 @pytest.mark.slow
 def test_the_server_stops_when_its_parent_dies(tmp_path):
     script = copy_tiny(tmp_path / "project")
@@ -183,9 +173,9 @@ def test_the_server_stops_when_its_parent_dies(tmp_path):
         parent.kill()
         parent.wait(timeout=10)
         deadline = time.monotonic() + 30
-        while _alive(child) and time.monotonic() < deadline:
+        while alive(child) and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert not _alive(child), "the preview outlived its parent"
+        assert not alive(child), "the preview outlived its parent"
     finally:
         parent.kill()
         try:

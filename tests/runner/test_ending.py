@@ -18,7 +18,7 @@ from cuecast.runner.ending import ChildEnd, describe_end, size_text
 from cuecast.runner.forkserver import fork_problem
 from cuecast.runner.reaper import thread_count
 from tests.runner.test_run import make_lesson
-from tests.runner.test_isolation import _alive as alive
+from tests.support.processes import alive
 
 SNIPPETS = {
     "exits_0": 'import os\n\nprint("leaving early")\nos._exit(0)\nprint("never")\n',

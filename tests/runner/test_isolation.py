@@ -24,6 +24,7 @@ import pytest
 from cuecast.model import STATUS_OK
 from cuecast.runner import RunOptions, Runner
 from tests.runner.test_run import make_lesson
+from tests.support.processes import alive
 
 #: Unique to this test session: processes whose command line names it are ours.
 MARKER = f"cuecast-isolation-{uuid.uuid4().hex[:12]}"
@@ -101,14 +102,6 @@ PAIRS = {
 }
 
 
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 def marked_processes() -> list[int]:
     """Live processes whose command line names this session's marker."""
     found = []
@@ -119,7 +112,7 @@ def marked_processes() -> list[int]:
             cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
         except OSError:
             continue
-        if MARKER.encode() in cmdline and _alive(int(entry)):
+        if MARKER.encode() in cmdline and alive(int(entry)):
             found.append(int(entry))
     return found
 
@@ -133,7 +126,7 @@ def copies_file(project: Path) -> Path:
 def left_copies(pids_file: Path) -> list[int]:
     if not pids_file.exists():
         return []
-    return [int(p) for p in pids_file.read_text().split() if _alive(int(p))]
+    return [int(p) for p in pids_file.read_text().split() if alive(int(p))]
 
 
 def kill_all(pids) -> None:
