@@ -37,7 +37,6 @@ from cuecast import __version__
 from cuecast.build_record import RECORD_NAME, _RECORD_LOCK, BuildRecord  # noqa: F401 (importable from here)
 from cuecast.errors import EXIT_FAILED, CuecastError
 from cuecast.model import Capture, Lesson, Timeline
-from cuecast.kinds.terminal import PROMPT
 from cuecast.shown import units
 
 STAGES = ("check", "slides", "timeline", "video", "notebook", "review")
@@ -164,10 +163,6 @@ def captures_fingerprint(captures: Mapping[str, Capture]) -> str:
     return fingerprint(
         sorted((path, c.key, c.status, c.output, c.device_name, c.torch_version) for path, c in captures.items())
     )
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'s' * (number != 1)}"
 
 
 def stages_to_run(only: Sequence[str]) -> tuple[str, ...]:
@@ -345,14 +340,13 @@ class LessonBuilder:
     # -- stages ------------------------------------------------------------
 
     def stage_check(self) -> StageResult:
+        from cuecast.check.report import count_units
+
         captures = self.build.captures
         cached = sum(1 for c in captures.values() if c.cached)
         checked = [unit for capture in captures.values() for unit in units(capture)]
         failed = [unit for unit in checked if not unit.passed]
-        cells = sum(1 for unit in checked if unit.cell)
-        commands = sum(1 for name in captures if name.startswith(PROMPT))
-        note = f"{len(captures) - commands} snippets" + (f" ({_count(cells, 'cell')})" if cells else "")
-        note += (f", {_count(commands, 'command')}" if commands else "") + f", {cached} cached"
+        note = f"{count_units(checked)}, {sum(1 for unit in checked if unit.cached)} cached"
         if failed:
             note += f", {len(failed)} failed"
         status = "failed" if failed else ("skipped" if cached == len(captures) else "built")

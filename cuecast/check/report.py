@@ -179,12 +179,18 @@ def results_table(results: Sequence[CheckResult]):
 
 def counted(results: Sequence[CheckResult]) -> str:
     """``13 snippets``, ``16 cells``, ``2 snippets, 16 cells and 1 command``:
-    what a check counted (a terminal cue's command is not a snippet)."""
+    what a check counted."""
+    return count_units([result.capture for result in results])
+
+
+def count_units(units: Sequence[Capture]) -> str:
+    """What a list of checked units (``shown.units``) holds, in words; a
+    terminal cue's command is not a snippet."""
     from cuecast.kinds.terminal import PROMPT
 
-    cells = sum(1 for r in results if r.capture.cell)
-    commands = sum(1 for r in results if not r.capture.cell and r.capture.snippet.startswith(PROMPT))
-    files = len(results) - cells - commands
+    cells = sum(1 for unit in units if unit.cell)
+    commands = sum(1 for unit in units if not unit.cell and unit.snippet.startswith(PROMPT))
+    files = len(units) - cells - commands
     parts = [f"{n} {word}{'s' if n != 1 else ''}"
              for n, word in ((files, "snippet"), (cells, "cell"), (commands, "command")) if n]
     if not parts:
