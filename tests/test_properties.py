@@ -94,8 +94,8 @@ def test_any_valid_lesson_round_trips_through_yaml(tmp_path: Path, data: dict, f
         for beat, given_beat in zip(section.beats, given_section["beats"]):
             assert beat.bullet == given_beat.get("bullet")
             assert beat.points == tuple(given_beat.get("points", ()))
-            if "say" in given_beat:
-                assert beat.say == given_beat["say"]
+            if "say" in given_beat:  # narration collapses runs of spaces (script.spoken), as a voice reads them
+                assert beat.say == " ".join(given_beat["say"].split())
             if "show" not in given_beat:
                 assert beat.cue is None
                 continue
