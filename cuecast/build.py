@@ -29,6 +29,7 @@ import os
 import shutil
 import tempfile
 import time
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping, Optional, Sequence
@@ -188,16 +189,20 @@ class PendingJoin:
     clips: list
     print_: str
     work: Path
+    audio: Optional[Future] = None  # the narration track, mixed and encoded while the segments were
 
     def __call__(self) -> Path:
         try:
-            return self.builder._join(self.clips, self.print_, self.work)
+            return self.builder._join(self.clips, self.print_, self.work, self.audio)
         finally:
             shutil.rmtree(self.work, ignore_errors=True)
             if self.builder.pending_join is self:
                 self.builder.pending_join = None
 
     def discard(self) -> None:
+        if self.audio is not None:
+            self.audio.cancel()
+            wait([self.audio])
         shutil.rmtree(self.work, ignore_errors=True)
 
 
@@ -469,8 +474,7 @@ class LessonBuilder:
                 lambda slide_id: slide_digest(slide(slide_id), theme))
 
     def _clip_cache(self):
-        from cuecast.video.clipcache import ClipCache
-        from cuecast.video.render import CLIP_CACHE
+        from cuecast.video.clipcache import CLIP_CACHE, ClipCache
 
         return ClipCache(self.dir / CLIP_CACHE if self.options.use_cache else None)
 
@@ -482,7 +486,8 @@ class LessonBuilder:
         if current and not self.defer_join:
             return self._result("video", "skipped", self.record.outputs("video"), note)
 
-        from cuecast.video.compose import encode_segments
+        from cuecast.video.compose import encode_segments, narration_track
+        from cuecast.video.encode import ProcessRegistry
 
         def progress(done: float, total: float) -> None:
             self.on_progress(self._lesson.id, "video", done / total if total else None, "")
@@ -490,15 +495,22 @@ class LessonBuilder:
         slide_image, slide_key = self._slide_frames()
         self.dir.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=".video-", dir=self.dir))
+        registry, cache = ProcessRegistry(), self._clip_cache()
+        # The narration mostly waits on ffmpeg's AAC encoder: it overlaps the segments.
+        sound = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cuecast-audio")
+        audio = sound.submit(narration_track, self.timeline, opts.fps, work, cache, registry)
+        sound.shutdown(wait=False)  # its thread ends with the track
         try:
             self.segment_clips = encode_segments(
                 self.timeline, self.lesson, self.build.captures, slide_image, self.dir / "media", work,
-                self._clip_cache(), size=opts.size, fps=opts.fps, captions=opts.captions, on_progress=progress,
-                pages=self._pages(), slide_key=slide_key)
+                cache, size=opts.size, fps=opts.fps, captions=opts.captions, on_progress=progress,
+                pages=self._pages(), slide_key=slide_key, registry=registry)
         except BaseException:
+            registry.kill_all()
+            wait([audio])
             shutil.rmtree(work, ignore_errors=True)
             raise
-        pending = PendingJoin(self, self.segment_clips, print_, work)
+        pending = PendingJoin(self, self.segment_clips, print_, work, audio)
         if current:  # render preview: the segments' versions known (all from the cache), nothing to join
             pending.discard()
             return self._result("video", "skipped", self.record.outputs("video"), note)
@@ -510,7 +522,7 @@ class LessonBuilder:
         path = pending()
         return self._result("video", "built", {"video": path, "segment media": self.dir / "media"}, note)
 
-    def _join(self, clips: list, print_: str, work: Path) -> Path:
+    def _join(self, clips: list, print_: str, work: Path, track: Optional[Future] = None) -> Path:
         """Join the encoded segments with the narration into video.mp4 and
         record the stage; the clip cache is then trimmed to its bound."""
         from cuecast.video.compose import join_segments, narration_track
@@ -519,7 +531,8 @@ class LessonBuilder:
         registry = ProcessRegistry()
         cache = self._clip_cache()
         try:
-            audio = narration_track(self.timeline, self.options.fps, work, cache, registry)
+            audio = track.result() if track is not None else \
+                narration_track(self.timeline, self.options.fps, work, cache, registry)
             path = join_segments(clips, audio, self.dir / "video.mp4", work, registry)
         except BaseException:
             registry.kill_all()

@@ -1,16 +1,10 @@
 """The narrated screen-capture video (``render video``).
 
-``compose.compose_video`` follows a Timeline: slides from the deck's raster
-drawer, simulated VS Code (``editor``) and browser (``browser``) captures
-drawn incrementally with Pillow, the narration mixed into one track
-(``audio``), all encoded by the ffmpeg that imageio-ffmpeg ships (``encode``).
+The video stage (``cuecast.build.LessonBuilder.stage_video``) follows a
+Timeline: ``compose.encode_segments`` draws each segment (slides from the
+deck's raster drawer, simulated VS Code (``editor``) and browser
+(``browser``) captures drawn incrementally with Pillow) and encodes it with
+the ffmpeg that imageio-ffmpeg ships (``encode``), a held end once
+(``hold``); ``compose.narration_track`` mixes the narration (``audio``) and
+``compose.join_segments`` joins the clips with it.
 """
-
-from __future__ import annotations
-
-
-def compose_video(*args, **kwargs):
-    """See :func:`cuecast.video.compose.compose_video` (imported lazily)."""
-    from cuecast.video.compose import compose_video as compose
-
-    return compose(*args, **kwargs)

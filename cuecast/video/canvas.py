@@ -17,6 +17,7 @@ from typing import Iterator, Optional, Protocol, Sequence
 from PIL import Image, ImageDraw, ImageFont
 
 from cuecast.deck.theme import FONT_DIRS, hex_rgb  # noqa: F401  (hex_rgb re-exported: the video's drawers use it)
+from cuecast.video.hold import hold_of
 
 MONO = "DejaVuSansMono.ttf"
 MONO_BOLD = "DejaVuSansMono-Bold.ttf"
@@ -98,6 +99,10 @@ class StillScene:
 
     def keyframes(self) -> list[int]:
         return [0]
+
+    def hold(self) -> tuple[int, int]:
+        """Held from the first frame (see ``cuecast.video.hold``)."""
+        return 0, 1
 
     def render(self) -> Iterator[tuple[int, Image.Image]]:
         yield 0, self.image
@@ -192,6 +197,12 @@ class CaptionedScene:
             if caption.end < self.n_frames:
                 frames.add(caption.end)
         return sorted(f for f in frames if 0 <= f < self.n_frames)
+
+    def hold(self) -> tuple[int, int]:
+        """The scene's hold, from the last caption change on."""
+        first, period = hold_of(self.scene)
+        changes = [edge for c in self.captions for edge in (c.start, c.end) if edge < self.n_frames]
+        return max([first] + changes), period
 
     def _overlay(self, index: int):
         if index not in self._overlays:

@@ -41,6 +41,8 @@ from typing import Iterator, Optional
 
 from cuecast.atomic import _umask, file_hash, write_text
 
+#: Under the lesson's build folder: segment clips kept between renders.
+CLIP_CACHE = ".video-cache"
 #: The default bound on a clip cache folder: about a hundred versions of a
 #: ten-minute 1080p lesson's changed segments.
 MAX_BYTES = 1 << 30

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import shutil
 import tempfile
 import threading
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
@@ -45,6 +46,7 @@ from cuecast.video.audio import RATE, mixed_narration
 from cuecast.video.browser import BrowserScene, browser_content
 from cuecast.video.canvas import Caption, CaptionedScene, Scene, StillScene, caption_chunks, caption_style
 from cuecast.video.clipcache import ClipCache, clip_key
+from cuecast.video.hold import hold_of, plan_pieces, window
 from cuecast.shown import shown_capture
 from cuecast.video.editor import EditorScene, editor_content, terminal_content
 from cuecast.video.encode import (
@@ -52,6 +54,7 @@ from cuecast.video.encode import (
     EncodeSettings,
     ProcessRegistry,
     concat_and_mux,
+    concat_copy,
     encode_pcm,
     encode_frames,
     frame_count,
@@ -339,21 +342,17 @@ class _SegmentEncoder:
         self.place(job, cached)
 
     def encode(self, job: _Job, key: str, make_scene: Callable[[], Scene], burned: list[Caption]) -> Path:
-        scene = make_scene()
-        if burned:
-            scene = CaptionedScene(scene, burned, self.size)
-        keyframes = scene.keyframes()
         reported = [0]
 
-        def on_frame(index: int) -> None:
-            self.meter.advance(index - reported[0])
-            reported[0] = index
+        def on_frame(done: int) -> None:
+            self.meter.advance(done - reported[0])
+            reported[0] = done
 
-        frames = ((index, picture.tobytes()) for index, picture in scene.render())
         target = self.cache.path(key) or job.clip
+        pieces = self.work / f"{_safe_name(job.segment.id)}.pieces"
         with self.cache.store(target) as part:
-            encode_frames(frames, keyframes, job.n_frames, part, self.settings, self.registry, on_frame,
-                          what=f"encoding segment '{job.segment.id}'")
+            encode_scene(make_scene, burned, self.size, job.n_frames, self.settings, part, pieces, self.registry,
+                         on_frame, what=f"encoding segment '{job.segment.id}'")
             _readable(part)
         self.meter.advance(job.n_frames - reported[0])
         job.encoded = True
@@ -439,21 +438,54 @@ def _clips(plan: list[_Job], media: Path) -> list[SegmentClip]:
     ]
 
 
+def _captioned(make_scene: Callable[[], Scene], burned: list, size: tuple[int, int]) -> Scene:
+    scene = make_scene()
+    return CaptionedScene(scene, burned, size) if burned else scene
+
+
+def encode_scene(make_scene: Callable[[], Scene], burned: list, size: tuple[int, int], n_frames: int,
+                 settings: EncodeSettings, out: Path, work: Path, registry: ProcessRegistry,
+                 on_frame: Optional[Callable[[int], None]] = None, what: str = "encoding a clip") -> Path:
+    """One segment's clip at ``out``: its changing frames encoded as they
+    come and its held end as a repeated unit (``cuecast.video.hold``), the
+    pieces made in ``work`` (removed after) and joined without re-encoding.
+    ``on_frame(done)`` hears how many of the segment's frames are done."""
+    scene = _captioned(make_scene, burned, size)
+    pieces = plan_pieces(n_frames, *hold_of(scene), settings.fps)
+    if not pieces.unit:
+        keyframes = scene.keyframes()
+        frames = ((index, picture.tobytes()) for index, picture in scene.render())
+        return encode_frames(frames, keyframes, n_frames, out, settings, registry, on_frame, what=what)
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        entries: list[tuple[Path, Optional[float]]] = []
+        if pieces.head:
+            keyframes, frames = window(scene, 0, pieces.head)
+            entries.append((encode_frames(frames, keyframes, pieces.head, work / "head.mp4", settings, registry,
+                                          on_frame, what=what), None))
+            scene = _captioned(make_scene, burned, size)  # drawn again from its start for the unit
+        keyframes, frames = window(scene, pieces.head, pieces.head + pieces.unit)
+        unit = encode_frames(frames, keyframes, pieces.unit, work / "unit.mp4", settings, registry,
+                             None if on_frame is None else lambda index: on_frame(pieces.head + index), what=what)
+        entries += [(unit, None)] * pieces.repeats
+        if pieces.rest:  # cut between two frames' timestamps, so rounding never keeps one too many
+            entries.append((unit, (pieces.rest - 0.5) / settings.fps))
+        return concat_copy(entries, out, work, registry, what=what)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def encode_clip(make_scene: Callable[[], Scene], burned: list, size: tuple[int, int], n_frames: int,
                 settings: EncodeSettings, what: str) -> bytes:
     """One segment's clip as MP4 bytes, drawn and encoded wherever this runs
     (a Ray task): the caller puts the bytes in its clip cache, so no file
     is shared between the machines."""
-    scene = make_scene()
-    if burned:
-        scene = CaptionedScene(scene, burned, size)
-    keyframes = scene.keyframes()
-    frames = ((index, picture.tobytes()) for index, picture in scene.render())
     registry = ProcessRegistry()
     with tempfile.TemporaryDirectory(prefix="cuecast-clip-") as folder:
         out = Path(folder) / "clip.mp4"
         try:
-            encode_frames(frames, keyframes, n_frames, out, settings, registry, None, what=what)
+            encode_scene(make_scene, burned, size, n_frames, settings, out, Path(folder) / "pieces", registry,
+                         what=what)
         except BaseException:
             registry.kill_all()
             raise
@@ -495,64 +527,4 @@ def join_segments(clips: list[SegmentClip], audio: Path, out_path: Path, work_di
         concat_and_mux([clip.clip for clip in clips if clip.clip is not None], audio, part, Path(work_dir),
                        registry=registry)
         _readable(part)
-    return out_path
-
-
-def compose_video(
-    timeline: Timeline,
-    lesson: Lesson,
-    captures: Mapping[str, Capture],
-    slide_image: SlideImage,
-    out_path: Path,
-    size: tuple[int, int] = (1920, 1080),
-    fps: int = 30,
-    captions: str = "none",
-    on_progress: Optional[Progress] = None,
-    media_dir: Optional[Path] = None,
-    preset: str = "veryfast",
-    jobs: int = 2,
-    cache_dir: Optional[Path] = None,
-    pages: Optional[Mapping[str, object]] = None,
-    slide_key: Optional[Callable[[str], str]] = None,
-    on_segments: Optional[Callable[[list[SegmentClip]], None]] = None,
-) -> Path:
-    """Render ``timeline`` to an H.264 (yuv420p) + AAC MP4 at ``out_path``.
-
-    ``slide_image(slide_id)`` returns a slide as drawn by the deck's raster
-    drawer (resized to ``size`` if it differs); ``captures`` maps snippet
-    paths to what they printed.  ``captions='burn'`` draws the narration text
-    on the frames.  ``media_dir`` receives the per-segment media (None: kept
-    only for the duration of the render).  ``jobs`` segments encode at once.
-    ``cache_dir`` keeps segment clips between renders (see ``clipcache``), so a
-    re-render encodes only the segments whose pixels changed.  ``pages``
-    (``cuecast.web``: captured pages by URL) shows a browser cue's real page;
-    a cue without one shows the simulated page.  ``slide_key`` (see
-    ``encode_segments``) spares drawing unchanged slides; ``on_segments``
-    receives the encoded segments before they are joined.
-    """
-    _check_settings(timeline, size, fps, captions)
-    out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    registry = ProcessRegistry()
-    cache = ClipCache(cache_dir)
-
-    with tempfile.TemporaryDirectory(prefix=".video-", dir=out_path.parent) as tmp:
-        work = Path(tmp)
-        media = Path(media_dir) if media_dir is not None else work / "media"
-        sound = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cuecast-audio")
-        try:
-            # The narration mostly waits on ffmpeg's AAC encoder: it overlaps the segments.
-            audio = sound.submit(narration_track, timeline, fps, work, cache, registry)
-            clips = encode_segments(timeline, lesson, captures, slide_image, media, work, cache, size=size, fps=fps,
-                                    captions=captions, on_progress=on_progress, preset=preset, jobs=jobs,
-                                    pages=pages, slide_key=slide_key, registry=registry)
-            if on_segments is not None:
-                on_segments(clips)
-            join_segments(clips, audio.result(), out_path, work, registry)
-            cache.prune()
-        except BaseException:
-            registry.kill_all()
-            sound.shutdown(wait=True, cancel_futures=True)
-            raise
-        sound.shutdown(wait=True)
     return out_path

@@ -314,6 +314,13 @@ class EditorScene:
                 previous = current
         return frames
 
+    def hold(self) -> tuple[int, int]:
+        """From the last change of typing, command, output and prompt on,
+        only the cursors blink: the picture repeats every blink cycle (see
+        ``cuecast.video.hold``)."""
+        first = max([self.type_start, self.type_end, self.command_frame, self.prompt_frame] + self.line_frames)
+        return min(first, self.n_frames), 2 * self.blink
+
     # --- layout --------------------------------------------------------------
 
     def _layout(self) -> None:

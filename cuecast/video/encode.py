@@ -68,6 +68,7 @@ class EncodeSettings:
             "-pix_fmt", "yuv420p",
             "-profile:v", "high",
             "-g", str(self.fps * self.keyint_seconds),
+            "-bf", "0",  # decoding order is display order: a held unit's repeat is cut at any frame
             "-video_track_timescale", str(self.fps * 1000),
         ]
 
@@ -270,6 +271,33 @@ def encode_pcm(pcm: bytes, rate: int, out_path: Path, bitrate: str = AUDIO_BITRA
     return out_path
 
 
+def write_listing(entries: Sequence[tuple[Path, Optional[float]]], listing: Path) -> Path:
+    """An ffconcat file joining ``entries``: each a clip and where to cut it
+    (``outpoint``, in seconds; ``None``: the whole clip).  A clip may be
+    listed many times: a held stretch's unit is (``cuecast.video.hold``)."""
+    lines = ["ffconcat version 1.0"]
+    for clip, outpoint in entries:
+        escaped = str(Path(clip).resolve()).replace("'", "'\\''")
+        lines.append(f"file '{escaped}'")
+        if outpoint is not None:
+            lines.append(f"outpoint {outpoint:.6f}")
+    listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return listing
+
+
+def concat_copy(entries: Sequence[tuple[Path, Optional[float]]], out_path: Path, work_dir: Path,
+                registry: Optional[ProcessRegistry] = None, what: str = "joining a clip's pieces") -> Path:
+    """One clip from ``entries`` (see ``write_listing``) without re-encoding:
+    every entry was encoded with the same settings and without B-frames, so
+    packets in decoding order are frames in display order and an ``outpoint``
+    cuts at the exact frame."""
+    listing = write_listing(entries, Path(work_dir) / f"{Path(out_path).name}.ffconcat")
+    _run([ffmpeg_exe(), "-y", "-nostdin", "-hide_banner", "-loglevel", "error", "-f", "concat", "-safe", "0",
+          "-i", str(listing), "-map", "0:v:0", "-c:v", "copy", "-movflags", "+faststart", "-f", "mp4",
+          str(out_path)], what, registry)
+    return out_path
+
+
 def concat_and_mux(
     clips: Sequence[Path],
     audio: Optional[Path],
@@ -282,12 +310,7 @@ def concat_and_mux(
     and mux the narration (a WAV is encoded to AAC; an ``.m4a`` from
     ``encode_pcm`` is copied), with the index up front (``+faststart``) so
     the video starts playing before it has downloaded."""
-    listing = work_dir / "clips.ffconcat"
-    lines = ["ffconcat version 1.0"]
-    for clip in clips:
-        escaped = str(Path(clip).resolve()).replace("'", "'\\''")
-        lines.append(f"file '{escaped}'")
-    listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    listing = write_listing([(clip, None) for clip in clips], work_dir / "clips.ffconcat")
     args = [ffmpeg_exe(), "-y", "-nostdin", "-hide_banner", "-loglevel", "error",
             "-f", "concat", "-safe", "0", "-i", str(listing)]
     if audio is not None:

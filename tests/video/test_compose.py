@@ -1,5 +1,7 @@
-"""Timeline → MP4, read back with the ffmpeg that imageio-ffmpeg ships:
-streams, duration, and a frame sampled inside every segment showing it."""
+"""The video stage (``LessonBuilder.stage_video``, what ``render build`` and
+``render video`` run) from a Timeline to an MP4, read back with the ffmpeg
+that imageio-ffmpeg ships: streams, duration, and a frame sampled inside
+every segment showing it."""
 
 from __future__ import annotations
 
@@ -13,11 +15,12 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+from cuecast.build import BuildOptions, LessonBuild, LessonBuilder
 from cuecast.errors import ConfigError, CuecastError
 from cuecast.model import Beat, Capture, Cue, Lesson, Location, Narration, Section, Segment, Timeline
 from cuecast.video.browser import LIGHT
 from cuecast.video.canvas import hex_rgb
-from cuecast.video.compose import compose_video, segment_media_path
+from cuecast.video.compose import segment_media_path
 from cuecast.ffmpeg import ffmpeg_exe
 from cuecast.video.encode import probe
 
@@ -32,15 +35,6 @@ def double(t):
 print(double(x), "done")
 # endregion
 '''
-SLIDE_COLOURS = {"title": (30, 60, 150), "section:s": (150, 40, 40)}
-
-
-def slide_image(slide_id: str) -> Image.Image:
-    image = Image.new("RGB", (640, 360), SLIDE_COLOURS[slide_id])
-    ImageDraw.Draw(image).rectangle((40, 40, 300, 120), fill=(250, 250, 250))
-    return image
-
-
 def where(line: int) -> Location:
     return Location("script/demo.yaml", line, 1)
 
@@ -99,13 +93,24 @@ def near(pixels: np.ndarray, colour, tolerance=14) -> int:
     return int((np.abs(pixels - np.array(colour, dtype=np.int16)).max(axis=-1) <= tolerance).sum())
 
 
+def video_stage(root: Path, lesson, captures, timeline, size=SIZE, captions="none", progress=None) -> Path:
+    """The video stage of a build of ``lesson`` planned as ``timeline``;
+    returns the lesson's build folder."""
+    options = BuildOptions(only=("video",), size=size, fps=FPS, captions=captions)
+    builder = LessonBuilder(LessonBuild(lesson, captures), options,
+                            on_progress=None if progress is None else
+                            lambda lesson_id, stage, fraction, status: progress.append(fraction))
+    builder.timeline = timeline
+    builder.run("video")
+    assert Path(lesson.root) == root
+    return root / "build" / lesson.id
+
+
 @pytest.fixture
 def rendered(tmp_path, lesson, captures, timeline):
     progress = []
-    out = compose_video(timeline, lesson, captures, slide_image, tmp_path / "build" / "video.mp4",
-                        size=SIZE, fps=FPS, on_progress=lambda done, total: progress.append((done, total)),
-                        media_dir=tmp_path / "build" / "media")
-    return out, progress
+    build = video_stage(tmp_path, lesson, captures, timeline, progress=progress)
+    return build / "video.mp4", progress
 
 
 def test_the_video_has_both_streams_and_the_timeline_duration(rendered, timeline):
@@ -117,13 +122,13 @@ def test_the_video_has_both_streams_and_the_timeline_duration(rendered, timeline
     frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(out))
     assert abs(frames / FPS - timeline.duration) <= 1 / FPS
     assert abs(info["duration"] - timeline.duration) <= 1 / FPS
-    assert progress[-1] == pytest.approx((frames / FPS, frames / FPS))
-    assert [d for d, _ in progress] == sorted(d for d, _ in progress)
+    assert progress[0] == 0.0 and progress[-1] == 1.0
+    assert progress == sorted(progress)
 
 
 def test_every_segment_shows_what_it_should(rendered, tmp_path, timeline):
     out, _ = rendered
-    media = tmp_path / "build" / "media"
+    media = out.parent / "media"
     title = frame_at(out, 0.6, tmp_path)
     still = np.asarray(Image.open(media / "s000-title.png").convert("RGB")).astype(np.int16)
     assert np.abs(title - still).mean() < 3
@@ -148,7 +153,8 @@ def test_every_segment_shows_what_it_should(rendered, tmp_path, timeline):
 
 
 def test_per_segment_media_are_written_where_the_timeline_links_them(rendered, tmp_path, timeline):
-    media = tmp_path / "build" / "media"
+    build = rendered[0].parent
+    media = build / "media"
     for segment in timeline.segments:
         path = segment_media_path(media, segment)
         assert path.is_file(), path
@@ -157,22 +163,22 @@ def test_per_segment_media_are_written_where_the_timeline_links_them(rendered, t
             assert frames == round(segment.end * FPS) - round(segment.start * FPS)
         else:
             assert Image.open(path).size == SIZE
-    plan = pytest.importorskip("cuecast.plan")
+    from cuecast import plan
+
     for segment in timeline.segments:
-        assert plan.media_path(tmp_path / "build", segment) == segment_media_path(media, segment)
-    assert sorted(p.name for p in (tmp_path / "build").iterdir()) == ["media", "video.mp4"]
+        assert plan.media_path(build, segment) == segment_media_path(media, segment)
+    assert not [p.name for p in build.iterdir() if p.name.startswith(".video-") and p.name != ".video-cache"]
 
 
 def test_burned_captions_show_the_narration(tmp_path, lesson, captures, timeline):
-    out = compose_video(timeline, lesson, captures, slide_image, tmp_path / "burned.mp4", size=SIZE, fps=FPS,
-                        captions="burn")
+    out = video_stage(tmp_path, lesson, captures, timeline, captions="burn") / "video.mp4"
     bottom = SIZE[1] * 2 // 3
     with_caption = frame_at(out, 2.0, tmp_path)[bottom:]
-    plain = np.asarray(slide_image("section:s").resize(SIZE)).astype(np.int16)[bottom:]
-    assert near(with_caption, (255, 255, 255), 30) > 20 and near(with_caption, (0, 0, 0), 40) > 200
-    assert near(plain, (0, 0, 0), 40) == 0
+    plain = np.asarray(Image.open(out.parent / "media" / "s001-s.png").convert("RGB")).astype(np.int16)[bottom:]
+    caption_box = (np.abs(with_caption - plain).max(axis=-1) > 40).sum()
+    assert caption_box > 2000 and near(with_caption, (255, 255, 255), 30) > 20
     before = frame_at(out, 1.3, tmp_path)[bottom:]  # the narration starts at 1.4 s, as in captions.srt
-    assert near(before, (0, 0, 0), 40) == 0
+    assert np.abs(before - plain).mean() < 3
 
 
 def test_burned_captions_are_the_sidecar_cues(timeline):
@@ -201,66 +207,75 @@ def child_ffmpegs() -> list[int]:
 
 
 @pytest.mark.parametrize("failure", [KeyboardInterrupt, RuntimeError])
-def test_an_interrupted_render_keeps_the_previous_video(tmp_path, lesson, captures, timeline, failure):
-    out = tmp_path / "video.mp4"
+def test_an_interrupted_render_keeps_the_previous_video(tmp_path, lesson, captures, timeline, failure, monkeypatch):
+    import cuecast.deck.raster as raster
+
+    out = tmp_path / "build" / "demo" / "video.mp4"
+    out.parent.mkdir(parents=True)
     out.write_bytes(b"the previous video")
     calls = []
+    real = raster.draw_slide
 
-    def failing_slide(slide_id):
-        calls.append(slide_id)
+    def failing_slide(*args, **kwargs):
+        calls.append(args)
         if len(calls) == 2:
             raise failure("stop")
-        return slide_image(slide_id)
+        return real(*args, **kwargs)
 
+    monkeypatch.setattr(raster, "draw_slide", failing_slide)
     with pytest.raises(failure):
-        compose_video(timeline, lesson, captures, failing_slide, out, size=SIZE, fps=FPS)
+        video_stage(tmp_path, lesson, captures, timeline)
     assert out.read_bytes() == b"the previous video"
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    assert [p.name for p in out.parent.iterdir() if p.name.startswith(".video-")] in ([], [".video-cache"])
     assert child_ffmpegs() == []
 
 
 def test_bad_options_and_unknown_cues_are_reported(tmp_path, lesson, captures, timeline):
     with pytest.raises(ConfigError, match="even"):
-        compose_video(timeline, lesson, captures, slide_image, tmp_path / "v.mp4", size=(321, 180))
+        video_stage(tmp_path, lesson, captures, timeline, size=(321, 180))
     with pytest.raises(ConfigError, match="captions"):
-        compose_video(timeline, lesson, captures, slide_image, tmp_path / "v.mp4", size=SIZE, captions="soft")
+        video_stage(tmp_path, lesson, captures, timeline, captions="soft")
     broken = Timeline("demo", "Demo", (Segment("s0", "vscode", 0, 1, "s", cue_id="nope", type_seconds=0.5),), ())
     with pytest.raises(CuecastError, match="nope"):
-        compose_video(broken, lesson, captures, slide_image, tmp_path / "v.mp4", size=SIZE)
-    assert not (tmp_path / "v.mp4").exists()
+        video_stage(tmp_path, lesson, captures, broken)
+    assert not (tmp_path / "build" / "demo" / "video.mp4").exists()
 
 
 def test_a_rerender_reuses_unchanged_segment_clips(tmp_path, lesson, captures, timeline, monkeypatch):
     import cuecast.video.compose as compose
 
-    encoded = []
+    encoded = set()
     real = compose.encode_frames
 
     def counting(frames, keyframes, n_frames, out_path, settings, *args, **kwargs):
-        encoded.append(kwargs.get("what", ""))
+        encoded.add(kwargs.get("what", ""))
         return real(frames, keyframes, n_frames, out_path, settings, *args, **kwargs)
 
     monkeypatch.setattr(compose, "encode_frames", counting)
-    cache, media = tmp_path / "cache", tmp_path / "media"
-    render = lambda caps: compose_video(timeline, lesson, caps, slide_image, tmp_path / "v.mp4", size=SIZE,
-                                        fps=FPS, media_dir=media, cache_dir=cache)
+    build = tmp_path / "build" / "demo"
+    cache, media, video = build / ".video-cache", build / "media", build / "video.mp4"
+
+    def render(caps):
+        video.unlink(missing_ok=True)  # else the build record finds the stage current and skips it
+        video_stage(tmp_path, lesson, caps, timeline)
+
     render(captures)
     assert len(encoded) == 5
-    first = frame_at(tmp_path / "v.mp4", 6.3, tmp_path)
+    first = frame_at(video, 6.3, tmp_path)
     encoded.clear()
     render(captures)
-    assert encoded == []
+    assert encoded == set()
     assert len(list(cache.glob("*.m4a"))) == 1  # the narration track is kept too
-    assert np.abs(frame_at(tmp_path / "v.mp4", 6.3, tmp_path) - first).max() == 0
+    assert np.abs(frame_at(video, 6.3, tmp_path) - first).max() == 0
     assert imageio_ffmpeg.count_frames_and_secs(str(media / "s002-s-2.mp4"))[0] == 120
 
     changed = {"snippets/double.py": Capture("snippets/double.py", "ok", "something else\n" * 4)}
     render(changed)
-    assert encoded == ["encoding segment 's002-s-2'"]
+    assert encoded == {"encoding segment 's002-s-2'"}
     assert len(list(cache.glob("*.mp4"))) == 6  # the old editor clip is kept beside the new one
-    assert np.abs(frame_at(tmp_path / "v.mp4", 6.3, tmp_path) - first).max(axis=-1).astype(bool).sum() > 500
+    assert np.abs(frame_at(video, 6.3, tmp_path) - first).max(axis=-1).astype(bool).sum() > 500
 
     encoded.clear()
     render(captures)  # the edit undone: every clip, the old editor clip included, comes from the cache
-    assert encoded == []
-    assert np.abs(frame_at(tmp_path / "v.mp4", 6.3, tmp_path) - first).max() == 0
+    assert encoded == set()
+    assert np.abs(frame_at(video, 6.3, tmp_path) - first).max() == 0
