@@ -1,62 +1,57 @@
-"""Benchmark: composing the default lesson's video, against a floor and the
-moviepy route, measured side by side in the same run.
+"""Benchmark: the default lesson's video stage, cold, at 720p and 1080p, side
+by side with a stills-only ffmpeg floor (and the moviepy route if moviepy is
+installed), in the same run.
 
-    python bench/bench_video.py [--size 1280x720] [--fps 30] [--repeat 2] [--jobs 2]
+    python bench/bench_video.py [--sizes 1280x720,1920x1080] [--fps 30] [--repeat 3] [--jobs 2]
 
-The lesson, its captures, its Timeline and its slide pictures come from the
-build itself: a ``cuecast.build.LessonBuilder`` for the default lesson
-(``script/pytorch-intro.yaml``) runs its check and timeline stages, as
-``render timeline`` does (captures from the runner's cache, narration from
-the voice cache, the timeline's files written under ``build/``), and its
-``_slide_frames`` draw the slides from the deck the build laid out.  Every
-route starts from that Timeline and writes an H.264 + AAC MP4 of the same
-length:
+The default lesson (``script/pytorch-intro.yaml``, with ``slides/`` and
+``build/.cache/``: captures and narration) is copied to a scratch folder and
+built there as ``render video --size …`` builds it: a
+``cuecast.build.LessonBuilder`` runs its check and timeline stages untimed,
+then its video stage (``stage_video``, the one video path) is timed with
+``--no-cache`` (``use_cache=False``: no clip cache, every segment drawn and
+encoded, the narration mixed and encoded, everything joined).  Each route
+writes an H.264 + AAC MP4 of the same length:
 
 * floor    every segment is one still PNG made *before* the clock starts,
            looped by ffmpeg (``-loop 1 -framerate 1 … -r FPS``) with cuecast's
            codec settings, two segments at a time, joined with ``-c copy``
            and muxed with the narration (mixed before the clock, encoded to
-           AAC on the clock): no drawing at all, only encoding.  ffmpeg's
-           still loop converts every frame to YUV, where cuecast's encoder
-           converts only the frames that change (``cuecast.video.encode``),
-           so the full render can match it: at 1280x720 on 2 busy cores it
-           took 0.96-0.99x the floor's time;
-* render   cuecast's full animated render, ``compose_video`` as the video
-           stage calls it (the builder's ``slide_image``/``slide_key``, the
-           captured pages) with an empty clip cache: slides drawn, the editor
-           typing and running, the browser loading, the narration mixed and
-           encoded;
+           AAC on the clock): no drawing at all, and every frame encoded;
+* render   the video stage, cold (above): slides drawn, the editor typing and
+           running, the browser loading, each held end encoded once and
+           repeated (``cuecast.video.hold``);
 * moviepy  the design card's route (``../shared/DESIGN.md`` lists moviepy for
            video; cuecast departs from it and encodes with ffmpeg directly):
            the floor's stills, each an ``ImageClip`` lasting its segment,
            ``concatenate_videoclips``, every narration clip an
            ``AudioFileClip`` at its timeline start in a ``CompositeAudioClip``,
            ``write_videofile(codec="libx264", audio_codec="aac")`` with the
-           same preset, CRF, profile, GOP and pixel format.  moviepy pipes
-           every frame as RGB to one ffmpeg, and writes the audio (48 kHz,
-           the same bitrate, but stereo: ``AudioFileClip`` reads two
-           channels) before the video instead of alongside it.  Optional:
+           same preset, CRF, profile, GOP and pixel format.  Optional:
            without moviepy the bench says ``pip install moviepy`` and runs
            the other two;
-* warm     ``compose_video`` again with nothing changed: every segment clip
-           and the narration track come from the clip cache (a re-render).
+* warm     the video stage again with the clip cache full (a re-render after
+           the video was deleted: nothing is encoded, only joined).
 
 The stills are each segment's own picture in cuecast's render: a slide's
 still as the video stage writes it to ``media/``, an editor's or browser's
 first frame, taken from an untimed render before any clock starts.
 
-Prints the realtime factor (video seconds per wall second) of each route and
-the ratios moviepy / render, moviepy / floor and render / floor.  Targets
-(issue 5): render ≥ 8× realtime and ≤ 1.5× the floor's time.  The moviepy
-ratio is the figure behind the departure from the design card (issue 19):
-moviepy, drawing nothing, should still need more time than cuecast's full
-animated render.  Reports the best of ``--repeat`` runs of each (the routes
-are interleaved, so a busy machine slows them alike).
+Prints, per size, the best of ``--repeat`` runs of each route (interleaved,
+so a busy machine slows them alike): wall seconds, the realtime factor
+(video seconds per wall second), CPU seconds (user + system, this process
+and the ffmpeg processes it waited for: steadier than wall time on a shared
+machine), the render's frames encoded and the MP4's size, and the ratios
+render / floor in wall and CPU time.  Target (issue 23): the render at least
+10x realtime at 1920x1080 on 2 cores.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -64,12 +59,15 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import imageio_ffmpeg
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from cuecast.model import SEGMENT_SLIDE  # noqa: E402
 from cuecast.video.audio import RATE, mixed_narration  # noqa: E402
-from cuecast.video.compose import compose_video, segment_media_path  # noqa: E402
+from cuecast.video.clipcache import ClipCache  # noqa: E402
+from cuecast.video.compose import segment_media_path  # noqa: E402
 from cuecast.video.encode import (  # noqa: E402
     AUDIO_BITRATE,
     EncodeSettings,
@@ -80,7 +78,18 @@ from cuecast.video.encode import (  # noqa: E402
 )
 
 
-def default_lesson_builder(size: tuple[int, int], fps: int):
+def project_copy(folder: Path) -> Path:
+    """The default lesson's project in ``folder``, with its caches, so the
+    bench neither reruns snippets nor writes into this project's build/."""
+    root = folder / "project"
+    for name in ("script", "snippets", "slides"):
+        shutil.copytree(ROOT / name, root / name)
+    if (ROOT / "build" / ".cache").is_dir():
+        shutil.copytree(ROOT / "build" / ".cache", root / "build" / ".cache")
+    return root
+
+
+def default_lesson_builder(root: Path, size: tuple[int, int], fps: int):
     """A ``LessonBuilder`` for the default lesson with its check and timeline
     stages run, as ``render timeline --size … --fps …`` runs them (the first
     run fills the caches: snippets run, narration is synthesised)."""
@@ -89,7 +98,7 @@ def default_lesson_builder(size: tuple[int, int], fps: int):
     from cuecast.build import BuildOptions, LessonBuilder, run_snippets, stages_to_run
     from cuecast.script import load_lesson
 
-    lesson = load_lesson(ROOT / "script" / "pytorch-intro.yaml")
+    lesson = load_lesson(root / "script" / "pytorch-intro.yaml")
     options = BuildOptions(only=("timeline",), device="cpu", size=size, fps=fps)
     [build] = run_snippets([lesson], options)
     builder = LessonBuilder(build, options)
@@ -100,16 +109,46 @@ def default_lesson_builder(size: tuple[int, int], fps: int):
     return builder
 
 
-def render(builder, out: Path, media: Path, cache: Path, jobs: int) -> float:
-    """``compose_video`` as the video stage calls it; returns wall seconds."""
+def cpu_seconds() -> float:
+    """User + system time of this process and of its children waited for."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed(work) -> tuple[float, float]:
+    """``(wall, cpu)`` seconds of ``work()``."""
+    cpu, started = cpu_seconds(), time.perf_counter()
+    work()
+    return time.perf_counter() - started, cpu_seconds() - cpu
+
+
+def render(builder, cold: bool) -> tuple[float, float]:
+    """The video stage as ``render video`` runs it (``cold``: ``--no-cache``;
+    else with the clip cache, the previous video deleted so the stage runs)."""
+    builder.options = dataclasses.replace(builder.options, use_cache=not cold)
+    (builder.dir / "video.mp4").unlink(missing_ok=True)
+    return timed(builder.stage_video)
+
+
+def encoded_frames(builder) -> int:
+    """Frames the cold render hands x264: each segment's changing frames and
+    one unit of its held end (``cuecast.video.hold``)."""
+    from cuecast.video.compose import SEGMENT_SCENES, _SegmentEncoder
+    from cuecast.video.hold import hold_of, plan_pieces
+
     opts = builder.options
     slide_image, slide_key = builder._slide_frames()
-    pages = builder._pages()
-    started = time.perf_counter()
-    compose_video(builder.timeline, builder.lesson, builder.build.captures, slide_image, out, size=opts.size,
-                  fps=opts.fps, captions=opts.captions, media_dir=media, jobs=jobs, cache_dir=cache,
-                  pages=pages, slide_key=slide_key)
-    return time.perf_counter() - started
+    encoder = _SegmentEncoder(builder.timeline, builder.lesson, builder.build.captures, slide_image,
+                              builder.dir / "media", builder.dir, ClipCache(None),
+                              EncodeSettings(opts.size[0], opts.size[1], opts.fps), "none", None,
+                              builder._pages(), slide_key, None)
+    total = 0
+    for segment in builder.timeline.segments:
+        job = encoder.job(segment)
+        if job.n_frames > 0:
+            _, make_scene = SEGMENT_SCENES.lookup(segment.kind)(encoder, job)
+            total += plan_pieces(job.n_frames, *hold_of(make_scene()), opts.fps).encoded_frames
+    return total
 
 
 def shown(timeline, fps: int) -> list:
@@ -135,10 +174,13 @@ def segment_stills(timeline, media: Path, work: Path, fps: int) -> dict:
     return stills
 
 
-def floor(timeline, stills: dict, audio: bytes, work: Path, size, fps: int, jobs: int) -> float:
-    """Encode every segment as its still, join and mux; returns wall seconds."""
+def floor(timeline, stills: dict, audio: bytes, work: Path, size, fps: int, jobs: int) -> tuple[float, float]:
+    """Encode every segment as its still, join and mux; returns ``(wall, cpu)`` seconds."""
+    return timed(lambda: _floor(timeline, stills, audio, work, size, fps, jobs))
+
+
+def _floor(timeline, stills: dict, audio: bytes, work: Path, size, fps: int, jobs: int) -> None:
     settings = EncodeSettings(size[0], size[1], fps)
-    started = time.perf_counter()
 
     def encode(index_segment):
         index, (segment, frames) = index_segment
@@ -148,12 +190,11 @@ def floor(timeline, stills: dict, audio: bytes, work: Path, size, fps: int, jobs
                         *settings.video_codec_args(), "-an", "-movflags", "+faststart", str(clip)], check=True)
         return clip
 
-    with ThreadPoolExecutor(1) as sound:  # AAC alongside the video, as compose_video does
+    with ThreadPoolExecutor(1) as sound:  # AAC alongside the video, as the video stage does
         track = sound.submit(encode_pcm, audio, RATE, work / "floor.m4a")
         with ThreadPoolExecutor(jobs) as pool:
             clips = list(pool.map(encode, enumerate(shown(timeline, fps))))
         concat_and_mux(clips, track.result(), work / "floor.mp4", work)
-    return time.perf_counter() - started
 
 
 def moviepy_codec_params(settings: EncodeSettings) -> list[str]:
@@ -168,13 +209,16 @@ def moviepy_codec_params(settings: EncodeSettings) -> list[str]:
     return params + ["-movflags", "+faststart"]
 
 
-def moviepy_route(timeline, stills: dict, work: Path, size, fps: int) -> float:
-    """The stills and the narration clips through moviepy; returns wall seconds."""
+def moviepy_route(timeline, stills: dict, work: Path, size, fps: int) -> tuple[float, float]:
+    """The stills and the narration clips through moviepy; returns ``(wall, cpu)`` seconds."""
+    return timed(lambda: _moviepy(timeline, stills, work, size, fps))
+
+
+def _moviepy(timeline, stills: dict, work: Path, size, fps: int) -> None:
     from moviepy import AudioFileClip, CompositeAudioClip, ImageClip, concatenate_videoclips
 
     settings = EncodeSettings(size[0], size[1], fps)
     duration = frame_count(timeline.duration, fps) / fps
-    started = time.perf_counter()
     shots = [ImageClip(str(stills[segment.id])).with_duration(frames / fps) for segment, frames in shown(timeline, fps)]
     voices = [AudioFileClip(str(item.path)).with_start(item.start) for item in timeline.narration
               if item.path and item.start < duration]
@@ -188,7 +232,6 @@ def moviepy_route(timeline, stills: dict, work: Path, size, fps: int) -> float:
     finally:
         for clip in voices:
             clip.close()
-    return time.perf_counter() - started
 
 
 def have_moviepy() -> bool:
@@ -197,63 +240,76 @@ def have_moviepy() -> bool:
     return importlib.util.find_spec("moviepy") is not None
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--size", default="1280x720")
-    parser.add_argument("--fps", type=int, default=30)
-    parser.add_argument("--repeat", type=int, default=2)
-    parser.add_argument("--jobs", type=int, default=2)
-    args = parser.parse_args()
-    size = tuple(int(v) for v in args.size.lower().split("x"))
-
-    builder = default_lesson_builder(size, args.fps)
+def bench_size(root: Path, work: Path, size: tuple[int, int], args, moviepy: bool) -> dict:
+    """Every route at one size; returns the best (wall, cpu) of each and the figures beside them."""
+    builder = default_lesson_builder(root, size, args.fps)
     timeline = builder.timeline
-    kinds = {}
+    kinds: dict = {}
     for segment in timeline.segments:
         kinds[segment.kind] = kinds.get(segment.kind, 0) + 1
-    duration = timeline.duration
-    print(f"default lesson: {duration:.1f} s, {len(timeline.segments)} segments "
+    print(f"{size[0]}x{size[1]} @ {args.fps} fps: {timeline.duration:.1f} s, {len(timeline.segments)} segments "
           f"({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}), "
-          f"{len(timeline.narration)} narration clips, {size[0]}x{size[1]} @ {args.fps} fps, {args.jobs} jobs")
+          f"{len(timeline.narration)} narration clips", flush=True)
+    render(builder, cold=False)  # untimed: the stills, the clip cache filled, everything warmed up
+    stills = segment_stills(timeline, builder.dir / "media", work, args.fps)
+    audio = mixed_narration(timeline.narration, frame_count(timeline.duration, args.fps) / args.fps)
+    runs: dict = {"floor": [], "render": [], "moviepy": []}
+    for round_ in range(args.repeat):
+        runs["floor"].append(floor(timeline, stills, audio, work, size, args.fps, args.jobs))
+        runs["render"].append(render(builder, cold=True))
+        line = f"  run {round_ + 1}: floor {runs['floor'][-1][0]:6.2f} s   render {runs['render'][-1][0]:6.2f} s"
+        if moviepy:
+            runs["moviepy"].append(moviepy_route(timeline, stills, work, size, args.fps))
+            line += f"   moviepy {runs['moviepy'][-1][0]:6.2f} s"
+        print(line, flush=True)
+    video = builder.dir / "video.mp4"
+    frames, _ = imageio_ffmpeg.count_frames_and_secs(str(video))
+    best = {name: (min(w for w, _ in times), min(c for _, c in times)) for name, times in runs.items() if times}
+    return {"size": size, "duration": timeline.duration, "best": best, "warm": render(builder, cold=False),
+            "frames": frames, "encoded": encoded_frames(builder), "bytes": video.stat().st_size}
+
+
+def report(result: dict, repeat: int) -> None:
+    duration, best = result["duration"], result["best"]
+    width, height = result["size"]
+    print(f"{width}x{height}, best of {repeat} (wall, realtime factor, CPU user+sys):")
+    names = {"floor": "floor   (stills, ffmpeg)", "render": "render  (video stage, cold)",
+             "moviepy": "moviepy (stills, libx264)"}
+    for name, label in names.items():
+        if name in best:
+            wall, cpu = best[name]
+            print(f"  {label:28s} {wall:6.2f} s  {duration / wall:5.1f}x realtime  CPU {cpu:6.2f} s")
+    wall, cpu = result["warm"]
+    print(f"  {'render, warm clip cache':28s} {wall:6.2f} s  {duration / wall:5.1f}x realtime  CPU {cpu:6.2f} s")
+    print(f"  render / floor: {best['render'][0] / best['floor'][0]:.2f}x wall, "
+          f"{best['render'][1] / best['floor'][1]:.2f}x CPU")
+    if "moviepy" in best:
+        print(f"  moviepy / render: {best['moviepy'][0] / best['render'][0]:.2f}x wall")
+    print(f"  frames: {result['frames']} in the video, {result['encoded']} encoded "
+          f"({result['encoded'] / result['frames']:.0%}); video.mp4 {result['bytes'] / 1e6:.1f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="1280x720,1920x1080")
+    parser.add_argument("--fps", type=int, default=30)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+    sizes = [tuple(int(v) for v in size.lower().split("x")) for size in args.sizes.split(",")]
     moviepy = have_moviepy()
     if not moviepy:
         print("moviepy is not installed (pip install moviepy): running the floor and the render only")
-
     with tempfile.TemporaryDirectory(prefix="bench-video-") as tmp:
         work = Path(tmp)
-        media = work / "media"
-        # untimed: the stills (each segment's picture in cuecast's render), and everything warmed up
-        render(builder, work / "video.mp4", media, work / "cache-first", args.jobs)
-        stills = segment_stills(timeline, media, work, args.fps)
-        audio = mixed_narration(timeline.narration, frame_count(duration, args.fps) / args.fps)  # PCM, as the render mixes it
-
-        floors, renders, moviepys = [], [], []
-        for round_ in range(args.repeat):
-            floors.append(floor(timeline, stills, audio, work, size, args.fps, args.jobs))
-            cache = work / f"cache-{round_}"  # empty: every segment is encoded
-            renders.append(render(builder, work / "video.mp4", media, cache, args.jobs))
-            line = f"  run {round_ + 1}: floor {floors[-1]:6.2f} s   render {renders[-1]:6.2f} s"
-            if moviepy:
-                moviepys.append(moviepy_route(timeline, stills, work, size, args.fps))
-                line += f"   moviepy {moviepys[-1]:6.2f} s"
-            print(line, flush=True)
-        warm = render(builder, work / "video.mp4", media, cache, args.jobs)  # nothing changed: all from the cache
-
-    best_floor, best_render = min(floors), min(renders)
-    print(f"best of {args.repeat}:")
-    print(f"floor   (stills, ffmpeg)     {best_floor:6.2f} s   {duration / best_floor:5.1f}x realtime")
-    print(f"render  (compose_video)      {best_render:6.2f} s   {duration / best_render:5.1f}x realtime")
-    if moviepy:
-        best_moviepy = min(moviepys)
-        print(f"moviepy (stills, libx264)    {best_moviepy:6.2f} s   {duration / best_moviepy:5.1f}x realtime")
-    print(f"render, warm clip cache      {warm:6.2f} s   {duration / warm:5.1f}x realtime   (re-render, nothing changed)")
-    print("ratios (time):")
-    if moviepy:
-        print(f"  moviepy / render  {best_moviepy / best_render:5.2f}x")
-        print(f"  moviepy / floor   {best_moviepy / best_floor:5.2f}x")
-    print(f"  render  / floor   {best_render / best_floor:5.2f}x")
-    print(f"targets: render >= 8x realtime ({'met' if duration / best_render >= 8 else 'NOT met'}), "
-          f"render <= 1.5x the floor ({'met' if best_render / best_floor <= 1.5 else 'NOT met'})")
+        root = project_copy(work)
+        results = [bench_size(root, work, size, args, moviepy) for size in sizes]
+    for result in results:
+        report(result, args.repeat)
+    for result in results:
+        factor = result["duration"] / result["best"]["render"][0]
+        if result["size"] == (1920, 1080):
+            print(f"target: render >= 10x realtime at 1920x1080: {factor:.1f}x, {'met' if factor >= 10 else 'NOT met'}")
 
 
 if __name__ == "__main__":
