@@ -174,6 +174,10 @@ class _Job:
         return self.last - self.first
 
 
+def _cost_order(job: _Job) -> tuple[bool, int]:
+    return job.still is not None, -job.n_frames
+
+
 def _check_settings(timeline: Timeline, size: tuple[int, int], fps: int, captions: str) -> None:
     width, height = size
     if width < 16 or height < 16 or width % 2 or height % 2:
@@ -366,8 +370,9 @@ class _SegmentEncoder:
             return _clips(plan, self.media)
         pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="cuecast-video")
         try:
-            # Longest first, so two workers finish together.
-            futures = [pool.submit(self.run, job) for job in sorted(plan, key=lambda job: -job.n_frames)]
+            # Costliest first, so two workers finish together: a still costs one held unit
+            # however long it lasts (``hold``), an animated segment its changing frames.
+            futures = [pool.submit(self.run, job) for job in sorted(plan, key=_cost_order)]
             wait(futures, return_when=FIRST_EXCEPTION)  # the first failure stops the render
             for future in futures:
                 if future.done() and future.exception() is not None:

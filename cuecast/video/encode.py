@@ -270,8 +270,10 @@ def encode_pcm(pcm: bytes, rate: int, out_path: Path, bitrate: str = AUDIO_BITRA
     """Mono 16-bit PCM samples as AAC in an MP4 (``.m4a``), fed to ffmpeg
     through a pipe: the mixed narration of a long lesson is tens of
     megabytes uncompressed, and never needs to touch the disk."""
+    # ``-aac_coder fast``: ffmpeg's default coder (twoloop) took 7.3 s of CPU for the default lesson's
+    # 224 s of narration, fast 2.2 s; at 128 kb/s for one voice the two are not told apart.
     _run([ffmpeg_exe(), "-y", "-hide_banner", "-loglevel", "error", "-f", "s16le", "-ar", str(rate), "-ac", "1",
-          "-i", "pipe:0", "-c:a", "aac", "-b:a", bitrate, "-f", "mp4", str(out_path)],
+          "-i", "pipe:0", "-c:a", "aac", "-aac_coder", "fast", "-b:a", bitrate, "-f", "mp4", str(out_path)],
          "encoding the narration", registry, feed=pcm)
     return out_path
 
