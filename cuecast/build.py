@@ -486,7 +486,7 @@ class LessonBuilder:
         if current and not self.defer_join:
             return self._result("video", "skipped", self.record.outputs("video"), note)
 
-        from cuecast.video.compose import encode_segments, narration_track
+        from cuecast.video.compose import encode_segments
         from cuecast.video.encode import ProcessRegistry
 
         def progress(done: float, total: float) -> None:
@@ -496,10 +496,7 @@ class LessonBuilder:
         self.dir.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=".video-", dir=self.dir))
         registry, cache = ProcessRegistry(), self._clip_cache()
-        # The narration mostly waits on ffmpeg's AAC encoder: it overlaps the segments.
-        sound = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cuecast-audio")
-        audio = sound.submit(narration_track, self.timeline, opts.fps, work, cache, registry)
-        sound.shutdown(wait=False)  # its thread ends with the track
+        audio = None if current else self._narration_meanwhile(work, cache, registry)
         try:
             self.segment_clips = encode_segments(
                 self.timeline, self.lesson, self.build.captures, slide_image, self.dir / "media", work,
@@ -507,7 +504,8 @@ class LessonBuilder:
                 pages=self._pages(), slide_key=slide_key, registry=registry)
         except BaseException:
             registry.kill_all()
-            wait([audio])
+            if audio is not None:
+                wait([audio])
             shutil.rmtree(work, ignore_errors=True)
             raise
         pending = PendingJoin(self, self.segment_clips, print_, work, audio)
@@ -521,6 +519,16 @@ class LessonBuilder:
                                 f"{note}; {encoded} segments encoded, joining the video")
         path = pending()
         return self._result("video", "built", {"video": path, "segment media": self.dir / "media"}, note)
+
+    def _narration_meanwhile(self, work: Path, cache, registry) -> Future:
+        """The narration track, mixed and encoded on a thread while the
+        segments are: it mostly waits on ffmpeg's AAC encoder."""
+        from cuecast.video.compose import narration_track
+
+        sound = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cuecast-audio")
+        audio = sound.submit(narration_track, self.timeline, self.options.fps, work, cache, registry)
+        sound.shutdown(wait=False)  # its thread ends with the track
+        return audio
 
     def _join(self, clips: list, print_: str, work: Path, track: Optional[Future] = None) -> Path:
         """Join the encoded segments with the narration into video.mp4 and

@@ -13,7 +13,7 @@ from pathlib import Path
 import imageio_ffmpeg
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from cuecast.build import BuildOptions, LessonBuild, LessonBuilder
 from cuecast.errors import ConfigError, CuecastError
