@@ -5,8 +5,8 @@ Why: x264 spends about 9 ms of CPU on every 1920x1080 frame at ``veryfast``
 even when nothing on it changed (lookahead, skip decisions, reconstruction),
 and most of a lesson's frames are such frames: in the default lesson 6,200
 of 6,700 frames repeat an earlier picture.  Encoding them cost about 75 s of
-CPU at 1080p.  Here a held stretch is encoded once, as a *unit* of a couple
-of seconds that starts on a keyframe, and the segment's clip lists that unit
+CPU at 1080p.  Here a held stretch is encoded once, as a *unit* of about a
+second that starts on a key frame, and the segment's clip lists that unit
 as many times as the stretch needs (the concat demuxer, ``-c copy``: no
 re-encode), the last time cut short at the exact frame.  A segment thus costs
 its changing frames plus one unit, however long it is held.
@@ -14,7 +14,9 @@ its changing frames plus one unit, however long it is held.
 A unit repeats whole periods of the scene (``hold()``: from which frame on
 the picture repeats, and every how many frames), so a blinking cursor keeps
 blinking in step.  The price is one key frame per unit instead of one per
-``keyint``: about 12 KB a unit for a slide, 50 KB for an editor at 1080p.
+``keyint``: about 12 KB a unit for a slide, 50 KB for an editor at 1080p,
+so the default lesson's video.mp4 is 14 MB instead of 6.7 MB.  Units of two
+seconds made it 9.4 MB but encoded 3,167 frames instead of 2,306.
 """
 
 from __future__ import annotations
