@@ -123,6 +123,8 @@ def test_the_video_has_both_streams_and_the_timeline_duration(rendered, timeline
     assert abs(frames / FPS - timeline.duration) <= 1 / FPS
     assert abs(info["duration"] - timeline.duration) <= 1 / FPS
     assert progress[0] == 0.0 and progress[-1] == 1.0
+    meter = progress[1:-1]  # the stage's own reports: frames done over frames in all
+    assert len(meter) > 5 and meter[-1] == pytest.approx(1.0)
     assert progress == sorted(progress)
 
 
