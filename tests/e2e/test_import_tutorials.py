@@ -17,6 +17,7 @@ import sys
 
 import pytest
 
+from cuecast.check.golden import find_close
 from cuecast.errors import ScriptError
 from cuecast.importers import import_file
 from cuecast.script import default_say
@@ -237,7 +238,8 @@ def test_percent_script(tmp_path):
     assert data["sections"][1]["beats"][2]["say"] == "We create an instance of NeuralNetwork and print its structure:"
     assert "jupytext" not in imported.cell_text
     out = assert_runs_standalone(imported, tmp_path)
-    assert "tensor([1., 1., 1.]" in out
+    # each softmax row sums to 1 within float32 rounding: this CPU may print 1.0000 (issue 23)
+    assert find_close(out, "tensor([1., 1., 1.]"), out
     assert imported.todos == []
 
 
