@@ -22,6 +22,7 @@ project never points back at the folder it was copied from.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import errno
 import hashlib
@@ -37,6 +38,7 @@ from cuecast import __version__
 from cuecast.build_record import RECORD_NAME, _RECORD_LOCK, BuildRecord  # noqa: F401 (importable from here)
 from cuecast.errors import EXIT_FAILED, CuecastError
 from cuecast.model import Capture, Lesson, Timeline
+from cuecast.notices import HeldNotices
 from cuecast.shown import units
 
 STAGES = ("check", "slides", "timeline", "video", "notebook", "review")
@@ -227,6 +229,7 @@ class LessonBuilder:
         self.defer_join = defer_join
         self.segment_clips: Optional[list] = None  # what the video stage encoded (compose.SegmentClip)
         self.pending_join: Optional[PendingJoin] = None
+        self.notices = HeldNotices()  # what the inputs warn about, said by a stage that runs
 
     # -- helpers -----------------------------------------------------------
 
@@ -260,7 +263,10 @@ class LessonBuilder:
         if self.pages is None:
             from cuecast.web import pages_for_video
 
-            self.pages = pages_for_video(self.lesson, self.options.size, refresh=self.options.refresh_web)
+            refresh = self.options.refresh_web  # asked for now: why a page did not come is said in full
+            with contextlib.nullcontext() if refresh else self.notices.computing("pages"):
+                self.pages = pages_for_video(self.lesson, self.options.size, refresh=refresh)
+        self.notices.read("pages")
         return self.pages
 
     def _slides_print(self) -> str:
@@ -274,6 +280,8 @@ class LessonBuilder:
     def run(self, stage: str) -> StageResult:
         started = time.perf_counter()
         self.on_progress(self._lesson.id, stage, 0.0, "")
+        self.notices.stage_started()
+        result = None
         try:
             result = getattr(self, f"stage_{stage}")()
         except OSError as exc:
@@ -292,6 +300,8 @@ class LessonBuilder:
             if failed is None:
                 raise
             raise failed from None
+        finally:
+            self.notices.stage_ended(ran=result is None or result.status != "skipped")
         result.seconds += time.perf_counter() - started
         self.on_progress(self._lesson.id, stage, 1.0, result.status)
         self.build.results.append(result)
@@ -415,8 +425,8 @@ class LessonBuilder:
 
     def voice(self):
         """The narration voice the options and the script ask for; what it
-        says about itself (espeak missing, a take missing) is a warning the
-        CLI prints once."""
+        says about itself (espeak missing, a take missing) is a warning,
+        said when a stage that reads the narration runs (``notices``)."""
         from cuecast.narrate import lesson_voice
 
         opts = self.options
@@ -435,12 +445,14 @@ class LessonBuilder:
             if kind == "missing":
                 warnings.warn(f"{beat_id}: {message}", VoiceWarning, stacklevel=2)
 
-        voice = self.voice()
-        self.timeline = narrated_timeline(self.lesson, self.build.captures, voice, self.dir,
-                                          voice_cache_dir(Path(self._lesson.root)), refresh=not self.options.use_cache,
-                                          page_counts=cue_pages(slide.id for slide in self._deck().slides),
-                                          options=PlanOptions(fps=self.options.fps),  # cuts on the video's frames
-                                          on_event=on_event)
+        page_counts = cue_pages(slide.id for slide in self._deck().slides)
+        with self.notices.computing("narration"):
+            voice = self.voice()
+            self.timeline = narrated_timeline(self.lesson, self.build.captures, voice, self.dir,
+                                              voice_cache_dir(Path(self._lesson.root)),
+                                              refresh=not self.options.use_cache, page_counts=page_counts,
+                                              options=PlanOptions(fps=self.options.fps),  # cuts on the video's frames
+                                              on_event=on_event)
         # the formats written are part of the stage: a new one is made on the next build
         print_ = fingerprint(self.timeline, self.lesson, self.options.size, [name for name, _, _ in WRITERS])
         self.build.timeline, self.build.voice = self.timeline, voice.describe()
@@ -477,6 +489,7 @@ class LessonBuilder:
     def stage_video(self) -> StageResult:
         opts = self.options
         print_ = self._video_print()
+        self.notices.read("narration")  # a silent voice, a missing take: heard in the video
         note = f"{opts.size[0]}x{opts.size[1]} @ {opts.fps} fps"
         current = self._is_current("video", print_)
         if current and not self.defer_join:

@@ -29,6 +29,12 @@ class VoiceWarning(UserWarning):
     """Something the user should hear about that does not stop the build,
     e.g. espeak-ng could not load and the silent voice is used instead."""
 
+    @staticmethod
+    def summary(count: int) -> str:
+        """What a build whose timeline and video were current says instead."""
+        said = "1 warning" if count == 1 else f"{count} warnings"
+        return f"the narration has {said} from when its timeline was built (the outputs are current)"
+
 
 def narration_text(beat: Beat) -> str:
     """What is said during a beat, as captions show it.

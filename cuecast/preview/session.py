@@ -337,6 +337,7 @@ class PreviewSession:
             if builder.pending_join is not None:
                 builder.pending_join.discard()
             raise
+        builder.notices.summarise(lesson_id)
         encoded = [c.segment_id for c in changed if c.encoded]
         since = "the save" if timing.get("paths") else "the start"
         summary = (f"{lesson_id}: slides {slides_at - timing['saved_at']:.2f} s after {since}, "
