@@ -23,7 +23,7 @@ from typing import Optional, Sequence, Union
 from yaml.nodes import Node, SequenceNode
 
 from cuecast.errors import ConfigError, Diagnostic, ScriptError
-from cuecast.ids import id_problem, shown_id, slugify
+from cuecast.ids import ID_PATTERN, id_problem, shown_id, slugify
 from cuecast.kinds import CUE_KEYS, KINDS
 from cuecast.model import DEVICES, PACE_NAMES, Beat, Lesson, Location, Section
 from cuecast.schema import Entries, SchemaReader
@@ -93,9 +93,15 @@ def default_root(path: Path) -> Path:
 
 
 def lesson_id_from_path(path: Path) -> str:
-    """``script/pytorch-intro.yaml`` and ``pytorch-intro.script.yaml`` → ``pytorch-intro``."""
+    """``script/pytorch-intro.yaml`` and ``pytorch-intro.script.yaml`` → ``pytorch-intro``.
+
+    A name an id cannot be gives its slug (``my lesson.yaml`` → ``my-lesson``),
+    as Quarto and sphinx-gallery take such names; two files that give the
+    same id are refused by ``load_lessons``.  A name with no letter or digit
+    (``...yaml``) is kept, for the parser to refuse with the file named."""
     stem = Path(path).stem
-    return stem[: -len(".script")] if stem.endswith(".script") else stem
+    stem = stem[: -len(".script")] if stem.endswith(".script") else stem
+    return stem if ID_PATTERN.match(stem) else (slugify(stem) or stem)
 
 
 def find_lessons(target: Optional[Path] = None) -> list[Path]:
@@ -154,9 +160,10 @@ def load_lessons(target: Optional[Path] = None) -> list[Lesson]:
     for lesson in lessons:
         other = first_by_id.setdefault(lesson.id, lesson)
         if other is not lesson:
+            named = " (its file name's slug)" if lesson.id == lesson_id_from_path(Path(lesson.source)) else ""
             problems.append(Diagnostic(
                 lesson.location,
-                f"lesson id '{lesson.id}' is also the id of {other.source}; outputs would overwrite each other",
+                f"lesson id '{lesson.id}'{named} is also the id of {other.source}; outputs would overwrite each other",
                 hint="give one of them another 'id:'",
             ))
     if problems:

@@ -532,6 +532,28 @@ def test_load_lessons_refuses_two_lessons_with_one_id(project, monkeypatch):
     assert [lesson.id for lesson in load_lessons(Path("script"))] == ["same", "other"]
 
 
+def test_a_file_name_an_id_cannot_be_gives_its_slug(project, monkeypatch):
+    """Issue 27: Quarto and sphinx-gallery take ``my lesson.yaml``; its id is the slug."""
+    monkeypatch.chdir(project)
+    Path("script/my lesson.yaml").write_text(beat("say: a"), encoding="utf-8")
+    Path("script/Übung 2 (draft).script.yaml").write_text(beat("say: b"), encoding="utf-8")
+    Path("script/intro.v2.yaml").write_text(beat("say: c"), encoding="utf-8")  # a valid id stays as it is
+    assert sorted(lesson.id for lesson in load_lessons(Path("script"))) == ["intro.v2", "my-lesson", "übung-2-draft"]
+
+
+def test_two_file_names_with_one_slug_are_a_located_error(project, monkeypatch):
+    monkeypatch.chdir(project)
+    Path("script/my lesson.yaml").write_text(beat("say: a"), encoding="utf-8")
+    Path("script/my_lesson!.yaml").write_text(beat("say: b"), encoding="utf-8")
+    with pytest.raises(ScriptError) as caught:
+        load_lessons(Path("script"))
+    (d,) = caught.value.diagnostics
+    assert str(d.location) == "script/my_lesson!.yaml:1:9"
+    assert d.message == ("lesson id 'my-lesson' (its file name's slug) is also the id of script/my lesson.yaml; "
+                         "outputs would overwrite each other")
+    assert d.hint == "give one of them another 'id:'"
+
+
 def test_no_traceback_for_random_bytes(project):
     """Whatever the bytes, the parser answers with a ScriptError."""
     import random
