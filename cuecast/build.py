@@ -29,6 +29,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -230,8 +231,33 @@ class LessonBuilder:
         self.segment_clips: Optional[list] = None  # what the video stage encoded (compose.SegmentClip)
         self.pending_join: Optional[PendingJoin] = None
         self.notices = HeldNotices()  # what the inputs warn about, said by a stage that runs
+        self._processes = None  # the video stage's ffmpeg processes (video.encode.ProcessRegistry)
+        self._registry_lock = threading.Lock()
+        self._cancelled = threading.Event()
 
     # -- helpers -----------------------------------------------------------
+
+    def processes(self):
+        """The ffmpeg processes this build's video stage runs (encoding its
+        segments, joining the video), so ``cancel`` can end them."""
+        with self._registry_lock:
+            if self._processes is None:
+                from cuecast.video.encode import ProcessRegistry
+
+                self._processes = ProcessRegistry()
+            return self._processes
+
+    def cancel(self) -> None:
+        """Stop this build's work in flight, from another thread (``render
+        preview`` stopping): its encoders are killed, and any it starts
+        later, so the stage running raises at once; its temporary folder is
+        removed on the way out and every output stays old or complete."""
+        self._cancelled.set()
+        self.processes().kill_all()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
 
     @property
     def lesson(self) -> Lesson:
@@ -278,6 +304,8 @@ class LessonBuilder:
         return fingerprint(self.timeline, self._slides_print(), opts.size, opts.fps, opts.captions)
 
     def run(self, stage: str) -> StageResult:
+        if self.cancelled:
+            raise KeyboardInterrupt  # as a stopped encoder says it
         started = time.perf_counter()
         self.on_progress(self._lesson.id, stage, 0.0, "")
         self.notices.stage_started()
@@ -507,7 +535,7 @@ class LessonBuilder:
             self.segment_clips = encode_segments(
                 self.timeline, self.lesson, self.build.captures, slide_image, self.dir / "media", work,
                 self._clip_cache(), size=opts.size, fps=opts.fps, captions=opts.captions, on_progress=progress,
-                pages=self._pages(), slide_key=slide_key)
+                pages=self._pages(), slide_key=slide_key, registry=self.processes())
         except BaseException:
             shutil.rmtree(work, ignore_errors=True)
             raise
@@ -527,9 +555,8 @@ class LessonBuilder:
         """Join the encoded segments with the narration into video.mp4 and
         record the stage; the clip cache is then trimmed to its bound."""
         from cuecast.video.compose import join_segments, narration_track
-        from cuecast.video.encode import ProcessRegistry
 
-        registry = ProcessRegistry()
+        registry = self.processes()
         cache = self._clip_cache()
         try:
             audio = narration_track(self.timeline, self.options.fps, work, cache, registry)

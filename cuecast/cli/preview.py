@@ -82,12 +82,13 @@ def command(target, port, host, open_browser, stop_after, **params):
         webbrowser.open(url)
     try:
         with sigterm_interrupts():
-            while not stop.wait(0.5):
+            while not stop.wait(0.1):  # a short wait: Ctrl-C and SIGTERM are handled between two
                 pass
     except KeyboardInterrupt:
         pass
     finally:
         stop.set()
+        session.stop()  # the builds' work cancelled first, while the server shuts down
         hub.close()
         server.shutdown()
         server.server_close()

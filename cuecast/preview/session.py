@@ -108,9 +108,13 @@ class Joiner:
             try:
                 job()
             except BaseException:  # the thread carries on with the next request
+                if self._closed:
+                    return  # the join was cancelled: the preview is stopping
                 self.echo(f"internal error while joining the video (a cuecast bug):\n{traceback.format_exc()}")
 
-    def close(self, timeout: float = 30) -> None:
+    def stop(self) -> None:
+        """Take no more requests and discard the waiting ones; a join in
+        progress is the session's to cancel (``LessonBuilder.cancel``)."""
         with self._wake:
             self._closed = True
             left = list(self._pending.values())
@@ -118,6 +122,9 @@ class Joiner:
             self._wake.notify_all()
         for _, discard in left:
             discard()
+
+    def close(self, timeout: float = 30) -> None:
+        self.stop()
         self._thread.join(timeout)
 
 
@@ -145,6 +152,9 @@ class PreviewSession:
         self._thread: Optional[threading.Thread] = None
         self._warned: set[str] = set()
         self._stopping = threading.Event()
+        self._builders: set[LessonBuilder] = set()  # the builds with work in flight, cancelled at close
+        self._builders_lock = threading.Lock()
+        self._runner_closing: Optional[threading.Thread] = None
 
     # -- what a new page is sent --------------------------------------------
 
@@ -190,6 +200,8 @@ class PreviewSession:
             except Stopped:
                 return
             except BaseException:  # never let the loop die: say it, wait for the next save
+                if self._stopping.is_set():
+                    return  # cancelled under a stage (an encoder killed): not a failure
                 text = traceback.format_exc()
                 self.echo(f"internal error while building (a cuecast bug):\n{text}")
                 self._publish_problems([Problem("cuecast", "internal error while building", text.rstrip())])
@@ -198,17 +210,35 @@ class PreviewSession:
         if self._stopping.is_set():
             raise Stopped()
 
-    def close(self) -> None:
-        """Stop after the current step of the update in progress (a video
-        segment being encoded is finished, nothing after it is started)."""
+    def stop(self) -> None:
+        """Start stopping, without waiting: the update in progress ends at
+        its next step, the work in flight under it (video segments being
+        encoded, the video being joined) is cancelled and its temporary
+        folder removed, and the snippet workers are told to stop, all at
+        once, so the preview is gone within a second (``close`` waits)."""
+        if self._stopping.is_set():
+            return
         self._stopping.set()
         self._requests.put(None)
-        if self._thread is not None:
-            self._thread.join(timeout=30)
-        self._joiner.close()
+        self._joiner.stop()
+        with self._builders_lock:
+            builders = list(self._builders)
+        for builder in builders:
+            builder.cancel()
         if self.runner is not None:
-            self.runner.close()
-            self.runner = None
+            self._runner_closing = threading.Thread(target=self.runner.close, name="cuecast-preview-stop",
+                                                    daemon=True)
+            self._runner_closing.start()
+
+    def close(self, timeout: float = 5) -> None:
+        """``stop``, then wait for the threads to end (each at most ``timeout``)."""
+        self.stop()
+        if self._thread is not None:
+            self._thread.join(timeout=timeout)
+        self._joiner.close(timeout)
+        if self._runner_closing is not None:
+            self._runner_closing.join(timeout)
+        self.runner = None
 
     # -- one update ----------------------------------------------------------
 
@@ -307,6 +337,20 @@ class PreviewSession:
         lesson_id = build.lesson.id
         view = self.views.setdefault(lesson_id, PageState())
         builder = LessonBuilder(build, self.options, defer_join=True)
+        with self._builders_lock:
+            self._builders.add(builder)
+        try:
+            self._build_lesson(builder, view, lesson_id, generation, timing)
+        finally:
+            if builder.pending_join is None:
+                self._forget(builder)
+
+    def _forget(self, builder: LessonBuilder) -> None:
+        with self._builders_lock:
+            self._builders.discard(builder)
+
+    def _build_lesson(self, builder: LessonBuilder, view: PageState, lesson_id: str, generation: int,
+                      timing: dict) -> None:
         self._step()
         builder.run("check")
         builder.draw_slides()
@@ -355,10 +399,21 @@ class PreviewSession:
             self.echo(summary)
             return
         self.echo(summary + "; joining the video…")
-        self._joiner.submit(lesson_id, lambda: self._join(builder, view, lesson_id, generation),
-                            builder.pending_join.discard)
+        pending = builder.pending_join
+
+        def discard() -> None:
+            pending.discard()
+            self._forget(builder)
+
+        self._joiner.submit(lesson_id, lambda: self._join(builder, view, lesson_id, generation), discard)
 
     def _join(self, builder: LessonBuilder, view: PageState, lesson_id: str, generation: int) -> None:
+        try:
+            self._join_video(builder, view, lesson_id, generation)
+        finally:
+            self._forget(builder)
+
+    def _join_video(self, builder: LessonBuilder, view: PageState, lesson_id: str, generation: int) -> None:
         pending = builder.pending_join
         if pending is None:
             return
