@@ -60,7 +60,7 @@ def command(target, port, host, open_browser, stop_after, **params):
             return []
 
     server = make_server(host, port, root / "build", hub, lessons)
-    serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
+    serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                                name="cuecast-preview-http", daemon=True)
     serving.start()
     stop = threading.Event()

@@ -2,7 +2,7 @@
 
 A server started by an editor task, a script or a test must not outlive
 what started it: ``watch_parent`` stops it once its parent process is gone
-(the process is then re-parented, so ``getppid`` changes -- polled five
+(the process is then re-parented, so ``getppid`` changes -- polled ten
 times a second, since that works everywhere and lets the command clean up,
 unlike a death signal), and ``stop_after`` stops it after a fixed time.
 Either way the command stops within a second, cancelling the work in flight.
@@ -17,7 +17,7 @@ from typing import Callable, Optional
 
 
 def watch_parent(stop: threading.Event, on_stop: Optional[Callable[[str], None]] = None,
-                 interval: float = 0.2) -> threading.Thread:
+                 interval: float = 0.1) -> threading.Thread:
     parent = os.getppid()
 
     def loop() -> None:
