@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import queue
-import signal
 import subprocess
 import sys
 import threading
@@ -16,9 +15,9 @@ import pytest
 
 from cuecast.watching import relevant
 from tests.test_build import copy_tiny
-from tests.support.paths import PROJECT, RENDER
-from tests.support.stopping import (COMMON, STOP_MARGIN, assert_left_clean, fresh_copy, prebuilt_project, start,
-                                     wait_for_encoders, wait_gone)
+from tests.support.paths import PROJECT
+from tests.support.stopping import (COMMON, STOP_MARGIN, assert_left_clean, fresh_copy, interrupt_mid_encode,
+                                     orphan_mid_encode, prebuilt_project)
 
 
 def test_only_source_files_trigger_a_rebuild():
@@ -132,46 +131,17 @@ def prebuilt(tmp_path_factory):
 @pytest.mark.slow
 def test_ctrl_c_in_the_middle_of_the_video_encode_stops_the_watch_at_once(prebuilt, tmp_path):
     project = fresh_copy(prebuilt, tmp_path / "project")
-    process, output = start(project, "watch", *COMMON)
-    running = wait_for_encoders(process.pid)
-    time.sleep(0.5)
-    process.send_signal(signal.SIGINT)
-    stopped = time.monotonic()
-    gone = wait_gone(process.pid)
-    process.wait(timeout=10)
-    text = output.text()
-    print(f"SIGINT: the watch gone {gone - stopped:.2f} s after it")
-    assert process.returncode in (0, 130) and "Traceback" not in text, text
-    assert gone - stopped < STOP_MARGIN
+    latency, process, text, running = interrupt_mid_encode(project, "watch", *COMMON)
+    print(f"SIGINT: the watch gone {latency:.2f} s after it")
+    assert process.returncode in (0, 130) and "Traceback" not in text, text  # 130: stopped during its first build
+    assert latency < STOP_MARGIN
     assert_left_clean(project, running)
 
 
 @pytest.mark.slow
 def test_the_parent_exiting_in_the_middle_of_the_video_encode_stops_the_watch(prebuilt, tmp_path):
     project = fresh_copy(prebuilt, tmp_path / "project")
-    parent = subprocess.Popen(
-        [sys.executable, "-c", (
-            "import subprocess, sys, time\n"
-            f"child = subprocess.Popen([sys.executable, {str(RENDER)!r}, 'watch', *{COMMON!r}], "
-            "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
-            "print(child.pid, flush=True)\n"
-            "time.sleep(600)\n")],
-        stdout=subprocess.PIPE, text=True, cwd=project,
-    )
-    child = int(parent.stdout.readline())
-    try:
-        running = wait_for_encoders(child)
-        parent.kill()
-        parent.wait(timeout=10)
-        stopped = time.monotonic()
-        gone = wait_gone(child)
-        print(f"parent gone: the watch gone {gone - stopped:.2f} s after it")
-        assert gone - stopped < STOP_MARGIN
-        assert_left_clean(project, running)
-    finally:
-        parent.kill()
-        try:
-            os.kill(child, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-
+    latency, running = orphan_mid_encode(project, "watch", *COMMON)
+    print(f"parent gone: the watch gone {latency:.2f} s after it")
+    assert latency < STOP_MARGIN
+    assert_left_clean(project, running)

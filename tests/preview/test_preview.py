@@ -5,7 +5,6 @@ parent dies, and after ``--stop-after``."""
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import socket
@@ -21,8 +20,8 @@ from tests.test_build import copy_tiny
 from tests.cli.test_watch import Lines
 from tests.support.paths import PROJECT
 from tests.support.processes import alive
-from tests.support.stopping import (COMMON, STOP_MARGIN, assert_left_clean, encoders, fresh_copy, prebuilt_project,
-                                     start, wait_for_encoders, wait_gone)
+from tests.support.stopping import (COMMON, STOP_MARGIN, assert_left_clean, encoders, fresh_copy, interrupt_mid_encode,
+                                     orphan_mid_encode, prebuilt_project, start, under_a_parent, wait_gone)
 
 RENDER = str(PROJECT / "render.py")
 
@@ -150,19 +149,8 @@ def drain(lines: Lines) -> str:
 def test_the_server_stops_when_its_parent_dies(tmp_path):
     script = copy_tiny(tmp_path / "project")
     port = free_port()
-    # A parent that starts the preview, says its pid, and is then killed.
-    parent = subprocess.Popen(
-        [sys.executable, "-c", (
-            "import subprocess, sys, time\n"
-            f"child = subprocess.Popen([sys.executable, {RENDER!r}, 'preview', {str(script)!r}, '--port', "
-            f"'{port}', '--device', 'cpu', '--size', '320x180', '--fps', '10', '--stop-after', '300'], "
-            "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
-            "print(child.pid, flush=True)\n"
-            "time.sleep(600)\n")],
-        stdout=subprocess.PIPE, text=True, cwd=tmp_path,
-    )
-    child = int(parent.stdout.readline())
-    try:
+    with under_a_parent(tmp_path, "preview", str(script), "--port", str(port), "--device", "cpu",
+                        "--size", "320x180", "--fps", "10", "--stop-after", "300") as (parent, child):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -178,12 +166,6 @@ def test_the_server_stops_when_its_parent_dies(tmp_path):
         while alive(child) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert not alive(child), "the preview outlived its parent"
-    finally:
-        parent.kill()
-        try:
-            os.kill(child, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 @pytest.mark.slow
@@ -238,49 +220,20 @@ def test_stop_after_in_the_middle_of_the_video_encode_stops_at_once(prebuilt, tm
 
 @pytest.mark.slow
 def test_ctrl_c_in_the_middle_of_the_video_encode_stops_at_once(prebuilt, tmp_path):
-
     project = fresh_copy(prebuilt, tmp_path / "project")
-    process, output = start(project, "preview", "--port", "0", *COMMON, "--stop-after", "300")
-    running = wait_for_encoders(process.pid)
-    time.sleep(0.5)  # well into it
-    process.send_signal(signal.SIGINT)
-    stopped = time.monotonic()
-    gone = wait_gone(process.pid)
-    process.wait(timeout=10)
-    text = output.text()
-    print(f"SIGINT: gone {gone - stopped:.2f} s after it")
+    latency, process, text, running = interrupt_mid_encode(project, "preview", "--port", "0", *COMMON,
+                                                           "--stop-after", "300")
+    print(f"SIGINT: gone {latency:.2f} s after it")
     assert process.returncode == 0 and "preview stopped" in text, text
     assert "internal error" not in text and "Traceback" not in text, text
-    assert gone - stopped < STOP_MARGIN
+    assert latency < STOP_MARGIN
     assert_left_clean(project, running)
 
 
 @pytest.mark.slow
 def test_the_parent_exiting_in_the_middle_of_the_video_encode_stops_it_at_once(prebuilt, tmp_path):
-
     project = fresh_copy(prebuilt, tmp_path / "project")
-    parent = subprocess.Popen(
-        [sys.executable, "-c", (
-            "import subprocess, sys, time\n"
-            f"child = subprocess.Popen([sys.executable, {RENDER!r}, 'preview', '--port', '0', *{COMMON!r}, "
-            "'--stop-after', '300'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
-            "print(child.pid, flush=True)\n"
-            "time.sleep(600)\n")],
-        stdout=subprocess.PIPE, text=True, cwd=project,
-    )
-    child = int(parent.stdout.readline())
-    try:
-        running = wait_for_encoders(child)
-        parent.kill()
-        parent.wait(timeout=10)
-        stopped = time.monotonic()
-        gone = wait_gone(child)
-        print(f"parent gone: the preview gone {gone - stopped:.2f} s after it")
-        assert gone - stopped < STOP_MARGIN
-        assert_left_clean(project, running)
-    finally:
-        parent.kill()
-        try:
-            os.kill(child, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+    latency, running = orphan_mid_encode(project, "preview", "--port", "0", *COMMON, "--stop-after", "300")
+    print(f"parent gone: the preview gone {latency:.2f} s after it")
+    assert latency < STOP_MARGIN
+    assert_left_clean(project, running)

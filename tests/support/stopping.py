@@ -10,14 +10,16 @@ the command reaches the video within seconds.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 from tests.support.paths import PROJECT, RENDER
 from tests.support.processes import alive
@@ -130,3 +132,55 @@ def assert_left_clean(project: Path, stopped: list[int]) -> None:
     for video in videos:
         frames, _ = imageio_ffmpeg.count_frames_and_secs(str(video))
         assert frames > 0, video
+
+
+def interrupt_mid_encode(project: Path, *args: str) -> tuple[float, subprocess.Popen, str, list[int]]:
+    """``render ARGS`` sent SIGINT (Ctrl-C) once its video encode is under
+    way: the seconds until it was gone, the process, its output and the
+    encoders it ran then."""
+    process, output = start(project, *args)
+    running = wait_for_encoders(process.pid)
+    time.sleep(0.5)  # well into it
+    process.send_signal(signal.SIGINT)
+    stopped = time.monotonic()
+    gone = wait_gone(process.pid)
+    process.wait(timeout=10)
+    return gone - stopped, process, output.text(), running
+
+
+@contextlib.contextmanager
+def under_a_parent(cwd: Path, *args: str) -> Iterator[tuple[subprocess.Popen, int]]:
+    """``render ARGS`` started by a parent process (which says the pid and
+    sleeps), for a test to kill the parent: yields the parent and the pid;
+    both are killed at the end whatever happened."""
+    parent = subprocess.Popen(
+        [sys.executable, "-c", (
+            "import subprocess, sys, time\n"
+            f"child = subprocess.Popen([sys.executable, {str(RENDER)!r}, *{list(args)!r}], "
+            "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+            "print(child.pid, flush=True)\n"
+            "time.sleep(600)\n")],
+        stdout=subprocess.PIPE, text=True, cwd=cwd,
+    )
+    child = int(parent.stdout.readline())
+    try:
+        yield parent, child
+    finally:
+        parent.kill()
+        parent.wait(timeout=10)
+        try:
+            os.kill(child, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def orphan_mid_encode(project: Path, *args: str) -> tuple[float, list[int]]:
+    """``render ARGS`` whose parent is killed once its video encode is under
+    way: the seconds until it was gone too, and the encoders it ran then."""
+    with under_a_parent(project, *args) as (parent, child):
+        running = wait_for_encoders(child)
+        parent.kill()
+        parent.wait(timeout=10)
+        stopped = time.monotonic()
+        return wait_gone(child) - stopped, running
+
