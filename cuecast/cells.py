@@ -49,6 +49,7 @@ def source_lines(text: str) -> list[str]:
         lines.pop()
     return lines
 
+
 def unclosed_regions(text: str) -> list[tuple[int, int, str]]:
     """``(line, column, name)`` of every ``# region`` marker no ``# endregion``
     closes (nested markers pair as an editor folds them).  Such a region
