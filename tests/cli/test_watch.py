@@ -119,8 +119,6 @@ def test_a_new_take_in_the_recordings_folder_rebuilds_the_timeline(tmp_path):
 
 
 # --- stopping in the middle of a video encode (issue 23) ---------------------
-# The latency bound is STOP_MARGIN (3 s), not the issue's 1 s, for a loaded
-# CI machine: each test prints what it measured.
 
 
 @pytest.fixture(scope="module")
@@ -130,6 +128,8 @@ def prebuilt(tmp_path_factory):
 
 @pytest.mark.slow
 def test_ctrl_c_in_the_middle_of_the_video_encode_stops_the_watch_at_once(prebuilt, tmp_path):
+    """Issue 23 asks for an exit within 1 s; the assertion allows STOP_MARGIN (3 s) for a
+    loaded 2-core CI machine, and the test prints the latency it measured."""
     project = fresh_copy(prebuilt, tmp_path / "project")
     latency, process, text, running = interrupt_mid_encode(project, "watch", *COMMON)
     print(f"SIGINT: the watch gone {latency:.2f} s after it")
@@ -140,6 +140,8 @@ def test_ctrl_c_in_the_middle_of_the_video_encode_stops_the_watch_at_once(prebui
 
 @pytest.mark.slow
 def test_the_parent_exiting_in_the_middle_of_the_video_encode_stops_the_watch(prebuilt, tmp_path):
+    """Issue 23 asks for an exit within 1 s; the assertion allows STOP_MARGIN (3 s) for a
+    loaded 2-core CI machine, and the test prints the latency it measured."""
     project = fresh_copy(prebuilt, tmp_path / "project")
     latency, running = orphan_mid_encode(project, "watch", *COMMON)
     print(f"parent gone: the watch gone {latency:.2f} s after it")

@@ -182,8 +182,6 @@ def test_stop_after_ends_the_server(tmp_path):
 
 
 # --- stopping in the middle of a video encode (issue 23) ---------------------
-# The latency bound is STOP_MARGIN (3 s), not the issue's 1 s, for a loaded
-# CI machine: each test prints what it measured.
 
 
 @pytest.fixture(scope="module")
@@ -193,7 +191,8 @@ def prebuilt(tmp_path_factory):
 
 @pytest.mark.slow
 def test_stop_after_in_the_middle_of_the_video_encode_stops_at_once(prebuilt, tmp_path):
-
+    """Issue 23 asks for an exit within 1 s; the assertion allows STOP_MARGIN (3 s) for a
+    loaded 2-core CI machine, and the test prints the latency it measured."""
     project = fresh_copy(prebuilt, tmp_path / "project")
     process, output = start(project, "preview", "--port", "0", *COMMON, "--stop-after", "20")
     seen: set[int] = set()
@@ -220,6 +219,8 @@ def test_stop_after_in_the_middle_of_the_video_encode_stops_at_once(prebuilt, tm
 
 @pytest.mark.slow
 def test_ctrl_c_in_the_middle_of_the_video_encode_stops_at_once(prebuilt, tmp_path):
+    """Issue 23 asks for an exit within 1 s; the assertion allows STOP_MARGIN (3 s) for a
+    loaded 2-core CI machine, and the test prints the latency it measured."""
     project = fresh_copy(prebuilt, tmp_path / "project")
     latency, process, text, running = interrupt_mid_encode(project, "preview", "--port", "0", *COMMON,
                                                            "--stop-after", "300")
@@ -232,6 +233,8 @@ def test_ctrl_c_in_the_middle_of_the_video_encode_stops_at_once(prebuilt, tmp_pa
 
 @pytest.mark.slow
 def test_the_parent_exiting_in_the_middle_of_the_video_encode_stops_it_at_once(prebuilt, tmp_path):
+    """Issue 23 asks for an exit within 1 s; the assertion allows STOP_MARGIN (3 s) for a
+    loaded 2-core CI machine, and the test prints the latency it measured."""
     project = fresh_copy(prebuilt, tmp_path / "project")
     latency, running = orphan_mid_encode(project, "preview", "--port", "0", *COMMON, "--stop-after", "300")
     print(f"parent gone: the preview gone {latency:.2f} s after it")
