@@ -3,8 +3,8 @@ encode, and what they must leave behind (issue 23): nothing running, no
 temporary folder, every output old or complete.
 
 The default lesson's video at 1920x1080 and 60 fps is long enough to encode
-(most of a minute on two cores, and still tens of seconds were encoding ten
-times faster) that a test can see its encoders running and stop the command
+(minutes on two cores, still tens of seconds if encoding became ten times
+faster) that a test can see its encoders running and stop the command
 then, or set ``--stop-after`` to land in the encode; the check, slides and
 timeline are built once beforehand, so the command reaches the video within
 seconds.
