@@ -29,6 +29,7 @@ from cuecast.model import DEVICES, PACE_NAMES, Beat, Lesson, Location, Section
 from cuecast.schema import Entries, SchemaReader
 from cuecast.script_cue import CueReader
 from cuecast.script_yaml import compose_script, describe, read_script_text
+from cuecast.speech import speech
 
 __all__ = ["load_lesson", "find_lessons", "load_lessons", "slugify", "default_say", "SCRIPT_SUFFIXES"]
 
@@ -49,9 +50,10 @@ KIND_KEYS = {name: kind.keys for name, kind in KINDS.items()}
 
 
 def spoken(text: str) -> str:
-    """Text as narration reads it: inline code backticks dropped (a voice
-    would say "backtick") and whitespace runs collapsed."""
-    return " ".join(text.replace("`", "").split())
+    """Text as narration reads it (``speech.speech``: maths in words, no
+    backticks, emphasis marks, roles or links a voice would read out) with
+    whitespace runs collapsed."""
+    return speech(text)
 
 
 def default_say(bullet: str, points: Sequence[str] = ()) -> str:

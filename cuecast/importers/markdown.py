@@ -16,7 +16,7 @@ import re
 from typing import Callable, Optional
 
 from cuecast.importers.blocks import Code, Heading, Items, Picture, Prose, Text, Todo, fold_item
-from cuecast.importers.math_text import math_say, math_slide, too_complex
+from cuecast.math_text import math_say, math_slide, too_complex
 from cuecast.importers.speakable import md_inline
 
 Line = tuple[int, str]

@@ -16,7 +16,7 @@ import re
 from typing import Optional
 
 from cuecast.importers.blocks import Heading, Item, Items, Picture, Prose, Text, Todo, fold_item
-from cuecast.importers.math_text import math_say, math_slide, too_complex
+from cuecast.math_text import math_say, math_slide, too_complex
 from cuecast.importers.speakable import rst_inline
 
 Line = tuple[int, str]  # (input line number, text)

@@ -7,7 +7,7 @@ import pytest
 
 from cuecast.importers.blocks import Heading, Items, Picture, Prose, Text, Todo
 from cuecast.importers.markdown import parse_markdown
-from cuecast.importers.math_text import math_say, math_slide
+from cuecast.math_text import math_say, math_slide
 from cuecast.importers.rst import parse_rst
 from cuecast.importers.speakable import jinja_safe, md_inline, rst_inline, sentences, strip_label
 
