@@ -22,7 +22,7 @@ Every reader's output goes through here, so all formats read alike:
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Optional
 
 from cuecast.importers.blocks import Code, Document, Heading, Items, Picture, Prose, Text, Todo
@@ -79,11 +79,11 @@ class _Builder:
     def build(self, lesson_id: str, fallback_title: str) -> BuiltLesson:
         headings = [b for b in self.doc.blocks if isinstance(b, Heading)]
         title_heading = self.title_heading(headings)
-        title = self.doc.title or (title_heading.title if title_heading else Text(fallback_title, fallback_title))
+        title = _named(self.doc.title or (title_heading.title if title_heading else Text(fallback_title, fallback_title)))
         levels = sorted({h.level for h in headings if h is not title_heading})
         self.section_level = levels[0] if levels else None
         self.intro_title = Text("Introduction", "Introduction") if levels else title
-        for block in self.doc.blocks:
+        for block in _merged_headings(self.doc.blocks, title_heading):
             if block is title_heading:
                 continue
             if not isinstance(block, Prose):
@@ -124,7 +124,7 @@ class _Builder:
 
     def heading(self, block: Heading) -> None:
         self.label = None
-        section = _Section(block.title)
+        section = _Section(_named(block.title))
         if block.level == self.section_level or self.section is None or self.section.title is self.intro_title:
             self.sections.append(section)
             self.section, self.sub = section, None
@@ -298,6 +298,38 @@ def _safe_beat(beat: dict) -> dict:
     if "points" in ordered:
         ordered["points"] = [jinja_safe(p) for p in ordered["points"]]
     return ordered
+
+
+def _merged_headings(blocks: list, keep: Optional[Heading]) -> list:
+    """Headings that hold nothing merge into the next, so no section is a
+    silent title card: an empty heading (``###`` alone) is dropped, and a
+    heading followed directly by one at its own level or above lends it its
+    title ("Setup: Installing").  A deeper heading after it is its subsection,
+    and the lesson's title heading (``keep``) is left alone."""
+    merged: list = []
+    carried: Optional[Heading] = None
+    for at, block in enumerate(blocks):
+        if isinstance(block, Heading) and block is not keep:
+            if carried is not None:
+                lead = _named(carried.title)
+                title = _named(block.title)
+                block = replace(block, title=Text(f"{lead.slide}: {title.slide}", f"{lead.say}: {title.say}")
+                                if title.slide else lead, level=min(carried.level, block.level))
+                carried = None
+            after = blocks[at + 1] if at + 1 < len(blocks) else None
+            if not _named(block.title).slide or (isinstance(after, Heading) and after is not keep
+                                                 and after.level <= block.level):
+                carried = block if _named(block.title).slide else None
+                continue
+        merged.append(block)
+    return merged
+
+
+def _named(text: Text) -> Text:
+    """A heading as a title (of the lesson, a slide, the editor's window):
+    no code backticks or trailing colon, which a title shows raw."""
+    slide = text.slide.replace("`", "").strip().rstrip(":").strip()
+    return Text(slide, text.say.strip().rstrip(":").strip())
 
 
 def _label(text: Text) -> Optional[str]:

@@ -17,7 +17,7 @@ from typing import Callable, Optional
 
 from cuecast.importers.blocks import Code, Heading, Items, Picture, Prose, Text, Todo, fold_item
 from cuecast.math_text import math_say, math_slide, too_complex
-from cuecast.importers.speakable import md_inline
+from cuecast.importers.speakable import md_inline, run_in
 
 Line = tuple[int, str]
 
@@ -135,9 +135,10 @@ class _Parser:
             alt = HTML_ALT.search(match.group(0))
             pictures.append(Picture(match.group("path"), number, alt.group("alt") if alt else ""))
         rest = HTML_IMAGE.sub("", IMAGE.sub("", text))
-        said = md_inline(rest)
-        if said:
-            self.out.append(Prose(said, number))
+        for part in run_in(rest) or (rest,):
+            said = md_inline(part)
+            if said:
+                self.out.append(Prose(said, number))
         self.out.extend(pictures)
 
     def display_math(self) -> None:

@@ -17,7 +17,7 @@ from typing import Optional
 
 from cuecast.importers.blocks import Heading, Item, Items, Picture, Prose, Text, Todo, fold_item
 from cuecast.math_text import math_say, math_slide, too_complex
-from cuecast.importers.speakable import rst_inline
+from cuecast.importers.speakable import rst_inline, run_in
 
 Line = tuple[int, str]  # (input line number, text)
 
@@ -222,7 +222,7 @@ class _Parser:
             text = text[:-2].rstrip()
             text = text + ":" if text and not text.endswith((" ", ":")) else text.rstrip(" :")
         if text and not (NAV_BAR.match(text) and "||" in text):
-            self.out.append(Prose(rst_inline(text), number))
+            self.out.extend(Prose(rst_inline(part), number) for part in (run_in(text) or (text,)))
         if literal:
             while self.at < len(self.lines) and not self.text().strip():
                 self.at += 1

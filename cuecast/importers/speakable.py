@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Optional
 from urllib.parse import urlsplit
 
 from cuecast.importers.blocks import Text
@@ -161,6 +162,28 @@ def md_inline(text: str) -> Text:
     text = re.sub(r"~~(.+?)~~", r"\1", text)
     text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!$|<>])", r"\1", text)
     return _finish(text, slots)
+
+
+# --- run-in headings -------------------------------------------------------------
+
+#: ``**Joining tensors** You can use…``: a bold phrase that heads its paragraph.
+RUN_IN = re.compile(r"^(?:\*\*|__)(?P<label>[^*_]{1,45}?)(?:\*\*|__)\s*[:.]?\s+(?P<rest>\S.*)$", re.S)
+#: Bold openers that are admonitions, not names ("**Note:** …").
+NOT_NAMES = {"note", "warning", "tip", "important", "hint", "caution", "attention", "danger", "error", "todo",
+             "see also", "example", "remember"}
+
+
+def run_in(text: str) -> Optional[tuple[str, str]]:
+    """A paragraph that opens with a bold phrase of at most six words and
+    goes on, as ``(label, rest)`` in the source markup: tutorials head code
+    this way, so the label names the cell as a short bold paragraph would."""
+    match = RUN_IN.match(text.strip())
+    if not match:
+        return None
+    label = match.group("label").strip().rstrip(":").strip()
+    if not label or len(label.split()) > 6 or label.lower() in NOT_NAMES:
+        return None
+    return label, match.group("rest")
 
 
 # --- sentences -----------------------------------------------------------------
