@@ -16,6 +16,10 @@ Every reader's output goes through here, so all formats read alike:
   becomes the cue's narration, since it introduces the code on screen;
   imports before the first shown code are set-up code, run but not shown;
   prose after the code stays a beat after the cue, in the same section;
+* code the prose only shows (a literal block, another language's fence) is
+  a cell of comments with its own cue and ``output: none``: on screen, not run;
+* a heading that holds nothing merges into the next, and a bold run-in
+  phrase ("**Joining tensors** You can…") names the cell after it;
 * ``say:`` is written only when it differs from what the bullet would say.
 """
 
@@ -25,7 +29,7 @@ import ast
 from dataclasses import dataclass, field, replace
 from typing import Callable, Optional
 
-from cuecast.importers.blocks import Code, Document, Heading, Items, Picture, Prose, Text, Todo
+from cuecast.importers.blocks import Code, Document, Heading, Items, Listing, Picture, Prose, Text, Todo
 from cuecast.importers.cellfile import Cell, cell_title, unique_titles
 from cuecast.importers.speakable import jinja_safe, sentences
 from cuecast.script import default_say, slugify
@@ -87,7 +91,7 @@ class _Builder:
             if block is title_heading:
                 continue
             if not isinstance(block, Prose):
-                self.flush(lead_in_for=block if isinstance(block, (Code, Items)) else None)
+                self.flush(lead_in_for=block if isinstance(block, (Code, Items, Listing)) else None)
             if isinstance(block, Heading):
                 self.heading(block)
             elif isinstance(block, Prose):
@@ -98,6 +102,8 @@ class _Builder:
                 self.items(block)
             elif isinstance(block, Code):
                 self.code(block)
+            elif isinstance(block, Listing):
+                self.listing(block)
             elif isinstance(block, Picture):
                 self.picture(block)
             elif isinstance(block, Todo):
@@ -215,13 +221,30 @@ class _Builder:
         self.label = None
         self.cells.append((cell_title(title) if title else self.nearest_title(), block, beat))
 
+    def listing(self, block: Listing) -> None:
+        """Code the prose shows but does not run becomes a cell of comments
+        with its own cue (``output: none``): it is on screen while the words
+        that lead into it are said, typed as written, and nothing runs."""
+        lead = self.take_lead_in()
+        code = Code("\n".join(f"# {line}".rstrip() for line in block.text.splitlines()), block.lines)
+        beat: dict = {"show": "vscode", "snippet": self.snippet, "cell": None, "output": "none"}
+        if lead is not None:
+            beat["say"] = lead.say
+        self.current().beats.append(beat)
+        title = self.label or self.nearest_title()
+        self.label = None
+        self.cells.append((cell_title(title), code, beat))
+        what = f"a '{block.language}' block" if block.language else "a literal block"
+        self.todos.append(Todo(f"{what} in the prose is shown as comments in a cell of its own and not run; "
+                               "make it a code block to run it", block.line))
+
     def picture(self, block: Picture) -> None:
         path, todo = self.resolve_image(block)
         if todo:
             self.todos.append(Todo(todo, block.line))
         if path is None:
-            if block.caption:
-                self.current().beats.append(self.prose_beat(block.caption))
+            if block.caption:  # said over the slide, not left as a bullet about a picture that is not there
+                self.current().beats.append({"say": block.caption.say})
             return
         beat: dict = {"show": "slides", "image": path}
         caption = block.caption.slide if block.caption else block.alt.strip()
@@ -287,7 +310,7 @@ def _only_imports(code: str) -> bool:
 
 
 #: Key order in the YAML, as the README documents a beat.
-BEAT_ORDER = ("bullet", "points", "show", "snippet", "cell", "expect_error", "image", "caption", "say")
+BEAT_ORDER = ("bullet", "points", "show", "snippet", "cell", "output", "expect_error", "image", "caption", "say")
 
 
 def _safe_beat(beat: dict) -> dict:

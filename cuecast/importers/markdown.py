@@ -7,7 +7,8 @@ bullet and numbered lists (nested items become points), block quotes (a
 math (``$$…$$``, ``{math}``), admonitions (MyST ``{note}``, Quarto
 ``::: {.callout-note}``).  Code fences the caller calls executable become
 ``Code`` blocks (Quarto's ``{python}``, MyST's ``{code-cell}``); other code
-fences, tables and unknown directives become to-dos at their line.
+fences are ``Listing`` blocks, shown and not run; tables and unknown
+directives become to-dos at their line.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Optional
 
-from cuecast.importers.blocks import Code, Heading, Items, Picture, Prose, Text, Todo, fold_item
+from cuecast.importers.blocks import Code, Heading, Items, Picture, Prose, Text, Todo, fold_item, listing
 from cuecast.math_text import math_say, math_slide, too_complex
 from cuecast.importers.speakable import md_inline, run_in
 
@@ -285,10 +286,7 @@ class _Parser:
             directive = DIRECTIVE_INFO.match(info)
             self.directive(directive.group("name").lower(), directive.group("args").strip(), body, number)
         elif any(t.strip() for _, t in body):
-            language = info.split()[0].strip("{}.") if info.split() else ""
-            shown = f"a '{language}' code block" if language else "a code block"
-            self.out.append(Todo(f"{shown} in the prose is not run; it was left out "
-                                 "(make it a code cell to show it)", number))
+            self.out.append(listing(body, info.split()[0].strip("{}.") if info.split() else ""))
 
     def code(self, body: list[Line], number: int) -> None:
         body = strip_cell_options(body)
@@ -312,8 +310,11 @@ class _Parser:
             self.out.extend(_labelled(ADMONITIONS[name], inner))
         elif name == "math":
             self.math(" ".join(t.strip() for _, t in content if t.strip()), number)
+        elif name in SHOWN_CODE and name != "literalinclude" and listing(content):
+            self.out.append(listing(content, args.split()[0] if args.split() else ""))
         elif name in SHOWN_CODE:
-            self.out.append(Todo(f"a '{{{name}}}' block shows code that is not run; it was left out", number))
+            self.out.append(Todo(f"a '{{{name}}}' block shows code from elsewhere; it was left out "
+                                 "(paste the code into a code block to show it)", number))
         elif name == "code-cell" or name.split(",")[0] in OTHER_LANGUAGES:
             language = (args.split() or ["?"])[0] if name == "code-cell" else name.split(",")[0]
             self.out.append(Todo(f"a code cell in '{language}' is not Python; it was left out", number))

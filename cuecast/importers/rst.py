@@ -5,8 +5,9 @@ optionally overlined; the level of a style is the order it first appears in,
 as docutils does, shared across all the text blocks of one file), paragraphs,
 bullet and numbered lists (nested ones become points), definition and field
 lists, admonitions (read as "Note: …"), ``image``/``figure``, ``math``, and
-block quotes.  Code shown in prose (``::`` literal blocks, ``code-block``),
-tables and directives nobody can narrate become to-dos at their line;
+block quotes.  Code shown in prose (``::`` literal blocks, ``code-block``)
+is a ``Listing``, shown and not run; tables and directives nobody can
+narrate become to-dos at their line;
 comments, targets and layout-only directives are dropped quietly.
 """
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from cuecast.importers.blocks import Heading, Item, Items, Picture, Prose, Text, Todo, fold_item
+from cuecast.importers.blocks import Heading, Item, Items, Picture, Prose, Text, Todo, fold_item, listing
 from cuecast.math_text import math_say, math_slide, too_complex
 from cuecast.importers.speakable import rst_inline, run_in
 
@@ -179,9 +180,11 @@ class _Parser:
                                      "say in words what it shows, or make it an image", number))
             elif tex:
                 self.out.append(Prose(Text(math_slide(tex), math_say(tex)), number))
+        elif name in SHOWN_CODE and name != "literalinclude" and listing(content):
+            self.out.append(listing(content, args.split()[0] if args.split() else ""))
         elif name in SHOWN_CODE:
-            self.out.append(Todo(f"a '.. {name}::' block shows code that is not run; it was left out "
-                                 "(make it a code block of the script to show it)", number))
+            self.out.append(Todo(f"a '.. {name}::' block shows code from elsewhere; it was left out "
+                                 "(paste the code into a code block of the script to show it)", number))
         elif name in TABLES:
             self.out.append(Todo(f"a table ('.. {name}::') was left out; say what it shows, or make it an image", number))
         elif name in CONTAINERS:
@@ -226,9 +229,9 @@ class _Parser:
         if literal:
             while self.at < len(self.lines) and not self.text().strip():
                 self.at += 1
-            at = self.number()
-            if self.indented_body(0):
-                self.out.append(Todo("a literal block ('::') shows text or code that is not run; it was left out", at))
+            shown = listing(_dedent(self.indented_body(0)))
+            if shown:
+                self.out.append(shown)
 
     def block_quote(self) -> None:
         body = self.indented_body(0)

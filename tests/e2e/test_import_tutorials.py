@@ -310,10 +310,13 @@ def test_plain_markdown_tutorial_runs_its_python_fences(tmp_path):
     source.write_text("# Plain\n\nSome words.\n\n```python\nprint('hi')\n```\n\n```bash\npip install torch\n```\n")
     imported = import_file(source, tmp_path)
     assert imported.reader == "fenced"
-    assert [cue["cell"] for cue in cues(imported.data)] == ["Plain"]
+    assert [cue["cell"] for cue in cues(imported.data)] == ["Plain", "Plain (2)"]
     assert "print('hi')" in imported.cell_text
-    assert [t.split("plain.md:", 1)[1] for t in imported.todos] == ["9  a 'bash' code block in the prose is not run; it was left out "
-                              "(make it a code cell to show it)"]
+    # the bash block is shown, commented out, and never run
+    assert "# pip install torch" in imported.cell_text and cues(imported.data)[1]["output"] == "none"
+    assert [t.split("plain.md:", 1)[1] for t in imported.todos] == [
+        "10  a 'bash' block in the prose is shown as comments in a cell of its own and not run; "
+        "make it a code block to run it"]
 
 
 def test_gallery_edge_cases(tmp_path):

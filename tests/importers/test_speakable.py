@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cuecast.importers.blocks import Heading, Items, Picture, Prose, Text, Todo
+from cuecast.importers.blocks import Heading, Items, Listing, Picture, Prose, Text, Todo
 from cuecast.importers.markdown import parse_markdown
 from cuecast.math_text import math_say, math_slide
 from cuecast.importers.rst import parse_rst
@@ -89,7 +89,7 @@ def test_rst_blocks():
         Prose(Text("Note: Careful.", "Note: Careful."), 15),
         Picture("img/a.png", 17, "A", Text("The caption.", "The caption.")),
         Prose(Text("Code follows:", "Code follows:"), 22),
-        Todo("a literal block ('::') shows text or code that is not run; it was left out", 24),
+        Listing("x = 1", (24,)),
         Todo("unknown directive '.. mystery::' was left out", 26),
         Todo("a table was left out; say what it shows, or make it an image", 30),
     ]
@@ -107,7 +107,7 @@ def test_markdown_blocks():
     assert [i.text.slide for i in blocks[4].items] == ["other list"]
     assert blocks[5:] == [
         Prose(Text("Tip: Be brief.", "Tip: Be brief."), 12),
-        Todo("a 'bash' code block in the prose is not run; it was left out (make it a code cell to show it)", 14),
+        Listing("ls", (15,), "bash"),
         Todo("a table was left out; say what it shows, or make it an image", 18),
         Prose(Text("E = mc²", "E equals m c squared"), 21),
     ]
