@@ -19,6 +19,7 @@ from typing import Callable, Optional
 from cuecast.importers.blocks import Code, Heading, Items, Picture, Prose, Text, Todo, fold_item, listing
 from cuecast.math_text import math_say, math_slide, too_complex
 from cuecast.importers.speakable import md_inline, run_in
+from cuecast.speech import unbalanced_dollar
 
 Line = tuple[int, str]
 
@@ -136,6 +137,9 @@ class _Parser:
             alt = HTML_ALT.search(match.group(0))
             pictures.append(Picture(match.group("path"), number, alt.group("alt") if alt else ""))
         rest = HTML_IMAGE.sub("", IMAGE.sub("", text))
+        if unbalanced_dollar(re.sub(r"(`+).+?\1", "", rest)):
+            self.out.append(Todo("a '$' opens maths that no '$' closes: it is read as maths up to the next "
+                                 "space; close it with '$', or write '\\$' for a dollar sign", number))
         for part in run_in(rest) or (rest,):
             said = md_inline(part)
             if said:

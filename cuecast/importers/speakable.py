@@ -150,6 +150,8 @@ def md_inline(text: str) -> Text:
     text = re.sub(r"\{(?P<role>[\w:-]+)\}`(?P<body>[^`]+)`", lambda m: _role(m, slots), text)
     text = re.sub(r"(`+)(.+?)\1", lambda m: slots.put(*code_text(m.group(2))), text)
     text = replace_math(text, lambda tex: slots.put(math_slide(tex), math_say(tex)))
+    text = re.sub(r"(?<![\\\w])\$(?![\d\s])(\S+)", lambda m: slots.put(math_slide(m.group(1)), math_say(m.group(1))),
+                  text)  # an unclosed '$': maths up to the next space (the reader lists a to-do)
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)  # inline images (the reader lifts them out)
     text = re.sub(r"\[(?P<label>[^\]]+)\]\((?P<url>[^)\s]*)(?:\s+\"[^\"]*\")?\)", r"\g<label>", text)
     text = re.sub(r"\[(?P<label>[^\]]+)\]\[[^\]]*\]", r"\g<label>", text)
