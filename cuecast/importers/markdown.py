@@ -130,8 +130,10 @@ class _Parser:
         return bool(ATX.match(text) or FENCE.match(text) or text.strip().startswith((">", "$$", "<!--"))
                     or (BULLET.match(text) and BULLET.match(text).group("text").strip()))
 
-    def prose(self, text: str, number: int) -> None:
-        """A paragraph, with its images lifted out after it."""
+    def prose(self, text: str, number: int, paragraph: bool = True) -> None:
+        """A paragraph (or a list item's text: ``paragraph`` false), with its
+        images lifted out after it; a paragraph's bold run-in phrase is a
+        paragraph of its own (an item's "**Step 1:** …" stays one item)."""
         pictures = [Picture(m.group("path").strip("<>"), number, m.group("alt")) for m in IMAGE.finditer(text)]
         for match in HTML_IMAGE.finditer(text):
             alt = HTML_ALT.search(match.group(0))
@@ -140,7 +142,7 @@ class _Parser:
         if unbalanced_dollar(re.sub(r"(`+).+?\1", "", rest)):
             self.out.append(Todo("a '$' opens maths that no '$' closes: it is read as maths up to the next "
                                  "space; close it with '$', or write '\\$' for a dollar sign", number))
-        for part in run_in(rest) or (rest,):
+        for part in (run_in(rest) if paragraph else None) or (rest,):
             said = md_inline(part)
             if said:
                 self.out.append(Prose(said, number))
@@ -231,7 +233,7 @@ class _Parser:
             while body and body[0][1].strip() and not self.starts_block(body[0][1]):
                 lead.append(body.pop(0)[1].strip())
             start = len(self.out)
-            self.prose(" ".join(lead), item_line)
+            self.prose(" ".join(lead), item_line, paragraph=False)
             made = self.out[start:]
             del self.out[start:]
             text_block = next((b for b in made if isinstance(b, Prose)), None)

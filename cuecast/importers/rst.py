@@ -13,6 +13,7 @@ comments, targets and layout-only directives are dropped quietly.
 
 from __future__ import annotations
 
+import ast
 import re
 from typing import Optional
 
@@ -235,7 +236,11 @@ class _Parser:
 
     def block_quote(self) -> None:
         body = self.indented_body(0)
-        self.out.extend(parse_rst(body, self.styles))
+        shown = listing(_dedent(body))
+        if shown and looks_like_code(shown.text):
+            self.out.append(shown)  # code indented under "…like this:" without the '::' it meant
+        else:
+            self.out.extend(parse_rst(body, self.styles))
 
     def list_items(self) -> None:
         number = self.number()
@@ -284,6 +289,17 @@ class _Parser:
         while self.at < len(self.lines) and self.text().strip():
             self.at += 1
         self.out.append(Todo("a table was left out; say what it shows, or make it an image", number))
+
+
+def looks_like_code(text: str) -> bool:
+    """Whether an indented block is Python rather than quoted prose: it
+    parses, and is more than a bare word or phrase-like expression."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return False
+    return any(not (isinstance(node, ast.Expr) and isinstance(node.value, (ast.Name, ast.Constant)))
+               for node in tree.body)
 
 
 def _options(body: list[Line]) -> tuple[dict[str, str], list[Line]]:
