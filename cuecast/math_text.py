@@ -165,7 +165,10 @@ def _slide_command(name: str, reader: _Reader) -> str:
         inner = _slide(_as_list(reader.take()))
         return DOUBLE_STRUCK.get(inner, inner)
     if name in PLAIN:
-        return _slide(_as_list(reader.take()))
+        argument = _as_list(reader.take())
+        if all(isinstance(n, str) and not n.startswith("\\") and n not in "^_" for n in argument):
+            return "".join(argument).strip()  # \text{the sum} keeps its spaces
+        return _slide(argument)
     if name in ACCENTS:
         inner = _slide(_as_list(reader.take()))
         return inner + ACCENTS[name][0] if len(inner) == 1 else inner

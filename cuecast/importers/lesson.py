@@ -339,7 +339,8 @@ def _merged_headings(blocks: list, keep: Optional[Heading]) -> list:
                 block = replace(block, title=Text(f"{lead.slide}: {title.slide}", f"{lead.say}: {title.say}")
                                 if title.slide else lead, level=min(carried.level, block.level))
                 carried = None
-            after = blocks[at + 1] if at + 1 < len(blocks) else None
+            after = next((b for b in blocks[at + 1:] if not (isinstance(b, Heading) and b is not keep
+                                                               and not _named(b.title).slide)), None)
             if not _named(block.title).slide or (isinstance(after, Heading) and after is not keep
                                                  and after.level <= block.level):
                 carried = block if _named(block.title).slide else None

@@ -68,9 +68,10 @@ def read_notebook(text: str, shown: str) -> Document:
         elif kind == "heading":  # nbformat 3
             level = cell.get("level", 1)
             if not (isinstance(level, int) and 1 <= level <= 6):
+                before = next((b.level for b in reversed(doc.blocks) if isinstance(b, Heading)), 1)
                 doc.blocks.append(Todo(f"heading cell {index + 1} has level {level!r} (1 to 6 expected); "
-                                       "read as a top-level heading", first))
-                level = 1
+                                       f"read at level {before}, as the heading before it", first))
+                level = before
             doc.blocks.append(Heading(level, md_inline(" ".join(t for _, t in numbered)), first))
         else:
             doc.blocks.append(Todo(f"a {kind or 'untyped'} cell (cell {index + 1}) was left out", first))
