@@ -174,6 +174,13 @@ class Lesson:
     #: Jinja2 expressions filled in (``deck.templating.render_lesson``).
     templated: bool = False
 
+    @property
+    def plain_title(self) -> str:
+        """The title where only plain text can be drawn (the editor's window
+        title): `code` spans without their backticks, which the slides draw
+        as code instead."""
+        return self.title.replace("`", "")
+
     def walk(self) -> Iterator[Section]:
         """Every section and subsection in document order."""
 

@@ -178,7 +178,7 @@ def editor_content(lesson: Lesson, cue: Cue, capture: Optional[Capture]) -> Edit
         numbers=tuple(n for n, _ in shown),
         lines=tuple(t.expandtabs(4).rstrip() for _, t in shown),
         output=() if hides_output(cue, capture) else terminal_lines(capture),
-        title=f"{name} — {lesson.title} — Visual Studio Code",
+        title=f"{name} — {lesson.plain_title} — Visual Studio Code",
         project=lesson.id,
         files=explorer_files(lesson),
     )
@@ -194,7 +194,7 @@ def terminal_content(lesson: Lesson, cue: Cue, capture: Optional[Capture]) -> Ed
         numbers=(),
         lines=(),
         output=() if hides_output(cue, capture) else terminal_lines(capture),
-        title=f"Terminal — {lesson.title} — Visual Studio Code",
+        title=f"Terminal — {lesson.plain_title} — Visual Studio Code",
         project=lesson.id,
         files=explorer_files(lesson),
     )
