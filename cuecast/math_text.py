@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Union
+from typing import Optional, Union
 
 GREEK = ("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
          "pi rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma "
@@ -119,6 +119,14 @@ class _Reader:
         return self.nodes[at] if at < len(self.nodes) else None
 
 
+def _words(argument: list) -> Optional[str]:
+    """The argument of ``\\text{the sum}`` as the words it holds (spaces
+    kept: a word, not letters), or ``None`` when it holds maths."""
+    if all(isinstance(n, str) and not n.startswith("\\") and n not in "^_" for n in argument):
+        return "".join(argument)
+    return None
+
+
 def _as_list(node: Node) -> list:
     return node if isinstance(node, list) else [node]
 
@@ -166,9 +174,8 @@ def _slide_command(name: str, reader: _Reader) -> str:
         return DOUBLE_STRUCK.get(inner, inner)
     if name in PLAIN:
         argument = _as_list(reader.take())
-        if all(isinstance(n, str) and not n.startswith("\\") and n not in "^_" for n in argument):
-            return "".join(argument).strip()  # \text{the sum} keeps its spaces
-        return _slide(argument)
+        words = _words(argument)
+        return words.strip() if words is not None else _slide(argument)
     if name in ACCENTS:
         inner = _slide(_as_list(reader.take()))
         return inner + ACCENTS[name][0] if len(inner) == 1 else inner
@@ -253,9 +260,8 @@ def _say_command(name: str, reader: _Reader) -> str:
         return f" the square root of {_say(_as_list(reader.take()))} "
     if name in PLAIN:
         argument = _as_list(reader.take())
-        if all(isinstance(n, str) and not n.startswith("\\") and n not in "^_" for n in argument):
-            return f" {''.join(argument)} "  # \text{loss} is a word, not four symbols
-        return f" {_say(argument)} "
+        words = _words(argument)
+        return f" {words if words is not None else _say(argument)} "
     if name in ACCENTS:
         return f" {_say(_as_list(reader.take()))} {ACCENTS[name][1]} "
     if name in BIG:
