@@ -21,6 +21,8 @@ from cuecast.importers.speakable import jinja_safe, md_inline, rst_inline, sente
      "Call x.view(-1) on every tensor."),
     ("Area :math:`\\pi r^2`.", "Area πr².", "Area pi r squared."),
     ("Footnote here [#]_ and |version|.", "Footnote here and version.", "Footnote here and version."),
+    ("Shared memory (see :ref:`bridge-to-np-label`). Next", "Shared memory. Next", "Shared memory. Next"),
+    ("Use ``d_k**0.5``.", "Use `d_k**0.5`.", "Use d_k to the power 0.5."),
     ("Visit https://pytorch.org/docs for more.", "Visit https://pytorch.org/docs for more.",
      "Visit pytorch.org for more."),
 ])
@@ -37,6 +39,9 @@ def test_rst_inline(source, slide, say):
     ("{class}`torch.nn.Module` and <https://a.org/x>.", "`torch.nn.Module` and https://a.org/x.",
      "torch.nn.Module and a.org."),
     ("VO: Now we train.", "Now we train.", "Now we train."),
+    ("See the [./x.ipynb](./x.ipynb) notebook.", "See the ./x.ipynb notebook.", "See the ./x.ipynb notebook."),
+    ("Use the `.view` method.", "Use the `.view` method.", "Use the .view method."),
+    ("Query: $q^{(i)} = x^{(i)}\\,W_q $ here.", "Query: q⁽ⁱ⁾ = x⁽ⁱ⁾W_q here.", "Query: q i equals x i W q here."),
     ("Line<br>break and <b>tags</b>.", "Line break and tags.", "Line break and tags."),
 ])
 def test_md_inline(source, slide, say):
