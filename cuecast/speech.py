@@ -44,8 +44,8 @@ _PAREN_MATH = re.compile(r"\\\((.+?)\\\)", re.S)
 _LINK = re.compile(r"!?\[(?P<label>[^\]]*)\]\((?P<url>[^)\s]*)(?:\s+\"[^\"]*\")?\)")
 _BOLD = re.compile(r"(\*\*)(?=\S)(.+?)(?<=\S)\1")  # not __: "__call__" is a name
 _POWER = re.compile(r"(?<=[\w)\]])\s*\*\*\s*(?=[\w(.-])")
-#: A ``$`` left once the maths pairs are read: what follows up to a space is maths.
-_LONE_DOLLAR = re.compile(r"(?<!\\)\$(?!\d)(\S*)")
+#: A ``$`` left once the maths pairs are read, before TeX: what follows up to a space is maths.
+LONE_DOLLAR = re.compile(r"(?<![\\\w])\$(?!\d)(\S*[\\^_{}]\S*)")
 _SLOT = re.compile("\x00(\\d+)\x00")
 
 
@@ -144,7 +144,7 @@ def _closing(text: str, at: int, fence: str) -> int:
 
 def unbalanced_dollar(text: str) -> bool:
     """Whether a ``$`` opens maths that never closes (a price "$5" does not)."""
-    return bool(_LONE_DOLLAR.search(replace_math(text, lambda tex: "")))
+    return bool(LONE_DOLLAR.search(replace_math(text, lambda tex: "")))
 
 
 def speech(text: str) -> str:
@@ -163,8 +163,9 @@ def speech(text: str) -> str:
     text = _CODE.sub(lambda m: keep(said_code(m.group(2))), text)
     text = _PAREN_MATH.sub(lambda m: keep(math_say(m.group(1))), text)
     text = replace_math(text, lambda tex: keep(math_say(tex)))
-    # an unbalanced '$': what follows up to a space is maths (a price "$5" is read as written)
-    text = _LONE_DOLLAR.sub(lambda m: keep(math_say(m.group(1))) if m.group(1) else " ", text)
+    # an unbalanced '$' before TeX: what follows up to a space is maths
+    text = LONE_DOLLAR.sub(lambda m: keep(math_say(m.group(1))), text)
+    text = re.sub(r"\$(?!\d)", "", text)  # any other '$' is not said ("$HOME"); a price "$5" is
     text = _LINK.sub(lambda m: m.group("label"), text)
     text = _BOLD.sub(r"\2", text)
     text = _POWER.sub(" to the power ", text)

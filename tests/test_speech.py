@@ -53,6 +53,7 @@ CASES = [
     ("snake_case x_data stays, as do $5 and $6.", "snake_case x_data stays, as do $5 and $6."),
     ("{{ torch_version }}  is   here", "{{ torch_version }} is here"),
     ("a lone $x^{(i)} here", "a lone x i here"),
+    ("set $HOME first", "set HOME first"),
 ]
 
 #: Markup or power words that must never reach a voice or a caption.

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from cuecast.importers.blocks import Text
 from cuecast.math_text import math_say, math_slide
-from cuecast.speech import DROPPED, drop_dangling, replace_math, role_target, said_code
+from cuecast.speech import DROPPED, LONE_DOLLAR, drop_dangling, replace_math, role_target, said_code
 
 #: Narrator labels a video script puts before a voice-over line.
 LABEL = re.compile(
@@ -150,8 +150,8 @@ def md_inline(text: str) -> Text:
     text = re.sub(r"\{(?P<role>[\w:-]+)\}`(?P<body>[^`]+)`", lambda m: _role(m, slots), text)
     text = re.sub(r"(`+)(.+?)\1", lambda m: slots.put(*code_text(m.group(2))), text)
     text = replace_math(text, lambda tex: slots.put(math_slide(tex), math_say(tex)))
-    text = re.sub(r"(?<![\\\w])\$(?![\d\s])(\S+)", lambda m: slots.put(math_slide(m.group(1)), math_say(m.group(1))),
-                  text)  # an unclosed '$': maths up to the next space (the reader lists a to-do)
+    # an unclosed '$': maths up to the next space (the reader lists a to-do)
+    text = LONE_DOLLAR.sub(lambda m: slots.put(math_slide(m.group(1)), math_say(m.group(1))), text)
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)  # inline images (the reader lifts them out)
     text = re.sub(r"\[(?P<label>[^\]]+)\]\((?P<url>[^)\s]*)(?:\s+\"[^\"]*\")?\)", r"\g<label>", text)
     text = re.sub(r"\[(?P<label>[^\]]+)\]\[[^\]]*\]", r"\g<label>", text)
@@ -169,7 +169,7 @@ def md_inline(text: str) -> Text:
 # --- run-in headings -------------------------------------------------------------
 
 #: ``**Joining tensors** You can use…``: a bold phrase that heads its paragraph.
-RUN_IN = re.compile(r"^(?:\*\*|__)(?P<label>[^*_]{1,45}?)(?:\*\*|__)\s*[:.]?\s+(?P<rest>\S.*)$", re.S)
+RUN_IN = re.compile(r"^\*\*(?P<label>[^*]{1,45}?)\*\*\s*[:.]?\s+(?P<rest>\S.*)$", re.S)  # not __: "__init__ is…"
 #: Bold openers that are admonitions, not names ("**Note:** …").
 NOT_NAMES = {"note", "warning", "tip", "important", "hint", "caution", "attention", "danger", "error", "todo",
              "see also", "example", "remember"}
