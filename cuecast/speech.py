@@ -29,7 +29,7 @@ CODE_ROLES = {"class", "func", "meth", "attr", "mod", "obj", "data", "exc", "con
               "function", "method", "module", "attribute", "exception"}
 #: Roles that point at another page or section: a bare label ("bridge-to-np-label")
 #: or path is no words for a listener, so without a title the reference is dropped.
-REFERENCE_ROLES = {"ref", "doc", "numref", "label", "any"}
+REFERENCE_ROLES = {"ref", "doc", "numref", "label"}
 #: A reST role (``:func:`x```, ``:py:class:`x```) or a MyST one (``{ref}`x```).
 ROLE = re.compile(r"(?::[\w-]+)*:(?P<role>[\w-]+):`(?P<body>[^`]+)`|\{(?P<myst>[\w:-]+)\}`(?P<mbody>[^`]+)`")
 #: Where a dropped reference stood, until the words that led to it go too.
@@ -59,7 +59,7 @@ def role_target(role: str, body: str) -> tuple[str, str]:
     if titled and titled.group("title"):
         return "text", titled.group("title")
     target = titled.group("target") if titled else body
-    if role in ("ref", "doc", "numref", "label"):
+    if role in REFERENCE_ROLES:
         return "dropped", ""
     if role in CODE_ROLES or role == "any" or "." in target and " " not in target:
         shown = target.lstrip("!")
