@@ -90,3 +90,21 @@ def test_display_maths_on_slides_is_clean_text(tex, slide):
     assert math_slide(tex) == slide
     assert "\\" not in math_slide(tex) and "overbrace" not in math_slide(tex)
     assert not LEAKS.search(math_say(tex))
+
+
+def test_a_hand_written_lesson_is_spoken_through_it(tmp_path):
+    """A ``say:`` and a bullet written in the script, read by the real parser."""
+    from cuecast.script import load_lesson
+
+    (tmp_path / "script").mkdir()
+    script = tmp_path / "script" / "maths.yaml"
+    script.write_text(
+        "lesson: Maths\nsections:\n  - title: Powers\n    beats:\n"
+        "      - say: 'The area is $x^2$ and `x.pow(2)` gives it; the index $x^{(2)}$ is no power.'\n"
+        "      - bullet: 'Use **`torch.cat`** on $x_0$, see :ref:`joining`'\n", encoding="utf-8")
+    lesson = load_lesson(script, root=tmp_path)
+    said = [narration_text(beat) for _, beat in lesson.beats()]
+    assert said == ["The area is x squared and x.pow(2) gives it; the index x two is no power.",
+                    "Use torch.cat on x zero."]
+    (_, bullet), = [(s, b) for s, b in lesson.beats() if b.bullet]
+    assert bullet.bullet == "Use **`torch.cat`** on $x_0$, see :ref:`joining`"  # the slide's text is the author's
