@@ -112,11 +112,29 @@ class _Reader:
         self.at += 1
         return node
 
+    def letters(self) -> str:
+        """The single letters right after the current node, with no space between."""
+        run = ""
+        at = self.at
+        while at < len(self.nodes) and _is_letter(self.nodes[at]):
+            run += self.nodes[at]
+            at += 1
+        return run
+
+    def peek_after(self, count: int) -> Node:
+        """The node ``count`` places on, spaces included (``None`` past the end)."""
+        at = self.at + count
+        return self.nodes[at] if at < len(self.nodes) else None
+
     def peek(self) -> Node:
         at = self.at
         while at < len(self.nodes) and self.nodes[at] == " ":
             at += 1
         return self.nodes[at] if at < len(self.nodes) else None
+
+
+def _is_letter(node: Node) -> bool:
+    return isinstance(node, str) and len(node) == 1 and node.isascii() and node.isalpha()
 
 
 def _words(argument: list) -> Optional[str]:
@@ -240,6 +258,10 @@ def _say(nodes: list) -> str:
             out.append(" ")
         elif node == ",":
             out.append(", ")
+        elif _is_letter(node) and len(word := node + reader.letters()) >= 3 and re.search("[aeiou]", word) \
+                and reader.peek_after(len(word) - 1) not in ("^", "_"):
+            reader.at += len(word) - 1  # a word written in maths (\partial loss) is read as a word
+            out.append(f" {word}")
         else:
             # letters next to each other are separate symbols (w x), digits are one number
             previous = out[-1][-1:] if out and out[-1] else ""

@@ -33,6 +33,7 @@ CASES = [
     ("$\\underbrace{a + b}_{\\text{the sum}}$", "a plus b, that is the sum"),
     ("the output $y_m$ and the start $x_0$", "the output y m and the start x zero"),
     ("$$\\text{loss} = 0$$", "loss equals 0"),
+    ("we need $\\partial loss/\\partial w$ and $xyz$", "we need partial loss over partial w and x y z"),
     ("\\(a_1\\) in brackets", "a one in brackets"),
     ("infinite \\infty outside maths and \\alpha", "infinite infinity outside maths and alpha"),
     # reST roles and MyST roles

@@ -290,6 +290,7 @@ def _spoken_list(items: list[str]) -> str:
     """List items as one spoken sentence: "a; b; c." (an item that already
     runs on, "equal, or", is followed by a space instead)."""
     said = ""
+    items = [item for item in items if item.strip(" .…;")]  # an item "..." says nothing
     for index, item in enumerate(items):
         item = item.strip()
         if index:
