@@ -8,7 +8,6 @@ import re
 
 import pytest
 
-from cuecast.math_text import math_say, math_slide
 from cuecast.narrate.base import narration_text
 from cuecast.speech import speech
 from cuecast.script import spoken
@@ -79,18 +78,6 @@ def test_say_and_captions_go_through_it():
     assert spoken(written) == "Index x two with x[0]."
     beat = Beat(id="b", location=Location("s.yaml", 1), say=written)
     assert narration_text(beat) == "Index x two with x[0]."
-
-
-@pytest.mark.parametrize("tex,slide", [
-    ("\\overbrace{x_0 + y_0}^\\text{$z_0$}", "x₀ + y₀ (z₀)"),
-    ("x^{(i)} W_q", "x⁽ⁱ⁾W_q"),
-    ("q^{(2)\\top}", "q⁽²⁾ᵀ"),
-    ("\\frac{a}{\\infty}", "a/∞"),
-])
-def test_display_maths_on_slides_is_clean_text(tex, slide):
-    assert math_slide(tex) == slide
-    assert "\\" not in math_slide(tex) and "overbrace" not in math_slide(tex)
-    assert not LEAKS.search(math_say(tex))
 
 
 def test_a_hand_written_lesson_is_spoken_through_it(tmp_path):

@@ -1,5 +1,5 @@
-"""Prose made speakable: inline markup → (slide text, narration), math in
-symbols and words, sentence splitting, narrator labels."""
+"""Prose made speakable: inline markup → (slide text, narration), sentence
+splitting, narrator labels (maths alone: tests/test_math_text.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import pytest
 
 from cuecast.importers.blocks import Heading, Items, Listing, Picture, Prose, Text, Todo
 from cuecast.importers.markdown import parse_markdown
-from cuecast.math_text import math_say, math_slide
 from cuecast.importers.rst import parse_rst
 from cuecast.importers.speakable import jinja_safe, md_inline, rst_inline, sentences, strip_label
 
@@ -46,19 +45,6 @@ def test_rst_inline(source, slide, say):
 ])
 def test_md_inline(source, slide, say):
     assert md_inline(source) == Text(slide, say)
-
-
-@pytest.mark.parametrize("tex,slide,say", [
-    ("x^2", "x²", "x squared"),
-    ("\\frac{\\partial L}{\\partial w}", "∂L/∂w", "partial L over partial w"),
-    ("\\sigma(x) = \\frac{1}{1 + e^{-x}}", "σ(x) = 1/(1 + e^(-x))", "sigma x equals 1 over 1 plus e to the power minus x"),
-    ("W^\\top x", "Wᵀx", "W transposed x"),
-    ("\\sum_{i=1}^{n} x_i", "Σᵢ₌₁ⁿxᵢ", "the sum from i equals 1 to n of x i"),
-    ("\\mathbb{R}^{n \\times m}", "ℝ^(n×m)", "R to the power n times m"),
-    ("\\text{loss} = 12.5", "loss = 12.5", "loss equals 12.5"),
-])
-def test_math(tex, slide, say):
-    assert (math_slide(tex), math_say(tex)) == (slide, say)
 
 
 def test_sentences_do_not_split_at_abbreviations_or_code():
