@@ -178,7 +178,7 @@ class _Parser:
                 self.out.append(Todo("a display equation with a matrix or environment was left out; "
                                      "say in words what it shows, or make it an image", number))
             elif tex:
-                self.out.append(Prose(Text(math_slide(tex), math_say(tex)), number))
+                self.out.append(Prose(Text(math_slide(tex), math_say(tex)), number, display_math=True))
         elif name in SHOWN_CODE:
             self.out.append(Todo(f"a '.. {name}::' block shows code that is not run; it was left out "
                                  "(make it a code block of the script to show it)", number))

@@ -109,5 +109,5 @@ def test_markdown_blocks():
         Prose(Text("Tip: Be brief.", "Tip: Be brief."), 12),
         Todo("a 'bash' code block in the prose is not run; it was left out (make it a code cell to show it)", 14),
         Todo("a table was left out; say what it shows, or make it an image", 18),
-        Prose(Text("E = mc²", "E equals m c squared"), 21),
+        Prose(Text("E = mc²", "E equals m c squared"), 21, display_math=True),
     ]
