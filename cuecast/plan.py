@@ -31,7 +31,10 @@ narration still runs, and stays for a reading time that grows with its lines
 (``1 s + 0.2 s`` a line, capped).  ``then:`` narration is said once the
 output is on screen.  So a segment lasts as long as its narration, or as
 long as the code and the output need to be read, whichever is longer; never
-a fixed hold.
+a fixed hold.  When reading outlasts a short narration by more than
+``quiet_max_seconds`` (and no ``then:`` follows it), the narration moves in
+by half the difference: the code is read in two short quiet stretches, not
+one long one.
 
 Every segment boundary falls on a frame, so editors see exactly these times.
 """
@@ -87,6 +90,7 @@ class PlanOptions:
     output_min_seconds: float = 1.0  # reading time: this...
     output_seconds_per_line: float = 0.2  # ...plus this a line...
     output_max_seconds: float = 6.0  # ...capped
+    quiet_max_seconds: float = 2.0  # a code cue's reading outlasting its narration by more: narration moves in
     then_gap: float = 0.3  # between ``say`` and ``then`` narration
     outro_seconds: float = 0.0  # an 'outro' slide at the end (0: none)
 
@@ -97,7 +101,7 @@ PACES = {"relaxed": 1.35, "normal": 1.0, "tight": 0.75}
 
 _SCALED = ("title_seconds", "title_card_seconds", "lead_in", "lead_out", "slide_min_seconds", "page_min_seconds",
            "browser_min_seconds", "typing_min_seconds", "code_seconds_per_line", "code_max_seconds", "output_pause", "output_min_seconds", "output_seconds_per_line",
-           "output_max_seconds", "then_gap")
+           "output_max_seconds", "quiet_max_seconds", "then_gap")
 
 
 def paced(options: PlanOptions, pace: Optional[str]) -> PlanOptions:
@@ -253,6 +257,11 @@ class _Planner:
         said = self.clips.get(beat.id)
         typing, output_at, reading = self.editor_pacing(beat, said.duration if said else 0.0)
         length = max(spoken, output_at + reading)
+        quiet = length - spoken
+        if spoken and not beat.then and quiet > self.o.quiet_max_seconds:
+            said_at = self.narration[-1]
+            moved = self.frame_up(quiet / 2)
+            self.narration[-1] = replace(said_at, start=said_at.start + moved, end=said_at.end + moved)
         if beat.then:
             said_end = start + spoken - self.o.lead_out if spoken else start
             then_at = max(start + output_at, said_end + self.o.then_gap if spoken else start + output_at)

@@ -32,7 +32,7 @@ from typing import Callable, Optional
 
 from cuecast.importers.blocks import Code, Document, Heading, Items, Picture, Prose, Text, Todo
 from cuecast.importers.cellfile import Cell, cell_title, unique_titles
-from cuecast.importers.narration import cue_say, movable, reads_as_result, then_text
+from cuecast.importers.narration import cue_say, movable, reads_as_result, spoken_title, then_text, with_comments
 from cuecast.importers.speakable import jinja_safe, sentences
 from cuecast.script import default_say, slugify
 
@@ -262,7 +262,7 @@ class _Builder:
         title = block.title or self.label or ""
         self.label = None
         title = cell_title(title) if title else self.nearest_title()
-        beat["say"] = lead.say if lead is not None else cue_say(block.code, title)
+        beat["say"] = with_comments(lead.say if lead is not None else cue_say(block.code, title), block.code)
         self.cells.append((title, block, beat))
         self.after_code = beat
 
@@ -298,6 +298,7 @@ class _Builder:
                 data["id"] = f"{base}-{n}"
                 slug = data["id"]
             used.add(slug)
+            spoken_title(section.title.say, section.beats)
             if section.beats:
                 data["beats"] = [_safe_beat(beat) for beat in section.beats]
             if section.subsections:

@@ -14,13 +14,21 @@ The lesson builder asks this module three things:
   (it is shown on the slide, so the slide keeps it), nor a short label (it
   names the cell) or a sentence ending in ':' that introduces a list;
 * what does a code cue with no prose of its own say?  Its cell's leading
-  comments, which the author wrote to explain it, after the cell's title.
+  comments, which the author wrote to explain it, after the cell's title;
+* a section slide that would be shown with nothing said (its first beat is
+  a cue, or it has none) says its title, as a presenter would
+  (``spoken_title``); a cue that opened with that title leaves it out;
+* and a long cell, whose narration is over long before a viewer has read
+  its code, goes on with the cell's other comments, in order, while its
+  parts are typed (``with_comments``).
 """
 
 from __future__ import annotations
 
 import ast
+import io
 import re
+import tokenize
 from typing import Optional
 
 from cuecast.importers.blocks import Prose
@@ -82,6 +90,56 @@ def leading_comments(code: str) -> str:
     return _sentence(said)
 
 
+#: A conservative speaking rate (espeak-ng reads about 2.9 words a second).
+WORDS_PER_SECOND = 2.5
+
+
+def with_comments(say: str, code: str) -> str:
+    """``say`` followed by the cell's comments it does not already hold, as
+    many as it takes for the narration to last as long as the code takes to
+    read (``plan.code_reading``), so a long cell is not watched in silence."""
+    from cuecast.plan import PlanOptions, code_reading
+
+    need = code_reading(code, PlanOptions()) * WORDS_PER_SECOND
+    said = [say] if say else []
+    words = len(say.split())
+    for comment in comments(code):
+        if words >= need:
+            break
+        if comment.rstrip(".") in " ".join(said):
+            continue
+        said.append(comment)
+        words += len(comment.split())
+    return " ".join(said)
+
+
+def comments(code: str) -> list[str]:
+    """Every prose comment of ``code`` (consecutive comment lines joined),
+    speakable, one sentence each, in order."""
+    groups: list[list[str]] = []
+    last_row = -2
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return []
+    for token in tokens:
+        if token.type != tokenize.COMMENT:
+            continue
+        text = token.string.lstrip("#").strip()
+        own_line = not token.line[: token.start[1]].strip()
+        if own_line and token.start[0] == last_row + 1 and groups:
+            groups[-1].append(text)
+        else:
+            groups.append([text])
+        last_row = token.start[0] if own_line else -2
+    said = []
+    for group in groups:
+        words = " ".join(text for text in group if _is_prose(text))
+        if words:
+            said.append(_sentence(md_inline(words).say.strip()))
+    return said
+
+
 def _is_prose(text: str) -> bool:
     """A comment of words, not commented-out code nor a tool's pragma."""
     if len(re.findall(r"[A-Za-z]{2,}", text)) < 2 or text.startswith(("%%", "noqa", "type:", "pylint", "fmt:", "!")):
@@ -104,3 +162,20 @@ def then_text(prose: Prose, follows_code: bool) -> Optional[str]:
     if not follows_code or not movable(prose) or prose.text.slide.rstrip().endswith(":"):
         return None
     return prose.text.say
+
+
+def spoken_title(title: str, beats: list[dict]) -> None:
+    """Give a section whose slide would be silent (no beats, or a cue first)
+    a first beat saying its ``title``, taking it from the first cue's
+    narration where that opened with it (a cue whose narration is only its
+    title keeps it)."""
+    if not title.strip() or (beats and "show" not in beats[0]):
+        return
+    sentence = _sentence(title)
+    if beats:
+        said = beats[0].get("say", "")
+        if said == sentence:
+            return
+        if said.startswith(sentence + " "):
+            beats[0]["say"] = said[len(sentence) + 1:]
+    beats.insert(0, {"say": sentence})
