@@ -103,7 +103,7 @@ class _Builder:
             elif isinstance(block, Prose):
                 self.flush()
                 self.pending = block
-                self.label = _label(block.text) or self.label
+                self.label = (None if block.display_math else _label(block.text)) or self.label
             elif isinstance(block, Items):
                 self.items(block)
             elif isinstance(block, Code):
@@ -165,7 +165,7 @@ class _Builder:
         if prose is None:
             return
         follows, self.after_code = self.after_code, None
-        label = _label(prose.text) is not None
+        label = not prose.display_math and _label(prose.text) is not None
         if follows is not None and not label and (isinstance(lead_in_for, Code) and reads_as_result(prose)
                                                   or not isinstance(lead_in_for, Code)):
             said = then_text(prose, follows_code=True)

@@ -153,6 +153,7 @@ def _is_prose(text: str) -> bool:
 
 def _sentence(text: str) -> str:
     text = " ".join(text.split()).rstrip(":")
+    text = text[:1].upper() + text[1:] if text[:1].islower() and not text[1:2].isupper() else text
     return text if text.endswith((".", "!", "?", "…")) else text + "."
 
 
