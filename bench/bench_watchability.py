@@ -57,12 +57,12 @@ def _overlap(a: float, b: float, spans: list[tuple[float, float]]) -> float:
     return sum(max(0.0, min(b, end) - max(a, start)) for start, end in spans)
 
 
-def measure(timeline) -> Watchability:
-    """The figures above for an ``opentimelineio`` timeline as cuecast writes it."""
+def speech_and_silences(timeline) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
+    """(start, end) of every stretch of speech (overlaps merged) and of every
+    silent stretch between them, from the narration track, in order."""
     duration = timeline.duration().to_seconds()
-    speech = sorted((s, e) for track in timeline.audio_tracks() for s, e, _ in _spans(track))
     merged: list[tuple[float, float]] = []
-    for start, end in speech:
+    for start, end in sorted((s, e) for track in timeline.audio_tracks() for s, e, _ in _spans(track)):
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
@@ -71,9 +71,16 @@ def measure(timeline) -> Watchability:
     for start, end in merged:
         if start > at:
             gaps.append((at, start))
-        at = max(at, end)
+        at = end
     if duration > at:
         gaps.append((at, duration))
+    return merged, gaps
+
+
+def measure(timeline) -> Watchability:
+    """The figures above for an ``opentimelineio`` timeline as cuecast writes it."""
+    duration = timeline.duration().to_seconds()
+    merged, gaps = speech_and_silences(timeline)
     spoken = sum(end - start for start, end in merged)
     segments = [span for track in timeline.video_tracks() for span in _spans(track)]
     code = [(s, e) for s, e, meta in segments if meta.get("kind") in CODE_KINDS]

@@ -166,13 +166,13 @@ class _Builder:
             return
         follows, self.after_code = self.after_code, None
         label = not prose.display_math and _label(prose.text) is not None
-        if follows is not None and not label and (isinstance(lead_in_for, Code) and reads_as_result(prose)
-                                                  or not isinstance(lead_in_for, Code)):
-            said = then_text(prose, follows_code=True)
+        before_code = isinstance(lead_in_for, Code)
+        if follows is not None and not label and (reads_as_result(prose) or not before_code):
+            said = then_text(prose)
             if said:
                 follows["then"] = said
                 return
-        if isinstance(lead_in_for, Code):
+        if before_code:
             if label:
                 return  # it names the cell, and the cue says it
             if movable(prose):
@@ -217,7 +217,7 @@ class _Builder:
     def items(self, block: Items) -> None:
         follows, self.after_code = self.after_code, None
         first = Prose(block.items[0].text, block.items[0].line)
-        said = then_text(first, follows is not None) if not block.items[0].points else None
+        said = then_text(first) if follows is not None and not block.items[0].points else None
         if said and reads_as_result(first):
             follows["then"] = said  # a result, said over the output
             block = Items(block.items[1:], block.line)

@@ -4,7 +4,7 @@ what the learner is looking at.
 A tutorial writes a paragraph, then the code it introduces, then maybe a
 paragraph about what the code printed.  Left on the section slide, that
 prose is said before the code appears and the code cue runs in silence.
-The lesson builder asks this module three things:
+The lesson builder asks this module:
 
 * is a paragraph a result, to be said over the output of the code before it
   (``then:``)?  It is when it reads as one ("Notice that…", "As we can
@@ -67,27 +67,15 @@ def cue_say(code: str, title: str) -> str:
 
 
 def leading_comments(code: str) -> str:
-    """The prose of the comment lines that open ``code``, speakable, one
-    sentence each line group; '' when there are none."""
-    lines: list[str] = []
-    for line in code.splitlines():
-        stripped = line.strip()
-        if not stripped:
-            if lines:
-                break
-            continue
-        if not stripped.startswith("#"):
-            break
-        text = stripped.lstrip("#").strip()
-        if _is_prose(text):
-            lines.append(text)
-    if not lines:
+    """The prose of the comment lines that open ``code`` (before any code),
+    as one speakable sentence; '' when there are none."""
+    groups = _comment_groups(code)
+    if not groups or not groups[0][0]:
         return ""
-    said = md_inline(" ".join(lines)).say.strip()
+    said = groups[0][1]
     if len(said) > MAX_COMMENT_CHARS:
-        cut = said[:MAX_COMMENT_CHARS].rsplit(" ", 1)[0]
-        said = cut.rstrip(",;:") + "…"
-    return _sentence(said)
+        said = said[:MAX_COMMENT_CHARS].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+    return said
 
 
 #: A conservative speaking rate (espeak-ng reads about 2.9 words a second).
@@ -116,27 +104,37 @@ def with_comments(say: str, code: str) -> str:
 def comments(code: str) -> list[str]:
     """Every prose comment of ``code`` (consecutive comment lines joined),
     speakable, one sentence each, in order."""
-    groups: list[list[str]] = []
-    last_row = -2
+    return [said for _, said in _comment_groups(code)]
+
+
+def _comment_groups(code: str) -> list[tuple[bool, str]]:
+    """(opens the code, speakable sentence) for each run of comment lines
+    (or trailing comment) of ``code`` that holds prose; strings that hold
+    '#' are not comments, and code that does not tokenize has none."""
+    groups: list[tuple[bool, list[str]]] = []
+    last_row, code_seen = -2, False
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
-    except (tokenize.TokenError, SyntaxError, IndentationError):
+    except (tokenize.TokenError, SyntaxError):
         return []
     for token in tokens:
+        if token.type not in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
+                              tokenize.ENDMARKER):
+            code_seen = True
         if token.type != tokenize.COMMENT:
             continue
         text = token.string.lstrip("#").strip()
         own_line = not token.line[: token.start[1]].strip()
         if own_line and token.start[0] == last_row + 1 and groups:
-            groups[-1].append(text)
+            groups[-1][1].append(text)
         else:
-            groups.append([text])
+            groups.append((not code_seen, [text]))
         last_row = token.start[0] if own_line else -2
     said = []
-    for group in groups:
+    for leading, group in groups:
         words = " ".join(text for text in group if _is_prose(text))
         if words:
-            said.append(_sentence(md_inline(words).say.strip()))
+            said.append((leading, _sentence(md_inline(words).say.strip())))
     return said
 
 
@@ -157,10 +155,11 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?", "…")) else text + "."
 
 
-def then_text(prose: Prose, follows_code: bool) -> Optional[str]:
+def then_text(prose: Prose) -> Optional[str]:
     """The ``then:`` narration a paragraph right after a code block gives that
-    block's cue, or None when it belongs on the slide."""
-    if not follows_code or not movable(prose) or prose.text.slide.rstrip().endswith(":"):
+    block's cue, or None when it belongs on the slide (an equation, or a
+    sentence ending in ':' that introduces what follows it)."""
+    if not movable(prose) or prose.text.slide.rstrip().endswith(":"):
         return None
     return prose.text.say
 

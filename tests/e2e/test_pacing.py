@@ -18,7 +18,7 @@ from PIL import Image
 from pptx import Presentation
 from tests.support.paths import FIXTURES, PROJECT
 from tests.support.cli import run_render
-from tests.support.watchability import measure
+from tests.support.watchability import measure, watchability
 
 PACING = PROJECT / "tests" / "fixtures" / "pacing"
 
@@ -29,24 +29,6 @@ def copy_project(source: Path, target: Path) -> Path:
     return target
 
 
-def silences(timeline: otio.schema.Timeline) -> tuple[float, list[tuple[float, float]]]:
-    """The silent share of the video and every silent stretch (start, end), from the narration track."""
-    duration = timeline.duration().to_seconds()
-    spans = sorted(
-        (clip.range_in_parent().start_time.to_seconds(), clip.range_in_parent().end_time_exclusive().to_seconds())
-        for track in timeline.audio_tracks() for clip in track.find_clips()
-    )
-    gaps, at, spoken = [], 0.0, 0.0
-    for start, end in spans:
-        if start > at:
-            gaps.append((at, start))
-        spoken += end - start
-        at = max(at, end)
-    if duration > at:
-        gaps.append((at, duration))
-    return 1 - spoken / duration, gaps
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("lesson", ["pytorch-intro", "pacing"])
 def test_little_silence_and_every_code_cue_still_shows_its_work(tmp_path, lesson):
@@ -54,7 +36,8 @@ def test_little_silence_and_every_code_cue_still_shows_its_work(tmp_path, lesson
     root = copy_project(source, tmp_path / "project")
     run_render("timeline", f"script/{lesson}.yaml", "--device", "cpu", cwd=root, timeout=600, check=True)
     out = root / "build" / lesson
-    share, gaps = silences(otio.adapters.read_from_file(str(out / "timeline.otio")))
+    made = otio.adapters.read_from_file(str(out / "timeline.otio"))
+    share, (_, gaps) = measure(made).silent_share, watchability.speech_and_silences(made)
     assert share <= MOST_SILENT[lesson], f"{share:.0%} of the video is silent"
     rows = json.loads((out / "cues.json").read_text())["cues"]
     paused = [(r["start"], r["end"]) for r in rows if r["kind"] == "vscode" and r["cue_id"] in PAUSED.get(lesson, ())]
