@@ -100,8 +100,8 @@ class PlanOptions:
 PACES = {"relaxed": 1.35, "normal": 1.0, "tight": 0.75}
 
 _SCALED = ("title_seconds", "title_card_seconds", "lead_in", "lead_out", "slide_min_seconds", "page_min_seconds",
-           "browser_min_seconds", "typing_min_seconds", "code_seconds_per_line", "code_max_seconds", "output_pause", "output_min_seconds", "output_seconds_per_line",
-           "output_max_seconds", "quiet_max_seconds", "then_gap")
+           "browser_min_seconds", "typing_min_seconds", "code_seconds_per_line", "code_max_seconds", "output_pause",
+           "output_min_seconds", "output_seconds_per_line", "output_max_seconds", "quiet_max_seconds", "then_gap")
 
 
 def paced(options: PlanOptions, pace: Optional[str]) -> PlanOptions:
@@ -258,7 +258,7 @@ class _Planner:
         typing, output_at, reading = self.editor_pacing(beat, said.duration if said else 0.0)
         length = max(spoken, output_at + reading)
         quiet = length - spoken
-        if spoken and not beat.then and quiet > self.o.quiet_max_seconds:
+        if spoken and not beat.then and quiet > self.o.quiet_max_seconds and self.narration[-1].beat_id == beat.id:
             said_at = self.narration[-1]
             moved = self.frame_up(quiet / 2)
             self.narration[-1] = replace(said_at, start=said_at.start + moved, end=said_at.end + moved)
