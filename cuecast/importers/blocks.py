@@ -40,10 +40,13 @@ class Heading:
 
 @dataclass(frozen=True)
 class Prose:
-    """A paragraph (or admonition, or block of math) to be spoken."""
+    """A paragraph (or admonition, or block of math) to be spoken.
+    ``display_math`` marks a display equation: it is shown, so it stays on
+    the section slide and is never moved into a code cue's narration."""
 
     text: Text
     line: int
+    display_math: bool = False
 
 
 @dataclass(frozen=True)

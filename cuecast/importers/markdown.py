@@ -172,7 +172,7 @@ class _Parser:
             self.out.append(Todo("a display equation with a matrix or environment was left out; "
                                  "say in words what it shows, or make it an image", number))
         elif tex:
-            self.out.append(Prose(Text(math_slide(tex), math_say(tex)), number))
+            self.out.append(Prose(Text(math_slide(tex), math_say(tex)), number, display_math=True))
 
     def quote(self) -> None:
         body: list[Line] = []

@@ -180,7 +180,7 @@ class _Parser:
                 self.out.append(Todo("a display equation with a matrix or environment was left out; "
                                      "say in words what it shows, or make it an image", number))
             elif tex:
-                self.out.append(Prose(Text(math_slide(tex), math_say(tex)), number))
+                self.out.append(Prose(Text(math_slide(tex), math_say(tex)), number, display_math=True))
         elif name in SHOWN_CODE and name != "literalinclude" and listing(content):
             self.out.append(listing(content, args.split()[0] if args.split() else ""))
         elif name in SHOWN_CODE:

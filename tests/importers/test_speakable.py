@@ -100,5 +100,5 @@ def test_markdown_blocks():
         Prose(Text("Tip: Be brief.", "Tip: Be brief."), 12),
         Listing("ls", (15,), "bash"),
         Todo("a table was left out; say what it shows, or make it an image", 18),
-        Prose(Text("E = mc²", "E equals m c squared"), 21),
+        Prose(Text("E = mc²", "E equals m c squared"), 21, display_math=True),
     ]
