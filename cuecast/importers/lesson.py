@@ -276,15 +276,14 @@ class _Builder:
         """Code the prose shows but does not run becomes a cell of comments
         with its own cue (``output: none``): it is on screen while the words
         that lead into it are said, typed as written, and nothing runs."""
-        lead = self.take_lead_in()
+        lead = self.take_lead_in() or self.take_last_item()
         code = Code("\n".join(f"# {line}".rstrip() for line in block.text.splitlines()), block.lines)
         beat: dict = {"show": "vscode", "snippet": self.snippet, "cell": None, "output": "none"}
-        if lead is not None:
-            beat["say"] = lead.say
         self.current().beats.append(beat)
-        title = self.label or self.nearest_title()
+        title = cell_title(self.label or self.nearest_title())
         self.label = None
-        self.cells.append((cell_title(title), code, beat))
+        beat["say"] = lead.say if lead is not None else cue_say("", title)
+        self.cells.append((title, code, beat))
         what = f"a '{block.language}' block" if block.language else "a literal block"
         self.todos.append(Todo(f"{what} in the prose is shown as comments in a cell of its own and not run; "
                                "make it a code block to run it", block.line))

@@ -88,6 +88,9 @@ def test_import_corpus(case, tmp_path):
     said = [narration_text(line) for beat in beats for line in spoken_lines(beat)]
     for text in said:
         assert not LEAKS.search(text), text
+    for beat in beats:  # no imported code cue is left silent
+        if beat.cue is not None:
+            assert narration_text(beat).strip(), (beat.id, beat.cue)
     for text in expected.get("says", []):
         assert text in said, (text, said)
 
