@@ -323,6 +323,17 @@ class Capture:
 
 
 @dataclass(frozen=True)
+class Word:
+    """One word of a clip's text (``text.split()``) and when it is said, in
+    seconds from the clip's start (or, in a ``Narration``, on the lesson
+    clock)."""
+
+    text: str
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
 class VoiceClip:
     """Narration audio for one beat: a WAV file and its real length."""
 
@@ -330,6 +341,8 @@ class VoiceClip:
     text: str
     path: Optional[str]  # None for the silent voice
     duration: float
+    #: Every word of ``text`` with its times, when the voice knows them (empty otherwise).
+    words: tuple[Word, ...] = ()
 
 
 #: Segment.kind values: what fills the screen during a segment.
@@ -401,6 +414,8 @@ class Narration:
     start: float
     end: float
     path: Optional[str] = None
+    #: The clip's words on the lesson clock (empty when the voice does not time them).
+    words: tuple[Word, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -415,6 +430,8 @@ class Timeline:
     voice: str = "none"
     fps: int = 30
     metadata: dict = field(default_factory=dict, hash=False, compare=False)
+    #: The voice as cues.json records it: ``{"engine", "model", "settings"}`` (``Voice.record``).
+    voice_record: dict = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def duration(self) -> float:

@@ -36,7 +36,7 @@ __all__ = ["load_lesson", "find_lessons", "load_lessons", "slugify", "default_sa
 SCRIPT_SUFFIXES = (".yaml", ".yml")
 
 #: Voice specs, as ``cuecast.narrate.VOICE_KINDS`` lists them.
-VOICES = ("espeak", "none", "recorded:DIR")
+VOICES = ("piper", "piper:PATH.onnx", "espeak", "none", "recorded:DIR")
 
 LESSON_KEYS = ("lesson", "id", "voice", "pace", "prepare", "sections", "device")
 SECTION_KEYS = ("title", "id", "beats", "subsections")
@@ -289,7 +289,18 @@ class _LessonBuilder(SchemaReader, CueReader):
                                 f"takes, relative to the project folder {self.shown_root()}")
                 return None
             return spec
-        if spec in ("espeak", "none"):
+        if spec.startswith("piper:") and spec[len("piper:"):].strip():
+            from cuecast.errors import ConfigError
+            from cuecast.narrate.piper import voice_files
+
+            model = Path(spec[len("piper:"):].strip()).expanduser()
+            try:
+                voice_files(model if model.is_absolute() else self.root / model)
+            except ConfigError as exc:
+                self.error(entries["voice"][1], exc.message, hint=exc.hint)
+                return None
+            return spec
+        if spec in ("piper", "espeak", "none"):
             return spec
         self.error(entries["voice"][1], f"unknown voice '{value}' (expected one of: {', '.join(VOICES)})")
         return None

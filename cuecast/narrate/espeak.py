@@ -175,6 +175,10 @@ class EspeakVoice(Voice):
     def describe(self) -> str:
         return f"espeak-ng {self.engine.version} ({self.name}, {self.rate} wpm, pitch {self.pitch})"
 
+    def record(self) -> dict:
+        return {"engine": "espeak-ng", "model": self.name,
+                "settings": {"rate": self.rate, "pitch": self.pitch, "version": self.engine.version}}
+
     def key(self, text: str) -> str:
         return clip_key(
             text=text, voice="espeak", name=self.name, rate=self.rate, pitch=self.pitch,
