@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Optional
 
 from cuecast.model import Word
+from cuecast.narrate.word_times import time_words
 
 #: The seed of the noise every sentence is given (any fixed value would do).
 NOISE_SEED = 2026
@@ -235,7 +236,7 @@ class PiperModel:
         between, each word of ``text.split()`` timed."""
         np = self._np
         pieces = []
-        words: list[tuple[float, float]] = []  # spoken (phoneme) words, in seconds
+        sounds: list[tuple[str, float, float]] = []  # each phoneme said, with its time in seconds
         at = 0  # samples so far
         pause = np.zeros(int(round(settings["sentence_pause"] * self.sample_rate)), dtype=np.float32)
         for number, phonemes in enumerate(p for p in self.phonemize(text) if p):
@@ -245,82 +246,13 @@ class PiperModel:
             audio, id_samples, spans = self.sentence(phonemes, settings)
             peak = float(np.max(np.abs(audio))) if audio.size else 0.0
             pieces.append(audio * (PEAK / peak) if peak > 1e-8 else np.zeros_like(audio))
-            offsets = np.concatenate([[0], np.cumsum(id_samples)])
-            words.extend(_phoneme_words(phonemes, spans, offsets, at, self.sample_rate))
+            edges = np.concatenate([[0], np.cumsum(id_samples)])
+            sounds.extend((phoneme, (at + edges[a]) / self.sample_rate, (at + edges[b]) / self.sample_rate)
+                          for phoneme, (a, b) in zip(phonemes, spans) if b > a)
             at += len(audio)
         samples = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
         pcm = np.clip(np.round(samples * 32767.0), -32767, 32767).astype("<i2").tobytes()
-        duration = len(samples) / self.sample_rate
         tokens = text.split()
-        counts = [len([w for p in self.phonemize(token) for w in _split_words(p)]) for token in tokens]
-        timed = tuple(
-            Word(token, round(float(start), 3), round(float(min(end, duration)), 3))
-            for token, (start, end) in zip(tokens, match_words(counts, words, duration))
-        )
-        return Spoken(pcm, self.sample_rate, timed)
-
-
-def _split_words(phonemes: list[str]) -> list[list[str]]:
-    """A sentence's phonemes cut at spaces into words (punctuation only
-    pieces are not words)."""
-    words, current = [], []
-    for phoneme in phonemes + [" "]:
-        if phoneme == " ":
-            if any(p.isalpha() for p in current):
-                words.append(current)
-            current = []
-        else:
-            current.append(phoneme)
-    return words
-
-
-def _phoneme_words(phonemes, spans, offsets, at, sample_rate) -> list[tuple[float, float]]:
-    """``(start, end)`` in seconds of each spoken word of one sentence whose
-    first sample is ``at``: from its first phoneme's first id to its last
-    phoneme's last."""
-    found, first, last = [], None, None
-    for phoneme, (a, b) in list(zip(phonemes, spans)) + [(" ", (0, 0))]:
-        if phoneme == " ":
-            if first is not None:
-                found.append(((at + offsets[first]) / sample_rate, (at + offsets[last]) / sample_rate))
-            first = last = None
-        elif phoneme.isalpha() and b > a:
-            first = a if first is None else first
-            last = b
-    return found
-
-
-def match_words(counts: list[int], spoken: list[tuple[float, float]], duration: float) -> list[tuple[float, float]]:
-    """The time of each written token, given how many spoken words each one
-    is (``counts``: "2.13" is four) and the spoken words' times.
-
-    When the counts add up to what was spoken, each token spans its own
-    spoken words; a token that says nothing (a dash) takes the instant where
-    the previous one ended.  When they do not (the phonemiser read a token
-    differently alone than in its sentence), tokens share the spoken words in
-    proportion to their counts, so the times still rise through the clip."""
-    if not counts:
-        return []
-    if not spoken:
-        step = duration / len(counts)
-        return [(i * step, (i + 1) * step) for i in range(len(counts))]
-    times = []
-    if sum(counts) == len(spoken):
-        index, previous = 0, spoken[0][0]
-        for count in counts:
-            if count == 0:
-                times.append((previous, previous))
-                continue
-            start, end = spoken[index][0], spoken[index + count - 1][1]
-            times.append((start, end))
-            index += count
-            previous = end
-        return times
-    total = sum(max(count, 1) for count in counts)
-    done = 0
-    for count in counts:
-        first = min(len(spoken) - 1, done * len(spoken) // total)
-        done += max(count, 1)
-        last = max(first, min(len(spoken) - 1, done * len(spoken) // total - 1))
-        times.append((spoken[first][0], spoken[last][1]))
-    return times
+        written = [[p for sentence in self.phonemize(token) for p in sentence] for token in tokens]
+        words = time_words(tokens, written, sounds, len(samples) / self.sample_rate)
+        return Spoken(pcm, self.sample_rate, words)
