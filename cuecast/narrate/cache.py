@@ -24,7 +24,7 @@ from cuecast.narrate.base import wav_duration
 #: Bump when the way clips are produced changes without any input changing.
 CACHE_FORMAT = 2  # 2: espeak clips deterministic (spoken from a pristine engine); entries verified by hash
 
-#: ``make(tmp)`` writes the WAV and returns its words (``None`` when the voice does not time them).
+#: ``make(tmp)`` writes the WAV; for a ``timed`` entry it returns the clip's words.
 Make = Callable[[Path], Optional[tuple[Word, ...]]]
 
 
@@ -52,7 +52,7 @@ def cached_clip(
         words = make(tmp)
         duration = wav_duration(tmp)
         digest = _digest(tmp)
-        if words is not None:
+        if timed:
             write_text(words_path(path), json.dumps([[w.text, w.start, w.end] for w in words], ensure_ascii=False))
     write_text(_digest_path(path), digest)
     return path, duration, False
