@@ -343,6 +343,8 @@ class VoiceClip:
     duration: float
     #: Every word of ``text`` with its times, when the voice knows them (empty otherwise).
     words: tuple[Word, ...] = ()
+    #: The author's take this clip is, where one overrides the lesson's voice (``narrate.takes``).
+    take: Optional[str] = None
 
 
 #: Segment.kind values: what fills the screen during a segment.
@@ -416,6 +418,8 @@ class Narration:
     path: Optional[str] = None
     #: The clip's words on the lesson clock (empty when the voice does not time them).
     words: tuple[Word, ...] = ()
+    #: The author's take, where one overrides the lesson's voice.
+    take: Optional[str] = None
 
 
 @dataclass(frozen=True)

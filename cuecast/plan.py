@@ -184,7 +184,7 @@ class _Planner:
         start = self.frame_up(at if exact else at + self.o.lead_in)
         end = start + clip.duration
         words = tuple(Word(w.text, start + w.start, start + w.end) for w in clip.words)
-        self.narration.append(Narration(clip_id, section.id, clip.text, start, end, clip.path, words))
+        self.narration.append(Narration(clip_id, section.id, clip.text, start, end, clip.path, words, clip.take))
         return end + self.o.lead_out
 
     # -- the walk -----------------------------------------------------------

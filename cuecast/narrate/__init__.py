@@ -112,9 +112,16 @@ def lesson_voice(lesson: Lesson, override: Optional[str] = None, **options) -> V
     ``recorded:DIR`` or ``piper:PATH`` is taken from the current folder) wins
     over the script's ``voice:`` (relative to the lesson's root), else
     ``default_voice()``.  ``options`` go to ``get_voice``."""
+    from cuecast.narrate.recorded import RecordedVoice
+    from cuecast.narrate.takes import WithTakes, has_takes, takes_folder
+
     base = Path.cwd() if override else Path(lesson.root)
     location = None if override or not lesson.voice else lesson.location
-    return get_voice(override or lesson.voice or default_voice(), base=base, location=location, **options)
+    voice = get_voice(override or lesson.voice or default_voice(), base=base, location=location, **options)
+    takes = takes_folder(lesson, override)
+    if not isinstance(voice, RecordedVoice) and has_takes(takes):
+        return WithTakes(voice, takes)  # the author recorded some beats: those are theirs
+    return voice
 
 
 def spoken_lines(beat: Beat) -> list[Beat]:
@@ -154,7 +161,8 @@ def narrate_lesson(
             message=f"{len(missing)} beat(s) have no recording in {getattr(voice, 'folder', '')}",
         )
     # a voice that speaks the missing clips at once (piper, over the cores) leaves them cached and fresh
-    ready = voice.prepare([text for beat, text in spoken if beat.id not in missing], Path(cache_dir), refresh=refresh)
+    ready = voice.prepare([(beat, text) for beat, text in spoken if beat.id not in missing], Path(cache_dir),
+                          refresh=refresh)
     clips: dict[str, VoiceClip] = {}
     for beat, text in spoken:
         if beat.id in missing:

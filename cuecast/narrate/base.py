@@ -107,10 +107,11 @@ class Voice:
         and settings (the same for every clip of a lesson)."""
         return {"engine": self.kind, "model": None, "settings": {}}
 
-    def prepare(self, texts: list[str], cache_dir: Path, refresh: bool = False) -> bool:
-        """Speak, ahead of ``clip``, the texts not in the cache (all of them
-        when ``refresh``) at once, as a voice that can use every core does;
-        True when it did, so ``clip`` finds every one cached and fresh."""
+    def prepare(self, lines: list[tuple[Beat, str]], cache_dir: Path, refresh: bool = False) -> bool:
+        """Speak, ahead of ``clip``, the ``(beat, text)`` lines not in the
+        cache (all of them when ``refresh``) at once, as a voice that can use
+        every core does; True when it did, so ``clip`` finds every one cached
+        and fresh."""
         return False
 
     def clip(self, beat: Beat, text: str, cache_dir: Path, refresh: bool = False) -> VoiceClip:

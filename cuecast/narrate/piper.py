@@ -144,11 +144,11 @@ class PiperVoice(Voice):
                         config=_file_digest(self.config_path), settings=self.settings,
                         engine_version=version("piper-tts"), timed=True)
 
-    def prepare(self, texts: list[str], cache_dir: Path, refresh: bool = False) -> bool:
+    def prepare(self, lines: list[tuple[Beat, str]], cache_dir: Path, refresh: bool = False) -> bool:
         """Speak every text not in the cache, in parallel."""
         from cuecast.narrate.cache import is_cached
 
-        todo = list(dict.fromkeys(t for t in texts if refresh or not is_cached(cache_dir, self.key(t), timed=True)))
+        todo = list(dict.fromkeys(t for _, t in lines if refresh or not is_cached(cache_dir, self.key(t), timed=True)))
         if todo:
             for key, spoken in synthesise_all(self.model, self.config_path, self.settings,
                                               [(self.key(t), t) for t in todo]):
