@@ -154,8 +154,9 @@ def test_recording_a_beat_in_the_page_puts_the_take_in_the_rebuilt_timeline(tmp_
         before = take.read_bytes()
         status, answer = post(f"http://127.0.0.1:{port}/_cuecast/take?lesson=tiny&beat={beat.id}",
                               b"not audio at all" * 100, f"http://127.0.0.1:{port}")
-        assert status == 422 and "is not audio" in answer["error"] and answer["where"] == str(beat.location)
-        lines.wait_for(f"{beat.location}: error: the take for beat '{beat.id}' is not audio")
+        at = f"script/tiny.yaml:{beat.location.line}:{beat.location.col}"
+        assert status == 422 and "is not audio" in answer["error"] and answer["where"] == at
+        lines.wait_for(f"{at}: error: the take for beat '{beat.id}' is not audio")
         assert take.read_bytes() == before
         # another site's page cannot post a take
         status, _ = post(f"http://127.0.0.1:{port}/_cuecast/take?lesson=tiny&beat={beat.id}",
