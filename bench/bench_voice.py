@@ -72,8 +72,9 @@ def main(repeats: int) -> None:
         best = min(runs, key=lambda r: r["cold"])
         spoken = best["spoken"]
         print(f"{best['voice']}: {best['clips']} clips, {spoken:.1f} s spoken")
+        every = ", ".join(f"{r['cold']:.2f}" for r in runs)
         print(f"  cold  min {min(r['cold'] for r in runs):7.2f} s  {min(r['cold'] for r in runs) / spoken:6.3f}x spoken"
-              f"   (all: {', '.join(f'{r['cold']:.2f}' for r in runs)})")
+              f"   (all: {every})")
         print(f"  CPU   min {min(r['cold_cpu'] for r in runs):7.2f} s  {min(r['cold_cpu'] for r in runs) / spoken:6.3f}x spoken")
         print(f"  warm  min {min(r['warm'] for r in runs):7.3f} s  clips rewritten: {max(r['rewritten_warm'] for r in runs)}")
         print(f"  peak memory: this process {max(r['peak_mb'] for r in runs):.0f} MB, "
