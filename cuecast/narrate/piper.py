@@ -178,12 +178,12 @@ def store(cache_dir: Path, key: str, spoken) -> None:
 _model = None
 
 
-def _load(model: str, config: str) -> None:
+def _load(model: str, config: str, graph: tuple[bytes, list[str]]) -> None:
     global _model
     from cuecast.narrate.piper_model import PiperModel
 
     if _model is None or _model.paths != (model, config):
-        _model = PiperModel(Path(model), Path(config))
+        _model = PiperModel(graph, Path(config))
         _model.paths = (model, config)
 
 
@@ -205,16 +205,16 @@ def synthesise_all(model: Path, config: Path, settings: dict, jobs: list[tuple[s
     torch's threads), each loading the model once."""
     from concurrent.futures.process import BrokenProcessPool
 
-    from cuecast.narrate.piper_model import NotAPiperModel, check_model
+    from cuecast.narrate.piper_model import NotAPiperModel, patched_graph
 
     workers = worker_count(len(jobs))
     try:
-        check_model(model)  # here, so a bad file is named, not a broken pool
+        graph = patched_graph(model)  # here, so a bad file is named, not a broken pool
         if workers == 1:
-            _load(str(model), str(config))
+            _load(str(model), str(config), graph)
             return [_speak(job, settings) for job in jobs]
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_load,
-                                 initargs=(str(model), str(config))) as pool:
+                                 initargs=(str(model), str(config), graph)) as pool:
             # longest first, so the last clip to finish is a short one
             order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][1]))
             done = dict(zip(order, pool.map(_speak, [jobs[i] for i in order], [settings] * len(jobs))))

@@ -118,15 +118,17 @@ def _patched_graph(model_path: Path) -> tuple[bytes, list[str]]:
     return model.SerializeToString(), inputs
 
 
-_checked: set[str] = set()
+_patched: dict[str, tuple[bytes, list[str]]] = {}
 
 
-def check_model(model_path: Path) -> None:
-    """``NotAPiperModel`` unless the file is a Piper VITS graph (once per
-    process and file)."""
-    if str(model_path) not in _checked:
-        _patched_graph(model_path)
-        _checked.add(str(model_path))
+def patched_graph(model_path: Path) -> tuple[bytes, list[str]]:
+    """The voice's graph as cuecast runs it (see ``_patched_graph``), made
+    once per process and file, here in the build's process: the workers are
+    handed it and never import onnx.  ``NotAPiperModel`` unless the file is
+    a Piper VITS graph."""
+    if str(model_path) not in _patched:
+        _patched[str(model_path)] = _patched_graph(model_path)
+    return _patched[str(model_path)]
 
 
 @dataclass(frozen=True)
@@ -141,14 +143,15 @@ class Spoken:
 class PiperModel:
     """One Piper voice in this process: loaded once, spoken many times."""
 
-    def __init__(self, model_path: Path, config_path: Path):
+    def __init__(self, graph: tuple[bytes, list[str]], config_path: Path):
+        """``graph``: what ``patched_graph`` made of the voice file."""
         import numpy as np
         import onnxruntime
 
         self.config = read_config(config_path)
         self.sample_rate = int(self.config["audio"]["sample_rate"])
         self.hop = int(self.config.get("hop_length", 256))
-        serialised, inputs = _patched_graph(model_path)
+        serialised, inputs = graph
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
