@@ -128,6 +128,8 @@ class Beat:
     then: str = ""
     pause: float = 0.0
     fields: tuple[tuple[str, Location], ...] = ()  # see Cue.fields
+    #: The backticked identifiers of ``say``/``then``, in order (``script.code_terms``).
+    code_terms: tuple[str, ...] = ()
 
 
 def then_id(beat_id: str) -> str:

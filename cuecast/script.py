@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from pathlib import Path
 from typing import Optional, Sequence, Union
 
@@ -52,6 +53,16 @@ def spoken(text: str) -> str:
     """Text as narration reads it: inline code backticks dropped (a voice
     would say "backtick") and whitespace runs collapsed."""
     return " ".join(text.replace("`", "").split())
+
+
+_TICKED = re.compile(r"`([^`\s][^`]*)`")
+
+
+def code_terms(text: str) -> tuple[str, ...]:
+    """The backticked identifiers of a ``say:`` (``torch.zeros(3)``), which
+    ``spoken`` drops the ticks of: the video lights the code line holding
+    each while it is said (``video.spoken_code``)."""
+    return tuple(match.group(1).strip() for match in _TICKED.finditer(text or ""))
 
 
 def default_say(bullet: str, points: Sequence[str] = ()) -> str:
@@ -399,6 +410,7 @@ class _LessonBuilder(SchemaReader, CueReader):
             points=points,
             cue=cue or None,
             then=spoken(then) if then is not None else "",
+            code_terms=code_terms(say or "") + code_terms(then or ""),
             pause=pause,
             fields=self.field_locations(entries, ("say", "bullet", "points", "then")),
         )

@@ -299,7 +299,7 @@ class _SegmentEncoder:
             raise CuecastError(f"editor segment '{segment.id}' shows a cue with no snippet", cue.location)
         content = editor_content(self.lesson, cue, shown_capture(cue, self.captures))
         said = [item for item in self.timeline.narration if item.beat_id in (beat.id, then_id(beat.id))]
-        highlights = code_highlights(beat.say, said, content.lines, segment.start, self.fps, job.n_frames)
+        highlights = code_highlights(beat.code_terms, said, content.lines, segment.start, self.fps, job.n_frames)
         return self.typed(job, content, highlights)
 
     def terminal(self, job: _Job) -> tuple[object, Callable[[], Scene]]:

@@ -237,6 +237,8 @@ class EditorScene:
         self.fps = fps
         self.n_frames = n_frames
         self.units = self._units(content.lines)
+        # typing units done once each row is complete (a row is lit only then)
+        self.row_typed = {unit.row: index + 1 for index, unit in enumerate(self.units)}
         # What is typed: the code, or a terminal cue's command at the prompt.
         self.typed_units = len(self.units) if not content.shell else len(content.shell)
         # Typing ends a short pause before the output (the planner's
@@ -300,8 +302,9 @@ class EditorScene:
         prompt = frame >= self.prompt_frame
         cursor = (not ran) and (typing or blinking_on)  # where the typing goes
         shell = bool(self.content.shell)
-        # once the code is typed, the line being talked about is lit
-        spoken = next((row for a, b, row in self.highlights if a <= frame < b and frame >= self.type_end), -1)
+        # the line being talked about is lit once it is typed
+        spoken = next((row for a, b, row in self.highlights
+                       if a <= frame < b and typed >= self.row_typed.get(row, len(self.units) + 1)), -1)
         return EditorState(
             typed=typed,
             editor_cursor=cursor and not shell,
@@ -509,7 +512,7 @@ class EditorScene:
             return
         y = self._row_y(row)
         colour = DARK["spoken_line"] if lit else DARK["window"]
-        draw.rectangle((self.code_x - self.char_w, y, self.code_right - 1, y + self.line_h - 1), fill=hex_rgb(colour))
+        draw.rectangle((self.code_x, y, self.code_right - 1, y + self.line_h - 1), fill=hex_rgb(colour))
         on_row = [i for i, unit in enumerate(self.units[:typed]) if unit.row == row]
         if on_row:
             self._draw_units(draw, on_row[0], on_row[-1] + 1)
@@ -566,7 +569,8 @@ class EditorScene:
             saved = []
             typed_before = previous.typed if previous else 0
             row, _ = self._cursor_position(state.typed)
-            if row >= self.code_scroll + self.code_rows or previous is None:
+            redrawn = row >= self.code_scroll + self.code_rows or previous is None
+            if redrawn:
                 if row >= self.code_scroll + self.code_rows:
                     self.code_scroll = row - self.code_rows + 1
                 self._redraw_code(image, draw, state.typed, row)
@@ -579,8 +583,9 @@ class EditorScene:
                         self._draw_gutter(draw, cursor_row, False)
                     self._draw_gutter(draw, row, True)
             cursor_row = row
-            if previous is not None and state.spoken_row != previous.spoken_row:
-                self._draw_spoken_row(draw, previous.spoken_row, state.typed, lit=False)
+            lit_before = -1 if redrawn else previous.spoken_row
+            if state.spoken_row != lit_before:
+                self._draw_spoken_row(draw, lit_before, state.typed, lit=False)
                 self._draw_spoken_row(draw, state.spoken_row, state.typed, lit=True)
 
             rows = self._term_rows_text(state)

@@ -1,6 +1,6 @@
 """Which code line the narrator is talking about, and when: while a
-backticked identifier of a beat's ``say:`` is being said, the editor
-highlights the first shown line that holds it.
+backticked identifier of a beat's ``say:`` (``Beat.code_terms``) is being
+said, the editor highlights the first shown line that holds it.
 
 The words' times come from the voice (``Narration.words``, on the lesson
 clock); a word is the identifier being said when it contains it (the voice
@@ -15,13 +15,6 @@ from typing import Sequence
 
 from cuecast.model import Narration
 
-_TICKED = re.compile(r"`([^`\s][^`]*)`")
-
-
-def spoken_identifiers(say: str) -> list[str]:
-    """The backticked identifiers of ``say`` in order (``torch.zeros(3)``)."""
-    return [match.group(1).strip() for match in _TICKED.finditer(say or "")]
-
 
 def _line_of(identifier: str, lines: Sequence[str]) -> int:
     """The first line holding ``identifier`` (or, for a call, its name), else -1."""
@@ -33,12 +26,13 @@ def _line_of(identifier: str, lines: Sequence[str]) -> int:
     return -1
 
 
-def code_highlights(say: str, narration: Sequence[Narration], lines: Sequence[str], start: float, fps: int,
-                    n_frames: int) -> tuple[tuple[int, int, int], ...]:
-    """``(first frame, end frame, row)`` for each backticked identifier said
-    during a segment starting at ``start`` whose code is ``lines``."""
+def code_highlights(terms: Sequence[str], narration: Sequence[Narration], lines: Sequence[str], start: float,
+                    fps: int, n_frames: int) -> tuple[tuple[int, int, int], ...]:
+    """``(first frame, end frame, row)`` for each backticked identifier
+    (``terms``) said during a segment starting at ``start`` whose code is
+    ``lines``."""
     spans = []
-    wanted = [(ident, row) for ident in spoken_identifiers(say) if (row := _line_of(ident, lines)) >= 0]
+    wanted = [(ident, row) for ident in terms if (row := _line_of(ident, lines)) >= 0]
     for item in narration:
         words = list(item.words)
         index = 0
