@@ -64,6 +64,7 @@ from cuecast.model import (
     Segment,
     Timeline,
     VoiceClip,
+    Word,
     then_id,
 )
 
@@ -185,7 +186,8 @@ class _Planner:
             return at
         start = self.frame_up(at if exact else at + self.o.lead_in)
         end = start + clip.duration
-        self.narration.append(Narration(clip_id, section.id, clip.text, start, end, clip.path))
+        words = tuple(Word(w.text, start + w.start, start + w.end) for w in clip.words)
+        self.narration.append(Narration(clip_id, section.id, clip.text, start, end, clip.path, words, clip.take))
         return end + self.o.lead_out
 
     # -- the walk -----------------------------------------------------------

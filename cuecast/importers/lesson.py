@@ -124,7 +124,7 @@ class _Builder:
         for unique, (_, code, beat) in zip(titles, self.cells):
             beat["cell"] = unique
             cells.append(Cell(unique, code))
-        data = {"lesson": jinja_safe(title.slide), "id": lesson_id, "voice": "espeak",
+        data = {"lesson": jinja_safe(title.slide), "id": lesson_id,  # no voice: the default
                 "sections": self.sections_data()}
         return BuiltLesson(data, self.glue, cells, self.todos)
 

@@ -100,6 +100,18 @@ class Voice:
         """A short human description for summaries (``espeak en-us, 160 wpm``)."""
         return self.spec
 
+    def record(self) -> dict:
+        """The voice as cues.json records it: what speaks, with which model
+        and settings (the same for every clip of a lesson)."""
+        return {"engine": self.kind, "model": None, "settings": {}}
+
+    def prepare(self, lines: list[tuple[Beat, str]], cache_dir: Path, refresh: bool = False) -> bool:
+        """Speak, ahead of ``clip``, the ``(beat, text)`` lines not in the
+        cache (all of them when ``refresh``) at once, as a voice that can use
+        every core does; True when it did, so ``clip`` finds every one cached
+        and fresh."""
+        return False
+
     def clip(self, beat: Beat, text: str, cache_dir: Path, refresh: bool = False) -> VoiceClip:
         """The clip for one beat's ``text``; ``refresh`` ignores cached audio."""
         raise NotImplementedError
