@@ -47,6 +47,9 @@ _POWER = re.compile(r"(?<=[\w)\]])\s*\*\*\s*(?=[\w(.-])")
 #: A ``$`` left once the maths pairs are read, before TeX: what follows up to a space is maths.
 LONE_DOLLAR = re.compile(r"(?<![\\\w])\$(?!\d)(\S*[\\^_{}]\S*)")
 _SLOT = re.compile("\x00(\\d+)\x00")
+#: Template marks are filled in after the parser (``templating``): what they
+#: hold is Jinja, not prose, so ``{{ 2 ** 10 }}`` must reach it as written.
+_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 
 
 def role_target(role: str, body: str) -> tuple[str, str]:
@@ -158,6 +161,7 @@ def speech(text: str) -> str:
         return f"\x00{len(slots) - 1}\x00"
 
     text = text.replace(DROPPED, "")
+    text = _TEMPLATE.sub(lambda m: keep(m.group(0)), text)
     text = ROLE.sub(lambda m: _said_role(m, keep), text)
     text = drop_dangling(text)
     text = _CODE.sub(lambda m: keep(said_code(m.group(2))), text)

@@ -52,6 +52,8 @@ CASES = [
     # plain text stays as written
     ("snake_case x_data stays, as do $5 and $6.", "snake_case x_data stays, as do $5 and $6."),
     ("{{ torch_version }}  is   here", "{{ torch_version }} is here"),
+    # a template mark holds Jinja, filled in later: never read as prose
+    ("{{ 10 ** (10 ** 6) }} and {% if x_1 %}$x^2${% endif %}", "{{ 10 ** (10 ** 6) }} and {% if x_1 %}x squared{% endif %}"),
     ("a lone $x^{(i)} here", "a lone x i here"),
     ("set $HOME first", "set HOME first"),
 ]
