@@ -94,7 +94,8 @@ class _Builder:
         tw, th = inner_size(w, h, (0, 0, 0, 0))
 
         def make(size: float) -> list[Paragraph]:
-            return [Paragraph((Run(title, "sans", size, True, color),), size, line_height(size), align=align)]
+            runs = tuple(replace(run, bold=run.font == "sans") for run in inline_runs(title, size, color, color))
+            return [Paragraph(runs, size, line_height(size), align=align)]
 
         paragraphs, size, ok = shrink_to_fit(make, self.measure, tw, th, largest or theme.size("title"),
                                              theme.size("title_min"))
