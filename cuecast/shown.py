@@ -192,7 +192,10 @@ def wrap_terminal_line(text: str, columns: int) -> list[str]:
             head, rest = rest[: cut + 1], rest[cut + 2:]  # one separator space dropped, a sign's pad kept
         else:
             cut = rest.rfind(" ", 1, room + 1)
-            if cut <= 0:
+            joint = _last_joint(rest, room)
+            if cut <= 0 and joint >= room // 2:  # a path or URL breaks after a joint, not inside a name
+                head, rest = rest[: joint + 1], rest[joint + 1:]
+            elif cut <= 0:
                 cut = room
                 while cut > 1 and (rest[cut - 1] in "-+." or rest[cut - 1].isdigit()) and rest[cut].isdigit():
                     cut -= 1  # a number is never split, a negative one least of all
@@ -204,6 +207,15 @@ def wrap_terminal_line(text: str, columns: int) -> list[str]:
         room = columns - indent
     rows.append(rest)
     return [rows[0]] + [" " * indent + row for row in rows[1:]]
+
+
+def _last_joint(text: str, room: int) -> int:
+    """The index of the last ``/ . _ -`` in ``text[:room]`` a line may break
+    after (a decimal point or a minus sign before digits is not one); -1."""
+    for index in range(min(room, len(text) - 1) - 1, 0, -1):
+        if text[index] in "/._-" and not (text[index] in ".-" and text[index + 1].isdigit()):
+            return index
+    return -1
 
 
 def _continuation_indent(first_row: str) -> int:

@@ -20,7 +20,7 @@ from cuecast.deck.boxes import EMU_PER_PT, Paragraph, Rect, Run, TextBox, inches
 from cuecast.deck.fit import inner_size
 from cuecast.deck.highlight import highlight_lines
 from cuecast.deck.measure import Measurer, line_height
-from cuecast.model import STATUS_EXPECTED_ERROR, Capture
+from cuecast.model import STATUS_EXPECTED_ERROR, STATUS_NOT_RUN, Capture
 from cuecast.check.report import format_duration
 from cuecast.shown import output_lines, wrap_terminal_line
 from cuecast.kinds.terminal import PROMPT
@@ -31,6 +31,8 @@ GUTTER_GAP = pt_to_emu(10)
 
 #: The smallest badge text (device · run time): still readable projected.
 BADGE_MIN = 10
+#: Padding either side of the badge's text.
+BADGE_INSET = pt_to_emu(10)
 
 #: In the gutter beside the rows of a wrapped code line.
 CONTINUED_MARK = "↪"
@@ -388,7 +390,7 @@ def _arrange_code(
 
 def terminal_panel(name: str, x: int, y: int, w: int, h: int, capture: Optional[Capture], theme, measurer: Measurer,
                    lines: Optional[list[tuple[str, bool]]] = None, continued: bool = False) -> list:
-    """Header (``Output``, or ``Terminal`` for a command, and a badge of device · run time), then the
+    """Header (``Output``, or ``Terminal`` for a command, and a badge: ``badge_text``), then the
     terminal box holding what the snippet printed (or ``lines`` of it, on a
     ``continued`` page), up to a note saying how much follows."""
     small = theme.size("small")
@@ -402,25 +404,21 @@ def terminal_panel(name: str, x: int, y: int, w: int, h: int, capture: Optional[
         label += f" — {capture.status}"
     if continued:
         label += " (continued)"
+    label_run = Run(label, "sans", small, failed, theme.color("error" if failed else "tab_text"))
+    label_inset = pt_to_emu(14)
+    label_w = min(w, label_inset + pt_to_emu(measurer.width(label_run) / 0.96) + pt_to_emu(4))
     boxes.append(TextBox(
-        f"{name}:label", x, y, w // 2, TAB_H,
-        (Paragraph((Run(label, "sans", small, failed, theme.color("error" if failed else "tab_text")),), small, line_height(small)),),
-        role="tab", inset=(pt_to_emu(14), 0, 0, 0), anchor="middle", wrap=False,
+        f"{name}:label", x, y, label_w, TAB_H, (Paragraph((label_run,), small, line_height(small)),),
+        role="tab", inset=(label_inset, 0, 0, 0), anchor="middle", wrap=False,
     ))
-    if capture is not None:
-        device = capture.device_name or capture.device
-        badge = f"{device} · {format_duration(capture.duration)}"
-        badge_size = small
-        while badge_size > BADGE_MIN and measurer.width(Run(badge, "sans", badge_size)) > (w / 2 - pt_to_emu(30)) / EMU_PER_PT * 0.96:
-            badge_size -= 1
-        badge_w = pt_to_emu(measurer.width(Run(badge, "sans", badge_size)) / 0.96) + pt_to_emu(20)
-        badge_h = TAB_H - pt_to_emu(10)
+    badge = _badge(capture, theme, measurer, w - label_w - pt_to_emu(16))
+    if badge is not None:
+        run, badge_w = badge
         boxes.append(TextBox(
-            f"{name}:badge", x + w - badge_w - pt_to_emu(8), y + pt_to_emu(5), badge_w, badge_h,
-            (Paragraph((Run(badge, "sans", badge_size, False, theme.color("badge_text")),), badge_size,
-                       line_height(badge_size), align="center"),),
+            f"{name}:badge", x + w - badge_w - pt_to_emu(8), y + pt_to_emu(5), badge_w, TAB_H - pt_to_emu(10),
+            (Paragraph((run,), run.size, line_height(run.size), align="center"),),
             role="badge", fill=theme.color("badge_background"), rounded=True,
-            inset=(pt_to_emu(10), 0, pt_to_emu(10), 0), anchor="middle", wrap=False,
+            inset=(BADGE_INSET, 0, BADGE_INSET, 0), anchor="middle", wrap=False,
         ))
     text = terminal_text(capture, w, h, theme, measurer, lines=lines)
     boxes.append(TextBox(
@@ -428,6 +426,38 @@ def terminal_panel(name: str, x: int, y: int, w: int, h: int, capture: Optional[
         fill=theme.color("terminal_background"), inset=PANEL_INSET, wrap=True,
     ))
     return boxes
+
+
+def badge_text(capture: Optional[Capture], theme) -> str:
+    """The badge of a code slide's output: the device it ran on, and its
+    run time only where the theme asks (``run_time: true``) and it ran."""
+    if capture is None:
+        return ""
+    text = capture.device_name or capture.device or ""
+    if text and theme.run_time and capture.status != STATUS_NOT_RUN:
+        text += f" · {format_duration(capture.duration)}"
+    return text
+
+
+def _badge(capture: Optional[Capture], theme, measurer: Measurer, room: int) -> Optional[tuple[Run, int]]:
+    """The badge's run and width in the ``room`` EMU the label leaves: its
+    text shrinks to ``BADGE_MIN``, then the end gives way to "…"; no badge
+    where not even a few letters fit, so it never covers the label."""
+    text = badge_text(capture, theme)
+    if not text:
+        return None
+
+    def width(run: Run) -> int:
+        return pt_to_emu(measurer.width(run) / 0.96) + 2 * BADGE_INSET
+
+    size = theme.size("small")
+    run = Run(text, "sans", size, False, theme.color("badge_text"))
+    while size > BADGE_MIN and width(run) > room:
+        size -= 1
+        run = Run(text, "sans", size, False, theme.color("badge_text"))
+    while width(run) > room and len(run.text) > 4:
+        run = Run(run.text[:-2].rstrip() + "…", "sans", size, False, theme.color("badge_text"))
+    return (run, width(run)) if width(run) <= room else None
 
 
 def _trimmed(rows: list[list[tuple[str, bool]]], size: float, theme, text_h: float):

@@ -199,15 +199,15 @@ class _Builder:
         y = TITLE_Y + TITLE_H + inches(0.35)
         gap = inches(0.5)
         width = (self.W - 2 * MARGIN - gap * (len(siblings) - 1)) // len(siblings)
-        heading_h = inches(0.6)
+        headings = self.column_headings(siblings, section, width)
+        # every column's rule on one line, under the tallest heading as measured
+        heading_h = max(pt_to_emu(self.measure.height(paragraphs, width / EMU_PER_PT)) for paragraphs in headings)
+        heading_h = max(inches(0.6), heading_h + pt_to_emu(6))
         for index, sibling in enumerate(siblings):
             x = MARGIN + index * (width + gap)
             current = sibling is section
-            color = theme.color("title") if current else theme.color("muted")
-            size = theme.size("subtitle")
-            heading = Paragraph((Run(self.text(sibling.title, field_location(sibling, "title")), "sans", size, True, color),),
-                                size, line_height(size))
-            boxes.append(TextBox(f"column-{index + 1}-title", x, y, width, heading_h, (heading,), role="subtitle"))
+            boxes.append(TextBox(f"column-{index + 1}-title", x, y, width, heading_h, tuple(headings[index]),
+                                 role="subtitle"))
             boxes.append(Rect(f"column-{index + 1}-rule", x, y + heading_h, width, pt_to_emu(3),
                               fill=theme.color("accent") if current else theme.color("muted")))
             top = y + heading_h + inches(0.2)
@@ -215,6 +215,24 @@ class _Builder:
             area = (x, top, width, self.H - BOTTOM - top)
             boxes.append(self.bullets_box(beats, area, muted=not current, name=f"column-{index + 1}"))
         return self.slide(section_slide_id(section), self.text(section.title, field_location(section, "title")), notes, boxes)
+
+    def column_headings(self, siblings: list[Section], section: Section, width: int) -> list[list[Paragraph]]:
+        """Each column's heading at one size for all, the largest (``subtitle``
+        down to ``subtitle_min``) at which every heading takes two lines at
+        most; a longer one wraps further and its box grows to hold it."""
+        theme = self.theme
+        titles = [self.text(s.title, field_location(s, "title")) for s in siblings]
+
+        def make(size: float) -> list[list[Paragraph]]:
+            return [[Paragraph((Run(title, "sans", size, True,
+                                    theme.color("title") if sibling is section else theme.color("muted")),),
+                               size, line_height(size))] for title, sibling in zip(titles, siblings)]
+
+        size = theme.size("subtitle")
+        while size > theme.size("subtitle_min") and any(
+                len(self.measure.paragraph_lines(p[0], width / EMU_PER_PT)) > 2 for p in make(size)):
+            size -= 1
+        return make(size)
 
     def bullets_box(self, beats: list[Beat], area: tuple[int, int, int, int], muted: bool = False,
                     name: str = "bullets") -> TextBox:

@@ -22,6 +22,7 @@ from pathlib import Path
 from cuecast.atomic import atomic_path
 from cuecast.deck.boxes import CORNER_RADIUS, Connector, Deck, ImageBox, Paragraph, Rect, SlideLayout, TextBox
 from cuecast.deck.master import presentation_from_master, remove_placeholders
+from cuecast.deck.measure import with_joints
 
 _ALIGN = {"left": "LEFT", "center": "CENTER", "right": "RIGHT"}
 
@@ -66,7 +67,7 @@ def _sub(parent, tag: str, **attrs):
     return element
 
 
-def _write_paragraph(paragraph_xml, paragraph: Paragraph, theme) -> None:
+def _write_paragraph(paragraph_xml, paragraph: Paragraph, theme, joints: bool = False) -> None:
     """Fill one ``a:p`` by writing its XML directly: python-pptx's per-run
     property API costs ~1 ms a run, too slow for hundreds of code tokens.
     Only hyperlinks go through python-pptx (they need a relationship)."""
@@ -78,7 +79,7 @@ def _write_paragraph(paragraph_xml, paragraph: Paragraph, theme) -> None:
         _sub(_sub(p, "a:br"), "a:rPr", lang="en-US", sz=str(int(round(paragraph.size * 100))))
     p_pr = p.get_or_add_pPr()
     if paragraph.continues:
-        _write_runs(p, paragraph_xml, paragraph, theme)
+        _write_runs(p, paragraph_xml, paragraph, theme, joints)
         if end_mark is not None:
             p.append(end_mark)
         return
@@ -96,24 +97,24 @@ def _write_paragraph(paragraph_xml, paragraph: Paragraph, theme) -> None:
             p_pr.set("marL", str(paragraph.indent))
         p_pr.set("indent", "0")
         _sub(p_pr, "a:buNone")
-    _write_runs(p, paragraph_xml, paragraph, theme)
+    _write_runs(p, paragraph_xml, paragraph, theme, joints)
     # The size of an empty paragraph (a blank code line) comes from here.
     family = theme.font(paragraph.runs[0].font if paragraph.runs else paragraph.font).family
     end = _sub(p, "a:endParaRPr", lang="en-US", sz=str(int(round(paragraph.size * 100))))
     _sub(end, "a:latin", typeface=family)
 
 
-def _write_runs(p, paragraph_xml, paragraph: Paragraph, theme) -> None:
+def _write_runs(p, paragraph_xml, paragraph: Paragraph, theme, joints: bool) -> None:
     for run in paragraph.runs:
         if run.link:
             r = paragraph_xml.add_run()
-            r.text = run.text
+            r.text = _text(run, joints)
             r.hyperlink.address = run.link
             r_pr = r._r.get_or_add_rPr()
         else:
             r_xml = _sub(p, "a:r")
             r_pr = _sub(r_xml, "a:rPr")
-            _sub(r_xml, "a:t").text = run.text
+            _sub(r_xml, "a:t").text = _text(run, joints)
         r_pr.set("lang", "en-US")
         r_pr.set("sz", str(int(round(run.size * 100))))
         r_pr.set("b", "1" if run.bold else "0")
@@ -127,6 +128,12 @@ def _write_runs(p, paragraph_xml, paragraph: Paragraph, theme) -> None:
         if link is not None:  # schema order: fill and fonts come before the link
             r_pr.remove(link)
             r_pr.append(link)
+
+
+def _text(run, joints: bool) -> str:
+    """A run's text as written: in a box that wraps, sans text with the
+    measurer's breaks after the joints of long words (``measure.with_joints``)."""
+    return with_joints(run.text) if joints and run.font == "sans" else run.text
 
 
 def _qn(tag: str) -> str:
@@ -153,7 +160,7 @@ def _write_text(shapes, box: TextBox, theme):
     for index, paragraph in enumerate(box.paragraphs):
         if not (paragraph.continues and target is not None):
             target = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-        _write_paragraph(target, paragraph, theme)
+        _write_paragraph(target, paragraph, theme, box.wrap)
     return shape
 
 
