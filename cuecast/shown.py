@@ -125,6 +125,72 @@ def unit_name(capture: Capture) -> str:
     return f"{capture.snippet}::{capture.cell}" if capture.cell else capture.snippet
 
 
+# --- tracebacks as a learner reads them --------------------------------------------
+
+_FRAME = re.compile(r'^(?P<indent>\s*)File "(?P<path>[^"]+)", line \d+')
+_PACKAGE = re.compile(r"[/\\](?:site|dist)-packages[/\\](?P<name>[^/\\]+)")
+
+
+def _library(path: str) -> Optional[str]:
+    """The package an absolute frame's file belongs to (``torch``, or
+    ``python`` for the standard library); ``None`` for the lesson's own files,
+    which the runner names relative to the project."""
+    if not (path.startswith(("/", "<")) or re.match(r"^[A-Za-z]:[/\\]", path)):
+        return None
+    found = _PACKAGE.search(path)
+    if found:
+        return found.group("name").split(".")[0].removesuffix(".py")
+    return "python"
+
+
+def learner_traceback(text: str) -> str:
+    """``text`` with each traceback shown as IPython and sphinx-gallery show
+    one to a learner: the frames of the lesson's own code and the error, the
+    library frames between them folded into one line ("  … 4 frames in
+    torch"), so no absolute path (a virtualenv's, a home folder's) is shown.
+    Output without a traceback comes back as it was.  ``render check`` and
+    the report keep the full traceback: they read the Capture itself."""
+    if 'File "' not in text:
+        return text
+    out: list[str] = []
+    folded: list[str] = []  # the packages of the library frames being folded, one entry a frame
+    indent = ""
+    in_library = False
+    frame_indent = -1
+
+    def flush() -> None:
+        if folded:
+            names = ", ".join(dict.fromkeys(folded))
+            count = len(folded)
+            out.append(f"{indent}… {count} frame{'s' if count != 1 else ''} in {names}")
+            folded.clear()
+
+    for line in text.split("\n"):
+        frame = _FRAME.match(line)
+        if frame:
+            library = _library(frame.group("path"))
+            frame_indent = len(frame.group("indent"))
+            in_library = library is not None
+            if in_library:
+                if not folded:
+                    indent = frame.group("indent")
+                folded.append(library)
+                continue
+            flush()
+            out.append(line)
+            continue
+        body = frame_indent >= 0 and line.strip() and len(line) - len(line.lstrip()) > frame_indent
+        if body and in_library:
+            continue  # the source line (and carets) of a folded frame
+        if not body:
+            flush()
+            frame_indent = -1
+            in_library = False
+        out.append(line)
+    flush()
+    return "\n".join(out)
+
+
 # --- the output as terminal lines --------------------------------------------------
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -141,14 +207,15 @@ def output_lines(capture: Optional[Capture]) -> tuple[list[tuple[str, bool]], bo
     """The terminal's lines as (text, is_error), and whether the capture
     failed: what the slide and the video terminal both show under the code.
     A traceback the output does not already hold is appended, so an error is
-    never hidden; timeouts, crashes and cells not run show their reason."""
+    never hidden; timeouts, crashes and cells not run show their reason.
+    Tracebacks are shown as a learner reads them (``learner_traceback``)."""
     if capture is None:
         return [("(not run)", False)], False
-    text = printable(capture.output).rstrip("\n")
+    text = learner_traceback(printable(capture.output)).rstrip("\n")
     lines = [(line, False) for line in text.split("\n")] if text else []
     failed = capture.status not in (STATUS_OK,)
     if capture.exception is not None:
-        traceback = printable(capture.exception.traceback).rstrip("\n")
+        traceback = learner_traceback(printable(capture.exception.traceback)).rstrip("\n")
         tail = traceback or f"{capture.exception.type}: {capture.exception.message}"
         if tail and tail not in text:
             lines.extend((line, True) for line in tail.split("\n"))
