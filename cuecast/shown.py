@@ -235,8 +235,10 @@ def output_lines(capture: Optional[Capture]) -> tuple[list[tuple[str, bool]], bo
 
 
 #: Where a printed value starts after a row's opening (``tensor([[``, ``[``):
-#: continuation rows are indented to it, so wrapped tensor rows keep columns.
-_ROW_OPENING = re.compile(r"^\s*(?:[\w.]+\()?\[*")
+#: continuation rows are indented to it, so wrapped tensor rows keep columns;
+#: any other line's continuation rows keep its own indent (``.to(f64): …``
+#: is no opening: its rows would start out of line with their neighbours').
+_ROW_OPENING = re.compile(r"^\s*(?:[\w.]*\(?\[+)?")
 
 
 def wrap_terminal_line(text: str, columns: int) -> list[str]:

@@ -370,6 +370,9 @@ def _arrange_code(
         candidates.append(((text.lost, 1, text.wrapped), lambda code_h=code_h, term_y=term_y: [
             code_panel("code", x, y, w, code_h, tab, stacked.pages[0], numbered, stacked, theme, measurer)
             + terminal_panel("output", x, term_y, w, y + h - term_y, capture, theme, measurer)]))
+    full = plan_code(numbered, w, h, theme, measurer)
+    if len(full.pages) > 1:
+        candidates.append(_full_width_pages(numbered, capture, tab, area, gap, theme, measurer, full, term_min))
     half_w = int((w - gap) * 0.6)
     term_x, term_w = x + half_w + gap, w - half_w - gap
     side = plan_code(numbered, half_w, h, theme, measurer)
@@ -384,8 +387,47 @@ def _arrange_code(
             pages.append(boxes)
         return pages
 
-    candidates.append(((text.lost, len(side.pages), text.wrapped + (len(numbered) if side.wrap else 0)), paginated))
+    candidates.append(((text.lost, len(side.pages), text.wrapped + _wrapped_code_lines(side, measurer, numbered, half_w, h)),
+                       paginated))
     return min(candidates, key=lambda candidate: candidate[0])[1]()
+
+
+def _wrapped_code_lines(plan: CodePlan, measurer: Measurer, numbered, w: int, h: int) -> int:
+    """How many of the plan's code lines wrap (0 when it does not wrap)."""
+    if not plan.wrap:
+        return 0
+    text_w, _ = _code_area(numbered, w, h, plan.size, measurer)
+    return sum(1 for page in plan.pages for _, t in page if _visual_lines(measurer, t, plan.size, text_w) > 1)
+
+
+def _full_width_pages(numbered, capture, tab: str, area, gap: int, theme, measurer: Measurer, plan: CodePlan,
+                      term_min: int):
+    """Long code across the whole width, continued over pages, so its lines
+    keep their length; the output goes under the last page's code when it
+    has room there, else on a page of its own.  ``(key, make)`` as
+    ``_arrange_code`` ranks candidates."""
+    x, y, w, h = area
+    last = plan.pages[-1]
+    text_w, _ = _code_area(numbered, w, h, plan.size, measurer)
+    rows = sum(_visual_lines(measurer, t, plan.size, text_w) if plan.wrap else 1 for _, t in last)
+    code_h = code_height(rows, plan.size)
+    term_y = y + code_h + gap
+    below = y + h - term_y >= term_min
+    text = terminal_text(capture, w, y + h - term_y if below else h, theme, measurer)
+    pages = len(plan.pages) + (0 if below else 1)
+    key = (text.lost, pages, text.wrapped + _wrapped_code_lines(plan, measurer, numbered, w, h))
+
+    def make() -> list[list]:
+        made = [code_panel("code", x, y, w, h, tab, lines, numbered, plan, theme, measurer) for lines in plan.pages[:-1]]
+        if below:
+            made.append(code_panel("code", x, y, w, code_h, tab, last, numbered, plan, theme, measurer)
+                        + terminal_panel("output", x, term_y, w, y + h - term_y, capture, theme, measurer))
+        else:
+            made.append(code_panel("code", x, y, w, h, tab, last, numbered, plan, theme, measurer))
+            made.append(terminal_panel("output", x, y, w, h, capture, theme, measurer))
+        return made
+
+    return key, make
 
 
 def terminal_panel(name: str, x: int, y: int, w: int, h: int, capture: Optional[Capture], theme, measurer: Measurer,

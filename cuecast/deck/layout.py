@@ -345,22 +345,25 @@ class _Builder:
             page = first_page + index
             title, heading = self.cue_heading(section, beat, cue, page, total)
             if index < len(pages) - 1 and _has(pages[index + 1], "code:panel"):
-                boxes = boxes + [self.continued_note(boxes, page + 1, total)]
+                boxes = boxes + self.continued_note(boxes, page + 1, total)
             page_notes = notes if page == 1 else f"{notes}\n(continued, {page}/{total})"
             slides.append(self.slide(cue_slide_id(beat, page), title, page_notes, heading + boxes))
         return slides
 
-    def continued_note(self, boxes: list, next_page: int, pages: int) -> TextBox:
-        """A note in the space the output takes on the last page."""
+    def continued_note(self, boxes: list, next_page: int, pages: int) -> list[TextBox]:
+        """A note in the space the output takes on the last page; none where
+        the code is as wide as the slide (the title's "(1/2)" says it)."""
         panel = next(b for b in boxes if b.name == "code:panel")
         x = panel.x + panel.w + GAP
         w = self.W - MARGIN - x
+        if w < inches(1.5):
+            return []
         size = self.theme.size("small") + 2
         text = f"The code continues on the next slide ({next_page}/{pages}); its output follows the last part."
         paragraph = Paragraph((Run(text, "sans", size, False, self.theme.color("muted")),), size, line_height(size))
         tw, _ = inner_size(w, inches(1), (0, 0, 0, 0))
         h = pt_to_emu(self.measure.height([paragraph], tw)) + pt_to_emu(4)
-        return TextBox("continued", x, panel.y + inches(0.3), w, h, (paragraph,), role="caption")
+        return [TextBox("continued", x, panel.y + inches(0.3), w, h, (paragraph,), role="caption")]
 
     def diagram_slide(self, section: Section, beat: Beat, cue: Cue) -> list[SlideLayout]:
         """The real autograd graph across the slide; the snippet that built

@@ -143,8 +143,9 @@ def test_notebook_holds_each_cell_once_with_its_output_and_nbclient_reproduces_i
     path = root / "build" / "cells" / "code.ipynb"
     built = nbformat.read(path, as_version=4)
     code_cells = [c for c in built.cells if c.cell_type == "code"]
-    assert "cuecast-seed" in code_cells[0].metadata["tags"]
-    assert len(code_cells) == 1 + 1 + 12  # the seed, the set-up code, each cell once
+    assert code_cells[0].metadata["tags"] == ["cuecast-setup"] and code_cells[0].metadata["jupyter"]["source_hidden"]
+    assert "cuecast-seed" in code_cells[1].metadata["tags"] and code_cells[1].source == "reseed(0)"
+    assert len(code_cells) == 1 + 1 + 1 + 12  # reseed's definition, the seed, the set-up code, each cell once
     for _, beat, cue in lesson.cues():
         [cell] = [c for c in code_cells if c.metadata["cuecast"].get("cue") == beat.id]
         text = "".join(o.get("text", "") or o.get("data", {}).get("text/plain", "") + "\n" for o in cell.outputs
