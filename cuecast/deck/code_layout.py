@@ -67,9 +67,11 @@ def _visual_lines(measurer: Measurer, text: str, size: float, width: float) -> i
     return len(measurer.wrap((Run(text, "mono", size),), width)) if text else 1
 
 
-def plan_code(numbered: list[tuple[int, str]], w: int, h: int, theme, measurer: Measurer) -> CodePlan:
+def plan_code(numbered: list[tuple[int, str]], w: int, h: int, theme, measurer: Measurer,
+              wrap_first: bool = True) -> CodePlan:
     """Pick the largest code size (``code`` down to ``code_min``) at which the
-    lines fit the panel ``w`` × ``h`` EMU without wrapping; failing that, use
+    lines fit the panel ``w`` × ``h`` EMU without wrapping (``wrap_first``:
+    or with a long line wrapped, before the size shrinks); failing that, use
     ``code_min`` (wrapping only if some line is wider than the panel even
     then) and split the lines over as many pages as needed."""
     biggest, smallest = theme.size("code"), theme.size("code_min")
@@ -86,7 +88,7 @@ def plan_code(numbered: list[tuple[int, str]], w: int, h: int, theme, measurer: 
             chosen = (size, False)
             break
         # A long line wraps (a continuation mark in the gutter) before it makes the whole panel smaller.
-        if not fits_w and sum(_visual_lines(measurer, t, size, text_w) for _, t in numbered) * line_height(size) <= text_h:
+        if wrap_first and not fits_w and sum(_visual_lines(measurer, t, size, text_w) for _, t in numbered) * line_height(size) <= text_h:
             chosen = (size, True)
             break
         if size <= smallest:
@@ -253,7 +255,8 @@ def code_height(lines: int, size: float) -> int:
 def _side_by_side(numbered, capture, area, gap: int, theme, measurer: Measurer) -> list[tuple[tuple, int, CodePlan]]:
     """Ways to put the code (unwrapped, one page) beside output that loses no
     line: ``(key, code panel width, plan)``, the key being (lines lost = 0,
-    pages = 1, output lines wrapped, -min(code size, 1.2 × output size)) so
+    code lines wrapped = 0, pages = 1, output lines wrapped, -min(code size,
+    1.2 × output size)) so
     that sorting prefers unwrapped output, then sizes where neither side
     shrank to nothing for the other's sake."""
     x, y, w, h = area
@@ -271,7 +274,7 @@ def _side_by_side(numbered, capture, area, gap: int, theme, measurer: Measurer) 
                     continue
                 text = terminal_text(capture, term_w, h, theme, measurer)
                 if text.lost == 0:
-                    key = (0, 1, text.wrapped, -min(size, text.size * 1.2), -size)
+                    key = (0, 0, 1, text.wrapped, -min(size, text.size * 1.2), -size)
                     found.append((key, candidate, CodePlan(size, False, (tuple(numbered),))))
         if size <= theme.size("code_min"):
             break
@@ -346,19 +349,22 @@ def _arrange_code(
     area: tuple[int, int, int, int], gap: int, theme, measurer: Measurer,
 ) -> list[list]:
     """Candidates: code and output side by side, both unwrapped, the code as
-    large as fits; code across the full width with the output below it; code
-    and output side by side, halves fixed, code wrapped or continued over
-    pages.  The first that loses no output wins, then fewest pages, then
-    fewest wrapped lines."""
+    large as fits; code across the full width with the output below it;
+    long code across the full width over pages, the output under its last
+    page; code and output side by side, halves fixed, code wrapped or
+    continued over pages.  The first that loses no output wins, then the
+    fewest wrapped code lines (no code line wraps where a layout without
+    wrapping exists), then the fewest pages, then the fewest wrapped output
+    lines (which keep their indent)."""
     x, y, w, h = area
     candidates = []
     sides = _side_by_side(numbered, capture, area, gap, theme, measurer)
     if sides:
         key, code_w, plan = min(sides, key=lambda found: found[0])
-        if key[2] == 0:  # nothing wraps: no other arrangement can do better
+        if key[3] == 0:  # nothing wraps: no other arrangement can do better
             return [code_panel("code", x, y, code_w, h, tab, plan.pages[0], numbered, plan, theme, measurer)
                     + terminal_panel("output", x + code_w + gap, y, w - code_w - gap, h, capture, theme, measurer)]
-        candidates.append((key[:3], lambda code_w=code_w, plan=plan: [
+        candidates.append((key[:4], lambda code_w=code_w, plan=plan: [
             code_panel("code", x, y, code_w, h, tab, plan.pages[0], numbered, plan, theme, measurer)
             + terminal_panel("output", x + code_w + gap, y, w - code_w - gap, h, capture, theme, measurer)]))
     term_min = TAB_H + PANEL_INSET[1] + PANEL_INSET[3] + pt_to_emu(4 * line_height(theme.size("output_min")))
@@ -367,12 +373,11 @@ def _arrange_code(
         code_h = code_height(len(numbered), stacked.size)
         term_y = y + code_h + gap
         text = terminal_text(capture, w, y + h - term_y, theme, measurer)
-        candidates.append(((text.lost, 1, text.wrapped), lambda code_h=code_h, term_y=term_y: [
+        candidates.append(((text.lost, 0, 1, text.wrapped), lambda code_h=code_h, term_y=term_y: [
             code_panel("code", x, y, w, code_h, tab, stacked.pages[0], numbered, stacked, theme, measurer)
             + terminal_panel("output", x, term_y, w, y + h - term_y, capture, theme, measurer)]))
-    full = plan_code(numbered, w, h, theme, measurer)
-    if len(full.pages) > 1:
-        candidates.append(_full_width_pages(numbered, capture, tab, area, gap, theme, measurer, full, term_min))
+    candidates.append(_full_width_pages(numbered, capture, tab, area, gap, theme, measurer,
+                                        plan_code(numbered, w, h, theme, measurer, wrap_first=False), term_min))
     half_w = int((w - gap) * 0.6)
     term_x, term_w = x + half_w + gap, w - half_w - gap
     side = plan_code(numbered, half_w, h, theme, measurer)
@@ -387,7 +392,7 @@ def _arrange_code(
             pages.append(boxes)
         return pages
 
-    candidates.append(((text.lost, len(side.pages), text.wrapped + _wrapped_code_lines(side, measurer, numbered, half_w, h)),
+    candidates.append(((text.lost, _wrapped_code_lines(side, measurer, numbered, half_w, h), len(side.pages), text.wrapped),
                        paginated))
     return min(candidates, key=lambda candidate: candidate[0])[1]()
 
@@ -402,9 +407,9 @@ def _wrapped_code_lines(plan: CodePlan, measurer: Measurer, numbered, w: int, h:
 
 def _full_width_pages(numbered, capture, tab: str, area, gap: int, theme, measurer: Measurer, plan: CodePlan,
                       term_min: int):
-    """Long code across the whole width, continued over pages, so its lines
-    keep their length; the output goes under the last page's code when it
-    has room there, else on a page of its own.  ``(key, make)`` as
+    """Code across the whole width, continued over pages if it is long, so
+    its lines keep their length; the output goes under the last page's code
+    when it has room there, else on a page of its own.  ``(key, make)`` as
     ``_arrange_code`` ranks candidates."""
     x, y, w, h = area
     last = plan.pages[-1]
@@ -415,7 +420,7 @@ def _full_width_pages(numbered, capture, tab: str, area, gap: int, theme, measur
     below = y + h - term_y >= term_min
     text = terminal_text(capture, w, y + h - term_y if below else h, theme, measurer)
     pages = len(plan.pages) + (0 if below else 1)
-    key = (text.lost, pages, text.wrapped + _wrapped_code_lines(plan, measurer, numbered, w, h))
+    key = (text.lost, _wrapped_code_lines(plan, measurer, numbered, w, h), pages, text.wrapped)
 
     def make() -> list[list]:
         made = [code_panel("code", x, y, w, h, tab, lines, numbered, plan, theme, measurer) for lines in plan.pages[:-1]]
