@@ -28,7 +28,7 @@ LINE_FACTOR = 1.22
 JOINT = "\u200b"
 #: Pieces a line may break between: words with their trailing spaces, and
 #: the parts of a long word cut after its joints (see ``with_joints``).
-_PIECES = re.compile(r"[^\s\u200b]+\u200b?\s*|\s+")
+PIECES = re.compile(r"[^\s\u200b]+\u200b?\s*|\s+")
 #: A long word (a URL, a path) and the characters it may break after.
 _LONG_WORD = re.compile(r"\S{20,}")
 _JOINTS = re.compile(r"(?<=[/._\-#?&=])(?=\w)")
@@ -104,7 +104,7 @@ class Measurer:
         lines: list[list[Run]] = [[]]
         used = 0.0
         for run in runs:
-            for piece in _PIECES.findall(with_joints(run.text) if run.font == "sans" else run.text):
+            for piece in PIECES.findall(with_joints(run.text) if run.font == "sans" else run.text):
                 piece_run = Run(piece, run.font, run.size, run.bold, run.color, run.link)
                 body = piece.rstrip()
                 need = self.width(piece_run, body)

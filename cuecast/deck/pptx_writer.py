@@ -18,13 +18,17 @@ import io
 import zipfile
 
 from pathlib import Path
+from typing import Optional
 
 from cuecast.atomic import atomic_path
-from cuecast.deck.boxes import CORNER_RADIUS, Connector, Deck, ImageBox, Paragraph, Rect, SlideLayout, TextBox
+from cuecast.deck.boxes import (
+    CORNER_RADIUS, EMU_PER_PT, Connector, Deck, ImageBox, Paragraph, Rect, Run, SlideLayout, TextBox,
+)
 from cuecast.deck.master import presentation_from_master, remove_placeholders
-from cuecast.deck.measure import with_joints
+from cuecast.deck.measure import PIECES, Measurer, with_joints
 
 _ALIGN = {"left": "LEFT", "center": "CENTER", "right": "RIGHT"}
+
 
 
 def _rgb(hex_color: str):
@@ -67,11 +71,13 @@ def _sub(parent, tag: str, **attrs):
     return element
 
 
-def _write_paragraph(paragraph_xml, paragraph: Paragraph, theme, joints: bool = False) -> None:
+def _write_paragraph(paragraph_xml, paragraph: Paragraph, theme, wrap_width: Optional[int] = None) -> None:
     """Fill one ``a:p`` by writing its XML directly: python-pptx's per-run
     property API costs ~1 ms a run, too slow for hundreds of code tokens.
-    Only hyperlinks go through python-pptx (they need a relationship)."""
+    Only hyperlinks go through python-pptx (they need a relationship).
+    ``wrap_width`` (EMU), for a box whose words wrap: its text area's width."""
     p = paragraph_xml._p
+    joints = wrap_width is not None
     if paragraph.continues:  # a wrapped row: a line break, then its runs, before the paragraph's end mark
         end_mark = p.find(_qn("a:endParaRPr"))
         if end_mark is not None:
@@ -84,6 +90,8 @@ def _write_paragraph(paragraph_xml, paragraph: Paragraph, theme, joints: bool = 
             p.append(end_mark)
         return
     p_pr.set("algn", _ALGN[paragraph.align])
+    if wrap_width is not None:
+        p_pr.set("marR", str(wrap_margin(paragraph, wrap_width, Measurer(theme))))
     for tag, points in (("a:lnSpc", paragraph.line_height), ("a:spcBef", paragraph.space_before), ("a:spcAft", 0.0)):
         _sub(_sub(p_pr, tag), "a:spcPts", val=str(int(round(points * 100))))
     if paragraph.bullet:
@@ -130,6 +138,25 @@ def _write_runs(p, paragraph_xml, paragraph: Paragraph, theme, joints: bool) -> 
             r_pr.append(link)
 
 
+def wrap_margin(paragraph: Paragraph, wrap_width: int, measurer: Measurer) -> int:
+    """The right margin (EMU) that makes a renderer break ``paragraph`` into
+    the lines the measurer did (so PowerPoint and LibreOffice show the PNG's
+    lines): the width it leaves lies halfway between the longest measured
+    line and the shortest line that would have taken the next word, so a
+    renderer whose widths differ from Pillow's by a little (LibreOffice's
+    DejaVu: ±0.2%) still breaks at the same words."""
+    available = (wrap_width - paragraph.indent) / EMU_PER_PT
+    lines = measurer.paragraph_lines(paragraph, wrap_width / EMU_PER_PT)
+    longest = max((measurer.line_width(line) for line in lines), default=0.0)
+    overflow = available
+    for line, following in zip(lines, lines[1:]):
+        first = next((Run(piece, r.font, r.size, r.bold) for r in following for piece in PIECES.findall(r.text)), None)
+        if first is not None:
+            overflow = min(overflow, measurer.line_width((*line, first)))
+    target = min(available, (longest + overflow) / 2) if len(lines) > 1 else available
+    return max(0, int(round((available - target) * EMU_PER_PT)))
+
+
 def _text(run, joints: bool) -> str:
     """A run's text as written: in a box that wraps, sans text with the
     measurer's breaks after the joints of long words (``measure.with_joints``)."""
@@ -160,7 +187,7 @@ def _write_text(shapes, box: TextBox, theme):
     for index, paragraph in enumerate(box.paragraphs):
         if not (paragraph.continues and target is not None):
             target = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-        _write_paragraph(target, paragraph, theme, box.wrap)
+        _write_paragraph(target, paragraph, theme, box.w - box.inset[0] - box.inset[2] if box.wrap else None)
     return shape
 
 

@@ -5,7 +5,9 @@ share more than a quarter of the smaller one's area overlap.
 
 Every deck test can call ``assert_no_overlaps(pptx)``; ``word_boxes`` and
 ``overlaps`` are there for tests that want to look closer (a PDF a test
-already has, one page).
+already has, one page).  ``line_mismatches`` compares the lines LibreOffice
+broke a deck's text into with the lines cuecast's measurer (and so its PNG
+drawer) broke it into.
 """
 
 from __future__ import annotations
@@ -107,3 +109,56 @@ def assert_no_overlaps(pptx: Path, folder: Path | None = None) -> list[Word]:
     pairs = overlaps(words)
     assert not pairs, f"{len(pairs)} overlapping words in {pptx}:\n{describe(pairs)}"
     return words
+
+
+def _drawn_lines(words: list[Word]) -> list[str]:
+    """Words inside one text box as the lines they were drawn on, top to
+    bottom; words that touch (a code span and the full stop after it) are
+    joined without a space."""
+    rows: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (w.y0 + w.y1) / 2):
+        middle = (word.y0 + word.y1) / 2
+        if rows and abs((rows[-1][0].y0 + rows[-1][0].y1) / 2 - middle) < 0.35 * (word.y1 - word.y0):
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    lines = []
+    for row in rows:
+        row.sort(key=lambda w: w.x0)
+        text = row[0].text
+        for before, word in zip(row, row[1:]):
+            text += ("" if word.x0 - before.x1 < 0.1 * (word.y1 - word.y0) else " ") + word.text
+        lines.append(text)
+    return lines
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.replace("\u200b", "").replace("•", "").replace("–", "").split())
+
+
+def line_mismatches(deck, theme, words: list[Word]) -> list[str]:
+    """Each wrapped text box (not code or output, which cuecast breaks into
+    rows itself) whose lines as LibreOffice drew them (``words``, from the
+    deck's PDF) differ from the lines the measurer made, so from the PNG."""
+    from cuecast.deck.boxes import EMU_PER_PT, TextBox
+    from cuecast.deck.fit import inner_size
+    from cuecast.deck.measure import Measurer
+
+    measurer = Measurer(theme)
+    found = []
+    for page, slide in enumerate(deck.slides, start=1):
+        on_page = [w for w in words if w.page == page]
+        for box in slide.boxes:
+            if not isinstance(box, TextBox) or not box.wrap or box.role in ("code", "terminal", "gutter"):
+                continue
+            x0, y0 = box.x / EMU_PER_PT, box.y / EMU_PER_PT
+            x1, y1 = x0 + box.w / EMU_PER_PT, y0 + box.h / EMU_PER_PT
+            inside = [w for w in on_page if x0 <= (w.x0 + w.x1) / 2 <= x1 and y0 <= (w.y0 + w.y1) / 2 <= y1]
+            drawn = [line for line in map(_plain, _drawn_lines(inside)) if line]
+            width, _ = inner_size(box.w, box.h, box.inset)
+            measured = [_plain("".join(run.text for run in line)) for paragraph in box.paragraphs
+                        for line in measurer.paragraph_lines(paragraph, width, box.wrap)]
+            measured = [line for line in measured if line]
+            if drawn != measured:
+                found.append(f"{slide.id} {box.name}: LibreOffice {drawn} measured {measured}")
+    return found
