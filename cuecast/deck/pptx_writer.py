@@ -187,7 +187,9 @@ def _write_text(shapes, box: TextBox, theme):
     for index, paragraph in enumerate(box.paragraphs):
         if not (paragraph.continues and target is not None):
             target = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-        _write_paragraph(target, paragraph, theme, box.w - box.inset[0] - box.inset[2] if box.wrap else None)
+        # a terminal's rows are cuecast's own (each fits): only text a renderer wraps needs a margin
+        wraps = box.wrap and box.role != "terminal"
+        _write_paragraph(target, paragraph, theme, box.w - box.inset[0] - box.inset[2] if wraps else None)
     return shape
 
 
