@@ -129,18 +129,21 @@ def unit_name(capture: Capture) -> str:
 
 _FRAME = re.compile(r'^(?P<indent>\s*)File "(?P<path>[^"]+)", line \d+')
 _PACKAGE = re.compile(r"[/\\](?:site|dist)-packages[/\\](?P<name>[^/\\]+)")
+_STDLIB = re.compile(r"[/\\](?:lib|Lib)[/\\]python\d*(?:\.\d+)?[/\\]")
 
 
 def _library(path: str) -> Optional[str]:
-    """The package an absolute frame's file belongs to (``torch``, or
-    ``python`` for the standard library); ``None`` for the lesson's own files,
-    which the runner names relative to the project."""
+    """The package an absolute frame's file belongs to (``torch``;
+    ``python`` for the standard library; else the file's name); ``None`` for
+    the lesson's own files, which the runner names relative to the project."""
     if not (path.startswith(("/", "<")) or re.match(r"^[A-Za-z]:[/\\]", path)):
         return None
     found = _PACKAGE.search(path)
     if found:
         return found.group("name").split(".")[0].removesuffix(".py")
-    return "python"
+    if path.startswith("<") or _STDLIB.search(path):
+        return "python"
+    return re.split(r"[/\\]", path)[-1]  # some other file: its name, never where it lies
 
 
 def learner_traceback(text: str) -> str:

@@ -112,6 +112,8 @@ def test_a_traceback_on_screen_keeps_the_lessons_frames_and_folds_library_frames
         "RuntimeError: mat1 and mat2 shapes cannot be multiplied (3x5 and 4x8)",
     ]
     assert learner_traceback("no traceback here\n  File it away\n") == "no traceback here\n  File it away\n"
+    helper = '  File "/home/author/course/helpers.py", line 3, in check\n    raise ValueError("no")'
+    assert learner_traceback(helper) == "  … 1 frame in helpers.py"  # its name, never where it lies
 
 
 def test_the_screen_shows_the_shaped_traceback_and_the_capture_keeps_the_full_one():
