@@ -96,6 +96,9 @@ class BuildOptions:
     rate: Optional[float] = None
     pitch: Optional[int] = None
     voice_name: Optional[str] = None
+    length_scale: Optional[float] = None
+    speaker: Optional[str] = None
+    sentence_pause: Optional[float] = None
     #: ``recorded:DIR``: time beats without a take silently instead of failing.
     allow_missing: bool = False
     #: Also convert the deck to PDF: None, ``"slides"`` or ``"handout"`` (notes under each slide).
@@ -421,6 +424,7 @@ class LessonBuilder:
 
         opts = self.options
         return lesson_voice(self.lesson, opts.voice, rate=opts.rate, pitch=opts.pitch, name=opts.voice_name,
+                            length_scale=opts.length_scale, speaker=opts.speaker, sentence_pause=opts.sentence_pause,
                             allow_missing=opts.allow_missing)
 
     def stage_timeline(self) -> StageResult:

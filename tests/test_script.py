@@ -107,7 +107,7 @@ CASES = [
     ("unreadable-int", beat("say: !!int ''"),
      [(5, 14, "'say' has a value '' that is not a valid !!int")]),
     ("unknown-voice", "lesson: T\nvoice: festival\nsections:\n  - title: S\n",
-     [(2, 8, "unknown voice 'festival' (expected one of: espeak, none, recorded:DIR)")]),
+     [(2, 8, "unknown voice 'festival' (expected one of: piper, piper:PATH.onnx, espeak, none, recorded:DIR)")]),
     ("prepare-not-list", "lesson: T\nprepare: install torch\nsections:\n  - title: S\n",
      [(2, 10, "'prepare' must be a list of strings, found a string ('install torch')")]),
     ("lesson-id-bad", "lesson: T\nid: my lesson\nsections:\n  - title: S\n",
@@ -262,7 +262,7 @@ def test_all_problems_are_collected_in_one_error(project):
         "  - title: A\n"
     )
     assert problems(project, text) == [
-        (2, 8, "unknown voice 'loud' (expected one of: espeak, none, recorded:DIR)"),
+        (2, 8, "unknown voice 'loud' (expected one of: piper, piper:PATH.onnx, espeak, none, recorded:DIR)"),
         (6, 15, UNKNOWN_KIND),
         (8, 18, "snippet file 'snippets/missing.py' does not exist"),
         (9, 9, "unknown key 'bulet' in a beat (did you mean 'bullet'?)"),

@@ -60,6 +60,7 @@ def command(target, port, host, open_browser, stop_after, **params):
             return []
 
     server = make_server(host, port, root / "build", hub, lessons)
+    server.on_take, server.on_take_problem = session.take, session.take_problem
     serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
                                name="cuecast-preview-http", daemon=True)
     serving.start()

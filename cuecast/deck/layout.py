@@ -49,19 +49,19 @@ def compared_subsections(parent: Optional[Section]) -> list[Section]:
         [s for s in parent.subsections if s.beats]) else []
 
 
-def inline_runs(text: str, size: float, color: str, code_color: str, bold: bool = False) -> tuple[Run, ...]:
+def inline_runs(text: str, size: float, color: str, code_color: str) -> tuple[Run, ...]:
     """Markdown-style `code` spans in bullets and titles become monospace
     runs (the backticks dropped); an unpaired backtick stays as written."""
     parts = text.split("`")
     if len(parts) < 3:
-        return (Run(text, "sans", size, bold, color),)
+        return (Run(text, "sans", size, False, color),)
     if len(parts) % 2 == 0:  # odd number of backticks: the last one is literal
         parts[-2:] = [parts[-2] + "`" + parts[-1]]
     runs = []
     for index, part in enumerate(parts):
         if part:
             code = index % 2 == 1
-            runs.append(Run(part, "mono" if code else "sans", size * 0.92 if code else size, bold,
+            runs.append(Run(part, "mono" if code else "sans", size * 0.92 if code else size, False,
                             code_color if code else color))
     return tuple(runs)
 
@@ -94,7 +94,8 @@ class _Builder:
         tw, th = inner_size(w, h, (0, 0, 0, 0))
 
         def make(size: float) -> list[Paragraph]:
-            return [Paragraph(inline_runs(title, size, color, color, bold=True), size, line_height(size), align=align)]
+            runs = tuple(replace(run, bold=run.font == "sans") for run in inline_runs(title, size, color, color))
+            return [Paragraph(runs, size, line_height(size), align=align)]
 
         paragraphs, size, ok = shrink_to_fit(make, self.measure, tw, th, largest or theme.size("title"),
                                              theme.size("title_min"))

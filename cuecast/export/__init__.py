@@ -7,6 +7,7 @@ value is built once and shared by the OTIO, EDL and FCP XML writers.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -151,4 +152,4 @@ def narrated_timeline(
     lesson = render_lesson(lesson, captures)  # say what the slides say: {{ torch_version }} filled in
     clips = narrate_lesson(lesson, voice, cache_dir, on_event=on_event, refresh=refresh)
     timeline = plan_timeline(lesson, clips, captures, options or PlanOptions(), voice=voice.spec, page_counts=page_counts)
-    return place_audio(timeline, build_dir)
+    return replace(place_audio(timeline, build_dir), voice_record=voice.record())

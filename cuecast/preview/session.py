@@ -135,6 +135,8 @@ class PreviewSession:
         self.echo = echo
         self.views: dict[str, PageState] = {}
         self.lesson_ids: list[str] = []  # the lessons of the last good load, in order
+        self.lessons: dict = {}  # those lessons by id (a take is checked against its beat)
+        self.planned: dict[str, dict[str, float]] = {}  # each lesson's narration lengths by beat id
         self.script_problems: list[Problem] = []
         self.generation = 0
         self.runner = None
@@ -292,6 +294,7 @@ class PreviewSession:
                 ran_at = time.time()
                 fresh = [lesson.id for lesson in lessons if lesson.id not in self.views]
                 self.lesson_ids = [lesson.id for lesson in lessons]
+                self.lessons = {lesson.id: lesson for lesson in lessons}
                 for build in builds:
                     timing = {"saved_at": update.saved_at, "started_at": started, "ran_at": ran_at,
                               "paths": len(update.paths)}
@@ -315,6 +318,7 @@ class PreviewSession:
 
         self._step()
         builder.run("timeline")
+        self.planned[lesson_id] = {n.beat_id: n.end - n.start for n in builder.timeline.narration}
         self._step()
         builder.run("video")
         changed = view.changed_segments(builder.segment_clips) if builder.segment_clips is not None else []
@@ -384,6 +388,36 @@ class PreviewSession:
                           "chapters": page.chapters or "", "at": time.time()}
             self.hub.publish("video", view.video, lesson_id)
         self.echo(f"{lesson_id}: video joined in {time.time() - started:.2f} s")
+
+    # -- takes recorded in the page -------------------------------------------
+
+    def take(self, lesson_id: str, beat_id: str, data: bytes) -> tuple[int, dict]:
+        """Keep a take the page recorded and re-time the lesson with it at
+        once; a refused take is a located error here and on the page."""
+        from cuecast.preview.takes import TakeRefused, save_take
+
+        lesson = self.lessons.get(lesson_id)
+        if lesson is None:
+            return 404, {"error": f"no lesson '{lesson_id}' is being previewed"}
+        try:
+            take = save_take(lesson, beat_id, data, self.planned.get(lesson_id, {}).get(beat_id),
+                             self.options.voice)
+        except TakeRefused as exc:
+            where = str(exc.location) if exc.location is not None else lesson.source
+            self.echo(f"{where}: error: {exc.message}" + (f"\n  hint: {exc.hint}" if exc.hint else ""))
+            return 422, {"error": exc.message, "hint": exc.hint, "where": where}
+        kept = f"; the previous take is {take.previous}" if take.previous else ""
+        self.echo(f"take for {beat_id}: {take.path} ({take.duration:.1f} s){kept}")
+        self.request([str(take.path)])
+        return 200, {"beat": beat_id, "duration": take.duration, "take": str(take.path),
+                     "previous": str(take.previous) if take.previous else None}
+
+    def take_problem(self, lesson_id: str, message: str) -> tuple[int, dict]:
+        """What the browser would not do (no microphone, permission refused)."""
+        lesson = self.lessons.get(lesson_id)
+        where = lesson.source if lesson is not None else "preview"
+        self.echo(f"{where}: warning: recording in the page failed: {message}")
+        return 200, {"noted": True}
 
     # -- telling the pages -----------------------------------------------------
 

@@ -17,16 +17,3 @@ def test_an_unpaired_backtick_stays_as_written():
     assert [(r.text, r.font) for r in runs] == [("a ", "sans"), ("b", "mono"), (" c `d", "sans")]
     assert inline_runs("no code here", 20, "#000", "#111")[0].text == "no code here"
 
-
-def test_a_title_with_a_code_span_shows_it_in_monospace_without_backticks():
-    from cuecast.deck.layout import layout_deck
-    from cuecast.deck.theme import load_theme
-    from cuecast.model import Lesson, Location
-
-    where = Location("t.yaml", 1, 1)
-    lesson = Lesson("t", "Automatic Differentiation with `torch.autograd`", "t.yaml", ".", where, ())
-    [title_slide] = layout_deck(lesson, {}, load_theme(None)).slides
-    [title] = [box for box in title_slide.boxes if box.name == "title"]
-    assert title.text == "Automatic Differentiation with torch.autograd"
-    assert [(run.text, run.font, run.bold) for run in title.paragraphs[0].runs] == [
-        ("Automatic Differentiation with ", "sans", True), ("torch.autograd", "mono", True)]

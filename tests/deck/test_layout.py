@@ -263,6 +263,18 @@ def test_theme_merge_keys_share_values(tmp_path):
     assert (theme.color("accent"), theme.color("title")) == ("#123456", "#FFFFFF")
 
 
+def test_code_in_a_title_is_drawn_as_code_never_as_backticks(tmp_path, theme):
+    lesson, captures = _long_lesson(tmp_path, 3, 2, title="Autograd with `torch.autograd`")
+    lesson = replace(lesson, title="Differentiation with `torch.autograd`")
+    deck = layout_deck(lesson, captures, theme)
+    for slide_id in ("title", "cue:long-1"):
+        title = next(b for b in deck.slide(slide_id).boxes if b.name == "title")
+        runs = [run for paragraph in title.paragraphs for run in paragraph.runs]
+        assert "`" not in "".join(run.text for run in runs)
+        assert [(run.text, run.font) for run in runs][-1] == ("torch.autograd", "mono")
+    assert lesson.plain_title == "Differentiation with torch.autograd"
+
+
 # --- bullets: never cut, one size across a section's builds ---------------------
 
 

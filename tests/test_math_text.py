@@ -1,0 +1,29 @@
+"""LaTeX maths as a slide shows it (Unicode) and a voice reads it (words)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cuecast.math_text import math_say, math_slide
+
+
+@pytest.mark.parametrize("tex,slide,say", [
+    ("x^2", "x²", "x squared"),
+    ("\\frac{\\partial L}{\\partial w}", "∂L/∂w", "partial L over partial w"),
+    ("\\sigma(x) = \\frac{1}{1 + e^{-x}}", "σ(x) = 1/(1 + e^(-x))", "sigma x equals 1 over 1 plus e to the power minus x"),
+    ("W^\\top x", "Wᵀx", "W transposed x"),
+    ("\\sum_{i=1}^{n} x_i", "Σᵢ₌₁ⁿxᵢ", "the sum from i equals 1 to n of x i"),
+    ("\\mathbb{R}^{n \\times m}", "ℝ^(n×m)", "R to the power n times m"),
+    ("\\text{loss} = 12.5", "loss = 12.5", "loss equals 12.5"),
+    # an index is not a power: parenthesised superscripts and subscripts read as indices
+    ("x^{(i)}", "x⁽ⁱ⁾", "x i"),
+    ("x^{(2)} + x_0", "x⁽²⁾ + x₀", "x two plus x zero"),
+    ("q^{(2)\\top}", "q⁽²⁾ᵀ", "q two transposed"),
+    ("x^4", "x⁴", "x to the power 4"),
+    ("\\overbrace{x_0 + y_0}^\\text{$z_0$}", "x₀ + y₀ (z₀)", "x zero plus y zero, that is z zero"),
+    ("\\underbrace{a}_{\\text{the sum}}", "a (the sum)", "a, that is the sum"),
+    ("\\sqrt{d_k} \\cdot \\infty", "√dₖ · ∞", "the square root of d k times infinity"),
+    ("\\partial loss", "∂loss", "partial loss"),
+])
+def test_math(tex, slide, say):
+    assert (math_slide(tex), math_say(tex)) == (slide, say)

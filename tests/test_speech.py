@@ -1,0 +1,98 @@
+"""The one speech normaliser (``cuecast.speech``): a table of what authors
+write and what a voice is handed, and the promises every caller relies on
+(no markup left, no power words for indices, idempotent, plain text kept)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from cuecast.narrate.base import narration_text
+from cuecast.speech import speech
+from cuecast.script import spoken
+from cuecast.model import Beat, Location
+
+#: (what an author wrote, what the voice reads)
+CASES = [
+    # indices are not powers; a power needs a plain number
+    ("Suppose we are given $x^{(1)}$ to $x^{(T)}$.", "Suppose we are given x one to x T."),
+    ("the query $x^{(2)}$ and $z^{(i)}$", "the query x two and z i"),
+    ("$\\omega_{21} = x^{(1)} q^{(2)\\top}$", "omega 21 equals x one q two transposed"),
+    ("The area is $x^2$, the volume $x^3$, then $x^4$.",
+     "The area is x squared, the volume x cubed, then x to the power 4."),
+    # spaces inside the dollars
+    ("Query vector: $q^{(i)} = x^{(i)}\\,W_q $", "Query vector: q i equals x i W q"),
+    ("$ y = 2x $ here", "y equals 2 x here"),
+    # commands, fractions, braces, text, subscripts
+    ("up to $\\infty$", "up to infinity"),
+    ("scaled by $\\frac{1}{\\sqrt{d_k}}$", "scaled by 1 over the square root of d k"),
+    ("$a \\cdot b$", "a times b"),
+    ("$\\overbrace{x_0 + y_0}^\\text{$z_0$}$", "x zero plus y zero, that is z zero"),
+    ("$\\underbrace{a + b}_{\\text{the sum}}$", "a plus b, that is the sum"),
+    ("the output $y_m$ and the start $x_0$", "the output y m and the start x zero"),
+    ("$$\\text{loss} = 0$$", "loss equals 0"),
+    ("we need $\\partial loss/\\partial w$ and $xyz$", "we need partial loss over partial w and x y z"),
+    ("\\(a_1\\) in brackets", "a one in brackets"),
+    ("infinite \\infty outside maths and \\alpha", "infinite infinity outside maths and alpha"),
+    # reST roles and MyST roles
+    ("Use :func:`torch.cat` to join.", "Use torch.cat to join."),
+    ("A :class:`~torch.nn.Module` and :meth:`Tensor.view`.", "A Module and Tensor.view."),
+    (":mod:`torch.nn` and :attr:`x.shape`", "torch.nn and x.shape"),
+    ("arrays (see :ref:`bridge-to-np-label`). Tensors", "arrays. Tensors"),
+    ("(and vice versa - see :ref:`bridge-to-np-label`).", "(and vice versa)."),
+    ("Read :doc:`the basics <intro/basics>` first.", "Read the basics first."),
+    ("As described in {ref}`some-label`, a {py:func}`torch.stack`.", "As described, a torch.stack."),
+    # Markdown and code
+    ("See the [docs](./multihead-attention.md) for more.", "See the docs for more."),
+    ("Use the `.view` method.", "Use the .view method."),
+    ("**Joining tensors** is next.", "Joining tensors is next."),
+    ("scale by `d_k**0.5`", "scale by d_k to the power 0.5"),
+    ("We call `loss.backward()` and the __call__ method.", "We call loss.backward() and the __call__ method."),
+    # plain text stays as written
+    ("snake_case x_data stays, as do $5 and $6.", "snake_case x_data stays, as do $5 and $6."),
+    ("{{ torch_version }}  is   here", "{{ torch_version }} is here"),
+    ("a lone $x^{(i)} here", "a lone x i here"),
+    ("set $HOME first", "set HOME first"),
+]
+
+#: Markup or power words that must never reach a voice or a caption.
+LEAKS = re.compile(r"`|\*\*|\\[A-Za-z]|:\w+:`|\]\(|\^\{|\$(?!\d)|\b(?:squared|cubed|to the power)\b")
+
+
+@pytest.mark.parametrize("written,said", CASES)
+def test_speech(written, said):
+    assert speech(written) == said
+
+
+@pytest.mark.parametrize("written,said", CASES)
+def test_speech_is_idempotent_and_leaves_no_markup(written, said):
+    assert speech(said) == said
+    if "x^2" not in written and "**" not in written:  # the only cases that are real powers
+        assert not LEAKS.search(said), said
+
+
+def test_say_and_captions_go_through_it():
+    """The parser's ``say:`` and the clip/caption text are the normaliser's."""
+    written = "Index $x^{(2)}$ with `x[0]`, see :ref:`label`."
+    assert spoken(written) == "Index x two with x[0]."
+    beat = Beat(id="b", location=Location("s.yaml", 1), say=written)
+    assert narration_text(beat) == "Index x two with x[0]."
+
+
+def test_a_hand_written_lesson_is_spoken_through_it(tmp_path):
+    """A ``say:`` and a bullet written in the script, read by the real parser."""
+    from cuecast.script import load_lesson
+
+    (tmp_path / "script").mkdir()
+    script = tmp_path / "script" / "maths.yaml"
+    script.write_text(
+        "lesson: Maths\nsections:\n  - title: Powers\n    beats:\n"
+        "      - say: 'The area is $x^2$ and `x.pow(2)` gives it; the index $x^{(2)}$ is no power.'\n"
+        "      - bullet: 'Use **`torch.cat`** on $x_0$, see :ref:`joining`'\n", encoding="utf-8")
+    lesson = load_lesson(script, root=tmp_path)
+    said = [narration_text(beat) for _, beat in lesson.beats()]
+    assert said == ["The area is x squared and x.pow(2) gives it; the index x two is no power.",
+                    "Use torch.cat on x zero."]
+    (_, bullet), = [(s, b) for s, b in lesson.beats() if b.bullet]
+    assert bullet.bullet == "Use **`torch.cat`** on $x_0$, see :ref:`joining`"  # the slide's text is the author's
