@@ -315,3 +315,12 @@ def test_the_builds_of_a_section_keep_one_font_size(theme):
     assert set(sizes) == {"section:many", "section:many+2"}
     assert sizes["section:many"] == sizes["section:many+2"] and len(sizes["section:many"]) == 1
     assert max(sizes["section:many"]) < theme.size("body")  # the last build needed a smaller size; the first keeps it
+
+
+def test_continued_section_slides_count_as_pages_of_their_slide():
+    from cuecast.deck import base_slide_id, cue_pages, page_slide_id
+
+    assert page_slide_id("section:many", 1) == "section:many" and page_slide_id("section:many+2", 2) == "section:many+2/2"
+    assert base_slide_id("section:many+2/2") == "section:many+2" and base_slide_id("section:a/b") == "section:a/b"
+    ids = ["title", "section:many", "section:many/2", "cue:x", "cue:x/2", "cue:x/3", "section:many+2"]
+    assert cue_pages(ids) == {"section:many": 2, "cue:x": 3, "section:many+2": 1}

@@ -230,3 +230,10 @@ def test_an_edit_to_one_cell_of_an_imported_tutorial_redraws_only_that_cells_sli
     names = dict(zip(after_images, after_texts))  # PNGs are named in slide order
     redrawn = {names[name] for name in after_images if after_images[name] != before_images[name]}
     assert redrawn == changed
+
+
+def test_a_lesson_of_cells_with_an_expected_error_has_no_overlapping_words(tmp_path):
+    root = _project(tmp_path / "cells", paths.FIXTURES / "cells")
+    run_render("slides", "script/cells.yaml", "--device", "cpu", cwd=root, check=True)
+    assert_no_overlaps(root / "build" / "cells" / "slides.pptx", tmp_path / "pdf")
+    assert_lines_as_measured(root / "script" / "cells.yaml", tmp_path / "pdf" / "slides.pdf")
