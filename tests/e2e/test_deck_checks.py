@@ -192,6 +192,16 @@ def test_no_traceback_on_a_slide_in_the_video_terminal_or_in_the_notebook_holds_
     assert not ABSOLUTE.search(everything) and str(root) not in everything
 
 
+def test_render_check_keeps_the_whole_traceback(tmp_path):
+    root = _project(tmp_path / "hard", HARD)
+    script = root / "script" / "hard.yaml"
+    script.write_text(script.read_text().replace("        expect_error: true\n", ""))
+    checked = run_render("check", "script/hard.yaml", "--device", "cpu", cwd=root)
+    assert checked.returncode != 0
+    assert "site-packages/torch/nn/modules/module.py" in checked.stdout  # every frame, for the author
+    assert "frames in torch" not in checked.stdout
+
+
 # --- imported tutorials ------------------------------------------------------------
 
 
