@@ -256,9 +256,8 @@ def _side_by_side(numbered, capture, area, gap: int, theme, measurer: Measurer) 
     """Ways to put the code (unwrapped, one page) beside output that loses no
     line: ``(key, code panel width, plan)``, the key being (lines lost = 0,
     code lines wrapped = 0, pages = 1, output lines wrapped, -min(code size,
-    1.2 × output size)) so
-    that sorting prefers unwrapped output, then sizes where neither side
-    shrank to nothing for the other's sake."""
+    1.2 × output size)) so that sorting prefers unwrapped output, then sizes
+    where neither side shrank to nothing for the other's sake."""
     x, y, w, h = area
     found = []
     size = theme.size("code")
