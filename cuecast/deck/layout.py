@@ -275,15 +275,25 @@ class _Builder:
         """``beats`` in ``area``, at the size at which ``every`` bullet of the
         section fits, so successive builds keep one size; when not all fit
         at ``body_min``, whole bullets continue on the next page (never cut:
-        the narration reads every one)."""
-        size, _ = self.bullet_size(every, area)
+        the narration reads every one), at the largest size that needs no
+        more pages than ``body_min`` does."""
+        size, ok = self.bullet_size(every, area)
+        if not ok:
+            fewest = len(self.paginated(every, self.theme.size("body_min"), area))
+            size = self.theme.size("body")
+            while size > self.theme.size("body_min") and len(self.paginated(every, size, area)) > fewest:
+                size -= 1
+        return [TextBox("bullets", *area, tuple(page), role="bullets") for page in self.paginated(beats, size, area)]
+
+    def paginated(self, beats: list[Beat], size: float, area: tuple[int, int, int, int]) -> list[list[Paragraph]]:
+        """``beats`` at ``size`` split into pages of whole bullets that fit ``area``."""
         tw, th = inner_size(area[2], area[3], (0, 0, 0, 0))
         pages: list[list[Paragraph]] = [[]]
         for group in self.bullet_groups(beats, size):
             if pages[-1] and self.measure.height(pages[-1] + group, tw) > th + 0.01:
                 pages.append([])
             pages[-1].extend(group)
-        return [TextBox("bullets", *area, tuple(page), role="bullets") for page in pages]
+        return pages
 
     def bullets_box(self, beats: list[Beat], area: tuple[int, int, int, int], muted: bool = False,
                     name: str = "bullets") -> TextBox:

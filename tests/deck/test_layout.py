@@ -300,6 +300,8 @@ def test_bullets_that_do_not_fit_continue_on_the_next_slide_and_none_is_cut(them
     assert not any("…" in t for t in texts)
     assert [s.title for s in deck.slides[1:]] == ["Many bullets"] * 2
     assert [b.text for b in deck.slides[2].boxes if b.name == "title"] == ["Many bullets (2/2)"]
+    sizes = {p.size for s in deck.slides[1:] for b in s.boxes if b.name == "bullets" for p in b.paragraphs if p.bullet == "•"}
+    assert len(sizes) == 1 and sizes.pop() > theme.size("body_min")  # two pages either way: as large as two allow
     assert_fits(deck, theme)
 
 
