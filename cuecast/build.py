@@ -468,7 +468,7 @@ class LessonBuilder:
     def stage_timeline(self) -> StageResult:
         import warnings
 
-        from cuecast.deck import cue_pages
+        from cuecast.deck import cue_pages, page_beats
         from cuecast.export import WRITERS, narrated_timeline, write_timeline_outputs
         from cuecast.narrate import VoiceWarning, voice_cache_dir
         from cuecast.plan import PlanOptions
@@ -477,12 +477,14 @@ class LessonBuilder:
             if kind == "missing":
                 warnings.warn(f"{beat_id}: {message}", VoiceWarning, stacklevel=2)
 
-        page_counts = cue_pages(slide.id for slide in self._deck().slides)
+        slides = self._deck().slides
+        page_counts, beats_on_pages = cue_pages(slide.id for slide in slides), page_beats(slides)
         with self.notices.computing("narration"):
             voice = self.voice()
             self.timeline = narrated_timeline(self.lesson, self.build.captures, voice, self.dir,
                                               voice_cache_dir(Path(self._lesson.root)),
                                               refresh=not self.options.use_cache, page_counts=page_counts,
+                                              page_beats=beats_on_pages,
                                               options=PlanOptions(fps=self.options.fps),  # cuts on the video's frames
                                               on_event=on_event)
         # the formats written are part of the stage: a new one is made on the next build

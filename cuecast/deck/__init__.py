@@ -122,6 +122,13 @@ def cue_pages(slide_ids) -> dict[str, int]:
     return pages
 
 
+def page_beats(slides) -> dict[str, tuple[str, ...]]:
+    """The beats whose bullets each page of a section slide holds (slide id
+    → beat ids), from a deck's slides: the timeline shows a continued page
+    while its bullets are said."""
+    return {slide.id: slide.beat_ids for slide in slides if slide.beat_ids}
+
+
 #: The helpers that make and read slide ids, for callers that want them by name.
 SLIDE_IDS = {
     "title": TITLE_SLIDE_ID,

@@ -135,9 +135,10 @@ class _Builder:
         w = int(h * iw / max(ih, 1))
         return [ImageBox("logo", self.W - MARGIN - w, self.H - inches(0.15) - h, w, h, self.theme.logo)]
 
-    def slide(self, slide_id: str, title: str, notes: str, boxes: list, background: Optional[str] = None) -> SlideLayout:
+    def slide(self, slide_id: str, title: str, notes: str, boxes: list, background: Optional[str] = None,
+              beat_ids: tuple[str, ...] = ()) -> SlideLayout:
         return SlideLayout(slide_id, title, notes.strip() or title, tuple(boxes + self.decorations()),
-                           background or self.theme.color("background"))
+                           background or self.theme.color("background"), beat_ids)
 
     # --- slides ------------------------------------------------------------
 
@@ -187,11 +188,11 @@ class _Builder:
         every = [b for b in section.beats if b.bullet is not None]  # the last build: it sets the size of all
         pages = self.bullet_pages(bullets, every, area)
         slides = []
-        for page, box in enumerate(pages, start=1):
+        for page, (box, beat_ids) in enumerate(pages, start=1):
             shown = title if len(pages) == 1 else f"{title} ({page}/{len(pages)})"
             boxes = [self.title_box(shown), self.accent(TITLE_Y + TITLE_H + pt_to_emu(4)), box]
             page_notes = notes if page == 1 else f"{notes}\n(continued, {page}/{len(pages)})"
-            slides.append(self.slide(page_slide_id(slide_id, page), title, page_notes, boxes))
+            slides.append(self.slide(page_slide_id(slide_id, page), title, page_notes, boxes, beat_ids=beat_ids))
         return slides
 
     def comparison_slide(self, section: Section, parent: Section, siblings: list[Section], notes: str) -> SlideLayout:
@@ -271,28 +272,34 @@ class _Builder:
                                     self.measure, tw, th, self.theme.size("body"), self.theme.size("body_min"))
         return size, ok
 
-    def bullet_pages(self, beats: list[Beat], every: list[Beat], area: tuple[int, int, int, int]) -> list[TextBox]:
+    def bullet_pages(self, beats: list[Beat], every: list[Beat],
+                     area: tuple[int, int, int, int]) -> list[tuple[TextBox, tuple[str, ...]]]:
         """``beats`` in ``area``, at the size at which ``every`` bullet of the
         section fits, so successive builds keep one size; when not all fit
         at ``body_min``, whole bullets continue on the next page (never cut:
         the narration reads every one), at the largest size that needs no
-        more pages than ``body_min`` does."""
+        more pages than ``body_min`` does.  Each page comes with the ids of
+        the beats whose bullets it holds."""
         size, ok = self.bullet_size(every, area)
         if not ok:
             fewest = len(self.paginated(every, self.theme.size("body_min"), area))
             size = self.theme.size("body")
             while size > self.theme.size("body_min") and len(self.paginated(every, size, area)) > fewest:
                 size -= 1
-        return [TextBox("bullets", *area, tuple(page), role="bullets") for page in self.paginated(beats, size, area)]
+        return [(TextBox("bullets", *area, tuple(page), role="bullets"), ids)
+                for page, ids in self.paginated(beats, size, area)]
 
-    def paginated(self, beats: list[Beat], size: float, area: tuple[int, int, int, int]) -> list[list[Paragraph]]:
-        """``beats`` at ``size`` split into pages of whole bullets that fit ``area``."""
+    def paginated(self, beats: list[Beat], size: float,
+                  area: tuple[int, int, int, int]) -> list[tuple[list[Paragraph], tuple[str, ...]]]:
+        """``beats`` at ``size`` split into pages of whole bullets that fit
+        ``area``: each page's paragraphs and the ids of its beats."""
         tw, th = inner_size(area[2], area[3], (0, 0, 0, 0))
-        pages: list[list[Paragraph]] = [[]]
-        for group in self.bullet_groups(beats, size):
-            if pages[-1] and self.measure.height(pages[-1] + group, tw) > th + 0.01:
-                pages.append([])
-            pages[-1].extend(group)
+        pages: list[tuple[list[Paragraph], tuple[str, ...]]] = [([], ())]
+        for beat, group in zip(beats, self.bullet_groups(beats, size)):
+            if pages[-1][0] and self.measure.height(pages[-1][0] + group, tw) > th + 0.01:
+                pages.append(([], ()))
+            paragraphs, ids = pages[-1]
+            pages[-1] = (paragraphs + group, ids + (beat.id,))
         return pages
 
     def bullets_box(self, beats: list[Beat], area: tuple[int, int, int, int], muted: bool = False,
