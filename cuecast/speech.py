@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from cuecast.math_text import GREEK_SYMBOLS, SYMBOLS, math_say
+from cuecast.math_text import GREEK_SYMBOLS, SYMBOLS, math_say, math_slide
 
 #: Roles whose content is code (shown as code, read as the name).
 CODE_ROLES = {"class", "func", "meth", "attr", "mod", "obj", "data", "exc", "const", "member", "var", "type",
@@ -47,6 +47,12 @@ _POWER = re.compile(r"(?<=[\w)\]])\s*\*\*\s*(?=[\w(.-])")
 #: A ``$`` left once the maths pairs are read, before TeX: what follows up to a space is maths.
 LONE_DOLLAR = re.compile(r"(?<![\\\w])\$(?!\d)(\S*[\\^_{}]\S*)")
 _SLOT = re.compile("\x00(\\d+)\x00")
+#: A link label that is a file's path or a folder ("./multihead-attention.ipynb",
+#: "../ch02/"): read aloud it is "dot slash … i p y n b", so its name is said instead.
+_PATH_LABEL = re.compile(
+    r"(?:\.{0,2}/)?(?:[\w.-]+/)*(?P<stem>[\w.-]+?)"
+    r"(?:\.(?:ipynb|py|md|qmd|rst|txt|csv|json|ya?ml|html?|pdf|png|jpe?g|svg|gif|pt|pth|zip|gz)|/)"
+    r"|\.{0,2}/(?:[\w.-]+/)*(?P<last>[\w.-]+)")
 
 
 def role_target(role: str, body: str) -> tuple[str, str]:
@@ -71,6 +77,17 @@ def role_target(role: str, body: str) -> tuple[str, str]:
     if role == "download":
         return "text", target.rsplit("/", 1)[-1]
     return "text", body
+
+
+def said_label(label: str) -> str:
+    """A link's label as a voice reads it: the label, or for a label that is
+    a path, the file's name in words (``./exercise-solutions.ipynb`` →
+    "exercise solutions")."""
+    match = _PATH_LABEL.fullmatch(label.strip())
+    if not match:
+        return label
+    words = " ".join(re.split(r"[-_.]+", match.group("stem") or match.group("last"))).strip()
+    return words or label
 
 
 def said_code(code: str) -> str:
@@ -166,7 +183,7 @@ def speech(text: str) -> str:
     # an unbalanced '$' before TeX: what follows up to a space is maths
     text = LONE_DOLLAR.sub(lambda m: keep(math_say(m.group(1))), text)
     text = re.sub(r"\$(?!\d)", "", text)  # any other '$' is not said ("$HOME"); a price "$5" is
-    text = _LINK.sub(lambda m: m.group("label"), text)
+    text = _LINK.sub(lambda m: said_label(m.group("label")), text)
     text = _BOLD.sub(r"\2", text)
     text = _POWER.sub(" to the power ", text)
     text = text.replace("**", "").replace("`", "")
@@ -174,6 +191,54 @@ def speech(text: str) -> str:
     text = _TEX_WORD.sub(_tex_word, text)
     text = _SLOT.sub(lambda m: slots[int(m.group(1))], text)
     return " ".join(text.split())
+
+
+def slide_text(text: str) -> str:
+    """The same markup as a slide shows it, for text an author wrote in a
+    lesson (a bullet): maths as Unicode (``math_slide``, as the importer
+    shows it), bold and links as their words, roles by their target; code
+    keeps its backticks, since the deck draws backticked text as code.
+    Text the importer wrote (already shown this way) comes back unchanged."""
+    slots: list[str] = []
+
+    def keep(shown: str) -> str:
+        slots.append(shown)
+        return f"\x00{len(slots) - 1}\x00"
+
+    text = text.replace(DROPPED, "")
+    text = ROLE.sub(lambda m: _shown_role(m, keep), text)
+    text = drop_dangling(text)
+    text = _CODE.sub(lambda m: keep(m.group(0)), text)
+    text = _PAREN_MATH.sub(lambda m: keep(math_slide(m.group(1))), text)
+    text = replace_math(text, lambda tex: keep(math_slide(tex)))
+    text = LONE_DOLLAR.sub(lambda m: keep(math_slide(m.group(1))), text)
+    text = _LINK.sub(lambda m: m.group("label"), text)
+    text = _BOLD.sub(r"\2", text)
+    text = _TEX_SPACE.sub(" ", text)
+    text = _TEX_WORD.sub(_shown_tex_word, text)
+    return _SLOT.sub(lambda m: slots[int(m.group(1))], text)
+
+
+def _shown_role(match: re.Match, keep) -> str:
+    role = match.group("role") or match.group("myst").split(":")[-1]
+    kind, target = role_target(role, match.group("body") or match.group("mbody"))
+    if kind == "math":
+        return keep(math_slide(target))
+    if kind == "code":
+        return keep(f"`{target}`")
+    if kind == "dropped":
+        return DROPPED
+    return target
+
+
+def _shown_tex_word(match: re.Match) -> str:
+    """A TeX command in prose as a slide shows it: its symbol when it is one."""
+    name = match.group(1)
+    if name in GREEK_SYMBOLS:
+        return GREEK_SYMBOLS[name]
+    if name in SYMBOLS and SYMBOLS[name][0].strip():
+        return SYMBOLS[name][0]
+    return match.group(0)
 
 
 def _said_role(match: re.Match, keep) -> str:

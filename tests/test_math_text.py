@@ -10,7 +10,7 @@ from cuecast.math_text import math_say, math_slide
 @pytest.mark.parametrize("tex,slide,say", [
     ("x^2", "x²", "x squared"),
     ("\\frac{\\partial L}{\\partial w}", "∂L/∂w", "partial L over partial w"),
-    ("\\sigma(x) = \\frac{1}{1 + e^{-x}}", "σ(x) = 1/(1 + e^(-x))", "sigma x equals 1 over 1 plus e to the power minus x"),
+    ("\\sigma(x) = \\frac{1}{1 + e^{-x}}", "σ(x) = 1/(1 + e⁻ˣ)", "sigma x equals 1 over 1 plus e to the power minus x"),
     ("W^\\top x", "Wᵀx", "W transposed x"),
     ("\\sum_{i=1}^{n} x_i", "Σᵢ₌₁ⁿxᵢ", "the sum from i equals 1 to n of x i"),
     ("\\mathbb{R}^{n \\times m}", "ℝ^(n×m)", "R to the power n times m"),
@@ -24,6 +24,13 @@ from cuecast.math_text import math_say, math_slide
     ("\\underbrace{a}_{\\text{the sum}}", "a (the sum)", "a, that is the sum"),
     ("\\sqrt{d_k} \\cdot \\infty", "√dₖ · ∞", "the square root of d k times infinity"),
     ("\\partial loss", "∂loss", "partial loss"),
+    # a letter index is raised too (not "θ^((t+1))"); one with no raised form keeps one pair of brackets
+    ("\\theta^{(t+1)} = \\theta^{(t)} - \\eta \\nabla_\\theta L(\\theta)", "θ⁽ᵗ⁺¹⁾ = θ⁽ᵗ⁾ - η∇_θL(θ)",
+     "theta t plus 1 equals theta t minus eta nabla theta L theta"),
+    ("x^{(q)}", "x^(q)", "x q"),
+    # a list keeps its spaces after commas; a named function sits against its brackets
+    ("\\tanh(x), \\sigma(x), \\text{ReLU}(x)", "tanh(x), σ(x), ReLU(x)", "tanch x, sigma x, ReLU x"),
+    ("\\log \\text{Softmax}(Ax + b)", "log Softmax(Ax + b)", "log Softmax A x plus b"),
 ])
 def test_math(tex, slide, say):
     assert (math_slide(tex), math_say(tex)) == (slide, say)

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from cuecast.narrate.base import narration_text
-from cuecast.speech import speech
+from cuecast.speech import slide_text, speech
 from cuecast.script import spoken
 from cuecast.model import Beat, Location
 
@@ -45,6 +45,11 @@ CASES = [
     ("As described in {ref}`some-label`, a {py:func}`torch.stack`.", "As described, a torch.stack."),
     # Markdown and code
     ("See the [docs](./multihead-attention.md) for more.", "See the docs for more."),
+    # a label that is a path is read by the file's name, never "dot slash … i p y n b"
+    ("See the [./multihead-attention.ipynb](./multihead-attention.ipynb) code notebook.",
+     "See the multihead attention code notebook."),
+    ("in [exercise_solutions.py](x.py) and [../ch02/](../ch02/)", "in exercise solutions and ch02"),
+    ("the [torch.nn](https://pytorch.org) docs", "the torch.nn docs"),
     ("Use the `.view` method.", "Use the .view method."),
     ("**Joining tensors** is next.", "Joining tensors is next."),
     ("scale by `d_k**0.5`", "scale by d_k to the power 0.5"),
@@ -95,4 +100,23 @@ def test_a_hand_written_lesson_is_spoken_through_it(tmp_path):
     assert said == ["The area is x squared and x.pow(2) gives it; the index x two is no power.",
                     "Use torch.cat on x zero."]
     (_, bullet), = [(s, b) for s, b in lesson.beats() if b.bullet]
-    assert bullet.bullet == "Use **`torch.cat`** on $x_0$, see :ref:`joining`"  # the slide's text is the author's
+    # the slide shows it as the importer would: maths in Unicode, code in backticks, no bold marks or role
+    assert bullet.bullet == "Use `torch.cat` on x₀"
+
+
+#: (what an author wrote in a bullet, what the slide shows): the importer's display of the same markup
+SHOWN = [
+    ("the index $x^{(2)}$ and $\\theta^{(t+1)}$", "the index x⁽²⁾ and θ⁽ᵗ⁺¹⁾"),
+    ("**Joining tensors** with `torch.cat`", "Joining tensors with `torch.cat`"),
+    ("A :class:`~torch.nn.Module`, see :ref:`label`", "A `Module`"),
+    ("read [the docs](https://pytorch.org) on $ q = x\\,W $", "read the docs on q = xW"),
+    ("up to \\infty", "up to ∞"),
+    # plain text, code and prices stay as written
+    ("`x**2` is $5, {{ torch_version }}, snake_case", "`x**2` is $5, {{ torch_version }}, snake_case"),
+]
+
+
+@pytest.mark.parametrize("written,shown", SHOWN)
+def test_slide_text(written, shown):
+    assert slide_text(written) == shown
+    assert slide_text(shown) == shown  # what the importer wrote is already shown this way
