@@ -47,6 +47,8 @@ _POWER = re.compile(r"(?<=[\w)\]])\s*\*\*\s*(?=[\w(.-])")
 #: A ``$`` left once the maths pairs are read, before TeX: what follows up to a space is maths.
 LONE_DOLLAR = re.compile(r"(?<![\\\w])\$(?!\d)(\S*[\\^_{}]\S*)")
 _SLOT = re.compile("\x00(\\d+)\x00")
+#: A power written in prose or a code comment without dollars ("R^5", "2^{10}").
+_CARET = re.compile(r"(?<![\w^$\\])[A-Za-z0-9]+\^(?:\{[^{}\s]*\}|[A-Za-z0-9]+)(?![\w^])")
 #: A link label that is a file's path or a folder ("./multihead-attention.ipynb",
 #: "../ch02/"): read aloud it is "dot slash … i p y n b", so its name is said instead.
 _PATH_LABEL = re.compile(
@@ -183,6 +185,7 @@ def speech(text: str) -> str:
     # an unbalanced '$' before TeX: what follows up to a space is maths
     text = LONE_DOLLAR.sub(lambda m: keep(math_say(m.group(1))), text)
     text = re.sub(r"\$(?!\d)", "", text)  # any other '$' is not said ("$HOME"); a price "$5" is
+    text = _CARET.sub(lambda m: keep(math_say(m.group(0))), text)
     text = _LINK.sub(lambda m: said_label(m.group("label")), text)
     text = _BOLD.sub(r"\2", text)
     text = _POWER.sub(" to the power ", text)
@@ -212,6 +215,7 @@ def slide_text(text: str) -> str:
     text = _PAREN_MATH.sub(lambda m: keep(math_slide(m.group(1))), text)
     text = replace_math(text, lambda tex: keep(math_slide(tex)))
     text = LONE_DOLLAR.sub(lambda m: keep(math_slide(m.group(1))), text)
+    text = _CARET.sub(lambda m: keep(math_slide(m.group(0))), text)
     text = _LINK.sub(lambda m: m.group("label"), text)
     text = _BOLD.sub(r"\2", text)
     text = _TEX_SPACE.sub(" ", text)

@@ -59,6 +59,9 @@ CASES = [
     ("{{ torch_version }}  is   here", "{{ torch_version }} is here"),
     ("a lone $x^{(i)} here", "a lone x i here"),
     ("set $HOME first", "set HOME first"),
+    # a power written without dollars, as code comments do
+    ("maps from R^5 to R^3, parameters A, b", "maps from R to the power 5 to R cubed, parameters A, b"),
+    ("about 2^{10} items, not a^b^c or `x ^ y`", "about 2 to the power 10 items, not a^b^c or x ^ y"),
 ]
 
 #: Markup or power words that must never reach a voice or a caption.
@@ -73,7 +76,7 @@ def test_speech(written, said):
 @pytest.mark.parametrize("written,said", CASES)
 def test_speech_is_idempotent_and_leaves_no_markup(written, said):
     assert speech(said) == said
-    if "x^2" not in written and "**" not in written:  # the only cases that are real powers
+    if not re.search(r"x\^[24]|\*\*|R\^|2\^", written):  # the cases that are real powers
         assert not LEAKS.search(said), said
 
 
@@ -111,6 +114,7 @@ SHOWN = [
     ("A :class:`~torch.nn.Module`, see :ref:`label`", "A `Module`"),
     ("read [the docs](https://pytorch.org) on $ q = x\\,W $", "read the docs on q = xW"),
     ("up to \\infty", "up to ∞"),
+    ("maps from R^5, not a^b^c", "maps from R⁵, not a^b^c"),
     # plain text, code and prices stay as written
     ("`x**2` is $5, {{ torch_version }}, snake_case", "`x**2` is $5, {{ torch_version }}, snake_case"),
 ]
