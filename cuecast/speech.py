@@ -19,6 +19,7 @@ template marks are not maths or markup.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Callable
 
 from cuecast.math_text import GREEK_SYMBOLS, SYMBOLS, math_say, math_slide
@@ -166,34 +167,66 @@ def unbalanced_dollar(text: str) -> bool:
     return bool(LONE_DOLLAR.search(replace_math(text, lambda tex: "")))
 
 
+@dataclass(frozen=True)
+class _Rendering:
+    """How one audience gets each piece of markup: maths, inline code (the
+    whole match, backticks and all), a link's label, and a TeX word in prose."""
+
+    math: Callable[[str], str]
+    code: Callable[[re.Match], str]
+    code_role: Callable[[str], str]
+    label: Callable[[str], str]
+    tex_word: Callable[[re.Match], str]
+    spoken: bool
+
+
+def _render(text: str, how: _Rendering) -> str:
+    """Read the markup of ``text`` once, in the one order both audiences
+    need (code and maths set aside before emphasis, links and TeX words)."""
+    slots: list[str] = []
+
+    def keep(piece: str) -> str:
+        slots.append(piece)
+        return f"\x00{len(slots) - 1}\x00"
+
+    text = text.replace(DROPPED, "")
+    text = ROLE.sub(lambda m: _role(m, keep, how), text)
+    text = drop_dangling(text)
+    text = _CODE.sub(lambda m: keep(how.code(m)), text)
+    text = _PAREN_MATH.sub(lambda m: keep(how.math(m.group(1))), text)
+    text = replace_math(text, lambda tex: keep(how.math(tex)))
+    # an unbalanced '$' before TeX: what follows up to a space is maths
+    text = LONE_DOLLAR.sub(lambda m: keep(how.math(m.group(1))), text)
+    if how.spoken:
+        text = re.sub(r"\$(?!\d)", "", text)  # any other '$' is not said ("$HOME"); a price "$5" is
+    text = _CARET.sub(lambda m: keep(how.math(m.group(0))), text)
+    text = _LINK.sub(lambda m: how.label(m.group("label")), text)
+    text = _BOLD.sub(r"\2", text)
+    if how.spoken:
+        text = _POWER.sub(" to the power ", text)
+        text = text.replace("**", "").replace("`", "")
+    text = _TEX_SPACE.sub(" ", text)
+    text = _TEX_WORD.sub(how.tex_word, text)
+    return _SLOT.sub(lambda m: slots[int(m.group(1))], text)
+
+
+def _role(match: re.Match, keep, how: _Rendering) -> str:
+    role = match.group("role") or match.group("myst").split(":")[-1]
+    kind, target = role_target(role, match.group("body") or match.group("mbody"))
+    if kind == "math":
+        return keep(how.math(target))
+    if kind == "code":
+        return keep(how.code_role(target))
+    if kind == "dropped":
+        return DROPPED
+    return target
+
+
 def speech(text: str) -> str:
     """``text`` as a voice should read it: maths in words, code without its
     backticks, references by their titles (or dropped), links by their
     labels, emphasis marks gone, whitespace collapsed."""
-    slots: list[str] = []
-
-    def keep(said: str) -> str:
-        slots.append(said)
-        return f"\x00{len(slots) - 1}\x00"
-
-    text = text.replace(DROPPED, "")
-    text = ROLE.sub(lambda m: _said_role(m, keep), text)
-    text = drop_dangling(text)
-    text = _CODE.sub(lambda m: keep(said_code(m.group(2))), text)
-    text = _PAREN_MATH.sub(lambda m: keep(math_say(m.group(1))), text)
-    text = replace_math(text, lambda tex: keep(math_say(tex)))
-    # an unbalanced '$' before TeX: what follows up to a space is maths
-    text = LONE_DOLLAR.sub(lambda m: keep(math_say(m.group(1))), text)
-    text = re.sub(r"\$(?!\d)", "", text)  # any other '$' is not said ("$HOME"); a price "$5" is
-    text = _CARET.sub(lambda m: keep(math_say(m.group(0))), text)
-    text = _LINK.sub(lambda m: said_label(m.group("label")), text)
-    text = _BOLD.sub(r"\2", text)
-    text = _POWER.sub(" to the power ", text)
-    text = text.replace("**", "").replace("`", "")
-    text = _TEX_SPACE.sub(" ", text)
-    text = _TEX_WORD.sub(_tex_word, text)
-    text = _SLOT.sub(lambda m: slots[int(m.group(1))], text)
-    return " ".join(text.split())
+    return " ".join(_render(text, _SPOKEN).split())
 
 
 def slide_text(text: str) -> str:
@@ -202,37 +235,7 @@ def slide_text(text: str) -> str:
     shows it), bold and links as their words, roles by their target; code
     keeps its backticks, since the deck draws backticked text as code.
     Text the importer wrote (already shown this way) comes back unchanged."""
-    slots: list[str] = []
-
-    def keep(shown: str) -> str:
-        slots.append(shown)
-        return f"\x00{len(slots) - 1}\x00"
-
-    text = text.replace(DROPPED, "")
-    text = ROLE.sub(lambda m: _shown_role(m, keep), text)
-    text = drop_dangling(text)
-    text = _CODE.sub(lambda m: keep(m.group(0)), text)
-    text = _PAREN_MATH.sub(lambda m: keep(math_slide(m.group(1))), text)
-    text = replace_math(text, lambda tex: keep(math_slide(tex)))
-    text = LONE_DOLLAR.sub(lambda m: keep(math_slide(m.group(1))), text)
-    text = _CARET.sub(lambda m: keep(math_slide(m.group(0))), text)
-    text = _LINK.sub(lambda m: m.group("label"), text)
-    text = _BOLD.sub(r"\2", text)
-    text = _TEX_SPACE.sub(" ", text)
-    text = _TEX_WORD.sub(_shown_tex_word, text)
-    return _SLOT.sub(lambda m: slots[int(m.group(1))], text)
-
-
-def _shown_role(match: re.Match, keep) -> str:
-    role = match.group("role") or match.group("myst").split(":")[-1]
-    kind, target = role_target(role, match.group("body") or match.group("mbody"))
-    if kind == "math":
-        return keep(math_slide(target))
-    if kind == "code":
-        return keep(f"`{target}`")
-    if kind == "dropped":
-        return DROPPED
-    return target
+    return _render(text, _SHOWN)
 
 
 def _shown_tex_word(match: re.Match) -> str:
@@ -245,18 +248,6 @@ def _shown_tex_word(match: re.Match) -> str:
     return match.group(0)
 
 
-def _said_role(match: re.Match, keep) -> str:
-    role = match.group("role") or match.group("myst").split(":")[-1]
-    kind, target = role_target(role, match.group("body") or match.group("mbody"))
-    if kind == "math":
-        return keep(math_say(target))
-    if kind == "code":
-        return keep(said_code(target))
-    if kind == "dropped":
-        return DROPPED
-    return target
-
-
 def _tex_word(match: re.Match) -> str:
     """A TeX command outside maths: its spoken word when it is one (``\\infty``),
     else left as written (``\\n`` in a path or a code sample is not TeX)."""
@@ -266,3 +257,9 @@ def _tex_word(match: re.Match) -> str:
     if name in SYMBOLS and SYMBOLS[name][1].strip():
         return SYMBOLS[name][1]
     return match.group(0)
+
+
+_SPOKEN = _Rendering(math=math_say, code=lambda m: said_code(m.group(2)), code_role=said_code, label=said_label,
+                     tex_word=_tex_word, spoken=True)
+_SHOWN = _Rendering(math=math_slide, code=lambda m: m.group(0), code_role=lambda target: f"`{target}`",
+                    label=lambda label: label, tex_word=_shown_tex_word, spoken=False)
