@@ -48,6 +48,8 @@ _POWER = re.compile(r"(?<=[\w)\]])\s*\*\*\s*(?=[\w(.-])")
 #: A ``$`` left once the maths pairs are read, before TeX: what follows up to a space is maths.
 LONE_DOLLAR = re.compile(r"(?<![\\\w])\$(?!\d)(\S*[\\^_{}]\S*)")
 _SLOT = re.compile("\x00(\\d+)\x00")
+#: A template mark (``{{ 10 ** 6 }}``, ``{% if %}``): filled in later, never read as markup.
+_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 #: A power written in prose or a code comment without dollars ("R^5", "2^{10}").
 _CARET = re.compile(r"(?<![\w^$\\])[A-Za-z0-9]+\^(?:\{[^{}\s]*\}|[A-Za-z0-9]+)(?![\w^])")
 #: A link label that is a file's path or a folder ("./multihead-attention.ipynb",
@@ -189,7 +191,7 @@ def _render(text: str, how: _Rendering) -> str:
         slots.append(piece)
         return f"\x00{len(slots) - 1}\x00"
 
-    text = text.replace(DROPPED, "")
+    text = _TEMPLATE.sub(lambda m: keep(m.group(0)), text.replace(DROPPED, ""))
     text = ROLE.sub(lambda m: _role(m, keep, how), text)
     text = drop_dangling(text)
     text = _CODE.sub(lambda m: keep(how.code(m)), text)

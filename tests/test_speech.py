@@ -57,6 +57,7 @@ CASES = [
     # plain text stays as written
     ("snake_case x_data stays, as do $5 and $6.", "snake_case x_data stays, as do $5 and $6."),
     ("{{ torch_version }}  is   here", "{{ torch_version }} is here"),
+    ("{{ x**2 }} is {{ '$' }}", "{{ x**2 }} is {{ '$' }}"),
     ("a lone $x^{(i)} here", "a lone x i here"),
     ("set $HOME first", "set HOME first"),
     # a power written without dollars, as code comments do
@@ -117,6 +118,7 @@ SHOWN = [
     ("maps from R^5, not a^b^c", "maps from R⁵, not a^b^c"),
     # plain text, code and prices stay as written
     ("`x**2` is $5, {{ torch_version }}, snake_case", "`x**2` is $5, {{ torch_version }}, snake_case"),
+    ("{{ 10 ** (2 ** 3) }} and {{ a**b**c }}", "{{ 10 ** (2 ** 3) }} and {{ a**b**c }}"),  # templates are filled later
 ]
 
 
