@@ -126,3 +126,27 @@ SHOWN = [
 def test_slide_text(written, shown):
     assert slide_text(written) == shown
     assert slide_text(shown) == shown  # what the importer wrote is already shown this way
+
+
+def test_a_hand_written_bullet_is_shown_on_the_real_slide_without_markup(tmp_path):
+    """``render build --only slides`` on an author's lesson: the deck read
+    back with python-pptx shows maths in Unicode and code as its own run,
+    never ``$``, ``**``, a role or a link's address."""
+    from pptx import Presentation
+
+    from tests.support.cli import run_render
+
+    (tmp_path / "script").mkdir()
+    (tmp_path / "script" / "maths.yaml").write_text(
+        "lesson: Maths\nsections:\n  - title: Attention\n    beats:\n"
+        "      - bullet: 'The query $q^{(2)} = x^{(2)} W$ for **each** token'\n"
+        "        points: ['scaled by $\\frac{1}{\\sqrt{d_k}}$', 'see the [notes](./notes.md)']\n"
+        "      - bullet: 'Use :func:`torch.softmax` up to \\infty'\n", encoding="utf-8")
+    run_render("build", "script/maths.yaml", "--only", "slides", cwd=tmp_path, check=True)
+    deck = Presentation(str(tmp_path / "build" / "maths" / "slides.pptx"))
+    (body,) = [shape for shape in deck.slides[1].shapes if shape.has_text_frame and "query" in shape.text_frame.text]
+    lines = [paragraph.text for paragraph in body.text_frame.paragraphs]
+    assert lines == ["The query q⁽²⁾ = x⁽²⁾W for each token", "scaled by 1/√dₖ", "see the notes",
+                     "Use torch.softmax up to ∞"]
+    code = [run for run in body.text_frame.paragraphs[3].runs if run.text == "torch.softmax"]
+    assert code and code[0].font.name != body.text_frame.paragraphs[3].runs[0].font.name  # drawn as code
