@@ -164,12 +164,17 @@ def math_slide(tex: str) -> str:
 def _slide(nodes: list) -> str:
     reader = _Reader(nodes)
     out: list[str] = []
+    big = False  # after Σ and its limits, a space sets off what it sums ("Σⱼ exp(xⱼ)", bracketed in a fraction)
     while reader.peek() is not None:
         node = reader.take()
+        if big and not (isinstance(node, str) and node in "^_ "):
+            out.append(" ")
+            big = False
         if isinstance(node, list):
             out.append(_slide(node))
         elif node.startswith("\\"):
             out.append(_slide_command(node[1:], reader))
+            big = node[1:] in BIG
         elif node in "^_":
             out.append(_script(reader.take(), node))
         elif node in OPERATORS and node not in "/*":

@@ -12,7 +12,9 @@ from cuecast.math_text import math_say, math_slide
     ("\\frac{\\partial L}{\\partial w}", "∂L/∂w", "partial L over partial w"),
     ("\\sigma(x) = \\frac{1}{1 + e^{-x}}", "σ(x) = 1/(1 + e⁻ˣ)", "sigma x equals 1 over 1 plus e to the power minus x"),
     ("W^\\top x", "Wᵀx", "W transposed x"),
-    ("\\sum_{i=1}^{n} x_i", "Σᵢ₌₁ⁿxᵢ", "the sum from i equals 1 to n of x i"),
+    ("\\sum_{i=1}^{n} x_i", "Σᵢ₌₁ⁿ xᵢ", "the sum from i equals 1 to n of x i"),
+    # what a sum sums is set off, so a fraction brackets the whole denominator
+    ("\\frac{\\exp(x_i)}{\\sum_j \\exp(x_j)}", "exp(xᵢ)/(Σⱼ exp(xⱼ))", "exp x i over the sum over j of exp x j"),
     ("\\mathbb{R}^{n \\times m}", "ℝ^(n×m)", "R to the power n times m"),
     ("\\text{loss} = 12.5", "loss = 12.5", "loss equals 12.5"),
     # an index is not a power: parenthesised superscripts and subscripts read as indices
