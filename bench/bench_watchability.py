@@ -82,7 +82,7 @@ def leaks(text: str, where: str = "") -> list[Leak]:
     return [Leak(where, rule, text) for rule, pattern in LEAK_RULES.items() if pattern.search(text)]
 
 
-def spoken_lines(folder: Path) -> list[tuple[str, str]]:
+def said_lines(folder: Path) -> list[tuple[str, str]]:
     """(where, text) of every line a lesson's voice says and its captions
     show: ``narration.csv``'s text column and the cue lines of
     ``captions.vtt`` and ``captions.srt``."""
@@ -104,7 +104,7 @@ def spoken_lines(folder: Path) -> list[tuple[str, str]]:
 
 def folder_leaks(folder: Path) -> list[Leak]:
     """Every leak in a built lesson's narration and captions."""
-    return [leak for where, text in spoken_lines(folder) for leak in leaks(text, where)]
+    return [leak for where, text in said_lines(folder) for leak in leaks(text, where)]
 
 
 def _spans(track) -> list[tuple[float, float, dict]]:
