@@ -30,7 +30,7 @@ from cuecast.model import DEVICES, PACE_NAMES, Beat, Lesson, Location, Section
 from cuecast.schema import Entries, SchemaReader
 from cuecast.script_cue import CueReader
 from cuecast.script_yaml import compose_script, describe, read_script_text
-from cuecast.speech import speech
+from cuecast.speech import slide_text, speech
 
 __all__ = ["load_lesson", "find_lessons", "load_lessons", "slugify", "default_say", "SCRIPT_SUFFIXES"]
 
@@ -411,6 +411,11 @@ class _LessonBuilder(SchemaReader, CueReader):
             narration = default_say(bullet, points)
         else:
             narration = ""
+        # what a slide shows: maths, bold and links as the importer shows them (a
+        # code cue's points are not on a slide: its voice reads them as written)
+        bullet = slide_text(bullet) if bullet is not None else None
+        if cue is None:
+            points = tuple(slide_text(point) for point in points)
         return Beat(
             id=beat_id,
             location=self.loc(node),

@@ -124,7 +124,7 @@ def test_sphinx_gallery_script(tmp_path):
     assert title == {"say": "Attributes of a Tensor."}  # said on its slide, not a silent title card
     assert attributes["show"] == "vscode" and "A torch.Tensor always has a dtype and a device." in attributes["say"]
     operations = data["sections"][3]["beats"]
-    assert operations[0]["bullet"] == "The mean squared error of a prediction is 1/n Σᵢ(yᵢ - ŷᵢ)²."
+    assert operations[0]["bullet"] == "The mean squared error of a prediction is 1/n Σᵢ (yᵢ - ŷᵢ)²."
     assert operations[0]["say"] == ("The mean squared error of a prediction is 1 over n the sum over i of "
                                     "y i minus y hat i squared.")
     assert operations[1]["bullet"].startswith("Note: In-place operations save some memory")
