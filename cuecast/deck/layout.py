@@ -10,6 +10,8 @@ Every slide's speaker notes are the narration of its beats.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import replace
 from pathlib import Path
 from typing import Mapping, Optional
@@ -64,6 +66,18 @@ def inline_runs(text: str, size: float, color: str, code_color: str) -> tuple[Ru
             runs.append(Run(part, "mono" if code else "sans", size * 0.92 if code else size, False,
                             code_color if code else color))
     return tuple(runs)
+
+
+#: The " (2)" that tells apart cells named after one heading.
+_NTH = re.compile(r"\s+\(\d+\)$")
+
+
+def cue_title(section: Section, cue: Cue) -> str:
+    """A code cue's slide title: the name of the cell it shows when the cell
+    has a name of its own ("Joining tensors" under "Operations on
+    Tensors"), else its section's title, as the viewer meets it."""
+    named = _NTH.sub("", cue.cell_title or "").strip()
+    return named if named and named != section.title.strip() else section.title
 
 class _Builder:
     """Lays out one lesson; holds what every slide needs (theme, measurer,
@@ -322,7 +336,7 @@ class _Builder:
         return TextBox(name, *area, tuple(paragraphs), role="bullets")
 
     def cue_heading(self, section: Section, beat: Beat, cue: Cue, page: int, pages: int) -> tuple[str, list]:
-        title = self.text(section.title, field_location(section, "title"))
+        title = self.text(cue_title(section, cue), field_location(section, "title"))
         if pages > 1:
             title = f"{title} ({page}/{pages})"
         boxes: list = [self.title_box(title, h=CUE_TITLE_H, largest=self.theme.size("title") - 6)]

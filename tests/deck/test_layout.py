@@ -326,3 +326,17 @@ def test_continued_section_slides_count_as_pages_of_their_slide():
     assert base_slide_id("section:many+2/2") == "section:many+2" and base_slide_id("section:a/b") == "section:a/b"
     ids = ["title", "section:many", "section:many/2", "cue:x", "cue:x/2", "cue:x/3", "section:many+2"]
     assert cue_pages(ids) == {"section:many": 2, "cue:x": 3, "section:many+2": 1}
+
+
+def test_a_code_slide_is_titled_by_its_cell_when_the_cell_has_a_name_of_its_own():
+    from cuecast.deck.layout import cue_title
+
+    section = Section("ops", "Operations on Tensors", Location("t.yaml", 1, 1))
+
+    def cue(cell_title):
+        return Cue("vscode", "ops-1", Location("t.yaml", 2, 1), snippet="snippets/t.py", cell=2,
+                   cell_title=cell_title)
+
+    assert cue_title(section, cue("Joining tensors")) == "Joining tensors"
+    assert cue_title(section, cue("Operations on Tensors (3)")) == "Operations on Tensors"
+    assert cue_title(section, cue("")) == "Operations on Tensors"
