@@ -128,6 +128,8 @@ class Beat:
     then: str = ""
     pause: float = 0.0
     fields: tuple[tuple[str, Location], ...] = ()  # see Cue.fields
+    #: The backticked identifiers of ``say``/``then``, in order (``script.code_terms``).
+    code_terms: tuple[str, ...] = ()
 
 
 def then_id(beat_id: str) -> str:
@@ -173,6 +175,13 @@ class Lesson:
     #: True once its titles, narration, bullets and captions have had their
     #: Jinja2 expressions filled in (``deck.templating.render_lesson``).
     templated: bool = False
+
+    @property
+    def plain_title(self) -> str:
+        """The title where only plain text can be drawn (the editor's window
+        title): `code` spans without their backticks, which the slides draw
+        as code instead."""
+        return self.title.replace("`", "")
 
     def walk(self) -> Iterator[Section]:
         """Every section and subsection in document order."""
@@ -323,6 +332,17 @@ class Capture:
 
 
 @dataclass(frozen=True)
+class Word:
+    """One word of a clip's text (``text.split()``) and when it is said, in
+    seconds from the clip's start (or, in a ``Narration``, on the lesson
+    clock)."""
+
+    text: str
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
 class VoiceClip:
     """Narration audio for one beat: a WAV file and its real length."""
 
@@ -330,6 +350,10 @@ class VoiceClip:
     text: str
     path: Optional[str]  # None for the silent voice
     duration: float
+    #: Every word of ``text`` with its times, when the voice knows them (empty otherwise).
+    words: tuple[Word, ...] = ()
+    #: The author's take this clip is, where one overrides the lesson's voice (``narrate.takes``).
+    take: Optional[str] = None
 
 
 #: Segment.kind values: what fills the screen during a segment.
@@ -401,6 +425,10 @@ class Narration:
     start: float
     end: float
     path: Optional[str] = None
+    #: The clip's words on the lesson clock (empty when the voice does not time them).
+    words: tuple[Word, ...] = ()
+    #: The author's take, where one overrides the lesson's voice.
+    take: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -415,6 +443,8 @@ class Timeline:
     voice: str = "none"
     fps: int = 30
     metadata: dict = field(default_factory=dict, hash=False, compare=False)
+    #: The voice as cues.json records it: ``{"engine", "model", "settings"}`` (``Voice.record``).
+    voice_record: dict = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def duration(self) -> float:

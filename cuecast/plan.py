@@ -19,17 +19,22 @@ Rules, in the order the script is written (``deck.section_parts``):
 * narration starts a lead-in after its beat starts and the beat ends a
   lead-out after it, so clips never overlap; ``pause:`` adds silence.
 
-The pacing model of a ``vscode`` cue (what a viewer follows best): the
-narration starts at once and the code appears while it is said.  Short code
-is typed at a natural pace (it draws the eye to each token); longer code is
-typed faster so that it is on screen by ``typing_share`` of the narration;
-code that would still take longer than ``typing_max_seconds`` is pasted in,
-line by line, as a presenter would, since watching a long block being typed
-is dead time.  The output then appears, usually while the narration still
-runs, and stays for a reading time that grows with its lines (``1 s + 0.2 s``
-a line, capped).  ``then:`` narration is said once the output is on screen.
-So a segment lasts as long as its narration, or as long as the code and the
-output need, whichever is longer; never a fixed hold.
+The pacing model of a ``vscode`` cue is a time to read (what a viewer
+follows best): the narration starts at once and the code appears while it is
+said.  Short code is typed at a natural pace (it draws the eye to each
+token).  Longer code is typed faster, but never faster than a viewer reads
+it: it appears over the reading time of its lines (``code_seconds_per_line``
+a non-blank line, at most ``code_max_seconds``) or over ``typing_share`` of
+the narration, whichever is longer, so a long cell is typed a part at a time
+and never pasted in and left.  The output then appears, usually while the
+narration still runs, and stays for a reading time that grows with its lines
+(``1 s + 0.2 s`` a line, capped).  ``then:`` narration is said once the
+output is on screen.  So a segment lasts as long as its narration, or as
+long as the code and the output need to be read, whichever is longer; never
+a fixed hold.  When reading outlasts a short narration by more than
+``quiet_max_seconds`` (and no ``then:`` follows it), the narration moves in
+by half the difference: the code is read in two short quiet stretches, not
+one long one.
 
 Every segment boundary falls on a frame, so editors see exactly these times.
 """
@@ -43,7 +48,7 @@ from typing import Mapping, Optional
 
 from cuecast import kinds
 from cuecast.atomic import copy_into_place
-from cuecast.deck import OUTRO_SLIDE_ID, TITLE_SLIDE_ID, cue_slide_id, section_parts, slide_slug
+from cuecast.deck import OUTRO_SLIDE_ID, TITLE_SLIDE_ID, cue_slide_id, page_slide_id, section_parts, slide_slug
 from cuecast.errors import Diagnostic, ScriptError
 from cuecast.shown import hides_output, output_lines, shown_capture
 from cuecast.model import (
@@ -59,6 +64,7 @@ from cuecast.model import (
     Segment,
     Timeline,
     VoiceClip,
+    Word,
     then_id,
 )
 
@@ -76,17 +82,16 @@ class PlanOptions:
     slide_min_seconds: float = 2.5  # a slides cue stays at least this long
     page_min_seconds: float = 2.0  # each page of a slides cue with several, at least this long
     browser_min_seconds: float = 3.0  # a browser cue stays at least this long
-    typing_chars_per_second: float = 18.0  # natural typing
-    typing_speedup: float = 3.0  # long code is typed up to this much faster...
-    typing_share: float = 0.6  # ...to be on screen by this share of the narration
-    typing_max_seconds: float = 6.0  # beyond this even fast: pasted in, line by line
+    typing_chars_per_second: float = 18.0  # natural typing; longer code is typed faster...
+    typing_share: float = 0.6  # ...to be on screen by this share of the narration...
+    code_seconds_per_line: float = 0.25  # ...but no faster than its lines are read: this a non-blank line...
+    code_max_seconds: float = 20.0  # ...capped
     typing_min_seconds: float = 0.8
-    paste_seconds_per_line: float = 0.08
-    paste_max_seconds: float = 2.0
     output_pause: float = 0.3  # between the last keystroke and the output
     output_min_seconds: float = 1.0  # reading time: this...
     output_seconds_per_line: float = 0.2  # ...plus this a line...
     output_max_seconds: float = 6.0  # ...capped
+    quiet_max_seconds: float = 2.0  # a code cue's reading outlasting its narration by more: narration moves in
     then_gap: float = 0.3  # between ``say`` and ``then`` narration
     outro_seconds: float = 0.0  # an 'outro' slide at the end (0: none)
 
@@ -96,9 +101,8 @@ class PlanOptions:
 PACES = {"relaxed": 1.35, "normal": 1.0, "tight": 0.75}
 
 _SCALED = ("title_seconds", "title_card_seconds", "lead_in", "lead_out", "slide_min_seconds", "page_min_seconds",
-           "browser_min_seconds", "typing_max_seconds", "typing_min_seconds", "paste_seconds_per_line",
-           "paste_max_seconds", "output_pause", "output_min_seconds", "output_seconds_per_line",
-           "output_max_seconds", "then_gap")
+           "browser_min_seconds", "typing_min_seconds", "code_seconds_per_line", "code_max_seconds", "output_pause",
+           "output_min_seconds", "output_seconds_per_line", "output_max_seconds", "quiet_max_seconds", "then_gap")
 
 
 def paced(options: PlanOptions, pace: Optional[str]) -> PlanOptions:
@@ -118,13 +122,17 @@ def plan_timeline(
     options: PlanOptions = PlanOptions(),
     voice: str = "none",
     page_counts: Optional[Mapping[str, int]] = None,
+    page_beats: Optional[Mapping[str, tuple[str, ...]]] = None,
 ) -> Timeline:
     """The Timeline of ``lesson``: ordered, gap-free segments starting at 0
     and the narration placed on them.  ``clips`` are keyed by beat id (a beat
     without one is silent; ``<beat id>.then`` for ``then:``); ``captures`` by
     snippet path (or cue id); ``page_counts`` counts the deck's pages of each
-    slides cue (``cue:<beat id>`` → 2), so the video shows all of them."""
-    planner = _Planner(lesson, clips, captures, options, page_counts or {})
+    slides cue and section slide (``cue:<beat id>`` → 2), so the video shows
+    all of them; ``page_beats`` names the beats each section page holds
+    (``deck.page_beats``), so a continued page is shown while its bullets
+    are said."""
+    planner = _Planner(lesson, clips, captures, options, page_counts or {}, page_beats or {})
     planner.run()
     return Timeline(
         lesson_id=lesson.id,
@@ -140,13 +148,15 @@ def plan_timeline(
 class _Planner:
     """Walks the lesson once, appending segments at a running clock."""
 
-    def __init__(self, lesson, clips, captures, options: PlanOptions, page_counts: Mapping[str, int]):
+    def __init__(self, lesson, clips, captures, options: PlanOptions, page_counts: Mapping[str, int],
+                 page_beats: Mapping[str, tuple[str, ...]]):
         self.lesson = lesson
         self.clips = clips
         self.captures = captures
         self.base = options
         self.o = options
         self.page_counts = page_counts
+        self.page_beats = page_beats
         self.segments: list[Segment] = []
         self.narration: list[Narration] = []
         self.clock = 0.0
@@ -182,7 +192,8 @@ class _Planner:
             return at
         start = self.frame_up(at if exact else at + self.o.lead_in)
         end = start + clip.duration
-        self.narration.append(Narration(clip_id, section.id, clip.text, start, end, clip.path))
+        words = tuple(Word(w.text, start + w.start, start + w.end) for w in clip.words)
+        self.narration.append(Narration(clip_id, section.id, clip.text, start, end, clip.path, words, clip.take))
         return end + self.o.lead_out
 
     # -- the walk -----------------------------------------------------------
@@ -206,13 +217,27 @@ class _Planner:
 
     def slide_run(self, section: Section, beats: tuple[Beat, ...], slide_id: str) -> None:
         """Consecutive beats without a cue, said over the section's slide (a
-        short title card when nothing is said)."""
+        short title card when nothing is said).  A slide whose bullets
+        continue on more pages turns to the next page as the first beat it
+        holds is said, so every bullet is on screen while it is read."""
+        pages = self.page_counts.get(slide_id, 1)
+        page_of = {beat_id: page for page in range(1, pages + 1)
+                   for beat_id in self.page_beats.get(page_slide_id(slide_id, page), ())}
         start = at = self.clock
+        turns: list[tuple[float, int, list[str]]] = []  # (when, page, beats said on it)
         for beat in beats:
+            page = page_of.get(beat.id, turns[-1][1] if turns else 1)
+            if not turns or page > turns[-1][1]:
+                turns.append((at, page, []))
+            turns[-1][2].append(beat.id)
             at = self.say(beat, section, at) + beat.pause
-        length = max(at - start, self.o.title_card_seconds)
-        self.add(SEGMENT_SLIDE, slide_slug(slide_id), section.id, length,
-                 slide_id=slide_id, beat_ids=tuple(b.id for b in beats))
+        end = start + max(at - start, self.o.title_card_seconds)
+        if not turns:
+            turns.append((start, 1, []))
+        for (when, page, beat_ids), later in zip(turns, turns[1:] + [(end, 0, [])]):
+            shown = page_slide_id(slide_id, page)
+            self.add(SEGMENT_SLIDE, slide_slug(slide_id) + (f"-p{page}" if page > 1 else ""), section.id,
+                     later[0] - self.clock, slide_id=shown, beat_ids=tuple(beat_ids))
 
     def cue(self, section: Section, beat: Beat) -> None:
         cue = beat.cue
@@ -254,6 +279,11 @@ class _Planner:
         said = self.clips.get(beat.id)
         typing, output_at, reading = self.editor_pacing(beat, said.duration if said else 0.0)
         length = max(spoken, output_at + reading)
+        quiet = length - spoken
+        if spoken and not beat.then and quiet > self.o.quiet_max_seconds and self.narration[-1].beat_id == beat.id:
+            said_at = self.narration[-1]
+            moved = self.frame_up(quiet / 2)
+            self.narration[-1] = replace(said_at, start=said_at.start + moved, end=said_at.end + moved)
         if beat.then:
             said_end = start + spoken - self.o.lead_out if spoken else start
             then_at = max(start + output_at, said_end + self.o.then_gap if spoken else start + output_at)
@@ -268,16 +298,8 @@ class _Planner:
         o = self.o
         code = self.shown_code(beat)
         natural = len(code) / o.typing_chars_per_second
-        budget = max(o.typing_min_seconds, o.typing_share * said)
-        if natural <= budget:
-            typing = max(o.typing_min_seconds, natural)  # typed at a natural pace
-        elif natural / o.typing_speedup <= o.typing_max_seconds:
-            # typed faster: done by its share of the narration, at most typing_speedup × natural
-            typing = max(natural / o.typing_speedup, min(budget, o.typing_max_seconds))
-        else:  # pasted in, line by line
-            lines = code.count("\n") + 1 if code else 0
-            typing = min(o.paste_max_seconds, max(o.typing_min_seconds, lines * o.paste_seconds_per_line))
-        typing = round(typing, 3)
+        budget = max(o.typing_min_seconds, o.typing_share * said, code_reading(code, o))
+        typing = round(max(o.typing_min_seconds, min(natural, budget)), 3)
         output_at = round(o.lead_in + typing + o.output_pause, 3)
         shown = shown_capture(beat.cue, self.captures)
         lines = _output_lines(shown)
@@ -311,6 +333,13 @@ CUE_SEGMENTS = kinds.table("plan", {
     "browser": _Planner.browser,
     "terminal": _Planner.terminal,
 })
+
+
+def code_reading(code: str, options: PlanOptions) -> float:
+    """Seconds a viewer needs to read ``code`` as it appears: a time per
+    non-blank line, capped (a long cell is skimmed, not studied)."""
+    lines = sum(1 for line in code.splitlines() if line.strip())
+    return min(options.code_max_seconds, lines * options.code_seconds_per_line)
 
 
 def _output_lines(capture: Optional[Capture]) -> int:

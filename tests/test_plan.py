@@ -145,13 +145,45 @@ def test_short_code_is_typed_at_a_natural_pace_while_it_is_said(tmp_path):
     assert editor.duration == pytest.approx(o.lead_in + 8.0 + o.lead_out, abs=1 / 30)  # no hold after it
 
 
-def test_code_longer_than_its_narration_is_typed_faster_then_pasted(tmp_path):
+def test_long_code_is_typed_faster_but_never_faster_than_it_is_read(tmp_path):
     code = "value = torch.ones(3)\n" * 8  # 176 characters: about 10 s at a natural pace
-    faster, o = editor_for(tmp_path, code, say_seconds=4.0)
+    faster, o = editor_for(tmp_path, code, say_seconds=8.0)
     natural = len(code.strip()) / o.typing_chars_per_second
-    assert faster.type_seconds == pytest.approx(max(natural / o.typing_speedup, o.typing_share * 4.0), abs=1e-3)
-    pasted, o = editor_for(tmp_path, "x = 1\n" * 400, say_seconds=4.0)
-    assert pasted.type_seconds == o.paste_max_seconds  # 400 lines: pasted in, line by line
+    assert faster.type_seconds == pytest.approx(o.typing_share * 8.0, abs=1e-3)  # done by 60% of it...
+    assert faster.type_seconds < natural  # ...so faster than natural typing
+    read, o = editor_for(tmp_path, code, say_seconds=1.0)
+    assert read.type_seconds == pytest.approx(8 * o.code_seconds_per_line, abs=1e-3)  # a short narration: read pace
+
+
+def test_a_long_cell_is_typed_a_part_at_a_time_for_its_capped_reading_time(tmp_path):
+    """The 75-line cell once pasted in 2 s and dropped: now it appears over
+    its reading time, and the cue lasts until the output has been read too."""
+    code = "\n".join(f"value_{n} = torch.ones({n})" if n % 10 else "" for n in range(75)) + "\n"
+    lines = sum(1 for line in code.splitlines() if line.strip())
+    editor, o = editor_for(tmp_path, code, say_seconds=4.0)
+    assert editor.type_seconds == pytest.approx(min(o.code_max_seconds, lines * o.code_seconds_per_line), abs=1e-3)
+    reading = o.output_min_seconds + 2 * o.output_seconds_per_line
+    assert editor.duration >= editor.output_at + reading + o.lead_out - 1e-6
+    huge, o = editor_for(tmp_path, "x = 1\n" * 400, say_seconds=4.0)
+    assert huge.type_seconds == o.code_max_seconds  # skimmed, not studied: capped
+
+
+def test_a_short_narration_over_a_long_read_moves_into_the_middle(tmp_path):
+    lesson = make_lesson(tmp_path)
+    (tmp_path / "snippets" / "casting.py").write_text("value = torch.ones(3)\n" * 40)
+    clips = silent_clips(lesson)
+    clips["casting-1"] = VoiceClip("casting-1", clips["casting-1"].text, None, 2.0)
+    o = PlanOptions()
+    timeline = plan_timeline(lesson, clips, make_captures(), o)
+    editor = next(s for s in timeline.segments if s.cue_id == "casting-1")
+    said = next(n for n in timeline.narration if n.beat_id == "casting-1")
+    before, after = said.start - editor.start, editor.end - said.end
+    assert before > o.lead_in + 1.0 and abs(before - after) <= 0.2 + 1 / 15  # two short quiet stretches
+    clips["casting-1"] = VoiceClip("casting-1", clips["casting-1"].text, None, 11.0)
+    timeline = plan_timeline(lesson, clips, make_captures(), o)
+    editor = next(s for s in timeline.segments if s.cue_id == "casting-1")
+    said = next(n for n in timeline.narration if n.beat_id == "casting-1")
+    assert said.start == pytest.approx(editor.start + o.lead_in, abs=1 / 30)  # long enough: said at once
 
 
 def test_the_output_is_read_for_one_second_and_a_fifth_a_line(tmp_path):
@@ -199,6 +231,19 @@ def test_a_slides_cue_shows_every_page(tmp_path):
     pages = [s for s in timeline.segments if s.cue_id == "autograd-1"]
     assert [s.slide_id for s in pages] == ["cue:autograd-1", "cue:autograd-1/2"]
     assert abs(pages[0].duration - pages[1].duration) <= 1 / 30 + 1e-9
+
+
+def test_a_continued_section_slide_turns_its_page_as_its_bullets_are_said(tmp_path):
+    lesson = make_lesson(tmp_path)
+    timeline = plan_timeline(lesson, silent_clips(lesson), make_captures(), page_counts={"section:intro": 2},
+                             page_beats={"section:intro": ("intro-1",), "section:intro/2": ("intro-2",)})
+    assert_well_formed(timeline)
+    pages = [s for s in timeline.segments if s.section_id == "intro"]
+    assert [(s.slide_id, s.beat_ids) for s in pages] == [("section:intro", ("intro-1",)),
+                                                         ("section:intro/2", ("intro-2",))]
+    said = {n.beat_id: n for n in timeline.narration}
+    for page, beat_id in zip(pages, ("intro-1", "intro-2")):
+        assert page.start - 1e-9 <= said[beat_id].start and said[beat_id].end <= page.end + 1e-9
 
 
 def test_long_narration_makes_a_longer_segment(tmp_path):

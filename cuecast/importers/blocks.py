@@ -40,10 +40,13 @@ class Heading:
 
 @dataclass(frozen=True)
 class Prose:
-    """A paragraph (or admonition, or block of math) to be spoken."""
+    """A paragraph (or admonition, or block of math) to be spoken.
+    ``display_math`` marks a display equation: it is shown, so it stays on
+    the section slide and is never moved into a code cue's narration."""
 
     text: Text
     line: int
+    display_math: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,21 @@ class Code:
 
 
 @dataclass(frozen=True)
+class Listing:
+    """Code or text the prose shows but does not run: an reST literal block
+    (``::``), a ``.. code-block::`` directive, a Markdown fence of another
+    language.  ``lines`` are the input lines of ``text``'s lines."""
+
+    text: str
+    lines: tuple[int, ...]
+    language: str = ""
+
+    @property
+    def line(self) -> int:
+        return self.lines[0] if self.lines else 0
+
+
+@dataclass(frozen=True)
 class Picture:
     """An image the tutorial shows: ``path`` as written (relative to the
     input file, or a URL); ``caption`` from a figure, ``alt`` its alt text."""
@@ -102,7 +120,7 @@ class Todo:
     line: int
 
 
-Block = Union[Heading, Prose, Items, Code, Picture, Todo]
+Block = Union[Heading, Prose, Items, Code, Listing, Picture, Todo]
 
 
 @dataclass
@@ -137,6 +155,15 @@ def fold_item(text: Text, body: list, line: int) -> tuple[Item, list]:
             after.append(block)
     joined = Text(" ".join(s for s in slide if s), " ".join(s for s in say if s))
     return Item(joined, tuple(points), line), after
+
+
+def listing(lines: list[tuple[int, str]], language: str = "") -> Optional[Listing]:
+    """A ``Listing`` of numbered lines (blank lines at either end dropped);
+    ``None`` when nothing is left."""
+    lines = trim_blank_lines(lines)
+    if not lines:
+        return None
+    return Listing("\n".join(t.rstrip() for _, t in lines), tuple(n for n, _ in lines), language)
 
 
 def trim_blank_lines(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:

@@ -123,8 +123,8 @@ def unique_titles(titles: list[str]) -> list[str]:
 def cell_title(text: str) -> str:
     """A heading as a cell title: one line, no backticks, nothing the cell
     parser would take for a cell type (``[markdown]``), never only a number
-    (``cell: 2`` would select the second cell)."""
-    title = " ".join(text.replace("`", "").split())
+    (``cell: 2`` would select the second cell), no trailing colon."""
+    title = " ".join(text.replace("`", "").split()).rstrip(":").strip()
     title = re.sub(r"\[(?:markdown|md|raw)\]", "", title, flags=re.IGNORECASE).strip()
     if not title:
         return "Cell"

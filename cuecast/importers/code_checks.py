@@ -1,5 +1,6 @@
 """What in a tutorial's code will stop ``render check`` from passing here:
-code that downloads data, and imports of packages that are not installed.
+code that downloads data, and imports of packages that are not installed;
+and a block too long to be one cue.
 
 ``render check`` runs every snippet on every build, offline in CI, so a
 download is a to-do (use a small local file or a synthetic tensor), and so
@@ -30,6 +31,8 @@ DOWNLOADS = (
 #: Import name → the name pip knows it by, where they differ.
 PIP_NAMES = {"sklearn": "scikit-learn", "PIL": "Pillow", "cv2": "opencv-python", "yaml": "PyYAML",
              "skimage": "scikit-image", "bs4": "beautifulsoup4"}
+#: A cell longer than this is a to-do: no screen or narration carries it as one cue.
+LONG_CELL_LINES = 200
 ADVICE = "the check runs offline on every build: use a small local file or a synthetic tensor"
 
 
@@ -38,6 +41,10 @@ def check_code(code: Code, seen_modules: set[str]) -> list[Todo]:
     through ``seen_modules``)."""
     todos: list[Todo] = []
     lines = code.code.splitlines()
+    if len(lines) > LONG_CELL_LINES:
+        todos.append(Todo(f"this code block is {len(lines)} lines long, more than a viewer can follow in one "
+                          f"cue (over {LONG_CELL_LINES}): split it into cells with '# %%' markers where the "
+                          "prose would pause, each with its own cue", code.line))
     for index, text in enumerate(lines):
         stripped = text.strip()
         if stripped.startswith("#"):

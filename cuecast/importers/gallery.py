@@ -7,14 +7,15 @@ block made of the comment lines that follow it, in reST; everything else is
 code, and a splitter followed directly by code only separates two code
 blocks.  ``# sphinx_gallery_<name> = value`` lines configure the gallery and
 are dropped.  A code block of comments only (text that missed its splitter)
-is shown atop the code that follows it rather than as a cue of its own.
+is shown atop the code that follows it rather than as a cue of its own,
+unless a heading comes between them: then it stays where it was written.
 """
 
 from __future__ import annotations
 
 import re
 
-from cuecast.importers.blocks import Code, Document
+from cuecast.importers.blocks import Code, Document, Heading, trim_blank_lines
 from cuecast.importers.python_source import docstring_lines, parse_python
 from cuecast.importers.rst import HeadingStyles, parse_rst
 
@@ -50,23 +51,34 @@ def read_gallery(text: str, shown: str) -> Document:
     lines = list(enumerate(text.splitlines(), start=1))[last:]
     code: list[tuple[int, str]] = []
     comments: list[tuple[int, str]] = []  # a block of comments only, kept for the code after it
+    comments_at = 0  # where in doc.blocks it was written
     title = ""
 
     def flush(final: bool = False) -> None:
-        nonlocal code, title, comments
-        kept = comments + [(n, t) for n, t in code if not CONFIG.match(t)]
-        while kept and not kept[0][1].strip():
-            kept.pop(0)
-        while kept and not kept[-1][1].strip():
-            kept.pop()
+        nonlocal code, title, comments, comments_at
+        fresh = [(n, t) for n, t in code if not CONFIG.match(t)]
         code = []
+        if final and comments and not trim_blank_lines(fresh):
+            put_back_comments()
+        kept = trim_blank_lines(comments + fresh)
         if kept and not final and all(not t.strip() or t.lstrip().startswith("#") for _, t in kept):
+            if not comments:
+                comments_at = len(doc.blocks)
             comments = kept + [(kept[-1][0], "")]
             return
         comments = []
         if kept:
             doc.blocks.append(Code("\n".join(t for _, t in kept), tuple(n for n, _ in kept), title=title))
             title = ""
+
+    def put_back_comments() -> None:
+        """Comments that a heading (or the end) separates from the code after
+        them stay where they were written, as a block of their own."""
+        nonlocal comments
+        kept = trim_blank_lines(comments)
+        comments = []
+        if kept:
+            doc.blocks.insert(comments_at, Code("\n".join(t for _, t in kept), tuple(n for n, _ in kept)))
 
     at = 0
     while at < len(lines):
@@ -82,7 +94,10 @@ def read_gallery(text: str, shown: str) -> Document:
                 prose.append((number, re.sub(r"^# ?", "", comment)))
                 at += 1
             if prose:
-                doc.blocks.extend(parse_rst(prose, styles))
+                text_blocks = parse_rst(prose, styles)
+                if comments and any(isinstance(b, Heading) for b in text_blocks):
+                    put_back_comments()
+                doc.blocks.extend(text_blocks)
             continue
         code.append((number, line))
         at += 1

@@ -7,7 +7,8 @@ bullet and numbered lists (nested items become points), block quotes (a
 math (``$$…$$``, ``{math}``), admonitions (MyST ``{note}``, Quarto
 ``::: {.callout-note}``).  Code fences the caller calls executable become
 ``Code`` blocks (Quarto's ``{python}``, MyST's ``{code-cell}``); other code
-fences, tables and unknown directives become to-dos at their line.
+fences are ``Listing`` blocks, shown and not run; tables and unknown
+directives become to-dos at their line.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from __future__ import annotations
 import re
 from typing import Callable, Optional
 
-from cuecast.importers.blocks import Code, Heading, Items, Picture, Prose, Text, Todo, fold_item
-from cuecast.importers.math_text import math_say, math_slide, too_complex
-from cuecast.importers.speakable import md_inline
+from cuecast.importers.blocks import Code, Heading, Items, Picture, Prose, Text, Todo, fold_item, listing
+from cuecast.math_text import math_say, math_slide, too_complex
+from cuecast.importers.speakable import md_inline, run_in
+from cuecast.speech import unbalanced_dollar
 
 Line = tuple[int, str]
 
@@ -128,16 +130,22 @@ class _Parser:
         return bool(ATX.match(text) or FENCE.match(text) or text.strip().startswith((">", "$$", "<!--"))
                     or (BULLET.match(text) and BULLET.match(text).group("text").strip()))
 
-    def prose(self, text: str, number: int) -> None:
-        """A paragraph, with its images lifted out after it."""
+    def prose(self, text: str, number: int, paragraph: bool = True) -> None:
+        """A paragraph (or a list item's text: ``paragraph`` false), with its
+        images lifted out after it; a paragraph's bold run-in phrase is a
+        paragraph of its own (an item's "**Step 1:** …" stays one item)."""
         pictures = [Picture(m.group("path").strip("<>"), number, m.group("alt")) for m in IMAGE.finditer(text)]
         for match in HTML_IMAGE.finditer(text):
             alt = HTML_ALT.search(match.group(0))
             pictures.append(Picture(match.group("path"), number, alt.group("alt") if alt else ""))
         rest = HTML_IMAGE.sub("", IMAGE.sub("", text))
-        said = md_inline(rest)
-        if said:
-            self.out.append(Prose(said, number))
+        if unbalanced_dollar(re.sub(r"(`+).+?\1", "", rest)):
+            self.out.append(Todo("a '$' opens maths that no '$' closes: it is read as maths up to the next "
+                                 "space; close it with '$', or write '\\$' for a dollar sign", number))
+        for part in (run_in(rest) if paragraph else None) or (rest,):
+            said = md_inline(part)
+            if said:
+                self.out.append(Prose(said, number))
         self.out.extend(pictures)
 
     def display_math(self) -> None:
@@ -164,7 +172,7 @@ class _Parser:
             self.out.append(Todo("a display equation with a matrix or environment was left out; "
                                  "say in words what it shows, or make it an image", number))
         elif tex:
-            self.out.append(Prose(Text(math_slide(tex), math_say(tex)), number))
+            self.out.append(Prose(Text(math_slide(tex), math_say(tex)), number, display_math=True))
 
     def quote(self) -> None:
         body: list[Line] = []
@@ -225,7 +233,7 @@ class _Parser:
             while body and body[0][1].strip() and not self.starts_block(body[0][1]):
                 lead.append(body.pop(0)[1].strip())
             start = len(self.out)
-            self.prose(" ".join(lead), item_line)
+            self.prose(" ".join(lead), item_line, paragraph=False)
             made = self.out[start:]
             del self.out[start:]
             text_block = next((b for b in made if isinstance(b, Prose)), None)
@@ -284,10 +292,7 @@ class _Parser:
             directive = DIRECTIVE_INFO.match(info)
             self.directive(directive.group("name").lower(), directive.group("args").strip(), body, number)
         elif any(t.strip() for _, t in body):
-            language = info.split()[0].strip("{}.") if info.split() else ""
-            shown = f"a '{language}' code block" if language else "a code block"
-            self.out.append(Todo(f"{shown} in the prose is not run; it was left out "
-                                 "(make it a code cell to show it)", number))
+            self.out.append(listing(body, info.split()[0].strip("{}.") if info.split() else ""))
 
     def code(self, body: list[Line], number: int) -> None:
         body = strip_cell_options(body)
@@ -311,8 +316,11 @@ class _Parser:
             self.out.extend(_labelled(ADMONITIONS[name], inner))
         elif name == "math":
             self.math(" ".join(t.strip() for _, t in content if t.strip()), number)
+        elif name in SHOWN_CODE and name != "literalinclude" and listing(content):
+            self.out.append(listing(content, args.split()[0] if args.split() else ""))
         elif name in SHOWN_CODE:
-            self.out.append(Todo(f"a '{{{name}}}' block shows code that is not run; it was left out", number))
+            self.out.append(Todo(f"a '{{{name}}}' block shows code from elsewhere; it was left out "
+                                 "(paste the code into a code block to show it)", number))
         elif name == "code-cell" or name.split(",")[0] in OTHER_LANGUAGES:
             language = (args.split() or ["?"])[0] if name == "code-cell" else name.split(",")[0]
             self.out.append(Todo(f"a code cell in '{language}' is not Python; it was left out", number))

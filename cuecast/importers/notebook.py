@@ -43,12 +43,18 @@ def read_notebook(text: str, shown: str) -> Document:
     starts = _source_lines(text, len(cells))
     doc = Document()
     for index, cell in enumerate(cells):
+        at = starts[index][0] if starts[index] else 0
         if not isinstance(cell, dict):
+            doc.blocks.append(Todo(f"cell {index + 1} is not a notebook cell (a JSON {_json_kind(cell)}); "
+                                   "it was left out", at))
             continue
         kind = cell.get("cell_type")
         source = cell.get("source", cell.get("input", ""))
         pieces = source if isinstance(source, list) else [source]
-        pieces = [p for p in pieces if isinstance(p, str)]
+        if not all(isinstance(p, str) for p in pieces):
+            doc.blocks.append(Todo(f"cell {index + 1}'s source is not text; it was left out "
+                                   "(open and save the notebook in Jupyter to repair it)", at))
+            continue
         numbered = _numbered(pieces, starts[index])
         if not any(t.strip() for _, t in numbered):
             continue
@@ -60,10 +66,20 @@ def read_notebook(text: str, shown: str) -> Document:
             doc.blocks.append(Code("\n".join(t for _, t in code), tuple(n for n, _ in code),
                                    raised=_raised(cell)))
         elif kind == "heading":  # nbformat 3
-            doc.blocks.append(Heading(int(cell.get("level", 1)), md_inline(" ".join(t for _, t in numbered)), first))
+            level = cell.get("level", 1)
+            if not (isinstance(level, int) and 1 <= level <= 6):
+                before = next((b.level for b in reversed(doc.blocks) if isinstance(b, Heading)), 1)
+                doc.blocks.append(Todo(f"heading cell {index + 1} has level {level!r} (1 to 6 expected); "
+                                       f"read at level {before}, as the heading before it", first))
+                level = before
+            doc.blocks.append(Heading(level, md_inline(" ".join(t for _, t in numbered)), first))
         else:
             doc.blocks.append(Todo(f"a {kind or 'untyped'} cell (cell {index + 1}) was left out", first))
     return doc
+
+
+def _json_kind(value) -> str:
+    return {bool: "true/false", int: "number", float: "number", str: "string", list: "list"}.get(type(value), "null")
 
 
 def _cells(notebook) -> Optional[list]:

@@ -5,19 +5,21 @@ optionally overlined; the level of a style is the order it first appears in,
 as docutils does, shared across all the text blocks of one file), paragraphs,
 bullet and numbered lists (nested ones become points), definition and field
 lists, admonitions (read as "Note: …"), ``image``/``figure``, ``math``, and
-block quotes.  Code shown in prose (``::`` literal blocks, ``code-block``),
-tables and directives nobody can narrate become to-dos at their line;
+block quotes.  Code shown in prose (``::`` literal blocks, ``code-block``)
+is a ``Listing``, shown and not run; tables and directives nobody can
+narrate become to-dos at their line;
 comments, targets and layout-only directives are dropped quietly.
 """
 
 from __future__ import annotations
 
+import ast
 import re
 from typing import Optional
 
-from cuecast.importers.blocks import Heading, Item, Items, Picture, Prose, Text, Todo, fold_item
-from cuecast.importers.math_text import math_say, math_slide, too_complex
-from cuecast.importers.speakable import rst_inline
+from cuecast.importers.blocks import Heading, Item, Items, Picture, Prose, Text, Todo, fold_item, listing
+from cuecast.math_text import math_say, math_slide, too_complex
+from cuecast.importers.speakable import rst_inline, run_in
 
 Line = tuple[int, str]  # (input line number, text)
 
@@ -178,10 +180,12 @@ class _Parser:
                 self.out.append(Todo("a display equation with a matrix or environment was left out; "
                                      "say in words what it shows, or make it an image", number))
             elif tex:
-                self.out.append(Prose(Text(math_slide(tex), math_say(tex)), number))
+                self.out.append(Prose(Text(math_slide(tex), math_say(tex)), number, display_math=True))
+        elif name in SHOWN_CODE and name != "literalinclude" and listing(content):
+            self.out.append(listing(content, args.split()[0] if args.split() else ""))
         elif name in SHOWN_CODE:
-            self.out.append(Todo(f"a '.. {name}::' block shows code that is not run; it was left out "
-                                 "(make it a code block of the script to show it)", number))
+            self.out.append(Todo(f"a '.. {name}::' block shows code from elsewhere; it was left out "
+                                 "(paste the code into a code block of the script to show it)", number))
         elif name in TABLES:
             self.out.append(Todo(f"a table ('.. {name}::') was left out; say what it shows, or make it an image", number))
         elif name in CONTAINERS:
@@ -222,17 +226,21 @@ class _Parser:
             text = text[:-2].rstrip()
             text = text + ":" if text and not text.endswith((" ", ":")) else text.rstrip(" :")
         if text and not (NAV_BAR.match(text) and "||" in text):
-            self.out.append(Prose(rst_inline(text), number))
+            self.out.extend(Prose(rst_inline(part), number) for part in (run_in(text) or (text,)))
         if literal:
             while self.at < len(self.lines) and not self.text().strip():
                 self.at += 1
-            at = self.number()
-            if self.indented_body(0):
-                self.out.append(Todo("a literal block ('::') shows text or code that is not run; it was left out", at))
+            shown = listing(_dedent(self.indented_body(0)))
+            if shown:
+                self.out.append(shown)
 
     def block_quote(self) -> None:
         body = self.indented_body(0)
-        self.out.extend(parse_rst(body, self.styles))
+        shown = listing(_dedent(body))
+        if shown and looks_like_code(shown.text):
+            self.out.append(shown)  # code indented under "…like this:" without the '::' it meant
+        else:
+            self.out.extend(parse_rst(body, self.styles))
 
     def list_items(self) -> None:
         number = self.number()
@@ -281,6 +289,17 @@ class _Parser:
         while self.at < len(self.lines) and self.text().strip():
             self.at += 1
         self.out.append(Todo("a table was left out; say what it shows, or make it an image", number))
+
+
+def looks_like_code(text: str) -> bool:
+    """Whether an indented block is Python rather than quoted prose: it
+    parses, and is more than a bare word or phrase-like expression."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return False
+    return any(not (isinstance(node, ast.Expr) and isinstance(node.value, (ast.Name, ast.Constant)))
+               for node in tree.body)
 
 
 def _options(body: list[Line]) -> tuple[dict[str, str], list[Line]]:

@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Optional
 from urllib.parse import urlsplit
 
 from cuecast.importers.blocks import Text
-from cuecast.importers.math_text import math_say, math_slide
+from cuecast.math_text import math_say, math_slide
+from cuecast.speech import DROPPED, LONE_DOLLAR, drop_dangling, replace_math, role_target, said_code, said_label
 
 #: Narrator labels a video script puts before a voice-over line.
 LABEL = re.compile(
@@ -29,10 +31,6 @@ LABEL = re.compile(
     r"(?::\s*(?:\*\*|__|\*|_)?|(?:\*\*|__|\*|_)\s*:)\s*",
     re.IGNORECASE,
 )
-#: Roles whose content is code (shown as code, read as the name).
-CODE_ROLES = {"class", "func", "meth", "attr", "mod", "obj", "data", "exc", "const", "func", "member",
-              "var", "type", "file", "samp", "command", "program", "envvar", "option", "literal", "code",
-              "kbd", "py", "function", "method", "module", "attribute", "exception"}
 BARE_URL = re.compile(r"(?<![\w(<\"'])https?://[^\s<>\"'`)\]]+")
 #: Abbreviations a sentence does not end at.
 ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "cf.", "approx.", "Dr.", "Mr.", "Ms.", "Fig.", "fig.", "No.", "et al.")
@@ -63,9 +61,9 @@ def strip_label(text: str) -> str:
 
 
 def code_text(code: str) -> tuple[str, str]:
-    """Inline code: ``(`code`, code)``; a backtick inside stays literal."""
+    """Inline code: ``(`code`, code as a voice reads it)``; a backtick inside stays literal."""
     code = " ".join(code.split())
-    return (f"`{code}`" if "`" not in code else code), code
+    return (f"`{code}`" if "`" not in code else code), said_code(code)
 
 
 def say_url(url: str) -> str:
@@ -78,7 +76,7 @@ def say_url(url: str) -> str:
 
 
 def _finish(text: str, slots: _Slots) -> Text:
-    text = html.unescape(text)
+    text = drop_dangling(html.unescape(text))
     slide = slots.restore(_tidy(text), slots.slide)
     spaced = re.sub(r"(?<=[^\s(<\"'])(?=https?://)", " ", text)  # "docs:https://…" → "docs: …"
     say = slots.restore(_tidy(BARE_URL.sub(_said_url, spaced)), slots.say)
@@ -94,7 +92,7 @@ def _said_url(match: re.Match) -> str:
 def _tidy(text: str) -> str:
     text = " ".join(text.split())
     text = re.sub(r"\(\s*\)", "", text)
-    text = re.sub(r"\s+([.,;:!?)])", r"\1", text)
+    text = re.sub(r"\s+([.,;:!?)])(?=[\s.,;:!?)]|$)", r"\1", text)  # not before ".view" or "./x.md"
     text = re.sub(r"([(])\s+", r"\1", text)
     return text.strip()
 
@@ -105,6 +103,12 @@ def _emphasis(text: str) -> str:
     text = re.sub(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])", r"\1", text)
     text = re.sub(r"(?<![\w_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\w_])", r"\1", text)
     return text
+
+
+def _label(label: str, slots: _Slots) -> str:
+    """A link's label: shown as written, said by its file's name when it is a path."""
+    said = said_label(label)
+    return label if said == label else slots.put(label, said)
 
 
 # --- reStructuredText --------------------------------------------------------
@@ -118,7 +122,8 @@ def rst_inline(text: str) -> Text:
     text = re.sub(r"``(.+?)``", lambda m: slots.put(*code_text(m.group(1))), text)
     text = re.sub(r":(?:[\w-]+:)*(?P<role>[\w-]+):`(?P<body>[^`]+)`", lambda m: _role(m, slots), text)
     text = re.sub(r"`(?P<label>[^`<]*?)\s*<(?P<target>[^>`]+)>`__?",
-                  lambda m: m.group("label") or slots.put(m.group("target"), say_url(m.group("target"))), text)
+                  lambda m: _label(m.group("label"), slots) or slots.put(m.group("target"), say_url(m.group("target"))),
+                  text)
     text = re.sub(r"`([^`]+)`__?", r"\1", text)
     text = re.sub(r"`([^`]+)`", lambda m: slots.put(*code_text(m.group(1))), text)  # default role
     text = re.sub(r"\s*\[(?:#\w*|\*|\d+)\]_", "", text)  # footnote references
@@ -131,24 +136,14 @@ def rst_inline(text: str) -> Text:
 
 
 def _role(match: re.Match, slots: _Slots) -> str:
-    role, body = match.group("role"), match.group("body")
-    if role == "math":
-        return slots.put(math_slide(body), math_say(body))
-    titled = re.match(r"(?s)^(?P<title>.*?)\s*<(?P<target>[^>]*)>$", body)
-    if titled and titled.group("title"):
-        return titled.group("title")
-    target = titled.group("target") if titled else body
-    if role in CODE_ROLES or "." in target and " " not in target:
-        shown = target.lstrip("!")
-        if shown.startswith("~"):
-            shown = shown[1:].split(".")[-1]
-        return slots.put(*code_text(shown))
-    if role in ("abbr",):
-        return re.sub(r"\s*\(.*\)$", "", body)
-    if role in ("ref", "doc", "numref", "term", "any", "download", "label"):
-        words = target.rsplit("/", 1)[-1]
-        return words.replace("-", " ").replace("_", " ") if role != "term" else target
-    return body
+    kind, target = role_target(match.group("role").split(":")[-1], match.group("body"))
+    if kind == "math":
+        return slots.put(math_slide(target), math_say(target))
+    if kind == "code":
+        return slots.put(*code_text(target))
+    if kind == "dropped":
+        return DROPPED
+    return target
 
 
 # --- Markdown -----------------------------------------------------------------
@@ -161,11 +156,12 @@ def md_inline(text: str) -> Text:
     text = strip_label(text)
     text = re.sub(r"\{(?P<role>[\w:-]+)\}`(?P<body>[^`]+)`", lambda m: _role(m, slots), text)
     text = re.sub(r"(`+)(.+?)\1", lambda m: slots.put(*code_text(m.group(2))), text)
-    text = re.sub(r"\$\$(.+?)\$\$", lambda m: slots.put(math_slide(m.group(1)), math_say(m.group(1))), text)
-    text = re.sub(r"(?<![\\$\w])\$(?=\S)([^$]+?)(?<=\S)\$(?![\w$])",
-                  lambda m: slots.put(math_slide(m.group(1)), math_say(m.group(1))), text)
+    text = replace_math(text, lambda tex: slots.put(math_slide(tex), math_say(tex)))
+    # an unclosed '$': maths up to the next space (the reader lists a to-do)
+    text = LONE_DOLLAR.sub(lambda m: slots.put(math_slide(m.group(1)), math_say(m.group(1))), text)
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)  # inline images (the reader lifts them out)
-    text = re.sub(r"\[(?P<label>[^\]]+)\]\((?P<url>[^)\s]*)(?:\s+\"[^\"]*\")?\)", r"\g<label>", text)
+    text = re.sub(r"\[(?P<label>[^\]]+)\]\((?P<url>[^)\s]*)(?:\s+\"[^\"]*\")?\)", lambda m: _label(m.group("label"), slots),
+                  text)
     text = re.sub(r"\[(?P<label>[^\]]+)\]\[[^\]]*\]", r"\g<label>", text)
     text = re.sub(r"\[\^[^\]]+\]", "", text)
     text = re.sub(r"<(https?://[^>\s]+)>", lambda m: slots.put(m.group(1), say_url(m.group(1))), text)
@@ -176,6 +172,28 @@ def md_inline(text: str) -> Text:
     text = re.sub(r"~~(.+?)~~", r"\1", text)
     text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!$|<>])", r"\1", text)
     return _finish(text, slots)
+
+
+# --- run-in headings -------------------------------------------------------------
+
+#: ``**Joining tensors** You can use…``: a bold phrase that heads its paragraph.
+RUN_IN = re.compile(r"^\*\*(?P<label>[^*]{1,45}?)\*\*\s*[:.]?\s+(?P<rest>\S.*)$", re.S)  # not __: "__init__ is…"
+#: Bold openers that are admonitions, not names ("**Note:** …").
+NOT_NAMES = {"note", "warning", "tip", "important", "hint", "caution", "attention", "danger", "error", "todo",
+             "see also", "example", "remember"}
+
+
+def run_in(text: str) -> Optional[tuple[str, str]]:
+    """A paragraph that opens with a bold phrase of at most six words and
+    goes on, as ``(label, rest)`` in the source markup: tutorials head code
+    this way, so the label names the cell as a short bold paragraph would."""
+    match = RUN_IN.match(text.strip())
+    if not match:
+        return None
+    label = match.group("label").strip().rstrip(":").strip()
+    if not label or len(label.split()) > 6 or label.lower() in NOT_NAMES:
+        return None
+    return label, match.group("rest")
 
 
 # --- sentences -----------------------------------------------------------------

@@ -8,26 +8,30 @@ it; an estimate is only used by the silent voice, which has no audio.
 
 from __future__ import annotations
 
-import re
 import wave
 from pathlib import Path
 from typing import Optional
 
 from cuecast.errors import ConfigError
 from cuecast.model import Beat, Location, VoiceClip
+from cuecast.speech import speech
 
 #: Words per minute of the silent estimate (and the default espeak rate).
 DEFAULT_WPM = 160
 #: The shortest estimated clip, so a one-word beat is still readable on screen.
 MIN_SILENT_SECONDS = 1.2
 
-_MARKUP = re.compile(r"`+|\*\*")
-_SPACES = re.compile(r"\s+")
 
 
 class VoiceWarning(UserWarning):
     """Something the user should hear about that does not stop the build,
     e.g. espeak-ng could not load and the silent voice is used instead."""
+
+    @staticmethod
+    def summary(count: int) -> str:
+        """What a build whose timeline and video were current says instead."""
+        said = "1 warning" if count == 1 else f"{count} warnings"
+        return f"the narration has {said} from when its timeline was built (the outputs are current)"
 
 
 def narration_text(beat: Beat) -> str:
@@ -35,14 +39,14 @@ def narration_text(beat: Beat) -> str:
 
     ``say`` first; a cue beat's ``points`` are said after it (the parser folds
     a bullet beat's points into its ``say`` already, so they are not repeated).
-    Markdown emphasis and code ticks are dropped: they are not spoken.
+    Markup (maths, code ticks, emphasis, roles) is read by ``speech.speech``,
+    the one normaliser, since templating may have filled in new text.
     """
     parts = [beat.say.strip()] if beat.say and beat.say.strip() else []
     if beat.cue is not None:
         parts.extend(p.strip() for p in beat.points if p.strip())
     text = " ".join(_ensure_stop(p) if i < len(parts) - 1 else p for i, p in enumerate(parts))
-    text = _MARKUP.sub("", text)
-    return _SPACES.sub(" ", text).strip()
+    return speech(text)
 
 
 def _ensure_stop(text: str) -> str:
@@ -101,6 +105,18 @@ class Voice:
     def describe(self) -> str:
         """A short human description for summaries (``espeak en-us, 160 wpm``)."""
         return self.spec
+
+    def record(self) -> dict:
+        """The voice as cues.json records it: what speaks, with which model
+        and settings (the same for every clip of a lesson)."""
+        return {"engine": self.kind, "model": None, "settings": {}}
+
+    def prepare(self, lines: list[tuple[Beat, str]], cache_dir: Path, refresh: bool = False) -> bool:
+        """Speak, ahead of ``clip``, the ``(beat, text)`` lines not in the
+        cache (all of them when ``refresh``) at once, as a voice that can use
+        every core does; True when it did, so ``clip`` finds every one cached
+        and fresh."""
+        return False
 
     def clip(self, beat: Beat, text: str, cache_dir: Path, refresh: bool = False) -> VoiceClip:
         """The clip for one beat's ``text``; ``refresh`` ignores cached audio."""

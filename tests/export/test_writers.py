@@ -185,7 +185,8 @@ def test_cue_sheet_csv_and_json(built):
     document = json.loads(paths["cues.json"].read_text())
     assert len(rows) == len(document["cues"]) == len(timeline.segments)
     assert document["duration"] == pytest.approx(timeline.duration, abs=1e-3)
-    assert document["voice"] == "espeak"
+    assert document["voice"]["engine"] == document["voice"]["spec"] == "espeak"
+    assert [c["beat_id"] for c in document["clips"]] == [n.beat_id for n in timeline.narration]
     row = next(r for r in rows if r["cue_id"] == "casting-1")
     segment = next(s for s in timeline.segments if s.cue_id == "casting-1")
     assert row["kind"] == "vscode" and row["section"] == "casting" and row["section_title"] == "Casting"
@@ -274,3 +275,40 @@ def test_a_rate_smpte_cannot_count_gets_edl_and_fcp_xml_at_the_nearest_one(tmp_p
         assert abs(read.duration().to_seconds() - timeline.duration) <= 0.5 / rate + 1e-9
         cuts = [clip.range_in_parent().end_time_exclusive().to_seconds() for clip in read.video_tracks()[0].find_clips()]
         assert all(abs(cut - segment.end) <= 0.5 / rate + 1e-9 for cut, segment in zip(cuts, timeline.segments))
+
+
+def test_word_timed_captions_cut_between_words_and_tag_each_word_in_its_cue(tmp_path):
+    """A voice that times its words: each cue starts as its first word is
+    said, and every later word carries a WebVTT timestamp tag that rises and
+    stays inside the cue (the webvtt-py reader still reads the words)."""
+    import re
+
+    from cuecast.model import Word
+
+    lesson = make_lesson(tmp_path)
+    clips = silent_clips(lesson)
+    tokens = LONG_SAY.split()
+    step = 9.0 / len(tokens)
+    words = tuple(Word(t, round(0.1 + i * step, 3), round(0.1 + i * step + step * 0.8, 3)) for i, t in enumerate(tokens))
+    clips["casting-1"] = VoiceClip("casting-1", LONG_SAY, None, 9.2, words=words)
+    timeline = plan_timeline(lesson, clips, make_captures(), voice="piper")
+    paths = write_timeline_outputs(timeline, lesson, tmp_path / "build")
+    said = next(n for n in timeline.narration if n.beat_id == "casting-1")
+    assert [(w.text, w.start) for w in said.words] == [(w.text, pytest.approx(said.start + w.start)) for w in words]
+    text = paths["captions.vtt"].read_text()
+    stamp = r"(\d\d):(\d\d):(\d\d)\.(\d{3})"
+    seconds = lambda m: int(m[0]) * 3600 + int(m[1]) * 60 + int(m[2]) + int(m[3]) / 1000  # noqa: E731
+    cues = re.findall(rf"^(casting-1\.\d+)\n{stamp} --> {stamp}\n((?:.+\n)+)", text, flags=re.M)
+    assert len(cues) > 1
+    tagged = []
+    for ident, *times, payload in cues:
+        start, end = seconds(times[:4]), seconds(times[4:])
+        tags = [seconds(t) for t in re.findall(rf"<{stamp}>", payload)]
+        assert len(tags) == len(payload.split()) - 1  # every word but the first
+        assert tags == sorted(tags) and all(start < t < end for t in tags)
+        # the first cue shows as the clip starts; each later one as its first word is said
+        assert start == pytest.approx(said.words[len(tagged)].start if tagged else said.start, abs=1e-3)
+        tagged.extend(re.sub(r"<[^>]*>", "", payload).split())
+    assert tagged == tokens
+    vtt = [c for c in webvtt.read(str(paths["captions.vtt"])) if c.identifier.startswith("casting-1")]
+    assert " ".join(c.text.replace("\n", " ") for c in vtt) == LONG_SAY

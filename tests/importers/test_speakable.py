@@ -1,13 +1,12 @@
-"""Prose made speakable: inline markup → (slide text, narration), math in
-symbols and words, sentence splitting, narrator labels."""
+"""Prose made speakable: inline markup → (slide text, narration), sentence
+splitting, narrator labels (maths alone: tests/test_math_text.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from cuecast.importers.blocks import Heading, Items, Picture, Prose, Text, Todo
+from cuecast.importers.blocks import Heading, Items, Listing, Picture, Prose, Text, Todo
 from cuecast.importers.markdown import parse_markdown
-from cuecast.importers.math_text import math_say, math_slide
 from cuecast.importers.rst import parse_rst
 from cuecast.importers.speakable import jinja_safe, md_inline, rst_inline, sentences, strip_label
 
@@ -21,6 +20,8 @@ from cuecast.importers.speakable import jinja_safe, md_inline, rst_inline, sente
      "Call x.view(-1) on every tensor."),
     ("Area :math:`\\pi r^2`.", "Area πr².", "Area pi r squared."),
     ("Footnote here [#]_ and |version|.", "Footnote here and version.", "Footnote here and version."),
+    ("Shared memory (see :ref:`bridge-to-np-label`). Next", "Shared memory. Next", "Shared memory. Next"),
+    ("Use ``d_k**0.5``.", "Use `d_k**0.5`.", "Use d_k to the power 0.5."),
     ("Visit https://pytorch.org/docs for more.", "Visit https://pytorch.org/docs for more.",
      "Visit pytorch.org for more."),
 ])
@@ -37,23 +38,15 @@ def test_rst_inline(source, slide, say):
     ("{class}`torch.nn.Module` and <https://a.org/x>.", "`torch.nn.Module` and https://a.org/x.",
      "torch.nn.Module and a.org."),
     ("VO: Now we train.", "Now we train.", "Now we train."),
+    # a label that is a path is shown as written and said by the file's name
+    ("See the [./multihead-attention.ipynb](./multihead-attention.ipynb) notebook.",
+     "See the ./multihead-attention.ipynb notebook.", "See the multihead attention notebook."),
+    ("Use the `.view` method.", "Use the `.view` method.", "Use the .view method."),
+    ("Query: $q^{(i)} = x^{(i)}\\,W_q $ here.", "Query: q⁽ⁱ⁾ = x⁽ⁱ⁾W_q here.", "Query: q i equals x i W q here."),
     ("Line<br>break and <b>tags</b>.", "Line break and tags.", "Line break and tags."),
 ])
 def test_md_inline(source, slide, say):
     assert md_inline(source) == Text(slide, say)
-
-
-@pytest.mark.parametrize("tex,slide,say", [
-    ("x^2", "x²", "x squared"),
-    ("\\frac{\\partial L}{\\partial w}", "∂L/∂w", "partial L over partial w"),
-    ("\\sigma(x) = \\frac{1}{1 + e^{-x}}", "σ(x) = 1/(1 + e^(-x))", "sigma x equals 1 over 1 plus e to the power minus x"),
-    ("W^\\top x", "Wᵀx", "W transposed x"),
-    ("\\sum_{i=1}^{n} x_i", "Σᵢ₌₁ⁿxᵢ", "the sum from i equals 1 to n of x i"),
-    ("\\mathbb{R}^{n \\times m}", "ℝ^(n×m)", "R to the power n times m"),
-    ("\\text{loss} = 12.5", "loss = 12.5", "loss equals 12.5"),
-])
-def test_math(tex, slide, say):
-    assert (math_slide(tex), math_say(tex)) == (slide, say)
 
 
 def test_sentences_do_not_split_at_abbreviations_or_code():
@@ -89,7 +82,7 @@ def test_rst_blocks():
         Prose(Text("Note: Careful.", "Note: Careful."), 15),
         Picture("img/a.png", 17, "A", Text("The caption.", "The caption.")),
         Prose(Text("Code follows:", "Code follows:"), 22),
-        Todo("a literal block ('::') shows text or code that is not run; it was left out", 24),
+        Listing("x = 1", (24,)),
         Todo("unknown directive '.. mystery::' was left out", 26),
         Todo("a table was left out; say what it shows, or make it an image", 30),
     ]
@@ -107,7 +100,7 @@ def test_markdown_blocks():
     assert [i.text.slide for i in blocks[4].items] == ["other list"]
     assert blocks[5:] == [
         Prose(Text("Tip: Be brief.", "Tip: Be brief."), 12),
-        Todo("a 'bash' code block in the prose is not run; it was left out (make it a code cell to show it)", 14),
+        Listing("ls", (15,), "bash"),
         Todo("a table was left out; say what it shows, or make it an image", 18),
-        Prose(Text("E = mc²", "E equals m c squared"), 21),
+        Prose(Text("E = mc²", "E equals m c squared"), 21, display_math=True),
     ]

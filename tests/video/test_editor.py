@@ -220,3 +220,17 @@ def test_tiny_and_empty_segments_still_draw(n_frames, lines, output):
     assert sorted(frames) == s.keyframes() and 0 in frames and max(frames) < n_frames
     b = BrowserScene(BrowserContent("", "", ""), SIZE, FPS, n_frames)
     assert 0 in frames_by_index(b)
+
+
+def test_the_window_title_shows_a_code_title_without_backticks(tmp_path):
+    from cuecast.model import Beat, Lesson, Section
+    from cuecast.video.editor import editor_content
+
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "snippets" / "grad.py").write_text("print(1)\n")
+    loc = Location("grad.yaml", 3)
+    cue = Cue("vscode", "g-1", loc, snippet="snippets/grad.py")
+    lesson = Lesson("grad", "Differentiation with `torch.autograd`", "grad.yaml", str(tmp_path), Location("grad.yaml", 1),
+                    (Section("g", "Grad", loc, beats=(Beat("g-1", loc, "Run it.", cue=cue),)),))
+    title = editor_content(lesson, cue, Capture("snippets/grad.py", "ok", "1\n")).title
+    assert title == "grad.py — Differentiation with torch.autograd — Visual Studio Code"

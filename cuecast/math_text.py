@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Union
+from typing import Optional, Union
 
 GREEK = ("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
          "pi rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma "
@@ -40,6 +40,9 @@ SYMBOLS = {
     "int": ("∫", "the integral"), "langle": ("⟨", " "), "rangle": ("⟩", " "), "vdots": ("⋮", "and so on"),
     "ddots": ("⋱", "and so on"),
 }
+#: Braces that label a part of an expression: shown as "part (label)", read "part, that is label".
+BRACES = {"overbrace", "underbrace"}
+DIGIT_WORDS = "zero one two three four five six seven eight nine".split()
 #: Big operators read as "the sum from … to … of".
 BIG = {"sum", "prod", "int"}
 DOUBLE_STRUCK = {"R": "ℝ", "N": "ℕ", "Z": "ℤ", "Q": "ℚ", "C": "ℂ", "E": "𝔼"}
@@ -50,8 +53,12 @@ PLAIN = {"mathbf", "mathrm", "mathit", "mathcal", "mathsf", "mathtt", "boldsymbo
 ACCENTS = {"hat": ("\u0302", "hat"), "bar": ("\u0304", "bar"), "tilde": ("\u0303", "tilde"),
            "dot": ("\u0307", "dot"), "overline": ("\u0304", "bar"), "widehat": ("\u0302", "hat")}
 SPACING = {"left", "right", "big", "Big", "bigg", "Bigg", "displaystyle", "limits", "nolimits", ",", ";", ":", "!", " "}
-SUPERSCRIPTS = str.maketrans("0123456789+-=()nTi", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿᵀⁱ")
-SUBSCRIPTS = str.maketrans("0123456789+-=()aeijknortx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑᵢⱼₖₙₒᵣₜₓ")
+#: Every letter Unicode (and DejaVu Sans, the deck's face) has raised or
+#: lowered, so ``θ^{(t+1)}`` shows as ``θ⁽ᵗ⁺¹⁾``, not ``θ^((t+1))``.
+SUPERSCRIPTS = str.maketrans("0123456789+-=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVW",
+                             "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂ")
+SUBSCRIPTS = str.maketrans("0123456789+-=()aehijklmnoprstuvxβγρφχ",
+                           "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪ")
 #: Characters that are operators: slide spacing and spoken words.
 OPERATORS = {"=": "equals", "+": "plus", "-": "minus", "*": "times", "/": "over", "<": "is less than",
              ">": "is greater than"}
@@ -81,6 +88,8 @@ def parse(tex: str) -> list:
                 stack[-1].append(group)
         elif ch == "&":
             stack[-1].append(" ")
+        elif ch == "$":
+            pass  # inline maths inside \\text{…} is still maths
         else:
             stack[-1].append(ch)
         i += 1
@@ -107,11 +116,37 @@ class _Reader:
         self.at += 1
         return node
 
+    def letters(self) -> str:
+        """The single letters right after the current node, with no space between."""
+        run = ""
+        at = self.at
+        while at < len(self.nodes) and _is_letter(self.nodes[at]):
+            run += self.nodes[at]
+            at += 1
+        return run
+
+    def peek_after(self, count: int) -> Node:
+        """The node ``count`` places on, spaces included (``None`` past the end)."""
+        at = self.at + count
+        return self.nodes[at] if at < len(self.nodes) else None
+
     def peek(self) -> Node:
         at = self.at
         while at < len(self.nodes) and self.nodes[at] == " ":
             at += 1
         return self.nodes[at] if at < len(self.nodes) else None
+
+
+def _is_letter(node: Node) -> bool:
+    return isinstance(node, str) and len(node) == 1 and node.isascii() and node.isalpha()
+
+
+def _words(argument: list) -> Optional[str]:
+    """The argument of ``\\text{the sum}`` as the words it holds (spaces
+    kept: a word, not letters), or ``None`` when it holds maths."""
+    if all(isinstance(n, str) and not n.startswith("\\") and n not in "^_" for n in argument):
+        return "".join(argument)
+    return None
 
 
 def _as_list(node: Node) -> list:
@@ -129,24 +164,35 @@ def math_slide(tex: str) -> str:
 def _slide(nodes: list) -> str:
     reader = _Reader(nodes)
     out: list[str] = []
+    big = False  # after Σ and its limits, a space sets off what it sums ("Σⱼ exp(xⱼ)", bracketed in a fraction)
     while reader.peek() is not None:
         node = reader.take()
+        if big and not (isinstance(node, str) and node in "^_ "):
+            out.append(" ")
+            big = False
         if isinstance(node, list):
             out.append(_slide(node))
         elif node.startswith("\\"):
             out.append(_slide_command(node[1:], reader))
+            big = node[1:] in BIG
         elif node in "^_":
             out.append(_script(reader.take(), node))
         elif node in OPERATORS and node not in "/*":
             before = "".join(out).rstrip()
             unary = node in "+-" and (not before or before[-1] in "=(+-<>,×·")
             out.append(node if unary else f" {node} ")
+        elif node == ",":
+            out.append(", ")
         elif node != " ":
             out.append(node)
     return "".join(out)
 
 
 def _slide_command(name: str, reader: _Reader) -> str:
+    if name in BRACES:
+        body, label = _braced(reader)
+        body = _slide(_as_list(body)).strip()
+        return f"{body} ({_slide(_as_list(label)).strip()})" if label else body
     if name in ("frac", "dfrac", "tfrac"):
         top, bottom = _slide(_as_list(reader.take())), _slide(_as_list(reader.take()))
         return f"{_atom(top)}/{_atom(bottom)} "
@@ -156,7 +202,9 @@ def _slide_command(name: str, reader: _Reader) -> str:
         inner = _slide(_as_list(reader.take()))
         return DOUBLE_STRUCK.get(inner, inner)
     if name in PLAIN:
-        return _slide(_as_list(reader.take()))
+        argument = _as_list(reader.take())
+        words = _words(argument)
+        return words.strip() if words is not None else _slide(argument)
     if name in ACCENTS:
         inner = _slide(_as_list(reader.take()))
         return inner + ACCENTS[name][0] if len(inner) == 1 else inner
@@ -166,7 +214,8 @@ def _slide_command(name: str, reader: _Reader) -> str:
         symbol = SYMBOLS[name][0]
         if symbol in SPACED_SYMBOLS:
             return f" {symbol} "
-        return symbol + " " if symbol.isascii() and symbol.isalpha() else symbol
+        named = symbol.isascii() and symbol.isalpha()  # "log x", but "tanh(x)"
+        return symbol + " " if named and reader.peek() != "(" else symbol
     return name
 
 
@@ -177,9 +226,11 @@ def _script(node: Node, mark: str) -> str:
     table = SUPERSCRIPTS if mark == "^" else SUBSCRIPTS
     compact = text.replace(" ", "")
     converted = compact.translate(table)
-    if compact and all(a != b for a, b in zip(converted, compact)):
+    done = set(SUPERSCRIPTS.values() if mark == "^" else SUBSCRIPTS.values())
+    if compact and all(a != b or ord(a) in done for a, b in zip(converted, compact)):
         return converted
-    return f"{mark}{compact}" if len(compact) == 1 else f"{mark}({compact})"
+    bracketed = compact.startswith("(") and compact.endswith(")") and _atom(compact[1:-1]) == compact[1:-1]
+    return f"{mark}{compact}" if len(compact) == 1 or bracketed else f"{mark}({compact})"
 
 
 def _atom(text: str) -> str:
@@ -213,13 +264,17 @@ def _say(nodes: list) -> str:
         elif node == "^":
             out.append(_power(reader.take()))
         elif node == "_":
-            out.append(f" {_say(_as_list(reader.take()))} ")
+            out.append(f" {_index(_as_list(reader.take()))} ")
         elif node in OPERATORS:
             out.append(f" {OPERATORS[node]} ")
         elif node in "()|[]":
             out.append(" ")
         elif node == ",":
             out.append(", ")
+        elif _is_letter(node) and len(word := node + reader.letters()) >= 3 and re.search("[aeiou]", word) \
+                and reader.peek_after(len(word) - 1) not in ("^", "_"):
+            reader.at += len(word) - 1  # a word written in maths (\partial loss) is read as a word
+            out.append(f" {word}")
         else:
             # letters next to each other are separate symbols (w x), digits are one number
             previous = out[-1][-1:] if out and out[-1] else ""
@@ -229,6 +284,10 @@ def _say(nodes: list) -> str:
 
 
 def _say_command(name: str, reader: _Reader) -> str:
+    if name in BRACES:
+        body, label = _braced(reader)
+        said = _say(_as_list(body))
+        return f" {said}, that is {_say(_as_list(label))}, " if label else f" {said} "
     if name in ("frac", "dfrac", "tfrac"):
         top, bottom = _say(_as_list(reader.take())), _say(_as_list(reader.take()))
         return f" {top} over {bottom} "
@@ -236,9 +295,8 @@ def _say_command(name: str, reader: _Reader) -> str:
         return f" the square root of {_say(_as_list(reader.take()))} "
     if name in PLAIN:
         argument = _as_list(reader.take())
-        if all(isinstance(n, str) and not n.startswith("\\") for n in argument):
-            return f" {''.join(argument)} "  # \text{loss} is a word, not four symbols
-        return f" {_say(argument)} "
+        words = _words(argument)
+        return f" {words if words is not None else _say(argument)} "
     if name in ACCENTS:
         return f" {_say(_as_list(reader.take()))} {ACCENTS[name][1]} "
     if name in BIG:
@@ -261,10 +319,41 @@ def _say_command(name: str, reader: _Reader) -> str:
 
 
 def _power(node: Node) -> str:
+    """A superscript in words.  Only a plain number is a power ("x squared",
+    "x to the power 4"); a parenthesised one is an index, as ML texts write
+    the i-th example ``x^{(i)}`` ("x i"), and ``^T``/``^\\top`` is a transpose."""
     if node in ("\\top", "\\intercal", "T"):
         return " transposed "
+    nodes = [n for n in _as_list(node) if n != " "]
+    if nodes[:1] == ["("] and ")" in nodes:
+        close = nodes.index(")")
+        rest = nodes[close + 1:]
+        after = " transposed" if rest in (["\\top"], ["\\intercal"], ["T"]) else (f" {_say(rest)}" if rest else "")
+        return f" {_index(nodes[1:close])}{after} "
     said = _say(_as_list(node)).strip()
-    return {"2": " squared ", "3": " cubed "}.get(said, f" to the power {said} ")
+    if re.fullmatch(r"\d+", said):
+        return {"2": " squared ", "3": " cubed "}.get(said, f" to the power {said} ")
+    return f" to the power {said} "
+
+
+def _index(nodes: list) -> str:
+    """A subscript or index in words: a one-digit number as a word ("x zero",
+    "x two", as a voice reads an index), anything else as maths."""
+    said = _say(nodes).strip()
+    return DIGIT_WORDS[int(said)] if re.fullmatch(r"\d", said) else said
+
+
+def _braced(reader: _Reader) -> tuple[Node, Node]:
+    """``\\overbrace{body}^{label}`` / ``\\underbrace{body}_{label}``: the body
+    and its label (``[]`` when there is none)."""
+    body = reader.take()
+    if reader.peek() not in ("^", "_"):
+        return body, []
+    reader.take()
+    label = reader.take()
+    if isinstance(label, str) and label[1:] in PLAIN:  # ^\text{…}: the command and its argument
+        label = [label, reader.take()]
+    return body, label
 
 
 def _tidy(text: str) -> str:
