@@ -326,10 +326,12 @@ class EditorScene:
         return frames
 
     def hold(self) -> tuple[int, int]:
-        """From the last change of typing, command, output and prompt on,
-        only the cursors blink: the picture repeats every blink cycle (see
-        ``cuecast.video.hold``)."""
-        first = max([self.type_start, self.type_end, self.command_frame, self.prompt_frame] + self.line_frames)
+        """From the last change of typing, command, output, prompt and spoken
+        line on, only the cursors blink: the picture repeats every blink cycle
+        (see ``cuecast.video.hold``)."""
+        spoken = [edge for first, end, _ in self.highlights for edge in (first, end) if edge < self.n_frames]
+        first = max([self.type_start, self.type_end, self.command_frame, self.prompt_frame] + self.line_frames
+                    + spoken)
         return min(first, self.n_frames), 2 * self.blink
 
     # --- layout --------------------------------------------------------------

@@ -28,8 +28,8 @@ def content(lines=CODE, output=("tensor([2., 2.]) done",), shell="") -> EditorCo
                          project="demo", files=("double.py",), shell=shell)
 
 
-def editor(n_frames=200, size=SIZE, **kw) -> EditorScene:
-    return EditorScene(content(**kw), size, FPS, n_frames, type_seconds=1.2, output_at=1.8)
+def editor(n_frames=200, size=SIZE, highlights=(), **kw) -> EditorScene:
+    return EditorScene(content(**kw), size, FPS, n_frames, type_seconds=1.2, output_at=1.8, highlights=highlights)
 
 
 def drawn_frames(scene) -> list[np.ndarray]:
@@ -77,7 +77,8 @@ def test_a_short_hold_is_encoded_as_it_comes(n, first, one_second_units):
     assert plan_pieces(n, first, 1, FPS) == Pieces(n, n, 0, 0, 0)
 
 
-@pytest.mark.parametrize("kw", [{}, {"output": ()}, {"lines": (), "shell": "ls -l"}, {"output": ("x",) * 40}])
+@pytest.mark.parametrize("kw", [{}, {"output": ()}, {"lines": (), "shell": "ls -l"}, {"output": ("x",) * 40},
+                                {"highlights": ((150, 190, 2), (210, 260, 3))}])
 def test_an_editor_repeats_its_blink_cycle_from_its_hold_on(kw):
     scene = editor(n_frames=300, **kw)
     first, period = hold_of(scene)
@@ -108,24 +109,27 @@ def test_a_window_is_the_frames_of_its_span_counted_from_its_start():
         assert np.array_equal(np.frombuffer(data, np.uint8).reshape(frames[0].shape), frames[first + index])
 
 
-@pytest.mark.parametrize("size", [SIZE, pytest.param((1920, 1080), marks=pytest.mark.slow)])
-def test_the_encoded_clip_shows_every_drawn_frame_of_typed_code(tmp_path, size):
+@pytest.mark.parametrize("size, n_frames, highlights", [
+    (SIZE, 200, ()),
+    (SIZE, 275, ((120, 170, 2),)),  # a spoken line lit late: the held end starts after it
+    pytest.param((1920, 1080), 200, (), marks=pytest.mark.slow),
+])
+def test_the_encoded_clip_shows_every_drawn_frame_of_typed_code(tmp_path, size, n_frames, highlights):
     """Frame by frame, the decoded clip against the frames drawn: the code
     pane as sharp as drawn (PSNR, and no pixel of a glyph far off), the
     held end's blink in step, and the clip exactly as long as the segment."""
-    n_frames = 200
-    scene = editor(n_frames, size)
+    scene = editor(n_frames, size, highlights)
     pieces = plan_pieces(n_frames, *hold_of(scene), FPS)
     assert pieces.unit and pieces.repeats >= 2 and pieces.rest  # the held end is a repeated, cut unit
     settings = EncodeSettings(size[0], size[1], FPS)
-    out = encode_scene(functools.partial(editor, n_frames, size), [], size, n_frames, settings,
+    out = encode_scene(functools.partial(editor, n_frames, size, highlights), [], size, n_frames, settings,
                        tmp_path / "clip.mp4", tmp_path / "pieces", ProcessRegistry())
     assert not (tmp_path / "pieces").exists()
     info = probe(out)
     assert (info["video"]["width"], info["video"]["height"], info["video"]["fps"]) == (*size, FPS)
     assert info["duration"] == pytest.approx(n_frames / FPS, abs=0.5 / FPS)
     decoded = decoded_frames(out)
-    drawn = drawn_frames(editor(n_frames, size))
+    drawn = drawn_frames(editor(n_frames, size, highlights))
     assert len(decoded) == n_frames
     code = (slice(scene.code_top, scene.panel_top), slice(scene.gutter_x, size[0]))
     worst = min(psnr(d[code], e[code]) for d, e in zip(decoded, drawn))
