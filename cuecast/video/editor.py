@@ -330,9 +330,14 @@ class EditorScene:
         line on, only the cursors blink: the picture repeats every blink cycle
         (see ``cuecast.video.hold``)."""
         spoken = [edge for first, end, _ in self.highlights for edge in (first, end) if edge < self.n_frames]
-        first = max([self.type_start, self.type_end, self.command_frame, self.prompt_frame] + self.line_frames
-                    + spoken)
-        return min(first, self.n_frames), 2 * self.blink
+        first = min(self.n_frames, max([self.type_start, self.type_end, self.command_frame, self.prompt_frame]
+                                       + self.line_frames + spoken))
+        period = 2 * self.blink
+        # Checked against the states, so a change this method was not told of (a new kind of
+        # state) costs speed, never a wrong frame: then the picture is held only after the last.
+        if any(self.state(frame) != self.state(frame - period) for frame in range(first + period, self.n_frames)):
+            return self.keyframes()[-1], 1
+        return first, period
 
     # --- layout --------------------------------------------------------------
 

@@ -144,3 +144,17 @@ def test_the_encoded_clip_shows_every_drawn_frame_of_typed_code(tmp_path, size, 
             if blink.any():
                 own = np.abs(d[blink].astype(np.int16) - e[blink]).mean()
                 assert own * 4 < np.abs(d[blink].astype(np.int16) - other[blink]).mean(), index
+
+
+def test_an_editor_change_its_hold_was_not_told_of_only_shortens_the_hold():
+    import dataclasses
+
+    class LateChange(EditorScene):
+        def state(self, frame):
+            state = super().state(frame)
+            return dataclasses.replace(state, output_lines=state.output_lines + (frame >= 250))
+
+    scene = LateChange(content(), SIZE, FPS, 300, type_seconds=1.2, output_at=1.8)
+    first, period = hold_of(scene)
+    assert period == 1 and first >= 250
+    assert all(scene.state(frame) == scene.state(first) for frame in range(first, 300))
