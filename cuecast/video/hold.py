@@ -15,7 +15,7 @@ A unit repeats whole periods of the scene (``hold()``: from which frame on
 the picture repeats, and every how many frames), so a blinking cursor keeps
 blinking in step.  The price is one key frame per unit instead of one per
 ``keyint``: about 12 KB a unit for a slide, 50 KB for an editor at 1080p,
-so the default lesson's video.mp4 is 14 MB instead of 6.7 MB.  Units of two
+so the default lesson's video.mp4 was 14 MB instead of 6.7 MB.  Units of two
 seconds made it 9.4 MB but encoded 3,167 frames instead of 2,306.
 """
 
