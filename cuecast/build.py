@@ -123,7 +123,7 @@ class LessonBuild:
     captures: dict[str, Capture]
     run_seconds: float = 0.0  # this lesson's share of running the snippets
     results: list[StageResult] = field(default_factory=list)
-    #: What the slides stage drew (``review.SlideImage`` per slide, in deck order).
+    #: What the slides stage drew (``model.SlideImage`` per slide, in deck order).
     slides: list = field(default_factory=list)
     #: What the timeline stage planned, and the voice it was narrated with (``Voice.describe``).
     timeline: Optional[Timeline] = None
@@ -222,7 +222,7 @@ class LessonBuilder:
         self.deck = None
         self.timeline = None
         self.pages = None  # browser cues' captured pages (cuecast.web), fetched once per build
-        self.slides: list = []  # review.SlideImage per slide, in deck order
+        self.slides: list = []  # model.SlideImage per slide, in deck order
         self._drawn = False
         self.defer_join = defer_join
         self.segment_clips: Optional[list] = None  # what the video stage encoded (compose.SegmentClip)
@@ -361,7 +361,7 @@ class LessonBuilder:
 
     def _recorded_slides(self) -> Optional[list]:
         """The slide images the record lists, if it lists them in full."""
-        from cuecast.review import SlideImage
+        from cuecast.model import SlideImage
 
         entries = self.record.extra("slides")
         if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
@@ -379,7 +379,7 @@ class LessonBuilder:
         layout digest is unchanged are kept); the part of the slides stage
         ``render preview`` shows first."""
         from cuecast.deck.raster import png_name, write_pngs
-        from cuecast.review import SlideImage
+        from cuecast.model import SlideImage
 
         deck = self._deck()
         folder = self.dir / "slides"
@@ -533,8 +533,8 @@ class LessonBuilder:
         return path
 
     def video_state(self):
-        """Whether the video on disk shows this build (``review.VideoState``)."""
-        from cuecast.review import VIDEO_BUILDING, VIDEO_FRESH, VIDEO_NONE, VIDEO_STALE, VideoState
+        """Whether the video on disk shows this build (``model.VideoState``)."""
+        from cuecast.model import VIDEO_BUILDING, VIDEO_FRESH, VIDEO_NONE, VIDEO_STALE, VideoState
 
         if self.pending_join is not None:
             return VideoState(VIDEO_BUILDING)
@@ -593,38 +593,6 @@ class LessonBuilder:
         write_page(self.review_page(), path)
         self.record.remember("review", print_, {"review page": path})
         return self._result("review", "built", {"review page": path})
-
-
-def output_label(key: str) -> str:
-    """What an output is, for people: a stage keys its outputs by what they
-    are (``video``, ``deck``) or, for the timeline's files, by file name, and
-    the timeline's writers say what each file is."""
-    from cuecast.export import WRITERS
-
-    return next((what for name, what, _ in WRITERS if name == key), key)
-
-
-def build_lessons(
-    lessons: Sequence[Lesson],
-    options: BuildOptions = BuildOptions(),
-    on_progress: Optional[Progress] = None,
-    on_run_event=None,
-    runner=None,
-) -> list[LessonBuild]:
-    """Build every lesson; returns what each stage did.  Snippet failures do
-    not stop the build (their errors show on the slides and in the notebook);
-    the caller decides the exit code from ``LessonBuild.failed_snippets``.
-    ``runner`` (a ``cuecast.runner.Runner`` made with ``run_options(options)``)
-    keeps its warm workers for the next build, as ``render watch`` does.
-    ``options.executor`` says where the work runs (``cuecast.executors``);
-    the lessons' later stages are built ``-j`` at a time (``cuecast.catalogue``)."""
-    from cuecast.catalogue import build_stages
-    from cuecast.executors import open_executor, using
-
-    with open_executor(options.executor, options.jobs) as executor, using(executor):
-        builds = run_snippets(lessons, options, on_progress, on_run_event, runner)
-        build_stages(builds, options, on_progress, executor.lesson_workers)
-    return builds
 
 
 def run_options(options: BuildOptions):

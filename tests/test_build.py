@@ -17,7 +17,8 @@ import opentimelineio as otio
 import pytest
 from pptx import Presentation
 
-from cuecast.build import BuildOptions, build_lessons
+from cuecast.build import BuildOptions
+from cuecast.catalogue import build_lessons
 from cuecast.errors import ScriptError
 from cuecast.runner.events import FINISHED
 from cuecast.script import load_lesson

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from cuecast.build import BuildOptions, LessonBuilder, build_lessons
+from cuecast.build import BuildOptions, LessonBuilder
+from cuecast.catalogue import build_lessons
 from cuecast.errors import CuecastError
 from cuecast.script import load_lessons
 from tests.support.catalogue_lessons import make_catalogue, outputs

@@ -28,7 +28,7 @@ from cuecast.watching import watched_folders
 def rebuild(target, options, echo, runner=None) -> list[str]:
     """One build of every lesson in ``target``; returns 'lesson: stage' for
     each stage that did work, so the user sees what a save touched."""
-    from cuecast.build import build_lessons
+    from cuecast.catalogue import build_lessons
     from cuecast.script import load_lessons
 
     try:

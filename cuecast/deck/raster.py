@@ -171,7 +171,7 @@ def png_bytes(slide: SlideLayout, theme) -> tuple[bytes, str]:
     level): a slide is flat colour and text, so the file is about as small
     as Pillow's default makes it, in under half the time."""
     from cuecast.deck import png
-    from cuecast.review import image_thumbnail_uri
+    from cuecast.deck.thumbnails import image_thumbnail_uri
 
     image = draw_slide(slide, theme)
     return png.png_bytes(image), image_thumbnail_uri(image)
@@ -200,7 +200,7 @@ def write_pngs(deck, theme, folder: Path) -> list[Path]:
         digests[path.name] = digest
         written.append(path)
     # drawn where the build's executor says (Ray tasks, or here), written here
-    from cuecast.review import ThumbnailCache
+    from cuecast.deck.thumbnails import ThumbnailCache
 
     thumbs = ThumbnailCache(folder)
     drawn_now = executors.current().map(png_bytes, [(slide, theme) for _, slide in todo])

@@ -116,6 +116,13 @@ WRITERS: tuple[tuple[str, str, Callable[[_Context, Path], Path]], ...] = (
 )
 
 
+def output_label(key: str) -> str:
+    """What an output is, for people: a stage keys its outputs by what they
+    are (``video``, ``deck``) or, for the timeline's files, by file name, and
+    the timeline's writers say what each file is."""
+    return next((what for name, what, _ in WRITERS if name == key), key)
+
+
 #: The frame size the video stage renders unless told otherwise.
 DEFAULT_FRAME_SIZE = (1920, 1080)
 

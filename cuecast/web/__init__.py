@@ -23,6 +23,6 @@ __all__ = ["PageCapture", "Pages", "WebWarning", "lesson_pages", "pages_for_vide
 def pages_for_video(lesson, size: tuple[int, int] = (1920, 1080), refresh: bool = False) -> dict[str, PageCapture]:
     """The lesson's pages captured for a ``size`` video: at the page area of
     its browser window, which is also what the slides show."""
-    from cuecast.video.browser import page_viewport
+    from cuecast.web.window import page_viewport
 
     return lesson_pages(lesson, page_viewport(size), refresh=refresh)

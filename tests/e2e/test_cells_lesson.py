@@ -19,7 +19,8 @@ import numpy as np
 import pytest
 from pptx import Presentation
 
-from cuecast.build import BuildOptions, build_lessons
+from cuecast.build import BuildOptions
+from cuecast.catalogue import build_lessons
 from cuecast.runner.events import FINISHED
 from cuecast.script import load_lesson
 from cuecast.shown import unwrap_terminal_text

@@ -20,7 +20,7 @@ from pptx import Presentation
 from cuecast.build import BuildOptions
 from cuecast.deck import base_slide_id
 from cuecast.script import load_lesson
-from cuecast.video.browser import page_viewport
+from cuecast.web.window import page_viewport
 from cuecast.web import WebWarning, lesson_pages
 from cuecast.web.capture import SCROLL_SHARE
 from cuecast.web.pages import forget_failures, remembered_failure
