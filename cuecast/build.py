@@ -35,6 +35,7 @@ from typing import Callable, Mapping, Optional, Sequence
 
 from cuecast import __version__
 from cuecast.build_record import RECORD_NAME, _RECORD_LOCK, BuildRecord  # noqa: F401 (importable from here)
+from cuecast.defaults import FPS, FRAME_SIZE, SNIPPET_TIMEOUT
 from cuecast.errors import EXIT_FAILED, CuecastError
 from cuecast.model import Capture, Lesson, Timeline
 from cuecast.shown import units
@@ -80,11 +81,11 @@ class BuildOptions:
     only: tuple[str, ...] = STAGES
     device: str = "auto"
     jobs: Optional[int] = None
-    timeout: Optional[float] = None
+    timeout: float = SNIPPET_TIMEOUT
     use_cache: bool = True
     voice: Optional[str] = None
-    size: tuple[int, int] = (1920, 1080)
-    fps: int = 30
+    size: tuple[int, int] = FRAME_SIZE
+    fps: int = FPS
     captions: str = "none"
     #: Cap (bytes) on each snippet worker's address space; None: no cap.
     memory_limit: Optional[int] = None
@@ -599,11 +600,8 @@ def run_options(options: BuildOptions):
     """The runner's options for a build's."""
     from cuecast.runner import RunOptions
 
-    run = RunOptions(device=options.device, jobs=options.jobs, use_cache=options.use_cache,
-                     memory_limit=options.memory_limit)
-    if options.timeout is not None:
-        run = dataclasses.replace(run, timeout=options.timeout)
-    return run
+    return RunOptions(device=options.device, jobs=options.jobs, timeout=options.timeout, use_cache=options.use_cache,
+                      memory_limit=options.memory_limit)
 
 
 def run_snippets(

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Optional
 
+from cuecast.defaults import FPS
+
 #: Lesson and cue ``pace:`` values (``cuecast.plan.PACES`` holds their constants).
 PACE_NAMES = ("relaxed", "normal", "tight")
 
@@ -421,7 +423,7 @@ class Timeline:
     segments: tuple[Segment, ...]
     narration: tuple[Narration, ...]
     voice: str = "none"
-    fps: int = 30
+    fps: int = FPS
     metadata: dict = field(default_factory=dict, hash=False, compare=False)
 
     @property

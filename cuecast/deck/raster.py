@@ -24,6 +24,7 @@ from cuecast.deck.boxes import CORNER_RADIUS, EMU_PER_PT, Connector, ImageBox, R
 from cuecast.deck.fit import inner_size
 from cuecast.deck.measure import Measurer, pil_font
 from cuecast.deck.theme import hex_rgb
+from cuecast.defaults import FRAME_SIZE
 
 
 @lru_cache(maxsize=32)
@@ -122,7 +123,7 @@ class _Painter:
         canvas.paste(picture, (round(self.px(box.x)), round(self.px(box.y))), picture)
 
 
-def draw_slide(slide: SlideLayout, theme, size: tuple[int, int] = (1920, 1080)) -> Image.Image:
+def draw_slide(slide: SlideLayout, theme, size: tuple[int, int] = FRAME_SIZE) -> Image.Image:
     """An RGB image of ``slide`` at ``size`` pixels, drawn from its boxes."""
     canvas = Image.new("RGB", size, hex_rgb(slide.background))
     draw = ImageDraw.Draw(canvas)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+from cuecast.defaults import FRAME_SIZE
 from cuecast.model import Lesson, Timeline
 
 
@@ -123,12 +124,8 @@ def output_label(key: str) -> str:
     return next((what for name, what, _ in WRITERS if name == key), key)
 
 
-#: The frame size the video stage renders unless told otherwise.
-DEFAULT_FRAME_SIZE = (1920, 1080)
-
-
 def write_timeline_outputs(
-    timeline: Timeline, lesson: Lesson, build_dir: Path, size: tuple[int, int] = DEFAULT_FRAME_SIZE
+    timeline: Timeline, lesson: Lesson, build_dir: Path, size: tuple[int, int] = FRAME_SIZE
 ) -> dict[str, Path]:
     """Write every format into ``build_dir``; returns file name → path.
     ``size`` is the video's frame size, which the FCP XML sequence declares
