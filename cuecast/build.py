@@ -22,7 +22,6 @@ project never points back at the folder it was copied from.
 
 from __future__ import annotations
 
-import dataclasses
 import errno
 import hashlib
 import os

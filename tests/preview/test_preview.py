@@ -21,14 +21,9 @@ from tests.test_build import copy_tiny
 from tests.cli.test_watch import Lines
 from tests.support.paths import PROJECT
 from tests.support.processes import alive
+from tests.support.ports import free_port
 
 RENDER = str(PROJECT / "render.py")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def start_preview(script: Path, port: int, *extra: str) -> tuple[subprocess.Popen, Lines]:

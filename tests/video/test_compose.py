@@ -4,7 +4,6 @@ streams, duration, and a frame sampled inside every segment showing it."""
 from __future__ import annotations
 
 import os
-import subprocess
 import wave
 from pathlib import Path
 
@@ -17,9 +16,10 @@ from cuecast.errors import ConfigError, CuecastError
 from cuecast.model import Beat, Capture, Cue, Lesson, Location, Narration, Section, Segment, Timeline
 from cuecast.video.browser import LIGHT
 from cuecast.video.canvas import hex_rgb
+from cuecast.plan import media_path
 from cuecast.video.compose import compose_video, segment_media_path
-from cuecast.ffmpeg import ffmpeg_exe
 from cuecast.video.encode import probe
+from tests.support.frames import frame_at, near
 
 SIZE = (480, 270)
 FPS = 30
@@ -88,17 +88,6 @@ def timeline(tmp_path) -> Timeline:
     return Timeline("demo", "Demo", segments, narration)
 
 
-def frame_at(video: Path, seconds: float, tmp_path: Path) -> np.ndarray:
-    png = tmp_path / f"frame-{seconds:.3f}.png"
-    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-ss", f"{seconds:.3f}", "-i", str(video),
-                    "-frames:v", "1", str(png)], check=True)
-    return np.asarray(Image.open(png).convert("RGB")).astype(np.int16)
-
-
-def near(pixels: np.ndarray, colour, tolerance=14) -> int:
-    return int((np.abs(pixels - np.array(colour, dtype=np.int16)).max(axis=-1) <= tolerance).sum())
-
-
 @pytest.fixture
 def rendered(tmp_path, lesson, captures, timeline):
     progress = []
@@ -157,9 +146,8 @@ def test_per_segment_media_are_written_where_the_timeline_links_them(rendered, t
             assert frames == round(segment.end * FPS) - round(segment.start * FPS)
         else:
             assert Image.open(path).size == SIZE
-    plan = pytest.importorskip("cuecast.plan")
     for segment in timeline.segments:
-        assert plan.media_path(tmp_path / "build", segment) == segment_media_path(media, segment)
+        assert media_path(tmp_path / "build", segment) == segment_media_path(media, segment)
     assert sorted(p.name for p in (tmp_path / "build").iterdir()) == ["media", "video.mp4"]
 
 
