@@ -281,7 +281,7 @@ def test_after_a_hang_the_next_snippet_runs_and_the_worker_stays_warm(tmp_path):
 
 def test_no_worker_and_no_torch_in_the_main_process(tmp_path):
     # a fresh interpreter, since this test process may have imported torch itself
-    fixture_snippets = make_project(tmp_path)
+    project = make_project(tmp_path)
     script = f"""
 import sys
 sys.path.insert(0, {str(paths.PROJECT)!r})
