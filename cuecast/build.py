@@ -148,6 +148,10 @@ Progress = Callable[[str, str, Optional[float], str], None]
 #: Bumped when what a record holds changes meaning (2: outputs keyed by what
 #: they are, not by a label), so records written before are rebuilt once.
 RECORD_FORMAT = 2
+#: The timeline the timeline stage planned, kept so that a build whose
+#: inputs did not change reads it back instead of laying out the deck and
+#: narrating the lesson again to plan it.
+TIMELINE_FILE = ".timeline.pickle"
 
 
 def fingerprint(*parts) -> str:
@@ -423,11 +427,58 @@ class LessonBuilder:
         return lesson_voice(self.lesson, opts.voice, rate=opts.rate, pitch=opts.pitch, name=opts.voice_name,
                             allow_missing=opts.allow_missing)
 
+    def _timeline_inputs_print(self, voice) -> Optional[str]:
+        """What the planned timeline is made from, without planning it: the
+        slides' inputs (the deck's page counts come from them), the voice and
+        the frame rate.  ``None`` for recordings, whose takes on disk are
+        inputs this does not read."""
+        if voice.spec.startswith("recorded:"):
+            return None
+        opts = self.options
+        return fingerprint(self._slides_print(), voice.describe(), opts.rate, opts.pitch, opts.voice_name, opts.fps)
+
+    def _planned_timeline(self, inputs: Optional[str]) -> Optional[Timeline]:
+        """The timeline the stage planned from these same ``inputs``, read
+        back, when its files and its WAVs are all still as it left them."""
+        import pickle
+
+        extra = self.record.extra("timeline")
+        if inputs is None or not isinstance(extra, dict) or extra.get("inputs") != inputs \
+                or not self._is_current("timeline", self.record.fingerprint("timeline")):
+            return None
+        try:
+            timeline = pickle.loads((self.dir / TIMELINE_FILE).read_bytes())
+        except Exception:  # missing, cut short or from another version: plan it again
+            return None
+        if not isinstance(timeline, Timeline) or self._timeline_print(timeline) != self.record.fingerprint("timeline"):
+            return None
+        if not all(Path(n.path).is_file() for n in timeline.narration if n.path):
+            return None
+        return timeline
+
+    def _timeline_print(self, timeline: Timeline) -> str:
+        from cuecast.export import WRITERS
+
+        # the formats written are part of the stage: a new one is made on the next build
+        return fingerprint(timeline, self.lesson, self.options.size, [name for name, _, _ in WRITERS])
+
+    def _keep_timeline(self, print_: str, outputs: Mapping[str, Path], inputs: Optional[str], wrote: bool) -> None:
+        """Save the timeline just planned for the next build to read back,
+        and record the stage with the inputs it was planned from (always when
+        it ``wrote`` its files: the record holds their hashes)."""
+        import pickle
+
+        from cuecast.atomic import write_bytes
+
+        write_bytes(self.dir / TIMELINE_FILE, pickle.dumps(self.timeline))
+        if wrote or self.record.extra("timeline") != {"inputs": inputs}:
+            self.record.remember("timeline", print_, outputs, extra={"inputs": inputs})
+
     def stage_timeline(self) -> StageResult:
         import warnings
 
         from cuecast.deck import cue_pages
-        from cuecast.export import WRITERS, narrated_timeline, write_timeline_outputs
+        from cuecast.export import narrated_timeline, write_timeline_outputs
         from cuecast.narrate import VoiceWarning, voice_cache_dir
         from cuecast.plan import PlanOptions
 
@@ -436,19 +487,27 @@ class LessonBuilder:
                 warnings.warn(f"{beat_id}: {message}", VoiceWarning, stacklevel=2)
 
         voice = self.voice()
+        inputs = self._timeline_inputs_print(voice)
+        planned = self._planned_timeline(inputs)
+        if planned is not None:  # nothing laid out, nothing narrated
+            self.timeline = self.build.timeline = planned
+            self.build.voice = voice.describe()
+            return self._result("timeline", "skipped", self.record.outputs("timeline"),
+                                f"{planned.duration:.1f} s, voice {self.build.voice}")
         self.timeline = narrated_timeline(self.lesson, self.build.captures, voice, self.dir,
                                           voice_cache_dir(Path(self._lesson.root)), refresh=not self.options.use_cache,
                                           page_counts=cue_pages(slide.id for slide in self._deck().slides),
                                           options=PlanOptions(fps=self.options.fps),  # cuts on the video's frames
                                           on_event=on_event)
-        # the formats written are part of the stage: a new one is made on the next build
-        print_ = fingerprint(self.timeline, self.lesson, self.options.size, [name for name, _, _ in WRITERS])
+        print_ = self._timeline_print(self.timeline)
         self.build.timeline, self.build.voice = self.timeline, voice.describe()
         note = f"{self.timeline.duration:.1f} s, voice {self.build.voice}"
         if self._is_current("timeline", print_):
+            if inputs is not None:  # planned although current: what was saved is missing or stale
+                self._keep_timeline(print_, self.record.outputs("timeline"), inputs, wrote=False)
             return self._result("timeline", "skipped", self.record.outputs("timeline"), note)
         outputs = write_timeline_outputs(self.timeline, self.lesson, self.dir, self.options.size)
-        self.record.remember("timeline", print_, outputs)
+        self._keep_timeline(print_, outputs, inputs, wrote=True)
         return self._result("timeline", "built", outputs, note)
 
     def _slide_frames(self):
