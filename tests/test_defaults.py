@@ -89,7 +89,8 @@ def test_a_restated_default_is_found(tmp_path):
     package = tmp_path / "pkg"
     package.mkdir()
     (package / "stage.py").write_text(
-        "def draw(size=(1920, 1080), *, fps=30):\n    pass\n\n\nclass Options:\n    timeout: float = 60.0\n    wait: float = 5.0\n",
+        "def draw(size=(1920, 1080), *, fps=30):\n    pass\n\n\n"
+        "class Options:\n    timeout: float = 60.0\n    wait: float = 5.0\n",
         encoding="utf-8")
     assert sorted(restated_defaults(package)) == [
         "pkg/stage.py:1: (1920, 1080)", "pkg/stage.py:1: fps = 30", "pkg/stage.py:6: timeout = 60.0",

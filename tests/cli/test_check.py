@@ -149,8 +149,9 @@ def test_check_reports_failures_junit_annotations_then_serves_from_cache(project
 
 
 def test_bad_script_exits_2_with_the_parser_diagnostics(project_with_a_failing_snippet):
-    (project_with_a_failing_snippet / "script" / "tiny.yaml").write_text(SCRIPT.replace("show: vscode\n        snippet: snippets/bad.py",
-                                                                 "show: vscod\n        snippet: snippets/bad.py"))
+    script = project_with_a_failing_snippet / "script" / "tiny.yaml"
+    script.write_text(SCRIPT.replace("show: vscode\n        snippet: snippets/bad.py",
+                                     "show: vscod\n        snippet: snippets/bad.py"))
     bad = check()
     assert bad.exit_code == 2
     assert "script/tiny.yaml:12:15 │ unknown cue kind 'vscod'" in bad.output

@@ -347,7 +347,8 @@ def test_output_below_python_is_captured_in_order(fixture_snippets, runner):
 
 def test_a_flood_below_python_is_cut_at_the_limit(fixture_snippets):
     with Runner(RunOptions(device="cpu", jobs=1, use_cache=False, output_limit=10_000)) as small:
-        flood = small.run_lesson(make_lesson(fixture_snippets, [("floods_fd", {})], lesson_id="flood"))["snippets/floods_fd.py"]
+        flooding = make_lesson(fixture_snippets, [("floods_fd", {})], lesson_id="flood")
+        flood = small.run_lesson(flooding)["snippets/floods_fd.py"]
     assert flood.status == STATUS_OK
     assert flood.truncated
     assert flood.output.startswith("start\n0123456789\n0123456789\n")
