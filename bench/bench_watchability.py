@@ -8,13 +8,18 @@ Prints, for each lesson given (a build folder or its ``timeline.otio``):
 * the share of code cues (``vscode`` and ``terminal`` segments) that have
   narration over at least 40% of their time.
 
+and, from its ``narration.csv`` and captions, every markup leak: what a
+listener would hear read out as markup (``leaks``).
+
 Targets for an imported tutorial (issue 27): silence ≤ 15%, no silent
-stretch over 4 s, ≥ 90% of code cues narrated.  Run from the repository
-root: ``python bench/bench_watchability.py build/<lesson> [...]``.
+stretch over 4 s, ≥ 90% of code cues narrated, no leaks.  Run from the
+repository root: ``python bench/bench_watchability.py build/<lesson> [...]``.
 """
 
 from __future__ import annotations
 
+import csv
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +48,63 @@ class Watchability:
         return (f"{name}: {self.duration:.1f} s, silence {self.silent_share:.0%}, longest silent "
                 f"{self.longest_silence:.1f} s ({self.longest_silence_off_code:.1f} s off code), code cues "
                 f"narrated {self.narrated_code_cues}/{self.code_cues} ({self.narrated_code_share:.0%})")
+
+
+#: What must never reach a voice or a caption, by name: each is markup a
+#: listener would hear spelled out ("dollar", "backslash frac", "backtick"), or
+#: a power word, which the normaliser says only for a numeric exponent, so one
+#: in a tutorial's narration is worth a look (is it an index read as a power?).
+LEAK_RULES: dict[str, re.Pattern] = {
+    "dollar": re.compile(r"\$(?!\d)"),  # a price ("$5") is said as written
+    "backslash command": re.compile(r"\\(?:[A-Za-z]+|[,;:! {}])"),
+    "tex script": re.compile(r"[\^_]\{"),
+    "backtick": re.compile(r"`"),
+    "bold": re.compile(r"\*\*"),
+    "role": re.compile(r"(?<![\w:]):[a-z][\w-]*:(?=[`\w])|\{[a-z][\w:-]*\}(?=`)"),
+    "directive": re.compile(r"(?:^|\s)\.\. [\w-]+::|(?<=\w)::(?=\s|$)"),
+    "link": re.compile(r"\]\(|<https?://|https?://"),
+    "power word": re.compile(r"\b(?:squared|cubed|to the power)\b", re.I),
+}
+
+
+@dataclass(frozen=True)
+class Leak:
+    where: str
+    rule: str
+    text: str
+
+    def line(self) -> str:
+        return f"{self.where}: {self.rule}: {self.text}"
+
+
+def leaks(text: str, where: str = "") -> list[Leak]:
+    """Every ``LEAK_RULES`` match in one line of narration or caption."""
+    return [Leak(where, rule, text) for rule, pattern in LEAK_RULES.items() if pattern.search(text)]
+
+
+def said_lines(folder: Path) -> list[tuple[str, str]]:
+    """(where, text) of every line a lesson's voice says and its captions
+    show: ``narration.csv``'s text column and the cue lines of
+    ``captions.vtt`` and ``captions.srt``."""
+    lines: list[tuple[str, str]] = []
+    narration = folder / "narration.csv"
+    if narration.is_file():
+        with narration.open(newline="", encoding="utf-8") as handle:
+            lines += [(f"narration.csv:{row['beat_id']}", row["text"]) for row in csv.DictReader(handle)]
+    for name in ("captions.vtt", "captions.srt"):
+        path = folder / name
+        if not path.is_file():
+            continue
+        for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not text.strip() or "-->" in text or text.strip().isdigit() or text.startswith("WEBVTT"):
+                continue
+            lines.append((f"{name}:{number}", text))
+    return lines
+
+
+def folder_leaks(folder: Path) -> list[Leak]:
+    """Every leak in a built lesson's narration and captions."""
+    return [leak for where, text in said_lines(folder) for leak in leaks(text, where)]
 
 
 def _spans(track) -> list[tuple[float, float, dict]]:
@@ -127,7 +189,10 @@ def main(argv: list[str]) -> int:
         if not path.is_file():
             print(f"{name}: no timeline.otio (run 'render build --only timeline' first)", file=sys.stderr)
             return 2
-        print(measure(otio.adapters.read_from_file(str(path))).line(path.parent.name))
+        found = folder_leaks(path.parent)
+        print(measure(otio.adapters.read_from_file(str(path))).line(path.parent.name) + f", leaks {len(found)}")
+        for leak in found:
+            print(f"  {leak.line()}")
     return 0
 
 

@@ -22,11 +22,13 @@ project never points back at the folder it was copied from.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
 import shutil
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +39,7 @@ from cuecast.build_record import RECORD_NAME, _RECORD_LOCK, BuildRecord  # noqa:
 from cuecast.defaults import FPS, FRAME_SIZE, SNIPPET_TIMEOUT
 from cuecast.errors import EXIT_FAILED, CuecastError
 from cuecast.model import Capture, Lesson, Timeline
+from cuecast.notices import HeldNotices
 from cuecast.shown import units
 
 STAGES = ("check", "slides", "timeline", "video", "notebook", "review")
@@ -96,6 +99,9 @@ class BuildOptions:
     rate: Optional[float] = None
     pitch: Optional[int] = None
     voice_name: Optional[str] = None
+    length_scale: Optional[float] = None
+    speaker: Optional[str] = None
+    sentence_pause: Optional[float] = None
     #: ``recorded:DIR``: time beats without a take silently instead of failing.
     allow_missing: bool = False
     #: Also convert the deck to PDF: None, ``"slides"`` or ``"handout"`` (notes under each slide).
@@ -231,8 +237,34 @@ class LessonBuilder:
         self.defer_join = defer_join
         self.segment_clips: Optional[list] = None  # what the video stage encoded (compose.SegmentClip)
         self.pending_join: Optional[PendingJoin] = None
+        self.notices = HeldNotices()  # what the inputs warn about, said by a stage that runs
+        self._processes = None  # the video stage's ffmpeg processes (video.encode.ProcessRegistry)
+        self._registry_lock = threading.Lock()
+        self._cancelled = threading.Event()
 
     # -- helpers -----------------------------------------------------------
+
+    def processes(self):
+        """The ffmpeg processes this build's video stage runs (encoding its
+        segments, joining the video), so ``cancel`` can end them."""
+        with self._registry_lock:
+            if self._processes is None:
+                from cuecast.video.encode import ProcessRegistry
+
+                self._processes = ProcessRegistry()
+            return self._processes
+
+    def cancel(self) -> None:
+        """Stop this build's work in flight, from another thread (``render
+        preview`` stopping): its encoders are killed, and any it starts
+        later, so the stage running raises at once; its temporary folder is
+        removed on the way out and every output stays old or complete."""
+        self._cancelled.set()
+        self.processes().kill_all()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
 
     @property
     def lesson(self) -> Lesson:
@@ -264,7 +296,10 @@ class LessonBuilder:
         if self.pages is None:
             from cuecast.web import pages_for_video
 
-            self.pages = pages_for_video(self.lesson, self.options.size, refresh=self.options.refresh_web)
+            refresh = self.options.refresh_web  # asked for now: why a page did not come is said in full
+            with contextlib.nullcontext() if refresh else self.notices.computing("pages"):
+                self.pages = pages_for_video(self.lesson, self.options.size, refresh=refresh)
+        self.notices.read("pages")
         return self.pages
 
     def _slides_print(self) -> str:
@@ -276,8 +311,12 @@ class LessonBuilder:
         return fingerprint(self.timeline, self._slides_print(), opts.size, opts.fps, opts.captions)
 
     def run(self, stage: str) -> StageResult:
+        if self.cancelled:
+            raise KeyboardInterrupt  # as a stopped encoder says it
         started = time.perf_counter()
         self.on_progress(self._lesson.id, stage, 0.0, "")
+        self.notices.stage_started()
+        result = None
         try:
             result = getattr(self, f"stage_{stage}")()
         except OSError as exc:
@@ -296,6 +335,8 @@ class LessonBuilder:
             if failed is None:
                 raise
             raise failed from None
+        finally:
+            self.notices.stage_ended(ran=result is None or result.status != "skipped")
         result.seconds += time.perf_counter() - started
         self.on_progress(self._lesson.id, stage, 1.0, result.status)
         self.build.results.append(result)
@@ -419,23 +460,27 @@ class LessonBuilder:
 
     def voice(self):
         """The narration voice the options and the script ask for; what it
-        says about itself (espeak missing, a take missing) is a warning the
-        CLI prints once."""
+        says about itself (espeak missing, a take missing) is a warning,
+        said when a stage that reads the narration runs (``notices``)."""
         from cuecast.narrate import lesson_voice
 
         opts = self.options
         return lesson_voice(self.lesson, opts.voice, rate=opts.rate, pitch=opts.pitch, name=opts.voice_name,
+                            length_scale=opts.length_scale, speaker=opts.speaker, sentence_pause=opts.sentence_pause,
                             allow_missing=opts.allow_missing)
 
     def _timeline_inputs_print(self, voice) -> Optional[str]:
         """What the planned timeline is made from, without planning it: the
         slides' inputs (the deck's page counts come from them), the voice and
-        the frame rate.  ``None`` for recordings, whose takes on disk are
-        inputs this does not read."""
-        if voice.spec.startswith("recorded:"):
+        the frame rate.  ``None`` for recordings and for a voice with the
+        author's takes, whose files on disk are inputs this does not read."""
+        from cuecast.narrate.takes import WithTakes
+
+        if voice.spec.startswith("recorded:") or isinstance(voice, WithTakes):
             return None
         opts = self.options
-        return fingerprint(self._slides_print(), voice.describe(), opts.rate, opts.pitch, opts.voice_name, opts.fps)
+        return fingerprint(self._slides_print(), voice.describe(), voice.record(), opts.rate, opts.pitch,
+                           opts.voice_name, opts.length_scale, opts.speaker, opts.sentence_pause, opts.fps)
 
     def _planned_timeline(self, inputs: Optional[str]) -> Optional[Timeline]:
         """The timeline the stage planned from these same ``inputs``, read
@@ -477,7 +522,7 @@ class LessonBuilder:
     def stage_timeline(self) -> StageResult:
         import warnings
 
-        from cuecast.deck import cue_pages
+        from cuecast.deck import cue_pages, page_beats
         from cuecast.export import narrated_timeline, write_timeline_outputs
         from cuecast.narrate import VoiceWarning, voice_cache_dir
         from cuecast.plan import PlanOptions
@@ -486,7 +531,8 @@ class LessonBuilder:
             if kind == "missing":
                 warnings.warn(f"{beat_id}: {message}", VoiceWarning, stacklevel=2)
 
-        voice = self.voice()
+        with self.notices.computing("narration"):  # said when a stage that reads it runs
+            voice = self.voice()
         inputs = self._timeline_inputs_print(voice)
         planned = self._planned_timeline(inputs)
         if planned is not None:  # nothing laid out, nothing narrated
@@ -494,11 +540,15 @@ class LessonBuilder:
             self.build.voice = voice.describe()
             return self._result("timeline", "skipped", self.record.outputs("timeline"),
                                 f"{planned.duration:.1f} s, voice {self.build.voice}")
-        self.timeline = narrated_timeline(self.lesson, self.build.captures, voice, self.dir,
-                                          voice_cache_dir(Path(self._lesson.root)), refresh=not self.options.use_cache,
-                                          page_counts=cue_pages(slide.id for slide in self._deck().slides),
-                                          options=PlanOptions(fps=self.options.fps),  # cuts on the video's frames
-                                          on_event=on_event)
+        slides = self._deck().slides
+        page_counts, beats_on_pages = cue_pages(slide.id for slide in slides), page_beats(slides)
+        with self.notices.computing("narration"):
+            self.timeline = narrated_timeline(self.lesson, self.build.captures, voice, self.dir,
+                                              voice_cache_dir(Path(self._lesson.root)),
+                                              refresh=not self.options.use_cache, page_counts=page_counts,
+                                              page_beats=beats_on_pages,
+                                              options=PlanOptions(fps=self.options.fps),  # cuts on the video's frames
+                                              on_event=on_event)
         print_ = self._timeline_print(self.timeline)
         self.build.timeline, self.build.voice = self.timeline, voice.describe()
         note = f"{self.timeline.duration:.1f} s, voice {self.build.voice}"
@@ -536,6 +586,7 @@ class LessonBuilder:
     def stage_video(self) -> StageResult:
         opts = self.options
         print_ = self._video_print()
+        self.notices.read("narration")  # a silent voice, a missing take: heard in the video
         note = f"{opts.size[0]}x{opts.size[1]} @ {opts.fps} fps"
         current = self._is_current("video", print_)
         if current and not self.defer_join:
@@ -553,7 +604,7 @@ class LessonBuilder:
             self.segment_clips = encode_segments(
                 self.timeline, self.lesson, self.build.captures, slide_image, self.dir / "media", work,
                 self._clip_cache(), size=opts.size, fps=opts.fps, captions=opts.captions, on_progress=progress,
-                pages=self._pages(), slide_key=slide_key)
+                pages=self._pages(), slide_key=slide_key, registry=self.processes())
         except BaseException:
             shutil.rmtree(work, ignore_errors=True)
             raise
@@ -573,9 +624,8 @@ class LessonBuilder:
         """Join the encoded segments with the narration into video.mp4 and
         record the stage; the clip cache is then trimmed to its bound."""
         from cuecast.video.compose import join_segments, narration_track
-        from cuecast.video.encode import ProcessRegistry
 
-        registry = ProcessRegistry()
+        registry = self.processes()
         cache = self._clip_cache()
         try:
             audio = narration_track(self.timeline, self.options.fps, work, cache, registry)

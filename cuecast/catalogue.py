@@ -57,6 +57,7 @@ def build_one(build, options, on_progress, stages: Sequence[str]) -> None:
     builder = LessonBuilder(build, options, on_progress)
     for stage in stages:
         builder.run(stage)
+    builder.notices.summarise(build.lesson.id)
 
 
 def build_stages(builds: list, options, on_progress, workers: int) -> None:

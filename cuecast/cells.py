@@ -49,6 +49,22 @@ def source_lines(text: str) -> list[str]:
         lines.pop()
     return lines
 
+
+def unclosed_regions(text: str) -> list[tuple[int, int, str]]:
+    """``(line, column, name)`` of every ``# region`` marker no ``# endregion``
+    closes (nested markers pair as an editor folds them).  Such a region
+    would silently run to the end of the file, showing code its author
+    meant to keep off screen, so the parser refuses it."""
+    opened: list[tuple[int, int, str]] = []
+    for number, line in enumerate(source_lines(text), start=1):
+        start = REGION_START.match(line)
+        if start:
+            opened.append((number, line.index("#") + 1, start.group("name")))
+        elif REGION_END.match(line) and opened:
+            opened.pop()
+    return opened
+
+
 #: Cell.kind values.
 CODE = "code"  # a cell a cue may show
 GLUE = "glue"  # runs in its place, never shown (set-up code, code between regions)

@@ -53,8 +53,12 @@ PLAIN = {"mathbf", "mathrm", "mathit", "mathcal", "mathsf", "mathtt", "boldsymbo
 ACCENTS = {"hat": ("\u0302", "hat"), "bar": ("\u0304", "bar"), "tilde": ("\u0303", "tilde"),
            "dot": ("\u0307", "dot"), "overline": ("\u0304", "bar"), "widehat": ("\u0302", "hat")}
 SPACING = {"left", "right", "big", "Big", "bigg", "Bigg", "displaystyle", "limits", "nolimits", ",", ";", ":", "!", " "}
-SUPERSCRIPTS = str.maketrans("0123456789+-=()nTi", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿᵀⁱ")
-SUBSCRIPTS = str.maketrans("0123456789+-=()aeijknortx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑᵢⱼₖₙₒᵣₜₓ")
+#: Every letter Unicode (and DejaVu Sans, the deck's face) has raised or
+#: lowered, so ``θ^{(t+1)}`` shows as ``θ⁽ᵗ⁺¹⁾``, not ``θ^((t+1))``.
+SUPERSCRIPTS = str.maketrans("0123456789+-=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVW",
+                             "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂ")
+SUBSCRIPTS = str.maketrans("0123456789+-=()aehijklmnoprstuvxβγρφχ",
+                           "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪ")
 #: Characters that are operators: slide spacing and spoken words.
 OPERATORS = {"=": "equals", "+": "plus", "-": "minus", "*": "times", "/": "over", "<": "is less than",
              ">": "is greater than"}
@@ -160,18 +164,25 @@ def math_slide(tex: str) -> str:
 def _slide(nodes: list) -> str:
     reader = _Reader(nodes)
     out: list[str] = []
+    big = False  # after Σ and its limits, a space sets off what it sums ("Σⱼ exp(xⱼ)", bracketed in a fraction)
     while reader.peek() is not None:
         node = reader.take()
+        if big and not (isinstance(node, str) and node in "^_ "):
+            out.append(" ")
+            big = False
         if isinstance(node, list):
             out.append(_slide(node))
         elif node.startswith("\\"):
             out.append(_slide_command(node[1:], reader))
+            big = node[1:] in BIG
         elif node in "^_":
             out.append(_script(reader.take(), node))
         elif node in OPERATORS and node not in "/*":
             before = "".join(out).rstrip()
             unary = node in "+-" and (not before or before[-1] in "=(+-<>,×·")
             out.append(node if unary else f" {node} ")
+        elif node == ",":
+            out.append(", ")
         elif node != " ":
             out.append(node)
     return "".join(out)
@@ -203,7 +214,8 @@ def _slide_command(name: str, reader: _Reader) -> str:
         symbol = SYMBOLS[name][0]
         if symbol in SPACED_SYMBOLS:
             return f" {symbol} "
-        return symbol + " " if symbol.isascii() and symbol.isalpha() else symbol
+        named = symbol.isascii() and symbol.isalpha()  # "log x", but "tanh(x)"
+        return symbol + " " if named and reader.peek() != "(" else symbol
     return name
 
 
@@ -217,7 +229,8 @@ def _script(node: Node, mark: str) -> str:
     done = set(SUPERSCRIPTS.values() if mark == "^" else SUBSCRIPTS.values())
     if compact and all(a != b or ord(a) in done for a, b in zip(converted, compact)):
         return converted
-    return f"{mark}{compact}" if len(compact) == 1 else f"{mark}({compact})"
+    bracketed = compact.startswith("(") and compact.endswith(")") and _atom(compact[1:-1]) == compact[1:-1]
+    return f"{mark}{compact}" if len(compact) == 1 or bracketed else f"{mark}({compact})"
 
 
 def _atom(text: str) -> str:

@@ -131,6 +131,8 @@ class Beat:
     then: str = ""
     pause: float = 0.0
     fields: tuple[tuple[str, Location], ...] = ()  # see Cue.fields
+    #: The backticked identifiers of ``say``/``then``, in order (``script.code_terms``).
+    code_terms: tuple[str, ...] = ()
 
 
 def then_id(beat_id: str) -> str:
@@ -333,6 +335,17 @@ class Capture:
 
 
 @dataclass(frozen=True)
+class Word:
+    """One word of a clip's text (``text.split()``) and when it is said, in
+    seconds from the clip's start (or, in a ``Narration``, on the lesson
+    clock)."""
+
+    text: str
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
 class VoiceClip:
     """Narration audio for one beat: a WAV file and its real length."""
 
@@ -340,6 +353,10 @@ class VoiceClip:
     text: str
     path: Optional[str]  # None for the silent voice
     duration: float
+    #: Every word of ``text`` with its times, when the voice knows them (empty otherwise).
+    words: tuple[Word, ...] = ()
+    #: The author's take this clip is, where one overrides the lesson's voice (``narrate.takes``).
+    take: Optional[str] = None
 
 
 #: Segment.kind values: what fills the screen during a segment.
@@ -411,6 +428,10 @@ class Narration:
     start: float
     end: float
     path: Optional[str] = None
+    #: The clip's words on the lesson clock (empty when the voice does not time them).
+    words: tuple[Word, ...] = ()
+    #: The author's take, where one overrides the lesson's voice.
+    take: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -425,6 +446,8 @@ class Timeline:
     voice: str = "none"
     fps: int = FPS
     metadata: dict = field(default_factory=dict, hash=False, compare=False)
+    #: The voice as cues.json records it: ``{"engine", "model", "settings"}`` (``Voice.record``).
+    voice_record: dict = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def duration(self) -> float:

@@ -4,9 +4,10 @@ every terminal cue as a ``!command`` cell holding what the command printed.
 
 A plain snippet is one code cell holding the whole file, not only the lines
 shown on the slide; a cell file is one code cell per cell (set-up code too),
-in file order, each with that cell's own outputs.  Before each file a hidden
-cell seeds as the runner did, so re-running the notebook reproduces the
-captured outputs; the outputs come from the Captures, so building the
+in file order, each with that cell's own outputs.  One set-up cell (its
+source hidden in Jupyter) defines ``reseed``, and a one-line ``reseed(0)``
+cell before each file seeds as the runner did, so re-running the notebook
+reproduces the captured outputs; the outputs come from the Captures, so building the
 notebook never runs code.
 """
 
@@ -23,7 +24,7 @@ from cuecast.atomic import write_text
 from cuecast.cells import cell_code, runnable, split_cells
 from cuecast.model import STATUS_EXPECTED_ERROR, Capture, Lesson, Section
 from cuecast.runner.streams import RESULT
-from cuecast.shown import run_capture
+from cuecast.shown import learner_traceback, run_capture
 from cuecast.snippet_source import read_snippet
 
 
@@ -62,19 +63,31 @@ def _outputs(streams, exception, count: int) -> list:
                 "error",
                 ename=exception.type,
                 evalue=exception.message,
-                traceback=exception.traceback.rstrip("\n").split("\n"),
+                traceback=learner_traceback(exception.traceback).rstrip("\n").split("\n"),
             )
         )
     return outputs
 
 
-def seed_source(seed: int) -> str:
-    """The code that seeds a kernel as the runner seeds each snippet file."""
+#: The function the set-up cell defines and each file's one-line cell calls.
+RESEED = "reseed"
+
+
+def setup_source() -> str:
+    """The notebook's set-up cell (its source hidden in Jupyter): a function
+    that seeds a kernel as the runner seeds each snippet file."""
     return "\n".join([
-        f"# cuecast ran this file seeded with {seed}; seeding here gives the same numbers",
-        "import random", "import torch", f"random.seed({seed})", f"_ = torch.manual_seed({seed})",
-        "try:", "    import numpy", f"    numpy.random.seed({seed})", "except ImportError:", "    pass",
+        "# cuecast ran each snippet file freshly seeded; reseed() before a file gives the same numbers",
+        f"def {RESEED}(seed):",
+        "    import random", "    import torch",
+        "    random.seed(seed)", "    torch.manual_seed(seed)",
+        "    try:", "        import numpy", "        numpy.random.seed(seed)", "    except ImportError:", "        pass",
     ])
+
+
+def seed_source(seed: int) -> str:
+    """The one line before each file's code that seeds it as its run was."""
+    return f"{RESEED}({seed})"
 
 
 class _Builder:
@@ -88,6 +101,7 @@ class _Builder:
         self.cells: list = [v4.new_markdown_cell(f"# {lesson.title}")]
         self.count = 0
         self.emitted: dict[str, int] = {}  # cell file -> index of the last cell emitted
+        self.set_up = False  # the set-up cell defining reseed() is written before the first file
         # the file's last code cue also writes its remaining cells (slides cues put none in the notebook)
         self.last_cue = {cue.snippet: cue.id for _, _, cue in lesson.cues()
                          if cue.snippet and CUE_CELLS.lookup(cue.kind, cue.location) is _code}
@@ -96,9 +110,17 @@ class _Builder:
         self.cells.append(v4.new_markdown_cell(text))
 
     def seed_cell(self, snippet: str) -> None:
+        """One short line before a file's first cell; the first one in the
+        notebook comes after the set-up cell that defines ``reseed``."""
+        if not self.set_up:
+            setup = v4.new_code_cell(setup_source())
+            setup.metadata["cuecast"] = {"setup": True}
+            setup.metadata["jupyter"] = {"source_hidden": True}
+            setup.metadata["tags"] = ["cuecast-setup"]
+            self.code(setup)
+            self.set_up = True
         cell = v4.new_code_cell(seed_source(self.seed))
         cell.metadata["cuecast"] = {"seed": self.seed, "snippet": snippet}
-        cell.metadata["jupyter"] = {"source_hidden": True}
         cell.metadata["tags"] = ["cuecast-seed"]
         self.code(cell)
 

@@ -48,7 +48,7 @@ from typing import Mapping, Optional
 
 from cuecast import kinds
 from cuecast.atomic import copy_into_place
-from cuecast.deck import OUTRO_SLIDE_ID, TITLE_SLIDE_ID, cue_slide_id, section_parts, slide_slug
+from cuecast.deck import OUTRO_SLIDE_ID, TITLE_SLIDE_ID, cue_slide_id, page_slide_id, section_parts, slide_slug
 from cuecast.defaults import FPS
 from cuecast.errors import Diagnostic, ScriptError
 from cuecast.shown import hides_output, output_lines, shown_capture
@@ -65,6 +65,7 @@ from cuecast.model import (
     Segment,
     Timeline,
     VoiceClip,
+    Word,
     then_id,
 )
 
@@ -122,13 +123,17 @@ def plan_timeline(
     options: PlanOptions = PlanOptions(),
     voice: str = "none",
     page_counts: Optional[Mapping[str, int]] = None,
+    page_beats: Optional[Mapping[str, tuple[str, ...]]] = None,
 ) -> Timeline:
     """The Timeline of ``lesson``: ordered, gap-free segments starting at 0
     and the narration placed on them.  ``clips`` are keyed by beat id (a beat
     without one is silent; ``<beat id>.then`` for ``then:``); ``captures`` by
     snippet path (or cue id); ``page_counts`` counts the deck's pages of each
-    slides cue (``cue:<beat id>`` → 2), so the video shows all of them."""
-    planner = _Planner(lesson, clips, captures, options, page_counts or {})
+    slides cue and section slide (``cue:<beat id>`` → 2), so the video shows
+    all of them; ``page_beats`` names the beats each section page holds
+    (``deck.page_beats``), so a continued page is shown while its bullets
+    are said."""
+    planner = _Planner(lesson, clips, captures, options, page_counts or {}, page_beats or {})
     planner.run()
     return Timeline(
         lesson_id=lesson.id,
@@ -144,13 +149,15 @@ def plan_timeline(
 class _Planner:
     """Walks the lesson once, appending segments at a running clock."""
 
-    def __init__(self, lesson, clips, captures, options: PlanOptions, page_counts: Mapping[str, int]):
+    def __init__(self, lesson, clips, captures, options: PlanOptions, page_counts: Mapping[str, int],
+                 page_beats: Mapping[str, tuple[str, ...]]):
         self.lesson = lesson
         self.clips = clips
         self.captures = captures
         self.base = options
         self.o = options
         self.page_counts = page_counts
+        self.page_beats = page_beats
         self.segments: list[Segment] = []
         self.narration: list[Narration] = []
         self.clock = 0.0
@@ -186,7 +193,8 @@ class _Planner:
             return at
         start = self.frame_up(at if exact else at + self.o.lead_in)
         end = start + clip.duration
-        self.narration.append(Narration(clip_id, section.id, clip.text, start, end, clip.path))
+        words = tuple(Word(w.text, start + w.start, start + w.end) for w in clip.words)
+        self.narration.append(Narration(clip_id, section.id, clip.text, start, end, clip.path, words, clip.take))
         return end + self.o.lead_out
 
     # -- the walk -----------------------------------------------------------
@@ -210,13 +218,27 @@ class _Planner:
 
     def slide_run(self, section: Section, beats: tuple[Beat, ...], slide_id: str) -> None:
         """Consecutive beats without a cue, said over the section's slide (a
-        short title card when nothing is said)."""
+        short title card when nothing is said).  A slide whose bullets
+        continue on more pages turns to the next page as the first beat it
+        holds is said, so every bullet is on screen while it is read."""
+        pages = self.page_counts.get(slide_id, 1)
+        page_of = {beat_id: page for page in range(1, pages + 1)
+                   for beat_id in self.page_beats.get(page_slide_id(slide_id, page), ())}
         start = at = self.clock
+        turns: list[tuple[float, int, list[str]]] = []  # (when, page, beats said on it)
         for beat in beats:
+            page = page_of.get(beat.id, turns[-1][1] if turns else 1)
+            if not turns or page > turns[-1][1]:
+                turns.append((at, page, []))
+            turns[-1][2].append(beat.id)
             at = self.say(beat, section, at) + beat.pause
-        length = max(at - start, self.o.title_card_seconds)
-        self.add(SEGMENT_SLIDE, slide_slug(slide_id), section.id, length,
-                 slide_id=slide_id, beat_ids=tuple(b.id for b in beats))
+        end = start + max(at - start, self.o.title_card_seconds)
+        if not turns:
+            turns.append((start, 1, []))
+        for (when, page, beat_ids), later in zip(turns, turns[1:] + [(end, 0, [])]):
+            shown = page_slide_id(slide_id, page)
+            self.add(SEGMENT_SLIDE, slide_slug(slide_id) + (f"-p{page}" if page > 1 else ""), section.id,
+                     later[0] - self.clock, slide_id=shown, beat_ids=tuple(beat_ids))
 
     def cue(self, section: Section, beat: Beat) -> None:
         cue = beat.cue

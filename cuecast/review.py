@@ -99,6 +99,9 @@ class ReviewPage:
     snippets: tuple[SnippetView, ...] = ()
     files: tuple[tuple[str, str], ...] = ()
     problems: tuple[Problem, ...] = ()
+    #: The video's poster: the first slide's image, which is its first frame,
+    #: so the player shows the lesson's title and not a black box.
+    poster: Optional[str] = None
 
 
 def dom_id(prefix: str, key: object) -> str:
@@ -324,6 +327,7 @@ def review_page(
         snippets=tuple(snippet_views(lesson, captures)),
         files=files,
         problems=tuple(problems) + tuple(snippet_problems(lesson, captures)),
+        poster=page_link(slides[0].png, out_dir) if slides and href else None,
     )
 
 

@@ -17,19 +17,20 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from pathlib import Path
 from typing import Optional, Sequence, Union
 
 from yaml.nodes import Node, SequenceNode
 
 from cuecast.errors import ConfigError, Diagnostic, ScriptError
-from cuecast.ids import id_problem, shown_id, slugify
+from cuecast.ids import ID_PATTERN, id_problem, shown_id, slugify
 from cuecast.kinds import CUE_KEYS, KINDS
 from cuecast.model import DEVICES, PACE_NAMES, Beat, Lesson, Location, Section
 from cuecast.schema import Entries, SchemaReader
 from cuecast.script_cue import CueReader
 from cuecast.script_yaml import compose_script, describe, read_script_text
-from cuecast.speech import speech
+from cuecast.speech import slide_text, speech
 
 __all__ = ["load_lesson", "find_lessons", "load_lessons", "slugify", "default_say", "SCRIPT_SUFFIXES"]
 
@@ -37,7 +38,7 @@ __all__ = ["load_lesson", "find_lessons", "load_lessons", "slugify", "default_sa
 SCRIPT_SUFFIXES = (".yaml", ".yml")
 
 #: Voice specs, as ``cuecast.narrate.VOICE_KINDS`` lists them.
-VOICES = ("espeak", "none", "recorded:DIR")
+VOICES = ("piper", "piper:PATH.onnx", "espeak", "none", "recorded:DIR")
 
 LESSON_KEYS = ("lesson", "id", "voice", "pace", "prepare", "sections", "device")
 SECTION_KEYS = ("title", "id", "beats", "subsections")
@@ -54,6 +55,16 @@ def spoken(text: str) -> str:
     backticks, emphasis marks, roles or links a voice would read out) with
     whitespace runs collapsed."""
     return speech(text)
+
+
+_TICKED = re.compile(r"`([^`\s][^`]*)`")
+
+
+def code_terms(text: str) -> tuple[str, ...]:
+    """The backticked identifiers of a ``say:`` (``torch.zeros(3)``), which
+    ``spoken`` drops the ticks of: the video lights the code line holding
+    each while it is said (``video.spoken_code``)."""
+    return tuple(match.group(1).strip() for match in _TICKED.finditer(text or ""))
 
 
 def default_say(bullet: str, points: Sequence[str] = ()) -> str:
@@ -95,9 +106,15 @@ def default_root(path: Path) -> Path:
 
 
 def lesson_id_from_path(path: Path) -> str:
-    """``script/pytorch-intro.yaml`` and ``pytorch-intro.script.yaml`` → ``pytorch-intro``."""
+    """``script/pytorch-intro.yaml`` and ``pytorch-intro.script.yaml`` → ``pytorch-intro``.
+
+    A name an id cannot be gives its slug (``my lesson.yaml`` → ``my-lesson``),
+    as Quarto and sphinx-gallery take such names; two files that give the
+    same id are refused by ``load_lessons``.  A name with no letter or digit
+    (``...yaml``) is kept, for the parser to refuse with the file named."""
     stem = Path(path).stem
-    return stem[: -len(".script")] if stem.endswith(".script") else stem
+    stem = stem[: -len(".script")] if stem.endswith(".script") else stem
+    return stem if ID_PATTERN.match(stem) else (slugify(stem) or stem)
 
 
 def find_lessons(target: Optional[Path] = None) -> list[Path]:
@@ -156,9 +173,10 @@ def load_lessons(target: Optional[Path] = None) -> list[Lesson]:
     for lesson in lessons:
         other = first_by_id.setdefault(lesson.id, lesson)
         if other is not lesson:
+            named = " (its file name's slug)" if lesson.id == lesson_id_from_path(Path(lesson.source)) else ""
             problems.append(Diagnostic(
                 lesson.location,
-                f"lesson id '{lesson.id}' is also the id of {other.source}; outputs would overwrite each other",
+                f"lesson id '{lesson.id}'{named} is also the id of {other.source}; outputs would overwrite each other",
                 hint="give one of them another 'id:'",
             ))
     if problems:
@@ -291,7 +309,18 @@ class _LessonBuilder(SchemaReader, CueReader):
                                 f"takes, relative to the project folder {self.shown_root()}")
                 return None
             return spec
-        if spec in ("espeak", "none"):
+        if spec.startswith("piper:") and spec[len("piper:"):].strip():
+            from cuecast.errors import ConfigError
+            from cuecast.narrate.piper_files import voice_files
+
+            model = Path(spec[len("piper:"):].strip()).expanduser()
+            try:
+                voice_files(model if model.is_absolute() else self.root / model)
+            except ConfigError as exc:
+                self.error(entries["voice"][1], exc.message, hint=exc.hint)
+                return None
+            return spec
+        if spec in ("piper", "espeak", "none"):
             return spec
         self.error(entries["voice"][1], f"unknown voice '{value}' (expected one of: {', '.join(VOICES)})")
         return None
@@ -382,6 +411,11 @@ class _LessonBuilder(SchemaReader, CueReader):
             narration = default_say(bullet, points)
         else:
             narration = ""
+        # what a slide shows: maths, bold and links as the importer shows them (a
+        # code cue's points are not on a slide: its voice reads them as written)
+        bullet = slide_text(bullet) if bullet is not None else None
+        if cue is None:
+            points = tuple(slide_text(point) for point in points)
         return Beat(
             id=beat_id,
             location=self.loc(node),
@@ -390,6 +424,7 @@ class _LessonBuilder(SchemaReader, CueReader):
             points=points,
             cue=cue or None,
             then=spoken(then) if then is not None else "",
+            code_terms=code_terms(say or "") + code_terms(then or ""),
             pause=pause,
             fields=self.field_locations(entries, ("say", "bullet", "points", "then")),
         )

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import difflib
 import re
+from pathlib import Path
 from typing import Optional, Union
 
 from yaml.nodes import Node
 
-from cuecast.cells import Cell, cell_code, code_cells, duplicate_titles, find_cell, marker_style, split_cells
+from cuecast.cells import (Cell, cell_code, code_cells, duplicate_titles, find_cell, marker_style, split_cells,
+                           unclosed_regions)
 from cuecast.errors import ScriptError
+from cuecast.model import Location
 from cuecast.schema import Entries
 from cuecast.script_yaml import decode_utf8, describe, yaml11_surprise
 from cuecast.snippet_source import REGION_START, find_region
@@ -35,6 +38,7 @@ class SnippetPartReader:
         if path not in self.snippet_texts:
             try:
                 self.snippet_texts[path] = decode_utf8((self.root / path).read_bytes(), path, "snippet")
+                self.regions_closed(path, self.snippet_texts[path])
             except ScriptError as exc:
                 line = exc.diagnostics[0].location.line
                 self.error(entries["snippet"][1], f"snippet '{path}' is not UTF-8 text (bad byte on its line {line})",
@@ -44,6 +48,16 @@ class SnippetPartReader:
                 self.error(entries["snippet"][1], f"snippet '{path}' cannot be read: {exc.strerror}")
                 self.snippet_texts[path] = None
         return path, self.snippet_texts[path]
+
+    def regions_closed(self, path: str, text: str) -> None:
+        """Each ``# region`` of a snippet is closed; an open one is a
+        problem located in the snippet, at its marker."""
+        where = self.root / path
+        shown = where.relative_to(Path.cwd()).as_posix() if where.is_relative_to(Path.cwd()) else str(where)
+        for line, col, name in unclosed_regions(text):
+            self.error(Location(shown, line, col),
+                       f"'# region{' ' + name if name else ''}' has no '# endregion'; it would run to the end of {path}",
+                       hint="add a '# endregion' line where the region ends")
 
     def cell(self, entries: Entries, snippet: Optional[str], text: Optional[str]) -> Optional[Cell]:
         """The cell ``cell: <title or number>`` or ``region: NAME`` selects in a

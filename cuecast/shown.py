@@ -124,6 +124,75 @@ def unit_name(capture: Capture) -> str:
     return f"{capture.snippet}::{capture.cell}" if capture.cell else capture.snippet
 
 
+# --- tracebacks as a learner reads them --------------------------------------------
+
+_FRAME = re.compile(r'^(?P<indent>\s*)File "(?P<path>[^"]+)", line \d+')
+_PACKAGE = re.compile(r"[/\\](?:site|dist)-packages[/\\](?P<name>[^/\\]+)")
+_STDLIB = re.compile(r"[/\\](?:lib|Lib)[/\\]python\d*(?:\.\d+)?[/\\]")
+
+
+def _library(path: str) -> Optional[str]:
+    """The package an absolute frame's file belongs to (``torch``;
+    ``python`` for the standard library; else the file's name); ``None`` for
+    the lesson's own files, which the runner names relative to the project."""
+    if not (path.startswith(("/", "<")) or re.match(r"^[A-Za-z]:[/\\]", path)):
+        return None
+    found = _PACKAGE.search(path)
+    if found:
+        return found.group("name").split(".")[0].removesuffix(".py")
+    if path.startswith("<") or _STDLIB.search(path):
+        return "python"
+    return re.split(r"[/\\]", path)[-1]  # some other file: its name, never where it lies
+
+
+def learner_traceback(text: str) -> str:
+    """``text`` with each traceback shown as IPython and sphinx-gallery show
+    one to a learner: the frames of the lesson's own code and the error, the
+    library frames between them folded into one line ("  … 4 frames in
+    torch"), so no absolute path (a virtualenv's, a home folder's) is shown.
+    Output without a traceback comes back as it was.  ``render check`` and
+    the report keep the full traceback: they read the Capture itself."""
+    if 'File "' not in text:
+        return text
+    out: list[str] = []
+    folded: list[str] = []  # the packages of the library frames being folded, one entry a frame
+    indent = ""
+    in_library = False
+    frame_indent = -1
+
+    def flush() -> None:
+        if folded:
+            names = ", ".join(dict.fromkeys(folded))
+            count = len(folded)
+            out.append(f"{indent}… {count} frame{'s' if count != 1 else ''} in {names}")
+            folded.clear()
+
+    for line in text.split("\n"):
+        frame = _FRAME.match(line)
+        if frame:
+            library = _library(frame.group("path"))
+            frame_indent = len(frame.group("indent"))
+            in_library = library is not None
+            if in_library:
+                if not folded:
+                    indent = frame.group("indent")
+                folded.append(library)
+                continue
+            flush()
+            out.append(line)
+            continue
+        body = frame_indent >= 0 and line.strip() and len(line) - len(line.lstrip()) > frame_indent
+        if body and in_library:
+            continue  # the source line (and carets) of a folded frame
+        if not body:
+            flush()
+            frame_indent = -1
+            in_library = False
+        out.append(line)
+    flush()
+    return "\n".join(out)
+
+
 # --- the output as terminal lines --------------------------------------------------
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -140,14 +209,15 @@ def output_lines(capture: Optional[Capture]) -> tuple[list[tuple[str, bool]], bo
     """The terminal's lines as (text, is_error), and whether the capture
     failed: what the slide and the video terminal both show under the code.
     A traceback the output does not already hold is appended, so an error is
-    never hidden; timeouts, crashes and cells not run show their reason."""
+    never hidden; timeouts, crashes and cells not run show their reason.
+    Tracebacks are shown as a learner reads them (``learner_traceback``)."""
     if capture is None:
         return [("(not run)", False)], False
-    text = printable(capture.output).rstrip("\n")
+    text = learner_traceback(printable(capture.output)).rstrip("\n")
     lines = [(line, False) for line in text.split("\n")] if text else []
     failed = capture.status not in (STATUS_OK,)
     if capture.exception is not None:
-        traceback = printable(capture.exception.traceback).rstrip("\n")
+        traceback = learner_traceback(printable(capture.exception.traceback)).rstrip("\n")
         tail = traceback or f"{capture.exception.type}: {capture.exception.message}"
         if tail and tail not in text:
             lines.extend((line, True) for line in tail.split("\n"))
@@ -167,8 +237,10 @@ def output_lines(capture: Optional[Capture]) -> tuple[list[tuple[str, bool]], bo
 
 
 #: Where a printed value starts after a row's opening (``tensor([[``, ``[``):
-#: continuation rows are indented to it, so wrapped tensor rows keep columns.
-_ROW_OPENING = re.compile(r"^\s*(?:[\w.]+\()?\[*")
+#: continuation rows are indented to it, so wrapped tensor rows keep columns;
+#: any other line's continuation rows keep its own indent (``.to(f64): …``
+#: is no opening: its rows would start out of line with their neighbours').
+_ROW_OPENING = re.compile(r"^\s*(?:[\w.]*\(?\[+)?")
 
 
 def wrap_terminal_line(text: str, columns: int) -> list[str]:
@@ -191,7 +263,10 @@ def wrap_terminal_line(text: str, columns: int) -> list[str]:
             head, rest = rest[: cut + 1], rest[cut + 2:]  # one separator space dropped, a sign's pad kept
         else:
             cut = rest.rfind(" ", 1, room + 1)
-            if cut <= 0:
+            joint = _last_joint(rest, room)
+            if cut <= 0 and joint >= room // 2:  # a path or URL breaks after a joint, not inside a name
+                head, rest = rest[: joint + 1], rest[joint + 1:]
+            elif cut <= 0:
                 cut = room
                 while cut > 1 and (rest[cut - 1] in "-+." or rest[cut - 1].isdigit()) and rest[cut].isdigit():
                     cut -= 1  # a number is never split, a negative one least of all
@@ -203,6 +278,15 @@ def wrap_terminal_line(text: str, columns: int) -> list[str]:
         room = columns - indent
     rows.append(rest)
     return [rows[0]] + [" " * indent + row for row in rows[1:]]
+
+
+def _last_joint(text: str, room: int) -> int:
+    """The index of the last ``/ . _ -`` in ``text[:room]`` a line may break
+    after (a decimal point or a minus sign before digits is not one); -1."""
+    for index in range(min(room, len(text) - 1) - 1, 0, -1):
+        if text[index] in "/._-" and not (text[index] in ".-" and text[index + 1].isdigit()):
+            return index
+    return -1
 
 
 def _continuation_indent(first_row: str) -> int:

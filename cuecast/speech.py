@@ -19,9 +19,10 @@ template marks are not maths or markup.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Callable
 
-from cuecast.math_text import GREEK_SYMBOLS, SYMBOLS, math_say
+from cuecast.math_text import GREEK_SYMBOLS, SYMBOLS, math_say, math_slide
 
 #: Roles whose content is code (shown as code, read as the name).
 CODE_ROLES = {"class", "func", "meth", "attr", "mod", "obj", "data", "exc", "const", "member", "var", "type",
@@ -47,6 +48,16 @@ _POWER = re.compile(r"(?<=[\w)\]])\s*\*\*\s*(?=[\w(.-])")
 #: A ``$`` left once the maths pairs are read, before TeX: what follows up to a space is maths.
 LONE_DOLLAR = re.compile(r"(?<![\\\w])\$(?!\d)(\S*[\\^_{}]\S*)")
 _SLOT = re.compile("\x00(\\d+)\x00")
+#: A template mark (``{{ 10 ** 6 }}``, ``{% if %}``): filled in later, never read as markup.
+_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+#: A power written in prose or a code comment without dollars ("R^5", "2^{10}").
+_CARET = re.compile(r"(?<![\w^$\\])[A-Za-z0-9]+\^(?:\{[^{}\s]*\}|[A-Za-z0-9]+)(?![\w^])")
+#: A link label that is a file's path or a folder ("./multihead-attention.ipynb",
+#: "../ch02/"): read aloud it is "dot slash … i p y n b", so its name is said instead.
+_PATH_LABEL = re.compile(
+    r"(?:\.{0,2}/)?(?:[\w.-]+/)*(?P<stem>[\w.-]+?)"
+    r"(?:\.(?:ipynb|py|md|qmd|rst|txt|csv|json|ya?ml|html?|pdf|png|jpe?g|svg|gif|pt|pth|zip|gz)|/)"
+    r"|\.{0,2}/(?:[\w.-]+/)*(?P<last>[\w.-]+)")
 
 
 def role_target(role: str, body: str) -> tuple[str, str]:
@@ -71,6 +82,17 @@ def role_target(role: str, body: str) -> tuple[str, str]:
     if role == "download":
         return "text", target.rsplit("/", 1)[-1]
     return "text", body
+
+
+def said_label(label: str) -> str:
+    """A link's label as a voice reads it: the label, or for a label that is
+    a path, the file's name in words (``./exercise-solutions.ipynb`` →
+    "exercise solutions")."""
+    match = _PATH_LABEL.fullmatch(label.strip())
+    if not match:
+        return label
+    words = " ".join(re.split(r"[-_.]+", match.group("stem") or match.group("last"))).strip()
+    return words or label
 
 
 def said_code(code: str) -> str:
@@ -147,45 +169,85 @@ def unbalanced_dollar(text: str) -> bool:
     return bool(LONE_DOLLAR.search(replace_math(text, lambda tex: "")))
 
 
+@dataclass(frozen=True)
+class _Rendering:
+    """How one audience gets each piece of markup: maths, inline code (the
+    whole match, backticks and all), a link's label, and a TeX word in prose."""
+
+    math: Callable[[str], str]
+    code: Callable[[re.Match], str]
+    code_role: Callable[[str], str]
+    label: Callable[[str], str]
+    tex_word: Callable[[re.Match], str]
+    spoken: bool
+
+
+def _render(text: str, how: _Rendering) -> str:
+    """Read the markup of ``text`` once, in the one order both audiences
+    need (code and maths set aside before emphasis, links and TeX words)."""
+    slots: list[str] = []
+
+    def keep(piece: str) -> str:
+        slots.append(piece)
+        return f"\x00{len(slots) - 1}\x00"
+
+    text = _TEMPLATE.sub(lambda m: keep(m.group(0)), text.replace(DROPPED, ""))
+    text = ROLE.sub(lambda m: _role(m, keep, how), text)
+    text = drop_dangling(text)
+    text = _CODE.sub(lambda m: keep(how.code(m)), text)
+    text = _PAREN_MATH.sub(lambda m: keep(how.math(m.group(1))), text)
+    text = replace_math(text, lambda tex: keep(how.math(tex)))
+    # an unbalanced '$' before TeX: what follows up to a space is maths
+    text = LONE_DOLLAR.sub(lambda m: keep(how.math(m.group(1))), text)
+    if how.spoken:
+        text = re.sub(r"\$(?!\d)", "", text)  # any other '$' is not said ("$HOME"); a price "$5" is
+    text = _CARET.sub(lambda m: keep(how.math(m.group(0))), text)
+    text = _LINK.sub(lambda m: how.label(m.group("label")), text)
+    text = _BOLD.sub(r"\2", text)
+    if how.spoken:
+        text = _POWER.sub(" to the power ", text)
+        text = text.replace("**", "").replace("`", "")
+    text = _TEX_SPACE.sub(" ", text)
+    text = _TEX_WORD.sub(how.tex_word, text)
+    return _SLOT.sub(lambda m: slots[int(m.group(1))], text)
+
+
+def _role(match: re.Match, keep, how: _Rendering) -> str:
+    role = match.group("role") or match.group("myst").split(":")[-1]
+    kind, target = role_target(role, match.group("body") or match.group("mbody"))
+    if kind == "math":
+        return keep(how.math(target))
+    if kind == "code":
+        return keep(how.code_role(target))
+    if kind == "dropped":
+        return DROPPED
+    return target
+
+
 def speech(text: str) -> str:
     """``text`` as a voice should read it: maths in words, code without its
     backticks, references by their titles (or dropped), links by their
     labels, emphasis marks gone, whitespace collapsed."""
-    slots: list[str] = []
-
-    def keep(said: str) -> str:
-        slots.append(said)
-        return f"\x00{len(slots) - 1}\x00"
-
-    text = text.replace(DROPPED, "")
-    text = ROLE.sub(lambda m: _said_role(m, keep), text)
-    text = drop_dangling(text)
-    text = _CODE.sub(lambda m: keep(said_code(m.group(2))), text)
-    text = _PAREN_MATH.sub(lambda m: keep(math_say(m.group(1))), text)
-    text = replace_math(text, lambda tex: keep(math_say(tex)))
-    # an unbalanced '$' before TeX: what follows up to a space is maths
-    text = LONE_DOLLAR.sub(lambda m: keep(math_say(m.group(1))), text)
-    text = re.sub(r"\$(?!\d)", "", text)  # any other '$' is not said ("$HOME"); a price "$5" is
-    text = _LINK.sub(lambda m: m.group("label"), text)
-    text = _BOLD.sub(r"\2", text)
-    text = _POWER.sub(" to the power ", text)
-    text = text.replace("**", "").replace("`", "")
-    text = _TEX_SPACE.sub(" ", text)
-    text = _TEX_WORD.sub(_tex_word, text)
-    text = _SLOT.sub(lambda m: slots[int(m.group(1))], text)
-    return " ".join(text.split())
+    return " ".join(_render(text, _SPOKEN).split())
 
 
-def _said_role(match: re.Match, keep) -> str:
-    role = match.group("role") or match.group("myst").split(":")[-1]
-    kind, target = role_target(role, match.group("body") or match.group("mbody"))
-    if kind == "math":
-        return keep(math_say(target))
-    if kind == "code":
-        return keep(said_code(target))
-    if kind == "dropped":
-        return DROPPED
-    return target
+def slide_text(text: str) -> str:
+    """The same markup as a slide shows it, for text an author wrote in a
+    lesson (a bullet): maths as Unicode (``math_slide``, as the importer
+    shows it), bold and links as their words, roles by their target; code
+    keeps its backticks, since the deck draws backticked text as code.
+    Text the importer wrote (already shown this way) comes back unchanged."""
+    return _render(text, _SHOWN)
+
+
+def _shown_tex_word(match: re.Match) -> str:
+    """A TeX command in prose as a slide shows it: its symbol when it is one."""
+    name = match.group(1)
+    if name in GREEK_SYMBOLS:
+        return GREEK_SYMBOLS[name]
+    if name in SYMBOLS and SYMBOLS[name][0].strip():
+        return SYMBOLS[name][0]
+    return match.group(0)
 
 
 def _tex_word(match: re.Match) -> str:
@@ -197,3 +259,9 @@ def _tex_word(match: re.Match) -> str:
     if name in SYMBOLS and SYMBOLS[name][1].strip():
         return SYMBOLS[name][1]
     return match.group(0)
+
+
+_SPOKEN = _Rendering(math=math_say, code=lambda m: said_code(m.group(2)), code_role=said_code, label=said_label,
+                     tex_word=_tex_word, spoken=True)
+_SHOWN = _Rendering(math=math_slide, code=lambda m: m.group(0), code_role=lambda target: f"`{target}`",
+                    label=lambda label: label, tex_word=_shown_tex_word, spoken=False)

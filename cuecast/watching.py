@@ -36,16 +36,15 @@ def project_root(target: Optional[Path]) -> Path:
 def recording_folders(target, voice) -> list[Path]:
     """The ``recorded:DIR`` folders the lessons narrate from, so a new take
     dropped there rebuilds the timeline as a saved script would."""
-    from cuecast.narrate import lesson_voice
-    from cuecast.narrate.recorded import RecordedVoice
+    from cuecast.narrate.takes import takes_folder
     from cuecast.script import load_lessons
 
     folders = []
     try:
         for lesson in load_lessons(target):
-            chosen = lesson_voice(lesson, voice)
-            if isinstance(chosen, RecordedVoice) and chosen.folder.is_dir():
-                folders.append(chosen.folder.resolve())
+            chosen = takes_folder(lesson, voice)  # recorded:DIR, or the takes beside a synthetic voice
+            if chosen.is_dir():
+                folders.append(chosen.resolve())
     except CuecastError:
         pass  # a broken script is reported by the first build; its takes are watched once it parses
     return list(dict.fromkeys(folders))

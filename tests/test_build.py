@@ -331,6 +331,31 @@ def test_a_changed_voice_setting_plans_the_timeline_again(tmp_path):
 
 
 @pytest.mark.slow
+def test_a_take_recorded_again_is_heard_in_the_next_build(tmp_path):
+    """The author's takes (``recordings/<beat id>.wav``) are inputs the saved
+    timeline's fingerprint cannot see, so a voice with takes always plans."""
+    from cuecast.narrate.base import wav_duration, write_wav
+
+    script = copy_tiny(tmp_path / "project")
+    only = dataclasses.replace(SMALL, only=("timeline",))
+    beat_id = build(script, only)[0].timeline.narration[0].beat_id
+    takes = script.parent.parent / "recordings"
+    takes.mkdir()
+
+    def heard(seconds: float):
+        write_wav(takes / f"{beat_id}.wav", b"\x10\x00" * int(22050 * seconds), 22050)
+        result, _ = build(script, only)
+        return result, next(n for n in result.timeline.narration if n.beat_id == beat_id)
+
+    _, first = heard(2.5)
+    again, second = heard(1.5)  # the same beat recorded again: nothing else changed
+    assert statuses(again)["timeline"] == "built"
+    assert wav_duration(second.path) == pytest.approx(1.5, abs=0.01)
+    assert (first.end - first.start, second.end - second.start) == (pytest.approx(2.5, abs=0.01),
+                                                                    pytest.approx(1.5, abs=0.01))
+
+
+@pytest.mark.slow
 def test_a_missing_narration_wav_or_a_damaged_saved_timeline_is_planned_again(tmp_path, monkeypatch):
     import cuecast.export as export
 

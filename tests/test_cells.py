@@ -13,6 +13,7 @@ from cuecast.cells import (
     find_cell,
     marker_style,
     split_cells,
+    unclosed_regions,
 )
 
 PERCENT = '''"""Docstring."""
@@ -81,3 +82,15 @@ def test_markers_python_would_read_the_same_way():
     cells = split_cells(regions)
     assert [(c.kind, c.title, c.start, c.end) for c in cells] == [(CODE, "data prep", 2, 2), (GLUE, "", 4, 7)]
     assert find_cell(cells, "data   prep") is cells[0]
+
+
+def test_an_unclosed_region_is_found_with_its_line_column_and_name():
+    """Issue 27: ``render check`` passed a snippet whose region never closed."""
+    closed = "# region main\na = 1\ndef f():\n    # region inner\n    return 1\n    # endregion\n# endregion\n"
+    assert unclosed_regions(closed) == []
+    assert unclosed_regions("a = 1\n# region main\nb = 2\n") == [(2, 1, "main")]
+    # nested markers pair as an editor folds them: the outer one is left open
+    assert unclosed_regions("# region outer\n  # region\n  x = 1\n  # endregion\n") == [(1, 1, "outer")]
+    assert unclosed_regions("def f():\n    #region\n    return 1\n") == [(2, 5, "")]
+    assert unclosed_regions("# endregion\n# regions are folding marks\n") == []  # a stray end, a word
+

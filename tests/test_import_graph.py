@@ -20,9 +20,9 @@ PACKAGE = Path(__file__).resolve().parents[1] / "cuecast"
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("values", ("cuecast", "cuecast.model", "cuecast.errors", "cuecast.clock", "cuecast.ids", "cuecast.defaults",
                 "cuecast.cells", "cuecast.images", "cuecast.math_text", "cuecast.signals", "cuecast.atomic",
-                "cuecast.lock", "cuecast.ffmpeg", "cuecast.diagnostics", "cuecast.build_record")),
+                "cuecast.lock", "cuecast.ffmpeg", "cuecast.diagnostics", "cuecast.build_record", "cuecast.notices")),
     ("reading", ("cuecast.script_yaml", "cuecast.schema", "cuecast.speech", "cuecast.snippet_source",
-                 "cuecast.web.address")),
+                 "cuecast.web.address", "cuecast.narrate.piper_files")),
     ("kinds", ("cuecast.kinds", "cuecast.shown")),
     ("parse", ("cuecast.script", "cuecast.script_cue", "cuecast.script_snippet", "cuecast.templating")),
     ("run", ("cuecast.runner", "cuecast.executors", "cuecast.check")),

@@ -233,6 +233,19 @@ def test_a_slides_cue_shows_every_page(tmp_path):
     assert abs(pages[0].duration - pages[1].duration) <= 1 / 30 + 1e-9
 
 
+def test_a_continued_section_slide_turns_its_page_as_its_bullets_are_said(tmp_path):
+    lesson = make_lesson(tmp_path)
+    timeline = plan_timeline(lesson, silent_clips(lesson), make_captures(), page_counts={"section:intro": 2},
+                             page_beats={"section:intro": ("intro-1",), "section:intro/2": ("intro-2",)})
+    assert_well_formed(timeline)
+    pages = [s for s in timeline.segments if s.section_id == "intro"]
+    assert [(s.slide_id, s.beat_ids) for s in pages] == [("section:intro", ("intro-1",)),
+                                                         ("section:intro/2", ("intro-2",))]
+    said = {n.beat_id: n for n in timeline.narration}
+    for page, beat_id in zip(pages, ("intro-1", "intro-2")):
+        assert page.start - 1e-9 <= said[beat_id].start and said[beat_id].end <= page.end + 1e-9
+
+
 def test_long_narration_makes_a_longer_segment(tmp_path):
     lesson = make_lesson(tmp_path)
     clips = silent_clips(lesson)

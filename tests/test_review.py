@@ -38,6 +38,12 @@ def test_review_page_loads_cleanly_and_timecodes_seek_the_video(tmp_path):
         assert abs(position - target) < 0.05
         browser.settle(0.5)
         assert browser.evaluate("document.getElementById('video').currentTime") >= target
+        poster = browser.evaluate("document.getElementById('video').poster")
+        assert poster.endswith("/slides/01-title.png")  # the first frame, not a black box
+        browser.evaluate("window.posterImage = new Image(); window.posterImage.src = "
+                         "document.getElementById('video').poster; 0")
+        browser.settle(0.5)
+        assert browser.evaluate("window.posterImage.naturalWidth") == 1920  # the image loads
         thumbs = browser.evaluate("[...document.querySelectorAll('.thumbs img')].filter(i => i.naturalWidth > 0).length")
         assert thumbs == browser.evaluate("document.querySelectorAll('.thumbs img').length") > 0
         shot = browser.screenshot(tmp_path / "review.png")
@@ -73,3 +79,23 @@ def test_links_never_leave_the_build_folder(tmp_path):
     assert page_link(out / "media" / "s001.mp4", out) == "media/s001.mp4"
     assert page_link(elsewhere, out) is None  # a record copied from another project
     assert page_link(out / "missing.mp4", out) is None
+
+
+def test_the_video_has_the_first_slide_as_its_poster(tmp_path):
+    from cuecast.review import SlideImage, render_page, review_page
+    from cuecast.script import load_lesson
+    from tests.test_build import TINY
+
+    out = tmp_path / "build" / "tiny"
+    (out / "slides").mkdir(parents=True)
+    (out / "video.mp4").write_bytes(b"v")
+    first = out / "slides" / "01-title.png"
+    from PIL import Image
+
+    Image.new("RGB", (192, 108), "white").save(first)  # the page embeds a thumbnail of it
+    slides = [SlideImage("title", "Tiny", first)]
+    lesson = load_lesson(TINY / "script" / "tiny.yaml")
+    page = render_page(review_page(lesson, {}, None, out, {"video": out / "video.mp4"}, slides))
+    assert 'src="video.mp4" poster="slides/01-title.png"' in page
+    without_video = render_page(review_page(lesson, {}, None, out, {}, slides))
+    assert "poster=" not in without_video  # no video, nothing to cover

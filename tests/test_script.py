@@ -104,7 +104,7 @@ CASES = [
     ("unreadable-int", beat("say: !!int ''"),
      [(5, 14, "'say' has a value '' that is not a valid !!int")]),
     ("unknown-voice", "lesson: T\nvoice: festival\nsections:\n  - title: S\n",
-     [(2, 8, "unknown voice 'festival' (expected one of: espeak, none, recorded:DIR)")]),
+     [(2, 8, "unknown voice 'festival' (expected one of: piper, piper:PATH.onnx, espeak, none, recorded:DIR)")]),
     ("prepare-not-list", "lesson: T\nprepare: install torch\nsections:\n  - title: S\n",
      [(2, 10, "'prepare' must be a list of strings, found a string ('install torch')")]),
     ("lesson-id-bad", "lesson: T\nid: my lesson\nsections:\n  - title: S\n",
@@ -259,7 +259,7 @@ def test_all_problems_are_collected_in_one_error(snippet_project):
         "  - title: A\n"
     )
     assert problems(snippet_project, text) == [
-        (2, 8, "unknown voice 'loud' (expected one of: espeak, none, recorded:DIR)"),
+        (2, 8, "unknown voice 'loud' (expected one of: piper, piper:PATH.onnx, espeak, none, recorded:DIR)"),
         (6, 15, UNKNOWN_KIND),
         (8, 18, "snippet file 'snippets/missing.py' does not exist"),
         (9, 9, "unknown key 'bulet' in a beat (did you mean 'bullet'?)"),
@@ -527,6 +527,28 @@ def test_load_lessons_refuses_two_lessons_with_one_id(snippet_project, monkeypat
     assert d.message.startswith("lesson id 'same' is also the id of script/a.yaml")
     Path("script/b.yaml").write_text("id: other\n" + beat("say: b"), encoding="utf-8")
     assert [lesson.id for lesson in load_lessons(Path("script"))] == ["same", "other"]
+
+
+def test_a_file_name_an_id_cannot_be_gives_its_slug(snippet_project, monkeypatch):
+    """Issue 27: Quarto and sphinx-gallery take ``my lesson.yaml``; its id is the slug."""
+    monkeypatch.chdir(snippet_project)
+    Path("script/my lesson.yaml").write_text(beat("say: a"), encoding="utf-8")
+    Path("script/Übung 2 (draft).script.yaml").write_text(beat("say: b"), encoding="utf-8")
+    Path("script/intro.v2.yaml").write_text(beat("say: c"), encoding="utf-8")  # a valid id stays as it is
+    assert sorted(lesson.id for lesson in load_lessons(Path("script"))) == ["intro.v2", "my-lesson", "übung-2-draft"]
+
+
+def test_two_file_names_with_one_slug_are_a_located_error(snippet_project, monkeypatch):
+    monkeypatch.chdir(snippet_project)
+    Path("script/my lesson.yaml").write_text(beat("say: a"), encoding="utf-8")
+    Path("script/my_lesson!.yaml").write_text(beat("say: b"), encoding="utf-8")
+    with pytest.raises(ScriptError) as caught:
+        load_lessons(Path("script"))
+    (d,) = caught.value.diagnostics
+    assert str(d.location) == "script/my_lesson!.yaml:1:9"
+    assert d.message == ("lesson id 'my-lesson' (its file name's slug) is also the id of script/my lesson.yaml; "
+                         "outputs would overwrite each other")
+    assert d.hint == "give one of them another 'id:'"
 
 
 def test_no_traceback_for_random_bytes(snippet_project):

@@ -76,3 +76,59 @@ def test_cells_whose_titles_slug_alike_keep_golden_files_of_their_own(tmp_path: 
     names = [name for name, _ in golden_units(twins)]
     assert names == ["snippets/t.py::Sum (a)", "snippets/t.py::Sum: a (2)"]
     assert golden_stem(names[0]) != golden_stem(names[1])
+
+
+SITE = "/home/author/.venv/lib/python3.11/site-packages"
+FULL_TRACEBACK = "\n".join([
+    "Traceback (most recent call last):",
+    '  File "snippets/mistakes.py", line 12, in <module>',
+    "    model(batch)",
+    f'  File "{SITE}/torch/nn/modules/module.py", line 1778, in _wrapped_call_impl',
+    "    return self._call_impl(*args, **kwargs)",
+    "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^",
+    f'  File "{SITE}/torch/nn/modules/container.py", line 253, in forward',
+    "    input = module(input)",
+    '  File "snippets/helpers.py", line 3, in hook',
+    "    check(x)",
+    '  File "/usr/lib/python3.11/functools.py", line 40, in wrapper',
+    "    return f(x)",
+    f'  File "{SITE}/numpy/core/fromnumeric.py", line 9, in check',
+    "    raise",
+    "RuntimeError: mat1 and mat2 shapes cannot be multiplied (3x5 and 4x8)",
+])
+
+
+def test_a_traceback_on_screen_keeps_the_lessons_frames_and_folds_library_frames():
+    from cuecast.shown import learner_traceback
+
+    assert learner_traceback(FULL_TRACEBACK).split("\n") == [
+        "Traceback (most recent call last):",
+        '  File "snippets/mistakes.py", line 12, in <module>',
+        "    model(batch)",
+        "  … 2 frames in torch",
+        '  File "snippets/helpers.py", line 3, in hook',
+        "    check(x)",
+        "  … 2 frames in python, numpy",
+        "RuntimeError: mat1 and mat2 shapes cannot be multiplied (3x5 and 4x8)",
+    ]
+    assert learner_traceback("no traceback here\n  File it away\n") == "no traceback here\n  File it away\n"
+    helper = '  File "/home/author/course/helpers.py", line 3, in check\n    raise ValueError("no")'
+    assert learner_traceback(helper) == "  … 1 frame in helpers.py"  # its name, never where it lies
+
+
+def test_the_screen_shows_the_shaped_traceback_and_the_capture_keeps_the_full_one():
+    capture = Capture("snippets/mistakes.py", "error", "", exception=SnippetException(
+        "RuntimeError", "mat1 and mat2 shapes cannot be multiplied (3x5 and 4x8)", FULL_TRACEBACK, 12))
+    lines, failed = output_lines(capture)
+    shown = "\n".join(text for text, _ in lines)
+    assert failed and "site-packages" not in shown and "/home/" not in shown and "/usr/" not in shown
+    assert "… 2 frames in torch" in shown and shown.endswith("(3x5 and 4x8)")
+    assert "site-packages/torch/nn/modules/module.py" in capture.exception.traceback  # check and reports read this
+
+
+def test_a_path_wraps_after_a_joint_never_inside_a_name():
+    from cuecast.shown import wrap_terminal_line
+
+    rows = wrap_terminal_line('  File "tutorials/beginner_source/basics/buildmodel_tutorial.py:10"', 40)
+    assert rows == ['  File', '  "tutorials/beginner_source/basics/', '  buildmodel_tutorial.py:10"']
+    assert wrap_terminal_line("abcdefgh_valu=1.25", 17) == ["abcdefgh_", "valu=1.25"]  # a decimal point is no joint

@@ -337,6 +337,48 @@ def compare(
     )
 
 
+def _fragment_pattern(texts: list[str]) -> re.Pattern:
+    """A pattern for a fragment's shape: its text pieces as written (padding
+    next to a number free, as ``compare`` treats it) with any number in
+    each number's place."""
+    parts = []
+    for index, piece in enumerate(texts):
+        inner = index < len(texts) - 1
+        if index:
+            piece = piece.lstrip(" \t")
+            parts.append(r"[ \t]*")
+        if inner:
+            piece = piece.rstrip(" \t")
+        parts.append(r"[ \t]+".join(re.escape(word) for word in _SPACES.split(piece)))
+        if inner:
+            parts.append(rf"[ \t]*({_NUMBER.pattern})")
+    return re.compile("".join(parts))
+
+
+def find_close(
+    text: str, fragment: str, rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_ATOL
+) -> Optional[str]:
+    """Where ``text`` holds ``fragment`` with its numbers within tolerance:
+    the matching text, or ``None``.
+
+    A test or tool that looks for one printed value in real output must not
+    depend on how this CPU rounds: a softmax row that sums to 0.99999994 on
+    one machine prints ``tensor([1.0000, 1.0000])`` and on another
+    ``tensor([1., 1.])``.  Numbers are judged as ``compare`` judges them
+    (integers exactly); the text between them must be as written.
+    """
+    texts, numbers = tokenize(fragment)
+    if not numbers:
+        return fragment if fragment in text else None
+    pattern = _fragment_pattern(texts)
+    start = 0
+    while (match := pattern.search(text, start)) is not None:
+        if all(compare_numbers(want, got, rtol, atol) is None for want, got in zip(numbers, match.groups())):
+            return match.group()
+        start = match.start() + 1
+    return None
+
+
 # --- golden files --------------------------------------------------------------
 
 

@@ -21,7 +21,7 @@ SCRIPT_TEMPLATE = """\
 #   render build script/{name}.yaml     build the deck, video, timeline and notebook
 lesson: {title_yaml}
 id: {name}
-voice: espeak
+# voice: piper | espeak | none | recorded:DIR  (default: piper with cuecast[voice] installed, else espeak)
 sections:
   - title: Introduction
     beats:

@@ -64,12 +64,18 @@ deck_options = _stack(
 
 #: Who speaks and how fast: the narration the timeline is planned on.
 voice_options = _stack(
-    click.option("--voice", default=None, metavar="espeak|none|recorded:DIR",
-                 help="Narration voice; wins over the script's `voice:` (default: espeak)."),
+    click.option("--voice", default=None, metavar="piper|piper:PATH.onnx|espeak|none|recorded:DIR",
+                 help="Narration voice; wins over the script's `voice:` (default: piper when cuecast[voice] is "
+                      "installed, else espeak)."),
     click.option("--rate", type=FiniteFloatRange(min=1, max=1000), default=None,
-                 help="Words per minute (default 160)."),
+                 help="espeak and none: words per minute (default 160)."),
     click.option("--pitch", type=click.IntRange(0, 100), default=None, help="espeak pitch, 0-100 (default 50)."),
     click.option("--voice-name", default=None, help="espeak voice, e.g. en-us (default), en, de."),
+    click.option("--length-scale", type=FiniteFloatRange(min=0.25, max=4), default=None,
+                 help="piper: how slowly it speaks (above 1 slower; default: the voice's own, usually 1)."),
+    click.option("--speaker", default=None, help="piper: the speaker of a multi-speaker voice, by name or number."),
+    click.option("--sentence-pause", type=FiniteFloatRange(min=0, max=5), default=None,
+                 help="piper: seconds of silence between sentences (default 0.25)."),
     click.option("--allow-missing", is_flag=True, help="recorded:DIR: time beats without a recording silently."),
 )
 

@@ -92,15 +92,21 @@ def run_pipeline(target: Optional[Path], options, stage_lines: bool = False) -> 
         with display, warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")  # e.g. espeak unavailable: said once, plainly, below
             builds = build_lessons(lessons, options, display.on_progress, display.on_run_event)
+    say_warnings(caught)
+    return builds
+
+
+def say_warnings(caught) -> None:
+    """What cuecast warned about (``caught`` by ``warnings.catch_warnings``),
+    once each, as a ``warning:`` line on stderr; other warnings as Python
+    itself would show them (not the resource and deprecation notices its
+    default filters hide from users)."""
     ours = [w for w in caught if w.category.__module__.startswith("cuecast")]
     for w in caught:
-        # what Python itself would show: not the resource and deprecation
-        # notices its default filters hide from users
         if w not in ours and not issubclass(w.category, QUIET_WARNINGS):
             warnings.showwarning(w.message, w.category, w.filename, w.lineno)
     for message in dict.fromkeys(str(w.message) for w in ours):
         click.echo(f"warning: {message}", err=True)
-    return builds
 
 
 def warn_failed_snippets(build, where: str) -> None:

@@ -60,7 +60,8 @@ def command(target, port, host, open_browser, stop_after, **params):
             return []
 
     server = make_server(host, port, root / "build", hub, lessons)
-    serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
+    server.on_take, server.on_take_problem = session.take, session.take_problem
+    serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                                name="cuecast-preview-http", daemon=True)
     serving.start()
     stop = threading.Event()
@@ -82,12 +83,13 @@ def command(target, port, host, open_browser, stop_after, **params):
         webbrowser.open(url)
     try:
         with sigterm_interrupts():
-            while not stop.wait(0.5):
+            while not stop.wait(0.1):  # a short wait: Ctrl-C and SIGTERM are handled between two
                 pass
     except KeyboardInterrupt:
         pass
     finally:
         stop.set()
+        session.stop()  # the builds' work cancelled first, while the server shuts down
         hub.close()
         server.shutdown()
         server.server_close()

@@ -28,17 +28,26 @@ from cuecast.watching import watched_folders
 def rebuild(target, options, echo, runner=None) -> list[str]:
     """One build of every lesson in ``target``; returns 'lesson: stage' for
     each stage that did work, so the user sees what a save touched."""
+    import warnings
+
     from cuecast.catalogue import build_lessons
+    from cuecast.cli.pipeline import say_warnings
     from cuecast.script import load_lessons
 
-    try:
-        lessons = load_lessons(target)
-        builds = build_lessons(lessons, options, runner=runner)
-    except CuecastError as exc:
-        if exc.diagnostics:
-            echo(format_diagnostics(exc.diagnostics, Path.cwd()), err=True)
+    error = None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")  # said once each, plainly, after the build
+        try:
+            lessons = load_lessons(target)
+            builds = build_lessons(lessons, options, runner=runner)
+        except CuecastError as exc:
+            error = exc
+    say_warnings(caught)
+    if error is not None:
+        if error.diagnostics:
+            echo(format_diagnostics(error.diagnostics, Path.cwd()), err=True)
         else:
-            echo(f"error: {exc}", err=True)
+            echo(f"error: {error}", err=True)
         echo("waiting for the next save…", err=True)
         return []
     done = [f"{r.lesson_id}: {r.stage}" for b in builds for r in b.results if r.status in ("built", "failed")]
@@ -72,6 +81,7 @@ def command(target, only, max_rebuilds, **params):
     import queue
 
     from cuecast.build import run_options
+    from cuecast.preview.lifetime import interrupt_main, watch_parent
     from cuecast.runner import Runner
     from cuecast.signals import sigterm_interrupts
     from cuecast.watching import watch_saves
@@ -80,6 +90,8 @@ def command(target, only, max_rebuilds, **params):
     folders = watched_folders(target, options.voice)
     saves: queue.Queue = queue.Queue()
     stop = threading.Event()
+    # the builds run on this thread: a parent gone stops them as Ctrl-C does
+    watch_parent(stop, lambda reason: interrupt_main(reason, lambda text: click.echo(text, err=True)))
     with Runner(run_options(options)) as runner, sigterm_interrupts():
         runner.prestart(1)  # torch is imported while the first build checks its caches
         built = rebuild(target, options, click.echo, runner)

@@ -13,7 +13,9 @@ Slide ids (a contract with the timeline and video stages):
 ``section:<section id>``
     one slide for every section and subsection (bullets, or a title card);
     bullets written after a cue bring it back as a build with them added,
-    ``section:<section id>+2``, ``+3``… (see ``section_parts``).
+    ``section:<section id>+2``, ``+3``… (see ``section_parts``); bullets
+    that do not fit one slide continue on ``section:<section id>/2`` (or
+    ``…+2/2``), ``/3``….
 ``cue:<beat id>``
     one slide for every cue; long code continues on ``cue:<beat id>/2``, ``/3``…
 ``outro``
@@ -93,25 +95,38 @@ def section_parts(section: Section) -> list[SectionPart]:
 def cue_slide_id(beat: Beat, page: int = 1) -> str:
     """The id of the slide showing ``beat``'s cue; ``page`` > 1 names the
     continuation slides of long code (``cue:<beat id>/2``)."""
-    base = f"cue:{beat.id}"
-    return base if page <= 1 else f"{base}/{page}"
+    return page_slide_id(f"cue:{beat.id}", page)
+
+
+def page_slide_id(slide_id: str, page: int) -> str:
+    """The id of page ``page`` of the slide ``slide_id`` (``/2`` from the second)."""
+    return slide_id if page <= 1 else f"{slide_id}/{page}"
 
 
 def base_slide_id(slide_id: str) -> str:
-    """A continuation slide's first page id (``cue:x/2`` → ``cue:x``)."""
+    """A continuation slide's first page id (``cue:x/2`` → ``cue:x``,
+    ``section:x+2/2`` → ``section:x+2``)."""
     head, sep, tail = slide_id.rpartition("/")
-    return head if sep and tail.isdigit() and head.startswith("cue:") else slide_id
+    return head if sep and tail.isdigit() and head.startswith(("cue:", "section:")) else slide_id
 
 
 def cue_pages(slide_ids) -> dict[str, int]:
-    """How many pages each cue's slides take (``cue:x`` → 2 for ``cue:x``
-    and ``cue:x/2``), from a deck's slide ids in order."""
+    """How many pages each cue's (and section slide's) slides take
+    (``cue:x`` → 2 for ``cue:x`` and ``cue:x/2``), from a deck's slide ids
+    in order."""
     pages: dict[str, int] = {}
     for slide_id in slide_ids:
-        if slide_id.startswith("cue:"):
+        if slide_id.startswith(("cue:", "section:")):
             base = base_slide_id(slide_id)
             pages[base] = pages.get(base, 0) + 1
     return pages
+
+
+def page_beats(slides) -> dict[str, tuple[str, ...]]:
+    """The beats whose bullets each page of a section slide holds (slide id
+    → beat ids), from a deck's slides: the timeline shows a continued page
+    while its bullets are said."""
+    return {slide.id: slide.beat_ids for slide in slides if slide.beat_ids}
 
 
 #: The helpers that make and read slide ids, for callers that want them by name.

@@ -15,7 +15,7 @@ roles ``tab``, ``gutter`` and ``code``; a terminal is a ``TextBox`` with role
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Optional, Union
 
 EMU_PER_INCH = 914_400
@@ -161,13 +161,17 @@ def moved(box: "Box", dx: int, dy: int) -> "Box":
 @dataclass(frozen=True)
 class SlideLayout:
     """One slide: its id (see ``cuecast.deck``), title, speaker notes and the
-    boxes in drawing order (later boxes on top)."""
+    boxes in drawing order (later boxes on top).  ``beat_ids`` names the
+    beats whose bullets a section page shows, so the timeline can show the
+    page while they are said; it is not drawn, so it is left out of the
+    slide's repr (its image digest) and equality."""
 
     id: str
     title: str
     notes: str
     boxes: tuple[Box, ...]
     background: str = "#FFFFFF"
+    beat_ids: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
 
 @dataclass(frozen=True)

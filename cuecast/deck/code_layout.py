@@ -20,7 +20,7 @@ from cuecast.deck.boxes import EMU_PER_PT, Paragraph, Rect, Run, TextBox, inches
 from cuecast.deck.fit import inner_size
 from cuecast.deck.highlight import highlight_lines
 from cuecast.deck.measure import Measurer, line_height
-from cuecast.model import STATUS_EXPECTED_ERROR, Capture
+from cuecast.model import STATUS_EXPECTED_ERROR, STATUS_NOT_RUN, Capture
 from cuecast.check.report import format_duration
 from cuecast.shown import output_lines, wrap_terminal_line
 from cuecast.kinds import RUNS_COMMAND, capture_runs
@@ -31,6 +31,8 @@ GUTTER_GAP = pt_to_emu(10)
 
 #: The smallest badge text (device · run time): still readable projected.
 BADGE_MIN = 10
+#: Padding either side of the badge's text.
+BADGE_INSET = pt_to_emu(10)
 
 #: In the gutter beside the rows of a wrapped code line.
 CONTINUED_MARK = "↪"
@@ -65,9 +67,11 @@ def _visual_lines(measurer: Measurer, text: str, size: float, width: float) -> i
     return len(measurer.wrap((Run(text, "mono", size),), width)) if text else 1
 
 
-def plan_code(numbered: list[tuple[int, str]], w: int, h: int, theme, measurer: Measurer) -> CodePlan:
+def plan_code(numbered: list[tuple[int, str]], w: int, h: int, theme, measurer: Measurer,
+              wrap_first: bool = True) -> CodePlan:
     """Pick the largest code size (``code`` down to ``code_min``) at which the
-    lines fit the panel ``w`` × ``h`` EMU without wrapping; failing that, use
+    lines fit the panel ``w`` × ``h`` EMU without wrapping (``wrap_first``:
+    or with a long line wrapped, before the size shrinks); failing that, use
     ``code_min`` (wrapping only if some line is wider than the panel even
     then) and split the lines over as many pages as needed."""
     biggest, smallest = theme.size("code"), theme.size("code_min")
@@ -84,7 +88,7 @@ def plan_code(numbered: list[tuple[int, str]], w: int, h: int, theme, measurer: 
             chosen = (size, False)
             break
         # A long line wraps (a continuation mark in the gutter) before it makes the whole panel smaller.
-        if not fits_w and sum(_visual_lines(measurer, t, size, text_w) for _, t in numbered) * line_height(size) <= text_h:
+        if wrap_first and not fits_w and sum(_visual_lines(measurer, t, size, text_w) for _, t in numbered) * line_height(size) <= text_h:
             chosen = (size, True)
             break
         if size <= smallest:
@@ -251,9 +255,9 @@ def code_height(lines: int, size: float) -> int:
 def _side_by_side(numbered, capture, area, gap: int, theme, measurer: Measurer) -> list[tuple[tuple, int, CodePlan]]:
     """Ways to put the code (unwrapped, one page) beside output that loses no
     line: ``(key, code panel width, plan)``, the key being (lines lost = 0,
-    pages = 1, output lines wrapped, -min(code size, 1.2 × output size)) so
-    that sorting prefers unwrapped output, then sizes where neither side
-    shrank to nothing for the other's sake."""
+    code lines wrapped = 0, pages = 1, output lines wrapped, -min(code size,
+    1.2 × output size)) so that sorting prefers unwrapped output, then sizes
+    where neither side shrank to nothing for the other's sake."""
     x, y, w, h = area
     found = []
     size = theme.size("code")
@@ -269,7 +273,7 @@ def _side_by_side(numbered, capture, area, gap: int, theme, measurer: Measurer) 
                     continue
                 text = terminal_text(capture, term_w, h, theme, measurer)
                 if text.lost == 0:
-                    key = (0, 1, text.wrapped, -min(size, text.size * 1.2), -size)
+                    key = (0, 0, 1, text.wrapped, -min(size, text.size * 1.2), -size)
                     found.append((key, candidate, CodePlan(size, False, (tuple(numbered),))))
         if size <= theme.size("code_min"):
             break
@@ -344,19 +348,22 @@ def _arrange_code(
     area: tuple[int, int, int, int], gap: int, theme, measurer: Measurer,
 ) -> list[list]:
     """Candidates: code and output side by side, both unwrapped, the code as
-    large as fits; code across the full width with the output below it; code
-    and output side by side, halves fixed, code wrapped or continued over
-    pages.  The first that loses no output wins, then fewest pages, then
-    fewest wrapped lines."""
+    large as fits; code across the full width with the output below it;
+    long code across the full width over pages, the output under its last
+    page; code and output side by side, halves fixed, code wrapped or
+    continued over pages.  The first that loses no output wins, then the
+    fewest wrapped code lines (no code line wraps where a layout without
+    wrapping exists), then the fewest pages, then the fewest wrapped output
+    lines (which keep their indent)."""
     x, y, w, h = area
     candidates = []
     sides = _side_by_side(numbered, capture, area, gap, theme, measurer)
     if sides:
         key, code_w, plan = min(sides, key=lambda found: found[0])
-        if key[2] == 0:  # nothing wraps: no other arrangement can do better
+        if key[3] == 0:  # nothing wraps: no other arrangement can do better
             return [code_panel("code", x, y, code_w, h, tab, plan.pages[0], numbered, plan, theme, measurer)
                     + terminal_panel("output", x + code_w + gap, y, w - code_w - gap, h, capture, theme, measurer)]
-        candidates.append((key[:3], lambda code_w=code_w, plan=plan: [
+        candidates.append((key[:4], lambda code_w=code_w, plan=plan: [
             code_panel("code", x, y, code_w, h, tab, plan.pages[0], numbered, plan, theme, measurer)
             + terminal_panel("output", x + code_w + gap, y, w - code_w - gap, h, capture, theme, measurer)]))
     term_min = TAB_H + PANEL_INSET[1] + PANEL_INSET[3] + pt_to_emu(4 * line_height(theme.size("output_min")))
@@ -365,9 +372,11 @@ def _arrange_code(
         code_h = code_height(len(numbered), stacked.size)
         term_y = y + code_h + gap
         text = terminal_text(capture, w, y + h - term_y, theme, measurer)
-        candidates.append(((text.lost, 1, text.wrapped), lambda code_h=code_h, term_y=term_y: [
+        candidates.append(((text.lost, 0, 1, text.wrapped), lambda code_h=code_h, term_y=term_y: [
             code_panel("code", x, y, w, code_h, tab, stacked.pages[0], numbered, stacked, theme, measurer)
             + terminal_panel("output", x, term_y, w, y + h - term_y, capture, theme, measurer)]))
+    candidates.append(_full_width_pages(numbered, capture, tab, area, gap, theme, measurer,
+                                        plan_code(numbered, w, h, theme, measurer, wrap_first=False), term_min))
     half_w = int((w - gap) * 0.6)
     term_x, term_w = x + half_w + gap, w - half_w - gap
     side = plan_code(numbered, half_w, h, theme, measurer)
@@ -382,13 +391,52 @@ def _arrange_code(
             pages.append(boxes)
         return pages
 
-    candidates.append(((text.lost, len(side.pages), text.wrapped + (len(numbered) if side.wrap else 0)), paginated))
+    candidates.append(((text.lost, _wrapped_code_lines(side, measurer, numbered, half_w, h), len(side.pages), text.wrapped),
+                       paginated))
     return min(candidates, key=lambda candidate: candidate[0])[1]()
+
+
+def _wrapped_code_lines(plan: CodePlan, measurer: Measurer, numbered, w: int, h: int) -> int:
+    """How many of the plan's code lines wrap (0 when it does not wrap)."""
+    if not plan.wrap:
+        return 0
+    text_w, _ = _code_area(numbered, w, h, plan.size, measurer)
+    return sum(1 for page in plan.pages for _, t in page if _visual_lines(measurer, t, plan.size, text_w) > 1)
+
+
+def _full_width_pages(numbered, capture, tab: str, area, gap: int, theme, measurer: Measurer, plan: CodePlan,
+                      term_min: int):
+    """Code across the whole width, continued over pages if it is long, so
+    its lines keep their length; the output goes under the last page's code
+    when it has room there, else on a page of its own.  ``(key, make)`` as
+    ``_arrange_code`` ranks candidates."""
+    x, y, w, h = area
+    last = plan.pages[-1]
+    text_w, _ = _code_area(numbered, w, h, plan.size, measurer)
+    rows = sum(_visual_lines(measurer, t, plan.size, text_w) if plan.wrap else 1 for _, t in last)
+    code_h = code_height(rows, plan.size)
+    term_y = y + code_h + gap
+    below = y + h - term_y >= term_min
+    text = terminal_text(capture, w, y + h - term_y if below else h, theme, measurer)
+    pages = len(plan.pages) + (0 if below else 1)
+    key = (text.lost, _wrapped_code_lines(plan, measurer, numbered, w, h), pages, text.wrapped)
+
+    def make() -> list[list]:
+        made = [code_panel("code", x, y, w, h, tab, lines, numbered, plan, theme, measurer) for lines in plan.pages[:-1]]
+        if below:
+            made.append(code_panel("code", x, y, w, code_h, tab, last, numbered, plan, theme, measurer)
+                        + terminal_panel("output", x, term_y, w, y + h - term_y, capture, theme, measurer))
+        else:
+            made.append(code_panel("code", x, y, w, h, tab, last, numbered, plan, theme, measurer))
+            made.append(terminal_panel("output", x, y, w, h, capture, theme, measurer))
+        return made
+
+    return key, make
 
 
 def terminal_panel(name: str, x: int, y: int, w: int, h: int, capture: Optional[Capture], theme, measurer: Measurer,
                    lines: Optional[list[tuple[str, bool]]] = None, continued: bool = False) -> list:
-    """Header (``Output``, or ``Terminal`` for a command, and a badge of device · run time), then the
+    """Header (``Output``, or ``Terminal`` for a command, and a badge: ``badge_text``), then the
     terminal box holding what the snippet printed (or ``lines`` of it, on a
     ``continued`` page), up to a note saying how much follows."""
     small = theme.size("small")
@@ -402,25 +450,21 @@ def terminal_panel(name: str, x: int, y: int, w: int, h: int, capture: Optional[
         label += f" — {capture.status}"
     if continued:
         label += " (continued)"
+    label_run = Run(label, "sans", small, failed, theme.color("error" if failed else "tab_text"))
+    label_inset = pt_to_emu(14)
+    label_w = min(w, label_inset + pt_to_emu(measurer.width(label_run) / 0.96) + pt_to_emu(4))
     boxes.append(TextBox(
-        f"{name}:label", x, y, w // 2, TAB_H,
-        (Paragraph((Run(label, "sans", small, failed, theme.color("error" if failed else "tab_text")),), small, line_height(small)),),
-        role="tab", inset=(pt_to_emu(14), 0, 0, 0), anchor="middle", wrap=False,
+        f"{name}:label", x, y, label_w, TAB_H, (Paragraph((label_run,), small, line_height(small)),),
+        role="tab", inset=(label_inset, 0, 0, 0), anchor="middle", wrap=False,
     ))
-    if capture is not None:
-        device = capture.device_name or capture.device
-        badge = f"{device} · {format_duration(capture.duration)}"
-        badge_size = small
-        while badge_size > BADGE_MIN and measurer.width(Run(badge, "sans", badge_size)) > (w / 2 - pt_to_emu(30)) / EMU_PER_PT * 0.96:
-            badge_size -= 1
-        badge_w = pt_to_emu(measurer.width(Run(badge, "sans", badge_size)) / 0.96) + pt_to_emu(20)
-        badge_h = TAB_H - pt_to_emu(10)
+    badge = _badge(capture, theme, measurer, w - label_w - pt_to_emu(16))
+    if badge is not None:
+        run, badge_w = badge
         boxes.append(TextBox(
-            f"{name}:badge", x + w - badge_w - pt_to_emu(8), y + pt_to_emu(5), badge_w, badge_h,
-            (Paragraph((Run(badge, "sans", badge_size, False, theme.color("badge_text")),), badge_size,
-                       line_height(badge_size), align="center"),),
+            f"{name}:badge", x + w - badge_w - pt_to_emu(8), y + pt_to_emu(5), badge_w, TAB_H - pt_to_emu(10),
+            (Paragraph((run,), run.size, line_height(run.size), align="center"),),
             role="badge", fill=theme.color("badge_background"), rounded=True,
-            inset=(pt_to_emu(10), 0, pt_to_emu(10), 0), anchor="middle", wrap=False,
+            inset=(BADGE_INSET, 0, BADGE_INSET, 0), anchor="middle", wrap=False,
         ))
     text = terminal_text(capture, w, h, theme, measurer, lines=lines)
     boxes.append(TextBox(
@@ -428,6 +472,38 @@ def terminal_panel(name: str, x: int, y: int, w: int, h: int, capture: Optional[
         fill=theme.color("terminal_background"), inset=PANEL_INSET, wrap=True,
     ))
     return boxes
+
+
+def badge_text(capture: Optional[Capture], theme) -> str:
+    """The badge of a code slide's output: the device it ran on, and its
+    run time only where the theme asks (``run_time: true``) and it ran."""
+    if capture is None:
+        return ""
+    text = capture.device_name or capture.device or ""
+    if text and theme.run_time and capture.status != STATUS_NOT_RUN:
+        text += f" · {format_duration(capture.duration)}"
+    return text
+
+
+def _badge(capture: Optional[Capture], theme, measurer: Measurer, room: int) -> Optional[tuple[Run, int]]:
+    """The badge's run and width in the ``room`` EMU the label leaves: its
+    text shrinks to ``BADGE_MIN``, then the end gives way to "…"; no badge
+    where not even a few letters fit, so it never covers the label."""
+    text = badge_text(capture, theme)
+    if not text:
+        return None
+
+    def width(run: Run) -> int:
+        return pt_to_emu(measurer.width(run) / 0.96) + 2 * BADGE_INSET
+
+    size = theme.size("small")
+    run = Run(text, "sans", size, False, theme.color("badge_text"))
+    while size > BADGE_MIN and width(run) > room:
+        size -= 1
+        run = Run(text, "sans", size, False, theme.color("badge_text"))
+    while width(run) > room and len(run.text) > 4:
+        run = Run(run.text[:-2].rstrip() + "…", "sans", size, False, theme.color("badge_text"))
+    return (run, width(run)) if width(run) <= room else None
 
 
 def _trimmed(rows: list[list[tuple[str, bool]]], size: float, theme, text_h: float):

@@ -10,12 +10,14 @@ Every slide's speaker notes are the narration of its beats.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import replace
 from pathlib import Path
 from typing import Mapping, Optional
 
 from cuecast import kinds
-from cuecast.deck import TITLE_SLIDE_ID, SectionPart, cue_slide_id, section_parts, section_slide_id
+from cuecast.deck import TITLE_SLIDE_ID, SectionPart, cue_slide_id, page_slide_id, section_parts, section_slide_id
 from cuecast.deck.autograd_layout import layout_graph
 from cuecast.deck.boxes import (
     EMU_PER_PT, Deck, ImageBox, Paragraph, Rect, Run, SlideLayout, TextBox, inches, moved, pt_to_emu,
@@ -44,8 +46,8 @@ def compared_subsections(parent: Optional[Section]) -> list[Section]:
 
 
 def inline_runs(text: str, size: float, color: str, code_color: str) -> tuple[Run, ...]:
-    """Markdown-style `code` spans in bullets become monospace runs (the
-    backticks dropped); an unpaired backtick stays as written."""
+    """Markdown-style `code` spans in bullets and titles become monospace
+    runs (the backticks dropped); an unpaired backtick stays as written."""
     parts = text.split("`")
     if len(parts) < 3:
         return (Run(text, "sans", size, False, color),)
@@ -58,6 +60,18 @@ def inline_runs(text: str, size: float, color: str, code_color: str) -> tuple[Ru
             runs.append(Run(part, "mono" if code else "sans", size * 0.92 if code else size, False,
                             code_color if code else color))
     return tuple(runs)
+
+
+#: The " (2)" that tells apart cells named after one heading.
+_NTH = re.compile(r"\s+\(\d+\)$")
+
+
+def cue_title(section: Section, cue: Cue) -> str:
+    """A code cue's slide title: the name of the cell it shows when the cell
+    has a name of its own ("Joining tensors" under "Operations on
+    Tensors"), else its section's title, as the viewer meets it."""
+    named = _NTH.sub("", cue.cell_title or "").strip()
+    return named if named and named != section.title.strip() else section.title
 
 class _Builder:
     """Lays out one lesson; holds what every slide needs (theme, measurer,
@@ -129,9 +143,10 @@ class _Builder:
         w = int(h * iw / max(ih, 1))
         return [ImageBox("logo", self.W - MARGIN - w, self.H - inches(0.15) - h, w, h, self.theme.logo)]
 
-    def slide(self, slide_id: str, title: str, notes: str, boxes: list, background: Optional[str] = None) -> SlideLayout:
+    def slide(self, slide_id: str, title: str, notes: str, boxes: list, background: Optional[str] = None,
+              beat_ids: tuple[str, ...] = ()) -> SlideLayout:
         return SlideLayout(slide_id, title, notes.strip() or title, tuple(boxes + self.decorations()),
-                           background or self.theme.color("background"))
+                           background or self.theme.color("background"), beat_ids)
 
     # --- slides ------------------------------------------------------------
 
@@ -155,9 +170,10 @@ class _Builder:
             notes += "\nBefore recording: " + "; ".join(lesson.prepare) + "."
         return self.slide(TITLE_SLIDE_ID, title, notes, boxes, background=theme.color("title_card"))
 
-    def section_slide(self, section: Section, parent: Optional[Section], part: SectionPart) -> SlideLayout:
+    def section_slides(self, section: Section, parent: Optional[Section], part: SectionPart) -> list[SlideLayout]:
         """The section's slide as ``part`` shows it: the bullets written so
-        far (a build when bullets follow a cue), notes from what is said."""
+        far (a build when bullets follow a cue), notes from what is said;
+        bullets that do not fit continue on ``…/2`` onwards."""
         theme = self.theme
         title = self.text(section.title, field_location(section, "title"))
         notes = "\n".join(self.text(b.say, field_location(b, "say", "bullet")) for b in part.beats if b.say)
@@ -171,16 +187,21 @@ class _Builder:
                                largest=theme.size("lesson_title")),
                 Rect("accent", MARGIN, inches(4.75), inches(1.1), pt_to_emu(4), fill=theme.color("accent")),
             ]
-            return self.slide(slide_id, title, notes or title, boxes,
-                              background=theme.color("title_card"))
+            return [self.slide(slide_id, title, notes or title, boxes, background=theme.color("title_card"))]
         siblings = compared_subsections(parent)
         if section in siblings and slide_id == section_slide_id(section):
-            return self.comparison_slide(section, parent, siblings, notes)
-        boxes: list = [self.title_box(title), self.accent(TITLE_Y + TITLE_H + pt_to_emu(4))]
+            return [self.comparison_slide(section, parent, siblings, notes)]
         y = TITLE_Y + TITLE_H + inches(0.35)
         area = (MARGIN, y, self.W - 2 * MARGIN, self.H - BOTTOM - y)
-        boxes.append(self.bullets_box(bullets, area))
-        return self.slide(slide_id, title, notes, boxes)
+        every = [b for b in section.beats if b.bullet is not None]  # the last build: it sets the size of all
+        pages = self.bullet_pages(bullets, every, area)
+        slides = []
+        for page, (box, beat_ids) in enumerate(pages, start=1):
+            shown = title if len(pages) == 1 else f"{title} ({page}/{len(pages)})"
+            boxes = [self.title_box(shown), self.accent(TITLE_Y + TITLE_H + pt_to_emu(4)), box]
+            page_notes = notes if page == 1 else f"{notes}\n(continued, {page}/{len(pages)})"
+            slides.append(self.slide(page_slide_id(slide_id, page), title, page_notes, boxes, beat_ids=beat_ids))
+        return slides
 
     def comparison_slide(self, section: Section, parent: Section, siblings: list[Section], notes: str) -> SlideLayout:
         """Sibling subsections with bullets ("Pros of torch.nn", "Pros of
@@ -194,15 +215,15 @@ class _Builder:
         y = TITLE_Y + TITLE_H + inches(0.35)
         gap = inches(0.5)
         width = (self.W - 2 * MARGIN - gap * (len(siblings) - 1)) // len(siblings)
-        heading_h = inches(0.6)
+        headings = self.column_headings(siblings, section, width)
+        # every column's rule on one line, under the tallest heading as measured
+        heading_h = max(pt_to_emu(self.measure.height(paragraphs, width / EMU_PER_PT)) for paragraphs in headings)
+        heading_h = max(inches(0.6), heading_h + pt_to_emu(6))
         for index, sibling in enumerate(siblings):
             x = MARGIN + index * (width + gap)
             current = sibling is section
-            color = theme.color("title") if current else theme.color("muted")
-            size = theme.size("subtitle")
-            heading = Paragraph((Run(self.text(sibling.title, field_location(sibling, "title")), "sans", size, True, color),),
-                                size, line_height(size))
-            boxes.append(TextBox(f"column-{index + 1}-title", x, y, width, heading_h, (heading,), role="subtitle"))
+            boxes.append(TextBox(f"column-{index + 1}-title", x, y, width, heading_h, tuple(headings[index]),
+                                 role="subtitle"))
             boxes.append(Rect(f"column-{index + 1}-rule", x, y + heading_h, width, pt_to_emu(3),
                               fill=theme.color("accent") if current else theme.color("muted")))
             top = y + heading_h + inches(0.2)
@@ -211,51 +232,105 @@ class _Builder:
             boxes.append(self.bullets_box(beats, area, muted=not current, name=f"column-{index + 1}"))
         return self.slide(section_slide_id(section), self.text(section.title, field_location(section, "title")), notes, boxes)
 
-    def bullets_box(self, beats: list[Beat], area: tuple[int, int, int, int], muted: bool = False,
-                    name: str = "bullets") -> TextBox:
+    def column_headings(self, siblings: list[Section], section: Section, width: int) -> list[list[Paragraph]]:
+        """Each column's heading at one size for all, the largest (``subtitle``
+        down to ``subtitle_min``) at which every heading takes two lines at
+        most; a longer one wraps further and its box grows to hold it."""
+        theme = self.theme
+        titles = [self.text(s.title, field_location(s, "title")) for s in siblings]
+
+        def make(size: float) -> list[list[Paragraph]]:
+            return [[Paragraph((Run(title, "sans", size, True,
+                                    theme.color("title") if sibling is section else theme.color("muted")),),
+                               size, line_height(size))] for title, sibling in zip(titles, siblings)]
+
+        size = theme.size("subtitle")
+        while size > theme.size("subtitle_min") and any(
+                len(self.measure.paragraph_lines(p[0], width / EMU_PER_PT)) > 2 for p in make(size)):
+            size -= 1
+        return make(size)
+
+    def bullet_groups(self, beats: list[Beat], size: float, muted: bool = False) -> list[list[Paragraph]]:
+        """Each bullet's paragraphs at ``size`` (its points at the theme's
+        ratio of ``point`` to ``body``): a bullet and its points stay together."""
         theme = self.theme
         text_color = theme.color("muted") if muted else theme.color("text")
         code_color = theme.color("muted") if muted else theme.color("inline_code")
         bullet_color = theme.color("muted") if muted else theme.color("bullet")
-        texts = [(self.text(b.bullet or "", field_location(b, "bullet")), [self.text(p, field_location(b, "points")) for p in b.points])
-                 for b in beats]
-        tw, th = inner_size(area[2], area[3], (0, 0, 0, 0))
-        top = theme.size("body")
-
-        def make(size: float) -> list[Paragraph]:
-            point = size * theme.size("point") / top
-            paragraphs = []
-            for bullet, points in texts:
-                paragraphs.append(Paragraph(
-                    inline_runs(bullet, size, text_color, code_color), size, line_height(size),
-                    bullet="•", bullet_color=bullet_color, indent=inches(0.45),
-                    space_before=size * 0.6,
+        point = size * theme.size("point") / theme.size("body")
+        groups = []
+        for beat in beats:
+            bullet = self.text(beat.bullet or "", field_location(beat, "bullet"))
+            group = [Paragraph(inline_runs(bullet, size, text_color, code_color), size, line_height(size),
+                               bullet="•", bullet_color=bullet_color, indent=inches(0.45), space_before=size * 0.6)]
+            for text in beat.points:
+                group.append(Paragraph(
+                    inline_runs(self.text(text, field_location(beat, "points")), point, text_color, code_color),
+                    point, line_height(point), bullet="–", bullet_color=theme.color("muted"), indent=inches(1.0),
+                    space_before=point * 0.25,
                 ))
-                for text in points:
-                    paragraphs.append(Paragraph(
-                        inline_runs(text, point, text_color, code_color), point, line_height(point),
-                        bullet="–", bullet_color=theme.color("muted"), indent=inches(1.0),
-                        space_before=point * 0.25,
-                    ))
-            return paragraphs
+            groups.append(group)
+        return groups
 
-        paragraphs, size, ok = shrink_to_fit(make, self.measure, tw, th, top, theme.size("body_min"))
-        if not ok:  # too much for one slide even at the minimum: keep what fits, mark the cut
+    def bullet_size(self, beats: list[Beat], area: tuple[int, int, int, int], muted: bool = False) -> tuple[float, bool]:
+        """The largest size (``body`` down to ``body_min``) at which ``beats``
+        fit ``area``, and whether they do."""
+        tw, th = inner_size(area[2], area[3], (0, 0, 0, 0))
+        _, size, ok = shrink_to_fit(lambda s: [p for g in self.bullet_groups(beats, s, muted) for p in g],
+                                    self.measure, tw, th, self.theme.size("body"), self.theme.size("body_min"))
+        return size, ok
+
+    def bullet_pages(self, beats: list[Beat], every: list[Beat],
+                     area: tuple[int, int, int, int]) -> list[tuple[TextBox, tuple[str, ...]]]:
+        """``beats`` in ``area``, at the size at which ``every`` bullet of the
+        section fits, so successive builds keep one size; when not all fit
+        at ``body_min``, whole bullets continue on the next page (never cut:
+        the narration reads every one), at the largest size that needs no
+        more pages than ``body_min`` does.  Each page comes with the ids of
+        the beats whose bullets it holds."""
+        size, ok = self.bullet_size(every, area)
+        if not ok:
+            fewest = len(self.paginated(every, self.theme.size("body_min"), area))
+            size = self.theme.size("body")
+            while size > self.theme.size("body_min") and len(self.paginated(every, size, area)) > fewest:
+                size -= 1
+        return [(TextBox("bullets", *area, tuple(page), role="bullets"), ids)
+                for page, ids in self.paginated(beats, size, area)]
+
+    def paginated(self, beats: list[Beat], size: float,
+                  area: tuple[int, int, int, int]) -> list[tuple[list[Paragraph], tuple[str, ...]]]:
+        """``beats`` at ``size`` split into pages of whole bullets that fit
+        ``area``: each page's paragraphs and the ids of its beats."""
+        tw, th = inner_size(area[2], area[3], (0, 0, 0, 0))
+        pages: list[tuple[list[Paragraph], tuple[str, ...]]] = [([], ())]
+        for beat, group in zip(beats, self.bullet_groups(beats, size)):
+            if pages[-1][0] and self.measure.height(pages[-1][0] + group, tw) > th + 0.01:
+                pages.append(([], ()))
+            paragraphs, ids = pages[-1]
+            pages[-1] = (paragraphs + group, ids + (beat.id,))
+        return pages
+
+    def bullets_box(self, beats: list[Beat], area: tuple[int, int, int, int], muted: bool = False,
+                    name: str = "bullets") -> TextBox:
+        """A comparison column's bullets; too many for the column even at
+        ``body_min`` keeps what fits and says "…" (the notes hold them all)."""
+        size, ok = self.bullet_size(beats, area, muted)
+        paragraphs = [p for g in self.bullet_groups(beats, size, muted) for p in g]
+        if not ok:
+            tw, th = inner_size(area[2], area[3], (0, 0, 0, 0))
             kept = list(paragraphs)
             while kept and self.measure.height(kept, tw) > th:
                 kept.pop()
             if kept:
                 last = kept[-1]
-                kept[-1] = Paragraph(last.runs + (Run(" …", "sans", last.size, False, theme.color("muted")),),
-                                     last.size, last.line_height, last.bullet, last.bullet_color, last.indent,
-                                     last.space_before)
+                kept[-1] = replace(last, runs=last.runs + (Run(" …", "sans", last.size, False, self.theme.color("muted")),))
                 if self.measure.height(kept, tw) > th:
                     kept.pop()
             paragraphs = kept
         return TextBox(name, *area, tuple(paragraphs), role="bullets")
 
     def cue_heading(self, section: Section, beat: Beat, cue: Cue, page: int, pages: int) -> tuple[str, list]:
-        title = self.text(section.title, field_location(section, "title"))
+        title = self.text(cue_title(section, cue), field_location(section, "title"))
         if pages > 1:
             title = f"{title} ({page}/{pages})"
         boxes: list = [self.title_box(title, h=CUE_TITLE_H, largest=self.theme.size("title") - 6)]
@@ -296,22 +371,25 @@ class _Builder:
             page = first_page + index
             title, heading = self.cue_heading(section, beat, cue, page, total)
             if index < len(pages) - 1 and _has(pages[index + 1], "code:panel"):
-                boxes = boxes + [self.continued_note(boxes, page + 1, total)]
+                boxes = boxes + self.continued_note(boxes, page + 1, total)
             page_notes = notes if page == 1 else f"{notes}\n(continued, {page}/{total})"
             slides.append(self.slide(cue_slide_id(beat, page), title, page_notes, heading + boxes))
         return slides
 
-    def continued_note(self, boxes: list, next_page: int, pages: int) -> TextBox:
-        """A note in the space the output takes on the last page."""
+    def continued_note(self, boxes: list, next_page: int, pages: int) -> list[TextBox]:
+        """A note in the space the output takes on the last page; none where
+        the code is as wide as the slide (the title's "(1/2)" says it)."""
         panel = next(b for b in boxes if b.name == "code:panel")
         x = panel.x + panel.w + GAP
         w = self.W - MARGIN - x
+        if w < inches(1.5):
+            return []
         size = self.theme.size("small") + 2
         text = f"The code continues on the next slide ({next_page}/{pages}); its output follows the last part."
         paragraph = Paragraph((Run(text, "sans", size, False, self.theme.color("muted")),), size, line_height(size))
         tw, _ = inner_size(w, inches(1), (0, 0, 0, 0))
         h = pt_to_emu(self.measure.height([paragraph], tw)) + pt_to_emu(4)
-        return TextBox("continued", x, panel.y + inches(0.3), w, h, (paragraph,), role="caption")
+        return [TextBox("continued", x, panel.y + inches(0.3), w, h, (paragraph,), role="caption")]
 
     def diagram_slide(self, section: Section, beat: Beat, cue: Cue) -> list[SlideLayout]:
         """The real autograd graph across the slide; the snippet that built
@@ -507,7 +585,7 @@ def layout_deck(lesson: Lesson, captures: Mapping[str, Capture], theme, pages=No
                 attempt(lambda: builder.cue_slides(section, part.cue_beat))
             elif part.slide_id not in made:
                 made.add(part.slide_id)
-                attempt(lambda: [builder.section_slide(section, parents.get(section.id), part)])
+                attempt(lambda: builder.section_slides(section, parents.get(section.id), part))
     if problems:
         raise ScriptError(problems)
     if left or top:

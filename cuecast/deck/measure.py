@@ -24,7 +24,30 @@ SLACK = 0.96
 #: Line height as a multiple of the font size (DejaVu's ascent+descent is 1.164).
 LINE_FACTOR = 1.22
 
-_PIECES = re.compile(r"\S+\s*|\s+")
+#: A break opportunity no renderer draws (U+200B ZERO WIDTH SPACE).
+JOINT = "\u200b"
+#: Pieces a line may break between: words with their trailing spaces, and
+#: the parts of a long word cut after its joints (see ``with_joints``).
+PIECES = re.compile(r"[^\s\u200b]+\u200b?\s*|\s+")
+#: A long word (a URL, a path) and the characters it may break after.
+_LONG_WORD = re.compile(r"\S{20,}")
+_JOINTS = re.compile(r"(?<=[/._\-#?&=])(?=\w)")
+
+
+def with_joints(text: str) -> str:
+    """``text`` with a zero-width break after the joints of every long word
+    (``/``, ``.``, ``_``, ``-`` …, before a letter or digit), so a URL or a
+    path wraps at ``…/basics/`` ``buildmodel_`` and never inside a word.
+    The measurer wraps sans text with these breaks and the pptx writer
+    writes them, so PowerPoint and LibreOffice break where it counted."""
+    if len(text) < 20 or JOINT in text:
+        return text
+    return _LONG_WORD.sub(lambda word: _JOINTS.sub(JOINT, word.group()), text)
+
+
+def drawn(text: str) -> str:
+    """``text`` as glyphs are drawn: without its zero-width breaks."""
+    return text.replace(JOINT, "")
 
 
 @lru_cache(maxsize=64)
@@ -40,6 +63,7 @@ def _reference_length(path: str, text: str) -> float:
 
 def text_width(text: str, path: str, size: float) -> float:
     """Advance width in points of ``text`` set in ``path`` at ``size`` pt."""
+    text = drawn(text)
     if not text:
         return 0.0
     return _reference_length(path, text) * size / _REFERENCE_PX
@@ -80,7 +104,7 @@ class Measurer:
         lines: list[list[Run]] = [[]]
         used = 0.0
         for run in runs:
-            for piece in _PIECES.findall(run.text):
+            for piece in PIECES.findall(with_joints(run.text) if run.font == "sans" else run.text):
                 piece_run = Run(piece, run.font, run.size, run.bold, run.color, run.link)
                 body = piece.rstrip()
                 need = self.width(piece_run, body)

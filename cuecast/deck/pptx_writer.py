@@ -18,12 +18,17 @@ import io
 import zipfile
 
 from pathlib import Path
+from typing import Optional
 
 from cuecast.atomic import atomic_path
-from cuecast.deck.boxes import CORNER_RADIUS, Connector, Deck, ImageBox, Paragraph, Rect, SlideLayout, TextBox
+from cuecast.deck.boxes import (
+    CORNER_RADIUS, EMU_PER_PT, Connector, Deck, ImageBox, Paragraph, Rect, Run, SlideLayout, TextBox,
+)
 from cuecast.deck.master import presentation_from_master, remove_placeholders
+from cuecast.deck.measure import PIECES, Measurer, with_joints
 
 _ALIGN = {"left": "LEFT", "center": "CENTER", "right": "RIGHT"}
+
 
 
 def _rgb(hex_color: str):
@@ -66,11 +71,13 @@ def _sub(parent, tag: str, **attrs):
     return element
 
 
-def _write_paragraph(paragraph_xml, paragraph: Paragraph, theme) -> None:
+def _write_paragraph(paragraph_xml, paragraph: Paragraph, theme, wrap_width: Optional[int] = None) -> None:
     """Fill one ``a:p`` by writing its XML directly: python-pptx's per-run
     property API costs ~1 ms a run, too slow for hundreds of code tokens.
-    Only hyperlinks go through python-pptx (they need a relationship)."""
+    Only hyperlinks go through python-pptx (they need a relationship).
+    ``wrap_width`` (EMU), for a box whose words wrap: its text area's width."""
     p = paragraph_xml._p
+    joints = wrap_width is not None
     if paragraph.continues:  # a wrapped row: a line break, then its runs, before the paragraph's end mark
         end_mark = p.find(_qn("a:endParaRPr"))
         if end_mark is not None:
@@ -78,11 +85,13 @@ def _write_paragraph(paragraph_xml, paragraph: Paragraph, theme) -> None:
         _sub(_sub(p, "a:br"), "a:rPr", lang="en-US", sz=str(int(round(paragraph.size * 100))))
     p_pr = p.get_or_add_pPr()
     if paragraph.continues:
-        _write_runs(p, paragraph_xml, paragraph, theme)
+        _write_runs(p, paragraph_xml, paragraph, theme, joints)
         if end_mark is not None:
             p.append(end_mark)
         return
     p_pr.set("algn", _ALGN[paragraph.align])
+    if wrap_width is not None:
+        p_pr.set("marR", str(wrap_margin(paragraph, wrap_width, Measurer(theme))))
     for tag, points in (("a:lnSpc", paragraph.line_height), ("a:spcBef", paragraph.space_before), ("a:spcAft", 0.0)):
         _sub(_sub(p_pr, tag), "a:spcPts", val=str(int(round(points * 100))))
     if paragraph.bullet:
@@ -96,24 +105,24 @@ def _write_paragraph(paragraph_xml, paragraph: Paragraph, theme) -> None:
             p_pr.set("marL", str(paragraph.indent))
         p_pr.set("indent", "0")
         _sub(p_pr, "a:buNone")
-    _write_runs(p, paragraph_xml, paragraph, theme)
+    _write_runs(p, paragraph_xml, paragraph, theme, joints)
     # The size of an empty paragraph (a blank code line) comes from here.
     family = theme.font(paragraph.runs[0].font if paragraph.runs else paragraph.font).family
     end = _sub(p, "a:endParaRPr", lang="en-US", sz=str(int(round(paragraph.size * 100))))
     _sub(end, "a:latin", typeface=family)
 
 
-def _write_runs(p, paragraph_xml, paragraph: Paragraph, theme) -> None:
+def _write_runs(p, paragraph_xml, paragraph: Paragraph, theme, joints: bool) -> None:
     for run in paragraph.runs:
         if run.link:
             r = paragraph_xml.add_run()
-            r.text = run.text
+            r.text = _text(run, joints)
             r.hyperlink.address = run.link
             r_pr = r._r.get_or_add_rPr()
         else:
             r_xml = _sub(p, "a:r")
             r_pr = _sub(r_xml, "a:rPr")
-            _sub(r_xml, "a:t").text = run.text
+            _sub(r_xml, "a:t").text = _text(run, joints)
         r_pr.set("lang", "en-US")
         r_pr.set("sz", str(int(round(run.size * 100))))
         r_pr.set("b", "1" if run.bold else "0")
@@ -127,6 +136,31 @@ def _write_runs(p, paragraph_xml, paragraph: Paragraph, theme) -> None:
         if link is not None:  # schema order: fill and fonts come before the link
             r_pr.remove(link)
             r_pr.append(link)
+
+
+def wrap_margin(paragraph: Paragraph, wrap_width: int, measurer: Measurer) -> int:
+    """The right margin (EMU) that makes a renderer break ``paragraph`` into
+    the lines the measurer did (so PowerPoint and LibreOffice show the PNG's
+    lines): the width it leaves lies halfway between the longest measured
+    line and the shortest line that would have taken the next word, so a
+    renderer whose widths differ from Pillow's by a little (LibreOffice's
+    DejaVu: ±0.2%) still breaks at the same words."""
+    available = (wrap_width - paragraph.indent) / EMU_PER_PT
+    lines = measurer.paragraph_lines(paragraph, wrap_width / EMU_PER_PT)
+    longest = max((measurer.line_width(line) for line in lines), default=0.0)
+    overflow = available
+    for line, following in zip(lines, lines[1:]):
+        first = next((Run(piece, r.font, r.size, r.bold) for r in following for piece in PIECES.findall(r.text)), None)
+        if first is not None:
+            overflow = min(overflow, measurer.line_width((*line, first)))
+    target = min(available, (longest + overflow) / 2) if len(lines) > 1 else available
+    return max(0, int(round((available - target) * EMU_PER_PT)))
+
+
+def _text(run, joints: bool) -> str:
+    """A run's text as written: in a box that wraps, sans text with the
+    measurer's breaks after the joints of long words (``measure.with_joints``)."""
+    return with_joints(run.text) if joints and run.font == "sans" else run.text
 
 
 def _qn(tag: str) -> str:
@@ -153,7 +187,9 @@ def _write_text(shapes, box: TextBox, theme):
     for index, paragraph in enumerate(box.paragraphs):
         if not (paragraph.continues and target is not None):
             target = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-        _write_paragraph(target, paragraph, theme)
+        # a terminal's rows are cuecast's own (each fits): only text a renderer wraps needs a margin
+        wraps = box.wrap and box.role != "terminal"
+        _write_paragraph(target, paragraph, theme, box.w - box.inset[0] - box.inset[2] if wraps else None)
     return shape
 
 

@@ -22,7 +22,7 @@ from cuecast import executors
 from cuecast.atomic import file_hash, write_bytes, write_text
 from cuecast.deck.boxes import CORNER_RADIUS, EMU_PER_PT, Connector, ImageBox, Rect, SlideLayout, TextBox
 from cuecast.deck.fit import inner_size
-from cuecast.deck.measure import Measurer, pil_font
+from cuecast.deck.measure import Measurer, drawn, pil_font
 from cuecast.deck.theme import hex_rgb
 from cuecast.defaults import FRAME_SIZE
 
@@ -97,8 +97,10 @@ class _Painter:
                 for run in runs:
                     run_font = self.font(run.font, run.bold, run.size)
                     x_px = self.px(x * EMU_PER_PT)
-                    draw.text((x_px, baseline), run.text, font=run_font, fill=hex_rgb(run.color), anchor="ls")
-                    advance = self.measure.width(run)
+                    draw.text((x_px, baseline), drawn(run.text), font=run_font, fill=hex_rgb(run.color), anchor="ls")
+                    # Advance by what was drawn: the font is set at a whole pixel size, so a run drawn
+                    # a hair wider than measured must not run into the next one ("like backward()").
+                    advance = max(self.measure.width(run), run_font.getlength(drawn(run.text)) / self.px(EMU_PER_PT))
                     if run.link and run.text.strip():
                         under = baseline + max(1.0, self.px(run.size * EMU_PER_PT) * 0.1)
                         draw.line((x_px, under, self.px((x + advance) * EMU_PER_PT), under),

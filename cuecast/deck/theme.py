@@ -158,6 +158,12 @@ class Theme:
     #: A hash of the logo's and master's bytes, so that editing either one
     #: changes the theme's value and every stage that depends on it rebuilds.
     assets_digest: str = ""
+    #: Whether a code slide's badge shows the snippet's wall-clock run time
+    #: beside its device ("cpu · 11 ms").  Off by default: the time differs on
+    #: every run, so with it two builds of the same content give different
+    #: decks and an edit redraws every code slide; the report and the review
+    #: page keep it.
+    run_time: bool = False
 
     def color(self, name: str) -> str:
         return self.colors[name]
@@ -276,7 +282,8 @@ def _built_in_theme() -> Theme:
 
 
 #: The keys of a theme file.
-THEME_KEYS = ("colors", "fonts", "sizes", "logo", "size", "code_style", "master", "master_layout", "margins")
+THEME_KEYS = ("colors", "fonts", "sizes", "logo", "size", "code_style", "master", "master_layout", "margins",
+              "run_time")
 FONT_FIELDS = ("family", "regular", "bold")
 _NONE = (None, None)
 
@@ -322,11 +329,12 @@ class _ThemeReader(SchemaReader):
         master, master_layout, (width, height), size_node = self.master(top, (width, height), size_node)
         margins = self.margins(top.get("margins", _NONE)[1], width, height)
         self.code_sizes(top, sizes, width - margins[0] - margins[2], size_node)
+        run_time = self.flag(top, "run_time")
         if self.problems:
             raise ScriptError(self.problems)
         return Theme(colors=colors, fonts=fonts, sizes=sizes, code_style=code_style, logo=logo,
                      width=width, height=height, source=self.shown, master=master, master_layout=master_layout,
-                     margins=margins, assets_digest=_digest(logo, master))
+                     margins=margins, assets_digest=_digest(logo, master), run_time=bool(run_time))
 
     # --- the keys, one reader each ------------------------------------------------
 

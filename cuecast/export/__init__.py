@@ -7,6 +7,7 @@ value is built once and shared by the OTIO, EDL and FCP XML writers.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -144,15 +145,18 @@ def narrated_timeline(
     options=None,
     on_event=None,
     page_counts=None,
+    page_beats=None,
 ) -> Timeline:
     """Narrate every beat (cached in ``cache_dir``), plan the clock and put
     the WAVs under ``build_dir/audio``; nothing else is written.
-    ``page_counts``: the deck's page count per slides cue (``deck.cue_pages``)."""
+    ``page_counts``: the deck's page count per slides cue (``deck.cue_pages``);
+    ``page_beats``: the beats each section page holds (``deck.page_beats``)."""
     from cuecast.templating import render_lesson
     from cuecast.narrate import narrate_lesson
     from cuecast.plan import PlanOptions, place_audio, plan_timeline
 
     lesson = render_lesson(lesson, captures)  # say what the slides say: {{ torch_version }} filled in
     clips = narrate_lesson(lesson, voice, cache_dir, on_event=on_event, refresh=refresh)
-    timeline = plan_timeline(lesson, clips, captures, options or PlanOptions(), voice=voice.spec, page_counts=page_counts)
-    return place_audio(timeline, build_dir)
+    timeline = plan_timeline(lesson, clips, captures, options or PlanOptions(), voice=voice.spec,
+                             page_counts=page_counts, page_beats=page_beats)
+    return replace(place_audio(timeline, build_dir), voice_record=voice.record())

@@ -32,6 +32,8 @@ class Caption:
     start_ms: int
     end_ms: int
     lines: tuple[str, ...]
+    #: When each word of ``lines`` (in order) is said, in ms; empty when untimed.
+    word_ms: tuple[int, ...] = ()
 
     @property
     def text(self) -> str:
@@ -98,16 +100,26 @@ def build_captions(timeline: Timeline) -> list[Caption]:
         end_ms = max(start_ms + 1, round(item.end * 1000))
         if captions:  # never overlap a previous clip's last cue, even by rounding
             start_ms = max(start_ms, captions[-1].end_ms)
+        counts = [sum(len(line.split()) for line in group) for group in groups]
+        timed = bool(item.words) and len(item.words) == sum(counts)
+        word_ms = [min(max(round(w.start * 1000), start_ms), end_ms) for w in item.words] if timed else []
         weights = [sum(len(line) for line in group) or 1 for group in groups]
         total = sum(weights)
-        done = 0
+        done = first_word = 0
         edge = start_ms
         for index, (group, weight) in enumerate(zip(groups, weights)):
             done += weight
-            next_edge = end_ms if index == len(groups) - 1 else start_ms + round((end_ms - start_ms) * done / total)
+            if index == len(groups) - 1:
+                next_edge = end_ms
+            elif timed:  # the next cue starts as its first word is said
+                next_edge = word_ms[first_word + counts[index]]
+            else:
+                next_edge = start_ms + round((end_ms - start_ms) * done / total)
+            end = max(next_edge, edge + 1)
             ident = item.beat_id if len(groups) == 1 else f"{item.beat_id}.{index + 1}"
-            captions.append(Caption(ident, edge, max(next_edge, edge + 1), group))
-            edge = max(next_edge, edge + 1)
+            captions.append(Caption(ident, edge, end, group, tuple(word_ms[first_word:first_word + counts[index]])))
+            first_word += counts[index]
+            edge = end
     return captions
 
 
@@ -123,10 +135,32 @@ def _vtt_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _vtt_payload(caption: Caption) -> str:
+    """The cue's text, with a timestamp tag before each word after the first
+    (WebVTT wants each tag after the cue's start and the tag before it, and
+    before its end: a word said at the same millisecond as the one before is
+    tagged a millisecond later, and one past the end is not tagged)."""
+    if not caption.word_ms:
+        return _vtt_escape(caption.text)
+    lines, index, last = [], 0, caption.start_ms
+    for line in caption.lines:
+        words = []
+        for word in line.split():
+            at = max(caption.word_ms[index], last + 1) if index else caption.start_ms
+            if index and at < caption.end_ms:
+                words.append(f"<{caption_time(at, '.')}>{_vtt_escape(word)}")
+                last = at
+            else:
+                words.append(_vtt_escape(word))
+            index += 1
+        lines.append(" ".join(words))
+    return "\n".join(lines)
+
+
 def vtt_text(captions: list[Caption], kind: str = "captions") -> str:
     blocks = [f"WEBVTT - {kind}\n"]
     for c in captions:
-        blocks.append(f"{c.ident}\n{caption_time(c.start_ms, '.')} --> {caption_time(c.end_ms, '.')}\n{_vtt_escape(c.text)}\n")
+        blocks.append(f"{c.ident}\n{caption_time(c.start_ms, '.')} --> {caption_time(c.end_ms, '.')}\n{_vtt_payload(c)}\n")
     return "\n".join(blocks)
 
 

@@ -67,14 +67,31 @@ def write_csv(rows: list[dict], path: Path) -> Path:
     return write_text(path, buffer.getvalue())
 
 
+def clip_rows(timeline: Timeline) -> list[dict]:
+    """Each narration clip on the lesson clock with its words' times
+    (``[word, start, end]``; none when the voice does not time them), and
+    its own ``voice`` where the author's take overrides the lesson's."""
+    rows = []
+    for item in timeline.narration:
+        row = {"beat_id": item.beat_id, "start": round(item.start, 3), "end": round(item.end, 3), "text": item.text,
+               "words": [[w.text, round(w.start, 3), round(w.end, 3)] for w in item.words]}
+        if item.take:
+            row["voice"] = {"engine": "recorded", "model": item.take, "settings": {}}
+        rows.append(row)
+    return rows
+
+
 def write_json(rows: list[dict], timeline: Timeline, path: Path) -> Path:
     document = {
         "lesson": timeline.lesson_id,
         "title": timeline.title,
         "fps": timeline.fps,
         "duration": round(timeline.duration, 3),
-        "voice": timeline.voice,
+        # what spoke every clip: {"engine", "model", "settings"}; "spec" is how it was asked for
+        "voice": dict(timeline.voice_record or {"engine": timeline.voice, "model": None, "settings": {}},
+                      spec=timeline.voice),
         "metadata": timeline.metadata,
         "cues": rows,
+        "clips": clip_rows(timeline),
     }
     return write_text(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")

@@ -83,6 +83,7 @@ class _Builder:
         self.cells: list[tuple[str, Code, dict]] = []  # (title, code, cue beat)
         self.todos: list[Todo] = []
         self.label: Optional[str] = None  # a short label paragraph ("**From a NumPy array**") naming the next cell
+        self.label_gap = 0  # paragraphs since that label
         self.after_code: Optional[dict] = None  # the cue the pending paragraph directly follows
         self.last_item: Optional[tuple[dict, Text]] = None  # a list's last item, until we know what follows it
 
@@ -107,7 +108,7 @@ class _Builder:
             elif isinstance(block, Prose):
                 self.flush()
                 self.pending = block
-                self.label = (None if block.display_math else _label(block.text)) or self.label
+                self.keep_label(block)
             elif isinstance(block, Items):
                 self.items(block)
             elif isinstance(block, Code):
@@ -124,9 +125,22 @@ class _Builder:
         for unique, (_, code, beat) in zip(titles, self.cells):
             beat["cell"] = unique
             cells.append(Cell(unique, code))
-        data = {"lesson": jinja_safe(title.slide), "id": lesson_id, "voice": "espeak",
+        data = {"lesson": jinja_safe(title.slide), "id": lesson_id,  # no voice: the default
                 "sections": self.sections_data()}
         return BuiltLesson(data, self.glue, cells, self.todos)
+
+    def keep_label(self, prose: Prose) -> None:
+        """A short label paragraph names the next cell when that cell follows
+        it, or follows its one lead-in paragraph; once an equation or more
+        prose stands between, it was a line of text ("etc. In general, it is"
+        before a display equation), not a name."""
+        named = None if prose.display_math else _label(prose.text)
+        if named is not None:
+            self.label, self.label_gap = named, 0
+            return
+        self.label_gap += 1
+        if prose.display_math or self.label_gap > 1:
+            self.label = None
 
     def title_heading(self, headings: list[Heading]) -> Optional[Heading]:
         if not headings:

@@ -151,7 +151,9 @@ def _is_prose(text: str) -> bool:
 
 def _sentence(text: str) -> str:
     text = " ".join(text.split()).rstrip(":")
-    text = text[:1].upper() + text[1:] if text[:1].islower() and not text[1:2].isupper() else text
+    first = text.split(" ", 1)[0]
+    named = re.search(r"[_.(\[]|\w[A-Z]", first.rstrip(".,;:!?"))  # a name (word_to_ix, torch.cat) keeps its case
+    text = text[:1].upper() + text[1:] if text[:1].islower() and not text[1:2].isupper() and not named else text
     return text if text.endswith((".", "!", "?", "…")) else text + "."
 
 

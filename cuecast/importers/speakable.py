@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from cuecast.importers.blocks import Text
 from cuecast.math_text import math_say, math_slide
-from cuecast.speech import DROPPED, LONE_DOLLAR, drop_dangling, replace_math, role_target, said_code
+from cuecast.speech import DROPPED, LONE_DOLLAR, drop_dangling, replace_math, role_target, said_code, said_label
 
 #: Narrator labels a video script puts before a voice-over line.
 LABEL = re.compile(
@@ -105,6 +105,12 @@ def _emphasis(text: str) -> str:
     return text
 
 
+def _label(label: str, slots: _Slots) -> str:
+    """A link's label: shown as written, said by its file's name when it is a path."""
+    said = said_label(label)
+    return label if said == label else slots.put(label, said)
+
+
 # --- reStructuredText --------------------------------------------------------
 
 
@@ -116,7 +122,8 @@ def rst_inline(text: str) -> Text:
     text = re.sub(r"``(.+?)``", lambda m: slots.put(*code_text(m.group(1))), text)
     text = re.sub(r":(?:[\w-]+:)*(?P<role>[\w-]+):`(?P<body>[^`]+)`", lambda m: _role(m, slots), text)
     text = re.sub(r"`(?P<label>[^`<]*?)\s*<(?P<target>[^>`]+)>`__?",
-                  lambda m: m.group("label") or slots.put(m.group("target"), say_url(m.group("target"))), text)
+                  lambda m: _label(m.group("label"), slots) or slots.put(m.group("target"), say_url(m.group("target"))),
+                  text)
     text = re.sub(r"`([^`]+)`__?", r"\1", text)
     text = re.sub(r"`([^`]+)`", lambda m: slots.put(*code_text(m.group(1))), text)  # default role
     text = re.sub(r"\s*\[(?:#\w*|\*|\d+)\]_", "", text)  # footnote references
@@ -153,7 +160,8 @@ def md_inline(text: str) -> Text:
     # an unclosed '$': maths up to the next space (the reader lists a to-do)
     text = LONE_DOLLAR.sub(lambda m: slots.put(math_slide(m.group(1)), math_say(m.group(1))), text)
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)  # inline images (the reader lifts them out)
-    text = re.sub(r"\[(?P<label>[^\]]+)\]\((?P<url>[^)\s]*)(?:\s+\"[^\"]*\")?\)", r"\g<label>", text)
+    text = re.sub(r"\[(?P<label>[^\]]+)\]\((?P<url>[^)\s]*)(?:\s+\"[^\"]*\")?\)", lambda m: _label(m.group("label"), slots),
+                  text)
     text = re.sub(r"\[(?P<label>[^\]]+)\]\[[^\]]*\]", r"\g<label>", text)
     text = re.sub(r"\[\^[^\]]+\]", "", text)
     text = re.sub(r"<(https?://[^>\s]+)>", lambda m: slots.put(m.group(1), say_url(m.group(1))), text)

@@ -405,7 +405,7 @@ def to_data(title: str, lesson_id: str, prepare: list[str], sections: list[_Sect
         data.update(after_say)
         return data
 
-    data: dict = {"lesson": title, "id": lesson_id, "voice": "espeak"}
+    data: dict = {"lesson": title, "id": lesson_id}  # no voice: the default (piper when installed)
     if prepare:
         data["prepare"] = list(prepare)
     data["sections"] = [section_data(section) for section in sections]

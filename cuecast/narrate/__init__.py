@@ -1,6 +1,8 @@
 """Narration: one voice clip per spoken beat, from a pluggable voice.
 
-``get_voice("espeak" | "none" | "recorded:DIR", ...)`` picks the backend;
+``get_voice("piper" | "piper:PATH.onnx" | "espeak" | "none" | "recorded:DIR", ...)``
+picks the backend (``default_voice``: piper when the ``voice`` extra is
+installed, else espeak);
 ``narrate_lesson`` turns every beat that says something into a ``VoiceClip``.
 Beats with nothing to say get no clip; the planner gives them screen time only.
 """
@@ -25,11 +27,11 @@ from cuecast.narrate.base import (
 
 __all__ = [
     "DEFAULT_WPM", "Voice", "VoiceWarning", "VOICE_KINDS", "get_voice", "narrate_lesson",
-    "narration_text", "estimate_seconds", "wav_duration", "voice_cache_dir", "lesson_voice",
+    "narration_text", "estimate_seconds", "wav_duration", "voice_cache_dir", "lesson_voice", "default_voice",
 ]
 
 #: The voice specs ``--voice`` and ``voice:`` accept.
-VOICE_KINDS = ("espeak", "none", "recorded:DIR")
+VOICE_KINDS = ("piper", "piper:PATH.onnx", "espeak", "none", "recorded:DIR")
 
 #: ``on_event(kind, beat_id, message)``; kind is ``clip`` (message: its length) or
 #: ``missing`` (a recording is missing and the silent estimate is used).
@@ -40,22 +42,44 @@ def voice_cache_dir(root: Path) -> Path:
     return Path(root) / "build" / ".cache" / "voice"
 
 
+def default_voice() -> str:
+    """``piper`` when its extra is installed (``pip install cuecast[voice]``), else ``espeak``."""
+    from cuecast.narrate.piper import piper_installed
+
+    return "piper" if piper_installed() else "espeak"
+
+
 def get_voice(
     spec: Optional[str],
     *,
     rate: Optional[float] = None,
     pitch: Optional[int] = None,
     name: Optional[str] = None,
+    length_scale: Optional[float] = None,
+    speaker: Optional[str] = None,
+    sentence_pause: Optional[float] = None,
     base: Optional[Path] = None,
     allow_missing: bool = False,
+    location=None,
 ) -> Voice:
-    """The voice named by ``spec`` (``espeak`` when empty).
+    """The voice named by ``spec`` (``default_voice()`` when empty).
 
-    ``base`` is the folder a relative ``recorded:DIR`` is resolved against.
-    When espeak-ng cannot load, the silent voice is returned and a
+    ``base`` is the folder a relative ``recorded:DIR`` or ``piper:PATH`` is
+    resolved against, ``location`` where the spec was written (the script's
+    ``voice:``).  When espeak-ng cannot load, the silent voice is returned and a
     ``VoiceWarning`` is issued (the CLI prints it), so a build still finishes.
     """
-    spec = (spec or "espeak").strip()
+    spec = (spec or default_voice()).strip()
+    if spec == "piper" or spec.startswith("piper:"):
+        from cuecast.narrate.piper import PiperVoice
+
+        model = None
+        if spec.startswith("piper:"):
+            model = Path(spec[len("piper:"):].strip()).expanduser()
+            if not model.is_absolute() and base is not None:
+                model = Path(base) / model
+        return PiperVoice(model, length_scale=length_scale, speaker=speaker, sentence_pause=sentence_pause,
+                          location=location)
     if spec == "none":
         from cuecast.narrate.silent import SilentVoice
 
@@ -85,11 +109,19 @@ def get_voice(
 
 def lesson_voice(lesson: Lesson, override: Optional[str] = None, **options) -> Voice:
     """The voice for ``lesson``: ``override`` (``--voice``; a relative
-    ``recorded:DIR`` is taken from the current folder) wins over the script's
-    ``voice:`` (relative to the lesson's root), else ``espeak``.  ``options``
-    go to ``get_voice``."""
+    ``recorded:DIR`` or ``piper:PATH`` is taken from the current folder) wins
+    over the script's ``voice:`` (relative to the lesson's root), else
+    ``default_voice()``.  ``options`` go to ``get_voice``."""
+    from cuecast.narrate.recorded import RecordedVoice
+    from cuecast.narrate.takes import WithTakes, has_takes, takes_folder
+
     base = Path.cwd() if override else Path(lesson.root)
-    return get_voice(override or lesson.voice or "espeak", base=base, **options)
+    location = None if override or not lesson.voice else lesson.location
+    voice = get_voice(override or lesson.voice or default_voice(), base=base, location=location, **options)
+    takes = takes_folder(lesson, override)
+    if not isinstance(voice, RecordedVoice) and has_takes(takes):
+        return WithTakes(voice, takes)  # the author recorded some beats: those are theirs
+    return voice
 
 
 def spoken_lines(beat: Beat) -> list[Beat]:
@@ -128,13 +160,16 @@ def narrate_lesson(
             ],
             message=f"{len(missing)} beat(s) have no recording in {getattr(voice, 'folder', '')}",
         )
+    # a voice that speaks the missing clips at once (piper, over the cores) leaves them cached and fresh
+    ready = voice.prepare([(beat, text) for beat, text in spoken if beat.id not in missing], Path(cache_dir),
+                          refresh=refresh)
     clips: dict[str, VoiceClip] = {}
     for beat, text in spoken:
         if beat.id in missing:
             clips[beat.id] = VoiceClip(beat.id, text, None, estimate_seconds(text, voice.fallback_rate))
             notify("missing", beat.id, f"no recording {voice.expected(beat)}; using a silent estimate")
             continue
-        clip = voice.clip(beat, text, Path(cache_dir), refresh=refresh)
+        clip = voice.clip(beat, text, Path(cache_dir), refresh=refresh and not ready)
         clips[beat.id] = clip
         notify("clip", beat.id, f"{clip.duration:.2f} s")
     return clips

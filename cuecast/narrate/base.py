@@ -27,6 +27,12 @@ class VoiceWarning(UserWarning):
     """Something the user should hear about that does not stop the build,
     e.g. espeak-ng could not load and the silent voice is used instead."""
 
+    @staticmethod
+    def summary(count: int) -> str:
+        """What a build whose timeline and video were current says instead."""
+        said = "1 warning" if count == 1 else f"{count} warnings"
+        return f"the narration has {said} from when its timeline was built (the outputs are current)"
+
 
 def narration_text(beat: Beat) -> str:
     """What is said during a beat, as captions show it.
@@ -99,6 +105,18 @@ class Voice:
     def describe(self) -> str:
         """A short human description for summaries (``espeak en-us, 160 wpm``)."""
         return self.spec
+
+    def record(self) -> dict:
+        """The voice as cues.json records it: what speaks, with which model
+        and settings (the same for every clip of a lesson)."""
+        return {"engine": self.kind, "model": None, "settings": {}}
+
+    def prepare(self, lines: list[tuple[Beat, str]], cache_dir: Path, refresh: bool = False) -> bool:
+        """Speak, ahead of ``clip``, the ``(beat, text)`` lines not in the
+        cache (all of them when ``refresh``) at once, as a voice that can use
+        every core does; True when it did, so ``clip`` finds every one cached
+        and fresh."""
+        return False
 
     def clip(self, beat: Beat, text: str, cache_dir: Path, refresh: bool = False) -> VoiceClip:
         """The clip for one beat's ``text``; ``refresh`` ignores cached audio."""

@@ -45,6 +45,9 @@ class RecordedVoice(Voice):
     def describe(self) -> str:
         return f"recordings in {self.folder}"
 
+    def record(self) -> dict:
+        return {"engine": "recorded", "model": str(self.folder), "settings": {}}
+
     def recordings(self, beat: Beat) -> list[Path]:
         """Every file that could be this beat's recording (normally one)."""
         return [path for suffix in RECORDING_SUFFIXES if (path := self.folder / f"{beat.id}{suffix}").is_file()]

@@ -21,5 +21,8 @@ class SilentVoice(Voice):
     def describe(self) -> str:
         return f"none (silent, {self.rate:g} wpm estimate)"
 
+    def record(self) -> dict:
+        return {"engine": "none", "model": None, "settings": {"rate": self.rate}}
+
     def clip(self, beat: Beat, text: str, cache_dir: Path, refresh: bool = False) -> VoiceClip:
         return VoiceClip(beat.id, text, None, estimate_seconds(text, self.rate))

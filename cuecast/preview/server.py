@@ -8,7 +8,10 @@ What it serves, and nothing else:
   media, downloads), with byte ranges so the video can seek; hidden files
   and anything that resolves outside that folder are refused;
 * ``/_cuecast/live.js`` the live client, ``/_cuecast/events?lesson=ID`` its
-  server-sent events.
+  server-sent events, ``/_cuecast/takes.js`` the Record buttons;
+* ``POST /_cuecast/take?lesson=ID&beat=ID`` a take recorded in the page, and
+  ``POST /_cuecast/take-problem?lesson=ID`` what the browser refused (the
+  microphone), both only from the preview's own pages (their ``Origin``).
 
 It listens on 127.0.0.1 unless told otherwise, and answers only requests
 addressed to the name it listens on (a page elsewhere cannot reach it
@@ -18,6 +21,7 @@ through a DNS name that resolves to 127.0.0.1).
 from __future__ import annotations
 
 import html
+import json
 import mimetypes
 import os
 import re
@@ -38,8 +42,12 @@ _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK = 1 << 16
 
 
-def live_client() -> bytes:
-    return resources.files("cuecast").joinpath("templates/preview_live.js").read_bytes()
+def live_client(name: str = "preview_live.js") -> bytes:
+    return resources.files("cuecast").joinpath(f"templates/{name}").read_bytes()
+
+
+#: ``on_take(lesson, beat, data)`` and ``on_take_problem(lesson, message)``: ``(HTTP status, JSON answer)``.
+TakeHandler = Callable[..., tuple[int, dict]]
 
 
 def placeholder_page(lesson_id: str) -> str:
@@ -68,6 +76,8 @@ class PreviewServer(ThreadingHTTPServer):
         self.build_root = Path(build_root)
         self.hub = hub
         self.lessons = lessons
+        self.on_take: Optional[TakeHandler] = None
+        self.on_take_problem: Optional[TakeHandler] = None
         super().__init__(address, PreviewHandler)
         host = self.server_address[0]
         port = self.server_address[1]
@@ -112,6 +122,38 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self._serve(head=False)
 
+    def do_POST(self) -> None:
+        """A take, or a problem recording one, from one of our own pages."""
+        allowed = self.server.allowed_hosts
+        host = self.headers.get("Host", "")
+        if allowed is not None and host not in allowed:
+            return self._error(HTTPStatus.FORBIDDEN, "this preview answers only to its own address")
+        if self.headers.get("Origin") != f"http://{host}":  # another site's page posting here
+            return self._error(HTTPStatus.FORBIDDEN, "takes are accepted only from the preview's own page")
+        url = urllib.parse.urlsplit(self.path)
+        query = urllib.parse.parse_qs(url.query)
+        lesson, beat = query.get("lesson", [""])[0], query.get("beat", [""])[0]
+        handler = {PREFIX + "take": self.server.on_take,
+                   PREFIX + "take-problem": self.server.on_take_problem}.get(url.path)
+        if handler is None:
+            return self._error(HTTPStatus.NOT_FOUND, "no such page")
+        try:
+            length = int(self.headers.get("Content-Length", ""))
+        except ValueError:
+            return self._error(HTTPStatus.LENGTH_REQUIRED, "a take needs its Content-Length")
+        from cuecast.preview.takes import MAX_BYTES
+
+        if not 0 <= length <= MAX_BYTES:
+            return self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "the take is too large")
+        data = self.rfile.read(length)
+        if url.path == PREFIX + "take":
+            status, answer = handler(lesson, beat, data)
+        else:
+            status, answer = handler(lesson, data.decode("utf-8", "replace")[:2000])
+        body = json.dumps(answer).encode("utf-8")
+        self._headers(status, "application/json; charset=utf-8", len(body))
+        self._write(body)
+
     # -- routing ---------------------------------------------------------------
 
     def _serve(self, head: bool) -> None:
@@ -127,6 +169,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return self._send_bytes(self._index(lessons).encode("utf-8"), "text/html; charset=utf-8", head)
         if path == PREFIX + "live.js":
             return self._send_bytes(live_client(), "text/javascript; charset=utf-8", head)
+        if path == PREFIX + "takes.js":
+            return self._send_bytes(live_client("preview_takes.js"), "text/javascript; charset=utf-8", head)
         if path == PREFIX + "events":
             lesson = urllib.parse.parse_qs(url.query).get("lesson", [None])[0]
             return self._events(lesson)
@@ -165,7 +209,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
             text = index.read_text(encoding="utf-8")
         except OSError:
             text = placeholder_page(lesson)
-        tag = f'<script src="{PREFIX}live.js" data-lesson="{html.escape(lesson)}"></script>'
+        tag = (f'<script src="{PREFIX}live.js" data-lesson="{html.escape(lesson)}"></script>'
+               f'<script src="{PREFIX}takes.js" data-lesson="{html.escape(lesson)}"></script>')
         text = text.replace("</body>", tag + "\n</body>", 1) if "</body>" in text else text + tag
         self._send_bytes(text.encode("utf-8"), "text/html; charset=utf-8", head)
 

@@ -108,9 +108,13 @@ class Joiner:
             try:
                 job()
             except BaseException:  # the thread carries on with the next request
+                if self._closed:
+                    return  # the join was cancelled: the preview is stopping
                 self.echo(f"internal error while joining the video (a cuecast bug):\n{traceback.format_exc()}")
 
-    def close(self, timeout: float = 30) -> None:
+    def stop(self) -> None:
+        """Take no more requests and discard the waiting ones; a join in
+        progress is the session's to cancel (``LessonBuilder.cancel``)."""
         with self._wake:
             self._closed = True
             left = list(self._pending.values())
@@ -118,6 +122,9 @@ class Joiner:
             self._wake.notify_all()
         for _, discard in left:
             discard()
+
+    def close(self, timeout: float = 30) -> None:
+        self.stop()
         self._thread.join(timeout)
 
 
@@ -135,6 +142,8 @@ class PreviewSession:
         self.echo = echo
         self.views: dict[str, PageState] = {}
         self.lesson_ids: list[str] = []  # the lessons of the last good load, in order
+        self.lessons: dict = {}  # those lessons by id (a take is checked against its beat)
+        self.planned: dict[str, dict[str, float]] = {}  # each lesson's narration lengths by beat id
         self.script_problems: list[Problem] = []
         self.generation = 0
         self.runner = None
@@ -145,6 +154,9 @@ class PreviewSession:
         self._thread: Optional[threading.Thread] = None
         self._warned: set[str] = set()
         self._stopping = threading.Event()
+        self._builders: set[LessonBuilder] = set()  # the builds with work in flight, cancelled at close
+        self._builders_lock = threading.Lock()
+        self._runner_closing: Optional[threading.Thread] = None
 
     # -- what a new page is sent --------------------------------------------
 
@@ -190,6 +202,8 @@ class PreviewSession:
             except Stopped:
                 return
             except BaseException:  # never let the loop die: say it, wait for the next save
+                if self._stopping.is_set():
+                    return  # cancelled under a stage (an encoder killed): not a failure
                 text = traceback.format_exc()
                 self.echo(f"internal error while building (a cuecast bug):\n{text}")
                 self._publish_problems([Problem("cuecast", "internal error while building", text.rstrip())])
@@ -198,17 +212,35 @@ class PreviewSession:
         if self._stopping.is_set():
             raise Stopped()
 
-    def close(self) -> None:
-        """Stop after the current step of the update in progress (a video
-        segment being encoded is finished, nothing after it is started)."""
+    def stop(self) -> None:
+        """Start stopping, without waiting: the update in progress ends at
+        its next step, the work in flight under it (video segments being
+        encoded, the video being joined) is cancelled and its temporary
+        folder removed, and the snippet workers are told to stop, all at
+        once, so the preview is gone within a second (``close`` waits)."""
+        if self._stopping.is_set():
+            return
         self._stopping.set()
         self._requests.put(None)
-        if self._thread is not None:
-            self._thread.join(timeout=30)
-        self._joiner.close()
+        self._joiner.stop()
+        with self._builders_lock:
+            builders = list(self._builders)
+        for builder in builders:
+            builder.cancel()
         if self.runner is not None:
-            self.runner.close()
-            self.runner = None
+            self._runner_closing = threading.Thread(target=self.runner.close, name="cuecast-preview-stop",
+                                                    daemon=True)
+            self._runner_closing.start()
+
+    def close(self, timeout: float = 5) -> None:
+        """``stop``, then wait for the threads to end (each at most ``timeout``)."""
+        self.stop()
+        if self._thread is not None:
+            self._thread.join(timeout=timeout)
+        self._joiner.close(timeout)
+        if self._runner_closing is not None:
+            self._runner_closing.join(timeout)
+        self.runner = None
 
     # -- one update ----------------------------------------------------------
 
@@ -292,6 +324,7 @@ class PreviewSession:
                 ran_at = time.time()
                 fresh = [lesson.id for lesson in lessons if lesson.id not in self.views]
                 self.lesson_ids = [lesson.id for lesson in lessons]
+                self.lessons = {lesson.id: lesson for lesson in lessons}
                 for build in builds:
                     timing = {"saved_at": update.saved_at, "started_at": started, "ran_at": ran_at,
                               "paths": len(update.paths)}
@@ -307,6 +340,20 @@ class PreviewSession:
         lesson_id = build.lesson.id
         view = self.views.setdefault(lesson_id, PageState())
         builder = LessonBuilder(build, self.options, defer_join=True)
+        with self._builders_lock:
+            self._builders.add(builder)
+        try:
+            self._build_lesson(builder, view, lesson_id, generation, timing)
+        finally:
+            if builder.pending_join is None:
+                self._forget(builder)
+
+    def _forget(self, builder: LessonBuilder) -> None:
+        with self._builders_lock:
+            self._builders.discard(builder)
+
+    def _build_lesson(self, builder: LessonBuilder, view: PageState, lesson_id: str, generation: int,
+                      timing: dict) -> None:
         self._step()
         builder.run("check")
         builder.draw_slides()
@@ -315,6 +362,7 @@ class PreviewSession:
 
         self._step()
         builder.run("timeline")
+        self.planned[lesson_id] = {n.beat_id: n.end - n.start for n in builder.timeline.narration}
         self._step()
         builder.run("video")
         changed = view.changed_segments(builder.segment_clips) if builder.segment_clips is not None else []
@@ -337,6 +385,7 @@ class PreviewSession:
             if builder.pending_join is not None:
                 builder.pending_join.discard()
             raise
+        builder.notices.summarise(lesson_id)
         encoded = [c.segment_id for c in changed if c.encoded]
         since = "the save" if timing.get("paths") else "the start"
         summary = (f"{lesson_id}: slides {slides_at - timing['saved_at']:.2f} s after {since}, "
@@ -354,10 +403,21 @@ class PreviewSession:
             self.echo(summary)
             return
         self.echo(summary + "; joining the video…")
-        self._joiner.submit(lesson_id, lambda: self._join(builder, view, lesson_id, generation),
-                            builder.pending_join.discard)
+        pending = builder.pending_join
+
+        def discard() -> None:
+            pending.discard()
+            self._forget(builder)
+
+        self._joiner.submit(lesson_id, lambda: self._join(builder, view, lesson_id, generation), discard)
 
     def _join(self, builder: LessonBuilder, view: PageState, lesson_id: str, generation: int) -> None:
+        try:
+            self._join_video(builder, view, lesson_id, generation)
+        finally:
+            self._forget(builder)
+
+    def _join_video(self, builder: LessonBuilder, view: PageState, lesson_id: str, generation: int) -> None:
         pending = builder.pending_join
         if pending is None:
             return
@@ -384,6 +444,36 @@ class PreviewSession:
                           "chapters": page.chapters or "", "at": time.time()}
             self.hub.publish("video", view.video, lesson_id)
         self.echo(f"{lesson_id}: video joined in {time.time() - started:.2f} s")
+
+    # -- takes recorded in the page -------------------------------------------
+
+    def take(self, lesson_id: str, beat_id: str, data: bytes) -> tuple[int, dict]:
+        """Keep a take the page recorded and re-time the lesson with it at
+        once; a refused take is a located error here and on the page."""
+        from cuecast.preview.takes import TakeRefused, save_take
+
+        lesson = self.lessons.get(lesson_id)
+        if lesson is None:
+            return 404, {"error": f"no lesson '{lesson_id}' is being previewed"}
+        try:
+            take = save_take(lesson, beat_id, data, self.planned.get(lesson_id, {}).get(beat_id),
+                             self.options.voice)
+        except TakeRefused as exc:
+            where = str(exc.location) if exc.location is not None else lesson.source
+            self.echo(f"{where}: error: {exc.message}" + (f"\n  hint: {exc.hint}" if exc.hint else ""))
+            return 422, {"error": exc.message, "hint": exc.hint, "where": where}
+        kept = f"; the previous take is {take.previous}" if take.previous else ""
+        self.echo(f"take for {beat_id}: {take.path} ({take.duration:.1f} s){kept}")
+        self.request([str(take.path)])
+        return 200, {"beat": beat_id, "duration": take.duration, "take": str(take.path),
+                     "previous": str(take.previous) if take.previous else None}
+
+    def take_problem(self, lesson_id: str, message: str) -> tuple[int, dict]:
+        """What the browser would not do (no microphone, permission refused)."""
+        lesson = self.lessons.get(lesson_id)
+        where = lesson.source if lesson is not None else "preview"
+        self.echo(f"{where}: warning: recording in the page failed: {message}")
+        return 200, {"noted": True}
 
     # -- telling the pages -----------------------------------------------------
 

@@ -331,6 +331,8 @@ def execute(job: Job, environment: dict[str, str], tee: Optional[Callable[[str, 
                             stream.flush()
                         except Exception:
                             pass
+                    below_python.drain()
+                    recorder.seal()  # what threads write from here on comes after the end
     finally:
         sys.stdin, sys.stdout, sys.stderr = saved_streams
         os.chdir(saved_cwd)

@@ -82,6 +82,17 @@ class OutputRecorder:
         self._column = 0
         #: Whether the current line was cut: its characters are dropped until a newline.
         self._cutting = False
+        #: What was kept when the snippet ended (``seal``); later writes are dropped.
+        self._sealed: Optional[tuple[tuple[str, str], ...]] = None
+
+    def seal(self) -> None:
+        """The snippet has ended: keep what was written so far and drop what
+        its threads write after, as ``python FILE`` does (its daemon threads
+        stop when the interpreter exits, and what they print then is lost).
+        Without the seal, a daemon thread's late print would be captured or
+        not depending on how long cuecast took to pack the result."""
+        if self._sealed is None:
+            self._sealed = self.chunks()
 
     def _append(self, stream: str, text: str) -> None:
         if self._tee is not None:
@@ -92,7 +103,7 @@ class OutputRecorder:
             self._chunks.append([stream, [text]])
 
     def write(self, stream: str, text: str) -> None:
-        if self.truncated or not text:
+        if self.truncated or not text or self._sealed is not None:
             return
         text = self._bound_lines(encodable(text))
         if not text:
@@ -151,6 +162,8 @@ class OutputRecorder:
         return self._chunks[-1][1][-1] if self._chunks else ""
 
     def chunks(self) -> tuple[tuple[str, str], ...]:
+        if self._sealed is not None:
+            return self._sealed
         return tuple((stream, "".join(parts)) for stream, parts in self._chunks)
 
 

@@ -174,8 +174,12 @@ def main(argv=None) -> int:
 
 if __name__ == "__main__":
     # no interpreter teardown (torch's takes a while): everything below the
-    # worker is already gone, and the pool is waiting for this exit
-    status = main()
+    # worker is already gone, and the pool is waiting for this exit; a
+    # SIGTERM (the pool closing while the worker starts) ends here too
+    try:
+        status = main()
+    except SystemExit as stopped:
+        status = stopped.code if isinstance(stopped.code, int) else 0
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

@@ -41,6 +41,7 @@ from cuecast.model import (
     Lesson,
     Segment,
     Timeline,
+    then_id,
 )
 from cuecast.video.audio import RATE, mixed_narration
 from cuecast.video.browser import BrowserScene, browser_content
@@ -48,6 +49,7 @@ from cuecast.video.canvas import Caption, CaptionedScene, Scene, StillScene, cap
 from cuecast.video.clipcache import ClipCache, clip_key
 from cuecast.shown import shown_capture
 from cuecast.video.editor import EditorScene, editor_content, terminal_content
+from cuecast.video.spoken_code import code_highlights
 from cuecast.video.encode import (
     AUDIO_BITRATE,
     EncodeSettings,
@@ -293,20 +295,23 @@ class _SegmentEncoder:
 
     def editor(self, job: _Job) -> tuple[object, Callable[[], Scene]]:
         segment = job.segment
-        _, cue = self.cue_of(segment)
+        beat, cue = self.cue_of(segment)
         if not cue.snippet:
             raise CuecastError(f"editor segment '{segment.id}' shows a cue with no snippet", cue.location)
-        return self.typed(job, editor_content(self.lesson, cue, shown_capture(cue, self.captures)))
+        content = editor_content(self.lesson, cue, shown_capture(cue, self.captures))
+        said = [item for item in self.timeline.narration if item.beat_id in (beat.id, then_id(beat.id))]
+        highlights = code_highlights(beat.code_terms, said, content.lines, segment.start, self.fps, job.n_frames)
+        return self.typed(job, content, highlights)
 
     def terminal(self, job: _Job) -> tuple[object, Callable[[], Scene]]:
         _, cue = self.cue_of(job.segment)
         return self.typed(job, terminal_content(self.lesson, cue, shown_capture(cue, self.captures)))
 
-    def typed(self, job: _Job, content) -> tuple[object, Callable[[], Scene]]:
+    def typed(self, job: _Job, content, highlights: tuple = ()) -> tuple[object, Callable[[], Scene]]:
         segment = job.segment
-        return ((content, segment.type_seconds, segment.output_at),
-                functools.partial(EditorScene, content, self.size, self.fps, job.n_frames, segment.type_seconds,
-                                  segment.output_at))
+        inputs = (content, segment.type_seconds, segment.output_at) + ((highlights,) if highlights else ())
+        return (inputs, functools.partial(EditorScene, content, self.size, self.fps, job.n_frames,
+                                          segment.type_seconds, segment.output_at, highlights))
 
     def browser(self, job: _Job) -> tuple[object, Callable[[], Scene]]:
         beat, cue = self.cue_of(job.segment)

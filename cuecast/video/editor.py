@@ -44,6 +44,7 @@ DARK = {
     "gutter_text": "#858585",
     "gutter_active": "#c6c6c6",
     "cursor": "#aeafad",
+    "spoken_line": "#2b3f55",  # the line the narrator is talking about (video.spoken_code)
     "panel_border": "#414141",
     "panel_title": "#e7e7e7",
     "panel_title_dim": "#969696",
@@ -210,6 +211,7 @@ class EditorState:
     output_lines: int
     prompt: bool  # the prompt came back after the run
     terminal_cursor: bool
+    spoken_row: int = -1  # the code line being talked about, highlighted (-1: none)
 
 
 @dataclass
@@ -226,12 +228,17 @@ class EditorScene:
     """A VS Code window typing and running one snippet (see module docstring)."""
 
     def __init__(self, content: EditorContent, size: tuple[int, int], fps: int, n_frames: int,
-                 type_seconds: float, output_at: float):
+                 type_seconds: float, output_at: float, highlights: Sequence[tuple[int, int, int]] = ()):
+        """``highlights``: ``(first frame, end frame, row)`` while the narrator
+        names what that code line holds (``video.spoken_code``)."""
         self.content = content
+        self.highlights = tuple(highlights)
         self.size = size
         self.fps = fps
         self.n_frames = n_frames
         self.units = self._units(content.lines)
+        # typing units done once each row is complete (a row is lit only then)
+        self.row_typed = {unit.row: index + 1 for index, unit in enumerate(self.units)}
         # What is typed: the code, or a terminal cue's command at the prompt.
         self.typed_units = len(self.units) if not content.shell else len(content.shell)
         # Typing ends a short pause before the output (the planner's
@@ -295,6 +302,9 @@ class EditorScene:
         prompt = frame >= self.prompt_frame
         cursor = (not ran) and (typing or blinking_on)  # where the typing goes
         shell = bool(self.content.shell)
+        # the line being talked about is lit once it is typed
+        spoken = next((row for a, b, row in self.highlights
+                       if a <= frame < b and typed >= self.row_typed.get(row, len(self.units) + 1)), -1)
         return EditorState(
             typed=typed,
             editor_cursor=cursor and not shell,
@@ -302,6 +312,7 @@ class EditorScene:
             output_lines=shown,
             prompt=prompt,
             terminal_cursor=(prompt and ((frame - self.prompt_frame) // self.blink) % 2 == 0) or (cursor and shell),
+            spoken_row=spoken if not shell else -1,
         )
 
     def keyframes(self) -> list[int]:
@@ -495,6 +506,17 @@ class EditorScene:
             self._draw_gutter(draw, row, row == cursor_row)
         self._draw_units(draw, 0, typed)
 
+    def _draw_spoken_row(self, draw: ImageDraw.ImageDraw, row: int, typed: int, lit: bool) -> None:
+        """One code line again, on the highlight or on the window's colour."""
+        if not (0 <= row and self.code_scroll <= row < self.code_scroll + self.code_rows):
+            return
+        y = self._row_y(row)
+        colour = DARK["spoken_line"] if lit else DARK["window"]
+        draw.rectangle((self.code_x, y, self.code_right - 1, y + self.line_h - 1), fill=hex_rgb(colour))
+        on_row = [i for i, unit in enumerate(self.units[:typed]) if unit.row == row]
+        if on_row:
+            self._draw_units(draw, on_row[0], on_row[-1] + 1)
+
     def _term_rows_text(self, state: EditorState) -> list[TerminalLine]:
         """The terminal's rows (wrapped to its width) for a state."""
         if self.content.shell:  # typed at the prompt, then run
@@ -547,7 +569,8 @@ class EditorScene:
             saved = []
             typed_before = previous.typed if previous else 0
             row, _ = self._cursor_position(state.typed)
-            if row >= self.code_scroll + self.code_rows or previous is None:
+            redrawn = row >= self.code_scroll + self.code_rows or previous is None
+            if redrawn:
                 if row >= self.code_scroll + self.code_rows:
                     self.code_scroll = row - self.code_rows + 1
                 self._redraw_code(image, draw, state.typed, row)
@@ -560,6 +583,10 @@ class EditorScene:
                         self._draw_gutter(draw, cursor_row, False)
                     self._draw_gutter(draw, row, True)
             cursor_row = row
+            lit_before = -1 if redrawn else previous.spoken_row
+            if state.spoken_row != lit_before:
+                self._draw_spoken_row(draw, lit_before, state.typed, lit=False)
+                self._draw_spoken_row(draw, state.spoken_row, state.typed, lit=True)
 
             rows = self._term_rows_text(state)
             if rows != prev_rows:

@@ -39,6 +39,12 @@ _failures_lock = threading.Lock()
 class WebWarning(UserWarning):
     """A browser cue shows the simulated page (or an older capture); says why."""
 
+    @staticmethod
+    def summary(count: int) -> str:
+        """What a build whose slides and video were current says instead."""
+        cues = "1 browser cue shows" if count == 1 else f"{count} browser cues show"
+        return f"{cues} a simulated page or an older capture (not captured now; the outputs are current)"
+
 
 def browser_cues(lesson: Lesson) -> list[Cue]:
     """The first browser cue of each URL, in lesson order."""

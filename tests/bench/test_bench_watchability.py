@@ -6,7 +6,7 @@ from __future__ import annotations
 import opentimelineio as otio
 import pytest
 
-from tests.support.watchability import measure, watchability
+from tests.support.watchability import leaks, measure, watchability
 
 FPS = 10
 
@@ -62,5 +62,39 @@ def test_the_script_reads_a_build_folder(tmp_path, capsys):
     otio.adapters.write_to_file(timeline([("vscode", 5)], [(0.5, 4.5)]), str(folder / "timeline.otio"))
     assert watchability.main([str(folder)]) == 0
     assert capsys.readouterr().out.strip() == ("lesson: 5.0 s, silence 20%, longest silent 0.5 s (0.0 s off code), "
-                                               "code cues narrated 1/1 (100%)")
+                                               "code cues narrated 1/1 (100%), leaks 0")
     assert watchability.main([str(tmp_path / "missing")]) == 2
+
+
+@pytest.mark.parametrize("said,rules", [
+    ("Suppose we are given x one to x T, and x squared.", ["power word"]),
+    ("the query $x^{(2)}$ is", ["dollar", "tex script"]),
+    ("we need \\frac{a}{b} and \\, here", ["backslash command"]),
+    ("Use ``torch.cat`` and **bold**", ["backtick", "bold"]),
+    ("see :ref:`bridge-to-np-label` or {py:func}`torch.stack`", ["backtick", "role"]),
+    (".. note:: In-place operations", ["directive"]),
+    ("See the [docs](./a.md) at https://pytorch.org", ["link"]),
+    # what the normaliser leaves is clean: names, prices, times, "Note:"
+    ("Note: x_data and __init__ cost $5 at 10:30, then the .view method; torch.nn", []),
+])
+def test_leaks_name_each_rule_a_line_breaks(said, rules):
+    assert [leak.rule for leak in leaks(said, "here")] == rules
+    assert all(leak.where == "here" and leak.text == said for leak in leaks(said, "here"))
+
+
+def test_the_script_lists_the_leaks_in_narration_and_captions(tmp_path, capsys):
+    folder = tmp_path / "build" / "lesson"
+    folder.mkdir(parents=True)
+    otio.adapters.write_to_file(timeline([("vscode", 5)], [(0.5, 4.5)]), str(folder / "timeline.otio"))
+    (folder / "narration.csv").write_text("beat_id,file,section_title,start_tc,seconds,text\n"
+                                          "intro-1,intro-1.wav,Intro,00:00:00:00,2.0,The index $x^{(2)}$.\n"
+                                          "intro-2,intro-2.wav,Intro,00:00:02:00,2.0,Plain words.\n",
+                                          encoding="utf-8")
+    (folder / "captions.vtt").write_text("WEBVTT\n\n1\n00:00:00.000 --> 00:00:02.000\nUse `x`.\n",
+                                         encoding="utf-8")
+    assert watchability.main([str(folder)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].endswith(", leaks 3")
+    assert out[1:] == ["  narration.csv:intro-1: dollar: The index $x^{(2)}$.",
+                       "  narration.csv:intro-1: tex script: The index $x^{(2)}$.",
+                       "  captions.vtt:5: backtick: Use `x`."]

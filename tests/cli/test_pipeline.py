@@ -155,3 +155,28 @@ def test_views_summarise_every_lesson_when_lessons_build_in_their_own_processes(
     assert timeline.exit_code == 0, timeline.output
     summaries = [line for line in timeline.stdout.splitlines() if "narrated beats" in line]
     assert [line.split(":")[0] for line in summaries] == ["lesson-1", "lesson-2"]
+
+
+def test_a_no_op_build_says_no_per_cue_warning_only_a_summary(tiny):
+    """Issue 23: a warning about a stage's inputs (here the browser cue's
+    page, not captured offline) is said when that stage runs; a build whose
+    stages are all current says one summary line instead."""
+    from tests.support.cli import run_render
+
+    where = "script/tiny.yaml:21:9: cannot capture https://pytorch.org/docs/stable/autograd.html"
+    first = run_render("build", "--device", "cpu", "--only", "slides", cwd=tiny, check=True)
+    assert [line for line in first.stderr.splitlines() if line.startswith("warning:")] == [
+        f"warning: {where}: CUECAST_OFFLINE is set, so only pages on this machine are captured; "
+        "the slide and the video show a simulated page"]
+
+    again = run_render("build", "--device", "cpu", "--only", "slides", cwd=tiny, check=True)
+    assert "│ skipped │" in next(line for line in again.stdout.splitlines() if "│ slides " in line)
+    assert "tiny.yaml:" not in again.stderr, again.stderr
+    assert [line for line in again.stderr.splitlines() if line.startswith("warning:")] == [
+        "warning: tiny: 1 browser cue shows a simulated page or an older capture "
+        "(not captured now; the outputs are current)"]
+
+    (tiny / "build" / "tiny" / "slides.pptx").unlink()  # the slides stage runs again, reading the page
+    rebuilt = run_render("build", "--device", "cpu", "--only", "slides", cwd=tiny, check=True)
+    assert [line for line in rebuilt.stderr.splitlines() if line.startswith("warning:")] == \
+        [line for line in first.stderr.splitlines() if line.startswith("warning:")]

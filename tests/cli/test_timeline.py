@@ -96,7 +96,7 @@ def test_unknown_voice_is_a_usage_error(fake_stages):
     _, script = fake_stages
     result = CliRunner().invoke(cli, ["timeline", str(script), "--voice", "robot"])
     assert result.exit_code == 2
-    assert "error: unknown voice 'robot' (expected one of: espeak, none, recorded:DIR)" in result.stderr
+    assert "error: unknown voice 'robot' (expected one of: piper, piper:PATH.onnx, espeak, none, recorded:DIR)" in result.stderr
 
 
 def test_missing_target_is_a_usage_error(tmp_path, monkeypatch):

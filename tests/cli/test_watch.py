@@ -1,4 +1,5 @@
-"""``render watch`` rebuilds what a save changed, and survives a broken save."""
+"""``render watch`` rebuilds what a save changed, survives a broken save, and
+stops at once, in the middle of a video encode too."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ import pytest
 from cuecast.watching import relevant
 from tests.test_build import copy_tiny
 from tests.support.paths import PROJECT
+from tests.support.stopping import (COMMON, STOP_MARGIN, assert_left_clean, fresh_copy, interrupt_mid_encode,
+                                     orphan_mid_encode, prebuilt_project)
 
 
 def test_only_source_files_trigger_a_rebuild():
@@ -113,3 +116,34 @@ def test_a_new_take_in_the_recordings_folder_rebuilds_the_timeline(tmp_path):
         assert row != first.splitlines()[1] and ",3.0," in row  # the new three-second take
     finally:
         process.kill()
+
+
+# --- stopping in the middle of a video encode (issue 23) ---------------------
+
+
+@pytest.fixture(scope="module")
+def prebuilt(tmp_path_factory):
+    return prebuilt_project(tmp_path_factory.mktemp("prebuilt"))
+
+
+@pytest.mark.slow
+def test_ctrl_c_in_the_middle_of_the_video_encode_stops_the_watch_at_once(prebuilt, tmp_path):
+    """Issue 23 asks for an exit within 1 s; the assertion allows STOP_MARGIN (3 s) for a
+    loaded 2-core CI machine, and the test prints the latency it measured."""
+    project = fresh_copy(prebuilt, tmp_path / "project")
+    latency, process, text, running = interrupt_mid_encode(project, "watch", *COMMON)
+    print(f"SIGINT: the watch gone {latency:.2f} s after it")
+    assert process.returncode in (0, 130) and "Traceback" not in text, text  # 130: stopped during its first build
+    assert latency < STOP_MARGIN
+    assert_left_clean(project, running)
+
+
+@pytest.mark.slow
+def test_the_parent_exiting_in_the_middle_of_the_video_encode_stops_the_watch(prebuilt, tmp_path):
+    """Issue 23 asks for an exit within 1 s; the assertion allows STOP_MARGIN (3 s) for a
+    loaded 2-core CI machine, and the test prints the latency it measured."""
+    project = fresh_copy(prebuilt, tmp_path / "project")
+    latency, running = orphan_mid_encode(project, "watch", *COMMON)
+    print(f"parent gone: the watch gone {latency:.2f} s after it")
+    assert latency < STOP_MARGIN
+    assert_left_clean(project, running)

@@ -10,6 +10,7 @@ from pptx.util import Emu
 
 from cuecast.deck.boxes import Connector, ImageBox, Rect, TextBox
 from cuecast.deck.layout import layout_deck
+from cuecast.deck.measure import drawn
 from cuecast.deck.pptx_writer import write_pptx
 from cuecast.deck.raster import draw_slide
 from cuecast.deck.theme import load_theme
@@ -55,7 +56,7 @@ def test_shapes_sit_where_the_layout_put_them(prs, deck):
             assert (shape.left, shape.top, shape.width, shape.height) == (box.x, box.y, box.w, box.h), box.name
             assert shape.left + shape.width <= prs.slide_width and shape.top + shape.height <= prs.slide_height
             if isinstance(box, TextBox):
-                assert shape.text_frame.text == box.text.replace("\n", "\n")
+                assert drawn(shape.text_frame.text) == box.text  # less the zero-width breaks in long words
                 assert len(shape.text_frame.paragraphs) == len([p for p in box.paragraphs if not p.continues])
 
 

@@ -16,3 +16,4 @@ def test_an_unpaired_backtick_stays_as_written():
     runs = inline_runs("a `b` c `d", 20, "#000", "#111")
     assert [(r.text, r.font) for r in runs] == [("a ", "sans"), ("b", "mono"), (" c `d", "sans")]
     assert inline_runs("no code here", 20, "#000", "#111")[0].text == "no code here"
+

@@ -273,3 +273,70 @@ def test_code_in_a_title_is_drawn_as_code_never_as_backticks(tmp_path, theme):
         assert "`" not in "".join(run.text for run in runs)
         assert [(run.text, run.font) for run in runs][-1] == ("torch.autograd", "mono")
     assert lesson.plain_title == "Differentiation with torch.autograd"
+
+
+# --- bullets: never cut, one size across a section's builds ---------------------
+
+
+def _bullets_lesson(*beats: Beat) -> Lesson:
+    section = Section("many", "Many bullets", Location("b.yaml", 1, 1), beats=beats)
+    return Lesson("b", "Bullets", "b.yaml", ".", Location("b.yaml", 1, 1), (section,))
+
+
+def _bullet(n: int, text: str, *points: str) -> Beat:
+    return Beat(f"many-{n}", Location("b.yaml", n + 1, 1), say=text, bullet=text, points=points)
+
+
+def test_bullets_that_do_not_fit_continue_on_the_next_slide_and_none_is_cut(theme):
+    points = ("its first sub-point, long enough to take a line of its own on the slide",
+              "its second sub-point, just as long as the first one was before it")
+    beats = [_bullet(n, f"Bullet {n} of a slide that holds far more than one slide can show at once", *points)
+             for n in range(1, 9)]
+    deck = layout_deck(_bullets_lesson(*beats), {}, theme)
+    ids = [s.id for s in deck.slides]
+    assert ids[1:] == ["section:many", "section:many/2"]
+    texts = [p.text for s in deck.slides[1:] for b in s.boxes if b.name == "bullets" for p in b.paragraphs]
+    assert texts == [t for b in beats for t in (b.bullet, *b.points)]  # every bullet and point, in order
+    assert not any("…" in t for t in texts)
+    assert [s.title for s in deck.slides[1:]] == ["Many bullets"] * 2
+    assert [b.text for b in deck.slides[2].boxes if b.name == "title"] == ["Many bullets (2/2)"]
+    sizes = {p.size for s in deck.slides[1:] for b in s.boxes if b.name == "bullets" for p in b.paragraphs if p.bullet == "•"}
+    assert len(sizes) == 1 and sizes.pop() > theme.size("body_min")  # two pages either way: as large as two allow
+    assert_fits(deck, theme)
+
+
+def test_the_builds_of_a_section_keep_one_font_size(theme):
+    first = _bullet(1, "A short bullet")
+    cue = Beat("many-2", Location("b.yaml", 3, 1), say="A page.",
+               cue=Cue(id="many-2", location=Location("b.yaml", 3, 1), kind="browser", url="https://example.org"))
+    later = [_bullet(n, "A longer bullet added after the cue, that takes more room than the first one did",
+                     "with a point under it that takes a line of its own", "and another point under it") for n in (3, 4, 5)]
+    deck = layout_deck(_bullets_lesson(first, cue, *later), {}, theme)
+    sizes = {s.id: {p.size for b in s.boxes if b.name == "bullets" for p in b.paragraphs if p.bullet == "•"}
+             for s in deck.slides if s.id.startswith("section:")}
+    assert set(sizes) == {"section:many", "section:many+2"}
+    assert sizes["section:many"] == sizes["section:many+2"] and len(sizes["section:many"]) == 1
+    assert max(sizes["section:many"]) < theme.size("body")  # the last build needed a smaller size; the first keeps it
+
+
+def test_continued_section_slides_count_as_pages_of_their_slide():
+    from cuecast.deck import base_slide_id, cue_pages, page_slide_id
+
+    assert page_slide_id("section:many", 1) == "section:many" and page_slide_id("section:many+2", 2) == "section:many+2/2"
+    assert base_slide_id("section:many+2/2") == "section:many+2" and base_slide_id("section:a/b") == "section:a/b"
+    ids = ["title", "section:many", "section:many/2", "cue:x", "cue:x/2", "cue:x/3", "section:many+2"]
+    assert cue_pages(ids) == {"section:many": 2, "cue:x": 3, "section:many+2": 1}
+
+
+def test_a_code_slide_is_titled_by_its_cell_when_the_cell_has_a_name_of_its_own():
+    from cuecast.deck.layout import cue_title
+
+    section = Section("ops", "Operations on Tensors", Location("t.yaml", 1, 1))
+
+    def cue(cell_title):
+        return Cue("vscode", "ops-1", Location("t.yaml", 2, 1), snippet="snippets/t.py", cell=2,
+                   cell_title=cell_title)
+
+    assert cue_title(section, cue("Joining tensors")) == "Joining tensors"
+    assert cue_title(section, cue("Operations on Tensors (3)")) == "Operations on Tensors"
+    assert cue_title(section, cue("")) == "Operations on Tensors"

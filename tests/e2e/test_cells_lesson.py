@@ -144,8 +144,9 @@ def test_notebook_holds_each_cell_once_with_its_output_and_nbclient_reproduces_i
     path = root / "build" / "cells" / "code.ipynb"
     built = nbformat.read(path, as_version=4)
     code_cells = [c for c in built.cells if c.cell_type == "code"]
-    assert "cuecast-seed" in code_cells[0].metadata["tags"]
-    assert len(code_cells) == 1 + 1 + 12  # the seed, the set-up code, each cell once
+    assert code_cells[0].metadata["tags"] == ["cuecast-setup"] and code_cells[0].metadata["jupyter"]["source_hidden"]
+    assert "cuecast-seed" in code_cells[1].metadata["tags"] and code_cells[1].source == "reseed(0)"
+    assert len(code_cells) == 1 + 1 + 1 + 12  # reseed's definition, the seed, the set-up code, each cell once
     for _, beat, cue in lesson.cues():
         [cell] = [c for c in code_cells if c.metadata["cuecast"].get("cue") == beat.id]
         text = "".join(o.get("text", "") or o.get("data", {}).get("text/plain", "") + "\n" for o in cell.outputs
@@ -259,6 +260,7 @@ def test_editing_one_cell_re_encodes_only_the_segments_it_changed(built_cells_le
     out = root / "build" / "cells"
     slides_before = {p.name: p.read_bytes() for p in (out / "slides").glob("*.png")}
     texts_before = slide_texts(out / "slides.pptx")
+    pptx_before = (out / "slides.pptx").read_bytes()
     encoded = []
     real = compose.encode_frames
     monkeypatch.setattr(compose, "encode_frames", lambda *a, **k: encoded.append(a) or real(*a, **k))
@@ -272,11 +274,11 @@ def test_editing_one_cell_re_encodes_only_the_segments_it_changed(built_cells_le
     redrawn = {name for name in slides_after if slides_after[name] != slides_before.get(name)}
     after = slide_texts(out / "slides.pptx")
     content_changed = {name for name in after if after[name][0] != texts_before[name][0]}
-    timing_changed = {name for name in after if after[name][1] != texts_before[name][1]}
     assert content_changed == {"cue:tensors-3"}  # the edited cell's code and output, nothing else
+    assert all(after[name][1] == texts_before[name][1] for name in after)  # badges hold no run time to change
     pngs = {png_name(index, name): name for index, name in enumerate(after, start=1)}
-    # the edited cell's slide, and any slide whose run-time badge changed with the re-run
-    assert {pngs[name] for name in redrawn} == {"cue:tensors-3"} | timing_changed
+    assert {pngs[name] for name in redrawn} == {"cue:tensors-3"}  # exactly the edited cell's slide is redrawn
+    assert (out / "slides.pptx").read_bytes() != pptx_before
     rows = json.loads((out / "cues.json").read_text())["cues"]
     assert [r["cell"] for r in rows if r["kind"] == "vscode"][:2] == ["Make a tensor", "Tensor attributes"]
 

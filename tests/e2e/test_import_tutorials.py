@@ -17,6 +17,7 @@ import sys
 
 import pytest
 
+from cuecast.check.golden import find_close
 from cuecast.errors import ScriptError
 from cuecast.importers import import_file
 from cuecast.script import default_say
@@ -123,7 +124,7 @@ def test_sphinx_gallery_script(tmp_path):
     assert title == {"say": "Attributes of a Tensor."}  # said on its slide, not a silent title card
     assert attributes["show"] == "vscode" and "A torch.Tensor always has a dtype and a device." in attributes["say"]
     operations = data["sections"][3]["beats"]
-    assert operations[0]["bullet"] == "The mean squared error of a prediction is 1/n Σᵢ(yᵢ - ŷᵢ)²."
+    assert operations[0]["bullet"] == "The mean squared error of a prediction is 1/n Σᵢ (yᵢ - ŷᵢ)²."
     assert operations[0]["say"] == ("The mean squared error of a prediction is 1 over n the sum over i of "
                                     "y i minus y hat i squared.")
     assert operations[1]["bullet"].startswith("Note: In-place operations save some memory")
@@ -243,7 +244,8 @@ def test_percent_script(tmp_path):
     assert data["sections"][1]["beats"][2]["say"] == "We create an instance of NeuralNetwork and print its structure:"
     assert "jupytext" not in imported.cell_text
     out = assert_runs_standalone(imported, tmp_path)
-    assert "tensor([1., 1., 1.]" in out
+    # each softmax row sums to 1 within float32 rounding: this CPU may print 1.0000 (issue 23)
+    assert find_close(out, "tensor([1., 1., 1.]"), out
     assert imported.todos == []
 
 

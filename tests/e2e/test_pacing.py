@@ -66,7 +66,8 @@ MOST_SILENT = {"pytorch-intro": 0.28, "pacing": 0.20}
 def test_an_imported_tutorial_is_spoken_over_its_code_with_no_long_silence(tmp_path, tutorial):
     """The pacing gate for imported lessons (issue 27): imported and built as
     they come, at most 15% silent, no silent stretch over 4 s, and at least
-    90% of code cues narrated over at least 40% of their time."""
+    90% of code cues narrated over at least 40% of their time, and no markup
+    in the narration or the captions (``folder_leaks``)."""
     root = tmp_path / "project"
     root.mkdir()
     run_render("import", str(FIXTURES / "import" / tutorial), cwd=root, timeout=300, check=True)
@@ -77,6 +78,10 @@ def test_an_imported_tutorial_is_spoken_over_its_code_with_no_long_silence(tmp_p
     assert found.longest_silence <= 4.0, found
     assert found.longest_silence_off_code <= 2.7, found  # the silent title slide is the longest (2.5 s + lead-in)
     assert found.code_cues >= 4 and found.narrated_code_share >= 0.9, found
+    assert (root / "build" / script.stem / "captions.vtt").is_file()
+    # markup only: autograd.ipynb's $(z - y)^2$ is a real power, rightly "squared" (indices: tests/test_speech.py)
+    leaks = [leak for leak in watchability.folder_leaks(root / "build" / script.stem) if leak.rule != "power word"]
+    assert not leaks, "\n".join(leak.line() for leak in leaks)
 
 
 @pytest.fixture(scope="module")

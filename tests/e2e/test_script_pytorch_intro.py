@@ -15,7 +15,7 @@ def test_default_lesson_loads_with_every_section_and_cue(monkeypatch):
     assert Path("script/pytorch-intro.yaml") in find_lessons(None)
     lesson = load_lesson("script/pytorch-intro.yaml")
     assert (lesson.id, lesson.title, lesson.voice, lesson.source) == (
-        "pytorch-intro", "Pytorch", "espeak", "script/pytorch-intro.yaml")
+        "pytorch-intro", "Pytorch", None, "script/pytorch-intro.yaml")  # the default voice (piper when installed)
     assert lesson.root == str(PROJECT)
     assert len(lesson.sections) == 13
     assert [s.title for s in lesson.walk() if s.level == 2] == [

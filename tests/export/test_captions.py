@@ -7,8 +7,12 @@ import pytest
 import srt
 import webvtt
 
+from cuecast.export import write_timeline_outputs
 from cuecast.export.captions import MAX_LINE, build_captions
+from cuecast.model import VoiceClip, Word
+from cuecast.plan import plan_timeline
 from tests.support.timeline_outputs import LONG_SAY, vtt_seconds
+from tests.test_plan import make_captures, make_lesson, silent_clips
 
 
 def test_srt_and_vtt_hold_all_narration_in_order_at_the_planned_times(written_timeline):
@@ -69,3 +73,38 @@ def test_long_sentences_are_cut_where_a_clause_ends():
     assert [g[-1][-1] for g in groups] == [",", "."]  # each cue ends where a clause or sentence ends
     assert all(len(g) <= 2 and all(len(line) <= 42 for line in g) for g in groups)
     assert " ".join(" ".join(g) for g in groups) == text
+
+
+def test_word_timed_captions_cut_between_words_and_tag_each_word_in_its_cue(tmp_path):
+    """A voice that times its words: each cue starts as its first word is
+    said, and every later word carries a WebVTT timestamp tag that rises and
+    stays inside the cue (the webvtt-py reader still reads the words)."""
+    import re
+
+    lesson = make_lesson(tmp_path)
+    clips = silent_clips(lesson)
+    tokens = LONG_SAY.split()
+    step = 9.0 / len(tokens)
+    words = tuple(Word(t, round(0.1 + i * step, 3), round(0.1 + i * step + step * 0.8, 3)) for i, t in enumerate(tokens))
+    clips["casting-1"] = VoiceClip("casting-1", LONG_SAY, None, 9.2, words=words)
+    timeline = plan_timeline(lesson, clips, make_captures(), voice="piper")
+    paths = write_timeline_outputs(timeline, lesson, tmp_path / "build")
+    said = next(n for n in timeline.narration if n.beat_id == "casting-1")
+    assert [(w.text, w.start) for w in said.words] == [(w.text, pytest.approx(said.start + w.start)) for w in words]
+    text = paths["captions.vtt"].read_text()
+    stamp = r"(\d\d):(\d\d):(\d\d)\.(\d{3})"
+    seconds = lambda m: int(m[0]) * 3600 + int(m[1]) * 60 + int(m[2]) + int(m[3]) / 1000  # noqa: E731
+    cues = re.findall(rf"^(casting-1\.\d+)\n{stamp} --> {stamp}\n((?:.+\n)+)", text, flags=re.M)
+    assert len(cues) > 1
+    tagged = []
+    for ident, *times, payload in cues:
+        start, end = seconds(times[:4]), seconds(times[4:])
+        tags = [seconds(t) for t in re.findall(rf"<{stamp}>", payload)]
+        assert len(tags) == len(payload.split()) - 1  # every word but the first
+        assert tags == sorted(tags) and all(start < t < end for t in tags)
+        # the first cue shows as the clip starts; each later one as its first word is said
+        assert start == pytest.approx(said.words[len(tagged)].start if tagged else said.start, abs=1e-3)
+        tagged.extend(re.sub(r"<[^>]*>", "", payload).split())
+    assert tagged == tokens
+    vtt = [c for c in webvtt.read(str(paths["captions.vtt"])) if c.identifier.startswith("casting-1")]
+    assert " ".join(c.text.replace("\n", " ") for c in vtt) == LONG_SAY

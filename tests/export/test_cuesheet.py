@@ -17,7 +17,8 @@ def test_cue_sheet_csv_and_json(written_timeline):
     document = json.loads(paths["cues.json"].read_text())
     assert len(rows) == len(document["cues"]) == len(timeline.segments)
     assert document["duration"] == pytest.approx(timeline.duration, abs=1e-3)
-    assert document["voice"] == "espeak"
+    assert document["voice"]["engine"] == document["voice"]["spec"] == "espeak"
+    assert [c["beat_id"] for c in document["clips"]] == [n.beat_id for n in timeline.narration]
     row = next(r for r in rows if r["cue_id"] == "casting-1")
     segment = next(s for s in timeline.segments if s.cue_id == "casting-1")
     assert row["kind"] == "vscode" and row["section"] == "casting" and row["section_title"] == "Casting"

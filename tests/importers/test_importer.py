@@ -71,7 +71,7 @@ def test_seed_import_keeps_every_heading_bullet_and_cue():
 def test_edge_cases_map_to_the_documented_keys():
     imported = import_markdown(EDGE)
     data = imported.data
-    assert list(data) == ["lesson", "id", "voice", "prepare", "sections"]
+    assert list(data) == ["lesson", "id", "prepare", "sections"]  # no voice: the default one
     assert (data["lesson"], data["id"]) == ("Edge cases 🚀", "edge")
     assert data["prepare"] == ["install torch", "nested prepare item"]
     (section,) = data["sections"]

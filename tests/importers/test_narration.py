@@ -217,6 +217,10 @@ def test_a_long_cell_goes_on_with_its_own_comments_while_it_is_typed():
     ("# x = torch.ones(3)\nx = 1\n", ""),  # commented-out code is not said
     ("\n# Use `torch.cat` here\nx = 1\n", "Use torch.cat here."),
     ("x = 1\n# not leading\n", ""),
+    # a comment that opens with a name keeps its case: it is code, not a word
+    ("# word_to_ix maps each word to an index\nw = {}\n", "word_to_ix maps each word to an index."),
+    ("# torch.cat joins them\nx = 1\n", "torch.cat joins them."),
+    ("# nHeads is the count\nx = 1\n", "nHeads is the count."),
 ])
 def test_leading_comments(code, expected):
     assert leading_comments(code) == expected

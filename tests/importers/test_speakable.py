@@ -38,7 +38,9 @@ def test_rst_inline(source, slide, say):
     ("{class}`torch.nn.Module` and <https://a.org/x>.", "`torch.nn.Module` and https://a.org/x.",
      "torch.nn.Module and a.org."),
     ("VO: Now we train.", "Now we train.", "Now we train."),
-    ("See the [./x.ipynb](./x.ipynb) notebook.", "See the ./x.ipynb notebook.", "See the ./x.ipynb notebook."),
+    # a label that is a path is shown as written and said by the file's name
+    ("See the [./multihead-attention.ipynb](./multihead-attention.ipynb) notebook.",
+     "See the ./multihead-attention.ipynb notebook.", "See the multihead attention notebook."),
     ("Use the `.view` method.", "Use the `.view` method.", "Use the .view method."),
     ("Query: $q^{(i)} = x^{(i)}\\,W_q $ here.", "Query: q⁽ⁱ⁾ = x⁽ⁱ⁾W_q here.", "Query: q i equals x i W q here."),
     ("Line<br>break and <b>tags</b>.", "Line break and tags.", "Line break and tags."),

@@ -235,7 +235,7 @@ def test_espeak_says_the_same_words_with_the_same_samples_whatever_came_before(e
     for before in ("", "Hello there.", "A much longer sentence, said first, to move espeak's state along."):
         if before:
             espeak.engine.synthesise(before, espeak.name, espeak.rate, espeak.pitch)
-        takes.append(espeak.engine.synthesise(sentence, espeak.name, espeak.rate, espeak.pitch))
+        takes.append(espeak.engine.synthesise(sentence, espeak.name, espeak.rate, espeak.pitch)[0])
     assert len(takes[0]) > 10_000 and takes[0] == takes[1] == takes[2]
 
 
@@ -254,3 +254,22 @@ def test_a_cached_clip_whose_bytes_changed_is_made_again(tmp_path):
     again, _, cached = cached_clip(tmp_path, "k", make)
     assert not cached and again.read_bytes() == original
     assert cached_clip(tmp_path, "k", make)[2]  # and it is trusted again once remade
+
+
+def test_espeak_times_every_word_in_order_inside_the_clip(espeak, tmp_path):
+    text = "Welcome to PyTorch 2.13 — a tensor, like torch.zeros(3), holds numbers."
+    clip = narrate_lesson(lesson_of(text), espeak, tmp_path)["s-1"]
+    assert [w.text for w in clip.words] == text.split()
+    starts = [w.start for w in clip.words]
+    assert starts == sorted(starts) and all(0 <= w.start <= w.end <= clip.duration + 1e-3 for w in clip.words)
+    assert clip.words[-1].end == pytest.approx(clip.duration, abs=1e-3)
+    # a number said as four words takes longer than "to"; the dash is said as nothing
+    number, to, dash = clip.words[3], clip.words[1], clip.words[4]
+    assert number.end - number.start > 2 * (to.end - to.start) and dash.start == dash.end
+    # the words were said where they are timed: each spoken word's stretch is not silence
+    with wave.open(clip.path, "rb") as handle:
+        samples = np.frombuffer(handle.readframes(handle.getnframes()), dtype="<i2").astype(float)
+    for word in clip.words:
+        if word.end - word.start > 0.15:
+            piece = samples[int(word.start * 22050):int(word.end * 22050)]
+            assert np.sqrt(np.mean(piece ** 2)) > 300, word

@@ -45,6 +45,30 @@ def test_streams_are_restored_after_an_error():
     assert (sys.stdout, sys.stderr, sys.stdin) == (stdout, stderr, stdin)
 
 
+def test_what_a_daemon_thread_prints_after_the_end_is_not_captured(monkeypatch):
+    """Issue 27: as with ``python FILE``, whose daemon threads stop when the
+    file ends; the line was captured or not depending on the machine's load.
+    The thread is let go just after the end (when the output capture is
+    closed), the moment a slow machine would have given it."""
+    import threading
+    import types
+
+    from cuecast.runner.fdcapture import DescriptorCapture
+
+    ended, printed = threading.Event(), threading.Event()
+    monkeypatch.setitem(sys.modules, "cuecast_test_end", types.SimpleNamespace(ended=ended, printed=printed))
+
+    class LetGoAtTheEnd(DescriptorCapture):
+        def __exit__(self, *exc):
+            ended.set()
+            assert printed.wait(10)  # the daemon thread has printed, still inside the capture
+            return super().__exit__(*exc)
+
+    capture = execute(job_for("late_daemon"), ENVIRONMENT, capture=LetGoAtTheEnd)
+    assert printed.is_set()
+    assert capture.status == STATUS_OK and capture.output == "main done\n"
+
+
 def test_diagram_without_a_loss_is_reported():
     drawn = execute(job_for("interleaved", diagram="autograd"), ENVIRONMENT)
     assert drawn.status == STATUS_ERROR and drawn.exception.type == "DiagramError"
@@ -71,6 +95,16 @@ def test_recorder_cuts_at_the_byte_cap_and_drops_the_rest():
     assert recorder.truncated
     assert text == "12345678é\n" + truncation_note(10) + "\n"
     assert truncation_note(10) == "… output truncated after 10 bytes"
+
+
+def test_a_sealed_recorder_keeps_what_it_had_and_drops_later_writes():
+    teed = []
+    recorder = OutputRecorder(100, tee=lambda stream, text: teed.append(text))
+    recorder.write("stdout", "before\n")
+    recorder.seal()
+    recorder.write("stdout", "after\n")
+    recorder.write("stderr", "after\n")
+    assert recorder.chunks() == (("stdout", "before\n"),) and teed == ["before\n"]
 
 
 def test_tee_frames_read_back_in_order_even_when_cut_short():

@@ -41,10 +41,11 @@ def find_chromium() -> str | None:
 class Browser:
     """One headless Chromium with one page; use as a context manager."""
 
-    def __init__(self, executable: str, width: int = 1400, height: int = 1000):
+    def __init__(self, executable: str, width: int = 1400, height: int = 1000, flags: tuple[str, ...] = ()):
+        """``flags``: more Chromium switches (a fake microphone, say)."""
         self.profile = tempfile.mkdtemp(prefix="cuecast-chromium-")
         self.process = subprocess.Popen(
-            [executable, *CHROMIUM_FLAGS, "--remote-debugging-address=127.0.0.1",
+            [executable, *CHROMIUM_FLAGS, *flags, "--remote-debugging-address=127.0.0.1",
              "--remote-debugging-port=0", f"--user-data-dir={self.profile}",
              f"--window-size={width},{height}", "about:blank"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -11,3 +11,4 @@ watchability = importlib.util.module_from_spec(_spec)
 sys.modules[_spec.name] = watchability  # its dataclass looks its module up while the module loads
 _spec.loader.exec_module(watchability)
 measure = watchability.measure
+leaks = watchability.leaks

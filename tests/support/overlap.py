@@ -1,0 +1,164 @@
+"""Do words on a slide overlap?  The deck is rendered the way a person opens
+it (LibreOffice, ``soffice --headless --convert-to pdf``), every word's box
+is read back with poppler (``pdftotext -bbox``), and two words whose boxes
+share more than a quarter of the smaller one's area overlap.
+
+Every deck test can call ``assert_no_overlaps(pptx)``; ``word_boxes`` and
+``overlaps`` are there for tests that want to look closer (a PDF a test
+already has, one page).  ``line_mismatches`` compares the lines LibreOffice
+broke a deck's text into with the lines cuecast's measurer (and so its PNG
+drawer) broke it into.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+#: The share of the smaller box two words may have in common.
+OVERLAP_SHARE = 0.25
+
+_PAGE = re.compile(r"<page\b[^>]*>(.*?)</page>", re.S)
+_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', re.S)
+
+
+@dataclass(frozen=True)
+class Word:
+    page: int  # 1-based, a slide's number
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def area(self) -> float:
+        return max(0.0, self.x1 - self.x0) * max(0.0, self.y1 - self.y0)
+
+
+def tools_missing() -> bool:
+    return not (shutil.which("soffice") and shutil.which("pdftotext"))
+
+
+needs_tools = pytest.mark.skipif(tools_missing(), reason="needs LibreOffice (soffice) and poppler (pdftotext)")
+
+
+def pptx_to_pdf(pptx: Path, folder: Path) -> Path:
+    """``pptx`` as LibreOffice renders it, a PDF in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
+        result = subprocess.run(
+            ["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{profile}",
+             "--convert-to", "pdf", "--outdir", str(folder), str(pptx)],
+            capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    pdf = folder / (Path(pptx).stem + ".pdf")
+    assert result.returncode == 0 and pdf.is_file(), result.stderr or result.stdout
+    return pdf
+
+
+def word_boxes(pdf: Path) -> list[Word]:
+    """Every word of ``pdf`` with its box (points, from the page's top left)."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    words = []
+    for number, page in enumerate(_PAGE.findall(out), start=1):
+        for x0, y0, x1, y1, text in _WORD.findall(page):
+            words.append(Word(number, html.unescape(text), float(x0), float(y0), float(x1), float(y1)))
+    return words
+
+
+def overlaps(words: list[Word]) -> list[tuple[Word, Word]]:
+    """Pairs of words on one page whose boxes share more than
+    ``OVERLAP_SHARE`` of the smaller one's area."""
+    found = []
+    by_page: dict[int, list[Word]] = {}
+    for word in words:
+        by_page.setdefault(word.page, []).append(word)
+    for page_words in by_page.values():
+        page_words.sort(key=lambda w: w.x0)
+        for i, a in enumerate(page_words):
+            for b in page_words[i + 1:]:
+                if b.x0 >= a.x1:
+                    break
+                w = min(a.x1, b.x1) - max(a.x0, b.x0)
+                h = min(a.y1, b.y1) - max(a.y0, b.y0)
+                smaller = min(a.area, b.area)
+                if w > 0 and h > 0 and smaller > 0 and w * h > OVERLAP_SHARE * smaller:
+                    found.append((a, b))
+    return found
+
+
+def describe(pairs: list[tuple[Word, Word]]) -> str:
+    return "\n".join(f"slide {a.page}: {a.text!r} ({a.x0:.0f},{a.y0:.0f}) overlaps {b.text!r} ({b.x0:.0f},{b.y0:.0f})"
+                     for a, b in pairs)
+
+
+def assert_no_overlaps(pptx: Path, folder: Path | None = None) -> list[Word]:
+    """Render ``pptx`` with LibreOffice and fail naming every overlapping
+    pair of words; returns the words (for further checks)."""
+    with tempfile.TemporaryDirectory(prefix="overlap-") as tmp:
+        pdf = pptx_to_pdf(Path(pptx), Path(folder or tmp))
+        words = word_boxes(pdf)
+    assert words, f"LibreOffice drew no text from {pptx}"
+    pairs = overlaps(words)
+    assert not pairs, f"{len(pairs)} overlapping words in {pptx}:\n{describe(pairs)}"
+    return words
+
+
+def _drawn_lines(words: list[Word]) -> list[str]:
+    """Words inside one text box as the lines they were drawn on, top to
+    bottom; words that touch (a code span and the full stop after it) are
+    joined without a space."""
+    rows: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (w.y0 + w.y1) / 2):
+        middle = (word.y0 + word.y1) / 2
+        if rows and abs((rows[-1][0].y0 + rows[-1][0].y1) / 2 - middle) < 0.35 * (word.y1 - word.y0):
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    lines = []
+    for row in rows:
+        row.sort(key=lambda w: w.x0)
+        text = row[0].text
+        for before, word in zip(row, row[1:]):
+            text += ("" if word.x0 - before.x1 < 0.1 * (word.y1 - word.y0) else " ") + word.text
+        lines.append(text)
+    return lines
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.replace("\u200b", "").replace("•", "").replace("–", "").split())
+
+
+def line_mismatches(deck, theme, words: list[Word]) -> list[str]:
+    """Each wrapped text box (not code or output, which cuecast breaks into
+    rows itself) whose lines as LibreOffice drew them (``words``, from the
+    deck's PDF) differ from the lines the measurer made, so from the PNG."""
+    from cuecast.deck.boxes import EMU_PER_PT, TextBox
+    from cuecast.deck.fit import inner_size
+    from cuecast.deck.measure import Measurer
+
+    measurer = Measurer(theme)
+    found = []
+    for page, slide in enumerate(deck.slides, start=1):
+        on_page = [w for w in words if w.page == page]
+        for box in slide.boxes:
+            if not isinstance(box, TextBox) or not box.wrap or box.role in ("code", "terminal", "gutter"):
+                continue
+            x0, y0 = box.x / EMU_PER_PT, box.y / EMU_PER_PT
+            x1, y1 = x0 + box.w / EMU_PER_PT, y0 + box.h / EMU_PER_PT
+            inside = [w for w in on_page if x0 <= (w.x0 + w.x1) / 2 <= x1 and y0 <= (w.y0 + w.y1) / 2 <= y1]
+            drawn = [line for line in map(_plain, _drawn_lines(inside)) if line]
+            width, _ = inner_size(box.w, box.h, box.inset)
+            measured = [_plain("".join(run.text for run in line)) for paragraph in box.paragraphs
+                        for line in measurer.paragraph_lines(paragraph, width, box.wrap)]
+            measured = [line for line in measured if line]
+            if drawn != measured:
+                found.append(f"{slide.id} {box.name}: LibreOffice {drawn} measured {measured}")
+    return found
