@@ -23,7 +23,6 @@ project never points back at the folder it was copied from.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import errno
 import hashlib
 import os
@@ -38,6 +37,7 @@ from typing import Callable, Mapping, Optional, Sequence
 
 from cuecast import __version__
 from cuecast.build_record import RECORD_NAME, _RECORD_LOCK, BuildRecord  # noqa: F401 (importable from here)
+from cuecast.defaults import FPS, FRAME_SIZE, SNIPPET_TIMEOUT
 from cuecast.errors import EXIT_FAILED, CuecastError
 from cuecast.model import Capture, Lesson, Timeline
 from cuecast.notices import HeldNotices
@@ -84,11 +84,11 @@ class BuildOptions:
     only: tuple[str, ...] = STAGES
     device: str = "auto"
     jobs: Optional[int] = None
-    timeout: Optional[float] = None
+    timeout: float = SNIPPET_TIMEOUT
     use_cache: bool = True
     voice: Optional[str] = None
-    size: tuple[int, int] = (1920, 1080)
-    fps: int = 30
+    size: tuple[int, int] = FRAME_SIZE
+    fps: int = FPS
     captions: str = "none"
     #: Cap (bytes) on each snippet worker's address space; None: no cap.
     memory_limit: Optional[int] = None
@@ -130,7 +130,7 @@ class LessonBuild:
     captures: dict[str, Capture]
     run_seconds: float = 0.0  # this lesson's share of running the snippets
     results: list[StageResult] = field(default_factory=list)
-    #: What the slides stage drew (``review.SlideImage`` per slide, in deck order).
+    #: What the slides stage drew (``model.SlideImage`` per slide, in deck order).
     slides: list = field(default_factory=list)
     #: What the timeline stage planned, and the voice it was narrated with (``Voice.describe``).
     timeline: Optional[Timeline] = None
@@ -155,6 +155,10 @@ Progress = Callable[[str, str, Optional[float], str], None]
 #: Bumped when what a record holds changes meaning (2: outputs keyed by what
 #: they are, not by a label), so records written before are rebuilt once.
 RECORD_FORMAT = 2
+#: The timeline the timeline stage planned, kept so that a build whose
+#: inputs did not change reads it back instead of laying out the deck and
+#: narrating the lesson again to plan it.
+TIMELINE_FILE = ".timeline.pickle"
 
 
 def fingerprint(*parts) -> str:
@@ -233,7 +237,7 @@ class LessonBuilder:
         self.deck = None
         self.timeline = None
         self.pages = None  # browser cues' captured pages (cuecast.web), fetched once per build
-        self.slides: list = []  # review.SlideImage per slide, in deck order
+        self.slides: list = []  # model.SlideImage per slide, in deck order
         self._drawn = False
         self.defer_join = defer_join
         self.segment_clips: Optional[list] = None  # what the video stage encoded (compose.SegmentClip)
@@ -407,7 +411,7 @@ class LessonBuilder:
 
     def _recorded_slides(self) -> Optional[list]:
         """The slide images the record lists, if it lists them in full."""
-        from cuecast.review import SlideImage
+        from cuecast.model import SlideImage
 
         entries = self.record.extra("slides")
         if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
@@ -425,7 +429,7 @@ class LessonBuilder:
         layout digest is unchanged are kept); the part of the slides stage
         ``render preview`` shows first."""
         from cuecast.deck.raster import png_name, write_pngs
-        from cuecast.review import SlideImage
+        from cuecast.model import SlideImage
 
         deck = self._deck()
         folder = self.dir / "slides"
@@ -470,11 +474,61 @@ class LessonBuilder:
                             length_scale=opts.length_scale, speaker=opts.speaker, sentence_pause=opts.sentence_pause,
                             allow_missing=opts.allow_missing)
 
+    def _timeline_inputs_print(self, voice) -> Optional[str]:
+        """What the planned timeline is made from, without planning it: the
+        slides' inputs (the deck's page counts come from them), the voice and
+        the frame rate.  ``None`` for recordings and for a voice with the
+        author's takes, whose files on disk are inputs this does not read."""
+        from cuecast.narrate.takes import WithTakes
+
+        if voice.spec.startswith("recorded:") or isinstance(voice, WithTakes):
+            return None
+        opts = self.options
+        return fingerprint(self._slides_print(), voice.describe(), voice.record(), opts.rate, opts.pitch,
+                           opts.voice_name, opts.length_scale, opts.speaker, opts.sentence_pause, opts.fps)
+
+    def _planned_timeline(self, inputs: Optional[str]) -> Optional[Timeline]:
+        """The timeline the stage planned from these same ``inputs``, read
+        back, when its files and its WAVs are all still as it left them."""
+        import pickle
+
+        extra = self.record.extra("timeline")
+        if inputs is None or not isinstance(extra, dict) or extra.get("inputs") != inputs \
+                or not self._is_current("timeline", self.record.fingerprint("timeline")):
+            return None
+        try:
+            timeline = pickle.loads((self.dir / TIMELINE_FILE).read_bytes())
+        except Exception:  # missing, cut short or from another version: plan it again
+            return None
+        if not isinstance(timeline, Timeline) or self._timeline_print(timeline) != self.record.fingerprint("timeline"):
+            return None
+        if not all(Path(n.path).is_file() for n in timeline.narration if n.path):
+            return None
+        return timeline
+
+    def _timeline_print(self, timeline: Timeline) -> str:
+        from cuecast.export import WRITERS
+
+        # the formats written are part of the stage: a new one is made on the next build
+        return fingerprint(timeline, self.lesson, self.options.size, [name for name, _, _ in WRITERS])
+
+    def _keep_timeline(self, print_: str, outputs: Mapping[str, Path], inputs: Optional[str], wrote: bool) -> None:
+        """Save the timeline just planned for the next build to read back,
+        and record the stage with the inputs it was planned from (always when
+        it ``wrote`` its files: the record holds their hashes)."""
+        import pickle
+
+        from cuecast.atomic import write_bytes
+
+        write_bytes(self.dir / TIMELINE_FILE, pickle.dumps(self.timeline))
+        if wrote or self.record.extra("timeline") != {"inputs": inputs}:
+            self.record.remember("timeline", print_, outputs, extra={"inputs": inputs})
+
     def stage_timeline(self) -> StageResult:
         import warnings
 
         from cuecast.deck import cue_pages, page_beats
-        from cuecast.export import WRITERS, narrated_timeline, write_timeline_outputs
+        from cuecast.export import narrated_timeline, write_timeline_outputs
         from cuecast.narrate import VoiceWarning, voice_cache_dir
         from cuecast.plan import PlanOptions
 
@@ -482,24 +536,33 @@ class LessonBuilder:
             if kind == "missing":
                 warnings.warn(f"{beat_id}: {message}", VoiceWarning, stacklevel=2)
 
+        with self.notices.computing("narration"):  # said when a stage that reads it runs
+            voice = self.voice()
+        inputs = self._timeline_inputs_print(voice)
+        planned = self._planned_timeline(inputs)
+        if planned is not None:  # nothing laid out, nothing narrated
+            self.timeline = self.build.timeline = planned
+            self.build.voice = voice.describe()
+            return self._result("timeline", "skipped", self.record.outputs("timeline"),
+                                f"{planned.duration:.1f} s, voice {self.build.voice}")
         slides = self._deck().slides
         page_counts, beats_on_pages = cue_pages(slide.id for slide in slides), page_beats(slides)
         with self.notices.computing("narration"):
-            voice = self.voice()
             self.timeline = narrated_timeline(self.lesson, self.build.captures, voice, self.dir,
                                               voice_cache_dir(Path(self._lesson.root)),
                                               refresh=not self.options.use_cache, page_counts=page_counts,
                                               page_beats=beats_on_pages,
                                               options=PlanOptions(fps=self.options.fps),  # cuts on the video's frames
                                               on_event=on_event)
-        # the formats written are part of the stage: a new one is made on the next build
-        print_ = fingerprint(self.timeline, self.lesson, self.options.size, [name for name, _, _ in WRITERS])
+        print_ = self._timeline_print(self.timeline)
         self.build.timeline, self.build.voice = self.timeline, voice.describe()
         note = f"{self.timeline.duration:.1f} s, voice {self.build.voice}"
         if self._is_current("timeline", print_):
+            if inputs is not None:  # planned although current: what was saved is missing or stale
+                self._keep_timeline(print_, self.record.outputs("timeline"), inputs, wrote=False)
             return self._result("timeline", "skipped", self.record.outputs("timeline"), note)
         outputs = write_timeline_outputs(self.timeline, self.lesson, self.dir, self.options.size)
-        self.record.remember("timeline", print_, outputs)
+        self._keep_timeline(print_, outputs, inputs, wrote=True)
         return self._result("timeline", "built", outputs, note)
 
     def _slide_frames(self):
@@ -601,8 +664,8 @@ class LessonBuilder:
         return path
 
     def video_state(self):
-        """Whether the video on disk shows this build (``review.VideoState``)."""
-        from cuecast.review import VIDEO_BUILDING, VIDEO_FRESH, VIDEO_NONE, VIDEO_STALE, VideoState
+        """Whether the video on disk shows this build (``model.VideoState``)."""
+        from cuecast.model import VIDEO_BUILDING, VIDEO_FRESH, VIDEO_NONE, VIDEO_STALE, VideoState
 
         if self.pending_join is not None:
             return VideoState(VIDEO_BUILDING)
@@ -663,47 +726,12 @@ class LessonBuilder:
         return self._result("review", "built", {"review page": path})
 
 
-def output_label(key: str) -> str:
-    """What an output is, for people: a stage keys its outputs by what they
-    are (``video``, ``deck``) or, for the timeline's files, by file name, and
-    the timeline's writers say what each file is."""
-    from cuecast.export import WRITERS
-
-    return next((what for name, what, _ in WRITERS if name == key), key)
-
-
-def build_lessons(
-    lessons: Sequence[Lesson],
-    options: BuildOptions = BuildOptions(),
-    on_progress: Optional[Progress] = None,
-    on_run_event=None,
-    runner=None,
-) -> list[LessonBuild]:
-    """Build every lesson; returns what each stage did.  Snippet failures do
-    not stop the build (their errors show on the slides and in the notebook);
-    the caller decides the exit code from ``LessonBuild.failed_snippets``.
-    ``runner`` (a ``cuecast.runner.Runner`` made with ``run_options(options)``)
-    keeps its warm workers for the next build, as ``render watch`` does.
-    ``options.executor`` says where the work runs (``cuecast.executors``);
-    the lessons' later stages are built ``-j`` at a time (``cuecast.catalogue``)."""
-    from cuecast.catalogue import build_stages
-    from cuecast.executors import open_executor, using
-
-    with open_executor(options.executor, options.jobs) as executor, using(executor):
-        builds = run_snippets(lessons, options, on_progress, on_run_event, runner)
-        build_stages(builds, options, on_progress, executor.lesson_workers)
-    return builds
-
-
 def run_options(options: BuildOptions):
     """The runner's options for a build's."""
     from cuecast.runner import RunOptions
 
-    run = RunOptions(device=options.device, jobs=options.jobs, use_cache=options.use_cache,
-                     memory_limit=options.memory_limit)
-    if options.timeout is not None:
-        run = dataclasses.replace(run, timeout=options.timeout)
-    return run
+    return RunOptions(device=options.device, jobs=options.jobs, timeout=options.timeout, use_cache=options.use_cache,
+                      memory_limit=options.memory_limit)
 
 
 def run_snippets(

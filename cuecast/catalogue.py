@@ -1,4 +1,5 @@
-"""A catalogue's later stages, several lessons at a time, each in a forked child.
+"""A catalogue's build: every lesson's snippets on one pool (``build_lessons``),
+then their later stages, several lessons at a time, each in a forked child.
 
 After the snippets (one pool for every lesson), a lesson's slides, timeline,
 video, notebook and review page depend on that lesson alone, and they are
@@ -25,12 +26,34 @@ import warnings
 from multiprocessing.connection import Connection, Pipe, wait
 from typing import Optional, Sequence
 
+from cuecast.build import BuildOptions, LessonBuild, LessonBuilder, Progress, run_snippets, stages_to_run
 from cuecast.errors import CuecastError
+from cuecast.model import Lesson
+
+
+def build_lessons(
+    lessons: Sequence[Lesson],
+    options: BuildOptions = BuildOptions(),
+    on_progress: Optional[Progress] = None,
+    on_run_event=None,
+    runner=None,
+) -> list[LessonBuild]:
+    """Build every lesson; returns what each stage did.  Snippet failures do
+    not stop the build (their errors show on the slides and in the notebook);
+    the caller decides the exit code from ``LessonBuild.failed_snippets``.
+    ``runner`` (a ``cuecast.runner.Runner`` made with ``run_options(options)``)
+    keeps its warm workers for the next build, as ``render watch`` does.
+    ``options.executor`` says where the work runs (``cuecast.executors``);
+    the lessons' later stages are built ``-j`` at a time (``build_stages``)."""
+    from cuecast.executors import open_executor, using
+
+    with open_executor(options.executor, options.jobs) as executor, using(executor):
+        builds = run_snippets(lessons, options, on_progress, on_run_event, runner)
+        build_stages(builds, options, on_progress, executor.lesson_workers)
+    return builds
 
 
 def build_one(build, options, on_progress, stages: Sequence[str]) -> None:
-    from cuecast.build import LessonBuilder
-
     builder = LessonBuilder(build, options, on_progress)
     for stage in stages:
         builder.run(stage)
@@ -40,8 +63,6 @@ def build_one(build, options, on_progress, stages: Sequence[str]) -> None:
 def build_stages(builds: list, options, on_progress, workers: int) -> None:
     """Run ``options.only``'s stages for every lesson of ``builds`` (each a
     ``LessonBuild`` whose captures are known), ``workers`` lessons at once."""
-    from cuecast.build import stages_to_run
-
     stages = stages_to_run(options.only)
     if workers <= 1 or len(builds) <= 1 or not hasattr(os, "fork"):
         for build in builds:

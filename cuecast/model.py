@@ -12,7 +12,10 @@ point back at the script line that caused it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterator, Optional
+
+from cuecast.defaults import FPS
 
 #: Lesson and cue ``pace:`` values (``cuecast.plan.PACES`` holds their constants).
 PACE_NAMES = ("relaxed", "normal", "tight")
@@ -441,7 +444,7 @@ class Timeline:
     segments: tuple[Segment, ...]
     narration: tuple[Narration, ...]
     voice: str = "none"
-    fps: int = 30
+    fps: int = FPS
     metadata: dict = field(default_factory=dict, hash=False, compare=False)
     #: The voice as cues.json records it: ``{"engine", "model", "settings"}`` (``Voice.record``).
     voice_record: dict = field(default_factory=dict, hash=False, compare=False)
@@ -449,3 +452,27 @@ class Timeline:
     @property
     def duration(self) -> float:
         return self.segments[-1].end if self.segments else 0.0
+
+
+#: The video's states, as the review page marks them (``VideoState.state``).
+VIDEO_FRESH, VIDEO_STALE, VIDEO_BUILDING, VIDEO_NONE = "fresh", "stale", "building", "none"
+
+
+@dataclass(frozen=True)
+class SlideImage:
+    """A slide of the deck as the slides stage drew it and the review page lists it: its id, its title and the
+    PNG drawn for it."""
+
+    slide_id: str
+    title: str
+    png: Path
+
+
+@dataclass(frozen=True)
+class VideoState:
+    """Whether the video on disk shows the latest build, as the review page
+    and the live preview say; the build decides it, the page shows it."""
+
+    state: str  # fresh | stale | building | none
+    href: Optional[str] = None
+    note: str = ""

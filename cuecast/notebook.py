@@ -103,7 +103,8 @@ class _Builder:
         self.emitted: dict[str, int] = {}  # cell file -> index of the last cell emitted
         self.set_up = False  # the set-up cell defining reseed() is written before the first file
         # the file's last code cue also writes its remaining cells (slides cues put none in the notebook)
-        self.last_cue = {cue.snippet: cue.id for _, _, cue in lesson.cues("vscode") if cue.snippet}
+        self.last_cue = {cue.snippet: cue.id for _, _, cue in lesson.cues()
+                         if cue.snippet and CUE_CELLS.lookup(cue.kind, cue.location) is _code}
 
     def markdown(self, text: str) -> None:
         self.cells.append(v4.new_markdown_cell(text))

@@ -49,6 +49,7 @@ from typing import Mapping, Optional
 from cuecast import kinds
 from cuecast.atomic import copy_into_place
 from cuecast.deck import OUTRO_SLIDE_ID, TITLE_SLIDE_ID, cue_slide_id, page_slide_id, section_parts, slide_slug
+from cuecast.defaults import FPS
 from cuecast.errors import Diagnostic, ScriptError
 from cuecast.shown import hides_output, output_lines, shown_capture
 from cuecast.model import (
@@ -74,7 +75,7 @@ class PlanOptions:
     """Pacing of the lesson at ``pace: normal``, in seconds unless named
     otherwise (``paced`` scales them for ``relaxed`` and ``tight``)."""
 
-    fps: int = 30
+    fps: int = FPS
     title_seconds: float = 2.5  # the opening title slide
     title_card_seconds: float = 1.5  # a section slide with nothing said on it
     lead_in: float = 0.2  # from a beat's start to its narration

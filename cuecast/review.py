@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import io
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,18 +31,14 @@ from cuecast import kinds
 from cuecast.atomic import write_text
 from cuecast.errors import Diagnostic
 from cuecast.kinds import capture_name, kind_of
-from cuecast.model import Capture, Lesson, Timeline
+from cuecast.deck.thumbnails import ThumbnailCache
+from cuecast.model import (  # noqa: F401 (the page's video states, importable from here)
+    VIDEO_BUILDING, VIDEO_FRESH, VIDEO_NONE, VIDEO_STALE, Capture, Lesson, SlideImage, Timeline, VideoState,
+)
 from cuecast.check.report import format_duration
 from cuecast.clock import clock_time
 from cuecast.shown import cell_label, output_lines, run_capture, shown_capture, unit_name, units
 from cuecast.snippet_source import shown_code
-
-THUMB_WIDTH = 384
-THUMBS_FILE = ".thumbs.json"
-
-#: The video's states, as the page marks them.
-VIDEO_FRESH, VIDEO_STALE, VIDEO_BUILDING, VIDEO_NONE = "fresh", "stale", "building", "none"
-
 
 @dataclass(frozen=True)
 class CueRow:
@@ -57,16 +51,6 @@ class CueRow:
     narration: str
     segment_id: str = ""
     media: str = ""  # the segment's own media, relative to the page ("" when not built)
-
-
-@dataclass(frozen=True)
-class SlideImage:
-    """A slide of the deck as the page lists it: its id, its title and the
-    PNG drawn for it."""
-
-    slide_id: str
-    title: str
-    png: Path
 
 
 @dataclass(frozen=True)
@@ -98,13 +82,6 @@ class Problem:
     where: str
     message: str
     detail: str = ""  # preformatted: the source line and caret, or the traceback
-
-
-@dataclass(frozen=True)
-class VideoState:
-    state: str  # fresh | stale | building | none
-    href: Optional[str] = None
-    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -257,80 +234,6 @@ def _data_uri(path: Optional[Path], mime: str) -> Optional[str]:
     return f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-def thumbnail_uri(data: bytes) -> str:
-    """A PNG's bytes as a small JPEG data URI."""
-    from PIL import Image
-
-    with Image.open(io.BytesIO(data)) as image:
-        return image_thumbnail_uri(image)
-
-
-def image_thumbnail_uri(image) -> str:
-    """A slide image as a small JPEG data URI.  Where the width is a
-    multiple of the thumbnail's (a 1920-pixel slide), each thumbnail pixel
-    is the mean of a square of slide pixels, in a millisecond; otherwise
-    Lanczos after a box reduction (``reducing_gap``), a sixth of its cost
-    from full size.  The slides stage makes these as it draws, so the
-    review page reads them back instead of decoding every PNG."""
-    from PIL import Image
-
-    if image.mode != "RGB":  # a slide is drawn in RGB: no copy for it
-        image = image.convert("RGB")
-    factor, rest = divmod(image.width, THUMB_WIDTH)
-    if rest == 0 and factor >= 1:
-        image = image.reduce(factor)
-    else:
-        height = round(image.height * THUMB_WIDTH / image.width)
-        image = image.resize((THUMB_WIDTH, height), Image.LANCZOS, reducing_gap=2.0)
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=80)
-    return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-class ThumbnailCache:
-    """Thumbnails by the SHA-256 of their slide image's bytes, kept in
-    ``<slides folder>/.thumbs.json``: an unchanged slide's thumbnail is read
-    back, not decoded and resized again."""
-
-    def __init__(self, folder: Path):
-        self.path = Path(folder) / THUMBS_FILE
-        try:
-            entries = json.loads(self.path.read_text(encoding="utf-8"))
-            self.entries: dict = entries if isinstance(entries, dict) else {}
-        except (OSError, ValueError):
-            self.entries = {}
-        self.changed = False
-
-    def add(self, png_name: str, data: bytes, uri: str) -> None:
-        """Keep ``uri`` as the thumbnail of the PNG ``data`` just written."""
-        self.entries[png_name] = [hashlib.sha256(data).hexdigest(), uri]
-        self.changed = True
-
-    def uri(self, png: Path) -> Optional[str]:
-        try:
-            data = png.read_bytes()
-        except OSError:
-            return None
-        digest = hashlib.sha256(data).hexdigest()
-        entry = self.entries.get(png.name)
-        if isinstance(entry, list) and len(entry) == 2 and entry[0] == digest:
-            return entry[1]
-        uri = thumbnail_uri(data)
-        self.entries[png.name] = [digest, uri]
-        self.changed = True
-        return uri
-
-    def save(self, keep: Iterable[str]) -> None:
-        """Write the file if anything was added, dropping removed slides."""
-        keep = set(keep)
-        stale = [name for name in self.entries if name not in keep]
-        for name in stale:
-            del self.entries[name]
-        if (self.changed or stale) and self.path.parent.is_dir():
-            write_text(self.path, json.dumps(self.entries))
-            self.changed = False
-
-
 def thumbnails(slides: Sequence[SlideImage]) -> list[Thumb]:
     """A thumbnail per slide whose image exists, through the folder's cache."""
     caches: dict[Path, ThumbnailCache] = {}
@@ -408,7 +311,7 @@ def review_page(
     meta = " · ".join(part for part in (
         lesson.source, f"{sum(1 for _ in lesson.walk())} sections", f"{len(rows)} segments",
         clock_time(timeline.duration) if timeline else "not planned", runtime) if part)
-    from cuecast.build import output_label
+    from cuecast.export import output_label
 
     files = tuple((output_label(key), link) for key, link in ((k, page_link(p, out_dir)) for k, p in outputs.items())
                   if link)

@@ -311,7 +311,7 @@ class _LessonBuilder(SchemaReader, CueReader):
             return spec
         if spec.startswith("piper:") and spec[len("piper:"):].strip():
             from cuecast.errors import ConfigError
-            from cuecast.narrate.piper import voice_files
+            from cuecast.narrate.piper_files import voice_files
 
             model = Path(spec[len("piper:"):].strip()).expanduser()
             try:

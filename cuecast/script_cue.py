@@ -22,7 +22,6 @@ import posixpath
 import re
 from pathlib import Path, PurePosixPath
 from typing import Optional, Sequence, Union
-from urllib.parse import urlsplit
 
 from cuecast.cells import marker_style
 from cuecast.images import image_problem
@@ -111,25 +110,14 @@ class CueReader(SnippetPartReader):
             expect_error=bool(self.flag(entries, "expect_error")),
             diagram=self.diagram(entries),
             image=self.picture(entries),
-            url=self.url(entries),
             title=self.text(entries, "title"),
             caption=self.text(entries, "caption"),
             pace=self.pace(entries),
-            command=self.command(entries),
             writes=self.writes(entries),
             device=self.choice(entries, "device", DEVICES, "device"),
+            # the keys only one kind knows how to read (a terminal's command, a browser's url)
+            **{key: read(self, entries) for kind in KINDS.values() for key, read in kind.readers},
         )
-
-    def command(self, entries: Entries) -> Optional[str]:
-        """A terminal cue's ``command:``: one line, typed at the prompt."""
-        value = self.text(entries, "command")
-        if value is None:
-            return None
-        if "\n" in value.strip():
-            self.error(entries["command"][1], "'command' must be one line (what is typed at the prompt)",
-                       hint="join the commands with && on one line, or give each its own terminal cue")
-            return None
-        return value.strip()
 
     def writes(self, entries: Entries) -> tuple[str, ...]:
         """``writes:``, the project files a snippet may change (a folder ends
@@ -231,31 +219,3 @@ class CueReader(SnippetPartReader):
             self.error(entries["diagram"][1], f"unknown diagram '{value}' (expected one of: {', '.join(DIAGRAMS)})")
             return None
         return value
-
-    def url(self, entries: Entries) -> Optional[str]:
-        value = self.text(entries, "url")
-        if value is None:
-            return None
-        from cuecast.web.address import AddressError, file_url_path, is_file_url
-
-        if is_file_url(value):  # a page of the project: file:pages/x.html, or file:///… inside it
-            try:
-                file_url_path(value, self.root)
-            except AddressError as exc:
-                self.error(entries["url"][1], exc.message, hint=exc.hint)
-                return None
-            return value.strip()
-        try:
-            parts = urlsplit(value.strip())
-            host = parts.hostname
-        except ValueError:
-            parts, host = None, None
-        if (parts is None or parts.scheme not in ("http", "https") or not host
-                or any(ch.isspace() for ch in value.strip())):
-            guess = f"https://{value.strip()}"
-            looks_like_host = parts is not None and not parts.scheme and urlsplit(guess).hostname and "." in guess
-            self.error(entries["url"][1], f"url '{value}' must be an http:// or https:// address with a host",
-                       hint=f"did you mean '{guess}'?" if looks_like_host else "")
-            return None
-        return value.strip()
-

@@ -21,8 +21,7 @@ import re
 from dataclasses import replace
 from typing import Mapping, Optional
 
-from cuecast.kinds import capture_name
-from cuecast.kinds.terminal import PROMPT
+from cuecast.kinds import capture_name, kind_of
 from cuecast.model import STATUS_ERROR, STATUS_EXPECTED_ERROR, STATUS_NOT_RUN, STATUS_OK, Capture, CellResult, Cue
 
 
@@ -93,7 +92,7 @@ def shown_capture(cue: Cue, captures: Mapping[str, Capture]) -> Optional[Capture
 def typed_command(cue: Cue, capture: Optional[Capture]) -> Capture:
     """A terminal cue's Capture as its terminal shows it: the command after
     the prompt, then the output (``(not run)`` before it ran)."""
-    line = f"{PROMPT}{cue.command or ''}\n"
+    line = kind_of(cue).typed(cue)
     if capture is None:
         return Capture(snippet=capture_name(cue), status=STATUS_NOT_RUN, output=line, streams=(("stdout", line),),
                        reason="(not run)")

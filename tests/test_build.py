@@ -17,7 +17,8 @@ import opentimelineio as otio
 import pytest
 from pptx import Presentation
 
-from cuecast.build import BuildOptions, build_lessons
+from cuecast.build import BuildOptions
+from cuecast.catalogue import build_lessons
 from cuecast.errors import ScriptError
 from cuecast.runner.events import FINISHED
 from cuecast.script import load_lesson
@@ -297,3 +298,79 @@ def test_a_template_error_in_narration_points_at_its_field(tmp_path):
     (diagnostic,) = raised.value.diagnostics
     assert (diagnostic.location.line, diagnostic.location.col) == (line, 14)
     assert diagnostic.hint.startswith("did you mean 'torch_version'?")
+
+
+def refuse(what: str):
+    def refused(*args, **kwargs):
+        raise AssertionError(f"a build with nothing changed {what}")
+    return refused
+
+
+@pytest.mark.slow
+def test_a_build_with_nothing_changed_lays_nothing_out_and_plans_nothing(tmp_path, monkeypatch):
+    import cuecast.deck.layout as layout
+    import cuecast.export as export
+
+    script = copy_tiny(tmp_path / "project")
+    first, _ = build(script)
+    monkeypatch.setattr(layout, "layout_deck", refuse("laid the deck out"))
+    monkeypatch.setattr(export, "narrated_timeline", refuse("narrated and planned the timeline"))
+    second, ran = build(script)
+    assert ran == [] and set(statuses(second).values()) == {"skipped"}
+    assert second.timeline == first.timeline  # read back, as it was planned
+
+
+@pytest.mark.slow
+def test_a_changed_voice_setting_plans_the_timeline_again(tmp_path):
+    script = copy_tiny(tmp_path / "project")
+    only = dataclasses.replace(SMALL, only=("timeline",))
+    first, _ = build(script, only)
+    slower, _ = build(script, dataclasses.replace(only, rate=80))
+    assert statuses(slower)["timeline"] == "built"
+    assert slower.timeline.duration > first.timeline.duration
+
+
+@pytest.mark.slow
+def test_a_take_recorded_again_is_heard_in_the_next_build(tmp_path):
+    """The author's takes (``recordings/<beat id>.wav``) are inputs the saved
+    timeline's fingerprint cannot see, so a voice with takes always plans."""
+    from cuecast.narrate.base import wav_duration, write_wav
+
+    script = copy_tiny(tmp_path / "project")
+    only = dataclasses.replace(SMALL, only=("timeline",))
+    beat_id = build(script, only)[0].timeline.narration[0].beat_id
+    takes = script.parent.parent / "recordings"
+    takes.mkdir()
+
+    def heard(seconds: float):
+        write_wav(takes / f"{beat_id}.wav", b"\x10\x00" * int(22050 * seconds), 22050)
+        result, _ = build(script, only)
+        return result, next(n for n in result.timeline.narration if n.beat_id == beat_id)
+
+    _, first = heard(2.5)
+    again, second = heard(1.5)  # the same beat recorded again: nothing else changed
+    assert statuses(again)["timeline"] == "built"
+    assert wav_duration(second.path) == pytest.approx(1.5, abs=0.01)
+    assert (first.end - first.start, second.end - second.start) == (pytest.approx(2.5, abs=0.01),
+                                                                    pytest.approx(1.5, abs=0.01))
+
+
+@pytest.mark.slow
+def test_a_missing_narration_wav_or_a_damaged_saved_timeline_is_planned_again(tmp_path, monkeypatch):
+    import cuecast.export as export
+
+    script = copy_tiny(tmp_path / "project")
+    out = script.parent.parent / "build" / "tiny"
+    spoken = dataclasses.replace(SMALL, only=("timeline",), voice="espeak")
+    first, _ = build(script, spoken)
+    wav = next((out / "audio").glob("*.wav"))
+    wav.unlink()
+    (out / ".timeline.pickle").write_bytes(b"not a pickle")
+    planned = []
+    real = export.narrated_timeline
+    monkeypatch.setattr(export, "narrated_timeline", lambda *a, **k: planned.append(1) or real(*a, **k))
+    again, _ = build(script, spoken)
+    assert planned == [1] and wav.is_file()  # planned, so the WAV is placed again
+    assert statuses(again)["timeline"] == "skipped" and again.timeline == first.timeline  # its files were current
+    third, _ = build(script, spoken)
+    assert planned == [1] and third.timeline == first.timeline  # the saved timeline was written again

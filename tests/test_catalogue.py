@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from cuecast.build import BuildOptions, LessonBuilder, build_lessons
+from cuecast.build import BuildOptions, LessonBuilder
+from cuecast.catalogue import build_lessons
 from cuecast.errors import CuecastError
 from cuecast.script import load_lessons
 from tests.support.catalogue_lessons import make_catalogue, outputs
@@ -34,19 +35,19 @@ def forget_outputs(project: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
+def built_catalogue(tmp_path_factory):
     root = make_catalogue(tmp_path_factory.mktemp("catalogue") / "project", lessons=3)
     build(root, jobs=1)  # runs the snippets once; the tests below share their captures
     return root
 
 
-def test_lessons_at_once_give_the_files_and_progress_of_one_at_a_time(project, monkeypatch, tmp_path):
-    forget_outputs(project)
+def test_lessons_at_once_give_the_files_and_progress_of_one_at_a_time(built_catalogue, monkeypatch, tmp_path):
+    forget_outputs(built_catalogue)
     one_events: list = []
-    one = build(project, jobs=1, events=one_events)
-    one_files = outputs(project)
+    one = build(built_catalogue, jobs=1, events=one_events)
+    one_files = outputs(built_catalogue)
 
-    forget_outputs(project)
+    forget_outputs(built_catalogue)
     pids = tmp_path / "pids"
     pids.mkdir()
     notebook = LessonBuilder.stage_notebook
@@ -57,22 +58,22 @@ def test_lessons_at_once_give_the_files_and_progress_of_one_at_a_time(project, m
 
     monkeypatch.setattr(LessonBuilder, "stage_notebook", noted)
     many_events: list = []
-    many = build(project, jobs=3, events=many_events)
+    many = build(built_catalogue, jobs=3, events=many_events)
 
     built_by = {path.name: int(path.read_text()) for path in pids.iterdir()}
     assert sorted(built_by) == ["lesson-1", "lesson-2", "lesson-3"]
     assert built_by["lesson-1"] == os.getpid()  # the first here, which warms what the children share
     children = {built_by["lesson-2"], built_by["lesson-3"]}
     assert os.getpid() not in children and len(children) == 2
-    assert outputs(project) == one_files
+    assert outputs(built_catalogue) == one_files
     assert many_events == one_events and len(many_events) == 3 * (2 * 5 + 1)  # check announced 0.0 twice
     assert [[(r.stage, r.status, r.outputs) for r in b.results] for b in many] == \
            [[(r.stage, r.status, r.outputs) for r in b.results] for b in one]
     assert {r.status for b in many for r in b.results if r.stage != "check"} == {"built"}
 
 
-def test_a_failing_lesson_stops_the_build_in_lesson_order(project, monkeypatch):
-    forget_outputs(project)
+def test_a_failing_lesson_stops_the_build_in_lesson_order(built_catalogue, monkeypatch):
+    forget_outputs(built_catalogue)
     review = LessonBuilder.stage_review
 
     def failing(self):
@@ -85,7 +86,7 @@ def test_a_failing_lesson_stops_the_build_in_lesson_order(project, monkeypatch):
     events: list = []
     with warnings.catch_warnings(record=True) as caught, pytest.raises(CuecastError, match="lesson-2 cannot"):
         warnings.simplefilter("always")
-        build(project, jobs=2, events=events)
+        build(built_catalogue, jobs=2, events=events)
     assert [str(w.message) for w in caught] == ["lesson-2 says this once"]
     finished = [(lesson, stage) for lesson, stage, fraction, _ in events if fraction == 1.0]
     assert ("lesson-1", "review") in finished  # lesson 1 told in full

@@ -5,6 +5,7 @@ fills in, and the lessons it finds."""
 from __future__ import annotations
 
 import textwrap
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,10 @@ from PIL import Image
 from cuecast.errors import ConfigError, ScriptError
 from cuecast.script import default_say, find_lessons, load_lesson, load_lessons, slugify
 from cuecast.script_yaml import MAX_ALIASES
+from tests.support.script_errors import problems_in
+
+#: These tests compare a problem's line, column and message.
+problems = partial(problems_in, hints=False)
 
 SNIPPET = """\
 import math
@@ -26,7 +31,7 @@ print("done")
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def snippet_project(tmp_path: Path) -> Path:
     """A project folder with a few snippets, a picture, a non-UTF-8 file and a
     symlink that leads out of the project."""
     root = tmp_path / "proj"
@@ -41,14 +46,6 @@ def project(tmp_path: Path) -> Path:
     (tmp_path / "outside.py").write_text("print('outside')\n")
     (root / "snippets" / "link.py").symlink_to(tmp_path / "outside.py")
     return root
-
-
-def problems(project: Path, text: str, name: str = "case.yaml") -> list[tuple[int, int, str]]:
-    path = project / "script" / name
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(ScriptError) as caught:
-        load_lesson(path)
-    return [(d.location.line, d.location.col, d.message) for d in caught.value.diagnostics]
 
 
 def beat(*lines: str) -> str:
@@ -236,19 +233,19 @@ CASES = [
 
 
 @pytest.mark.parametrize("name,text,expected", CASES, ids=[case[0] for case in CASES])
-def test_every_validation_error_has_its_message_and_place(project, name, text, expected):
-    assert problems(project, text) == expected
+def test_every_validation_error_has_its_message_and_place(snippet_project, name, text, expected):
+    assert problems(snippet_project, text) == expected
 
 
-def test_every_diagnostic_names_the_script_as_given(project, monkeypatch):
-    monkeypatch.chdir(project)
+def test_every_diagnostic_names_the_script_as_given(snippet_project, monkeypatch):
+    monkeypatch.chdir(snippet_project)
     Path("script/bad.yaml").write_text(beat("show: vscod"), encoding="utf-8")
     with pytest.raises(ScriptError) as caught:
         load_lesson("script/bad.yaml")
     assert str(caught.value) == f"script/bad.yaml:5:15: {UNKNOWN_KIND}"
 
 
-def test_all_problems_are_collected_in_one_error(project):
+def test_all_problems_are_collected_in_one_error(snippet_project):
     text = (
         "lesson: T\n"
         "voice: loud\n"
@@ -261,7 +258,7 @@ def test_all_problems_are_collected_in_one_error(project):
         "      - bulet: typo\n"
         "  - title: A\n"
     )
-    assert problems(project, text) == [
+    assert problems(snippet_project, text) == [
         (2, 8, "unknown voice 'loud' (expected one of: piper, piper:PATH.onnx, espeak, none, recorded:DIR)"),
         (6, 15, UNKNOWN_KIND),
         (8, 18, "snippet file 'snippets/missing.py' does not exist"),
@@ -271,40 +268,40 @@ def test_all_problems_are_collected_in_one_error(project):
     ]
 
 
-def test_missing_snippet_hint_suggests_the_close_name(project):
-    path = project / "script" / "case.yaml"
+def test_missing_snippet_hint_suggests_the_close_name(snippet_project):
+    path = snippet_project / "script" / "case.yaml"
     path.write_text(beat("show: vscode", "snippet: snippets/okk.py"), encoding="utf-8")
     with pytest.raises(ScriptError) as caught:
         load_lesson(path)
     assert caught.value.diagnostics[0].hint == "did you mean 'snippets/ok.py'?"
 
 
-def test_missing_region_hint_lists_the_regions_there(project):
-    path = project / "script" / "case.yaml"
+def test_missing_region_hint_lists_the_regions_there(snippet_project):
+    path = snippet_project / "script" / "case.yaml"
     path.write_text(beat("show: vscode", "snippet: snippets/ok.py", "region: mian"), encoding="utf-8")
     with pytest.raises(ScriptError) as caught:
         load_lesson(path)
     assert caught.value.diagnostics[0].hint == "did you mean 'main'?"
 
 
-def test_symlink_out_of_the_project_is_refused(project):
-    found = problems(project, beat("show: vscode", "snippet: snippets/link.py"))
+def test_symlink_out_of_the_project_is_refused(snippet_project):
+    found = problems(snippet_project, beat("show: vscode", "snippet: snippets/link.py"))
     assert len(found) == 1
     line, col, message = found[0]
     assert (line, col) == (6, 18)
     assert message.startswith("snippet path 'snippets/link.py' leads outside the project folder (through a symlink to ")
 
 
-def test_symlink_inside_the_project_is_fine(project):
-    (project / "snippets" / "alias.py").symlink_to(project / "snippets" / "ok.py")
-    path = project / "script" / "ok.yaml"
+def test_symlink_inside_the_project_is_fine(snippet_project):
+    (snippet_project / "snippets" / "alias.py").symlink_to(snippet_project / "snippets" / "ok.py")
+    path = snippet_project / "script" / "ok.yaml"
     path.write_text(beat("show: vscode", "snippet: snippets/alias.py", "region: main"), encoding="utf-8")
     cue = load_lesson(path).sections[0].beats[0].cue
     assert (cue.snippet, cue.lines) == ("snippets/alias.py", (4, 5))
 
 
-def test_non_utf8_script_reports_the_line_of_the_bad_byte(project):
-    path = project / "script" / "latin.yaml"
+def test_non_utf8_script_reports_the_line_of_the_bad_byte(snippet_project):
+    path = snippet_project / "script" / "latin.yaml"
     path.write_bytes(b"lesson: T\nsections:\n  - title: Caf\xe9\n")
     with pytest.raises(ScriptError) as caught:
         load_lesson(path)
@@ -313,8 +310,8 @@ def test_non_utf8_script_reports_the_line_of_the_bad_byte(project):
     assert d.message == "the script is not UTF-8 text (byte 0xe9 at byte offset 34)"
 
 
-def test_script_over_two_megabytes_is_refused(project):
-    path = project / "script" / "huge.yaml"
+def test_script_over_two_megabytes_is_refused(snippet_project):
+    path = snippet_project / "script" / "huge.yaml"
     path.write_text("lesson: T\n" + "# padding\n" * 230_000, encoding="utf-8")
     with pytest.raises(ScriptError) as caught:
         load_lesson(path)
@@ -323,40 +320,40 @@ def test_script_over_two_megabytes_is_refused(project):
     assert d.message == "the script is 2.2 MB; files over 2 MB are refused"
 
 
-def test_too_many_aliases_are_refused(project):
+def test_too_many_aliases_are_refused(snippet_project):
     aliases = ", ".join(["*a"] * (MAX_ALIASES + 1))
-    found = problems(project, f"x: &a hi\nlesson: T\nsections: [{aliases}]\n")
+    found = problems(snippet_project, f"x: &a hi\nlesson: T\nsections: [{aliases}]\n")
     assert len(found) == 1
     assert found[0][:2] == (3, 12 + 4 * MAX_ALIASES)
     assert found[0][2].startswith(f"too many YAML aliases (more than {MAX_ALIASES})")
 
 
-def test_alias_expansion_bomb_is_refused_with_few_aliases(project):
+def test_alias_expansion_bomb_is_refused_with_few_aliases(snippet_project):
     # nine levels of ten aliases each: 90 aliases, a billion values expanded
     lines = ["l0: &l0 [x, x, x, x, x, x, x, x, x, x]"]
     for level in range(1, 10):
         refs = ", ".join([f"*l{level - 1}"] * 10)
         lines.append(f"l{level}: &l{level} [{refs}]")
-    found = problems(project, "\n".join(lines) + "\nlesson: T\nsections: [{title: S}]\n")
+    found = problems(snippet_project, "\n".join(lines) + "\nlesson: T\nsections: [{title: S}]\n")
     assert len(found) == 1
     assert "expands to more than 1,000,000 values through its aliases" in found[0][2]
 
 
-def test_recursive_alias_is_refused(project):
-    found = problems(project, "lesson: T\nsections: &s [*s]\n")
+def test_recursive_alias_is_refused(snippet_project):
+    found = problems(snippet_project, "lesson: T\nsections: &s [*s]\n")
     assert found == [(2, 11, "a YAML alias refers to itself (a cycle)")]
 
 
-def test_a_few_aliases_are_fine(project):
-    path = project / "script" / "anchors.yaml"
+def test_a_few_aliases_are_fine(snippet_project):
+    path = snippet_project / "script" / "anchors.yaml"
     path.write_text("lesson: T\nsections:\n  - title: A\n    beats: &b\n      - say: hi\n"
                     "  - title: B\n    beats: *b\n", encoding="utf-8")
     lesson = load_lesson(path)
     assert [b.id for _, b in lesson.beats()] == ["a-1", "b-1"]
 
 
-def test_emoji_and_right_to_left_text_are_valid(project):
-    path = project / "script" / "intl.yaml"
+def test_emoji_and_right_to_left_text_are_valid(snippet_project):
+    path = snippet_project / "script" / "intl.yaml"
     path.write_text("lesson: 🔥 PyTorch\nsections:\n  - title: שלום עולם\n    beats:\n"
                     "      - bullet: Tensors 🚀 ‏مرحبا‏\n  - title: 🚀\n    beats:\n      - say: ok\n",
                     encoding="utf-8")
@@ -366,8 +363,8 @@ def test_emoji_and_right_to_left_text_are_valid(project):
     assert lesson.sections[0].beats[0].bullet == "Tensors 🚀 ‏مرحبا‏"
 
 
-def test_defaults_ids_say_and_cue_payload(project, monkeypatch):
-    monkeypatch.chdir(project)
+def test_defaults_ids_say_and_cue_payload(snippet_project, monkeypatch):
+    monkeypatch.chdir(snippet_project)
     path = Path("script/my-lesson.script.yaml")
     path.write_text(textwrap.dedent("""\
         lesson: Tensors
@@ -404,7 +401,7 @@ def test_defaults_ids_say_and_cue_payload(project, monkeypatch):
         """), encoding="utf-8")
     lesson = load_lesson(path)
     assert (lesson.id, lesson.title, lesson.source) == ("my-lesson", "Tensors", "script/my-lesson.script.yaml")
-    assert lesson.root == str(project) and Path(lesson.root).is_absolute()
+    assert lesson.root == str(snippet_project) and Path(lesson.root).is_absolute()
     assert lesson.prepare == ("install torch",) and lesson.voice is None
     assert (lesson.location.line, lesson.location.col) == (1, 9)
     section = lesson.sections[0]
@@ -439,15 +436,15 @@ def test_root_is_the_script_folder_when_it_is_not_called_script(tmp_path):
     assert lesson.source == str(path)  # outside the current folder: kept as given
 
 
-def test_explicit_root_overrides_the_default(project, tmp_path):
+def test_explicit_root_overrides_the_default(snippet_project, tmp_path):
     elsewhere = tmp_path / "elsewhere.yaml"
     elsewhere.write_text(beat("show: vscode", "snippet: snippets/ok.py"), encoding="utf-8")
-    assert load_lesson(elsewhere, root=project).root == str(project)
+    assert load_lesson(elsewhere, root=snippet_project).root == str(snippet_project)
 
 
-def test_missing_script_is_a_script_error(project):
+def test_missing_script_is_a_script_error(snippet_project):
     with pytest.raises(ScriptError) as caught:
-        load_lesson(project / "script" / "nope.yaml")
+        load_lesson(snippet_project / "script" / "nope.yaml")
     assert caught.value.diagnostics[0].message == "no such script file"
 
 
@@ -475,14 +472,14 @@ def test_slugify(title, slug):
 # --- finding lessons ----------------------------------------------------------
 
 
-def test_find_lessons_default_is_everything_under_script(project, monkeypatch):
-    monkeypatch.chdir(project)
-    (project / "script" / "b.yaml").write_text("")
-    (project / "script" / "a.yml").write_text("")
-    (project / "script" / "nested").mkdir()
-    (project / "script" / "nested" / "c.yaml").write_text("")
-    (project / "script" / ".hidden.yaml").write_text("")
-    (project / "script" / "notes.md").write_text("")
+def test_find_lessons_default_is_everything_under_script(snippet_project, monkeypatch):
+    monkeypatch.chdir(snippet_project)
+    (snippet_project / "script" / "b.yaml").write_text("")
+    (snippet_project / "script" / "a.yml").write_text("")
+    (snippet_project / "script" / "nested").mkdir()
+    (snippet_project / "script" / "nested" / "c.yaml").write_text("")
+    (snippet_project / "script" / ".hidden.yaml").write_text("")
+    (snippet_project / "script" / "notes.md").write_text("")
     assert find_lessons(None) == [Path("script/a.yml"), Path("script/b.yaml"), Path("script/nested/c.yaml")]
     assert find_lessons(Path("script/nested")) == [Path("script/nested/c.yaml")]
     assert find_lessons(Path("script/b.yaml")) == [Path("script/b.yaml")]
@@ -506,8 +503,8 @@ def test_find_lessons_says_what_is_missing(tmp_path, monkeypatch, setup, target,
     assert caught.value.hint
 
 
-def test_load_lessons_gathers_the_problems_of_every_script(project, monkeypatch):
-    monkeypatch.chdir(project)
+def test_load_lessons_gathers_the_problems_of_every_script(snippet_project, monkeypatch):
+    monkeypatch.chdir(snippet_project)
     Path("script/a.yaml").write_text(beat("show: vscod"), encoding="utf-8")
     Path("script/b.yaml").write_text("lesson: B\n", encoding="utf-8")
     Path("script/c.yaml").write_text(beat("say: fine"), encoding="utf-8")
@@ -519,8 +516,8 @@ def test_load_lessons_gathers_the_problems_of_every_script(project, monkeypatch)
     ]
 
 
-def test_load_lessons_refuses_two_lessons_with_one_id(project, monkeypatch):
-    monkeypatch.chdir(project)
+def test_load_lessons_refuses_two_lessons_with_one_id(snippet_project, monkeypatch):
+    monkeypatch.chdir(snippet_project)
     Path("script/a.yaml").write_text("id: same\n" + beat("say: a"), encoding="utf-8")
     Path("script/b.yaml").write_text("id: same\n" + beat("say: b"), encoding="utf-8")
     with pytest.raises(ScriptError) as caught:
@@ -532,17 +529,17 @@ def test_load_lessons_refuses_two_lessons_with_one_id(project, monkeypatch):
     assert [lesson.id for lesson in load_lessons(Path("script"))] == ["same", "other"]
 
 
-def test_a_file_name_an_id_cannot_be_gives_its_slug(project, monkeypatch):
+def test_a_file_name_an_id_cannot_be_gives_its_slug(snippet_project, monkeypatch):
     """Issue 27: Quarto and sphinx-gallery take ``my lesson.yaml``; its id is the slug."""
-    monkeypatch.chdir(project)
+    monkeypatch.chdir(snippet_project)
     Path("script/my lesson.yaml").write_text(beat("say: a"), encoding="utf-8")
     Path("script/Übung 2 (draft).script.yaml").write_text(beat("say: b"), encoding="utf-8")
     Path("script/intro.v2.yaml").write_text(beat("say: c"), encoding="utf-8")  # a valid id stays as it is
     assert sorted(lesson.id for lesson in load_lessons(Path("script"))) == ["intro.v2", "my-lesson", "übung-2-draft"]
 
 
-def test_two_file_names_with_one_slug_are_a_located_error(project, monkeypatch):
-    monkeypatch.chdir(project)
+def test_two_file_names_with_one_slug_are_a_located_error(snippet_project, monkeypatch):
+    monkeypatch.chdir(snippet_project)
     Path("script/my lesson.yaml").write_text(beat("say: a"), encoding="utf-8")
     Path("script/my_lesson!.yaml").write_text(beat("say: b"), encoding="utf-8")
     with pytest.raises(ScriptError) as caught:
@@ -554,7 +551,7 @@ def test_two_file_names_with_one_slug_are_a_located_error(project, monkeypatch):
     assert d.hint == "give one of them another 'id:'"
 
 
-def test_no_traceback_for_random_bytes(project):
+def test_no_traceback_for_random_bytes(snippet_project):
     """Whatever the bytes, the parser answers with a ScriptError."""
     import random
 
@@ -562,7 +559,7 @@ def test_no_traceback_for_random_bytes(project):
     alphabet = "lesson: sections:- title beats show vscode\n  \t&*!|>'\"{}[],#%@`é🚀\x00"
     for n in range(300):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 120)))
-        path = project / "script" / "fuzz.yaml"
+        path = snippet_project / "script" / "fuzz.yaml"
         path.write_text(text, encoding="utf-8")
         try:
             load_lesson(path)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cuecast.errors import ScriptError
 from cuecast.script import load_lesson
+from tests.support.script_errors import problems_in as problems
 
 CELLS = """import torch
 
@@ -34,7 +34,7 @@ b = 2
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def cells_project(tmp_path: Path) -> Path:
     (tmp_path / "script").mkdir()
     (tmp_path / "snippets").mkdir()
     (tmp_path / "snippets" / "cells.py").write_text(CELLS)
@@ -55,19 +55,13 @@ def load(project: Path, text: str):
     return load_lesson(path)
 
 
-def problems(project: Path, text: str) -> list[tuple[int, int, str, str]]:
-    with pytest.raises(ScriptError) as caught:
-        load(project, text)
-    return [(d.location.line, d.location.col, d.message, d.hint) for d in caught.value.diagnostics]
-
-
-def test_cell_by_title_or_number_and_region_with_spaces(project):
-    lesson = load(project, cue("snippet: snippets/cells.py", "cell: Arithmetic", "output: 1-2"))
+def test_cell_by_title_or_number_and_region_with_spaces(cells_project):
+    lesson = load(cells_project, cue("snippet: snippets/cells.py", "cell: Arithmetic", "output: 1-2"))
     (_, _, found), = lesson.cues()
     assert (found.cell, found.cell_title, found.lines, found.output_lines) == (3, "Arithmetic", (11, 11), (1, 2))
-    (_, _, by_number), = load(project, cue("snippet: snippets/cells.py", "cell: 1", "output: none")).cues()
+    (_, _, by_number), = load(cells_project, cue("snippet: snippets/cells.py", "cell: 1", "output: none")).cues()
     assert (by_number.cell, by_number.lines, by_number.output_hidden) == (1, (4, 6), True)
-    (_, _, region), = load(project, cue("snippet: snippets/regions.py", "region: From a NumPy array")).cues()
+    (_, _, region), = load(cells_project, cue("snippet: snippets/regions.py", "region: From a NumPy array")).cues()
     assert (region.cell, region.cell_title, region.lines) == (1, "From a NumPy array", (3, 3))
 
 
@@ -93,5 +87,5 @@ def test_cell_by_title_or_number_and_region_with_spaces(project):
     (("snippet: snippets/cells.py", "cell: 1", "output: lots"),
      [(8, 17, "'output' must be a line range like 3-12 or 'none', found a string ('lots')", "")]),
 ])
-def test_cell_mistakes_are_located_with_a_hint(project, lines, expected):
-    assert problems(project, cue(*lines)) == expected
+def test_cell_mistakes_are_located_with_a_hint(cells_project, lines, expected):
+    assert problems(cells_project, cue(*lines)) == expected

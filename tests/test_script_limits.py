@@ -7,22 +7,26 @@ from __future__ import annotations
 
 import struct
 import zlib
+from functools import partial
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from cuecast.errors import ScriptError
 from cuecast.ids import MAX_ID_BYTES, MAX_ID_CHARS, MAX_SLUG_CHARS, id_problem, slugify
 from cuecast.images import image_problem
 from cuecast.script import load_lesson
 from cuecast.script_yaml import MAX_NESTING
+from tests.support.script_errors import problems_in
+
+#: These tests compare a problem's line, column and message.
+problems = partial(problems_in, hints=False)
 
 SNIPPET = "import math\n\n# region main\nx = math.sqrt(16)\nprint(x)\n# endregion\nprint('done')\n"
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def picture_project(tmp_path: Path) -> Path:
     root = tmp_path / "proj"
     (root / "script").mkdir(parents=True)
     (root / "snippets").mkdir()
@@ -30,14 +34,6 @@ def project(tmp_path: Path) -> Path:
     (root / "pics").mkdir()
     Image.new("RGB", (40, 30), "orange").save(root / "pics" / "ok.png")
     return root
-
-
-def problems(project: Path, text: str, name: str = "case.yaml") -> list[tuple[int, int, str]]:
-    path = project / "script" / name
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(ScriptError) as caught:
-        load_lesson(path)
-    return [(d.location.line, d.location.col, d.message) for d in caught.value.diagnostics]
 
 
 def png_header(width: int, height: int) -> bytes:
@@ -83,30 +79,30 @@ def test_every_id_is_checked_for_what_a_file_name_can_hold(value, problem):
     assert id_problem(value) == problem
 
 
-def test_the_lesson_id_from_the_file_name_is_checked_like_an_explicit_one(project):
-    assert problems(project, BULLET, name="...yaml") == [
+def test_the_lesson_id_from_the_file_name_is_checked_like_an_explicit_one(picture_project):
+    assert problems(picture_project, BULLET, name="...yaml") == [
         (1, 1, "the lesson id '..', taken from the file name, may only hold letters, digits, '-', '_' and '.' "
                "(and not start with '-' or '.')")]
     long_name = "l" * 120 + ".yaml"
-    assert problems(project, BULLET, name=long_name) == [
+    assert problems(picture_project, BULLET, name=long_name) == [
         (1, 1, f"the lesson id '{'l' * 39}…', taken from the file name, is 120 characters long; "
                "ids name files, so at most 100")]
 
 
-def test_an_explicit_id_makes_any_file_name_usable(project):
-    path = project / "script" / "my lesson.yaml"
+def test_an_explicit_id_makes_any_file_name_usable(picture_project):
+    path = picture_project / "script" / "my lesson.yaml"
     path.write_text("lesson: T\nid: my-lesson\nsections:\n  - title: S\n    beats:\n      - bullet: hello\n")
     assert load_lesson(path).id == "my-lesson"
 
 
-def test_explicit_ids_past_the_bound_are_located(project):
+def test_explicit_ids_past_the_bound_are_located(picture_project):
     text = ("lesson: T\nsections:\n  - title: S\n    id: " + "s" * 101 + "\n    beats:\n"
             "      - say: hi\n        id: " + "b" * 300 + "\n")
-    assert [(line, col) for line, col, _ in problems(project, text)] == [(4, 9), (7, 13)]
+    assert [(line, col) for line, col, _ in problems(picture_project, text)] == [(4, 9), (7, 13)]
 
 
-def test_beat_ids_derived_from_a_long_title_fit_a_file_name(project):
-    path = project / "script" / "case.yaml"
+def test_beat_ids_derived_from_a_long_title_fit_a_file_name(picture_project):
+    path = picture_project / "script" / "case.yaml"
     path.write_text("lesson: T\nsections:\n  - title: " + "word " * 400 + "\n    beats:\n      - say: hi\n")
     beat = next(load_lesson(path).beats())[1]
     assert len(beat.id.encode()) <= MAX_SLUG_CHARS + 2
@@ -127,31 +123,31 @@ def picture_script(path: str) -> str:
                             "and 50 megapixels"),
     (b"not a picture", "image 'pics/x.png' cannot be decoded (not a picture format Pillow knows)"),
 ])
-def test_pictures_are_checked_when_the_script_is_read(project, data, message):
-    (project / "pics" / "x.png").write_bytes(data)
-    assert problems(project, picture_script("pics/x.png")) == [(6, 16, message)]
+def test_pictures_are_checked_when_the_script_is_read(picture_project, data, message):
+    (picture_project / "pics" / "x.png").write_bytes(data)
+    assert problems(picture_project, picture_script("pics/x.png")) == [(6, 16, message)]
 
 
-def test_a_truncated_picture_is_refused_before_anything_is_drawn(project):
-    good = (project / "pics" / "ok.png").read_bytes()
-    (project / "pics" / "x.png").write_bytes(good[:60])
-    [(line, col, message)] = problems(project, picture_script("pics/x.png"))
+def test_a_truncated_picture_is_refused_before_anything_is_drawn(picture_project):
+    good = (picture_project / "pics" / "ok.png").read_bytes()
+    (picture_project / "pics" / "x.png").write_bytes(good[:60])
+    [(line, col, message)] = problems(picture_project, picture_script("pics/x.png"))
     assert (line, col) == (6, 16)
     assert message.startswith("image 'pics/x.png' cannot be decoded (image file is truncated")
 
 
-def test_a_good_picture_passes_and_its_check_is_cached(project):
-    path = project / "script" / "case.yaml"
+def test_a_good_picture_passes_and_its_check_is_cached(picture_project):
+    path = picture_project / "script" / "case.yaml"
     path.write_text(picture_script("pics/ok.png"))
     assert load_lesson(path).sections[0].beats[0].cue.image == "pics/ok.png"
-    assert image_problem(project / "pics" / "ok.png") is None
+    assert image_problem(picture_project / "pics" / "ok.png") is None
 
 
 # --- YAML: merge keys, YAML 1.1 numbers, nesting -------------------------------
 
 
-def test_merge_keys_share_cue_fields_and_written_keys_win(project):
-    path = project / "script" / "case.yaml"
+def test_merge_keys_share_cue_fields_and_written_keys_win(picture_project):
+    path = picture_project / "script" / "case.yaml"
     path.write_text(
         "lesson: T\nsections:\n  - title: S\n    beats:\n"
         "      - &code\n        show: vscode\n        snippet: snippets/ok.py\n        lines: 1-3\n        say: first\n"
@@ -163,11 +159,11 @@ def test_merge_keys_share_cue_fields_and_written_keys_win(project):
     assert [b.id for b in beats] == ["s-1", "s-2", "s-3"]
 
 
-def test_a_problem_in_a_merged_value_is_reported_once_where_it_is_written(project):
+def test_a_problem_in_a_merged_value_is_reported_once_where_it_is_written(picture_project):
     text = ("lesson: T\nsections:\n  - title: S\n    beats:\n"
             "      - &code\n        show: vscode\n        snippet: snippets/ok.py\n        lines: 40-50\n"
             "      - <<: *code\n        say: again\n")
-    assert problems(project, text) == [(8, 16, "'lines' 40-50 runs past the end of snippets/ok.py (7 lines)")]
+    assert problems(picture_project, text) == [(8, 16, "'lines' 40-50 runs past the end of snippets/ok.py (7 lines)")]
 
 
 @pytest.mark.parametrize("value, message", [
@@ -175,31 +171,31 @@ def test_a_problem_in_a_merged_value_is_reported_once_where_it_is_written(projec
     ("010", "'lines' is 010, which YAML 1.1 reads as the octal number 8, not a line range"),
     ("0x3", "'lines' is 0x3, which YAML 1.1 reads as the hexadecimal number 3, not a line range"),
 ])
-def test_yaml_11_numbers_are_refused_where_a_range_is_meant(project, value, message):
+def test_yaml_11_numbers_are_refused_where_a_range_is_meant(picture_project, value, message):
     text = ("lesson: T\nsections:\n  - title: S\n    beats:\n      - show: vscode\n"
             f"        snippet: snippets/ok.py\n        lines: {value}\n")
-    assert problems(project, text) == [(7, 16, message)]
+    assert problems(picture_project, text) == [(7, 16, message)]
 
 
-def test_quoted_and_plain_ranges_still_work(project):
-    path = project / "script" / "case.yaml"
+def test_quoted_and_plain_ranges_still_work(picture_project):
+    path = picture_project / "script" / "case.yaml"
     path.write_text("lesson: T\nsections:\n  - title: S\n    beats:\n      - show: vscode\n"
                     "        snippet: snippets/ok.py\n        lines: 5\n        output: '1-1'\n")
     cue = load_lesson(path).sections[0].beats[0].cue
     assert (cue.lines, cue.output_lines) == ((5, 5), (1, 1))
 
 
-def test_a_base_60_title_says_what_yaml_read(project):
+def test_a_base_60_title_says_what_yaml_read(picture_project):
     text = "lesson: T\nsections:\n  - title: 12:30\n"
-    assert problems(project, text) == [
+    assert problems(picture_project, text) == [
         (3, 12, "'title' must be a string, found an integer (12:30, which YAML 1.1 reads as the base-60 number 750)")]
 
 
 @pytest.mark.parametrize("depth", [MAX_NESTING + 5, 10_000])
-def test_deep_nesting_is_refused_at_its_line(project, depth):
+def test_deep_nesting_is_refused_at_its_line(picture_project, depth):
     text = "lesson: T\nsections:\n  - title: S\n    beats:\n      - say: hi\n        points: " + \
         "[" * depth + "]" * depth + "\n"
-    [(line, col, message)] = problems(project, text)
+    [(line, col, message)] = problems(picture_project, text)
     assert line == 6 and col > 16
     assert message == f"the YAML nests lists and mappings more than {MAX_NESTING} levels deep here"
 
@@ -207,13 +203,13 @@ def test_deep_nesting_is_refused_at_its_line(project, depth):
 # --- recordings ----------------------------------------------------------------
 
 
-def test_a_recordings_path_that_is_a_file_is_located(project):
-    (project / "takes.zip").write_bytes(b"PK")
+def test_a_recordings_path_that_is_a_file_is_located(picture_project):
+    (picture_project / "takes.zip").write_bytes(b"PK")
     text = "lesson: T\nvoice: recorded:takes.zip\nsections:\n  - title: S\n    beats:\n      - say: hi\n"
-    assert problems(project, text) == [(2, 8, "the recordings folder 'takes.zip' is not a folder")]
+    assert problems(picture_project, text) == [(2, 8, "the recordings folder 'takes.zip' is not a folder")]
 
 
-def test_a_recordings_folder_not_made_yet_is_left_to_the_narration_stage(project):
-    path = project / "script" / "case.yaml"
+def test_a_recordings_folder_not_made_yet_is_left_to_the_narration_stage(picture_project):
+    path = picture_project / "script" / "case.yaml"
     path.write_text("lesson: T\nvoice: recorded:takes\nsections:\n  - title: S\n    beats:\n      - say: hi\n")
     assert load_lesson(path).voice == "recorded:takes"

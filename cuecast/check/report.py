@@ -24,6 +24,7 @@ from cuecast.model import (
     Lesson,
 )
 from cuecast.clock import clock_time
+from cuecast.kinds import RUNS_COMMAND, RUNS_SNIPPET, capture_runs
 from cuecast.shown import unit_name, units
 
 
@@ -87,9 +88,7 @@ class CheckResult:
 def display_path(root: str, snippet: str, cwd: Optional[Path] = None) -> str:
     """Where a capture's file is, from here; a terminal cue's capture is named
     by its command (``$ pip --version``), which is shown as it is."""
-    from cuecast.kinds.terminal import PROMPT
-
-    if snippet.startswith(PROMPT):
+    if capture_runs(snippet) != RUNS_SNIPPET:
         return snippet
     absolute = Path(root, snippet).resolve()
     base = (cwd or Path.cwd()).resolve()
@@ -186,10 +185,8 @@ def counted(results: Sequence[CheckResult]) -> str:
 def count_units(units: Sequence[Capture]) -> str:
     """What a list of checked units (``shown.units``) holds, in words; a
     terminal cue's command is not a snippet."""
-    from cuecast.kinds.terminal import PROMPT
-
     cells = sum(1 for unit in units if unit.cell)
-    commands = sum(1 for unit in units if not unit.cell and unit.snippet.startswith(PROMPT))
+    commands = sum(1 for unit in units if not unit.cell and capture_runs(unit.snippet) == RUNS_COMMAND)
     files = len(units) - cells - commands
     parts = [f"{n} {word}{'s' if n != 1 else ''}"
              for n, word in ((files, "snippet"), (cells, "cell"), (commands, "command")) if n]

@@ -19,6 +19,7 @@ from typing import Callable, Sequence
 import click
 
 from cuecast.cli.common import FiniteFloatRange, parse_memory, parse_size, seconds_type
+from cuecast.defaults import FPS, FRAME_SIZE, SNIPPET_TIMEOUT
 
 Decorator = Callable[[Callable], Callable]
 
@@ -42,8 +43,8 @@ run_options = _stack(
     click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
                  help="Snippet workers to run in parallel (default: one per 6 snippets to run, at most one per "
                       "core; each worker imports torch once)."),
-    click.option("--timeout", type=seconds_type(), default=None,
-                 help="Seconds a snippet may run when its cue sets no `timeout:` (default 60)."),
+    click.option("--timeout", type=seconds_type(), default=SNIPPET_TIMEOUT,
+                 help=f"Seconds a snippet may run when its cue sets no `timeout:` (default {SNIPPET_TIMEOUT:g})."),
     click.option("--memory-limit", callback=parse_memory, default=None, metavar="SIZE",
                  help="Cap each snippet worker's memory (address space), e.g. 4G; a snippet past it fails with "
                       "MemoryError instead of exhausting the machine (default: no cap)."),
@@ -80,9 +81,9 @@ voice_options = _stack(
 
 #: The video's frames: the timeline is cut on them too.
 frame_options = _stack(
-    click.option("--size", callback=parse_size, default="1920x1080", show_default=True, metavar="WxH",
+    click.option("--size", callback=parse_size, default="{}x{}".format(*FRAME_SIZE), show_default=True, metavar="WxH",
                  help="Video frame size in pixels (the timeline's FCP XML sequence declares it)."),
-    click.option("--fps", type=click.IntRange(1, 120), default=30, show_default=True,
+    click.option("--fps", type=click.IntRange(1, 120), default=FPS, show_default=True,
                  help="Video frames per second; the timeline's cuts and timecodes use it."),
     click.option("--captions", type=click.Choice(["none", "burn"]), default="none", show_default=True,
                  help="burn: draw the narration on the frames (the .srt/.vtt sidecars are written either way)."),

@@ -77,7 +77,8 @@ def run_pipeline(target: Optional[Path], options, stage_lines: bool = False) -> 
     from rich.console import Console
 
     from cuecast.atomic import sweep_leftovers
-    from cuecast.build import build_lessons, stages_to_run
+    from cuecast.build import stages_to_run
+    from cuecast.catalogue import build_lessons
     from cuecast.lock import project_locks
     from cuecast.script import load_lessons
     from cuecast.signals import sigterm_interrupts

@@ -30,7 +30,7 @@ def rebuild(target, options, echo, runner=None) -> list[str]:
     each stage that did work, so the user sees what a save touched."""
     import warnings
 
-    from cuecast.build import build_lessons
+    from cuecast.catalogue import build_lessons
     from cuecast.cli.pipeline import say_warnings
     from cuecast.script import load_lessons
 

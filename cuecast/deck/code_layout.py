@@ -23,7 +23,7 @@ from cuecast.deck.measure import Measurer, line_height
 from cuecast.model import STATUS_EXPECTED_ERROR, STATUS_NOT_RUN, Capture
 from cuecast.check.report import format_duration
 from cuecast.shown import output_lines, wrap_terminal_line
-from cuecast.kinds.terminal import PROMPT
+from cuecast.kinds import RUNS_COMMAND, capture_runs
 
 TAB_H = inches(0.42)
 PANEL_INSET = (pt_to_emu(10), pt_to_emu(8), pt_to_emu(10), pt_to_emu(8))
@@ -442,7 +442,7 @@ def terminal_panel(name: str, x: int, y: int, w: int, h: int, capture: Optional[
     small = theme.size("small")
     boxes: list = [Rect(f"{name}:bar", x, y, w, TAB_H, fill=theme.color("tab_background"))]
     # a terminal cue's capture is named by its command: its panel is the terminal itself
-    label = "Terminal" if capture is not None and capture.snippet.startswith(PROMPT) else "Output"
+    label = "Terminal" if capture is not None and capture_runs(capture.snippet) == RUNS_COMMAND else "Output"
     _, failed = output_lines(capture)
     if capture is not None and capture.status == STATUS_EXPECTED_ERROR:
         label += " — expected error"

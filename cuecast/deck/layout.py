@@ -25,19 +25,13 @@ from cuecast.deck.boxes import (
 from cuecast.deck.code_layout import arrange_code, output_pages, tab_name, terminal_panel
 from cuecast.deck.fit import ellipsize, inner_size, shrink_to_fit
 from cuecast.deck.measure import Measurer, line_height
+from cuecast.deck.spacing import BOTTOM, CUE_TITLE_H, GAP, MARGIN, SUBTITLE_H, TITLE_H, TITLE_Y
 from cuecast.templating import render_text, template_context
 from cuecast.errors import Diagnostic, ScriptError
 from cuecast.model import Beat, Capture, Cue, Lesson, Section, field_location
 from cuecast.shown import hides_output, run_capture, shown_capture, typed_command
 from cuecast.snippet_source import read_snippet, shown_numbered_lines
 
-MARGIN = inches(0.5)
-TITLE_Y = inches(0.25)
-TITLE_H = inches(0.95)
-CUE_TITLE_H = inches(0.62)
-SUBTITLE_H = inches(0.42)
-GAP = inches(0.25)
-BOTTOM = inches(0.3)
 
 
 

@@ -24,6 +24,7 @@ from cuecast.deck.boxes import CORNER_RADIUS, EMU_PER_PT, Connector, ImageBox, R
 from cuecast.deck.fit import inner_size
 from cuecast.deck.measure import Measurer, drawn, pil_font
 from cuecast.deck.theme import hex_rgb
+from cuecast.defaults import FRAME_SIZE
 
 
 @lru_cache(maxsize=32)
@@ -124,7 +125,7 @@ class _Painter:
         canvas.paste(picture, (round(self.px(box.x)), round(self.px(box.y))), picture)
 
 
-def draw_slide(slide: SlideLayout, theme, size: tuple[int, int] = (1920, 1080)) -> Image.Image:
+def draw_slide(slide: SlideLayout, theme, size: tuple[int, int] = FRAME_SIZE) -> Image.Image:
     """An RGB image of ``slide`` at ``size`` pixels, drawn from its boxes."""
     canvas = Image.new("RGB", size, hex_rgb(slide.background))
     draw = ImageDraw.Draw(canvas)
@@ -173,7 +174,7 @@ def png_bytes(slide: SlideLayout, theme) -> tuple[bytes, str]:
     level): a slide is flat colour and text, so the file is about as small
     as Pillow's default makes it, in under half the time."""
     from cuecast.deck import png
-    from cuecast.review import image_thumbnail_uri
+    from cuecast.deck.thumbnails import image_thumbnail_uri
 
     image = draw_slide(slide, theme)
     return png.png_bytes(image), image_thumbnail_uri(image)
@@ -202,7 +203,7 @@ def write_pngs(deck, theme, folder: Path) -> list[Path]:
         digests[path.name] = digest
         written.append(path)
     # drawn where the build's executor says (Ray tasks, or here), written here
-    from cuecast.review import ThumbnailCache
+    from cuecast.deck.thumbnails import ThumbnailCache
 
     thumbs = ThumbnailCache(folder)
     drawn_now = executors.current().map(png_bytes, [(slide, theme) for _, slide in todo])

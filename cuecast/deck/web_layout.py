@@ -10,11 +10,9 @@ from __future__ import annotations
 from cuecast.deck import cue_slide_id
 from cuecast.deck.boxes import EMU_PER_PT, ImageBox, Paragraph, Rect, Run, SlideLayout, TextBox, inches
 from cuecast.deck.measure import line_height
+from cuecast.deck.spacing import ADDRESS_BAR_H, BOTTOM, MARGIN
 from cuecast.model import Beat, Cue, Section, field_location
 from cuecast.web.page import PageCapture
-
-ADDRESS_BAR_H = inches(0.42)
-
 
 def page_window(page: PageCapture, url: str, area: tuple[int, int, int, int], theme, measure) -> list:
     """Boxes of a browser window showing ``page`` as large as ``area`` (EMU)
@@ -49,8 +47,6 @@ def captured_page_slide(builder, section: Section, beat: Beat, cue: Cue, page: P
     """The slide of ``cue`` showing ``page``; ``builder`` is the deck's
     layout builder (``cuecast.deck.layout``), whose heading, notes and slide
     frame every cue slide shares."""
-    from cuecast.deck.layout import BOTTOM, MARGIN
-
     title, boxes = builder.cue_heading(section, beat, cue, 1, 1)
     top = builder.content_top()
     caption = builder.text(cue.caption, field_location(cue, "caption")) if cue.caption else ""

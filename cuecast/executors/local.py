@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from typing import Optional
 
-from cuecast.executors import Executor
+from cuecast.executors.base import Executor
 
 
 class LocalExecutor(Executor):

@@ -21,10 +21,7 @@ import logging
 import os
 from typing import Callable, Optional, Sequence
 
-from cuecast.executors import Executor, ExecutorError
-
-#: Times Ray runs a task again after the worker running it was lost.
-RETRIES = 3
+from cuecast.executors.base import RETRIES, Executor, ExecutorError
 
 #: Calls sent in one task at most: slides are drawn in tens of milliseconds,
 #: so one task per slide would spend more on scheduling than on drawing.

@@ -101,7 +101,7 @@ class RayPool:
     each job a Ray task."""
 
     def __init__(self, options: RunOptions, executor):
-        from cuecast.executors.ray_executor import RETRIES
+        from cuecast.executors.base import RETRIES
 
         self.executor = executor
         self.ray = executor.ray

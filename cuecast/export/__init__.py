@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
+from cuecast.defaults import FRAME_SIZE
 from cuecast.model import Lesson, Timeline
 
 
@@ -117,12 +118,15 @@ WRITERS: tuple[tuple[str, str, Callable[[_Context, Path], Path]], ...] = (
 )
 
 
-#: The frame size the video stage renders unless told otherwise.
-DEFAULT_FRAME_SIZE = (1920, 1080)
+def output_label(key: str) -> str:
+    """What an output is, for people: a stage keys its outputs by what they
+    are (``video``, ``deck``) or, for the timeline's files, by file name, and
+    the timeline's writers say what each file is."""
+    return next((what for name, what, _ in WRITERS if name == key), key)
 
 
 def write_timeline_outputs(
-    timeline: Timeline, lesson: Lesson, build_dir: Path, size: tuple[int, int] = DEFAULT_FRAME_SIZE
+    timeline: Timeline, lesson: Lesson, build_dir: Path, size: tuple[int, int] = FRAME_SIZE
 ) -> dict[str, Path]:
     """Write every format into ``build_dir``; returns file name → path.
     ``size`` is the video's frame size, which the FCP XML sequence declares

@@ -10,6 +10,7 @@ from typing import Callable, Optional
 from cuecast.clock import smpte_timecode as timecode
 from cuecast.clock import to_frames
 from cuecast.deck import OUTRO_SLIDE_ID, TITLE_SLIDE_ID
+from cuecast.defaults import FPS
 from cuecast.kinds import kind_of
 from cuecast.model import Beat, Cue, Lesson, Section, Segment, Timeline
 
@@ -95,7 +96,7 @@ def at_smpte_rate(otio_timeline):
     import opentimelineio as otio
 
     start = otio_timeline.global_start_time
-    fps = start.rate if start is not None else 30
+    fps = start.rate if start is not None else FPS
     rate = smpte_rate(fps)
     if rate == fps:
         return otio_timeline, fps, rate

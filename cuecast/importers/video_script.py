@@ -70,15 +70,6 @@ COMMAND = re.compile(r"`(?P<command>[^`]+)`")
 INTRO_TITLES = {"intro", "introduction", "overview"}
 
 
-#: ``[SHOW …]`` wording → cue kind: the first kind whose word the cue line has.
-_WORDS = (("CODE", "vscode"), ("SLIDE", "slides"), ("TERMINAL", "terminal"), ("BROWSER", "browser"))
-
-
-def _kind(where: str) -> str:
-    where = where.upper()
-    return next(kind for word, kind in _WORDS if word in where)
-
-
 @dataclass
 class _Beat:
     bullet: Optional[str] = None
@@ -166,7 +157,7 @@ def parse_markdown(text: str, shown: str) -> tuple[str, list[str], list[_Section
         cue = CUE_LINE.match(line)
         bullet = BULLET.match(line)
         if cue:
-            beat = _cue_beat(_kind(cue.group("where")), strip_label(cue.group("text")).strip(), number)
+            beat = _cue_beat(kinds.script_kind(cue.group("where")), strip_label(cue.group("text")).strip(), number)
         elif bullet and bullet.group("indent").expandtabs(4):
             point = bullet.group("text").strip()
             if (current is None or current.intro) and title is not None:

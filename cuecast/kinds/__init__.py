@@ -33,10 +33,10 @@ missing.  ``terminal`` was added this way.
 
 from __future__ import annotations
 
-from typing import Mapping, TypeVar
+from typing import Mapping, Optional, TypeVar
 
 from cuecast.kinds import browser, slides, terminal, vscode
-from cuecast.kinds.base import CUE_KEYS, CueKind, KindTable
+from cuecast.kinds.base import CUE_KEYS, RUNS_COMMAND, RUNS_NOTHING, RUNS_SNIPPET, CueKind, KindTable
 from cuecast.model import SEGMENT_KINDS
 
 T = TypeVar("T")
@@ -60,7 +60,6 @@ STAGES = {
     "cuecast.export.kdenlive": ("kdenlive guides",),
     "cuecast.notebook": ("notebook",),
     "cuecast.review": ("review",),
-    "cuecast.runner.run": ("runner",),
     "cuecast.importers.video_script": ("video script import",),
 }
 
@@ -92,7 +91,22 @@ def capture_name(cue) -> str:
     return kind_of(cue).capture_name(cue) or ""
 
 
+def capture_runs(name: str) -> str:
+    """What made the capture kept under ``name``: a kind whose captures are
+    not named by a file (``$ pip --version``) says so by its
+    ``capture_prefix``; any other name is a snippet file's path."""
+    return next((kind.runs for kind in KINDS.values() if kind.capture_prefix and name.startswith(kind.capture_prefix)),
+                RUNS_SNIPPET)
+
+
+def script_kind(words: str) -> Optional[str]:
+    """The kind a video script's ``[SHOW …]`` wording means: the first kind
+    (in ``KINDS`` order) whose ``script_word`` it holds; ``None`` if none."""
+    words = words.upper()
+    return next((name for name, kind in KINDS.items() if kind.script_word and kind.script_word in words), None)
+
+
 KINDS_TABLE: KindTable[CueKind] = KindTable("script", KINDS, CUE_KINDS)
 
-__all__ = ["CUE_KEYS", "CUE_KINDS", "KINDS", "KIND_KEYS", "CueKind", "KindTable", "STAGES", "capture_name",
-           "kind_of", "segment_table", "table"]
+__all__ = ["CUE_KEYS", "CUE_KINDS", "KINDS", "KIND_KEYS", "RUNS_COMMAND", "RUNS_NOTHING", "RUNS_SNIPPET", "CueKind",
+           "KindTable", "STAGES", "capture_name", "capture_runs", "kind_of", "script_kind", "segment_table", "table"]

@@ -19,6 +19,14 @@ CUE_KEYS = ("snippet", "cell", "lines", "region", "output", "timeout", "expect_e
             "title", "caption", "pace", "command", "writes", "device")
 
 
+#: What a cue kind runs: a snippet file, a shell command, or nothing.
+RUNS_SNIPPET, RUNS_COMMAND, RUNS_NOTHING = "snippet", "command", "nothing"
+
+
+def _nothing_typed(cue) -> str:
+    return ""
+
+
 def _no_check(reader, entries, fields) -> None:
     """A kind whose keys need nothing beyond their own checks."""
 
@@ -49,6 +57,26 @@ class CueKind:
         path, ``$ <command>``; ``None`` when it runs nothing.
     says_then:
         Whether ``then:`` (narration once the output is on screen) applies.
+    runs:
+        What a cue of the kind runs (``RUNS_SNIPPET``: its snippet, if it
+        names one; ``RUNS_COMMAND``; ``RUNS_NOTHING``): the runner, the check
+        report and the panels ask this, never the kind's name.
+    capture_prefix:
+        What begins the name of the captures it makes when that name is not
+        a file's path (``$ `` for a command), so a report that holds only a
+        capture knows what made it (``kinds.capture_runs``).
+    typed:
+        The line typed before its output, as the screen shows it (a
+        terminal's ``$ pip --version``); "" when nothing is typed.
+    shows_page:
+        Whether it shows the web page at its ``url`` (captured once per build).
+    script_word:
+        The word of a video script's ``[SHOW …]`` line that means this kind
+        (``CODE``): the Markdown importer's vocabulary.
+    readers:
+        ``(key, read)`` for the keys whose values only this kind knows how
+        to read: ``read(reader, entries)`` returns the ``Cue`` field's value
+        (``None`` when absent or wrong, after reporting it).
     """
 
     name: str
@@ -59,6 +87,12 @@ class CueKind:
     capture_name: Callable[[object], Optional[str]]
     check: Callable[[object, dict, dict], None] = _no_check
     says_then: bool = False
+    runs: str = RUNS_NOTHING
+    capture_prefix: str = ""
+    typed: Callable[[object], str] = _nothing_typed
+    shows_page: bool = False
+    script_word: str = ""
+    readers: tuple[tuple[str, Callable[[object, dict], object]], ...] = ()
 
     def __post_init__(self) -> None:
         stray = [key for key in self.keys if key not in CUE_KEYS]

@@ -4,7 +4,7 @@ picture (``image:``)."""
 
 from __future__ import annotations
 
-from cuecast.kinds.base import CueKind
+from cuecast.kinds.base import RUNS_SNIPPET, CueKind
 
 
 def check(reader, entries: dict, fields: dict) -> None:
@@ -35,4 +35,6 @@ KIND = CueKind(
     instruction=instruction,
     review=lambda cue: f"Slide: {cue.diagram or cue.image or cue.id}",
     capture_name=lambda cue: cue.snippet,
+    runs=RUNS_SNIPPET,
+    script_word="SLIDE",
 )

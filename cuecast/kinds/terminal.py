@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from cuecast.kinds.base import CueKind
+from cuecast.kinds.base import RUNS_COMMAND, CueKind
 
 #: The prompt a terminal shows before the command, and the prefix of the name
 #: its Capture is kept under.
@@ -30,6 +30,18 @@ def check(reader, entries: dict, fields: dict) -> None:
                      hint="for example: command: pip --version")
 
 
+def read_command(reader, entries) -> Optional[str]:
+    """A terminal cue's ``command:``: one line, typed at the prompt."""
+    value = reader.text(entries, "command")
+    if value is None:
+        return None
+    if "\n" in value.strip():
+        reader.error(entries["command"][1], "'command' must be one line (what is typed at the prompt)",
+                     hint="join the commands with && on one line, or give each its own terminal cue")
+        return None
+    return value.strip()
+
+
 def capture_name(cue) -> Optional[str]:
     return command_name(cue.command) if cue.command else None
 
@@ -42,4 +54,9 @@ KIND = CueKind(
     instruction=lambda cue: f"{KIND.marker}: {cue.command}",
     review=lambda cue: f"Terminal: {PROMPT}{cue.command}",
     capture_name=capture_name,
+    runs=RUNS_COMMAND,
+    capture_prefix=PROMPT,
+    typed=lambda cue: f"{PROMPT}{cue.command or ''}\n",
+    script_word="TERMINAL",
+    readers=(("command", read_command),),
 )

@@ -3,7 +3,7 @@ the editor's terminal (a slide of code and output in the deck)."""
 
 from __future__ import annotations
 
-from cuecast.kinds.base import CueKind
+from cuecast.kinds.base import RUNS_SNIPPET, CueKind
 
 
 def check(reader, entries: dict, fields: dict) -> None:
@@ -27,4 +27,6 @@ KIND = CueKind(
     review=lambda cue: f"VS Code: {cue.snippet}",
     capture_name=lambda cue: cue.snippet,
     says_then=True,
+    runs=RUNS_SNIPPET,
+    script_word="CODE",
 )

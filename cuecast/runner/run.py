@@ -74,15 +74,14 @@ class SnippetRun:
     device: str = "auto"
 
 
-#: What a cue of each kind runs: its snippet file (in a forked torch
-#: worker), its shell command (``runner.command``), or nothing.
-SNIPPET, COMMAND = "snippet", "command"
-RUNS = kinds.table("runner", {"vscode": SNIPPET, "slides": SNIPPET, "browser": None, "terminal": COMMAND})
+#: What a cue runs, as its kind says (``CueKind.runs``): its snippet file
+#: (in a forked torch worker) or its shell command (``runner.command``).
+SNIPPET, COMMAND = kinds.RUNS_SNIPPET, kinds.RUNS_COMMAND
 
 
 def runs_of(lesson: Lesson, what: str) -> list:
     """The cues of ``lesson`` whose kind runs ``what`` (``SNIPPET``, ``COMMAND``)."""
-    return [cue for _, _, cue in lesson.cues() if RUNS.lookup(cue.kind, cue.location) == what]
+    return [cue for _, _, cue in lesson.cues() if kinds.kind_of(cue).runs == what]
 
 
 def plan_lesson(lesson: Lesson, options: RunOptions) -> list[SnippetRun]:

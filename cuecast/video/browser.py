@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw
 
 from cuecast.model import Cue
 from cuecast.video.canvas import SANS, SANS_BOLD, fit_text, font, hex_rgb, wrap_text
+from cuecast.web.window import chrome_heights
 
 LIGHT = {
     "tabstrip": "#dee1e6",
@@ -67,18 +68,6 @@ def breadcrumb(url: str) -> str:
 #: for the page's text: a simulated page should look like a page, not like a
 #: blank screen, without pretending to quote it.
 SKELETON = (0.96, 0.91, 0.98, 0.62, None, 0.94, 0.88, 0.97, 0.9, 0.45, None, 0.93, 0.85, 0.7)
-
-
-def chrome_heights(size: tuple[int, int]) -> tuple[int, int]:
-    """Pixel heights of the window's tab strip and toolbar at this frame size."""
-    s = size[1] / 1080
-    return max(8, round(42 * s)), max(10, round(48 * s))
-
-
-def page_viewport(size: tuple[int, int]) -> tuple[int, int]:
-    """The page area of the browser window in a ``size`` frame: the viewport
-    a real page is captured at, so it fills the window pixel for pixel."""
-    return size[0], size[1] - sum(chrome_heights(size))
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from PIL import Image
 
 from cuecast import executors, kinds
 from cuecast.atomic import atomic_path, copy_into_place
+from cuecast.defaults import FPS, FRAME_SIZE
 from cuecast.errors import ConfigError, CuecastError
 from cuecast.model import (
     SEGMENT_BROWSER,
@@ -200,8 +201,8 @@ def encode_segments(
     media_dir: Path,
     work_dir: Path,
     cache: ClipCache,
-    size: tuple[int, int] = (1920, 1080),
-    fps: int = 30,
+    size: tuple[int, int] = FRAME_SIZE,
+    fps: int = FPS,
     captions: str = "none",
     on_progress: Optional[Progress] = None,
     preset: str = "veryfast",

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
+from cuecast.defaults import FPS
 from cuecast.errors import CuecastError
 from cuecast.ffmpeg import ffmpeg_exe
 
@@ -53,7 +54,7 @@ class EncodeSettings:
 
     width: int
     height: int
-    fps: int = 30
+    fps: int = FPS
     preset: str = "veryfast"
     crf: int = 20
     keyint_seconds: int = 10

@@ -14,15 +14,16 @@ The deck (``cuecast.deck.web_layout``) and the video
 
 from __future__ import annotations
 
+from cuecast.defaults import FRAME_SIZE
 from cuecast.web.page import PageCapture, Pages
 from cuecast.web.pages import WebWarning, lesson_pages
 
 __all__ = ["PageCapture", "Pages", "WebWarning", "lesson_pages", "pages_for_video"]
 
 
-def pages_for_video(lesson, size: tuple[int, int] = (1920, 1080), refresh: bool = False) -> dict[str, PageCapture]:
+def pages_for_video(lesson, size: tuple[int, int] = FRAME_SIZE, refresh: bool = False) -> dict[str, PageCapture]:
     """The lesson's pages captured for a ``size`` video: at the page area of
     its browser window, which is also what the slides show."""
-    from cuecast.video.browser import page_viewport
+    from cuecast.web.window import page_viewport
 
     return lesson_pages(lesson, page_viewport(size), refresh=refresh)

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from typing import Iterable, Optional
 
+from cuecast.kinds import kind_of
 from cuecast.model import Cue, Lesson
 from cuecast.web.address import AddressError, browser_address
 from cuecast.web.cache import entry_key, read_entry, web_cache_dir, write_entry
@@ -48,8 +49,8 @@ class WebWarning(UserWarning):
 def browser_cues(lesson: Lesson) -> list[Cue]:
     """The first browser cue of each URL, in lesson order."""
     seen: dict[str, Cue] = {}
-    for _, _, cue in lesson.cues("browser"):
-        if cue.url and cue.url not in seen:
+    for _, _, cue in lesson.cues():
+        if kind_of(cue).shows_page and cue.url and cue.url not in seen:
             seen[cue.url] = cue
     return list(seen.values())
 

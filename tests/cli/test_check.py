@@ -111,7 +111,7 @@ sections:
 
 
 @pytest.fixture
-def project(tmp_path, monkeypatch):
+def project_with_a_failing_snippet(tmp_path, monkeypatch):
     (tmp_path / "script").mkdir()
     (tmp_path / "snippets").mkdir()
     (tmp_path / "script" / "tiny.yaml").write_text(SCRIPT)
@@ -126,13 +126,13 @@ def check(*args, env=None):
     return CliRunner().invoke(cli, ["check", "--device", "cpu", *args], env=env or {})
 
 
-def test_check_reports_failures_junit_annotations_then_serves_from_cache(project):
+def test_check_reports_failures_junit_annotations_then_serves_from_cache(project_with_a_failing_snippet):
     first = check("-j", "2", "--junit", "build/check.xml", env={"GITHUB_ACTIONS": "true"})
     assert first.exit_code == 1, first.output
     assert "snippets/bad.py:3: IndexError: list index out of range" in first.output
     assert "::error file=snippets/bad.py,line=3::IndexError: list index out of range" in first.output
     assert "error: 1 failed, 1 passed, of 2 snippets" in first.output
-    suite = ET.parse(project / "build" / "check.xml").getroot().find("testsuite")
+    suite = ET.parse(project_with_a_failing_snippet / "build" / "check.xml").getroot().find("testsuite")
     assert suite.get("name") == "tiny-check" and suite.get("failures") == "1" and suite.get("tests") == "2"
     assert [c.get("name") for c in suite.findall("testcase")] == ["snippets/good.py", "snippets/bad.py"]
 
@@ -142,22 +142,23 @@ def test_check_reports_failures_junit_annotations_then_serves_from_cache(project
     assert "2 of 2 snippets served from cache" in second.output
     assert "snippets/bad.py:3: IndexError: list index out of range" in second.output
 
-    (project / "snippets" / "bad.py").write_text('print("fixed")\n')
+    (project_with_a_failing_snippet / "snippets" / "bad.py").write_text('print("fixed")\n')
     third = check("script/tiny.yaml")
     assert third.exit_code == 0, third.output
     assert "all 2 snippets passed (1 from cache)" in third.output
 
 
-def test_bad_script_exits_2_with_the_parser_diagnostics(project):
-    (project / "script" / "tiny.yaml").write_text(SCRIPT.replace("show: vscode\n        snippet: snippets/bad.py",
-                                                                 "show: vscod\n        snippet: snippets/bad.py"))
+def test_bad_script_exits_2_with_the_parser_diagnostics(project_with_a_failing_snippet):
+    script = project_with_a_failing_snippet / "script" / "tiny.yaml"
+    script.write_text(SCRIPT.replace("show: vscode\n        snippet: snippets/bad.py",
+                                     "show: vscod\n        snippet: snippets/bad.py"))
     bad = check()
     assert bad.exit_code == 2
     assert "script/tiny.yaml:12:15 │ unknown cue kind 'vscod'" in bad.output
     assert "Traceback" not in bad.output
 
 
-def test_missing_target_exits_2(project):
+def test_missing_target_exits_2(project_with_a_failing_snippet):
     missing = check("nowhere.yaml")
     assert missing.exit_code == 2 and "nowhere.yaml does not exist" in missing.output
 

@@ -11,7 +11,8 @@ import pytest
 import srt
 from pptx import Presentation
 
-from cuecast.build import BuildOptions, build_lessons
+from cuecast.build import BuildOptions
+from cuecast.catalogue import build_lessons
 from cuecast.script import load_lesson
 from cuecast.video.encode import probe
 from tests.test_build import TINY

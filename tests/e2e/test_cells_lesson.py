@@ -19,7 +19,8 @@ import numpy as np
 import pytest
 from pptx import Presentation
 
-from cuecast.build import BuildOptions, build_lessons
+from cuecast.build import BuildOptions
+from cuecast.catalogue import build_lessons
 from cuecast.runner.events import FINISHED
 from cuecast.script import load_lesson
 from cuecast.shown import unwrap_terminal_text
@@ -81,7 +82,7 @@ def build(script: Path):
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
+def built_cells_lesson(tmp_path_factory):
     root = tmp_path_factory.mktemp("cells") / "project"
     shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("build"))
     script = root / "script" / "cells.yaml"
@@ -106,8 +107,8 @@ def terminal_lines(texts: list[str]) -> list[str]:
 
 
 @pytest.mark.slow
-def test_every_slide_shows_its_own_cells_output(project):
-    root, lesson, _, ref = project
+def test_every_slide_shows_its_own_cells_output(built_cells_lesson):
+    root, lesson, _, ref = built_cells_lesson
     prs = Presentation(str(root / "build" / "cells" / "slides.pptx"))
     for _, beat, cue in lesson.cues():
         expected = expected_lines(ref[cue.cell_title])
@@ -125,8 +126,8 @@ def test_every_slide_shows_its_own_cells_output(project):
 
 
 @pytest.mark.slow
-def test_each_cues_code_is_its_cell(project):
-    root, lesson, _, _ = project
+def test_each_cues_code_is_its_cell(built_cells_lesson):
+    root, lesson, _, _ = built_cells_lesson
     prs = Presentation(str(root / "build" / "cells" / "slides.pptx"))
     source = (root / "snippets" / "tutorial.py").read_text().splitlines()
     for _, beat, cue in lesson.cues():
@@ -136,10 +137,10 @@ def test_each_cues_code_is_its_cell(project):
 
 
 @pytest.mark.slow
-def test_notebook_holds_each_cell_once_with_its_output_and_nbclient_reproduces_it(project):
+def test_notebook_holds_each_cell_once_with_its_output_and_nbclient_reproduces_it(built_cells_lesson):
     from nbclient import NotebookClient
 
-    root, lesson, _, ref = project
+    root, lesson, _, ref = built_cells_lesson
     path = root / "build" / "cells" / "code.ipynb"
     built = nbformat.read(path, as_version=4)
     code_cells = [c for c in built.cells if c.cell_type == "code"]
@@ -174,8 +175,8 @@ def test_notebook_holds_each_cell_once_with_its_output_and_nbclient_reproduces_i
 
 
 @pytest.mark.slow
-def test_review_page_lists_each_cells_output(project):
-    root, lesson, _, ref = project
+def test_review_page_lists_each_cells_output(built_cells_lesson):
+    root, lesson, _, ref = built_cells_lesson
     page = (root / "build" / "cells" / "index.html").read_text()
     outs = [html.unescape(text) for text in re.findall(r'<pre class="out">(.*?)</pre>', page, re.S)]
     assert len(outs) == 12
@@ -202,7 +203,7 @@ def last_frame(path: Path) -> np.ndarray:
 
 
 @pytest.mark.slow
-def test_the_video_terminal_ends_on_each_cells_output(project):
+def test_the_video_terminal_ends_on_each_cells_output(built_cells_lesson):
     from cuecast.export import narrated_timeline
     from cuecast.narrate import lesson_voice, voice_cache_dir
     from cuecast.plan import media_path
@@ -210,7 +211,7 @@ def test_the_video_terminal_ends_on_each_cells_output(project):
     from cuecast.shown import shown_capture
     from cuecast.video.editor import EditorScene, editor_content
 
-    root, lesson, _, ref = project
+    root, lesson, _, ref = built_cells_lesson
     captures = run_lesson(lesson, RunOptions(device="cpu"))
     out = root / "build" / "cells"
     timeline = narrated_timeline(lesson, captures, lesson_voice(lesson, "none"), out, voice_cache_dir(root))
@@ -249,12 +250,12 @@ def slide_texts(path: Path) -> dict[str, tuple[list[str], list[str]]]:
 
 
 @pytest.mark.slow
-def test_editing_one_cell_re_encodes_only_the_segments_it_changed(project, tmp_path, monkeypatch):
+def test_editing_one_cell_re_encodes_only_the_segments_it_changed(built_cells_lesson, tmp_path, monkeypatch):
     import cuecast.video.compose as compose
     from cuecast.deck.raster import png_name
 
     root = tmp_path / "edited"
-    shutil.copytree(project[0], root)
+    shutil.copytree(built_cells_lesson[0], root)
     script = root / "script" / "cells.yaml"
     out = root / "build" / "cells"
     slides_before = {p.name: p.read_bytes() for p in (out / "slides").glob("*.png")}
@@ -283,8 +284,8 @@ def test_editing_one_cell_re_encodes_only_the_segments_it_changed(project, tmp_p
 
 
 @pytest.mark.slow
-def test_check_and_pytest_count_cells(project, tmp_path):
-    root = project[0]
+def test_check_and_pytest_count_cells(built_cells_lesson, tmp_path):
+    root = built_cells_lesson[0]
     check = run_render("check", "script/cells.yaml", cwd=root)
     assert check.returncode == 0, check.stdout + check.stderr
     assert "all 12 cells passed" in check.stdout and "snippets/tutorial.py::Tensor attributes" in check.stdout

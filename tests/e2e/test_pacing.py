@@ -86,7 +86,8 @@ def test_an_imported_tutorial_is_spoken_over_its_code_with_no_long_silence(tmp_p
 
 @pytest.fixture(scope="module")
 def built_pacing(tmp_path_factory):
-    from cuecast.build import BuildOptions, build_lessons
+    from cuecast.build import BuildOptions
+    from cuecast.catalogue import build_lessons
     from cuecast.script import load_lesson
 
     root = copy_project(PACING, tmp_path_factory.mktemp("pacing") / "project")

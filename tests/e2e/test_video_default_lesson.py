@@ -5,7 +5,6 @@ ffmpeg that imageio-ffmpeg ships and sampled inside every segment."""
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import imageio_ffmpeg
@@ -18,11 +17,10 @@ from PIL import Image
 from cuecast.cli.common import parse_size
 from cuecast.cli.video import command as video_command
 from cuecast.video.browser import LIGHT
-from cuecast.video.canvas import hex_rgb
 from cuecast.video.editor import DARK
-from cuecast.ffmpeg import ffmpeg_exe
 from cuecast.video.encode import probe
 from tests.support.paths import PROJECT
+from tests.support.frames import frame_at, near
 
 SIZE = (854, 480)
 
@@ -61,17 +59,6 @@ def built(tmp_path_factory):
 
     timeline = otio.adapters.read_from_file(str(root / "build" / "pytorch-intro" / "timeline.otio"))
     return root, video, timeline
-
-
-def frame_at(video: Path, seconds: float, folder: Path) -> np.ndarray:
-    png = folder / f"at-{seconds:.3f}.png"
-    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-ss", f"{seconds:.3f}", "-i", str(video),
-                    "-frames:v", "1", str(png)], check=True)
-    return np.asarray(Image.open(png).convert("RGB")).astype(np.int16)
-
-
-def near(pixels, colour: str, tolerance: int) -> int:
-    return int((np.abs(pixels - np.array(hex_rgb(colour), dtype=np.int16)).max(axis=-1) <= tolerance).sum())
 
 
 def segments(root: Path):

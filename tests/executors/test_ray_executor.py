@@ -17,7 +17,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,17 +31,12 @@ from tests.support.frames import frame_count
 from tests.support import paths
 from tests.support.processes import alive
 from tests.support.cli import run_render
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.slow
 
 RENDER = [sys.executable, str(paths.RENDER)]
 SMALL = ["--device", "cpu", "--size", "320x180", "--fps", "10", "--voice", "none"]
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def session_processes(sid: int) -> list[int]:
     """Processes whose session is ``sid`` (everything the cluster started)."""

@@ -20,8 +20,7 @@ from cuecast.ffmpeg import ffmpeg_exe
 from cuecast.plan import media_path
 from tests.support.frames import difference, frame_count, picture, video_frames
 from tests.test_build import build, copy_tiny
-from tests.export.test_writers import built  # noqa: F401  (the planned lesson, every format written)
-from tests.export.test_writers import frames
+from tests.support.timeline_outputs import frames
 
 
 def prop(element: ET.Element, name: str):
@@ -51,8 +50,8 @@ def track_playlist(root: ET.Element, name: str) -> ET.Element:
     return root.find(f"playlist[@id='{first}']")
 
 
-def test_the_project_is_the_plan(built):  # noqa: F811
-    lesson, timeline, build_dir, paths = built
+def test_the_project_is_the_plan(written_timeline):
+    lesson, timeline, build_dir, paths = written_timeline
     root = ET.parse(paths["timeline.kdenlive"]).getroot()
     assert root.tag == "mlt" and root.get("LC_NUMERIC") == "C" and root.get("producer") == "main_bin"
     assert root.get("root") is None  # media resolve from the project's folder: the build moves whole

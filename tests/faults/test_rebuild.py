@@ -67,19 +67,19 @@ def copy_project(source: Path, dest: Path) -> Path:
 @pytest.fixture(scope="module")
 def narrated(tmp_path_factory) -> Path:
     """The tiny lesson narrated by espeak, built once; tests build copies."""
-    project = tmp_path_factory.mktemp("narrated") / "tiny"
-    shutil.copytree(TINY, project, ignore=shutil.ignore_patterns("build"))
-    script = project / "script" / "tiny.yaml"
+    built_copy = tmp_path_factory.mktemp("narrated") / "tiny"
+    shutil.copytree(TINY, built_copy, ignore=shutil.ignore_patterns("build"))
+    script = built_copy / "script" / "tiny.yaml"
     script.write_text(script.read_text().replace("voice: none", "voice: espeak"))
-    done = run_render(*BUILD_ARGS, cwd=project)
+    done = run_render(*BUILD_ARGS, cwd=built_copy)
     if "espeak-ng is unavailable" in done.stderr:
         pytest.skip("espeak-ng is not available here")
     assert done.returncode == 0, done.stderr
-    return project
+    return built_copy
 
 
 @pytest.fixture
-def project(narrated, tmp_path) -> Path:
+def built_copy(narrated, tmp_path) -> Path:
     """A copy, built once where it is (a copied project's stages run again:
     the lesson's folder is one of their inputs)."""
     copy = copy_project(narrated, tmp_path / "tiny")
@@ -130,30 +130,30 @@ DAMAGE = {
 
 @pytest.mark.slow
 @pytest.mark.parametrize("damage", list(DAMAGE))
-def test_a_damaged_output_makes_its_stage_run_again_and_is_written_back(project, damage):
+def test_a_damaged_output_makes_its_stage_run_again_and_is_written_back(built_copy, damage):
     stage, do = DAMAGE[damage]
-    before = snapshot(project)
-    do(project / "build" / "tiny")
-    assert snapshot(project) != before
+    before = snapshot(built_copy)
+    do(built_copy / "build" / "tiny")
+    assert snapshot(built_copy) != before
 
-    did = build(project)
+    did = build(built_copy)
     assert did[stage] == "built", did
     # only that stage, and the review page (it links the files, by their times), ran again
     assert {s for s, status in did.items() if status == "built"} <= {stage, "review"}, did
-    assert snapshot(project) == before  # every output back, byte for byte
-    decodes_whole(project / "build" / "tiny" / "video.mp4")
-    assert set(build(project).values()) == {"skipped"}
+    assert snapshot(built_copy) == before  # every output back, byte for byte
+    decodes_whole(built_copy / "build" / "tiny" / "video.mp4")
+    assert set(build(built_copy).values()) == {"skipped"}
 
 
 @pytest.mark.slow
-def test_a_truncated_or_corrupt_clip_cache_is_made_again_not_served(project):
+def test_a_truncated_or_corrupt_clip_cache_is_made_again_not_served(built_copy):
     """The issue's case: half the cached clips cut short and the narration
     track corrupted gave a video of 168 frames out of 11014, exit 0, and
     then "moov atom not found" (exit 2) on every later build."""
-    folder = project / "build" / "tiny"
+    folder = built_copy / "build" / "tiny"
     video = folder / "video.mp4"
     frames = frame_count(video)
-    before = snapshot(project)
+    before = snapshot(built_copy)
     clips = sorted((folder / ".video-cache").glob("*.mp4"))
     tracks = list((folder / ".video-cache").glob("*.m4a"))
     assert len(clips) >= 2 and tracks
@@ -163,19 +163,19 @@ def test_a_truncated_or_corrupt_clip_cache_is_made_again_not_served(project):
         track.write_bytes(b"\0" * track.stat().st_size)  # same size: the moov atom is gone
     video.unlink()  # the video stage must join again, from the cache
 
-    did = build(project)
+    did = build(built_copy)
     assert did["video"] == "built"
     decodes_whole(video)
     assert frame_count(video) == frames
     for media in sorted((folder / "media").glob("*.mp4")):
         decodes_whole(media)
-    assert snapshot(project) == before  # re-encoded to the same bytes
+    assert snapshot(built_copy) == before  # re-encoded to the same bytes
     for entry in clips:  # made again, and their sums match what is there now
         size, digest = (entry.parent / f"{entry.name}.sum").read_text().split()
         assert file_hash(entry) == (int(size), digest)
     cache = ClipCache(folder / ".video-cache")  # the original project's track, unused here, is dropped when asked
     assert [cache.get(t.stem, ".m4a") is not None for t in tracks].count(True) == 1
-    again = run_render(*BUILD_ARGS, "--only", "video", cwd=project)
+    again = run_render(*BUILD_ARGS, "--only", "video", cwd=built_copy)
     assert again.returncode == 0, again.stderr
 
 
@@ -188,39 +188,39 @@ def test_a_build_from_scratch_writes_the_same_bytes_as_an_incremental_one(narrat
     measured run times (``duration`` in the notebook, the review page)
     differ; the deck, its images and the video's stills hold no run time, so
     they are still the same, as is everything else."""
-    project = copy_project(narrated, tmp_path / "tiny")
-    build(project)
-    _replace_in(project / "script" / "tiny.yaml", "say: Making a tensor and printing its shape.",
+    built_copy = copy_project(narrated, tmp_path / "tiny")
+    build(built_copy)
+    _replace_in(built_copy / "script" / "tiny.yaml", "say: Making a tensor and printing its shape.",
                 "say: Making a tensor, then printing its shape.")
-    _replace_in(project / "snippets" / "shapes.py", '"shape:"', '"its shape:"')
-    did = build(project)
+    _replace_in(built_copy / "snippets" / "shapes.py", '"shape:"', '"its shape:"')
+    did = build(built_copy)
     assert did["timeline"] == "built" and did["video"] == "built"
-    incremental = snapshot(project)
+    incremental = snapshot(built_copy)
     assert b"its shape:" in incremental["code.ipynb"]
 
     # from scratch but for the snippets' captures: every output, voice clip and video clip made again
     captures = tmp_path / "captures"
-    shutil.move(project / "build" / ".cache" / "captures", captures)
-    shutil.rmtree(project / "build")
-    (project / "build" / ".cache").mkdir(parents=True)
-    shutil.copytree(captures, project / "build" / ".cache" / "captures")
-    did = build(project)
+    shutil.move(built_copy / "build" / ".cache" / "captures", captures)
+    shutil.rmtree(built_copy / "build")
+    (built_copy / "build" / ".cache").mkdir(parents=True)
+    shutil.copytree(captures, built_copy / "build" / ".cache" / "captures")
+    did = build(built_copy)
     assert did["check"] == "skipped" and set(did.values()) == {"skipped", "built"}
-    assert not _differences(incremental, snapshot(project))
+    assert not _differences(incremental, snapshot(built_copy))
 
     # from scratch entirely: the snippets run again, and take another few milliseconds
-    shutil.rmtree(project / "build")
-    build(project, "--no-cache")
-    differ = _differences(incremental, snapshot(project))
+    shutil.rmtree(built_copy / "build")
+    build(built_copy, "--no-cache")
+    differ = _differences(incremental, snapshot(built_copy))
     deck = {name for name in differ if name.startswith("slides") or name.startswith("media/")}
     assert not deck, sorted(deck)  # the deck is a function of content and captures: no run time on a slide
     assert differ <= {"code.ipynb", "index.html", "video.mp4"}, sorted(differ)
-    video = project / "build" / "tiny" / "video.mp4"
+    video = built_copy / "build" / "tiny" / "video.mp4"
     decodes_whole(video)
     kept = tmp_path / "incremental.mp4"
     kept.write_bytes(incremental["video.mp4"])
     assert frame_count(video) == frame_count(kept)
-    notebook = [json.loads(snap["code.ipynb"]) for snap in (incremental, snapshot(project))]
+    notebook = [json.loads(snap["code.ipynb"]) for snap in (incremental, snapshot(built_copy))]
     for book in notebook:
         for cell in book["cells"]:
             cell.get("metadata", {}).get("cuecast", {}).pop("duration", None)
@@ -232,13 +232,13 @@ def _differences(a: dict[str, bytes], b: dict[str, bytes]) -> set[str]:
 
 
 @pytest.mark.slow
-def test_editing_an_output_in_place_does_not_reach_the_caches(project):
+def test_editing_an_output_in_place_does_not_reach_the_caches(built_copy):
     """The issue's case: outputs were hard links into the caches, so a ``cp``
     onto ``audio/*.wav`` or ``media/*.mp4`` changed the cache, and after
     deleting the outputs the rebuilt narration was silent and a segment
     showed another's picture, exit 0."""
-    folder = project / "build" / "tiny"
-    before = snapshot(project)
+    folder = built_copy / "build" / "tiny"
+    before = snapshot(built_copy)
     wavs = sorted(folder.glob("audio/*.wav"))
     clips = sorted(folder.glob("media/*.mp4"))
     assert len(wavs) >= 2 and len(clips) >= 2
@@ -250,6 +250,6 @@ def test_editing_an_output_in_place_does_not_reach_the_caches(project):
         if entry.name != ".video-cache":
             shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
 
-    build(project)
-    assert snapshot(project) == before
+    build(built_copy)
+    assert snapshot(built_copy) == before
     decodes_whole(folder / "video.mp4")

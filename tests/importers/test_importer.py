@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from cuecast.cli import cli
 from cuecast.errors import ScriptError
-from cuecast.importer import import_markdown, parse_markdown
+from cuecast.importers.video_script import import_markdown, parse_markdown
 from cuecast.script import load_lesson
 from tests.support.paths import PROJECT
 
@@ -159,6 +159,6 @@ def test_cli_prints_to_stdout_with_dash(tmp_path, monkeypatch):
     ("no address", None, "no address"),
 ])
 def test_browser_cue_url_and_narration(text, url, say):
-    from cuecast.importer import find_url
+    from cuecast.importers.video_script import find_url
 
     assert find_url(text) == (url, say)

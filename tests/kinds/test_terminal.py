@@ -12,18 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from cuecast.errors import ScriptError
 from cuecast.model import Capture
 from cuecast.runner import RunOptions, run_lesson
 from cuecast.script import load_lesson
 from tests.test_build import TINY
+from tests.support.script_errors import problems
 
 PRINT = 'python -c "print(6 * 7)"'
 FAIL = 'python -c "import sys; sys.exit(3)"'
 CPU = RunOptions(device="cpu", jobs=1)
 
 
-def project(tmp_path: Path, *beats: str) -> Path:
+def terminal_script(tmp_path: Path, *beats: str) -> Path:
     """A project of one section whose beats are ``beats`` (YAML, indented
     under ``beats:``), with the tiny lesson's snippets."""
     shutil.copytree(TINY / "snippets", tmp_path / "snippets")
@@ -39,41 +39,35 @@ def terminal_beat(command: str = PRINT, *more: str) -> str:
     return "\n".join(lines)
 
 
-def problems(script: Path) -> list[tuple[int, int, str, str]]:
-    with pytest.raises(ScriptError) as raised:
-        load_lesson(script)
-    return [(d.location.line, d.location.col, d.message, d.hint) for d in raised.value.diagnostics]
-
-
 # --- the script --------------------------------------------------------------
 
 
 def test_a_terminal_cue_parses_to_its_command(tmp_path):
-    lesson = load_lesson(project(tmp_path, terminal_beat(PRINT, "  timeout: 5", "  output: 1-1")))
+    lesson = load_lesson(terminal_script(tmp_path, terminal_beat(PRINT, "  timeout: 5", "  output: 1-1")))
     (_, _, cue), = lesson.cues()
     assert (cue.kind, cue.command, cue.timeout, cue.output_lines) == ("terminal", PRINT, 5.0, (1, 1))
 
 
 def test_a_terminal_cue_without_command_is_located(tmp_path):
-    script = project(tmp_path, "- show: terminal\n  say: Nothing to type")
+    script = terminal_script(tmp_path, "- show: terminal\n  say: Nothing to type")
     assert problems(script) == [(5, 15, "a terminal cue needs a 'command' (what is typed at the prompt)",
                                  "for example: command: pip --version")]
 
 
 def test_command_on_another_kind_says_which_kind_takes_it(tmp_path):
-    script = project(tmp_path, "- show: vscode\n  snippet: snippets/shapes.py\n  command: ls")
+    script = terminal_script(tmp_path, "- show: vscode\n  snippet: snippets/shapes.py\n  command: ls")
     assert problems(script) == [(7, 9, "'command' does not apply to a vscode cue (it is used by: terminal)", "")]
 
 
 def test_snippet_keys_on_a_terminal_cue_are_reported(tmp_path):
-    script = project(tmp_path, terminal_beat(PRINT, "  cell: 2"))
+    script = terminal_script(tmp_path, terminal_beat(PRINT, "  cell: 2"))
     found = [message for _, _, message, _ in problems(script)]
     assert found == ["'cell' does not apply to a terminal cue (it is used by: vscode, slides)",
                      "'cell' picks part of a snippet; this cue has no 'snippet'"]
 
 
 def test_misspellings_get_a_did_you_mean(tmp_path):
-    script = project(tmp_path, "- show: termnal\n  comand: ls")
+    script = terminal_script(tmp_path, "- show: termnal\n  comand: ls")
     assert problems(script) == [
         (5, 15, "unknown cue kind 'termnal' (expected one of: vscode, slides, browser, terminal)",
          "did you mean 'terminal'?"),
@@ -82,13 +76,13 @@ def test_misspellings_get_a_did_you_mean(tmp_path):
 
 
 def test_a_command_is_one_line(tmp_path):
-    script = project(tmp_path, "- show: terminal\n  command: |\n    ls\n    pwd")
+    script = terminal_script(tmp_path, "- show: terminal\n  command: |\n    ls\n    pwd")
     (line, col, message, _), = problems(script)
     assert (line, message) == (6, "'command' must be one line (what is typed at the prompt)")
 
 
 def test_command_without_show_asks_for_show_terminal(tmp_path):
-    script = project(tmp_path, "- say: hi\n  command: ls")
+    script = terminal_script(tmp_path, "- say: hi\n  command: ls")
     assert problems(script) == [(6, 9, "'command' belongs to a cue; add 'show:' (terminal) to this beat", "")]
 
 
@@ -96,7 +90,7 @@ def test_command_without_show_asks_for_show_terminal(tmp_path):
 
 
 def test_the_command_runs_in_the_project_and_is_cached_by_command(tmp_path):
-    lesson = load_lesson(project(tmp_path, terminal_beat(PRINT), terminal_beat("pwd")))
+    lesson = load_lesson(terminal_script(tmp_path, terminal_beat(PRINT), terminal_beat("pwd")))
     captures = run_lesson(lesson, CPU)
     answer = captures[f"$ {PRINT}"]
     assert (answer.status, answer.output, answer.cached) == ("ok", "42\n", False)
@@ -106,17 +100,17 @@ def test_the_command_runs_in_the_project_and_is_cached_by_command(tmp_path):
 
 
 def test_a_failing_command_fails_unless_expected(tmp_path):
-    lesson = load_lesson(project(tmp_path, terminal_beat(FAIL)))
+    lesson = load_lesson(terminal_script(tmp_path, terminal_beat(FAIL)))
     failed = run_lesson(lesson, CPU)[f"$ {FAIL}"]
     assert failed.status == "error" and failed.exception.message == "exit status 3" and not failed.passed
-    lesson = load_lesson(project(tmp_path / "expected", terminal_beat(FAIL, "  expect_error: true")))
+    lesson = load_lesson(terminal_script(tmp_path / "expected", terminal_beat(FAIL, "  expect_error: true")))
     assert run_lesson(lesson, CPU)[f"$ {FAIL}"].status == "expected-error"
 
 
 def test_a_command_is_stopped_at_its_timeout_with_everything_it_started(tmp_path):
     marker = tmp_path / "orphan-ran"
     command = f"(sleep 3; touch {marker}) & sleep 30"
-    lesson = load_lesson(project(tmp_path, terminal_beat(command, "  timeout: 1")))
+    lesson = load_lesson(terminal_script(tmp_path, terminal_beat(command, "  timeout: 1")))
     started = time.monotonic()
     capture = run_lesson(lesson, RunOptions(device="cpu", use_cache=False))[f"$ {command}"]
     assert capture.status == "timeout" and capture.reason == "did not finish within 1 s"
@@ -128,7 +122,7 @@ def test_a_command_is_stopped_at_its_timeout_with_everything_it_started(tmp_path
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_AS is enforced on Linux")
 def test_the_memory_limit_applies_to_the_command(tmp_path):
     command = 'python -c "b = bytearray(2_000_000_000)"'
-    lesson = load_lesson(project(tmp_path, terminal_beat(command)))
+    lesson = load_lesson(terminal_script(tmp_path, terminal_beat(command)))
     capture = run_lesson(lesson, RunOptions(device="cpu", use_cache=False, memory_limit=500_000_000))[f"$ {command}"]
     assert capture.status == "error" and "MemoryError" in capture.output
 
@@ -136,7 +130,7 @@ def test_the_memory_limit_applies_to_the_command(tmp_path):
 def test_render_check_counts_the_command(tmp_path):
     from cuecast.check.report import check_results
 
-    lesson = load_lesson(project(tmp_path, terminal_beat(PRINT), terminal_beat(FAIL)))
+    lesson = load_lesson(terminal_script(tmp_path, terminal_beat(PRINT), terminal_beat(FAIL)))
     results = check_results([lesson], [run_lesson(lesson, CPU)], cwd=tmp_path)
     assert {result.snippet: result.passed for result in results} == {f"$ {PRINT}": True, f"$ {FAIL}": False}
 
@@ -144,7 +138,7 @@ def test_render_check_counts_the_command(tmp_path):
 def test_render_check_names_a_failed_command_and_its_exit_status(tmp_path):
     from tests.support.cli import run_render
 
-    script = project(tmp_path, terminal_beat(PRINT), terminal_beat(FAIL))
+    script = terminal_script(tmp_path, terminal_beat(PRINT), terminal_beat(FAIL))
     done = run_render("check", str(script), cwd=tmp_path)
     assert done.returncode == 1
     assert f"FAILED $ {FAIL}: [exit status 3]" in done.stdout  # the reason is text, not markup
@@ -155,7 +149,7 @@ def test_render_check_names_a_failed_command_and_its_exit_status(tmp_path):
 
 
 def _ran(tmp_path: Path):
-    lesson = load_lesson(project(tmp_path, "- bullet: Shells", terminal_beat(PRINT)))
+    lesson = load_lesson(terminal_script(tmp_path, "- bullet: Shells", terminal_beat(PRINT)))
     captures = {f"$ {PRINT}": Capture(snippet=f"$ {PRINT}", status="ok", output="42\n", streams=(("stdout", "42\n"),),
                                       duration=0.05)}
     return lesson, captures
@@ -238,7 +232,7 @@ def test_a_build_shows_the_command_in_every_output_and_runs_it_once(tmp_path):
 
     from tests.test_build import build, pptx_text, statuses
 
-    script = project(tmp_path, "- bullet: Shells", terminal_beat(PRINT))
+    script = terminal_script(tmp_path, "- bullet: Shells", terminal_beat(PRINT))
     first, ran = build(script)
     assert statuses(first) == {stage: "built" for stage in
                                ("check", "slides", "timeline", "video", "notebook", "review")}

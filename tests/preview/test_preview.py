@@ -20,16 +20,11 @@ from tests.test_build import copy_tiny
 from tests.cli.test_watch import Lines
 from tests.support.paths import PROJECT
 from tests.support.processes import alive
+from tests.support.ports import free_port
 from tests.support.stopping import (COMMON, STOP_MARGIN, assert_left_clean, encoders, fresh_copy, interrupt_mid_encode,
                                      orphan_mid_encode, prebuilt_project, start, under_a_parent, wait_gone)
 
 RENDER = str(PROJECT / "render.py")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def start_preview(script: Path, port: int, *extra: str) -> tuple[subprocess.Popen, Lines]:

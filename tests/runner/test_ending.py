@@ -38,7 +38,7 @@ SNIPPETS = {
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
+def ending_snippets(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("endings")
     (root / "snippets").mkdir()
     for name, code in SNIPPETS.items():
@@ -55,9 +55,9 @@ def run(project: Path, entries, **options):
 
 
 @pytest.fixture(scope="module")
-def ended(project):
+def ended(ending_snippets):
     """One worker through every way a snippet can end, then a clean one."""
-    return run(project, [("exits_0", {}), ("closes_fds", {}), ("segfault", {}), ("hangs", {"timeout": 1.5}),
+    return run(ending_snippets, [("exits_0", {}), ("closes_fds", {}), ("segfault", {}), ("hangs", {"timeout": 1.5}),
                          ("ok", {})])
 
 
@@ -91,8 +91,8 @@ def test_the_worker_outlives_every_ending(ended):
 
 
 @pytest.mark.slow
-def test_processes_over_the_memory_limit_together_are_killed_and_reported(project):
-    captures, workers, _ = run(project, [("hogs", {}), ("ok", {})], memory_limit=800 << 20)
+def test_processes_over_the_memory_limit_together_are_killed_and_reported(ending_snippets):
+    captures, workers, _ = run(ending_snippets, [("hogs", {}), ("ok", {})], memory_limit=800 << 20)
     hogs = captures["snippets/hogs.py"]
     assert hogs.status == STATUS_CRASHED
     assert hogs.reason.startswith("was killed: its processes held ")
@@ -101,9 +101,9 @@ def test_processes_over_the_memory_limit_together_are_killed_and_reported(projec
     assert captures["snippets/ok.py"].status == STATUS_OK and len(workers) == 1
 
 
-def test_where_fork_is_unsafe_each_snippet_gets_a_fresh_process_and_it_is_said_once(project, monkeypatch):
+def test_where_fork_is_unsafe_each_snippet_gets_a_fresh_process_and_it_is_said_once(ending_snippets, monkeypatch):
     monkeypatch.setenv("CUECAST_FORK", "never")
-    captures, workers, notices = run(project, [("builtins_a", {}), ("builtins_b", {}), ("exits_0", {})])
+    captures, workers, notices = run(ending_snippets, [("builtins_a", {}), ("builtins_b", {}), ("exits_0", {})])
     assert captures["snippets/builtins_a.py"].output == "A defined a builtin\n"
     assert captures["snippets/builtins_b.py"].output == "helper is a builtin: False\n"
     assert captures["snippets/exits_0.py"].reason == "exited early with status 0"
@@ -111,9 +111,9 @@ def test_where_fork_is_unsafe_each_snippet_gets_a_fresh_process_and_it_is_said_o
     assert len(workers) == 1 and not workers[0].facts["fork"]
 
 
-def test_the_worker_never_initialises_cuda(project):
+def test_the_worker_never_initialises_cuda(ending_snippets):
     # --device auto probes in a forked child; the worker's own torch.cuda stays untouched
-    _, workers, _ = run(project, [("ok", {})], device="auto")
+    _, workers, _ = run(ending_snippets, [("ok", {})], device="auto")
     assert workers[0].facts["cuda_initialized"] is False and workers[0].facts["fork"]
 
 
@@ -144,7 +144,7 @@ def test_reasons_are_plain_sentences():
         "could not be run: cuecast's runner failed (ValueError: bad)")
 
 
-def test_a_worker_that_does_not_answer_a_cancel_is_replaced(project, monkeypatch):
+def test_a_worker_that_does_not_answer_a_cancel_is_replaced(ending_snippets, monkeypatch):
     # the worker is stopped (SIGSTOP) while its snippet hangs: the pool's
     # cancel goes unanswered, so after the grace the worker and the snippet's
     # process group are killed, the snippet is a timeout, the next one runs
@@ -164,7 +164,7 @@ def test_a_worker_that_does_not_answer_a_cancel_is_replaced(project, monkeypatch
                 timers[-1].start()
 
         runner.on_event = freeze_worker
-        captures = runner.run_lesson(make_lesson(project, [("hangs", {"timeout": 1.5}), ("ok", {})]))
+        captures = runner.run_lesson(make_lesson(ending_snippets, [("hangs", {"timeout": 1.5}), ("ok", {})]))
         workers = list(runner.pool.workers)
     for timer in timers:
         timer.join()

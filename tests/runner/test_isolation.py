@@ -138,7 +138,7 @@ def kill_all(pids) -> None:
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
+def isolation_snippets(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("isolation")
     (root / "snippets").mkdir()
     pids = copies_file(root)
@@ -153,7 +153,7 @@ def names() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def plain(project) -> dict[str, str]:
+def plain(isolation_snippets) -> dict[str, str]:
     """What ``python snippets/x.py`` prints (stdout and stderr as a terminal
     shows them), each run alone; whatever it leaves behind is killed."""
     outputs = {}
@@ -161,15 +161,15 @@ def plain(project) -> dict[str, str]:
     try:
         for name in names():
             # a file, not a pipe: a daemon holding the pipe open would keep python's output unfinished
-            with open(project / "plain.out", "w+b") as out:
-                subprocess.run([sys.executable, f"snippets/{name}.py"], cwd=project, env=env, timeout=60,
+            with open(isolation_snippets / "plain.out", "w+b") as out:
+                subprocess.run([sys.executable, f"snippets/{name}.py"], cwd=isolation_snippets, env=env, timeout=60,
                                stdout=out, stderr=subprocess.STDOUT)
                 out.seek(0)
                 outputs[name] = out.read().decode()
-            kill_all(marked_processes() + left_copies(copies_file(project)))
+            kill_all(marked_processes() + left_copies(copies_file(isolation_snippets)))
     finally:
-        kill_all(marked_processes() + left_copies(copies_file(project)))
-        (copies_file(project)).unlink(missing_ok=True)
+        kill_all(marked_processes() + left_copies(copies_file(isolation_snippets)))
+        (copies_file(isolation_snippets)).unlink(missing_ok=True)
     return outputs
 
 
@@ -195,9 +195,9 @@ def look_then_leak() -> list[str]:
 
 
 @pytest.fixture(scope="module", params=["A then B", "B then A"])
-def run(request, project, plain):
+def run(request, isolation_snippets, plain):
     order = leak_then_look() if request.param == "A then B" else look_then_leak()
-    return run_in_order(project, order)
+    return run_in_order(isolation_snippets, order)
 
 
 def test_the_plain_runs_are_what_the_cases_expect(plain):

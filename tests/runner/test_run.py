@@ -82,7 +82,7 @@ def make_project(root: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
+def fixture_snippets(tmp_path_factory) -> Path:
     return make_project(tmp_path_factory.mktemp("project"))
 
 
@@ -93,10 +93,10 @@ def runner():
 
 
 @pytest.fixture(scope="module")
-def faults(project, runner):
+def faults(fixture_snippets, runner):
     events = []
     runner.on_event = events.append
-    captures = runner.run_lesson(make_lesson(project, FAULTS))
+    captures = runner.run_lesson(make_lesson(fixture_snippets, FAULTS))
     runner.on_event = None
     return captures, events
 
@@ -123,11 +123,11 @@ def test_clean_snippet_captures_output_device_and_versions(faults):
     assert ok.exception is None and not ok.truncated and not ok.cached and ok.key
 
 
-def test_seed_is_fixed_for_torch_and_random(faults, project, runner):
+def test_seed_is_fixed_for_torch_and_random(faults, fixture_snippets, runner):
     first = capture(faults, "ok").output
     # torch.manual_seed(0): the first two torch.rand values are known
     assert "[0.49625658988952637, 0.7682217955589294]" in first
-    again = runner.run_lesson(make_lesson(project, [("ok", {})]))["snippets/ok.py"]
+    again = runner.run_lesson(make_lesson(fixture_snippets, [("ok", {})]))["snippets/ok.py"]
     assert again.output == first
 
 
@@ -185,14 +185,14 @@ def test_memory_error_is_an_ordinary_error(faults):
     assert oom.status == STATUS_ERROR and oom.exception.type == "MemoryError" and oom.exception.line == 1
 
 
-def test_writes_go_to_a_temporary_folder_that_is_removed(faults, project):
+def test_writes_go_to_a_temporary_folder_that_is_removed(faults, fixture_snippets):
     wrote = capture(faults, "writes_cwd")
     assert wrote.status == STATUS_OK
     listing, cwd = wrote.output.splitlines()
     assert listing == "['written-by-snippet.txt']"  # a fresh, empty folder
     assert not Path(cwd).exists()
-    assert not Path(cwd).resolve().is_relative_to(project.resolve())
-    assert not list(project.rglob("written-by-snippet.txt"))
+    assert not Path(cwd).resolve().is_relative_to(fixture_snippets.resolve())
+    assert not list(fixture_snippets.rglob("written-by-snippet.txt"))
 
 
 def test_a_50_mb_print_is_cut_at_the_cap_with_a_note(faults):
@@ -242,25 +242,25 @@ def test_killed_worker_is_a_crash(faults):
     assert killed.status == STATUS_CRASHED and "SIGKILL" in killed.reason
 
 
-def test_the_pool_survives_the_faults(faults, project, runner):
-    after = runner.run_lesson(make_lesson(project, [("interleaved", {})]))
+def test_the_pool_survives_the_faults(faults, fixture_snippets, runner):
+    after = runner.run_lesson(make_lesson(fixture_snippets, [("interleaved", {})]))
     assert after["snippets/interleaved.py"].status == STATUS_OK
     assert sum(1 for w in runner.pool.workers if not w.dead) <= 2
 
 
-def test_a_snippet_used_by_two_cues_runs_once(project, runner):
+def test_a_snippet_used_by_two_cues_runs_once(fixture_snippets, runner):
     events = []
     runner.on_event = events.append
     try:
-        captures = runner.run_lesson(make_lesson(project, [("ok", {}), ("interleaved", {}), ("ok", {})]))
+        captures = runner.run_lesson(make_lesson(fixture_snippets, [("ok", {}), ("interleaved", {}), ("ok", {})]))
     finally:
         runner.on_event = None
     assert list(captures) == ["snippets/ok.py", "snippets/interleaved.py"]
     assert [e.snippet for e in events if e.kind == STARTED].count("snippets/ok.py") == 1
 
 
-def test_missing_snippet_file_is_an_error_not_a_crash(project, runner):
-    captures = runner.run_lesson(make_lesson(project, [("no_such_file", {})]))
+def test_missing_snippet_file_is_an_error_not_a_crash(fixture_snippets, runner):
+    captures = runner.run_lesson(make_lesson(fixture_snippets, [("no_such_file", {})]))
     missing = captures["snippets/no_such_file.py"]
     assert missing.status == STATUS_ERROR and missing.exception.type == "FileNotFoundError"
 
@@ -268,9 +268,9 @@ def test_missing_snippet_file_is_an_error_not_a_crash(project, runner):
 def test_after_a_hang_the_next_snippet_runs_and_the_worker_stays_warm(tmp_path):
     # its own one-worker pool: the hung snippet's process is killed, not the
     # worker, so the next snippet runs in a fresh process of the same worker
-    project = make_project(tmp_path)
+    fixture_snippets = make_project(tmp_path)
     with Runner(RunOptions(device="cpu", jobs=1, use_cache=False, timeout=30)) as solo:
-        captures = solo.run_lesson(make_lesson(project, [("hangs", {"timeout": 1.5}), ("ok", {})]))
+        captures = solo.run_lesson(make_lesson(fixture_snippets, [("hangs", {"timeout": 1.5}), ("ok", {})]))
         workers = solo.pool.workers
     assert captures["snippets/hangs.py"].status == STATUS_TIMEOUT
     assert captures["snippets/hangs.py"].reason == "did not finish within 1.5 s (it was at line 5)"
@@ -309,13 +309,13 @@ print("fine")
 def test_device_that_is_not_there_is_a_config_error(tmp_path):
     from cuecast.errors import ConfigError
 
-    project = make_project(tmp_path)
+    fixture_snippets = make_project(tmp_path)
     env_has_cuda = os.path.exists("/dev/nvidiactl")
     if env_has_cuda:
         pytest.skip("this machine has a CUDA device")
     with pytest.raises(ConfigError, match="--device cuda requested but no CUDA device is available"):
         with Runner(RunOptions(device="cuda", jobs=1)) as runner:
-            runner.run_lesson(make_lesson(project, [("ok", {})]))
+            runner.run_lesson(make_lesson(fixture_snippets, [("ok", {})]))
 
 
 def test_default_worker_count_follows_the_work_not_only_the_cores(monkeypatch):
@@ -328,10 +328,10 @@ def test_default_worker_count_follows_the_work_not_only_the_cores(monkeypatch):
     assert RunOptions().worker_count(13) == 2
 
 
-def test_output_below_python_is_captured_in_order(project, runner):
+def test_output_below_python_is_captured_in_order(fixture_snippets, runner):
     """``os.system``, a child process and a raw ``os.write`` print where
     ``python FILE`` would show them: between the snippet's own prints."""
-    captures = runner.run_lesson(make_lesson(project, [("below_python", {}), ("ok", {})], lesson_id="fd"))
+    captures = runner.run_lesson(make_lesson(fixture_snippets, [("below_python", {}), ("ok", {})], lesson_id="fd"))
     below = captures["snippets/below_python.py"]
     assert below.status == STATUS_OK
     assert below.output == ("python before\nfrom a shell\npython between\nchild stderr\n"
@@ -345,9 +345,10 @@ def test_output_below_python_is_captured_in_order(project, runner):
     assert captures["snippets/ok.py"].output.startswith("hello\nto stderr\n")
 
 
-def test_a_flood_below_python_is_cut_at_the_limit(project):
+def test_a_flood_below_python_is_cut_at_the_limit(fixture_snippets):
     with Runner(RunOptions(device="cpu", jobs=1, use_cache=False, output_limit=10_000)) as small:
-        flood = small.run_lesson(make_lesson(project, [("floods_fd", {})], lesson_id="flood"))["snippets/floods_fd.py"]
+        flooding = make_lesson(fixture_snippets, [("floods_fd", {})], lesson_id="flood")
+        flood = small.run_lesson(flooding)["snippets/floods_fd.py"]
     assert flood.status == STATUS_OK
     assert flood.truncated
     assert flood.output.startswith("start\n0123456789\n0123456789\n")

