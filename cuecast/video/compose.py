@@ -17,6 +17,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import shutil
+import tempfile
 import threading
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
