@@ -354,21 +354,34 @@ class EditorScene:
         left = self.activity_w + self.sidebar_w
         top = self.title_h + self.tab_h
         bottom = height - self.status_h
-        self.panel_top = top + round((bottom - top) * 0.62)
+        # The panels share the height at 62/38 unless the code needs more
+        # rows than that gives it and the terminal can spare them: a file
+        # that fits the window then shows from its first line.
+        default_split = top + round((bottom - top) * 0.62)
         self.panel_header_h = max(8, round(34 * s))
 
         lines = self.content.lines or ("",)
         longest = max(len(line) for line in lines) + 2
         pad = max(2, round(8 * s))
-        editor_h = self.panel_top - top - 2 * pad
         digits = max(3, len(str(max(self.content.numbers or (1,)))) + 1)
         base = 24 * s
-        fit_rows = editor_h / (1.4 * len(lines))
+        fit_rows = (default_split - top - 2 * pad) / (1.4 * len(lines))
         fit_cols = (width - left - pad * 3) / (0.6021 * (longest + digits + 2))
         size = max(max(6, round(13 * s)), min(base, fit_rows, fit_cols))
         self.code_font = font(MONO, round(size))
         self.char_w = self.code_font.getlength("M")
         self.line_h = max(self.code_font.size + 1, round(self.code_font.size * 1.4))
+
+        term_size = max(6, min(round(self.code_font.size), round(20 * s)))
+        self.term_font = font(MONO, term_size)
+        self.term_char_w = self.term_font.getlength("M")
+        self.term_line_h = max(self.term_font.size + 1, round(self.term_font.size * 1.35))
+        self.term_x = left + round(20 * s)
+        self.term_cols = max(8, int((width - self.term_x - pad) // self.term_char_w))
+        term_margin = max(2, round(6 * s))
+
+        self.panel_top = self._split(default_split, top, bottom, pad, term_margin)
+        editor_h = self.panel_top - top - 2 * pad
         self.gutter_x = left + pad
         self.gutter_w = round(self.char_w * (digits + 2))
         self.code_x = self.gutter_x + self.gutter_w
@@ -377,16 +390,30 @@ class EditorScene:
         self.code_rows = max(1, editor_h // self.line_h)
         self.code_scroll = 0
 
-        term_size = max(6, min(round(self.code_font.size), round(20 * s)))
-        self.term_font = font(MONO, term_size)
-        self.term_char_w = self.term_font.getlength("M")
-        self.term_line_h = max(self.term_font.size + 1, round(self.term_font.size * 1.35))
-        self.term_x = left + round(20 * s)
         self.term_top = self.panel_top + self.panel_header_h
-        self.term_bottom = bottom - max(2, round(6 * s))
+        self.term_bottom = bottom - term_margin
         self.term_rows = max(1, (self.term_bottom - self.term_top) // self.term_line_h)
-        self.term_cols = max(8, int((width - self.term_x - pad) // self.term_char_w))
         self.term_scroll = 0
+
+    def _terminal_rows_needed(self) -> int:
+        """The terminal's rows at the end: the command, the wrapped output and
+        the prompt that comes back."""
+        output = sum(len(wrap_terminal_line(line.text or "", self.term_cols)) for line in self.content.output)
+        return 1 + output + 1
+
+    def _split(self, default: int, top: int, bottom: int, pad: int, term_margin: int) -> int:
+        """Where the terminal panel starts: the default split, moved down
+        when the code needs more rows than the default gives it, as far as the
+        terminal keeps the rows it needs (at most its default share, at least
+        three rows)."""
+        code_needed = top + 2 * pad + max(1, len(self.content.lines)) * self.line_h
+        if code_needed <= default:
+            return default
+        term_chrome = self.panel_header_h + term_margin
+        term_needed = term_chrome + self._terminal_rows_needed() * self.term_line_h
+        term_least = term_chrome + 3 * self.term_line_h
+        term_kept = max(term_least, min(term_needed, bottom - default))
+        return max(default, min(code_needed, bottom - term_kept))
 
     # --- drawing -------------------------------------------------------------
 

@@ -234,3 +234,35 @@ def test_the_window_title_shows_a_code_title_without_backticks(tmp_path):
                     (Section("g", "Grad", loc, beats=(Beat("g-1", loc, "Run it.", cue=cue),)),))
     title = editor_content(lesson, cue, Capture("snippets/grad.py", "ok", "1\n")).title
     assert title == "grad.py — Differentiation with torch.autograd — Visual Studio Code"
+
+
+FULL_HD = (1920, 1080)
+#: A 23-line file, as snippets/parameters.py in the default lesson: one row
+#: taller than the editor's default share of a 1080p window.
+TALL = ("import torch",) + tuple(f"w{i} = torch.zeros({i}, {i})  # weights of layer {i}".ljust(70) for i in range(1, 23))
+
+
+def test_a_file_that_fits_the_window_shows_from_line_one():
+    s = scene(content=content(lines=TALL, output=("torch.Size([4, 4])",)), size=FULL_HD, n_frames=150)
+    end = picture_at(frames_by_index(s), s.n_frames - 1)
+    assert s.code_scroll == 0
+    first_row = end[s.code_top:s.code_top + s.line_h]
+    assert has_colour(first_row[:, s.gutter_x:s.code_x], DARK["gutter_text"], tolerance=10, at_least=10)  # "3"
+    assert has_colour(first_row[:, s.code_x:], "#c586c0", at_least=10)  # import
+    last_y = s.code_top + (len(TALL) - 1) * s.line_h
+    assert last_y + s.line_h <= s.panel_top and has_colour(end[last_y:last_y + s.line_h, s.code_x:], "#6a9955")
+    # the terminal gave up rows it did not need, and still shows the run and the prompt
+    assert s.term_rows >= 3
+    prompt_y = s.term_top + 2 * s.term_line_h
+    assert has_colour(end[prompt_y:prompt_y + s.term_line_h, s.term_x:s.term_x + 3 * round(s.term_char_w)],
+                      DARK["prompt"], tolerance=30)
+
+
+def test_the_terminal_keeps_its_share_when_both_panes_need_more():
+    output = tuple(f"value {i}" for i in range(80))
+    tall = TALL * 3
+    long_both = scene(content=content(lines=tall, output=output), size=FULL_HD, n_frames=2)
+    short = scene(content=content(), size=FULL_HD, n_frames=2)
+    assert long_both.panel_top == short.panel_top  # the default 62 / 38 split
+    long_code = scene(content=content(lines=tall, output=("done",)), size=FULL_HD, n_frames=2)
+    assert long_code.panel_top > short.panel_top and long_code.term_rows == 3
