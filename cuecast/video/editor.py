@@ -123,6 +123,43 @@ def token_colours(lines: Sequence[str]) -> list[list[str]]:
     return result
 
 
+#: The activity bar's icons, top down, as VS Code orders them.
+ACTIVITY_ICONS = ("files", "search", "source control", "run")
+
+
+def draw_activity_icon(draw: ImageDraw.ImageDraw, name: str, box: tuple[int, int, int, int],
+                       colour: tuple[int, int, int], width: int) -> None:
+    """One activity-bar icon as line art in ``box``, shaped as VS Code's
+    (two pages, a magnifier, a branch, a play triangle) so a viewer knows the
+    window at a glance."""
+    x0, y0, x1, y1 = box
+    w, h = x1 - x0, y1 - y0
+
+    def at(fx: float, fy: float) -> tuple[float, float]:
+        return (x0 + fx * w, y0 + fy * h)
+
+    if name == "files":  # a page with a folded corner, another behind it
+        draw.line([at(0.30, 0.15), at(0.30, 0.0), at(0.85, 0.0), at(0.85, 0.70), at(0.70, 0.70)],
+                  fill=colour, width=width)
+        draw.line([at(0.55, 0.25), at(0.15, 0.25), at(0.15, 1.0), at(0.70, 1.0), at(0.70, 0.40),
+                   at(0.55, 0.25), at(0.55, 0.40), at(0.70, 0.40)], fill=colour, width=width)
+    elif name == "search":  # a lens and its handle
+        draw.ellipse((*at(0.30, 0.0), *at(1.0, 0.70)), outline=colour, width=width)
+        draw.line([at(0.42, 0.58), at(0.0, 1.0)], fill=colour, width=width + 1)
+    elif name == "source control":  # a branch: two commits on a line, one forking off
+        r = max(1.5, w * 0.12)
+        for fx, fy in ((0.25, 0.12), (0.25, 0.88), (0.78, 0.30)):
+            cx, cy = at(fx, fy)
+            draw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=colour, width=max(1, width - 1))
+        draw.line([at(0.25, 0.12 + 0.12 * w / max(1, h)), at(0.25, 0.88 - 0.12 * w / max(1, h))],
+                  fill=colour, width=width)
+        draw.line([at(0.78, 0.42), at(0.78, 0.55), at(0.25, 0.72)], fill=colour, width=width)
+    elif name == "run":  # a play triangle
+        draw.polygon([at(0.22, 0.05), at(0.22, 0.95), at(0.92, 0.50)], outline=colour, width=width)
+    else:
+        raise ValueError(f"no activity-bar icon named {name!r}; known: {', '.join(ACTIVITY_ICONS)}")
+
+
 @dataclass(frozen=True)
 class TerminalLine:
     text: str
@@ -435,12 +472,9 @@ class EditorScene:
 
         bottom = height - self.status_h
         draw.rectangle((0, self.title_h, self.activity_w - 1, bottom), fill=c["activity"])
-        icon = max(3, round(22 * s))
-        for i in range(4):
-            y = self.title_h + round(14 * s) + i * round(48 * s)
-            x = (self.activity_w - icon) // 2
-            outline = c["tab_text"] if i == 0 else c["activity_icon"]
-            draw.rectangle((x, y, x + icon, y + icon), outline=outline, width=max(1, round(2 * s)))
+        for i, (name, box) in enumerate(self.icon_boxes()):
+            colour = c["tab_text"] if i == 0 else c["activity_icon"]
+            draw_activity_icon(draw, name, box, colour, max(1, round(2 * s)))
 
         sx = self.activity_w
         if self.sidebar_w > 4:
@@ -493,6 +527,17 @@ class EditorScene:
                   fill=c["status_text"], anchor="lm")
         draw.text((width - round(12 * s), bottom + self.status_h / 2), "UTF-8   LF   Python", font=self.ui_font,
                   fill=c["status_text"], anchor="rm")
+
+    def icon_boxes(self) -> list[tuple[str, tuple[int, int, int, int]]]:
+        """The activity bar's icons and the square each is drawn in, top down."""
+        s = self.scale
+        icon = max(3, round(22 * s))
+        x = (self.activity_w - icon) // 2
+        boxes = []
+        for i, name in enumerate(ACTIVITY_ICONS):
+            y = self.title_h + round(14 * s) + i * round(48 * s)
+            boxes.append((name, (x, y, x + icon, y + icon)))
+        return boxes
 
     def _row_y(self, row: int) -> int:
         return self.code_top + (row - self.code_scroll) * self.line_h

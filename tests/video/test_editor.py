@@ -266,3 +266,24 @@ def test_the_terminal_keeps_its_share_when_both_panes_need_more():
     assert long_both.panel_top == short.panel_top  # the default 62 / 38 split
     long_code = scene(content=content(lines=tall, output=("done",)), size=FULL_HD, n_frames=2)
     assert long_code.panel_top > short.panel_top and long_code.term_rows == 3
+
+
+def test_the_activity_bar_icons_are_drawn_not_empty_squares():
+    s = scene(size=FULL_HD, n_frames=1)
+    picture = picture_at(frames_by_index(s), 0)
+    background = np.array(hex_rgb(DARK["activity"]), dtype=np.int16)
+    masks = {}
+    for name, (x0, y0, x1, y1) in s.icon_boxes():
+        square = picture[y0:y1 + 1, x0:x1 + 1].astype(np.int16)
+        ink = np.abs(square - background).max(axis=-1) > 40
+        masks[name] = ink
+        assert ink.sum() >= 30, name
+        # an empty square is ink on its border only; every icon has ink inside
+        assert ink[3:-3, 3:-3].sum() >= 10, name
+        # and no icon is a filled block either
+        assert ink.mean() < 0.5, name
+    assert list(masks) == ["files", "search", "source control", "run"]
+    names = list(masks)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            assert (masks[a] != masks[b]).mean() > 0.1, (a, b)  # four different shapes
