@@ -190,7 +190,7 @@ class _Builder:
             return [self.slide(slide_id, title, notes or title, boxes, background=theme.color("title_card"))]
         siblings = compared_subsections(parent)
         if section in siblings and slide_id == section_slide_id(section):
-            return [self.comparison_slide(section, parent, siblings, notes)]
+            return self.comparison_slides(section, parent, siblings, notes)
         y = TITLE_Y + TITLE_H + inches(0.35)
         area = (MARGIN, y, self.W - 2 * MARGIN, self.H - BOTTOM - y)
         every = [b for b in section.beats if b.bullet is not None]  # the last build: it sets the size of all
@@ -203,15 +203,18 @@ class _Builder:
             slides.append(self.slide(page_slide_id(slide_id, page), title, page_notes, boxes, beat_ids=beat_ids))
         return slides
 
-    def comparison_slide(self, section: Section, parent: Section, siblings: list[Section], notes: str) -> SlideLayout:
+    def comparison_slides(self, section: Section, parent: Section, siblings: list[Section],
+                          notes: str) -> list[SlideLayout]:
         """Sibling subsections with bullets ("Pros of torch.nn", "Pros of
         torch.nn.functional") side by side under their parent's title, the
         one being narrated in full colour and the others muted, so every
         subsection keeps its own slide (and timeline segment) while the viewer
-        sees the comparison."""
+        sees the comparison.  A column too long for the slide even at
+        ``body_min`` continues on ``…/2`` onwards, whole bullets at a time,
+        as section bullets do (never cut: the narration reads them); each
+        page names the narrated beats it holds, so the timeline turns to it."""
         theme = self.theme
         title = self.text(parent.title, field_location(parent, "title"))
-        boxes: list = [self.title_box(title), self.accent(TITLE_Y + TITLE_H + pt_to_emu(4))]
         y = TITLE_Y + TITLE_H + inches(0.35)
         gap = inches(0.5)
         width = (self.W - 2 * MARGIN - gap * (len(siblings) - 1)) // len(siblings)
@@ -219,18 +222,35 @@ class _Builder:
         # every column's rule on one line, under the tallest heading as measured
         heading_h = max(pt_to_emu(self.measure.height(paragraphs, width / EMU_PER_PT)) for paragraphs in headings)
         heading_h = max(inches(0.6), heading_h + pt_to_emu(6))
+        top = y + heading_h + inches(0.2)
+        columns = []
         for index, sibling in enumerate(siblings):
             x = MARGIN + index * (width + gap)
-            current = sibling is section
-            boxes.append(TextBox(f"column-{index + 1}-title", x, y, width, heading_h, tuple(headings[index]),
-                                 role="subtitle"))
-            boxes.append(Rect(f"column-{index + 1}-rule", x, y + heading_h, width, pt_to_emu(3),
-                              fill=theme.color("accent") if current else theme.color("muted")))
-            top = y + heading_h + inches(0.2)
             beats = [b for b in sibling.beats if b.bullet is not None]
-            area = (x, top, width, self.H - BOTTOM - top)
-            boxes.append(self.bullets_box(beats, area, muted=not current, name=f"column-{index + 1}"))
-        return self.slide(section_slide_id(section), self.text(section.title, field_location(section, "title")), notes, boxes)
+            columns.append((x, self.column_pages(beats, (x, top, width, self.H - BOTTOM - top), sibling is not section)))
+        count = max(len(pages) for _, pages in columns)
+        slides = []
+        for page in range(1, count + 1):
+            shown = title if count == 1 else f"{title} ({page}/{count})"
+            boxes: list = [self.title_box(shown), self.accent(TITLE_Y + TITLE_H + pt_to_emu(4))]
+            beat_ids: tuple[str, ...] = ()
+            for index, (sibling, (x, pages)) in enumerate(zip(siblings, columns)):
+                current = sibling is section
+                boxes.append(TextBox(f"column-{index + 1}-title", x, y, width, heading_h, tuple(headings[index]),
+                                     role="subtitle"))
+                boxes.append(Rect(f"column-{index + 1}-rule", x, y + heading_h, width, pt_to_emu(3),
+                                  fill=theme.color("accent") if current else theme.color("muted")))
+                if page <= len(pages):
+                    paragraphs, ids = pages[page - 1]
+                    boxes.append(TextBox(f"column-{index + 1}", x, top, width, self.H - BOTTOM - top,
+                                         tuple(paragraphs), role="bullets"))
+                    if current:
+                        beat_ids = ids
+            page_notes = notes if page == 1 else f"{notes}\n(continued, {page}/{count})"
+            slides.append(self.slide(page_slide_id(section_slide_id(section), page),
+                                     self.text(section.title, field_location(section, "title")), page_notes, boxes,
+                                     beat_ids=beat_ids if count > 1 else ()))
+        return slides
 
     def column_headings(self, siblings: list[Section], section: Section, width: int) -> list[list[Paragraph]]:
         """Each column's heading at one size for all, the largest (``subtitle``
@@ -283,51 +303,44 @@ class _Builder:
     def bullet_pages(self, beats: list[Beat], every: list[Beat],
                      area: tuple[int, int, int, int]) -> list[tuple[TextBox, tuple[str, ...]]]:
         """``beats`` in ``area``, at the size at which ``every`` bullet of the
-        section fits, so successive builds keep one size; when not all fit
-        at ``body_min``, whole bullets continue on the next page (never cut:
-        the narration reads every one), at the largest size that needs no
-        more pages than ``body_min`` does.  Each page comes with the ids of
-        the beats whose bullets it holds."""
-        size, ok = self.bullet_size(every, area)
-        if not ok:
-            fewest = len(self.paginated(every, self.theme.size("body_min"), area))
-            size = self.theme.size("body")
-            while size > self.theme.size("body_min") and len(self.paginated(every, size, area)) > fewest:
-                size -= 1
+        section fits, so successive builds keep one size (see ``page_size``).
+        Each page comes with the ids of the beats whose bullets it holds."""
+        size = self.page_size(every, area)
         return [(TextBox("bullets", *area, tuple(page), role="bullets"), ids)
                 for page, ids in self.paginated(beats, size, area)]
 
-    def paginated(self, beats: list[Beat], size: float,
-                  area: tuple[int, int, int, int]) -> list[tuple[list[Paragraph], tuple[str, ...]]]:
+    def page_size(self, every: list[Beat], area: tuple[int, int, int, int], muted: bool = False) -> float:
+        """The size of ``every`` bullet in ``area``: the largest (``body``
+        down to ``body_min``) at which all fit; when not all fit at
+        ``body_min``, whole bullets continue on the next page (never cut: the
+        narration reads every one), at the largest size that needs no more
+        pages than ``body_min`` does."""
+        size, ok = self.bullet_size(every, area, muted)
+        if not ok:
+            fewest = len(self.paginated(every, self.theme.size("body_min"), area, muted))
+            size = self.theme.size("body")
+            while size > self.theme.size("body_min") and len(self.paginated(every, size, area, muted)) > fewest:
+                size -= 1
+        return size
+
+    def paginated(self, beats: list[Beat], size: float, area: tuple[int, int, int, int],
+                  muted: bool = False) -> list[tuple[list[Paragraph], tuple[str, ...]]]:
         """``beats`` at ``size`` split into pages of whole bullets that fit
         ``area``: each page's paragraphs and the ids of its beats."""
         tw, th = inner_size(area[2], area[3], (0, 0, 0, 0))
         pages: list[tuple[list[Paragraph], tuple[str, ...]]] = [([], ())]
-        for beat, group in zip(beats, self.bullet_groups(beats, size)):
+        for beat, group in zip(beats, self.bullet_groups(beats, size, muted)):
             if pages[-1][0] and self.measure.height(pages[-1][0] + group, tw) > th + 0.01:
                 pages.append(([], ()))
             paragraphs, ids = pages[-1]
             pages[-1] = (paragraphs + group, ids + (beat.id,))
         return pages
 
-    def bullets_box(self, beats: list[Beat], area: tuple[int, int, int, int], muted: bool = False,
-                    name: str = "bullets") -> TextBox:
-        """A comparison column's bullets; too many for the column even at
-        ``body_min`` keeps what fits and says "…" (the notes hold them all)."""
-        size, ok = self.bullet_size(beats, area, muted)
-        paragraphs = [p for g in self.bullet_groups(beats, size, muted) for p in g]
-        if not ok:
-            tw, th = inner_size(area[2], area[3], (0, 0, 0, 0))
-            kept = list(paragraphs)
-            while kept and self.measure.height(kept, tw) > th:
-                kept.pop()
-            if kept:
-                last = kept[-1]
-                kept[-1] = replace(last, runs=last.runs + (Run(" …", "sans", last.size, False, self.theme.color("muted")),))
-                if self.measure.height(kept, tw) > th:
-                    kept.pop()
-            paragraphs = kept
-        return TextBox(name, *area, tuple(paragraphs), role="bullets")
+    def column_pages(self, beats: list[Beat], area: tuple[int, int, int, int],
+                     muted: bool) -> list[tuple[list[Paragraph], tuple[str, ...]]]:
+        """A comparison column's bullets, page by page (one page when they
+        fit), with the ids of the beats each page holds."""
+        return self.paginated(beats, self.page_size(beats, area, muted), area, muted)
 
     def cue_heading(self, section: Section, beat: Beat, cue: Cue, page: int, pages: int) -> tuple[str, list]:
         title = self.text(cue_title(section, cue), field_location(section, "title"))
