@@ -133,6 +133,23 @@ def test_bullets_that_do_not_fit_continue_on_the_next_slide_and_none_is_cut(hard
     assert not any("…" in text for text in shown)
 
 
+def test_a_comparison_column_longer_than_the_slide_continues_and_none_is_cut(hard):
+    import yaml
+
+    _, out, _ = hard
+    script = yaml.safe_load((HARD / "script" / "hard.yaml").read_text())
+    compared = next(s for s in script["sections"] if s["id"] == "long-columns")["subsections"]
+    written = [text for beat in compared[0]["beats"] for text in (beat["bullet"], *beat.get("points", ()))]
+    slides = Presentation(str(out / "slides.pptx")).slides
+    for side in ("long-side", "short-side"):  # each subsection's slide, its column narrated or muted
+        pages = [slide for slide in slides if slide.name.split("/")[0] == f"section:{side}"]
+        assert len(pages) >= 2
+        shown = [p.text.replace("\u200b", "") for slide in pages for shape in slide.shapes
+                 if shape.name == "column-1" for p in shape.text_frame.paragraphs]
+        assert shown == written  # every bullet and point the narration reads, in order, none cut
+        assert not any("…" in text for text in shown)
+
+
 def test_urls_and_paths_break_at_their_joints_as_libreoffice_draws_them(hard):
     _, out, words = hard
     names = [slide.name for slide in Presentation(str(out / "slides.pptx")).slides]
