@@ -227,14 +227,16 @@ class _Builder:
         for index, sibling in enumerate(siblings):
             x = MARGIN + index * (width + gap)
             beats = [b for b in sibling.beats if b.bullet is not None]
-            columns.append((x, self.column_pages(beats, (x, top, width, self.H - BOTTOM - top), sibling is not section)))
+            area = (x, top, width, self.H - BOTTOM - top)
+            columns.append((area, self.column_pages(beats, area, sibling is not section)))
         count = max(len(pages) for _, pages in columns)
         slides = []
         for page in range(1, count + 1):
             shown = title if count == 1 else f"{title} ({page}/{count})"
             boxes: list = [self.title_box(shown), self.accent(TITLE_Y + TITLE_H + pt_to_emu(4))]
             beat_ids: tuple[str, ...] = ()
-            for index, (sibling, (x, pages)) in enumerate(zip(siblings, columns)):
+            for index, (sibling, (area, pages)) in enumerate(zip(siblings, columns)):
+                x = area[0]
                 current = sibling is section
                 boxes.append(TextBox(f"column-{index + 1}-title", x, y, width, heading_h, tuple(headings[index]),
                                      role="subtitle"))
@@ -242,8 +244,7 @@ class _Builder:
                                   fill=theme.color("accent") if current else theme.color("muted")))
                 if page <= len(pages):
                     paragraphs, ids = pages[page - 1]
-                    boxes.append(TextBox(f"column-{index + 1}", x, top, width, self.H - BOTTOM - top,
-                                         tuple(paragraphs), role="bullets"))
+                    boxes.append(TextBox(f"column-{index + 1}", *area, tuple(paragraphs), role="bullets"))
                     if current:
                         beat_ids = ids
             page_notes = notes if page == 1 else f"{notes}\n(continued, {page}/{count})"
