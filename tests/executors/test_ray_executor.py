@@ -137,6 +137,11 @@ def test_a_ray_build_gives_the_files_of_a_local_build(tmp_path, cluster):
     assert captures(project) == local_captures  # the same captures but for their running time
     assert sorted(ray_files) == sorted(local_files)
     assert len([name for name in ray_files if name.endswith(".png")]) >= 3 * 6
+    # the deck is a function of what the snippets printed, never of where or how fast they ran:
+    # a fresh local build and the Ray build give the same slides.pptx and slide images, byte for byte
+    deck = [name for name in local_files if name.endswith((".png", "/slides.pptx"))]
+    assert len([name for name in deck if name.endswith("/slides.pptx")]) == 3
+    assert [name for name in deck if local_files[name] != ray_files[name]] == []
 
     # the same captures drawn here: every file the same, byte for byte, but the video
     for lesson in ("lesson-1", "lesson-2", "lesson-3"):
