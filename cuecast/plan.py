@@ -76,7 +76,7 @@ class PlanOptions:
     otherwise (``paced`` scales them for ``relaxed`` and ``tight``)."""
 
     fps: int = FPS
-    title_seconds: float = 2.5  # the opening title slide
+    title_seconds: float = 2.0  # the opening title slide: a pause with nothing new lasts at most 2 s
     title_card_seconds: float = 1.5  # a section slide with nothing said on it
     lead_in: float = 0.2  # from a beat's start to its narration
     lead_out: float = 0.3  # from the end of narration to the beat's end
