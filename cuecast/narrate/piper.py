@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import replace
 from multiprocessing import get_context
 from pathlib import Path
@@ -208,9 +208,13 @@ def worker_count(jobs: int) -> int:
 
 
 def synthesise_all(model: Path, config: Path, settings: dict, jobs: list[tuple[str, str]]):
-    """``(key, Spoken)`` for each ``(key, text)``, in the order given.  One
-    worker speaks here; more are spawned (not forked: the build may hold
-    torch's threads), each loading the model once."""
+    """``(key, Spoken)`` for each ``(key, text)``, in the order given.  This
+    process speaks too, while the others are spawned (not forked: the build
+    may hold torch's threads) and load the model, each once: the spawned
+    ones' start-up then costs no wall time.  Longest first, from one queue,
+    so the last clip to finish is a short one.  A clip's samples do not
+    depend on the process that spoke it (``piper_model``)."""
+    import threading
     from concurrent.futures.process import BrokenProcessPool
 
     from cuecast.narrate.piper_model import patched_graph
@@ -218,15 +222,33 @@ def synthesise_all(model: Path, config: Path, settings: dict, jobs: list[tuple[s
     workers = worker_count(len(jobs))
     try:
         graph = patched_graph(model)  # here, so a bad file is named, not a broken pool
-        if workers == 1:
-            _load(str(model), str(config), graph)
-            return [_speak(job, settings) for job in jobs]
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_load,
-                                 initargs=(str(model), str(config), graph)) as pool:
-            # longest first, so the last clip to finish is a short one
-            order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][1]))
-            done = dict(zip(order, pool.map(_speak, [jobs[i] for i in order], [settings] * len(jobs))))
-            return [done[i] for i in range(len(jobs))]
+        order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][1]))
+        taken = threading.Lock()
+        done: dict[int, tuple] = {}
+
+        def take() -> Optional[int]:
+            with taken:
+                return order.pop(0) if order else None
+
+        def feed(pool) -> None:  # one clip in flight per spawned worker
+            while (i := take()) is not None:
+                done[i] = pool.submit(_speak, jobs[i], settings).result()
+
+        spawned = max(0, workers - 1)
+        with ProcessPoolExecutor(max(1, spawned), mp_context=get_context("spawn"), initializer=_load,
+                                 initargs=(str(model), str(config), graph)) as pool, \
+                ThreadPoolExecutor(max(1, spawned), thread_name_prefix="cuecast-piper") as feeding:
+            feeders = [feeding.submit(feed, pool) for _ in range(spawned)]
+            try:
+                _load(str(model), str(config), graph)
+                while (i := take()) is not None:
+                    done[i] = _speak(jobs[i], settings)
+            finally:
+                with taken:
+                    order.clear()  # a failure here stops the feeders after their clip in flight
+            for feeder in feeders:
+                feeder.result()
+        return [done[i] for i in range(len(jobs))]
     except NotAPiperModel as exc:
         raise ConfigError(f"{model} is not a Piper voice: {exc}",
                           hint="a Piper voice is VOICE.onnx plus its VOICE.onnx.json (see the voice's page)") from None
