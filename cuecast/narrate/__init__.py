@@ -96,6 +96,7 @@ def get_voice(
             return SilentVoice(rate or DEFAULT_WPM)
     if spec.startswith("recorded:") and spec[len("recorded:"):].strip():
         from cuecast.narrate.recorded import RecordedVoice
+        from cuecast.narrate.take_words import reference_voice
 
         folder = Path(spec[len("recorded:"):].strip()).expanduser()
         if not folder.is_absolute() and base is not None:
@@ -103,7 +104,8 @@ def get_voice(
         if not folder.is_dir():
             state = "is not a folder" if folder.exists() else "does not exist"
             raise ConfigError(f"recordings folder {folder} {state}", hint="--voice recorded:DIR expects DIR/<beat id>.wav (or .flac, .mp3, .m4a, .ogg)")
-        return RecordedVoice(folder, allow_missing=allow_missing, fallback_rate=rate or DEFAULT_WPM)
+        return RecordedVoice(folder, allow_missing=allow_missing, fallback_rate=rate or DEFAULT_WPM,
+                             reference=reference_voice())
     raise ConfigError(f"unknown voice {spec!r} (expected one of: {', '.join(VOICE_KINDS)})")
 
 

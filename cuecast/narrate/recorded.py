@@ -5,7 +5,9 @@ FLAC, MP3, M4A/AAC, OGG/Opus, AIFF and WAVs the stdlib cannot read (32-bit
 float, which Audacity exports) are decoded once by the shipped ffmpeg.  Either
 way the take lands in the voice cache keyed by the file's path, size and
 modification time, and the clip's length is read from the audio, so
-re-recording a beat re-times the lesson and rebuilds what it touches.  Beats
+re-recording a beat re-times the lesson and rebuilds what it touches.  Its
+words are timed by aligning it with a Piper voice saying the same text
+(``take_words``), when Piper is installed.  Beats
 without a recording are listed together (one diagnostic each, at the beat's
 script line) so the author records them in one session.
 """
@@ -16,6 +18,7 @@ import shutil
 import subprocess
 from functools import partial
 from pathlib import Path
+from typing import Optional
 
 from cuecast.errors import ConfigError
 from cuecast.model import Beat, VoiceClip
@@ -31,8 +34,11 @@ DECODE_RATE = 48_000
 class RecordedVoice(Voice):
     kind = "recorded"
 
-    def __init__(self, folder: Path, allow_missing: bool = False, fallback_rate: float = DEFAULT_WPM):
+    def __init__(self, folder: Path, allow_missing: bool = False, fallback_rate: float = DEFAULT_WPM,
+                 reference: Optional[Voice] = None):
         self.folder = Path(folder)
+        #: The Piper voice takes are aligned against for their word times (none: untimed).
+        self.reference = reference
         #: Time beats without a recording by the silent estimate at ``fallback_rate``
         #: instead of failing (``--allow-missing``).
         self.allow_missing = allow_missing
@@ -43,10 +49,20 @@ class RecordedVoice(Voice):
         return f"recorded:{self.folder}"
 
     def describe(self) -> str:
-        return f"recordings in {self.folder}"
+        from cuecast.narrate.take_words import UNTIMED
+
+        return f"recordings in {self.folder}" + ("" if self.reference is not None else f" ({UNTIMED})")
 
     def record(self) -> dict:
         return {"engine": "recorded", "model": str(self.folder), "settings": {}}
+
+    def prepare(self, lines: list[tuple[Beat, str]], cache_dir: Path, refresh: bool = False) -> bool:
+        """Have the reference say every line at once, over the cores, so
+        aligning the takes finds it cached; the takes themselves are not
+        made here."""
+        if self.reference is not None and not refresh:
+            self.reference.prepare(lines, cache_dir)
+        return False
 
     def recordings(self, beat: Beat) -> list[Path]:
         """Every file that could be this beat's recording (normally one)."""
@@ -89,7 +105,10 @@ class RecordedVoice(Voice):
                 beat.location,
                 hint="check that it plays, then export it again as WAV, FLAC, MP3, M4A or OGG",
             ) from None
-        return VoiceClip(beat.id, text, str(clip_path), duration)
+        from cuecast.narrate.take_words import take_words
+
+        words = take_words(clip_path, beat, text, self.reference, Path(cache_dir), refresh)
+        return VoiceClip(beat.id, text, str(clip_path), duration, words=words)
 
 
 def _plain_wav(path: Path, beat: Beat) -> bool:

@@ -40,8 +40,10 @@ class WithTakes(Voice):
     """``voice``, except where the author recorded a take."""
 
     def __init__(self, voice: Voice, folder: Path):
+        from cuecast.narrate.take_words import reference_voice
+
         self.voice = voice
-        self.takes = RecordedVoice(folder)
+        self.takes = RecordedVoice(folder, reference=reference_voice(voice))
         self.kind = voice.kind
         self.fallback_rate = voice.fallback_rate
 
@@ -50,18 +52,22 @@ class WithTakes(Voice):
         return self.voice.spec
 
     def describe(self) -> str:
-        return f"{self.voice.describe()}, takes from {self.takes.folder}"
+        from cuecast.narrate.take_words import UNTIMED
+
+        untimed = "" if self.takes.reference is not None else f" ({UNTIMED})"
+        return f"{self.voice.describe()}, takes from {self.takes.folder}{untimed}"
 
     def record(self) -> dict:
         return self.voice.record()
 
     def prepare(self, lines: list[tuple[Beat, str]], cache_dir: Path, refresh: bool = False) -> bool:
-        synthetic = [(beat, text) for beat, text in lines if not self.takes.recordings(beat)]
-        return self.voice.prepare(synthetic, cache_dir, refresh)
+        taken = {beat.id for beat, _ in lines if self.takes.recordings(beat)}
+        self.takes.prepare([line for line in lines if line[0].id in taken], cache_dir, refresh)
+        return self.voice.prepare([line for line in lines if line[0].id not in taken], cache_dir, refresh)
 
     def clip(self, beat: Beat, text: str, cache_dir: Path, refresh: bool = False) -> VoiceClip:
         if self.takes.recordings(beat):
             clip = self.takes.clip(beat, text, cache_dir, refresh)
-            return VoiceClip(clip.beat_id, clip.text, clip.path, clip.duration,
+            return VoiceClip(clip.beat_id, clip.text, clip.path, clip.duration, clip.words,
                              take=str(self.takes.recording(beat)))
         return self.voice.clip(beat, text, cache_dir, refresh)
