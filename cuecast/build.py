@@ -484,7 +484,7 @@ class LessonBuilder:
         if voice.spec.startswith("recorded:") or isinstance(voice, WithTakes):
             return None
         opts = self.options
-        return fingerprint(self._slides_print(), voice.describe(), voice.record(), opts.rate, opts.pitch,
+        return fingerprint(self._slides_print(), voice.describe(), voice.identity(), opts.rate, opts.pitch,
                            opts.voice_name, opts.length_scale, opts.speaker, opts.sentence_pause, opts.fps)
 
     def _planned_timeline(self, inputs: Optional[str]) -> Optional[Timeline]:

@@ -111,6 +111,13 @@ class Voice:
         and settings (the same for every clip of a lesson)."""
         return {"engine": self.kind, "model": None, "settings": {}}
 
+    def identity(self) -> dict:
+        """Everything that shapes this voice's clips, for a saved timeline to
+        be reused only while none of it changed: its ``record`` and, where a
+        file speaks (a Piper model), that file's digest, since a model
+        replaced under the same name keeps the record."""
+        return self.record()
+
     def prepare(self, lines: list[tuple[Beat, str]], cache_dir: Path, refresh: bool = False) -> bool:
         """Speak, ahead of ``clip``, the ``(beat, text)`` lines not in the
         cache (all of them when ``refresh``) at once, as a voice that can use

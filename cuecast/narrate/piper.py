@@ -118,6 +118,9 @@ class PiperVoice(Voice):
     def record(self) -> dict:
         return {"engine": "piper", "model": self.model_name, "settings": dict(self.settings)}
 
+    def identity(self) -> dict:
+        return {**self.record(), "files": [_file_digest(self.model), _file_digest(self.config_path)]}
+
     def key(self, text: str) -> str:
         from importlib.metadata import version
 
@@ -184,15 +187,18 @@ def store(cache_dir: Path, key: str, spoken) -> None:
 # -- the synthesis workers ---------------------------------------------------
 
 _model = None  # this process's model, for the voice files named in _model_files
-_model_files: tuple[str, str] = ("", "")
+_model_files: tuple[str, ...] = ()
 
 
-def _load(model: str, config: str, graph: tuple[bytes, list[str]]) -> None:
+def _load(model: str, config: str, graph: tuple[bytes, list[str]], digests: tuple[str, str]) -> None:
+    """Load the model, unless this process holds it already: the same files
+    with the same contents (``digests``), as a model replaced under its name
+    must be loaded again."""
     global _model, _model_files
     from cuecast.narrate.piper_model import PiperModel
 
-    if _model is None or _model_files != (model, config):
-        _model, _model_files = PiperModel(graph, Path(config)), (model, config)
+    if _model is None or _model_files != (model, config, *digests):
+        _model, _model_files = PiperModel(graph, Path(config)), (model, config, *digests)
 
 
 def _speak(job: tuple[str, str], settings: dict):
@@ -222,6 +228,7 @@ def synthesise_all(model: Path, config: Path, settings: dict, jobs: list[tuple[s
     workers = worker_count(len(jobs))
     try:
         graph = patched_graph(model)  # here, so a bad file is named, not a broken pool
+        digests = (_file_digest(model), _file_digest(config))
         order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][1]))
         taken = threading.Lock()
         done: dict[int, tuple] = {}
@@ -236,11 +243,11 @@ def synthesise_all(model: Path, config: Path, settings: dict, jobs: list[tuple[s
 
         spawned = max(0, workers - 1)
         with ProcessPoolExecutor(max(1, spawned), mp_context=get_context("spawn"), initializer=_load,
-                                 initargs=(str(model), str(config), graph)) as pool, \
+                                 initargs=(str(model), str(config), graph, digests)) as pool, \
                 ThreadPoolExecutor(max(1, spawned), thread_name_prefix="cuecast-piper") as feeding:
             feeders = [feeding.submit(feed, pool) for _ in range(spawned)]
             try:
-                _load(str(model), str(config), graph)
+                _load(str(model), str(config), graph, digests)
                 while (i := take()) is not None:
                     done[i] = _speak(jobs[i], settings)
             finally:

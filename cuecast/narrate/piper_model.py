@@ -102,17 +102,20 @@ def _patched_graph(model_path: Path) -> tuple[bytes, list[str]]:
     return model.SerializeToString(), inputs
 
 
-_patched: dict[str, tuple[bytes, list[str]]] = {}
+_patched: dict[tuple, tuple[bytes, list[str]]] = {}
 
 
 def patched_graph(model_path: Path) -> tuple[bytes, list[str]]:
     """The voice's graph as cuecast runs it (see ``_patched_graph``), made
-    once per process and file, here in the build's process: the workers are
-    handed it and never import onnx.  ``NotAPiperModel`` unless the file is
-    a Piper VITS graph."""
-    if str(model_path) not in _patched:
-        _patched[str(model_path)] = _patched_graph(model_path)
-    return _patched[str(model_path)]
+    once per process and file (its size and modification time too, so a
+    model replaced under the same name is read again), here in the build's
+    process: the workers are handed it and never import onnx.
+    ``NotAPiperModel`` unless the file is a Piper VITS graph."""
+    stat = Path(model_path).stat()
+    key = (str(model_path), stat.st_size, stat.st_mtime_ns)
+    if key not in _patched:
+        _patched[key] = _patched_graph(model_path)
+    return _patched[key]
 
 
 @dataclass(frozen=True)

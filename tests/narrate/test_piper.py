@@ -182,3 +182,55 @@ def test_an_english_lesson_with_a_voice_of_another_language_is_warned_at_its_fir
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         get_voice("piper").check_language(lines)  # English with an English voice: nothing to say
+
+
+def replaced_model(source: Path, target: Path) -> None:
+    """Write at ``target`` another voice: ``source`` with the weights of one
+    attention layer of its text encoder scaled, so it speaks differently."""
+    import onnx
+    from onnx import numpy_helper
+
+    graph = onnx.load(str(source))
+    weight = next(t for t in graph.graph.initializer if t.name == "enc_p.encoder.attn_layers.0.conv_o.weight")
+    weight.CopyFrom(numpy_helper.from_array(numpy_helper.to_array(weight) * np.float32(1.5), weight.name))
+    onnx.save(graph, str(target))
+
+
+def test_a_model_replaced_under_the_same_name_changes_the_voices_identity_and_clip_keys(tmp_path):
+    model = tmp_path / "mine.onnx"
+    shutil.copyfile(packaged_model(), model)
+    shutil.copyfile(str(packaged_model()) + ".json", str(model) + ".json")
+    before = get_voice(f"piper:{model}")
+    identity, key = before.identity(), before.key(SENTENCES[0])
+    assert identity == get_voice(f"piper:{model}").identity()  # the same files: the same identity
+    replaced_model(packaged_model(), model)
+    after = get_voice(f"piper:{model}")
+    assert after.record() == before.record() and after.spec == before.spec  # what the user sees is the same
+    assert after.identity() != identity and after.key(SENTENCES[0]) != key
+
+
+@pytest.mark.slow
+def test_a_build_notices_a_piper_model_replaced_under_the_same_name(tmp_path):
+    from cuecast.build import BuildOptions
+    from tests.test_build import build, copy_tiny, statuses
+
+    model = tmp_path / "voices" / "mine.onnx"
+    model.parent.mkdir()
+    shutil.copyfile(packaged_model(), model)
+    shutil.copyfile(str(packaged_model()) + ".json", str(model) + ".json")
+    script = copy_tiny(tmp_path / "project")
+    audio = script.parent.parent / "build" / "tiny" / "audio"
+    options = BuildOptions(size=(320, 180), fps=10, device="cpu", voice=f"piper:{model}", only=("timeline",))
+
+    def said() -> dict[str, bytes]:
+        return {path.name: path.read_bytes() for path in audio.glob("*.wav")}
+
+    build(script, options)
+    spoken = said()
+    assert spoken
+    again, _ = build(script, options)
+    assert statuses(again)["timeline"] == "skipped"
+    replaced_model(packaged_model(), model)
+    third, _ = build(script, options)  # in this process, which has spoken with the model before
+    assert statuses(third)["timeline"] == "built"
+    assert set(said()) == set(spoken) and all(said()[beat] != audio for beat, audio in spoken.items())
