@@ -43,6 +43,11 @@ SYMBOLS = {
 #: Braces that label a part of an expression: shown as "part (label)", read "part, that is label".
 BRACES = {"overbrace", "underbrace"}
 DIGIT_WORDS = "zero one two three four five six seven eight nine".split()
+#: Letters and commands that name a function where a bracket follows:
+#: ``f(x)`` is "f of x", while ``x(1 + y)`` stays a product.
+FUNCTION_LETTERS = set("fghpqFGHJLPQ")
+GREEK_FUNCTIONS = {"sigma", "phi", "varphi", "psi", "pi"}
+FUNCTIONS = {"log", "ln", "exp", "sin", "cos", "tanh", "max", "min", "arg", "argmax", "argmin", "operatorname"}
 #: Big operators read as "the sum from … to … of".
 BIG = {"sum", "prod", "int"}
 DOUBLE_STRUCK = {"R": "ℝ", "N": "ℕ", "Z": "ℤ", "Q": "ℚ", "C": "ℂ", "E": "𝔼"}
@@ -220,6 +225,10 @@ def _slide_command(name: str, reader: _Reader) -> str:
 
 
 def _script(node: Node, mark: str) -> str:
+    """A superscript or subscript as Unicode raised or lowered characters
+    where every one has such a form; a subscript of letters that do not
+    (``W_q``: Unicode has no subscript q) is set against its symbol
+    (``Wq``), since a slide is plain text and an underscore is markup."""
     if node == "\\top" or node == "\\intercal":
         return "ᵀ"
     text = _slide(_as_list(node)).strip()
@@ -229,7 +238,9 @@ def _script(node: Node, mark: str) -> str:
     done = set(SUPERSCRIPTS.values() if mark == "^" else SUBSCRIPTS.values())
     if compact and all(a != b or ord(a) in done for a, b in zip(converted, compact)):
         return converted
-    bracketed = compact.startswith("(") and compact.endswith(")") and _atom(compact[1:-1]) == compact[1:-1]
+    if mark == "_" and compact.isalnum():
+        return compact  # no lowered form (W_q): set against its letter, never a raw underscore
+    bracketed = compact[:1] + compact[-1:] in ("()", "[]") and _atom(compact[1:-1]) == compact[1:-1]
     return f"{mark}{compact}" if len(compact) == 1 or bracketed else f"{mark}({compact})"
 
 
@@ -255,18 +266,28 @@ def math_say(tex: str) -> str:
 def _say(nodes: list) -> str:
     reader = _Reader(nodes)
     out: list[str] = []
+    head = False  # what was just said names a function: a bracket after it is applied ("f of x")
+    space = False  # it was a number set, ℝ: a superscript after it is a dimension ("R n")
     while reader.peek() is not None:
         node = reader.take()
+        named, was_space = False, space
+        space = False
         if isinstance(node, list):
             out.append(_say(node))
         elif node.startswith("\\"):
+            space = node == "\\mathbb"
+            named = _names_function(node, reader)
             out.append(_say_command(node[1:], reader))
         elif node == "^":
-            out.append(_power(reader.take()))
+            out.append(_dimension(reader.take()) if was_space else _power(reader.take()))
+            named = head
         elif node == "_":
             out.append(f" {_index(_as_list(reader.take()))} ")
+            named = head  # f_θ(x): still the function
         elif node in OPERATORS:
             out.append(f" {OPERATORS[node]} ")
+        elif node == "(" and head:
+            out.append(" of ")
         elif node in "()|[]":
             out.append(" ")
         elif node == ",":
@@ -275,12 +296,26 @@ def _say(nodes: list) -> str:
                 and reader.peek_after(len(word) - 1) not in ("^", "_"):
             reader.at += len(word) - 1  # a word written in maths (\partial loss) is read as a word
             out.append(f" {word}")
+            named = True  # loss(x)
         else:
             # letters next to each other are separate symbols (w x), digits are one number
             previous = out[-1][-1:] if out and out[-1] else ""
             joined = node.isdigit() and (previous.isdigit() or previous == ".") or node == "." and previous.isdigit()
             out.append(node if joined or not node.isalnum() and node != "'" else f" {node}")
+            named = node in FUNCTION_LETTERS
+        head = named
     return "".join(out)
+
+
+def _names_function(command: str, reader: _Reader) -> bool:
+    """Whether ``command`` (with what it takes) names a function, so that
+    ``\\sigma(x)`` is "sigma of x" and ``\\text{ReLU}(x)`` "ReLU of x"."""
+    name = command[1:]
+    if name in PLAIN and name != "mathbb":
+        argument = reader.peek()
+        words = _words(_as_list(argument)) if argument is not None else None
+        return bool(words) and len(words.strip()) > 1 and " " not in words.strip()
+    return name in FUNCTIONS or name in GREEK_FUNCTIONS
 
 
 def _say_command(name: str, reader: _Reader) -> str:
@@ -320,20 +355,44 @@ def _say_command(name: str, reader: _Reader) -> str:
 
 def _power(node: Node) -> str:
     """A superscript in words.  Only a plain number is a power ("x squared",
-    "x to the power 4"); a parenthesised one is an index, as ML texts write
-    the i-th example ``x^{(i)}`` ("x i"), and ``^T``/``^\\top`` is a transpose."""
+    "x cubed", "x to the power 4"); a letter or an expression is read the
+    way people say it ("x to the n", "e to the minus x"); a bracketed one is
+    an index, as ML texts write the i-th example ``x^{(i)}`` ("x i") or the
+    l-th layer ``a^{[l]}``; ``^T``/``^\\top`` is a transpose and ``^*`` a star."""
     if node in ("\\top", "\\intercal", "T"):
         return " transposed "
+    if node in ("*", "\\ast", "\\star"):
+        return " star "
+    if node == "\\prime":
+        return " prime "
     nodes = [n for n in _as_list(node) if n != " "]
-    if nodes[:1] == ["("] and ")" in nodes:
-        close = nodes.index(")")
-        rest = nodes[close + 1:]
-        after = " transposed" if rest in (["\\top"], ["\\intercal"], ["T"]) else (f" {_say(rest)}" if rest else "")
-        return f" {_index(nodes[1:close])}{after} "
+    for opening, closing in (("(", ")"), ("[", "]")):
+        if nodes[:1] == [opening] and closing in nodes:
+            close = nodes.index(closing)
+            rest = nodes[close + 1:]
+            after = " transposed" if rest in (["\\top"], ["\\intercal"], ["T"]) else (f" {_say(rest)}" if rest else "")
+            return f" {_index(nodes[1:close])}{after} "
     said = _say(_as_list(node)).strip()
     if re.fullmatch(r"\d+", said):
         return {"2": " squared ", "3": " cubed "}.get(said, f" to the power {said} ")
-    return f" to the power {said} "
+    return f" to the {said} "
+
+
+def _dimension(node: Node) -> str:
+    """The superscript of a number set is its dimension: ``\\mathbb{R}^{n
+    \\times m}`` is "R n by m", ``\\mathbb{R}^3`` "R three"."""
+    parts = [_index(_as_list(part)) for part in _split(_as_list(node), "\\times")]
+    return " " + " by ".join(p for p in parts if p) + " "
+
+
+def _split(nodes: list, separator: str) -> list[list]:
+    parts: list[list] = [[]]
+    for node in nodes:
+        if node == separator:
+            parts.append([])
+        else:
+            parts[-1].append(node)
+    return parts
 
 
 def _index(nodes: list) -> str:

@@ -22,6 +22,9 @@ CASES = [
     ("$\\omega_{21} = x^{(1)} q^{(2)\\top}$", "omega 21 equals x one q two transposed"),
     ("The area is $x^2$, the volume $x^3$, then $x^4$.",
      "The area is x squared, the volume x cubed, then x to the power 4."),
+    # a letter exponent is not "to the power"; a function is applied "of"
+    ("Raise $x^n$ and apply $f(x)$, then $\\sigma(z)$.", "Raise x to the n and apply f of x, then sigma of z."),
+    ("with $W \\in \\mathbb{R}^{d \\times k}$", "with W in R d by k"),
     # spaces inside the dollars
     ("Query vector: $q^{(i)} = x^{(i)}\\,W_q $", "Query vector: q i equals x i W q"),
     ("$ y = 2x $ here", "y equals 2 x here"),
@@ -115,6 +118,7 @@ SHOWN = [
     ("**Joining tensors** with `torch.cat`", "Joining tensors with `torch.cat`"),
     ("A :class:`~torch.nn.Module`, see :ref:`label`", "A `Module`"),
     ("read [the docs](https://pytorch.org) on $ q = x\\,W $", "read the docs on q = xW"),
+    ("the query $q = x W_q$ and $x_0$", "the query q = xWq and x₀"),  # no raw underscore
     ("up to \\infty", "up to ∞"),
     ("maps from R^5, not a^b^c", "maps from R⁵, not a^b^c"),
     # plain text, code and prices stay as written

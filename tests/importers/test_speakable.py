@@ -42,7 +42,7 @@ def test_rst_inline(source, slide, say):
     ("See the [./multihead-attention.ipynb](./multihead-attention.ipynb) notebook.",
      "See the ./multihead-attention.ipynb notebook.", "See the multihead attention notebook."),
     ("Use the `.view` method.", "Use the `.view` method.", "Use the .view method."),
-    ("Query: $q^{(i)} = x^{(i)}\\,W_q $ here.", "Query: q⁽ⁱ⁾ = x⁽ⁱ⁾W_q here.", "Query: q i equals x i W q here."),
+    ("Query: $q^{(i)} = x^{(i)}\\,W_q $ here.", "Query: q⁽ⁱ⁾ = x⁽ⁱ⁾Wq here.", "Query: q i equals x i W q here."),
     ("Line<br>break and <b>tags</b>.", "Line break and tags.", "Line break and tags."),
 ])
 def test_md_inline(source, slide, say):
