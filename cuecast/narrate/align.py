@@ -87,12 +87,14 @@ def _dct(bands: int, count: int) -> np.ndarray:
 
 
 def warp(take: np.ndarray, reference: np.ndarray, slack: int = 0) -> np.ndarray:
-    """For each take frame, the reference frame it is said with: starts at
-    0, ends at the last, never goes back, advances at most ``MAX_STEP``.
+    """For each take frame, the reference frame it is said with: it starts
+    in the reference's first ``slack`` frames (its lead of quiet) and ends in
+    its last, never goes back and advances at most ``MAX_STEP`` a frame.
 
     Every take frame is matched to exactly one reference frame, so every
     path has the same length and none is favoured for being short; a pause
-    in the take stays on one reference frame."""
+    in the take stays on one reference frame.  ``ValueError`` when the take
+    is too short to say the reference even at ``MAX_STEP``."""
     rows, cols = len(take), len(reference)
     if cols - 2 * slack > MAX_STEP * (rows - 1) + 1:
         raise ValueError(f"the take is over {MAX_STEP} times faster than the reference")
