@@ -134,3 +134,13 @@ def test_a_take_in_a_built_lesson_has_its_words_in_cues_json_and_captions(tmp_pa
     vtt = (out / "captions.vtt").read_text()
     mine = re.findall(rf"^{re.escape(beat.id)}(?:\.\d+)?\n.+ --> .+\n((?:.+\n)+)", vtt, flags=re.M)
     assert mine and sum(len(re.findall(r"<\d\d:\d\d:\d\d\.\d{3}>", p)) for p in mine) == len(words) - len(mine)
+    # the spoken-code highlight: while the take says a word, the line holding it is lit, when the take says it
+    from cuecast.model import Narration, Word
+    from cuecast.video.spoken_code import code_highlights
+
+    said = Narration(beat.id, "s", text, clip["start"], clip["end"], None, tuple(Word(*w) for w in words))
+    term = max(text.split(), key=len).strip(".,")
+    fps = 100
+    ((first, end, row),) = code_highlights([term], [said], ["x = 1", f"y = {term}"], clip["start"], fps, 10_000)
+    truth = next(w for w in author.words if w.text.strip(".,") == term)
+    assert row == 1 and abs(first / fps - truth.start) <= 0.15 and abs(end / fps - truth.end) <= 0.15
