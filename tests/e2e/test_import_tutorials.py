@@ -238,7 +238,7 @@ def test_percent_script(tmp_path):
     assert layers[0] == {
         "bullet": "Each layer maps its input x to σ(Wx + b), where:",
         "points": ["W is the weight matrix of an `nn.Linear`", "σ is the non-linearity, here `nn.ReLU`"],
-        "say": "Each layer maps its input x to sigma W x plus b, where: W is the weight matrix of an nn.Linear; "
+        "say": "Each layer maps its input x to sigma of W x plus b, where: W is the weight matrix of an nn.Linear; "
                "sigma is the non-linearity, here nn.ReLU.",
     }
     assert data["sections"][1]["beats"][2]["say"] == "We create an instance of NeuralNetwork and print its structure:"
