@@ -268,6 +268,7 @@ def _say(nodes: list) -> str:
     out: list[str] = []
     head = False  # what was just said names a function: a bracket after it is applied ("f of x")
     space = False  # it was a number set, ℝ: a superscript after it is a dimension ("R n")
+    applied: list[bool] = []  # each open bracket: whether it holds a function's argument
     while reader.peek() is not None:
         node = reader.take()
         named, was_space = False, space
@@ -286,9 +287,15 @@ def _say(nodes: list) -> str:
             named = head  # f_θ(x): still the function
         elif node in OPERATORS:
             out.append(f" {OPERATORS[node]} ")
-        elif node == "(" and head:
-            out.append(" of ")
-        elif node in "()|[]":
+        elif node == "(":
+            applied.append(head)
+            out.append(" of " if head else " ")
+        elif node == ")":
+            applied = applied[:-1]
+            out.append(" ")
+        elif node == "|" and applied and applied[-1]:
+            out.append(" given ")  # p(x | y)
+        elif node in "|[]":
             out.append(" ")
         elif node == ",":
             out.append(", ")

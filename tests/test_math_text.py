@@ -32,6 +32,7 @@ from cuecast.math_text import math_say, math_slide
     ("f(x) + f_\\theta(x)", "f(x) + fθ(x)", "f of x plus f theta of x"),
     ("L(w) = \\operatorname{loss}(y)", "L(w) = loss(y)", "L of w equals loss of y"),
     ("x(1 + y)", "x(1 + y)", "x 1 plus y"),
+    ("p(x | y) = |a|", "p(x|y) = |a|", "p of x given y equals a"),
     # a subscript with no lowered form is set against its letter, never a raw underscore
     ("q = x W_q + W_{qk}", "q = xWq + Wqk", "q equals x W q plus W q k"),
     ("\\overbrace{x_0 + y_0}^\\text{$z_0$}", "x₀ + y₀ (z₀)", "x zero plus y zero, that is z zero"),
