@@ -61,6 +61,10 @@ class WithTakes(Voice):
         return self.voice.record()
 
     def prepare(self, lines: list[tuple[Beat, str]], cache_dir: Path, refresh: bool = False) -> bool:
+        """The voice speaks the beats without a take; and the takes' text
+        too where it is the one they are aligned with, all in one go."""
+        if self.takes.reference is self.voice:
+            return self.voice.prepare(lines, cache_dir, refresh)
         taken = {beat.id for beat, _ in lines if self.takes.recordings(beat)}
         self.takes.prepare([line for line in lines if line[0].id in taken], cache_dir, refresh)
         return self.voice.prepare([line for line in lines if line[0].id not in taken], cache_dir, refresh)

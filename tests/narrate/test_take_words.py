@@ -80,12 +80,17 @@ def test_a_new_take_is_aligned_again(takes, tmp_path):
     assert len(list((tmp_path / "cache").glob("*.aligned.json"))) == 3
 
 
-def test_takes_over_a_synthetic_voice_are_timed_like_its_own_clips(takes, tmp_path):
+@pytest.mark.parametrize("spec", ["espeak", "piper"])
+def test_takes_over_a_synthetic_voice_are_timed_like_its_own_clips(takes, tmp_path, spec):
+    """Over espeak, the packaged Piper voice is the reference; over Piper,
+    the lesson's own voice, which says the take's text with the rest."""
     folder, truth = takes
     only_one = tmp_path / "recordings"
     only_one.mkdir()
     shutil.copyfile(folder / "s-2.wav", only_one / "s-2.wav")
-    clips = narrate_lesson(lesson_of(*TEXTS), WithTakes(get_voice("espeak"), only_one), tmp_path / "cache")
+    voice = WithTakes(get_voice(spec), only_one)
+    assert (voice.takes.reference is voice.voice) == (spec == "piper")
+    clips = narrate_lesson(lesson_of(*TEXTS), voice, tmp_path / "cache")
     assert clips["s-2"].take == str(only_one / "s-2.wav")
     assert_timed_like(clips["s-2"].words, truth["s-2"])
     assert clips["s-1"].take is None and [w.text for w in clips["s-1"].words] == TEXTS[0].split()  # espeak's own
