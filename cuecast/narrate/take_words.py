@@ -56,23 +56,23 @@ def take_words(take: Path, beat: Beat, text: str, reference: Optional[Voice], ca
             pass
     said = reference.clip(beat, text, cache_dir, refresh)
     try:
-        words = align(*_samples(Path(take)), *_samples(Path(said.path)), said.words)
+        words = align(*read_samples(Path(take)), *read_samples(Path(said.path)), said.words)
     except ValueError:
         words = ()
     write_text(path, json.dumps([[w.text, w.start, w.end] for w in words], ensure_ascii=False))
     return words
 
 
-def _samples(path: Path) -> tuple[np.ndarray, int]:
+def read_samples(path: Path) -> tuple[np.ndarray, int]:
     """A PCM WAV's samples (channels mixed) as floats in [-1, 1], and its rate."""
     with wave.open(str(path), "rb") as handle:
         raw = handle.readframes(handle.getnframes())
         width, channels, rate = handle.getsampwidth(), handle.getnchannels(), handle.getframerate()
     if width == 1:
         data = np.frombuffer(raw, dtype=np.uint8).astype(np.float64) - 128.0
-    elif width == 3:  # 24-bit: widen each sample to 32 bits
+    elif width == 3:  # 24-bit: widen each sample to 32 bits (a zero low byte), then back to its scale
         data = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 3)
-        data = np.frombuffer(np.column_stack([np.zeros(len(data), np.uint8), data]).tobytes(), dtype="<i4")
+        data = np.frombuffer(np.column_stack([np.zeros(len(data), np.uint8), data]).tobytes(), dtype="<i4") >> 8
     else:
         data = np.frombuffer(raw, dtype=f"<i{width}")
     scale = float(1 << (8 * width - 1))

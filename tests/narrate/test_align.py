@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from cuecast.narrate.align import MAX_STEP, align, features, warp
-from cuecast.narrate.take_words import _samples
+from cuecast.narrate.take_words import read_samples
 
 pytest.importorskip("piper", reason="the cuecast[voice] extra is not installed")
 
@@ -44,13 +44,13 @@ def errors(said, name: str, lead: float = 0.0, tail: float = 0.0, rate: int = 0)
     worst = []
     for beat_id, reference in said["reference"].items():
         truth = said[name][beat_id]
-        take, take_rate = _samples(truth.path)
+        take, take_rate = read_samples(truth.path)
         if rate:
             times = np.arange(int(len(take) / take_rate * rate)) / rate
             take, take_rate = np.interp(times, np.arange(len(take)) / take_rate, take), rate
         room = np.random.default_rng(7).normal(0, 0.002, int((lead + tail) * take_rate))
         take = np.concatenate([room[:int(lead * take_rate)], take, room[int(lead * take_rate):]])
-        words = align(take, take_rate, *_samples(reference.path), reference.words)
+        words = align(take, take_rate, *read_samples(reference.path), reference.words)
         assert [w.text for w in words] == [w.text for w in truth.words] == TEXTS[int(beat_id[2:]) - 1].split()
         starts = [w.start for w in words]
         assert starts == sorted(starts) and all(0 <= w.start <= w.end <= len(take) / take_rate for w in words)

@@ -149,3 +149,26 @@ def test_a_take_in_a_built_lesson_has_its_words_in_cues_json_and_captions(tmp_pa
     ((first, end, row),) = code_highlights([term], [said], ["x = 1", f"y = {term}"], clip["start"], fps, 10_000)
     truth = next(w for w in author.words if w.text.strip(".,") == term)
     assert row == 1 and abs(first / fps - truth.start) <= 0.15 and abs(end / fps - truth.end) <= 0.15
+
+
+@pytest.mark.parametrize("width", [1, 2, 3, 4])
+def test_a_take_in_any_pcm_width_and_stereo_is_read_as_its_mixed_samples(tmp_path, width):
+    import wave
+
+    from cuecast.narrate.take_words import read_samples
+
+    left, right = np.array([0.5, -0.25, 0.0, 0.75]), np.array([0.25, -0.25, 0.5, -0.75])
+    scale = float(1 << (8 * width - 1))
+    frames = np.column_stack([left, right]).ravel()
+    if width == 1:
+        raw = (np.round(frames * scale) + 128).astype(np.uint8).tobytes()
+    else:
+        ints = np.round(frames * scale).astype("<i8")
+        raw = b"".join(int(v).to_bytes(width, "little", signed=True) for v in ints)
+    with wave.open(str(tmp_path / "take.wav"), "wb") as handle:
+        handle.setnchannels(2)
+        handle.setsampwidth(width)
+        handle.setframerate(16000)
+        handle.writeframes(raw)
+    samples, rate = read_samples(tmp_path / "take.wav")
+    assert rate == 16000 and np.allclose(samples, (left + right) / 2, atol=2 / scale)
