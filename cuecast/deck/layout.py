@@ -22,7 +22,7 @@ from cuecast.deck.autograd_layout import layout_graph
 from cuecast.deck.boxes import (
     EMU_PER_PT, Deck, ImageBox, Paragraph, Rect, Run, SlideLayout, TextBox, inches, moved, pt_to_emu,
 )
-from cuecast.deck.code_layout import arrange_code, output_pages, tab_name, terminal_panel
+from cuecast.deck.code_layout import arrange_code, fitted_terminal_panel, output_pages, tab_name
 from cuecast.deck.fit import ellipsize, inner_size, shrink_to_fit
 from cuecast.deck.measure import Measurer, line_height
 from cuecast.deck.spacing import BOTTOM, CUE_TITLE_H, GAP, MARGIN, SUBTITLE_H, TITLE_H, TITLE_Y
@@ -539,7 +539,7 @@ class _Builder:
         capture = typed_command(cue, shown_capture(cue, self.captures))
         top = self.content_top()
         area = (MARGIN, top, self.W - 2 * MARGIN, self.H - BOTTOM - top)
-        first = terminal_panel("output", *area, capture, self.theme, self.measure)
+        first = fitted_terminal_panel("output", *area, capture, self.theme, self.measure)
         pages = [first, *output_pages(first, capture, area, self.theme, self.measure)]
         notes = self.notes_for(beat, cue)
         slides = []
