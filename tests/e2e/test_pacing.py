@@ -18,6 +18,7 @@ from PIL import Image
 from pptx import Presentation
 from tests.support.paths import FIXTURES, PROJECT
 from tests.support.cli import run_render
+from tests.support.overlap import check_deck
 from tests.support.watchability import measure, watchability
 
 PACING = PROJECT / "tests" / "fixtures" / "pacing"
@@ -36,6 +37,7 @@ def test_little_silence_and_every_code_cue_still_shows_its_work(tmp_path, lesson
     root = copy_project(source, tmp_path / "project")
     run_render("timeline", f"script/{lesson}.yaml", "--device", "cpu", cwd=root, timeout=600, check=True)
     out = root / "build" / lesson
+    check_deck(out / "slides.pptx")
     made = otio.adapters.read_from_file(str(out / "timeline.otio"))
     share, (_, gaps) = measure(made).silent_share, watchability.speech_and_silences(made)
     assert share <= MOST_SILENT[lesson], f"{share:.0%} of the video is silent"
@@ -79,6 +81,7 @@ def test_an_imported_tutorial_is_spoken_over_its_code_with_no_long_silence(tmp_p
     assert found.longest_silence_off_code <= 2.2, found  # the silent title slide is the longest (2 s + lead-in)
     assert found.code_cues >= 4 and found.narrated_code_share >= 0.9, found
     assert (root / "build" / script.stem / "captions.vtt").is_file()
+    check_deck(root / "build" / script.stem / "slides.pptx")
     # markup only: autograd.ipynb's $(z - y)^2$ is a real power, rightly "squared" (indices: tests/test_speech.py)
     leaks = [leak for leak in watchability.folder_leaks(root / "build" / script.stem) if leak.rule != "power word"]
     assert not leaks, "\n".join(leak.line() for leak in leaks)
@@ -146,3 +149,4 @@ def test_libreoffice_never_breaks_a_number_in_wrapped_output(tmp_path):
     assert len(numbers) == 56
     found = re.findall(r"-?\d+\.\d{4}\b", text)
     assert sorted(found) == sorted(numbers)  # every value whole, with its sign: none split at a line end
+    check_deck(root / "build" / "wide" / "slides.pptx")
