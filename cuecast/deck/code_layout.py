@@ -253,8 +253,9 @@ def code_height(lines: int, size: float) -> int:
 
 
 def terminal_height(text: TerminalText) -> int:
-    """Height of a terminal panel (header included) holding ``text``."""
-    return TAB_H + PANEL_INSET[1] + PANEL_INSET[3] + pt_to_emu(len(text.paragraphs) * line_height(text.size)) + pt_to_emu(2)
+    """Height of a terminal panel holding ``text`` (its header is as tall
+    as a code panel's tab, its inset the same)."""
+    return code_height(len(text.paragraphs), text.size)
 
 
 #: A panel is at least this share of the code area's height: short code
@@ -269,6 +270,20 @@ def _panel_height(content: int, h: int) -> int:
     """A panel's height: its content, at least ``MIN_PANEL_SHARE`` of the
     area's ``h``, never more than ``h``."""
     return min(h, max(content, int(h * MIN_PANEL_SHARE)))
+
+
+def _code_panel_height(plan: "CodePlan", lines, text_w: float, h: int, measurer: Measurer) -> int:
+    """A code panel's height for one page's ``lines`` (``_panel_height``)."""
+    return _panel_height(code_height(_code_rows(plan, lines, text_w, measurer), plan.size), h)
+
+
+def _height_under_code(text: TerminalText, code_h: int, room: int, h: int, gap: int) -> int:
+    """A terminal's height under a code panel ``code_h`` tall: its rows, the
+    two panels together at least ``MIN_PANEL_SHARE`` of ``h``, at most the
+    ``room`` left; all of it when the output continues on later pages."""
+    if text.lost:
+        return room
+    return min(room, max(terminal_height(text), int(h * MIN_PANEL_SHARE) - code_h - gap))
 
 
 def _terminal_min_h(theme) -> int:
@@ -361,7 +376,7 @@ def _stacked(numbered, capture, tab: str, area, gap: int, theme, measurer: Measu
         text = terminal_text(capture, w, room, theme, measurer)
         if text.lost:
             continue
-        term_h = min(room, max(terminal_height(text), int(h * MIN_PANEL_SHARE) - code_h - gap))
+        term_h = _height_under_code(text, code_h, room, h, gap)
         plan = CodePlan(size, False, (tuple(numbered),))
 
         def make(code_h=code_h, term_h=term_h, plan=plan, text=text) -> list[list]:
@@ -397,15 +412,15 @@ def _full_width_pages(numbered, capture, tab: str, area, gap: int, theme, measur
                 plan.size, text.size, 1)
 
     def make() -> list[list]:
-        made = [code_panel("code", x, y, w, _panel_height(code_height(_code_rows(plan, lines, text_w, measurer),
-                                                                      plan.size), h),
-                           tab, lines, numbered, plan, theme, measurer) for lines in plan.pages[:-1]]
+        made = [code_panel("code", x, y, w, _code_panel_height(plan, lines, text_w, h, measurer), tab, lines, numbered,
+                           plan, theme, measurer) for lines in plan.pages[:-1]]
         if below is not None:
-            term_h = room if below.lost else min(room, max(terminal_height(below), int(h * MIN_PANEL_SHARE) - code_h - gap))
+            term_h = _height_under_code(below, code_h, room, h, gap)
             made.append(code_panel("code", x, y, w, code_h, tab, last, numbered, plan, theme, measurer)
                         + terminal_panel("output", x, y + code_h + gap, w, term_h, capture, theme, measurer, text=below))
         else:
-            made.append(code_panel("code", x, y, w, _panel_height(code_h, h), tab, last, numbered, plan, theme, measurer))
+            made.append(code_panel("code", x, y, w, _panel_height(code_h, h), tab, last, numbered, plan, theme,
+                                   measurer))
             made.append(fitted_terminal_panel("output", x, y, w, h, capture, theme, measurer))
         return made
 
@@ -486,8 +501,8 @@ def _arrange_pages(
     if not show_output:
         plan = plan_code(numbered, w, h, theme, measurer)
         text_w, _ = _code_area(numbered, w, h, plan.size, measurer)
-        return [code_panel("code", x, y, w, _panel_height(code_height(_code_rows(plan, lines, text_w, measurer), plan.size), h),
-                           tab, lines, numbered, plan, theme, measurer) for lines in plan.pages]
+        return [code_panel("code", x, y, w, _code_panel_height(plan, lines, text_w, h, measurer), tab, lines, numbered,
+                           plan, theme, measurer) for lines in plan.pages]
     pages = _arrange_code(numbered, capture, tab, area, gap, theme, measurer)
     return pages + output_pages(pages[-1], capture, area, theme, measurer)
 

@@ -361,7 +361,8 @@ def test_a_long_cue_subtitle_wraps_whole_and_the_code_moves_down_under_it(tmp_pa
     assert subtitle.text == LONG_SAY and "…" not in subtitle.text  # whole, not cut
     size = subtitle.paragraphs[0].size
     assert theme.size("subtitle_min") <= size <= theme.size("subtitle")
-    rows = Measurer(theme).paragraph_lines(subtitle.paragraphs[0], inner_size(subtitle.w, subtitle.h, subtitle.inset)[0])
+    width, _ = inner_size(subtitle.w, subtitle.h, subtitle.inset)
+    rows = Measurer(theme).paragraph_lines(subtitle.paragraphs[0], width)
     assert 2 <= len(rows) <= 3
     assert subtitle.h > _subtitle(before).h  # the box grew to its rows ...
     panel = next(b for b in after.slide("cue:long-1").boxes if b.name == "code:tabbar")

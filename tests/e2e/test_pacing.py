@@ -37,7 +37,6 @@ def test_little_silence_and_every_code_cue_still_shows_its_work(tmp_path, lesson
     root = copy_project(source, tmp_path / "project")
     run_render("timeline", f"script/{lesson}.yaml", "--device", "cpu", cwd=root, timeout=600, check=True)
     out = root / "build" / lesson
-    check_deck(out / "slides.pptx")
     made = otio.adapters.read_from_file(str(out / "timeline.otio"))
     share, (_, gaps) = measure(made).silent_share, watchability.speech_and_silences(made)
     assert share <= MOST_SILENT[lesson], f"{share:.0%} of the video is silent"
@@ -81,7 +80,6 @@ def test_an_imported_tutorial_is_spoken_over_its_code_with_no_long_silence(tmp_p
     assert found.longest_silence_off_code <= 2.2, found  # the silent title slide is the longest (2 s + lead-in)
     assert found.code_cues >= 4 and found.narrated_code_share >= 0.9, found
     assert (root / "build" / script.stem / "captions.vtt").is_file()
-    check_deck(root / "build" / script.stem / "slides.pptx")
     # markup only: autograd.ipynb's $(z - y)^2$ is a real power, rightly "squared" (indices: tests/test_speech.py)
     leaks = [leak for leak in watchability.folder_leaks(root / "build" / script.stem) if leak.rule != "power word"]
     assert not leaks, "\n".join(leak.line() for leak in leaks)
@@ -107,6 +105,7 @@ def test_bullets_written_after_a_cue_come_after_it_in_the_deck_and_the_video(bui
     from cuecast.deck.raster import png_name
 
     root, out = built_pacing
+    check_deck(out / "slides.pptx")  # LibreOffice draws no word over another
     prs = Presentation(str(out / "slides.pptx"))
     names = [slide.name for slide in prs.slides]
     first, build = "section:tensors-that-remember", "section:tensors-that-remember+2"

@@ -21,7 +21,6 @@ from cuecast.video.editor import DARK
 from cuecast.video.encode import probe
 from tests.support.paths import PROJECT
 from tests.support.frames import frame_at, near
-from tests.support.overlap import check_deck
 
 SIZE = (854, 480)
 
@@ -67,11 +66,6 @@ def segments(root: Path):
 
     cues = json.loads((root / "build" / "pytorch-intro" / "cues.json").read_text())
     return cues["cues"], cues["duration"]
-
-
-@pytest.mark.slow
-def test_libreoffice_draws_no_word_over_another_on_the_videos_deck(built):
-    check_deck(built[0] / "build" / "pytorch-intro" / "slides.pptx")
 
 
 @pytest.mark.slow
