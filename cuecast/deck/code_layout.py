@@ -249,7 +249,7 @@ def _flat(rows: list[list[tuple[str, bool]]]) -> list[tuple[str, bool]]:
 
 def code_height(lines: int, size: float) -> int:
     """Height of a code panel showing ``lines`` rows at ``size``."""
-    return TAB_H + PANEL_INSET[1] + PANEL_INSET[3] + pt_to_emu(lines * line_height(size)) + pt_to_emu(2)
+    return TAB_H + PANEL_INSET[1] + PANEL_INSET[3] + pt_to_emu(lines * line_height(size)) + pt_to_emu(0.5)
 
 
 def terminal_height(text: TerminalText) -> int:
