@@ -4,7 +4,7 @@ is read back with poppler (``pdftotext -bbox``), and two words whose boxes
 share more than a quarter of the smaller one's area overlap.
 
 Every test that builds a deck calls ``check_deck(pptx)`` (or
-``assert_no_overlaps``): a deck is converted once a session whatever test
+``check_lesson_deck``): a deck is converted once a session whatever test
 asks (cached by the pptx's digest, one LibreOffice profile for all), so
 checking every deck the suite builds costs a conversion per distinct deck.
 ``word_boxes`` and ``overlaps`` are there for tests that want to look closer
@@ -128,14 +128,10 @@ def describe(pairs: list[tuple[Word, Word]]) -> str:
                      for a, b in pairs)
 
 
-def assert_no_overlaps(pptx: Path, folder: Path | None = None) -> list[Word]:
+def assert_no_overlaps(pptx: Path) -> list[Word]:
     """Render ``pptx`` with LibreOffice and fail naming every overlapping
-    pair of words; returns the words (for further checks).  ``folder``
-    also gets the PDF (``<stem>.pdf``)."""
-    pdf = _converted(Path(pptx))
-    if folder is not None:
-        pptx_to_pdf(Path(pptx), Path(folder))
-    words = word_boxes(pdf)
+    pair of words; returns the words (for further checks)."""
+    words = word_boxes(_converted(Path(pptx)))
     assert words, f"LibreOffice drew no text from {pptx}"
     pairs = overlaps(words)
     assert not pairs, f"{len(pairs)} overlapping words in {pptx}:\n{describe(pairs)}"
