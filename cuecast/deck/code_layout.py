@@ -68,12 +68,13 @@ def _visual_lines(measurer: Measurer, text: str, size: float, width: float) -> i
 
 
 def plan_code(numbered: list[tuple[int, str]], w: int, h: int, theme, measurer: Measurer,
-              wrap_first: bool = True) -> CodePlan:
+              wrap_first: bool = True, at_blank_lines: bool = True) -> CodePlan:
     """Pick the largest code size (``code`` down to ``code_min``) at which the
     lines fit the panel ``w`` × ``h`` EMU without wrapping (``wrap_first``:
     or with a long line wrapped, before the size shrinks); failing that, use
     ``code_min`` (wrapping only if some line is wider than the panel even
-    then) and split the lines over as many pages as needed."""
+    then) and split the lines over as many pages as needed, a page ending
+    at a blank line near its foot where there is one (``at_blank_lines``)."""
     biggest, smallest = theme.size("code"), theme.size("code_min")
     size = biggest
     chosen: Optional[tuple[float, bool]] = None
@@ -100,18 +101,32 @@ def plan_code(numbered: list[tuple[int, str]], w: int, h: int, theme, measurer: 
     wrap = widest_fit is None
     text_w, text_h = _code_area(numbered, w, h, size, measurer)
     capacity = max(1, int(text_h // line_height(size)))
+
+    def rows(text: str) -> int:
+        return _visual_lines(measurer, text, size, text_w) if wrap else 1
+
     pages: list[list[tuple[int, str]]] = [[]]
     used = 0
     for number, text in numbered:
-        need = _visual_lines(measurer, text, size, text_w) if wrap else 1
-        if used + need > capacity and pages[-1]:
-            pages.append([])
-            used = 0
+        if used + rows(text) > capacity and pages[-1]:
+            carried = _after_last_blank(pages[-1]) if at_blank_lines else []
+            del pages[-1][len(pages[-1]) - len(carried):]
+            pages.append(carried)
+            used = sum(rows(t) for _, t in carried)
         pages[-1].append((number, text))
-        used += need
-    # Blank lines at the top of a continuation page waste its first row.
-    cleaned = [tuple(page) for page in pages if page]
-    return CodePlan(size, wrap, tuple(cleaned))
+        used += rows(text)
+    return CodePlan(size, wrap, tuple(tuple(page) for page in pages if page))
+
+
+def _after_last_blank(page: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The lines of a full ``page`` after its last blank line, where that
+    line is in the page's last third: they go on to the next page with the
+    block they start, so a page breaks where the code does (a blank line
+    ends the page, none starts the next).  Else none."""
+    for index in range(len(page) - 2, len(page) * 2 // 3 - 1, -1):
+        if not page[index][1].strip():
+            return page[index + 1:]
+    return []
 
 
 def _code_area(numbered, w: int, h: int, size: float, measurer: Measurer) -> tuple[float, float]:
@@ -302,12 +317,14 @@ class _Candidate:
 
 
 def _rank(code_wrapped: int, output_wrapped: int, pages: int, code_size: float, output_size: float,
-          shape: int) -> tuple:
+          shape: int, mid_block: int = 0) -> tuple:
     """Candidates sort by wrapped code lines, wrapped output lines, pages
     (output continued on pages of its own counted), then the smaller of the
     code's size and the output's (output reads a little smaller), the code's
-    size, and last the shape (0: side by side, 1: stacked or over pages)."""
-    return (code_wrapped, output_wrapped, pages, -min(code_size, 1.2 * output_size), -code_size, shape)
+    size, the shape (0: side by side, 1: stacked or over pages), and last
+    whether code continued over pages breaks mid-block (1) or, where it
+    costs no page, at a blank line (0)."""
+    return (code_wrapped, output_wrapped, pages, -min(code_size, 1.2 * output_size), -code_size, shape, mid_block)
 
 
 def _rows_fit(rows: int, size: float, h: int) -> bool:
@@ -392,12 +409,14 @@ def _code_rows(plan: CodePlan, lines, text_w: float, measurer: Measurer) -> int:
     return sum(_visual_lines(measurer, t, plan.size, text_w) if plan.wrap else 1 for _, t in lines)
 
 
-def _full_width_pages(numbered, capture, tab: str, area, gap: int, theme, measurer: Measurer) -> _Candidate:
+def _full_width_pages(numbered, capture, tab: str, area, gap: int, theme, measurer: Measurer,
+                      at_blank_lines: bool) -> _Candidate:
     """Code across the whole width, continued over pages if it is long, so
-    its lines keep their length; the output goes under the last page's code
-    where all of it fits there, else on a page of its own."""
+    its lines keep their length, its pages ending at blank lines or not
+    (``plan_code``); the output goes under the last page's code where all of
+    it fits there, else on a page of its own."""
     x, y, w, h = area
-    plan = plan_code(numbered, w, h, theme, measurer, wrap_first=False)
+    plan = plan_code(numbered, w, h, theme, measurer, wrap_first=False, at_blank_lines=at_blank_lines)
     text_w, _ = _code_area(numbered, w, h, plan.size, measurer)
     last = plan.pages[-1]
     code_h = code_height(_code_rows(plan, last, text_w, measurer), plan.size)
@@ -409,7 +428,7 @@ def _full_width_pages(numbered, capture, tab: str, area, gap: int, theme, measur
     text = below or alone
     key = _rank(_wrapped_code_lines(plan, measurer, numbered, w, h), text.wrapped,
                 len(plan.pages) + (0 if below else 1) + len(_continued(capture, text.lost, area, theme, measurer)),
-                plan.size, text.size, 1)
+                plan.size, text.size, 1, 0 if at_blank_lines or len(plan.pages) == 1 else 1)
 
     def make() -> list[list]:
         made = [code_panel("code", x, y, w, _code_panel_height(plan, lines, text_w, h, measurer), tab, lines, numbered,
@@ -539,8 +558,8 @@ def _arrange_code(
     area: tuple[int, int, int, int], gap: int, theme, measurer: Measurer,
 ) -> list[list]:
     """Candidates: code beside its output; code over its output (stacked);
-    code across the full width over pages, the output under its last page
-    or on a page of its own; code in 60% of the width, wrapped or over
+    code across the full width over pages (ending at blank lines, or where
+    full), the output under its last page or on a page of its own; code in 60% of the width, wrapped or over
     pages, the output beside its last page.  Every size is tried from
     ``code``/``output`` down to ``code_min``/``output_min``.  The best by
     ``_rank`` wins: no code line wraps where a layout without wrapping
@@ -549,7 +568,8 @@ def _arrange_code(
     candidates = [
         *_side_by_side(numbered, capture, tab, area, gap, theme, measurer),
         *_stacked(numbered, capture, tab, area, gap, theme, measurer),
-        _full_width_pages(numbered, capture, tab, area, gap, theme, measurer),
+        _full_width_pages(numbered, capture, tab, area, gap, theme, measurer, at_blank_lines=True),
+        _full_width_pages(numbered, capture, tab, area, gap, theme, measurer, at_blank_lines=False),
         _beside_over_pages(numbered, capture, tab, area, gap, theme, measurer),
     ]
     return min(candidates, key=lambda candidate: candidate.key).make()

@@ -177,3 +177,32 @@ def test_an_output_page_and_a_terminal_page_are_as_tall_as_what_they_hold(theme)
     last = _named(pages[-1])
     assert "code:panel" not in last  # the output on a page of its own
     assert last["output:bar"].h + last["output:terminal"].h == int(AREA[3] * MIN_PANEL_SHARE)
+
+
+def _blocks(sizes: list[int]) -> list[str]:
+    """Blocks of ``sizes`` lines of code, a blank line after each but the last."""
+    lines = []
+    for block, size in enumerate(sizes):
+        lines += [f"block_{block}_line_{i} = compute_something(block={block}, line={i}, scale=0.5)  # wide"
+                  for i in range(size)]
+        lines.append("")
+    return lines[:-1]
+
+
+def test_code_over_pages_breaks_at_a_blank_line_near_the_foot_of_a_page(theme):
+    code = _blocks([8, 8, 8, 4])  # 31 lines: more than a slide holds at code_min
+    pages = _arranged(theme, code, "done\n")
+    shown = [[p.text for p in box.paragraphs] for page in pages for box in page if box.name == "code:code"]
+    assert len(shown) == 2 and shown[0] + shown[1] == code
+    assert shown[0][-1] == "" and shown[1][0].startswith("block_2_line_0 =")  # a block kept whole
+
+
+def test_a_blank_line_break_that_would_cost_a_slide_gives_way(theme):
+    # 33 lines (linear_regression.py's shape): a break at the blank line after the first block would leave
+    # too little room for the output under the second page
+    code = _blocks([14, 7, 10])
+    output = "".join(f"step {i}  loss 0.{i:04d}\n" for i in range(7))
+    pages = _arranged(theme, code, output)
+    assert len(pages) == 2 and "output:terminal" in _named(pages[1])
+    first = [p.text for p in _named(pages[0])["code:code"].paragraphs]
+    assert first[-1] != "" and len(first) > 15  # filled where full, not at the blank line
