@@ -425,6 +425,7 @@ class _LessonBuilder(SchemaReader, CueReader):
             cue=cue or None,
             then=spoken(then) if then is not None else "",
             code_terms=code_terms(say or "") + code_terms(then or ""),
+            shown_say=" ".join(slide_text(say).split()) if say is not None else "",
             pause=pause,
             fields=self.field_locations(entries, ("say", "bullet", "points", "then")),
         )

@@ -119,8 +119,8 @@ class _Builder:
         tw, th = inner_size(w, h, (0, 0, 0, 0))
         color = color or theme.color("muted")
 
-        def make(size: float) -> list[Paragraph]:
-            return [Paragraph((Run(text, "sans", size, False, color),), size, line_height(size), align=align)]
+        def make(size: float) -> list[Paragraph]:  # `code` in monospace, as in bullets, in the same colour
+            return [Paragraph(inline_runs(text, size, color, color), size, line_height(size), align=align)]
 
         # Narration too long to read at subtitle_min is cut with "…" (it is in the notes in full).
         paragraphs, size, ok = shrink_to_fit(make, self.measure, tw, th, theme.size("subtitle"),
@@ -348,7 +348,7 @@ class _Builder:
         if pages > 1:
             title = f"{title} ({page}/{pages})"
         boxes: list = [self.title_box(title, h=CUE_TITLE_H, largest=self.theme.size("title") - 6)]
-        say = self.text(beat.say, field_location(beat, "say", "bullet"))
+        say = self.text(beat.shown_say, field_location(beat, "say", "bullet"))
         if say:
             boxes.append(self.subtitle_box(say, TITLE_Y + CUE_TITLE_H))
         return title, boxes

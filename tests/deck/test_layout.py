@@ -18,6 +18,7 @@ from cuecast.deck.measure import SLACK, Measurer
 from cuecast.deck.theme import load_theme
 from cuecast.errors import ScriptError
 from cuecast.model import Beat, Capture, Cue, Lesson, Location, Section, SnippetException
+from cuecast.script import load_lesson
 
 from tests.support.deck_lesson import fake_captures, seed_like_lesson
 
@@ -273,6 +274,24 @@ def test_code_in_a_title_is_drawn_as_code_never_as_backticks(tmp_path, theme):
         assert "`" not in "".join(run.text for run in runs)
         assert [(run.text, run.font) for run in runs][-1] == ("torch.autograd", "mono")
     assert lesson.plain_title == "Differentiation with torch.autograd"
+
+
+def test_a_cue_subtitle_shows_what_is_said_as_a_slide_shows_it(tmp_path, theme):
+    """The voice reads ``$x^{(i)}$`` as "x i"; the subtitle shows the symbols,
+    and backticked code in monospace, as a bullet would."""
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "snippets" / "index.py").write_text("print(1)\n")
+    (tmp_path / "script").mkdir()
+    (tmp_path / "script" / "maths.yaml").write_text(
+        "lesson: Maths\nsections:\n  - title: Index\n    beats:\n      - show: vscode\n"
+        "        snippet: snippets/index.py\n        say: Each $x^{(i)}$ goes through `model.forward`.\n")
+    lesson = load_lesson(tmp_path / "script" / "maths.yaml")
+    beat = lesson.sections[0].beats[0]
+    assert beat.say == "Each x i goes through model.forward."
+    deck = layout_deck(lesson, {"snippets/index.py": Capture("snippets/index.py", "ok", "1\n")}, theme)
+    subtitle = next(b for b in deck.slide(cue_slide_id(beat)).boxes if b.name == "subtitle")
+    runs = [(run.text, run.font) for paragraph in subtitle.paragraphs for run in paragraph.runs]
+    assert runs == [("Each x⁽ⁱ⁾ goes through ", "sans"), ("model.forward", "mono"), (".", "sans")]
 
 
 # --- bullets: never cut, one size across a section's builds ---------------------
