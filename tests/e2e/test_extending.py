@@ -51,7 +51,7 @@ def test_an_unregistered_kind_is_a_located_script_error(tmp_path):
     script = write_project(tmp_path)
     with pytest.raises(ScriptError) as raised:
         load_lesson(script)
-    assert "notepad" in str(raised.value) and "extending.yaml:7" in str(raised.value)
+    assert "extending.yaml:8:15: unknown cue kind 'notepad'" in str(raised.value)
 
 
 @pytest.mark.slow
