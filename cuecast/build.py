@@ -604,6 +604,7 @@ class LessonBuilder:
         if current and not self.defer_join:
             return self._result("video", "skipped", self.record.outputs("video"), note)
 
+        from cuecast.outputs import output_path
         from cuecast.video.compose import encode_segments
 
         def progress(done: float, total: float) -> None:
@@ -618,7 +619,7 @@ class LessonBuilder:
         audio = None if current or self.defer_join else self._narration_meanwhile(work, cache, registry)
         try:
             self.segment_clips = encode_segments(
-                self.timeline, self.lesson, self.build.captures, slide_image, self.dir / "media", work,
+                self.timeline, self.lesson, self.build.captures, slide_image, output_path("segment media", self.dir), work,
                 cache, size=opts.size, fps=opts.fps, captions=opts.captions, on_progress=progress,
                 pages=self._pages(), slide_key=slide_key, registry=registry)
         except BaseException:
@@ -634,10 +635,10 @@ class LessonBuilder:
         if self.defer_join:
             self.pending_join = pending
             encoded = sum(1 for clip in self.segment_clips if clip.encoded)
-            return self._result("video", "built", {"segment media": self.dir / "media"},
+            return self._result("video", "built", {"segment media": output_path("segment media", self.dir)},
                                 f"{note}; {encoded} segments encoded, joining the video")
         path = pending()
-        return self._result("video", "built", {"video": path, "segment media": self.dir / "media"}, note)
+        return self._result("video", "built", {"video": path, "segment media": output_path("segment media", self.dir)}, note)
 
     def _narration_meanwhile(self, work: Path, cache, registry) -> Future:
         """The narration track, mixed and encoded on a thread while the
@@ -653,7 +654,7 @@ class LessonBuilder:
         """Join the encoded segments with the narration into video.mp4 and
         record the stage; the clip cache is then trimmed to its bound."""
         from cuecast.output_context import VideoParts
-        from cuecast.outputs import write_outputs
+        from cuecast.outputs import output_path, write_outputs
         from cuecast.video.compose import narration_track
 
         registry = self.processes()
@@ -671,7 +672,7 @@ class LessonBuilder:
                 cache.used.add(Path(clip.clip).name)
         cache.used.add(Path(audio).name)
         cache.prune()
-        self.record.remember("video", print_, {"video": path, "segment media": self.dir / "media"})
+        self.record.remember("video", print_, {"video": path, "segment media": output_path("segment media", self.dir)})
         return path
 
     def video_state(self):

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Callable, Mapping, Optional, Sequence
 
 from cuecast.output_context import OutputContext
+from cuecast.plan import SEGMENT_MEDIA
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ OUTPUTS: list[Output] = [
     Output("cues.json", "cue sheet (JSON)", "cues.json", "timeline", _here("cues_json")),
     Output("narration.csv", "recording list (CSV)", "narration.csv", "timeline", _here("recording")),
     Output("video", "video", "video.mp4", "video", _here("video")),
-    Output("segment media", "segment media", "media", "video", None),
+    Output("segment media", "segment media", SEGMENT_MEDIA, "video", None),
     Output("notebook", "notebook", "code.ipynb", "notebook", _here("notebook")),
     Output("review page", "review page", "index.html", "review", _here("review_page")),
 ]
