@@ -516,7 +516,8 @@ class LessonBuilder:
         from cuecast.outputs import stage_outputs
 
         # the formats written are part of the stage: a new one is made on the next build
-        return fingerprint(timeline, self.lesson, self.options.size, [entry.file for entry in stage_outputs("timeline")])
+        files = [entry.file for entry in stage_outputs("timeline")]
+        return fingerprint(timeline, self.lesson, self.options.size, files)
 
     def _keep_timeline(self, print_: str, outputs: Mapping[str, Path], inputs: Optional[str], wrote: bool) -> None:
         """Save the timeline just planned for the next build to read back,
@@ -611,6 +612,7 @@ class LessonBuilder:
             self.on_progress(self._lesson.id, "video", done / total if total else None, "")
 
         slide_image, slide_key = self._slide_frames()
+        media = output_path("segment media", self.dir)
         self.dir.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=".video-", dir=self.dir))
         registry, cache = self.processes(), self._clip_cache()
@@ -619,7 +621,7 @@ class LessonBuilder:
         audio = None if current or self.defer_join else self._narration_meanwhile(work, cache, registry)
         try:
             self.segment_clips = encode_segments(
-                self.timeline, self.lesson, self.build.captures, slide_image, output_path("segment media", self.dir), work,
+                self.timeline, self.lesson, self.build.captures, slide_image, media, work,
                 cache, size=opts.size, fps=opts.fps, captions=opts.captions, on_progress=progress,
                 pages=self._pages(), slide_key=slide_key, registry=registry)
         except BaseException:
@@ -635,10 +637,10 @@ class LessonBuilder:
         if self.defer_join:
             self.pending_join = pending
             encoded = sum(1 for clip in self.segment_clips if clip.encoded)
-            return self._result("video", "built", {"segment media": output_path("segment media", self.dir)},
+            return self._result("video", "built", {"segment media": media},
                                 f"{note}; {encoded} segments encoded, joining the video")
         path = pending()
-        return self._result("video", "built", {"video": path, "segment media": output_path("segment media", self.dir)}, note)
+        return self._result("video", "built", {"video": path, "segment media": media}, note)
 
     def _narration_meanwhile(self, work: Path, cache, registry) -> Future:
         """The narration track, mixed and encoded on a thread while the
@@ -672,7 +674,8 @@ class LessonBuilder:
                 cache.used.add(Path(clip.clip).name)
         cache.used.add(Path(audio).name)
         cache.prune()
-        self.record.remember("video", print_, {"video": path, "segment media": output_path("segment media", self.dir)})
+        media = output_path("segment media", self.dir)
+        self.record.remember("video", print_, {"video": path, "segment media": media})
         return path
 
     def video_state(self):
@@ -708,14 +711,17 @@ class LessonBuilder:
             outputs.update(result.outputs)
         return {k: v for k, v in outputs.items() if v.is_file() and k != "review page"}
 
+    def _review_context(self, outputs: Mapping[str, Path], problems: Sequence = ()):
+        return self._output_context(timeline=self.timeline, slides=self.slides, outputs=outputs,
+                                    video_state=self.video_state(), problems=problems)
+
     def review_page(self, problems: Sequence = ()):
-        """The review page as data (``review.ReviewPage``)."""
-        from cuecast.review import review_page
+        """The review page as data (``review.ReviewPage``), as the review stage writes it."""
+        from cuecast.outputs.review_page import page
 
         if not self.slides:
             self.slides = self._recorded_slides() or []
-        return review_page(self.lesson, self.build.captures, self.timeline, self.dir, self.review_outputs(),
-                           self.slides, self.video_state(), problems)
+        return page(self._review_context(self.review_outputs(), problems))
 
     def stage_review(self) -> StageResult:
         from cuecast.outputs import output_path, write_outputs
@@ -732,8 +738,7 @@ class LessonBuilder:
         if self._is_current("review", print_):
             return self._result("review", "skipped", {"review page": path})
 
-        written = write_outputs("review", self._output_context(
-            timeline=self.timeline, slides=self.slides, outputs=outputs, video_state=self.video_state()))
+        written = write_outputs("review", self._review_context(outputs))
         self.record.remember("review", print_, written)
         return self._result("review", "built", written)
 

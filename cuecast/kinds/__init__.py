@@ -35,9 +35,9 @@ from __future__ import annotations
 
 from typing import Mapping, Optional, TypeVar
 
+from cuecast.errors import CuecastError
 from cuecast.kinds import browser, slides, terminal, vscode
 from cuecast.kinds.base import CUE_KEYS, RUNS_COMMAND, RUNS_NOTHING, RUNS_SNIPPET, CueKind, KindTable
-from cuecast.errors import CuecastError
 from cuecast.model import SEGMENT_KINDS
 
 T = TypeVar("T")
