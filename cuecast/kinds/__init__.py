@@ -28,7 +28,9 @@ checks that each registered its tables and that they cover every kind.
 
 Adding a kind: one module here (its ``KIND``, listed in ``KINDS`` below),
 then one entry in each table that ``STAGES`` names: the test lists any
-missing.  ``terminal`` was added this way.
+missing.  ``terminal`` was added this way.  ``KINDS`` is read when the parser
+and ``kind_of`` run and a table takes an entry after it is made, so a kind
+can also be registered from outside (``tests/support/notepad_kind.py``).
 """
 
 from __future__ import annotations
