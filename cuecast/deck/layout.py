@@ -125,8 +125,8 @@ class _Builder:
         tw, th = inner_size(w, h, (0, 0, 0, 0))
         color = color or theme.color("muted")
 
-        def make(size: float) -> list[Paragraph]:
-            return [Paragraph((Run(text, "sans", size, False, color),), size, line_height(size), align=align)]
+        def make(size: float) -> list[Paragraph]:  # `code` in monospace, as in bullets, in the same colour
+            return [Paragraph(inline_runs(text, size, color, color), size, line_height(size), align=align)]
 
         # A byline, kicker or caption too long to read at subtitle_min is cut with "…" (a cue's narration
         # never is: cue_subtitle).
@@ -367,7 +367,7 @@ class _Builder:
         the box grows to its rows and the content below moves down.  Longer
         narration shows its first whole sentences that fit (the notes keep
         it whole); "…" only where not even one sentence fits."""
-        say = self.text(beat.say, field_location(beat, "say", "bullet"))
+        say = self.text(beat.shown_say, field_location(beat, "say", "bullet"))
         if not say:
             return None
         theme = self.theme
@@ -375,8 +375,8 @@ class _Builder:
         tw = w / EMU_PER_PT
         color = theme.color("muted")
 
-        def make(text: str, size: float) -> Paragraph:
-            return Paragraph((Run(text, "sans", size, False, color),), size, line_height(size))
+        def make(text: str, size: float) -> Paragraph:  # `code` in monospace, as in bullets, in the same colour
+            return Paragraph(inline_runs(text, size, color, color), size, line_height(size))
 
         def fitted(text: str) -> Optional[Paragraph]:
             for rows in range(1, SUBTITLE_ROWS + 1):

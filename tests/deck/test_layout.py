@@ -18,6 +18,7 @@ from cuecast.deck.measure import SLACK, Measurer
 from cuecast.deck.theme import load_theme
 from cuecast.errors import ScriptError
 from cuecast.model import Beat, Capture, Cue, Lesson, Location, Section, SnippetException
+from cuecast.script import load_lesson
 
 from tests.support.deck_lesson import fake_captures, seed_like_lesson
 
@@ -98,7 +99,7 @@ def _long_lesson(tmp_path: Path, code_lines: int, output_lines: int, title: str 
     loc = Location("long.yaml", 3, 5)
     cue = Cue("vscode", "long-1", loc, snippet="snippets/long.py")
     lesson = Lesson("long", "Long", "long.yaml", str(tmp_path), Location("long.yaml", 1),
-                    (Section("long", title, Location("long.yaml", 2), beats=(Beat("long-1", loc, say, cue=cue),)),))
+                    (Section("long", title, Location("long.yaml", 2), beats=(Beat("long-1", loc, say, cue=cue, shown_say=say),)),))
     output = "".join(f"output line {i}\n" for i in range(output_lines))
     return lesson, {"snippets/long.py": Capture("snippets/long.py", "ok", output, duration=1.5)}
 
@@ -274,6 +275,24 @@ def test_code_in_a_title_is_drawn_as_code_never_as_backticks(tmp_path, theme):
         assert "`" not in "".join(run.text for run in runs)
         assert [(run.text, run.font) for run in runs][-1] == ("torch.autograd", "mono")
     assert lesson.plain_title == "Differentiation with torch.autograd"
+
+
+def test_a_cue_subtitle_shows_what_is_said_as_a_slide_shows_it(tmp_path, theme):
+    """The voice reads ``$x^{(i)}$`` as "x i"; the subtitle shows the symbols,
+    and backticked code in monospace, as a bullet would."""
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "snippets" / "index.py").write_text("print(1)\n")
+    (tmp_path / "script").mkdir()
+    (tmp_path / "script" / "maths.yaml").write_text(
+        "lesson: Maths\nsections:\n  - title: Index\n    beats:\n      - show: vscode\n"
+        "        snippet: snippets/index.py\n        say: Each $x^{(i)}$ goes through `model.forward`.\n")
+    lesson = load_lesson(tmp_path / "script" / "maths.yaml")
+    beat = lesson.sections[0].beats[0]
+    assert beat.say == "Each x i goes through model.forward."
+    deck = layout_deck(lesson, {"snippets/index.py": Capture("snippets/index.py", "ok", "1\n")}, theme)
+    subtitle = next(b for b in deck.slide(cue_slide_id(beat)).boxes if b.name == "subtitle")
+    runs = [(run.text, run.font) for paragraph in subtitle.paragraphs for run in paragraph.runs]
+    assert runs == [("Each x⁽ⁱ⁾ goes through ", "sans"), ("model.forward", "mono"), (".", "sans")]
 
 
 # --- bullets: never cut, one size across a section's builds ---------------------
