@@ -384,6 +384,14 @@ class LessonBuilder:
         kind = DiskFull if code in DISK_FULL_ERRNOS else WriteFailed
         return kind(message + ".", hint=hint)
 
+    def _output_context(self, **values):
+        """What this build's outputs are written from (``OutputContext``):
+        the lesson, the captures, the frame, and the ``values`` the stage has."""
+        from cuecast.output_context import OutputContext
+
+        return OutputContext(self.lesson, self.dir, size=self.options.size, fps=self.options.fps,
+                             captures=self.build.captures, **values)
+
     def _result(self, stage: str, status: str, outputs: Mapping[str, Path], note: str = "") -> StageResult:
         return StageResult(self._lesson.id, stage, status, outputs=dict(outputs), note=note)
 
@@ -428,14 +436,15 @@ class LessonBuilder:
         """Lay out the deck and draw the slide images that changed (PNGs whose
         layout digest is unchanged are kept); the part of the slides stage
         ``render preview`` shows first."""
-        from cuecast.deck.raster import png_name, write_pngs
+        from cuecast.deck.raster import png_name
         from cuecast.model import SlideImage
+        from cuecast.outputs import output_path, write_outputs
 
         deck = self._deck()
-        folder = self.dir / "slides"
+        folder = output_path("slide images", self.dir)
         self.slides = [SlideImage(s.id, s.title, folder / png_name(i, s.id)) for i, s in enumerate(deck.slides, start=1)]
         if not self._drawn:
-            write_pngs(deck, self._theme(), folder)
+            write_outputs("slides", self._output_context(deck=deck, theme=self._theme()), only=("slide images",))
             self._drawn = True
         return self.slides
 
@@ -447,16 +456,13 @@ class LessonBuilder:
             self.slides = self.build.slides = recorded
             return self._result("slides", "skipped", self.record.outputs("slides"), f"{len(self.slides)} slides")
 
-        from cuecast.deck.pptx_writer import write_pptx
+        from cuecast.outputs import output_path, write_outputs
 
         self.build.slides = self.draw_slides()
-        outputs = {"deck": write_pptx(self._deck(), self._theme(), self.dir / "slides.pptx")}
-        outputs["slide images"] = self.dir / "slides"
+        outputs = write_outputs("slides", self._output_context(deck=self._deck(), theme=self._theme(), pdf=pdf),
+                                written={"slide images": output_path("slide images", self.dir)})
         note = f"{len(self.slides)} slides"
         if pdf:
-            from cuecast.deck.pdf import write_pdf
-
-            outputs["pdf"] = write_pdf(outputs["deck"], self.dir / "slides.pdf", handout=pdf == "handout")
             note += f", {'handout' if pdf == 'handout' else 'slides'} converted to PDF by LibreOffice"
         self.record.remember("slides", print_, outputs,
                              [{"id": s.slide_id, "title": s.title, "png": f"slides/{s.png.name}"}
@@ -507,10 +513,11 @@ class LessonBuilder:
         return timeline
 
     def _timeline_print(self, timeline: Timeline) -> str:
-        from cuecast.export import WRITERS
+        from cuecast.outputs import stage_outputs
 
         # the formats written are part of the stage: a new one is made on the next build
-        return fingerprint(timeline, self.lesson, self.options.size, [name for name, _, _ in WRITERS])
+        files = [entry.file for entry in stage_outputs("timeline")]
+        return fingerprint(timeline, self.lesson, self.options.size, files)
 
     def _keep_timeline(self, print_: str, outputs: Mapping[str, Path], inputs: Optional[str], wrote: bool) -> None:
         """Save the timeline just planned for the next build to read back,
@@ -528,7 +535,7 @@ class LessonBuilder:
         import warnings
 
         from cuecast.deck import cue_pages, page_beats
-        from cuecast.export import narrated_timeline, write_timeline_outputs
+        from cuecast.export import narrated_timeline
         from cuecast.narrate import VoiceWarning, voice_cache_dir
         from cuecast.plan import PlanOptions
 
@@ -561,7 +568,9 @@ class LessonBuilder:
             if inputs is not None:  # planned although current: what was saved is missing or stale
                 self._keep_timeline(print_, self.record.outputs("timeline"), inputs, wrote=False)
             return self._result("timeline", "skipped", self.record.outputs("timeline"), note)
-        outputs = write_timeline_outputs(self.timeline, self.lesson, self.dir, self.options.size)
+        from cuecast.outputs import write_outputs
+
+        outputs = write_outputs("timeline", self._output_context(timeline=self.timeline))
         self._keep_timeline(print_, outputs, inputs, wrote=True)
         return self._result("timeline", "built", outputs, note)
 
@@ -596,12 +605,14 @@ class LessonBuilder:
         if current and not self.defer_join:
             return self._result("video", "skipped", self.record.outputs("video"), note)
 
+        from cuecast.outputs import output_path
         from cuecast.video.compose import encode_segments
 
         def progress(done: float, total: float) -> None:
             self.on_progress(self._lesson.id, "video", done / total if total else None, "")
 
         slide_image, slide_key = self._slide_frames()
+        media = output_path("segment media", self.dir)
         self.dir.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=".video-", dir=self.dir))
         registry, cache = self.processes(), self._clip_cache()
@@ -610,7 +621,7 @@ class LessonBuilder:
         audio = None if current or self.defer_join else self._narration_meanwhile(work, cache, registry)
         try:
             self.segment_clips = encode_segments(
-                self.timeline, self.lesson, self.build.captures, slide_image, self.dir / "media", work,
+                self.timeline, self.lesson, self.build.captures, slide_image, media, work,
                 cache, size=opts.size, fps=opts.fps, captions=opts.captions, on_progress=progress,
                 pages=self._pages(), slide_key=slide_key, registry=registry)
         except BaseException:
@@ -626,10 +637,10 @@ class LessonBuilder:
         if self.defer_join:
             self.pending_join = pending
             encoded = sum(1 for clip in self.segment_clips if clip.encoded)
-            return self._result("video", "built", {"segment media": self.dir / "media"},
+            return self._result("video", "built", {"segment media": media},
                                 f"{note}; {encoded} segments encoded, joining the video")
         path = pending()
-        return self._result("video", "built", {"video": path, "segment media": self.dir / "media"}, note)
+        return self._result("video", "built", {"video": path, "segment media": media}, note)
 
     def _narration_meanwhile(self, work: Path, cache, registry) -> Future:
         """The narration track, mixed and encoded on a thread while the
@@ -644,14 +655,17 @@ class LessonBuilder:
     def _join(self, clips: list, print_: str, work: Path, track: Optional[Future] = None) -> Path:
         """Join the encoded segments with the narration into video.mp4 and
         record the stage; the clip cache is then trimmed to its bound."""
-        from cuecast.video.compose import join_segments, narration_track
+        from cuecast.output_context import VideoParts
+        from cuecast.outputs import output_path, write_outputs
+        from cuecast.video.compose import narration_track
 
         registry = self.processes()
         cache = self._clip_cache()
         try:
             audio = track.result() if track is not None else \
                 narration_track(self.timeline, self.options.fps, work, cache, registry)
-            path = join_segments(clips, audio, self.dir / "video.mp4", work, registry)
+            parts = VideoParts(clips, audio, work, registry)
+            path = write_outputs("video", self._output_context(timeline=self.timeline, video=parts))["video"]
         except BaseException:
             registry.kill_all()
             raise
@@ -660,7 +674,8 @@ class LessonBuilder:
                 cache.used.add(Path(clip.clip).name)
         cache.used.add(Path(audio).name)
         cache.prune()
-        self.record.remember("video", print_, {"video": path, "segment media": self.dir / "media"})
+        media = output_path("segment media", self.dir)
+        self.record.remember("video", print_, {"video": path, "segment media": media})
         return path
 
     def video_state(self):
@@ -677,16 +692,15 @@ class LessonBuilder:
         return VideoState(VIDEO_STALE, note="its stage was not run after the latest change")
 
     def stage_notebook(self) -> StageResult:
-        path = self.dir / "code.ipynb"
+        from cuecast.outputs import output_path, write_outputs
+
         print_ = fingerprint(self.lesson, captures_fingerprint(self.build.captures))
         if self._is_current("notebook", print_):
-            return self._result("notebook", "skipped", {"notebook": path})
+            return self._result("notebook", "skipped", {"notebook": output_path("notebook", self.dir)})
 
-        from cuecast.notebook import build_notebook, write_notebook
-
-        write_notebook(build_notebook(self.lesson, self.build.captures), path)
-        self.record.remember("notebook", print_, {"notebook": path})
-        return self._result("notebook", "built", {"notebook": path})
+        outputs = write_outputs("notebook", self._output_context())
+        self.record.remember("notebook", print_, outputs)
+        return self._result("notebook", "built", outputs)
 
     def review_outputs(self) -> dict[str, Path]:
         """What this build wrote, and what earlier builds left (``--only review``)."""
@@ -697,17 +711,22 @@ class LessonBuilder:
             outputs.update(result.outputs)
         return {k: v for k, v in outputs.items() if v.is_file() and k != "review page"}
 
+    def _review_context(self, outputs: Mapping[str, Path], problems: Sequence = ()):
+        return self._output_context(timeline=self.timeline, slides=self.slides, outputs=outputs,
+                                    video_state=self.video_state(), problems=problems)
+
     def review_page(self, problems: Sequence = ()):
-        """The review page as data (``review.ReviewPage``)."""
-        from cuecast.review import review_page
+        """The review page as data (``review.ReviewPage``), as the review stage writes it."""
+        from cuecast.outputs.review_page import page
 
         if not self.slides:
             self.slides = self._recorded_slides() or []
-        return review_page(self.lesson, self.build.captures, self.timeline, self.dir, self.review_outputs(),
-                           self.slides, self.video_state(), problems)
+        return page(self._review_context(self.review_outputs(), problems))
 
     def stage_review(self) -> StageResult:
-        path = self.dir / "index.html"
+        from cuecast.outputs import output_path, write_outputs
+
+        path = output_path("review page", self.dir)
         outputs = self.review_outputs()
         if not self.slides:
             self.slides = self._recorded_slides() or []
@@ -719,11 +738,9 @@ class LessonBuilder:
         if self._is_current("review", print_):
             return self._result("review", "skipped", {"review page": path})
 
-        from cuecast.review import write_page
-
-        write_page(self.review_page(), path)
-        self.record.remember("review", print_, {"review page": path})
-        return self._result("review", "built", {"review page": path})
+        written = write_outputs("review", self._review_context(outputs))
+        self.record.remember("review", print_, written)
+        return self._result("review", "built", written)
 
 
 def run_options(options: BuildOptions):

@@ -133,6 +133,9 @@ class Beat:
     fields: tuple[tuple[str, Location], ...] = ()  # see Cue.fields
     #: The backticked identifiers of ``say``/``then``, in order (``script.code_terms``).
     code_terms: tuple[str, ...] = ()
+    #: ``say`` as a slide shows it, under a cue's title: maths as symbols
+    #: (``P₃′(x)``), not as the voice reads it ("P three prime of x").
+    shown_say: str = ""
 
 
 def then_id(beat_id: str) -> str:

@@ -368,11 +368,15 @@ def _metadata(lesson: Lesson, captures: Mapping[str, Capture], voice: str, optio
 
 # --- where the media of a timeline live ---------------------------------------
 
+#: The folder of the lesson's build folder that holds the segments' media
+#: (the output ``segment media`` in ``cuecast.outputs``).
+SEGMENT_MEDIA = "media"
+
 
 def media_path(build_dir: Path, segment: Segment) -> Path:
     """The file the video stage renders for ``segment`` and every editor
     export references: a still PNG for a slide, a clip for a screen capture."""
-    return Path(build_dir) / "media" / segment.media_name
+    return Path(build_dir) / SEGMENT_MEDIA / segment.media_name
 
 
 def audio_path(build_dir: Path, beat_id: str) -> Path:

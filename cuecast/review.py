@@ -311,7 +311,7 @@ def review_page(
     meta = " · ".join(part for part in (
         lesson.source, f"{sum(1 for _ in lesson.walk())} sections", f"{len(rows)} segments",
         clock_time(timeline.duration) if timeline else "not planned", runtime) if part)
-    from cuecast.export import output_label
+    from cuecast.outputs import output_label
 
     files = tuple((output_label(key), link) for key, link in ((k, page_link(p, out_dir)) for k, p in outputs.items())
                   if link)

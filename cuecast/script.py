@@ -43,8 +43,6 @@ VOICES = ("piper", "piper:PATH.onnx", "espeak", "none", "recorded:DIR")
 LESSON_KEYS = ("lesson", "id", "voice", "pace", "prepare", "sections", "device")
 SECTION_KEYS = ("title", "id", "beats", "subsections")
 BEAT_KEYS = ("id", "bullet", "points", "say", "then", "pause", "show") + CUE_KEYS
-#: Which cue keys each kind uses (``cuecast.kinds`` holds the kinds).
-KIND_KEYS = {name: kind.keys for name, kind in KINDS.items()}
 
 
 # --- small text helpers, shared with the Markdown importer -------------------
@@ -425,6 +423,7 @@ class _LessonBuilder(SchemaReader, CueReader):
             cue=cue or None,
             then=spoken(then) if then is not None else "",
             code_terms=code_terms(say or "") + code_terms(then or ""),
+            shown_say=" ".join(slide_text(say).split()) if say is not None else "",
             pause=pause,
             fields=self.field_locations(entries, ("say", "bullet", "points", "then")),
         )

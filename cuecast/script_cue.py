@@ -25,7 +25,7 @@ from typing import Optional, Sequence, Union
 
 from cuecast.cells import marker_style
 from cuecast.images import image_problem
-from cuecast.kinds import CUE_KEYS, CUE_KINDS, KINDS
+from cuecast.kinds import CUE_KEYS, KINDS
 from cuecast.model import DEVICES, Cue
 from cuecast.schema import Entries
 from cuecast.script_snippet import SnippetPartReader
@@ -79,7 +79,7 @@ class CueReader(SnippetPartReader):
     def cue_kind(self, entries: Entries):
         """The ``show:`` kind (``None`` when unknown: reported), and every key
         written that it does not take."""
-        name = self.choice(entries, "show", CUE_KINDS, "cue kind")
+        name = self.choice(entries, "show", tuple(KINDS), "cue kind")
         if name is None:
             return None
         kind = KINDS[name]

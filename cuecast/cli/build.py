@@ -44,7 +44,7 @@ def command(target, only, pdf, **params):
     from rich.console import Console
     from rich.table import Table
 
-    from cuecast.export import output_label
+    from cuecast.outputs import output_label
     from cuecast.cli.pipeline import exit_if_failed, run_pipeline
 
     if pdf:

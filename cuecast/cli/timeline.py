@@ -28,7 +28,7 @@ def command(target, **params):
     """Write the editors' timeline of each lesson: timeline.otio / .edl / .xml
     / .kdenlive, captions.srt / .vtt, chapters.vtt, the cue sheet cues.csv /
     .json and the recording list narration.csv."""
-    from cuecast.export import output_label
+    from cuecast.outputs import output_label
     from cuecast.cli.pipeline import run_pipeline, stage_outputs, warn_failed_snippets
 
     for build in run_pipeline(target, build_options(params, ("timeline",))):

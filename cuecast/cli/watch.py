@@ -56,8 +56,10 @@ def rebuild(target, options, echo, runner=None) -> list[str]:
             echo(f"  {unit_name(capture)}: {capture.status} "
                  f"{capture.reason or (capture.exception.message if capture.exception else '')}", err=True)
     if "video" not in options.only and any(r.stage == "review" for b in builds for r in b.results):
+        from cuecast.outputs import output_path
+
         for build in builds:
-            video = Path(build.lesson.root) / "build" / build.lesson.id / "video.mp4"
+            video = output_path("video", Path(build.lesson.root) / "build" / build.lesson.id)
             if video.exists():
                 echo(f"  {build.lesson.id}: video.mp4 is not rebuilt (--only); the review page marks it stale "
                      f"when it is", err=True)

@@ -14,7 +14,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Optional
+from typing import Callable, Optional
 
 from cuecast.deck.boxes import EMU_PER_PT, Paragraph, Rect, Run, TextBox, inches, pt_to_emu
 from cuecast.deck.fit import inner_size
@@ -68,12 +68,13 @@ def _visual_lines(measurer: Measurer, text: str, size: float, width: float) -> i
 
 
 def plan_code(numbered: list[tuple[int, str]], w: int, h: int, theme, measurer: Measurer,
-              wrap_first: bool = True) -> CodePlan:
+              wrap_first: bool = True, at_blank_lines: bool = True) -> CodePlan:
     """Pick the largest code size (``code`` down to ``code_min``) at which the
     lines fit the panel ``w`` × ``h`` EMU without wrapping (``wrap_first``:
     or with a long line wrapped, before the size shrinks); failing that, use
     ``code_min`` (wrapping only if some line is wider than the panel even
-    then) and split the lines over as many pages as needed."""
+    then) and split the lines over as many pages as needed, a page ending
+    at a blank line near its foot where there is one (``at_blank_lines``)."""
     biggest, smallest = theme.size("code"), theme.size("code_min")
     size = biggest
     chosen: Optional[tuple[float, bool]] = None
@@ -100,18 +101,32 @@ def plan_code(numbered: list[tuple[int, str]], w: int, h: int, theme, measurer: 
     wrap = widest_fit is None
     text_w, text_h = _code_area(numbered, w, h, size, measurer)
     capacity = max(1, int(text_h // line_height(size)))
+
+    def rows(text: str) -> int:
+        return _visual_lines(measurer, text, size, text_w) if wrap else 1
+
     pages: list[list[tuple[int, str]]] = [[]]
     used = 0
     for number, text in numbered:
-        need = _visual_lines(measurer, text, size, text_w) if wrap else 1
-        if used + need > capacity and pages[-1]:
-            pages.append([])
-            used = 0
+        if used + rows(text) > capacity and pages[-1]:
+            carried = _after_last_blank(pages[-1]) if at_blank_lines else []
+            del pages[-1][len(pages[-1]) - len(carried):]
+            pages.append(carried)
+            used = sum(rows(t) for _, t in carried)
         pages[-1].append((number, text))
-        used += need
-    # Blank lines at the top of a continuation page waste its first row.
-    cleaned = [tuple(page) for page in pages if page]
-    return CodePlan(size, wrap, tuple(cleaned))
+        used += rows(text)
+    return CodePlan(size, wrap, tuple(tuple(page) for page in pages if page))
+
+
+def _after_last_blank(page: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The lines of a full ``page`` after its last blank line, where that
+    line is in the page's last third: they go on to the next page with the
+    block they start, so a page breaks where the code does (a blank line
+    ends the page, none starts the next).  Else none."""
+    for index in range(len(page) - 2, len(page) * 2 // 3 - 1, -1):
+        if not page[index][1].strip():
+            return page[index + 1:]
+    return []
 
 
 def _code_area(numbered, w: int, h: int, size: float, measurer: Measurer) -> tuple[float, float]:
@@ -248,37 +263,223 @@ def _flat(rows: list[list[tuple[str, bool]]]) -> list[tuple[str, bool]]:
 
 
 def code_height(lines: int, size: float) -> int:
-    """Height of a code panel showing ``lines`` unwrapped lines at ``size``."""
-    return TAB_H + PANEL_INSET[1] + PANEL_INSET[3] + pt_to_emu(lines * line_height(size)) + pt_to_emu(2)
+    """Height of a code panel showing ``lines`` rows at ``size``."""
+    return TAB_H + PANEL_INSET[1] + PANEL_INSET[3] + pt_to_emu(lines * line_height(size)) + pt_to_emu(0.5)
 
 
-def _side_by_side(numbered, capture, area, gap: int, theme, measurer: Measurer) -> list[tuple[tuple, int, CodePlan]]:
-    """Ways to put the code (unwrapped, one page) beside output that loses no
-    line: ``(key, code panel width, plan)``, the key being (lines lost = 0,
-    code lines wrapped = 0, pages = 1, output lines wrapped, -min(code size,
-    1.2 × output size)) so that sorting prefers unwrapped output, then sizes
-    where neither side shrank to nothing for the other's sake."""
+def terminal_height(text: TerminalText) -> int:
+    """Height of a terminal panel holding ``text`` (its header is as tall
+    as a code panel's tab, its inset the same)."""
+    return code_height(len(text.paragraphs), text.size)
+
+
+#: A panel is at least this share of the code area's height: short code
+#: does not sit in a thin strip, and code slides keep one steady look.
+MIN_PANEL_SHARE = 0.45
+#: Side by side is chosen over stacked (at equal sizes) only where the
+#: output keeps at least this share of the width.
+SIDE_OUTPUT_SHARE = 0.4
+
+
+def _panel_height(content: int, h: int) -> int:
+    """A panel's height: its content, at least ``MIN_PANEL_SHARE`` of the
+    area's ``h``, never more than ``h``."""
+    return min(h, max(content, int(h * MIN_PANEL_SHARE)))
+
+
+def _code_panel_height(plan: "CodePlan", lines, text_w: float, h: int, measurer: Measurer) -> int:
+    """A code panel's height for one page's ``lines`` (``_panel_height``)."""
+    return _panel_height(code_height(_code_rows(plan, lines, text_w, measurer), plan.size), h)
+
+
+def _height_under_code(text: TerminalText, code_h: int, room: int, h: int, gap: int) -> int:
+    """A terminal's height under a code panel ``code_h`` tall: its rows, the
+    two panels together at least ``MIN_PANEL_SHARE`` of ``h``, at most the
+    ``room`` left; all of it when the output continues on later pages."""
+    if text.lost:
+        return room
+    return min(room, max(terminal_height(text), int(h * MIN_PANEL_SHARE) - code_h - gap))
+
+
+def _terminal_min_h(theme) -> int:
+    """The least room a terminal is put in under code: its header and four
+    rows at ``output_min``."""
+    return TAB_H + PANEL_INSET[1] + PANEL_INSET[3] + pt_to_emu(4 * line_height(theme.size("output_min")))
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """One way to lay out a code cue: its rank (lower is better; see
+    ``_arrange_code``) and how to make its pages."""
+
+    key: tuple
+    make: Callable[[], list[list]]
+
+
+def _rank(code_wrapped: int, output_wrapped: int, pages: int, code_size: float, output_size: float,
+          shape: int, mid_block: int = 0) -> tuple:
+    """Candidates sort by wrapped code lines, wrapped output lines, pages
+    (output continued on pages of its own counted), then the smaller of the
+    code's size and the output's (output reads a little smaller), the code's
+    size, the shape (0: side by side, 1: stacked or over pages), and last
+    whether code continued over pages breaks mid-block (1) or, where it
+    costs no page, at a blank line (0)."""
+    return (code_wrapped, output_wrapped, pages, -min(code_size, 1.2 * output_size), -code_size, shape, mid_block)
+
+
+def _rows_fit(rows: int, size: float, h: int) -> bool:
+    """Whether ``rows`` rows at ``size`` fit a code panel ``h`` EMU tall."""
+    return rows * line_height(size) <= (h - TAB_H - PANEL_INSET[1] - PANEL_INSET[3]) / EMU_PER_PT
+
+
+def _widest_code(numbered, size: float, measurer: Measurer) -> float:
+    return max((measurer.width(Run(t, "mono", size)) for _, t in numbered), default=0.0)
+
+
+def _code_sizes(theme) -> list[float]:
+    sizes, size = [], theme.size("code")
+    while True:
+        sizes.append(size)
+        if size <= theme.size("code_min"):
+            return sizes
+        size = max(theme.size("code_min"), size - 1)
+
+
+def _side_by_side(numbered, capture, tab: str, area, gap: int, theme, measurer: Measurer) -> list[_Candidate]:
+    """Code (unwrapped, one page) beside output that all fits, both panels
+    as tall as the taller one's content: for each code size, the code panel
+    half the width (or as wide as its longest line) and the output the rest."""
     x, y, w, h = area
     found = []
-    size = theme.size("code")
-    while True:
-        widest = max((measurer.width(Run(t, "mono", size)) for _, t in numbered), default=0.0)
+    for size in _code_sizes(theme):
         needed = (_gutter_width(measurer, numbered, size) + GUTTER_GAP + PANEL_INSET[0] + PANEL_INSET[2]
-                  + pt_to_emu(widest / 0.96) + pt_to_emu(2))
-        lines_fit = len(numbered) * line_height(size) <= (h - TAB_H - PANEL_INSET[1] - PANEL_INSET[3]) / EMU_PER_PT
-        if lines_fit and needed < w - gap:
-            for candidate in dict.fromkeys((max(needed, int((w - gap) * 0.5)), needed)):
-                term_w = w - gap - candidate
-                if term_w <= inches(2.5):
-                    continue
-                text = terminal_text(capture, term_w, h, theme, measurer)
-                if text.lost == 0:
-                    key = (0, 0, 1, text.wrapped, -min(size, text.size * 1.2), -size)
-                    found.append((key, candidate, CodePlan(size, False, (tuple(numbered),))))
-        if size <= theme.size("code_min"):
-            break
-        size = max(theme.size("code_min"), size - 1)
+                  + pt_to_emu(_widest_code(numbered, size, measurer) / 0.96) + pt_to_emu(2))
+        if not _rows_fit(len(numbered), size, h) or needed >= w - gap:
+            continue
+        plan = CodePlan(size, False, (tuple(numbered),))
+        for code_w in dict.fromkeys((max(needed, int((w - gap) * 0.5)), needed)):
+            term_w = w - gap - code_w
+            if term_w <= inches(2.5):
+                continue
+            text = terminal_text(capture, term_w, h, theme, measurer)
+            if text.lost:
+                continue
+            panel_h = _panel_height(max(code_height(len(numbered), size), terminal_height(text)), h)
+            shape = 0 if term_w >= w * SIDE_OUTPUT_SHARE else 1
+
+            def make(code_w=code_w, term_w=term_w, panel_h=panel_h, plan=plan, text=text) -> list[list]:
+                return [code_panel("code", x, y, code_w, panel_h, tab, plan.pages[0], numbered, plan, theme, measurer)
+                        + terminal_panel("output", x + code_w + gap, y, term_w, panel_h, capture, theme, measurer,
+                                         text=text)]
+
+            found.append(_Candidate(_rank(0, text.wrapped, 1, size, text.size, shape), make))
     return found
+
+
+def _stacked(numbered, capture, tab: str, area, gap: int, theme, measurer: Measurer) -> list[_Candidate]:
+    """Code (unwrapped) across the width with all its output under it on one
+    slide, each panel as tall as its content (together at least the
+    minimum): for each code size at which the lines fit the width."""
+    x, y, w, h = area
+    found = []
+    for size in _code_sizes(theme):
+        text_w, _ = _code_area(numbered, w, h, size, measurer)
+        if _widest_code(numbered, size, measurer) > text_w * 0.96:
+            continue
+        code_h = code_height(len(numbered), size)
+        room = h - code_h - gap
+        if room <= TAB_H + PANEL_INSET[1] + PANEL_INSET[3]:
+            continue
+        text = terminal_text(capture, w, room, theme, measurer)
+        if text.lost:
+            continue
+        term_h = _height_under_code(text, code_h, room, h, gap)
+        plan = CodePlan(size, False, (tuple(numbered),))
+
+        def make(code_h=code_h, term_h=term_h, plan=plan, text=text) -> list[list]:
+            return [code_panel("code", x, y, w, code_h, tab, plan.pages[0], numbered, plan, theme, measurer)
+                    + terminal_panel("output", x, y + code_h + gap, w, term_h, capture, theme, measurer, text=text)]
+
+        found.append(_Candidate(_rank(0, text.wrapped, 1, size, text.size, 1), make))
+    return found
+
+
+def _code_rows(plan: CodePlan, lines, text_w: float, measurer: Measurer) -> int:
+    """The rows ``lines`` take in a panel whose text is ``text_w`` pt wide."""
+    return sum(_visual_lines(measurer, t, plan.size, text_w) if plan.wrap else 1 for _, t in lines)
+
+
+def _full_width_pages(numbered, capture, tab: str, area, gap: int, theme, measurer: Measurer,
+                      at_blank_lines: bool) -> _Candidate:
+    """Code across the whole width, continued over pages if it is long, so
+    its lines keep their length, its pages ending at blank lines or not
+    (``plan_code``); the output goes under the last page's code where all of
+    it fits there, else on a page of its own."""
+    x, y, w, h = area
+    plan = plan_code(numbered, w, h, theme, measurer, wrap_first=False, at_blank_lines=at_blank_lines)
+    text_w, _ = _code_area(numbered, w, h, plan.size, measurer)
+    last = plan.pages[-1]
+    code_h = code_height(_code_rows(plan, last, text_w, measurer), plan.size)
+    room = h - code_h - gap
+    below = terminal_text(capture, w, room, theme, measurer) if room >= _terminal_min_h(theme) else None
+    alone = terminal_text(capture, w, h, theme, measurer)
+    if below is not None and below.lost and not alone.lost:
+        below = None  # all of it fits a page of its own, but not under the code
+    text = below or alone
+    key = _rank(_wrapped_code_lines(plan, measurer, numbered, w, h), text.wrapped,
+                len(plan.pages) + (0 if below else 1) + len(_continued(capture, text.lost, area, theme, measurer)),
+                plan.size, text.size, 1, 0 if at_blank_lines or len(plan.pages) == 1 else 1)
+
+    def make() -> list[list]:
+        made = [code_panel("code", x, y, w, _code_panel_height(plan, lines, text_w, h, measurer), tab, lines, numbered,
+                           plan, theme, measurer) for lines in plan.pages[:-1]]
+        if below is not None:
+            term_h = _height_under_code(below, code_h, room, h, gap)
+            made.append(code_panel("code", x, y, w, code_h, tab, last, numbered, plan, theme, measurer)
+                        + terminal_panel("output", x, y + code_h + gap, w, term_h, capture, theme, measurer, text=below))
+        else:
+            made.append(code_panel("code", x, y, w, _panel_height(code_h, h), tab, last, numbered, plan, theme,
+                                   measurer))
+            made.append(fitted_terminal_panel("output", x, y, w, h, capture, theme, measurer))
+        return made
+
+    return _Candidate(key, make)
+
+
+def _beside_over_pages(numbered, capture, tab: str, area, gap: int, theme, measurer: Measurer) -> _Candidate:
+    """Code in 60% of the width, wrapped or continued over pages, the output
+    beside its last page."""
+    x, y, w, h = area
+    code_w = int((w - gap) * 0.6)
+    term_x, term_w = x + code_w + gap, w - code_w - gap
+    plan = plan_code(numbered, code_w, h, theme, measurer)
+    text = terminal_text(capture, term_w, h, theme, measurer)
+    text_w, _ = _code_area(numbered, code_w, h, plan.size, measurer)
+    key = _rank(_wrapped_code_lines(plan, measurer, numbered, code_w, h), text.wrapped,
+                len(plan.pages) + len(_continued(capture, text.lost, area, theme, measurer)), plan.size, text.size, 0)
+
+    def make() -> list[list]:
+        pages = []
+        for page, lines in enumerate(plan.pages, start=1):
+            code_h = code_height(_code_rows(plan, lines, text_w, measurer), plan.size)
+            if page < len(plan.pages):
+                pages.append(code_panel("code", x, y, code_w, _panel_height(code_h, h), tab, lines, numbered, plan,
+                                        theme, measurer))
+                continue
+            panel_h = h if text.lost else _panel_height(max(code_h, terminal_height(text)), h)
+            pages.append(code_panel("code", x, y, code_w, panel_h, tab, lines, numbered, plan, theme, measurer)
+                         + terminal_panel("output", term_x, y, term_w, panel_h, capture, theme, measurer, text=text))
+        return pages
+
+    return _Candidate(key, make)
+
+
+def _wrapped_code_lines(plan: CodePlan, measurer: Measurer, numbered, w: int, h: int) -> int:
+    """How many of the plan's code lines wrap (0 when it does not wrap)."""
+    if not plan.wrap:
+        return 0
+    text_w, _ = _code_area(numbered, w, h, plan.size, measurer)
+    return sum(1 for page in plan.pages for _, t in page if _visual_lines(measurer, t, plan.size, text_w) > 1)
 
 
 #: Code cues laid out earlier in this process, by everything their layout
@@ -318,7 +519,9 @@ def _arrange_pages(
     x, y, w, h = area
     if not show_output:
         plan = plan_code(numbered, w, h, theme, measurer)
-        return [code_panel("code", x, y, w, h, tab, lines, numbered, plan, theme, measurer) for lines in plan.pages]
+        text_w, _ = _code_area(numbered, w, h, plan.size, measurer)
+        return [code_panel("code", x, y, w, _code_panel_height(plan, lines, text_w, h, measurer), tab, lines, numbered,
+                           plan, theme, measurer) for lines in plan.pages]
     pages = _arrange_code(numbered, capture, tab, area, gap, theme, measurer)
     return pages + output_pages(pages[-1], capture, area, theme, measurer)
 
@@ -331,114 +534,64 @@ def output_pages(last: list, capture: Optional[Capture], area: tuple[int, int, i
     terminal = next((b for b in last if b.name == "output:terminal"), None)
     if terminal is None:
         return []
-    lines, _ = output_lines(capture)
     lost = terminal_text(capture, terminal.w, terminal.h + TAB_H, theme, measurer).lost
+    return [fitted_terminal_panel("output", x, y, w, h, capture, theme, measurer, lines=rest, continued=True)
+            for rest in _continued(capture, lost, area, theme, measurer)]
+
+
+def _continued(capture: Optional[Capture], lost: int, area: tuple[int, int, int, int], theme,
+               measurer: Measurer) -> list[list[tuple[str, bool]]]:
+    """The output lines each continuation page starts from, when the last
+    ``lost`` lines did not fit under or beside the code."""
+    _, _, w, h = area
+    lines, _ = output_lines(capture)
     rest = lines[len(lines) - lost:] if lost else []
-    pages = []
+    starts = []
     while rest:
-        text = terminal_text(capture, w, h, theme, measurer, lines=rest)
-        kept = max(1, len(rest) - text.lost)
-        pages.append(terminal_panel("output", x, y, w, h, capture, theme, measurer, lines=rest, continued=True))
-        rest = rest[kept:]
-    return pages
+        starts.append(rest)
+        rest = rest[max(1, len(rest) - terminal_text(capture, w, h, theme, measurer, lines=rest).lost):]
+    return starts
 
 
 def _arrange_code(
     numbered: list[tuple[int, str]], capture: Optional[Capture], tab: str,
     area: tuple[int, int, int, int], gap: int, theme, measurer: Measurer,
 ) -> list[list]:
-    """Candidates: code and output side by side, both unwrapped, the code as
-    large as fits; code across the full width with the output below it;
-    long code across the full width over pages, the output under its last
-    page; code and output side by side, halves fixed, code wrapped or
-    continued over pages.  The first that loses no output wins, then the
-    fewest wrapped code lines (no code line wraps where a layout without
-    wrapping exists), then the fewest pages, then the fewest wrapped output
-    lines (which keep their indent)."""
-    x, y, w, h = area
-    candidates = []
-    sides = _side_by_side(numbered, capture, area, gap, theme, measurer)
-    if sides:
-        key, code_w, plan = min(sides, key=lambda found: found[0])
-        if key[3] == 0:  # nothing wraps: no other arrangement can do better
-            return [code_panel("code", x, y, code_w, h, tab, plan.pages[0], numbered, plan, theme, measurer)
-                    + terminal_panel("output", x + code_w + gap, y, w - code_w - gap, h, capture, theme, measurer)]
-        candidates.append((key[:4], lambda code_w=code_w, plan=plan: [
-            code_panel("code", x, y, code_w, h, tab, plan.pages[0], numbered, plan, theme, measurer)
-            + terminal_panel("output", x + code_w + gap, y, w - code_w - gap, h, capture, theme, measurer)]))
-    term_min = TAB_H + PANEL_INSET[1] + PANEL_INSET[3] + pt_to_emu(4 * line_height(theme.size("output_min")))
-    stacked = plan_code(numbered, w, h - term_min - gap, theme, measurer)
-    if len(stacked.pages) == 1 and not stacked.wrap:
-        code_h = code_height(len(numbered), stacked.size)
-        term_y = y + code_h + gap
-        text = terminal_text(capture, w, y + h - term_y, theme, measurer)
-        candidates.append(((text.lost, 0, 1, text.wrapped), lambda code_h=code_h, term_y=term_y: [
-            code_panel("code", x, y, w, code_h, tab, stacked.pages[0], numbered, stacked, theme, measurer)
-            + terminal_panel("output", x, term_y, w, y + h - term_y, capture, theme, measurer)]))
-    candidates.append(_full_width_pages(numbered, capture, tab, area, gap, theme, measurer,
-                                        plan_code(numbered, w, h, theme, measurer, wrap_first=False), term_min))
-    half_w = int((w - gap) * 0.6)
-    term_x, term_w = x + half_w + gap, w - half_w - gap
-    side = plan_code(numbered, half_w, h, theme, measurer)
-    text = terminal_text(capture, term_w, h, theme, measurer)
-
-    def paginated() -> list[list]:
-        pages = []
-        for page, lines in enumerate(side.pages, start=1):
-            boxes = code_panel("code", x, y, half_w, h, tab, lines, numbered, side, theme, measurer)
-            if page == len(side.pages):
-                boxes += terminal_panel("output", term_x, y, term_w, h, capture, theme, measurer)
-            pages.append(boxes)
-        return pages
-
-    candidates.append(((text.lost, _wrapped_code_lines(side, measurer, numbered, half_w, h), len(side.pages), text.wrapped),
-                       paginated))
-    return min(candidates, key=lambda candidate: candidate[0])[1]()
+    """Candidates: code beside its output; code over its output (stacked);
+    code across the full width over pages (ending at blank lines, or where
+    full), the output under its last page or on a page of its own; code in 60% of the width, wrapped or over
+    pages, the output beside its last page.  Every size is tried from
+    ``code``/``output`` down to ``code_min``/``output_min``.  The best by
+    ``_rank`` wins: no code line wraps where a layout without wrapping
+    exists, then the fewest wrapped output lines (which keep their indent),
+    the fewest pages, the largest sizes.  Panels are as tall as their content."""
+    candidates = [
+        *_side_by_side(numbered, capture, tab, area, gap, theme, measurer),
+        *_stacked(numbered, capture, tab, area, gap, theme, measurer),
+        _full_width_pages(numbered, capture, tab, area, gap, theme, measurer, at_blank_lines=True),
+        _full_width_pages(numbered, capture, tab, area, gap, theme, measurer, at_blank_lines=False),
+        _beside_over_pages(numbered, capture, tab, area, gap, theme, measurer),
+    ]
+    return min(candidates, key=lambda candidate: candidate.key).make()
 
 
-def _wrapped_code_lines(plan: CodePlan, measurer: Measurer, numbered, w: int, h: int) -> int:
-    """How many of the plan's code lines wrap (0 when it does not wrap)."""
-    if not plan.wrap:
-        return 0
-    text_w, _ = _code_area(numbered, w, h, plan.size, measurer)
-    return sum(1 for page in plan.pages for _, t in page if _visual_lines(measurer, t, plan.size, text_w) > 1)
-
-
-def _full_width_pages(numbered, capture, tab: str, area, gap: int, theme, measurer: Measurer, plan: CodePlan,
-                      term_min: int):
-    """Code across the whole width, continued over pages if it is long, so
-    its lines keep their length; the output goes under the last page's code
-    when it has room there, else on a page of its own.  ``(key, make)`` as
-    ``_arrange_code`` ranks candidates."""
-    x, y, w, h = area
-    last = plan.pages[-1]
-    text_w, _ = _code_area(numbered, w, h, plan.size, measurer)
-    rows = sum(_visual_lines(measurer, t, plan.size, text_w) if plan.wrap else 1 for _, t in last)
-    code_h = code_height(rows, plan.size)
-    term_y = y + code_h + gap
-    below = y + h - term_y >= term_min
-    text = terminal_text(capture, w, y + h - term_y if below else h, theme, measurer)
-    pages = len(plan.pages) + (0 if below else 1)
-    key = (text.lost, _wrapped_code_lines(plan, measurer, numbered, w, h), pages, text.wrapped)
-
-    def make() -> list[list]:
-        made = [code_panel("code", x, y, w, h, tab, lines, numbered, plan, theme, measurer) for lines in plan.pages[:-1]]
-        if below:
-            made.append(code_panel("code", x, y, w, code_h, tab, last, numbered, plan, theme, measurer)
-                        + terminal_panel("output", x, term_y, w, y + h - term_y, capture, theme, measurer))
-        else:
-            made.append(code_panel("code", x, y, w, h, tab, last, numbered, plan, theme, measurer))
-            made.append(terminal_panel("output", x, y, w, h, capture, theme, measurer))
-        return made
-
-    return key, make
+def fitted_terminal_panel(name: str, x: int, y: int, w: int, h: int, capture: Optional[Capture], theme,
+                          measurer: Measurer, lines: Optional[list[tuple[str, bool]]] = None,
+                          continued: bool = False) -> list:
+    """A terminal panel at the top of ``w`` × ``h``, as tall as what it holds
+    (at least ``MIN_PANEL_SHARE`` of ``h``); all of ``h`` when output continues."""
+    text = terminal_text(capture, w, h, theme, measurer, lines=lines)
+    panel_h = h if text.lost else _panel_height(terminal_height(text), h)
+    return terminal_panel(name, x, y, w, panel_h, capture, theme, measurer, lines=lines, continued=continued, text=text)
 
 
 def terminal_panel(name: str, x: int, y: int, w: int, h: int, capture: Optional[Capture], theme, measurer: Measurer,
-                   lines: Optional[list[tuple[str, bool]]] = None, continued: bool = False) -> list:
+                   lines: Optional[list[tuple[str, bool]]] = None, continued: bool = False,
+                   text: Optional[TerminalText] = None) -> list:
     """Header (``Output``, or ``Terminal`` for a command, and a badge: ``badge_text``), then the
     terminal box holding what the snippet printed (or ``lines`` of it, on a
-    ``continued`` page), up to a note saying how much follows."""
+    ``continued`` page), up to a note saying how much follows; ``text``:
+    as ``terminal_text`` laid it out already for this size of panel."""
     small = theme.size("small")
     boxes: list = [Rect(f"{name}:bar", x, y, w, TAB_H, fill=theme.color("tab_background"))]
     # a terminal cue's capture is named by its command: its panel is the terminal itself
@@ -466,7 +619,7 @@ def terminal_panel(name: str, x: int, y: int, w: int, h: int, capture: Optional[
             role="badge", fill=theme.color("badge_background"), rounded=True,
             inset=(BADGE_INSET, 0, BADGE_INSET, 0), anchor="middle", wrap=False,
         ))
-    text = terminal_text(capture, w, h, theme, measurer, lines=lines)
+    text = text or terminal_text(capture, w, h, theme, measurer, lines=lines)
     boxes.append(TextBox(
         f"{name}:terminal", x, y + TAB_H, w, h - TAB_H, text.paragraphs, role="terminal",
         fill=theme.color("terminal_background"), inset=PANEL_INSET, wrap=True,

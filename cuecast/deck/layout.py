@@ -22,7 +22,7 @@ from cuecast.deck.autograd_layout import layout_graph
 from cuecast.deck.boxes import (
     EMU_PER_PT, Deck, ImageBox, Paragraph, Rect, Run, SlideLayout, TextBox, inches, moved, pt_to_emu,
 )
-from cuecast.deck.code_layout import arrange_code, output_pages, tab_name, terminal_panel
+from cuecast.deck.code_layout import arrange_code, fitted_terminal_panel, output_pages, tab_name
 from cuecast.deck.fit import ellipsize, inner_size, shrink_to_fit
 from cuecast.deck.measure import Measurer, line_height
 from cuecast.deck.spacing import BOTTOM, CUE_TITLE_H, GAP, MARGIN, SUBTITLE_H, TITLE_H, TITLE_Y
@@ -61,6 +61,12 @@ def inline_runs(text: str, size: float, color: str, code_color: str) -> tuple[Ru
                             code_color if code else color))
     return tuple(runs)
 
+
+#: A cue slide's subtitle (what its beat says) wraps to at most this many
+#: rows; the notes hold the narration whole.
+SUBTITLE_ROWS = 3
+#: Where a sentence ends: a longer subtitle shows its first whole sentences.
+_SENTENCE_END = re.compile(r"(?<=[.!?:])\s+(?=\S)")
 
 #: The " (2)" that tells apart cells named after one heading.
 _NTH = re.compile(r"\s+\(\d+\)$")
@@ -119,10 +125,11 @@ class _Builder:
         tw, th = inner_size(w, h, (0, 0, 0, 0))
         color = color or theme.color("muted")
 
-        def make(size: float) -> list[Paragraph]:
-            return [Paragraph((Run(text, "sans", size, False, color),), size, line_height(size), align=align)]
+        def make(size: float) -> list[Paragraph]:  # `code` in monospace, as in bullets, in the same colour
+            return [Paragraph(inline_runs(text, size, color, color), size, line_height(size), align=align)]
 
-        # Narration too long to read at subtitle_min is cut with "…" (it is in the notes in full).
+        # A byline, kicker or caption too long to read at subtitle_min is cut with "…" (a cue's narration
+        # never is: cue_subtitle).
         paragraphs, size, ok = shrink_to_fit(make, self.measure, tw, th, theme.size("subtitle"),
                                              theme.size("subtitle_min"))
         if not ok:
@@ -348,13 +355,55 @@ class _Builder:
         if pages > 1:
             title = f"{title} ({page}/{pages})"
         boxes: list = [self.title_box(title, h=CUE_TITLE_H, largest=self.theme.size("title") - 6)]
-        say = self.text(beat.say, field_location(beat, "say", "bullet"))
-        if say:
-            boxes.append(self.subtitle_box(say, TITLE_Y + CUE_TITLE_H))
+        subtitle = self.cue_subtitle(beat)
+        if subtitle is not None:
+            boxes.append(subtitle)
         return title, boxes
 
-    def content_top(self) -> int:
-        return TITLE_Y + CUE_TITLE_H + SUBTITLE_H + inches(0.08)
+    def cue_subtitle(self, beat: Beat) -> Optional[TextBox]:
+        """What the beat says, under a cue slide's title: one row at the
+        largest size (``subtitle`` down to ``subtitle_min``) that holds it;
+        else the fewest rows, up to ``SUBTITLE_ROWS``, at the largest size;
+        the box grows to its rows and the content below moves down.  Longer
+        narration shows its first whole sentences that fit (the notes keep
+        it whole); "…" only where not even one sentence fits."""
+        say = self.text(beat.shown_say, field_location(beat, "say", "bullet"))
+        if not say:
+            return None
+        theme = self.theme
+        w = self.W - 2 * MARGIN
+        tw = w / EMU_PER_PT
+        color = theme.color("muted")
+
+        def make(text: str, size: float) -> Paragraph:  # `code` in monospace, as in bullets, in the same colour
+            return Paragraph(inline_runs(text, size, color, color), size, line_height(size))
+
+        def fitted(text: str) -> Optional[Paragraph]:
+            for rows in range(1, SUBTITLE_ROWS + 1):
+                size = theme.size("subtitle")
+                while True:
+                    if len(self.measure.paragraph_lines(make(text, size), tw)) <= rows:
+                        return make(text, size)
+                    if size <= theme.size("subtitle_min"):
+                        break
+                    size = max(theme.size("subtitle_min"), size - 1)
+            return None
+
+        paragraph = fitted(say)
+        sentences = _SENTENCE_END.split(say)
+        while paragraph is None and len(sentences) > 1:
+            sentences.pop()
+            paragraph = fitted(" ".join(sentences))
+        if paragraph is None:
+            paragraph = ellipsize(self.measure, make(say, theme.size("subtitle_min")), tw, SUBTITLE_ROWS)
+        rows = len(self.measure.paragraph_lines(paragraph, tw))
+        h = max(SUBTITLE_H, pt_to_emu(rows * paragraph.line_height) + pt_to_emu(4))
+        return TextBox("subtitle", MARGIN, TITLE_Y + CUE_TITLE_H, w, h, (paragraph,), role="subtitle")
+
+    def content_top(self, beat: Beat) -> int:
+        """Where a cue slide's content starts: under its title and subtitle."""
+        subtitle = self.cue_subtitle(beat)
+        return TITLE_Y + CUE_TITLE_H + (subtitle.h if subtitle is not None else SUBTITLE_H) + inches(0.08)
 
     def notes_for(self, beat: Beat, cue: Cue) -> str:
         say = self.text(beat.say, field_location(beat, "say", "bullet"))
@@ -374,7 +423,7 @@ class _Builder:
         pages after the first carry "(2/2)" and end with "/2" in their id."""
         numbered = self.numbered(cue)
         capture = shown_capture(cue, self.captures)
-        top = self.content_top()
+        top = self.content_top(beat)
         area = (MARGIN, top, self.W - 2 * MARGIN, self.H - BOTTOM - top)
         pages = arrange_code(numbered, capture, tab_name(cue.snippet or ""), area, GAP, self.theme, self.measure,
                              show_output=not hides_output(cue, capture))
@@ -414,7 +463,7 @@ class _Builder:
         code_pages = self.code_slides(section, beat, cue, first_page=2, pages_before=1) if cue.snippet else []
         total = 1 + len(code_pages)
         title, boxes = self.cue_heading(section, beat, cue, 1, total)
-        top = self.content_top()
+        top = self.content_top(beat)
         area = (MARGIN, top, self.W - 2 * MARGIN, self.H - BOTTOM - top)
         if capture is not None and capture.graph is not None:
             boxes += layout_graph(capture.graph, area, self.theme)
@@ -440,7 +489,7 @@ class _Builder:
                 iw, ih = image.size
         except OSError as exc:
             raise ScriptError([Diagnostic(cue.location, f"cannot open image {cue.image}: {exc}")]) from exc
-        top = self.content_top()
+        top = self.content_top(beat)
         caption = self.text(cue.caption, field_location(cue, "caption")) if cue.caption else ""
         bottom = self.H - BOTTOM - (inches(0.5) if caption else 0)
         aw, ah = self.W - 2 * MARGIN, bottom - top
@@ -462,7 +511,7 @@ class _Builder:
         say = self.text(beat.say, field_location(beat, "say", "bullet"))
         page_title = self.text(cue.title, field_location(cue, "title")) if cue.title else (say or cue.url or "")
         title, boxes = self.cue_heading(section, beat, cue, 1, 1)
-        top = self.content_top()
+        top = self.content_top(beat)
         x, w = MARGIN + inches(0.6), self.W - 2 * MARGIN - inches(1.2)
         h = self.H - BOTTOM - top
         bar_h = inches(0.55)
@@ -537,9 +586,9 @@ class _Builder:
         """A terminal across the slide: the command after a ``$ `` prompt,
         then its output; long output continues on ``cue:<beat id>/2`` onwards."""
         capture = typed_command(cue, shown_capture(cue, self.captures))
-        top = self.content_top()
+        top = self.content_top(beat)
         area = (MARGIN, top, self.W - 2 * MARGIN, self.H - BOTTOM - top)
-        first = terminal_panel("output", *area, capture, self.theme, self.measure)
+        first = fitted_terminal_panel("output", *area, capture, self.theme, self.measure)
         pages = [first, *output_pages(first, capture, area, self.theme, self.measure)]
         notes = self.notes_for(beat, cue)
         slides = []

@@ -48,7 +48,7 @@ def captured_page_slide(builder, section: Section, beat: Beat, cue: Cue, page: P
     layout builder (``cuecast.deck.layout``), whose heading, notes and slide
     frame every cue slide shares."""
     title, boxes = builder.cue_heading(section, beat, cue, 1, 1)
-    top = builder.content_top()
+    top = builder.content_top(beat)
     caption = builder.text(cue.caption, field_location(cue, "caption")) if cue.caption else ""
     bottom = builder.H - BOTTOM - (inches(0.5) if caption else 0)
     url = cue.url or ""

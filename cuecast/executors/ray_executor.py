@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from typing import Callable, Optional, Sequence
 
 from cuecast.executors.base import RETRIES, Executor, ExecutorError
@@ -28,6 +29,18 @@ from cuecast.executors.base import RETRIES, Executor, ExecutorError
 BATCH = 8
 
 INSTALL_HINT = "install it with: pip install cuecast[ray]"
+
+#: Tries at a Ray Client connection whose server side failed to start.
+#: Ray Client's proxy starts one server process per client; on a loaded
+#: machine that process can die while it starts ("Initialization failure
+#: from server"), and the proxy answers the next try with a fresh one.
+CLIENT_TRIES = 3
+
+
+def server_failed_to_start(exc: BaseException) -> bool:
+    """Ray Client refused at its server's start-up (worth another try), not a
+    wrong address, a version mismatch or a refused token (never worth one)."""
+    return isinstance(exc, ConnectionAbortedError) and "Initialization failure from server" in str(exc)
 
 
 def import_ray():
@@ -66,20 +79,30 @@ class RayExecutor(Executor):
         ray = self.ray
         if self._resources is None:
             if not ray.is_initialized():
-                settings = dict(logging_level=logging.WARNING, log_to_driver=False)
-                try:
-                    if self.address is None:
-                        ray.init(num_cpus=self.jobs or os.cpu_count() or 1, include_dashboard=False,
-                                 _node_ip_address="127.0.0.1", **settings)
-                    else:
-                        ray.init(address=self.address, **settings)
-                except (ConnectionError, RuntimeError, ValueError) as exc:
-                    where = self.address or "a new local Ray instance"
-                    raise ExecutorError(f"cannot connect to Ray at {where}: {exc}",
-                                        hint="start one with `ray start --head`, or use --executor ray") from None
+                self._init()
                 self.connected_here = True
             self._resources = dict(ray.cluster_resources())
         return self._resources
+
+    def _init(self) -> None:
+        ray = self.ray
+        settings = dict(logging_level=logging.WARNING, log_to_driver=False)
+        for attempt in range(1, CLIENT_TRIES + 1):
+            try:
+                if self.address is None:
+                    ray.init(num_cpus=self.jobs or os.cpu_count() or 1, include_dashboard=False,
+                             _node_ip_address="127.0.0.1", **settings)
+                else:
+                    ray.init(address=self.address, **settings)
+                return
+            except (ConnectionError, RuntimeError, ValueError) as exc:
+                if attempt < CLIENT_TRIES and server_failed_to_start(exc):
+                    time.sleep(attempt)
+                    continue
+                where = self.address or "a new local Ray instance"
+                tries = f" (tried {attempt} times)" if attempt > 1 else ""
+                raise ExecutorError(f"cannot connect to Ray at {where}{tries}: {exc}",
+                                    hint="start one with `ray start --head`, or use --executor ray") from None
 
     @property
     def workers(self) -> int:

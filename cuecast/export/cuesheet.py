@@ -27,6 +27,12 @@ COLUMNS = (
 )
 
 
+def shared_rows(context) -> list[dict]:
+    """The cue rows of a build's ``OutputContext``, made once for the CSV
+    and the JSON cue sheet."""
+    return context.shared("cue rows", lambda: cue_rows(context.timeline, context.lesson))
+
+
 def cue_rows(timeline: Timeline, lesson: Lesson) -> list[dict]:
     """A row per segment of ``timeline`` (``COLUMNS``); the review page's
     table (``review.review_rows``) reads the same segments and narration."""

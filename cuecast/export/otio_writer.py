@@ -34,6 +34,12 @@ MARKER_COLOURS = kinds.table("otio markers", {
 SLIDE_MARKER_COLOUR = "PURPLE"
 
 
+def shared_otio(context):
+    """The OTIO value of a build's ``OutputContext``, built once for the
+    OTIO, EDL and FCP XML writers."""
+    return context.shared("otio", lambda: build_otio(context.timeline, context.lesson, context.build_dir))
+
+
 def build_otio(timeline: Timeline, lesson: Lesson, build_dir: Path):
     """The ``opentimelineio.schema.Timeline`` value (nothing written)."""
     import opentimelineio as otio

@@ -17,8 +17,8 @@ import re
 from typing import Callable, Optional
 
 from cuecast.importers.blocks import Code, Heading, Items, Picture, Prose, Text, Todo, fold_item, listing
-from cuecast.math_text import math_say, math_slide, too_complex
-from cuecast.importers.speakable import md_inline, run_in
+from cuecast.math_text import too_complex
+from cuecast.importers.speakable import inline_math, md_inline, run_in
 from cuecast.speech import unbalanced_dollar
 
 Line = tuple[int, str]
@@ -172,7 +172,7 @@ class _Parser:
             self.out.append(Todo("a display equation with a matrix or environment was left out; "
                                  "say in words what it shows, or make it an image", number))
         elif tex:
-            self.out.append(Prose(Text(math_slide(tex), math_say(tex)), number, display_math=True))
+            self.out.append(Prose(Text(*inline_math(tex)), number, display_math=True))
 
     def quote(self) -> None:
         body: list[Line] = []

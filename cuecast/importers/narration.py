@@ -96,6 +96,8 @@ def with_comments(say: str, code: str) -> str:
             break
         if comment.rstrip(".") in " ".join(said):
             continue
+        if said and not said[-1].endswith((".", "!", "?", "…", ":", ";")):
+            said[-1] += "."  # a lead that ends in maths or code still ends its sentence before a comment
         said.append(comment)
         words += len(comment.split())
     return " ".join(said)

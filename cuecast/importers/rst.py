@@ -18,8 +18,8 @@ import re
 from typing import Optional
 
 from cuecast.importers.blocks import Heading, Item, Items, Picture, Prose, Text, Todo, fold_item, listing
-from cuecast.math_text import math_say, math_slide, too_complex
-from cuecast.importers.speakable import rst_inline, run_in
+from cuecast.math_text import too_complex
+from cuecast.importers.speakable import inline_math, rst_inline, run_in
 
 Line = tuple[int, str]  # (input line number, text)
 
@@ -180,7 +180,7 @@ class _Parser:
                 self.out.append(Todo("a display equation with a matrix or environment was left out; "
                                      "say in words what it shows, or make it an image", number))
             elif tex:
-                self.out.append(Prose(Text(math_slide(tex), math_say(tex)), number, display_math=True))
+                self.out.append(Prose(Text(*inline_math(tex)), number, display_math=True))
         elif name in SHOWN_CODE and name != "literalinclude" and listing(content):
             self.out.append(listing(content, args.split()[0] if args.split() else ""))
         elif name in SHOWN_CODE:

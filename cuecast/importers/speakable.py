@@ -7,8 +7,12 @@ of prose into a ``Text`` with two renderings:
 
 * ``slide`` keeps code in backticks, since the deck draws backticked text as
   code, and shows math as Unicode symbols;
-* ``say`` drops every mark, reads math in words and a bare web address as
-  its host name ("pytorch.org"), never "h t t p s colon slash slash".
+* ``say`` is the lesson's own markup (``say:``): maths stays TeX between
+  ``$``, code stays in backticks, and every other mark (roles, links,
+  emphasis, HTML) is gone; a bare web address is its host name
+  ("pytorch.org").  The build reads it aloud with ``speech.speech`` (the
+  one normaliser, so an author's edit to the imported ``say:`` is read the
+  same way) and shows it under a cue's title with ``speech.slide_text``.
 
 Code spans are set aside before any other rule runs, so ``a*b`` inside
 backticks is never taken for emphasis.
@@ -22,7 +26,7 @@ from typing import Optional
 from urllib.parse import urlsplit
 
 from cuecast.importers.blocks import Text
-from cuecast.math_text import math_say, math_slide
+from cuecast.math_text import math_slide
 from cuecast.speech import DROPPED, LONE_DOLLAR, drop_dangling, replace_math, role_target, said_code, said_label
 
 #: Narrator labels a video script puts before a voice-over line.
@@ -61,9 +65,17 @@ def strip_label(text: str) -> str:
 
 
 def code_text(code: str) -> tuple[str, str]:
-    """Inline code: ``(`code`, code as a voice reads it)``; a backtick inside stays literal."""
+    """Inline code: ``(`code`, `code`)``, both as the lesson's markup; code
+    holding a backtick cannot be marked, so the voice gets its spoken form."""
     code = " ".join(code.split())
-    return (f"`{code}`" if "`" not in code else code), said_code(code)
+    return (f"`{code}`", f"`{code}`") if "`" not in code else (code, said_code(code))
+
+
+def inline_math(tex: str) -> tuple[str, str]:
+    """Inline maths: ``(Unicode as a slide shows it, the TeX marked as maths)``;
+    TeX holding a ``$`` (``\\text{$z_0$}``) is marked ``\\( … \\)``."""
+    tex = " ".join(tex.split())
+    return math_slide(tex), (f"${tex}$" if "$" not in tex else f"\\({tex}\\)")
 
 
 def say_url(url: str) -> str:
@@ -80,7 +92,7 @@ def _finish(text: str, slots: _Slots) -> Text:
     slide = slots.restore(_tidy(text), slots.slide)
     spaced = re.sub(r"(?<=[^\s(<\"'])(?=https?://)", " ", text)  # "docs:https://…" → "docs: …"
     say = slots.restore(_tidy(BARE_URL.sub(_said_url, spaced)), slots.say)
-    return Text(slide, " ".join(say.replace("`", "").split()))
+    return Text(slide, " ".join(say.split()))
 
 
 def _said_url(match: re.Match) -> str:
@@ -138,7 +150,7 @@ def rst_inline(text: str) -> Text:
 def _role(match: re.Match, slots: _Slots) -> str:
     kind, target = role_target(match.group("role").split(":")[-1], match.group("body"))
     if kind == "math":
-        return slots.put(math_slide(target), math_say(target))
+        return slots.put(*inline_math(target))
     if kind == "code":
         return slots.put(*code_text(target))
     if kind == "dropped":
@@ -156,9 +168,9 @@ def md_inline(text: str) -> Text:
     text = strip_label(text)
     text = re.sub(r"\{(?P<role>[\w:-]+)\}`(?P<body>[^`]+)`", lambda m: _role(m, slots), text)
     text = re.sub(r"(`+)(.+?)\1", lambda m: slots.put(*code_text(m.group(2))), text)
-    text = replace_math(text, lambda tex: slots.put(math_slide(tex), math_say(tex)))
+    text = replace_math(text, lambda tex: slots.put(*inline_math(tex)))
     # an unclosed '$': maths up to the next space (the reader lists a to-do)
-    text = LONE_DOLLAR.sub(lambda m: slots.put(math_slide(m.group(1)), math_say(m.group(1))), text)
+    text = LONE_DOLLAR.sub(lambda m: slots.put(*inline_math(m.group(1))), text)
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)  # inline images (the reader lifts them out)
     text = re.sub(r"\[(?P<label>[^\]]+)\]\((?P<url>[^)\s]*)(?:\s+\"[^\"]*\")?\)", lambda m: _label(m.group("label"), slots),
                   text)

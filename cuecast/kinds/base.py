@@ -7,7 +7,7 @@ See ``cuecast.kinds`` for why a kind is split this way.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Generic, Iterator, Mapping, Optional, TypeVar
+from typing import Callable, Generic, Iterator, MutableMapping, Optional, TypeVar
 
 from cuecast.errors import CuecastError
 
@@ -100,12 +100,14 @@ class CueKind:
             raise ValueError(f"cue kind '{self.name}' uses keys no cue has: {', '.join(stray)} (add them to CUE_KEYS)")
 
 
-class KindTable(Mapping[str, T], Generic[T]):
+class KindTable(MutableMapping[str, T], Generic[T]):
     """One stage's entry for each cue kind (or each segment kind).
 
     Made by ``cuecast.kinds.table``, which checks at import that it names
     every kind and no other; ``lookup`` raises a located ``CuecastError``
-    for a kind it has no entry for, never a silent default.
+    for a kind it has no entry for, never a silent default.  An entry may
+    be set later, for a kind registered after the stage was imported (a
+    test's throwaway kind: ``monkeypatch.setitem(table, "notepad", entry)``).
     """
 
     def __init__(self, stage: str, entries: Mapping[str, T], kinds: tuple[str, ...], what: str = "cue kind"):
@@ -121,6 +123,12 @@ class KindTable(Mapping[str, T], Generic[T]):
 
     def __getitem__(self, kind: str) -> T:
         return self._entries[kind]
+
+    def __setitem__(self, kind: str, entry: T) -> None:
+        self._entries[kind] = entry
+
+    def __delitem__(self, kind: str) -> None:
+        del self._entries[kind]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._entries)

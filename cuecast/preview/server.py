@@ -204,7 +204,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
     # -- answers -----------------------------------------------------------------
 
     def _page(self, lesson: str, head: bool) -> None:
-        index = self.server.build_root / lesson / "index.html"
+        from cuecast.outputs import output_path
+
+        index = output_path("review page", self.server.build_root / lesson)
         try:
             text = index.read_text(encoding="utf-8")
         except OSError:

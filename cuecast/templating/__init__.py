@@ -114,6 +114,7 @@ def render_lesson(lesson: Lesson, captures: Mapping[str, Capture]) -> Lesson:
         return replace(
             item,
             say=text(item.say, field_location(item, "say", "bullet")),
+            shown_say=text(item.shown_say, field_location(item, "say", "bullet")),
             then=text(item.then, field_location(item, "then")),
             bullet=text(item.bullet, field_location(item, "bullet")),
             points=tuple(text(point, field_location(item, "points")) for point in item.points),

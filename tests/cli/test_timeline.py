@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from cuecast.cli import cli
-from cuecast.export import WRITERS
+from cuecast.outputs import stage_outputs
 from tests.test_plan import make_captures, make_lesson
 from tests.support.paths import PROJECT
 
@@ -41,9 +41,9 @@ def test_render_timeline_writes_everything_and_summarises(fake_stages, tmp_path)
     assert first.startswith("lesson: 6 sections, 4 cues, 9 narrated beats, ")
     assert "voice espeak-ng" in first
     build = tmp_path / "build" / "lesson"
-    for name, what, _ in WRITERS:
-        assert (build / name).is_file()
-        assert f"build/lesson/{name}" in result.stdout and what in result.stdout
+    for entry in stage_outputs("timeline"):
+        assert (build / entry.file).is_file()
+        assert f"build/lesson/{entry.file}" in result.stdout and entry.label in result.stdout
     wavs = sorted(p.name for p in (build / "audio").iterdir())
     assert wavs == sorted(f"{beat.id}.wav" for _, beat in lesson.beats())
     timeline = otio.adapters.read_from_file(str(build / "timeline.otio"))

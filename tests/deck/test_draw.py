@@ -16,6 +16,7 @@ from cuecast.deck.raster import draw_slide
 from cuecast.deck.theme import load_theme
 
 from tests.support.deck_lesson import fake_captures, seed_like_lesson
+from tests.support.overlap import check_deck, needs_tools
 
 NS_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 
@@ -32,11 +33,21 @@ def deck(theme):
 
 
 @pytest.fixture(scope="module")
-def prs(deck, theme, tmp_path_factory):
+def written(deck, theme, tmp_path_factory):
     path = tmp_path_factory.mktemp("deck") / "slides.pptx"
     write_pptx(deck, theme, path)
     assert not list(path.parent.glob("*.part"))
-    return Presentation(str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def prs(written):
+    return Presentation(str(written))
+
+
+@needs_tools
+def test_libreoffice_draws_no_word_over_another_and_breaks_lines_as_the_png_does(written, deck, theme):
+    check_deck(written, deck, theme)
 
 
 def test_the_deck_is_16_by_9_with_one_named_slide_per_layout(prs, deck):

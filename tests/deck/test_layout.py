@@ -18,6 +18,7 @@ from cuecast.deck.measure import SLACK, Measurer
 from cuecast.deck.theme import load_theme
 from cuecast.errors import ScriptError
 from cuecast.model import Beat, Capture, Cue, Lesson, Location, Section, SnippetException
+from cuecast.script import load_lesson
 
 from tests.support.deck_lesson import fake_captures, seed_like_lesson
 
@@ -90,14 +91,15 @@ def test_nothing_leaves_the_slide_or_overflows_its_box(deck, theme):
     assert_fits(deck, theme)
 
 
-def _long_lesson(tmp_path: Path, code_lines: int, output_lines: int, title: str = "Long") -> tuple[Lesson, dict]:
+def _long_lesson(tmp_path: Path, code_lines: int, output_lines: int, title: str = "Long",
+                 say: str = "Long code.") -> tuple[Lesson, dict]:
     (tmp_path / "snippets").mkdir(exist_ok=True)
     source = "\n".join(f"x{i} = {i}  # a line of code that says something about x{i}" for i in range(code_lines))
     (tmp_path / "snippets" / "long.py").write_text(source + "\n")
     loc = Location("long.yaml", 3, 5)
     cue = Cue("vscode", "long-1", loc, snippet="snippets/long.py")
     lesson = Lesson("long", "Long", "long.yaml", str(tmp_path), Location("long.yaml", 1),
-                    (Section("long", title, Location("long.yaml", 2), beats=(Beat("long-1", loc, "Long code.", cue=cue),)),))
+                    (Section("long", title, Location("long.yaml", 2), beats=(Beat("long-1", loc, say, cue=cue, shown_say=say),)),))
     output = "".join(f"output line {i}\n" for i in range(output_lines))
     return lesson, {"snippets/long.py": Capture("snippets/long.py", "ok", output, duration=1.5)}
 
@@ -275,6 +277,24 @@ def test_code_in_a_title_is_drawn_as_code_never_as_backticks(tmp_path, theme):
     assert lesson.plain_title == "Differentiation with torch.autograd"
 
 
+def test_a_cue_subtitle_shows_what_is_said_as_a_slide_shows_it(tmp_path, theme):
+    """The voice reads ``$x^{(i)}$`` as "x i"; the subtitle shows the symbols,
+    and backticked code in monospace, as a bullet would."""
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "snippets" / "index.py").write_text("print(1)\n")
+    (tmp_path / "script").mkdir()
+    (tmp_path / "script" / "maths.yaml").write_text(
+        "lesson: Maths\nsections:\n  - title: Index\n    beats:\n      - show: vscode\n"
+        "        snippet: snippets/index.py\n        say: Each $x^{(i)}$ goes through `model.forward`.\n")
+    lesson = load_lesson(tmp_path / "script" / "maths.yaml")
+    beat = lesson.sections[0].beats[0]
+    assert beat.say == "Each x i goes through model.forward."
+    deck = layout_deck(lesson, {"snippets/index.py": Capture("snippets/index.py", "ok", "1\n")}, theme)
+    subtitle = next(b for b in deck.slide(cue_slide_id(beat)).boxes if b.name == "subtitle")
+    runs = [(run.text, run.font) for paragraph in subtitle.paragraphs for run in paragraph.runs]
+    assert runs == [("Each x⁽ⁱ⁾ goes through ", "sans"), ("model.forward", "mono"), (".", "sans")]
+
+
 # --- bullets: never cut, one size across a section's builds ---------------------
 
 
@@ -340,3 +360,49 @@ def test_a_code_slide_is_titled_by_its_cell_when_the_cell_has_a_name_of_its_own(
     assert cue_title(section, cue("Joining tensors")) == "Joining tensors"
     assert cue_title(section, cue("Operations on Tensors (3)")) == "Operations on Tensors"
     assert cue_title(section, cue("")) == "Operations on Tensors"
+
+
+#: An imported tutorial's narration under a code slide's title: 280 characters, three sentences.
+LONG_SAY = ("To optimize weights of parameters in the neural network, we need to compute the derivatives of our "
+            "loss function with respect to parameters. To compute those derivatives, we call loss.backward(), and "
+            "then retrieve the values from w.grad and b.grad. We do it twice.")
+
+
+def _subtitle(deck) -> TextBox:
+    return next(b for b in deck.slide("cue:long-1").boxes if b.name == "subtitle")
+
+
+def test_a_long_cue_subtitle_wraps_whole_and_the_code_moves_down_under_it(tmp_path, theme):
+    short, captures = _long_lesson(tmp_path, 3, 2)
+    long, _ = _long_lesson(tmp_path, 3, 2, say=LONG_SAY)
+    before, after = layout_deck(short, captures, theme), layout_deck(long, captures, theme)
+    subtitle = _subtitle(after)
+    assert subtitle.text == LONG_SAY and "…" not in subtitle.text  # whole, not cut
+    size = subtitle.paragraphs[0].size
+    assert theme.size("subtitle_min") <= size <= theme.size("subtitle")
+    width, _ = inner_size(subtitle.w, subtitle.h, subtitle.inset)
+    rows = Measurer(theme).paragraph_lines(subtitle.paragraphs[0], width)
+    assert 2 <= len(rows) <= 3
+    assert subtitle.h > _subtitle(before).h  # the box grew to its rows ...
+    panel = next(b for b in after.slide("cue:long-1").boxes if b.name == "code:tabbar")
+    assert panel.y >= subtitle.y + subtitle.h  # ... and the code sits under it
+    old_panel = next(b for b in before.slide("cue:long-1").boxes if b.name == "code:tabbar")
+    assert panel.y - old_panel.y == subtitle.h - _subtitle(before).h
+    assert after.slide("cue:long-1").notes.startswith(LONG_SAY)  # the notes keep it whole
+    assert_fits(after, theme)
+
+
+def test_a_subtitle_that_fits_one_row_keeps_one_row_at_the_largest_size_that_fits(tmp_path, theme):
+    lesson, captures = _long_lesson(tmp_path, 3, 2, say="Creating tensors with requires_grad")
+    subtitle = _subtitle(layout_deck(lesson, captures, theme))
+    assert subtitle.paragraphs[0].size == theme.size("subtitle")
+    assert len(Measurer(theme).paragraph_lines(subtitle.paragraphs[0], subtitle.w / 12_700)) == 1
+
+
+def test_narration_longer_than_three_rows_shows_its_first_whole_sentences(tmp_path, theme):
+    lesson, captures = _long_lesson(tmp_path, 3, 2, say=" ".join([LONG_SAY] * 3))
+    deck = layout_deck(lesson, captures, theme)
+    shown = _subtitle(deck).text
+    assert "…" not in shown and LONG_SAY.startswith(shown) and shown.endswith(".")
+    assert deck.slide("cue:long-1").notes.startswith(" ".join([LONG_SAY] * 3))
+    assert_fits(deck, theme)

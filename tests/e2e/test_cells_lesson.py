@@ -25,6 +25,7 @@ from cuecast.runner.events import FINISHED
 from cuecast.script import load_lesson
 from cuecast.shown import unwrap_terminal_text
 from tests.support.cli import run_render
+from tests.support.overlap import check_deck
 from tests.support.paths import FIXTURES, PROJECT
 
 FIXTURE = FIXTURES / "cells"
@@ -104,6 +105,12 @@ def cue_slide_texts(prs, beat_id: str, name: str) -> list[str]:
 def terminal_lines(texts: list[str]) -> list[str]:
     lines = [line for text in texts for line in unwrap_terminal_text(text)]
     return [line for line in lines if not re.match(r"… \d+ more lines? on the next slide", line)]
+
+
+@pytest.mark.slow
+def test_libreoffice_draws_no_word_over_another_on_the_lessons_deck(built_cells_lesson):
+    root, _, _, _ = built_cells_lesson
+    check_deck(root / "build" / "cells" / "slides.pptx")
 
 
 @pytest.mark.slow

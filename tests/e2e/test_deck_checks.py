@@ -28,7 +28,7 @@ from pptx import Presentation
 
 from tests.support import paths
 from tests.support.cli import run_render
-from tests.support.overlap import assert_no_overlaps, line_mismatches, needs_tools, pptx_to_pdf, word_boxes
+from tests.support.overlap import check_lesson_deck, needs_tools, pptx_to_pdf, word_boxes
 
 pytestmark = [pytest.mark.slow, needs_tools]
 
@@ -54,21 +54,6 @@ def _pngs(folder: Path) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in sorted(folder.glob("*.png"))}
 
 
-def assert_lines_as_measured(script: Path, pdf: Path) -> None:
-    """The deck of ``script`` laid out again here (its captures are cached),
-    and its PDF's lines compared with the measurer's."""
-    from cuecast.deck.layout import layout_deck
-    from cuecast.deck.theme import lesson_theme_path, load_theme
-    from cuecast.runner import RunOptions, run_lesson
-    from cuecast.script import load_lesson
-
-    lesson = load_lesson(script)
-    theme = load_theme(lesson_theme_path(Path(lesson.root)))
-    deck = layout_deck(lesson, run_lesson(lesson, RunOptions(device="cpu")), theme)
-    mismatches = line_mismatches(deck, theme, word_boxes(pdf))
-    assert not mismatches, "\n".join(mismatches)
-
-
 # --- the default lesson ------------------------------------------------------------
 
 
@@ -92,10 +77,9 @@ def test_two_fresh_builds_of_the_default_lesson_give_the_same_deck_byte_for_byte
     assert len(images) > 30 and images == _pngs(second / "slides")
 
 
-def test_the_default_lesson_has_no_overlapping_words_and_no_run_time_on_its_slides(default_builds, tmp_path):
+def test_the_default_lesson_has_no_overlapping_words_and_no_run_time_on_its_slides(default_builds):
     deck = default_builds[0] / "slides.pptx"
-    assert_no_overlaps(deck, tmp_path)
-    assert_lines_as_measured(default_builds[0].parents[1] / "script" / "pytorch-intro.yaml", tmp_path / "slides.pdf")
+    check_lesson_deck(default_builds[0].parents[1] / "script" / "pytorch-intro.yaml", deck)
     badges = [shape.text_frame.text for slide in Presentation(str(deck)).slides for shape in slide.shapes
               if shape.name == "output:badge"]
     assert len(badges) >= 12 and not any(re.search(r"\d\s*(ms|s)\b", badge) for badge in badges), badges
@@ -115,8 +99,7 @@ def hard(tmp_path_factory):
 
 def test_long_titles_columns_and_failed_cells_do_not_overlap(hard):
     root, out, _ = hard
-    assert_no_overlaps(out / "slides.pptx", root / "overlap")
-    assert_lines_as_measured(root / "script" / "hard.yaml", root / "pdf" / "slides.pdf")
+    check_lesson_deck(root / "script" / "hard.yaml", out / "slides.pptx")
 
 
 def test_bullets_that_do_not_fit_continue_on_the_next_slide_and_none_is_cut(hard):
@@ -234,9 +217,8 @@ def imported(tmp_path_factory):
 
 
 @pytest.mark.parametrize("lesson", ["autograd", "tensors_gallery"])
-def test_imported_tutorials_have_no_overlapping_words(imported, lesson, tmp_path):
-    assert_no_overlaps(imported / "build" / lesson / "slides.pptx", tmp_path)
-    assert_lines_as_measured(imported / "script" / f"{lesson}.yaml", tmp_path / "slides.pdf")
+def test_imported_tutorials_have_no_overlapping_words(imported, lesson):
+    check_lesson_deck(imported / "script" / f"{lesson}.yaml", imported / "build" / lesson / "slides.pptx")
 
 
 def test_an_edit_to_one_cell_of_an_imported_tutorial_redraws_only_that_cells_slides(imported, tmp_path):
@@ -262,5 +244,4 @@ def test_an_edit_to_one_cell_of_an_imported_tutorial_redraws_only_that_cells_sli
 def test_a_lesson_of_cells_with_an_expected_error_has_no_overlapping_words(tmp_path):
     root = _project(tmp_path / "cells", paths.FIXTURES / "cells")
     run_render("slides", "script/cells.yaml", "--device", "cpu", cwd=root, check=True)
-    assert_no_overlaps(root / "build" / "cells" / "slides.pptx", tmp_path / "pdf")
-    assert_lines_as_measured(root / "script" / "cells.yaml", tmp_path / "pdf" / "slides.pdf")
+    check_lesson_deck(root / "script" / "cells.yaml", root / "build" / "cells" / "slides.pptx")

@@ -1,6 +1,7 @@
 """The default lesson's deck, built through ``render slides`` and read back
 with python-pptx: every snippet's code and output, notes, the real tape, the
-link; and (slow) LibreOffice opens it."""
+link; and (slow) LibreOffice opens it, draws no word over another and breaks
+lines where the PNG does."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from cuecast.shown import unwrap_terminal_text
 from cuecast.runner import RunOptions, run_lesson
 from cuecast.script import load_lesson
 from cuecast.snippet_source import shown_code
+from tests.support.overlap import check_lesson_deck, needs_tools, pptx_to_pdf
 from tests.support.paths import PROJECT
 
 SCRIPT = PROJECT / "script" / "pytorch-intro.yaml"
@@ -136,20 +138,14 @@ def test_png_per_slide(built):
 
 
 @pytest.mark.slow
-def test_libreoffice_converts_the_deck(built, tmp_path):
-    if shutil.which("soffice") is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
-    _, pptx_path, prs = built
-    result = subprocess.run(
-        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), str(pptx_path)],
-        capture_output=True, text=True, timeout=240,
-    )
-    pdf = tmp_path / "slides.pdf"
-    assert result.returncode == 0 and pdf.is_file(), result.stderr
+@needs_tools
+def test_libreoffice_converts_the_deck_and_draws_no_word_over_another(built, tmp_path):
+    root, pptx_path, prs = built
+    pdf = pptx_to_pdf(pptx_path, tmp_path)
     if shutil.which("pdfinfo"):
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
         assert re.search(rf"^Pages:\s+{len(prs.slides)}$", info, re.M), info
+    check_lesson_deck(root / "script" / "pytorch-intro.yaml", pptx_path)
 
 
 #: The smallest text a projected 16:9 slide (13.33 in wide) can show, by shape.

@@ -21,6 +21,7 @@ from cuecast.check.golden import find_close
 from cuecast.errors import ScriptError
 from cuecast.importers import import_file
 from cuecast.script import default_say
+from cuecast.speech import speech
 from tests.support import paths
 
 FIXTURES = paths.FIXTURES / "import"
@@ -47,9 +48,10 @@ def titles(sections, depth=0):
 
 
 def narration(beat) -> str:
-    """What the voice reads for a beat (the parser's rule: say, else the bullet and points)."""
+    """What the voice reads for a beat (the parser's rule: say, read by the
+    one normaliser, else the bullet and points)."""
     if "say" in beat:
-        return beat["say"]
+        return speech(beat["say"])
     if "bullet" in beat:
         return default_say(beat["bullet"], beat.get("points", []))
     return ""
@@ -118,14 +120,14 @@ def test_sphinx_gallery_script(tmp_path):
                        "points": ["the new tensor keeps the shape and datatype", "unless they are explicitly overridden"]}
     # a cue with no prose of its own says its cell's title; the paragraph before code is said over it
     assert init[3]["say"] == "Initializing a Tensor."
-    assert init[4]["say"] == "The new tensor retains the properties of x_data:"
+    assert speech(init[4]["say"]) == "The new tensor retains the properties of x_data:"
     # a role is code on the slide and a name in the voice; math is symbols and words
     title, attributes = data["sections"][2]["beats"]
     assert title == {"say": "Attributes of a Tensor."}  # said on its slide, not a silent title card
-    assert attributes["show"] == "vscode" and "A torch.Tensor always has a dtype and a device." in attributes["say"]
+    assert attributes["show"] == "vscode" and "A torch.Tensor always has a dtype and a device." in speech(attributes["say"])
     operations = data["sections"][3]["beats"]
     assert operations[0]["bullet"] == "The mean squared error of a prediction is 1/n Σᵢ (yᵢ - ŷᵢ)²."
-    assert operations[0]["say"] == ("The mean squared error of a prediction is 1 over n the sum over i of "
+    assert speech(operations[0]["say"]) == ("The mean squared error of a prediction is 1 over n the sum over i of "
                                     "y i minus y hat i squared.")
     assert operations[1]["bullet"].startswith("Note: In-place operations save some memory")
 
@@ -169,8 +171,8 @@ def test_notebook(tmp_path):
     graph = data["sections"][1]["beats"]
     assert graph[0] == {"say": "Tensors, Functions and Computational graph."}
     # the paragraph leading into the code is said while the code is on screen, maths in words
-    assert graph[1]["show"] == "vscode" and graph[1]["say"].startswith("Consider the simplest one-layer")
-    assert graph[1]["say"].endswith("some loss function L equals 1 over 2 z minus y squared. "
+    assert graph[1]["show"] == "vscode" and speech(graph[1]["say"]).startswith("Consider the simplest one-layer")
+    assert speech(graph[1]["say"]).endswith("some loss function L equals 1 over 2 z minus y squared. "
                                     "It can be defined in PyTorch in the following manner:")
     # background prose after a code block stays after its cue, in the same section
     assert graph[2] == {"bullet": "In this network, `w` and `b` are parameters, which we need to optimize."}
@@ -180,7 +182,7 @@ def test_notebook(tmp_path):
     # a link keeps its words; a blockquote note is read as a note
     assert data["sections"][0]["beats"][1]["bullet"].endswith("read more in the autograd mechanics notes.")
     # the paragraph after the last code of a section is said over that code's output
-    assert data["sections"][2]["beats"][1]["then"] == ("Note: We can only perform backward once on a given graph, "
+    assert speech(data["sections"][2]["beats"][1]["then"]) == ("Note: We can only perform backward once on a given graph, "
                                                        "for performance reasons.")
     assert all(cue.get("say") for cue in cues(data))  # no imported code cue is silent
 
@@ -235,13 +237,16 @@ def test_percent_script(tmp_path):
     assert_cells_match_cues(imported)
     assert_speakable(data)
     layers = data["sections"][2]["beats"]
-    assert layers[0] == {
+    assert {key: layers[0][key] for key in ("bullet", "points")} == {
         "bullet": "Each layer maps its input x to σ(Wx + b), where:",
         "points": ["W is the weight matrix of an `nn.Linear`", "σ is the non-linearity, here `nn.ReLU`"],
-        "say": "Each layer maps its input x to sigma of W x plus b, where: W is the weight matrix of an nn.Linear; "
-               "sigma is the non-linearity, here nn.ReLU.",
     }
-    assert data["sections"][1]["beats"][2]["say"] == "We create an instance of NeuralNetwork and print its structure:"
+    # said: the TeX and code marks the author wrote, read by the one normaliser
+    assert layers[0]["say"] == ("Each layer maps its input $x$ to $\\sigma(Wx + b)$, where: $W$ is the weight matrix "
+                                "of an `nn.Linear`; $\\sigma$ is the non-linearity, here `nn.ReLU`.")
+    assert speech(layers[0]["say"]) == ("Each layer maps its input x to sigma of W x plus b, where: W is the weight matrix "
+                                        "of an nn.Linear; sigma is the non-linearity, here nn.ReLU.")
+    assert speech(data["sections"][1]["beats"][2]["say"]) == "We create an instance of NeuralNetwork and print its structure:"
     assert "jupytext" not in imported.cell_text
     out = assert_runs_standalone(imported, tmp_path)
     # each softmax row sums to 1 within float32 rounding: this CPU may print 1.0000 (issue 23)
@@ -295,7 +300,7 @@ def test_quarto(tmp_path):
     assert_speakable(data)
     assert "#| label" not in imported.cell_text
     # a callout between two code blocks leads into the second; a heading with only code says its title
-    assert data["sections"][1]["beats"][2]["say"] == "Tip: Use unsqueeze to add the dimension of size 1 that " \
+    assert speech(data["sections"][1]["beats"][2]["say"]) == "Tip: Use unsqueeze to add the dimension of size 1 that " \
                                                      "broadcasting needs."
     assert data["sections"][2]["beats"][0] == {"say": "Summing back."}
     assert_runs_standalone(imported, tmp_path)
@@ -313,9 +318,9 @@ def test_myst(tmp_path):
     assert ":tags:" not in imported.cell_text
     intro = data["sections"][0]["beats"]
     assert intro[1]["cell"] == "Introduction"
-    assert intro[1]["say"].endswith("see torch.index_select for the general case.")  # said over its code
+    assert speech(intro[1]["say"]).endswith("see torch.index_select for the general case.")  # said over its code
     assert data["sections"][1]["beats"][0]["say"] == "Rows and columns."
-    assert data["sections"][1]["beats"][1]["say"] == "Note: Slicing returns a view: changing it changes t."
+    assert speech(data["sections"][1]["beats"][1]["say"]) == "Note: Slicing returns a view: changing it changes t."
     assert_runs_standalone(imported, tmp_path)
 
 

@@ -18,6 +18,7 @@ from PIL import Image
 from pptx import Presentation
 from tests.support.paths import FIXTURES, PROJECT
 from tests.support.cli import run_render
+from tests.support.overlap import check_deck, check_lesson_deck
 from tests.support.watchability import measure, watchability
 
 PACING = PROJECT / "tests" / "fixtures" / "pacing"
@@ -104,6 +105,7 @@ def test_bullets_written_after_a_cue_come_after_it_in_the_deck_and_the_video(bui
     from cuecast.deck.raster import png_name
 
     root, out = built_pacing
+    check_lesson_deck(root / "script" / "pacing.yaml", out / "slides.pptx")  # no word over another, lines as the PNG
     prs = Presentation(str(out / "slides.pptx"))
     names = [slide.name for slide in prs.slides]
     first, build = "section:tensors-that-remember", "section:tensors-that-remember+2"
@@ -146,3 +148,4 @@ def test_libreoffice_never_breaks_a_number_in_wrapped_output(tmp_path):
     assert len(numbers) == 56
     found = re.findall(r"-?\d+\.\d{4}\b", text)
     assert sorted(found) == sorted(numbers)  # every value whole, with its sign: none split at a line end
+    check_deck(root / "build" / "wide" / "slides.pptx")

@@ -52,6 +52,21 @@ def session_processes(sid: int) -> list[int]:
     return found
 
 
+#: The temp folder of the cluster now running: its logs explain a refused build.
+CLUSTER_FOLDER: list[Path] = []
+
+
+def ray_said(lines: int = 15) -> str:
+    """The last lines of the cluster's client-server logs, for a failure
+    message: what Ray Client's proxy and its per-client servers wrote."""
+    said = []
+    for folder in CLUSTER_FOLDER:
+        for log in sorted(folder.glob("session_latest/logs/ray_client_server*.err")):
+            tail = log.read_text(errors="replace").splitlines()[-lines:]
+            said.append(f"--- {log.name}\n" + "\n".join(tail))
+    return "\n".join(said)
+
+
 @pytest.fixture(scope="module")
 def cluster():
     """``(addresses, env)``: a two-CPU Ray cluster on this machine, its
@@ -72,6 +87,7 @@ def cluster():
     log = open(folder / "start.log", "wb")
     head = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     addresses = {"driver": f"ray:127.0.0.1:{port}", "client": f"ray://127.0.0.1:{client_port}"}
+    CLUSTER_FOLDER[:] = [folder]
     try:
         deadline = time.monotonic() + 90
         while b"This command will now block" not in (folder / "start.log").read_bytes():
@@ -95,6 +111,7 @@ def cluster():
         while session_processes(head.pid) and time.monotonic() < deadline:
             time.sleep(0.2)
         log.close()
+        CLUSTER_FOLDER.clear()
         shutil.rmtree(folder, ignore_errors=True)
         assert not session_processes(head.pid), "Ray processes were left running"
 
@@ -131,7 +148,7 @@ def test_a_ray_build_gives_the_files_of_a_local_build(tmp_path, cluster):
 
     # every snippet, slide and segment made by Ray tasks
     remote = run_render(*on_ray, env=env, cwd=project, timeout=600)
-    assert remote.returncode == 0, remote.stderr
+    assert remote.returncode == 0, remote.stderr + ray_said()
     assert ran(remote) == snippets
     ray_files = outputs(project)
     assert captures(project) == local_captures  # the same captures but for their running time
@@ -147,7 +164,7 @@ def test_a_ray_build_gives_the_files_of_a_local_build(tmp_path, cluster):
     for lesson in ("lesson-1", "lesson-2", "lesson-3"):
         shutil.rmtree(project / "build" / lesson)
     again = run_render("build", *SMALL, "-j", "2", cwd=project, timeout=600)
-    assert again.returncode == 0, again.stderr
+    assert again.returncode == 0, again.stderr + ray_said()
     assert ran(again) == []  # captures from the cache the Ray build filled
     here = outputs(project)
     different = [name for name in here if here[name] != ray_files[name] and not name.endswith(".mp4")]
@@ -161,7 +178,7 @@ def test_a_ray_build_gives_the_files_of_a_local_build(tmp_path, cluster):
 
     # nothing changed: a Ray build skips every stage and runs nothing
     rerun = run_render(*on_ray, env=env, cwd=project, timeout=600)
-    assert rerun.returncode == 0, rerun.stderr
+    assert rerun.returncode == 0, rerun.stderr + ray_said()
     assert ran(rerun) == []
     statuses = re.findall(r"^│ lesson-\d\s+│ (\w+)\s+│ (\w+)", rerun.stdout, flags=re.M)
     assert len(statuses) == 3 * 6 and {status for _, status in statuses} == {"skipped"}, rerun.stdout
@@ -205,7 +222,7 @@ def test_a_ray_worker_killed_mid_snippet_is_retried(tmp_path, cluster):
     finally:
         if build.poll() is None:
             build.kill()
-    assert build.returncode == 0, err
+    assert build.returncode == 0, err + ray_said()
     retried, again = map(int, (marks / "attempt-2").read_text().split())
     assert retried != worker
     assert not (marks / "attempt-3").exists()
@@ -282,7 +299,7 @@ def test_ctrl_c_cancels_the_ray_tasks_and_leaves_the_outputs_as_they_were(tmp_pa
     project = make_catalogue(tmp_path / "project", lessons=2)
     on_ray = [*RENDER, "build", *SMALL, "--only", "check,slides,notebook,review", "--executor", addresses["driver"]]
     first = subprocess.run(on_ray, cwd=project, capture_output=True, text=True, env=env, timeout=600)
-    assert first.returncode == 0, first.stderr
+    assert first.returncode == 0, first.stderr + ray_said()
     before = outputs(project)
 
     mark = tmp_path / "running"

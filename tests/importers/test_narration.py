@@ -209,13 +209,15 @@ def test_a_long_cell_goes_on_with_its_own_comments_while_it_is_typed():
     assert said == ("We define the network: Two layers, the second one smaller. Apply the layers in order. "
                     "The input comes back unchanged.")
     assert with_comments("A short one.", "# A comment here.\nx = 1\n") == "A short one."  # read in time
+    # a lead that ends in maths ends its sentence before the comments go on
+    assert with_comments("By mathematics, $P'(x)=3x^2$", code).startswith("By mathematics, $P'(x)=3x^2$. Two layers")
 
 
 @pytest.mark.parametrize("code,expected", [
     ("# Move the tensor to the GPU\n# when there is one\nx = 1\n", "Move the tensor to the GPU when there is one."),
     ("#!/usr/bin/env python\n# noqa: E501\nx = 1\n", ""),
     ("# x = torch.ones(3)\nx = 1\n", ""),  # commented-out code is not said
-    ("\n# Use `torch.cat` here\nx = 1\n", "Use torch.cat here."),
+    ("\n# Use `torch.cat` here\nx = 1\n", "Use `torch.cat` here."),  # the marks stay: the build reads them
     ("x = 1\n# not leading\n", ""),
     # a comment that opens with a name keeps its case: it is code, not a word
     ("# word_to_ix maps each word to an index\nw = {}\n", "word_to_ix maps each word to an index."),

@@ -9,6 +9,7 @@ from cuecast.importers.blocks import Heading, Items, Listing, Picture, Prose, Te
 from cuecast.importers.markdown import parse_markdown
 from cuecast.importers.rst import parse_rst
 from cuecast.importers.speakable import jinja_safe, md_inline, rst_inline, sentences, strip_label
+from cuecast.speech import speech
 
 
 @pytest.mark.parametrize("source,slide,say", [
@@ -26,7 +27,8 @@ from cuecast.importers.speakable import jinja_safe, md_inline, rst_inline, sente
      "Visit pytorch.org for more."),
 ])
 def test_rst_inline(source, slide, say):
-    assert rst_inline(source) == Text(slide, say)
+    text = rst_inline(source)
+    assert (text.slide, speech(text.say)) == (slide, say)
 
 
 @pytest.mark.parametrize("source,slide,say", [
@@ -46,7 +48,22 @@ def test_rst_inline(source, slide, say):
     ("Line<br>break and <b>tags</b>.", "Line break and tags.", "Line break and tags."),
 ])
 def test_md_inline(source, slide, say):
-    assert md_inline(source) == Text(slide, say)
+    text = md_inline(source)
+    assert (text.slide, speech(text.say)) == (slide, say)
+
+
+@pytest.mark.parametrize("read,source,say", [
+    (rst_inline, "By maths, :math:`P_3'(x)=\\frac{3}{2}x`, with ``x.view(-1)``.",
+     "By maths, $P_3'(x)=\\frac{3}{2}x$, with `x.view(-1)`."),
+    (rst_inline, "See :class:`torch.Tensor` and `the docs <https://pytorch.org/docs>`_.",
+     "See `torch.Tensor` and the docs."),
+    (md_inline, "The **sum** $\\overbrace{a}^\\text{$z$}$ of [x](https://a.org) and `y`.",
+     "The sum \\(\\overbrace{a}^\\text{$z$}\\) of x and `y`."),
+])
+def test_the_said_rendering_is_the_lessons_own_markup(read, source, say):
+    """``say:`` keeps maths as TeX and code in backticks, so the build reads it
+    with the one normaliser and shows it under a cue's title as symbols."""
+    assert read(source).say == say
 
 
 def test_sentences_do_not_split_at_abbreviations_or_code():
@@ -102,5 +119,5 @@ def test_markdown_blocks():
         Prose(Text("Tip: Be brief.", "Tip: Be brief."), 12),
         Listing("ls", (15,), "bash"),
         Todo("a table was left out; say what it shows, or make it an image", 18),
-        Prose(Text("E = mc²", "E equals m c squared"), 21, display_math=True),
+        Prose(Text("E = mc²", "$E = mc^2$"), 21, display_math=True),
     ]

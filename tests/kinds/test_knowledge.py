@@ -54,7 +54,6 @@ def percent_prompt(monkeypatch):
     other = dataclasses.replace(terminal, capture_prefix="% ", typed=lambda cue: f"% {cue.command}\n",
                                 capture_name=lambda cue: f"% {cue.command}")
     monkeypatch.setitem(kinds.KINDS, "terminal", other)
-    monkeypatch.setitem(kinds.KINDS_TABLE._entries, "terminal", other)
     return other
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from cuecast.deck.boxes import inches
 from cuecast.model import Capture
 from cuecast.runner import RunOptions, run_lesson
 from cuecast.script import load_lesson
@@ -164,6 +165,8 @@ def test_the_slide_shows_the_prompt_the_command_and_its_output(tmp_path):
     slide = next(s for s in deck.slides if s.id == "cue:shell-2")
     terminal = next(b for b in slide.boxes if b.name == "output:terminal")
     assert [p.text for p in terminal.paragraphs] == [f"$ {PRINT}", "42"]
+    area_bottom = deck.height - inches(0.3)
+    assert terminal.y + terminal.h < area_bottom  # as tall as its two rows (and the steady minimum), not the slide
 
 
 def test_the_plan_gives_it_a_typed_terminal_segment(tmp_path):
@@ -230,6 +233,7 @@ def test_a_build_shows_the_command_in_every_output_and_runs_it_once(tmp_path):
     import nbformat
     import opentimelineio as otio
 
+    from tests.support.overlap import check_deck
     from tests.test_build import build, pptx_text, statuses
 
     script = terminal_script(tmp_path, "- bullet: Shells", terminal_beat(PRINT))
@@ -239,6 +243,7 @@ def test_a_build_shows_the_command_in_every_output_and_runs_it_once(tmp_path):
     assert ran == [f"$ {PRINT}"]
     out = tmp_path / "build" / "t"
     assert f"$ {PRINT}" in pptx_text(out / "slides.pptx") and "42" in pptx_text(out / "slides.pptx")
+    check_deck(out / "slides.pptx")  # LibreOffice draws no word over another
     cues = json.loads((out / "cues.json").read_text())["cues"]
     assert cues[-1]["show"] == f"SHOW IN TERMINAL: {PRINT}" and cues[-1]["kind"] == "terminal"
     markers = [m for clip in otio.adapters.read_from_file(str(out / "timeline.otio")).video_tracks()[0].find_clips()

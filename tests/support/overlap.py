@@ -3,15 +3,20 @@ it (LibreOffice, ``soffice --headless --convert-to pdf``), every word's box
 is read back with poppler (``pdftotext -bbox``), and two words whose boxes
 share more than a quarter of the smaller one's area overlap.
 
-Every deck test can call ``assert_no_overlaps(pptx)``; ``word_boxes`` and
-``overlaps`` are there for tests that want to look closer (a PDF a test
-already has, one page).  ``line_mismatches`` compares the lines LibreOffice
-broke a deck's text into with the lines cuecast's measurer (and so its PNG
-drawer) broke it into.
+Every test that builds a deck calls ``check_deck(pptx)`` (or
+``check_lesson_deck``): a deck is converted once a session whatever test
+asks (cached by the pptx's digest, one LibreOffice profile for all), so
+checking every deck the suite builds costs a conversion per distinct deck.
+``word_boxes`` and ``overlaps`` are there for tests that want to look closer
+(a PDF a test already has, one page).  ``line_mismatches`` compares the lines
+LibreOffice broke a deck's text into with the lines cuecast's measurer (and
+so its PNG drawer) broke it into.
 """
 
 from __future__ import annotations
 
+import atexit
+import hashlib
 import html
 import re
 import shutil
@@ -50,16 +55,40 @@ def tools_missing() -> bool:
 needs_tools = pytest.mark.skipif(tools_missing(), reason="needs LibreOffice (soffice) and poppler (pdftotext)")
 
 
+#: Scratch space of this session's conversions: LibreOffice's profile (made
+#: once: a fresh one costs seconds a start) and each deck's PDF by digest.
+_SCRATCH: dict[str, Path] = {}
+
+
+def _scratch(name: str) -> Path:
+    if "root" not in _SCRATCH:
+        _SCRATCH["root"] = Path(tempfile.mkdtemp(prefix="cuecast-overlap-"))
+        atexit.register(shutil.rmtree, _SCRATCH["root"], True)
+    folder = _SCRATCH["root"] / name
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
 def pptx_to_pdf(pptx: Path, folder: Path) -> Path:
-    """``pptx`` as LibreOffice renders it, a PDF in ``folder``."""
+    """``pptx`` as LibreOffice renders it, a PDF in ``folder`` (converted
+    once a session for each distinct deck, then copied)."""
     folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
-        result = subprocess.run(
-            ["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{profile}",
-             "--convert-to", "pdf", "--outdir", str(folder), str(pptx)],
-            capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
     pdf = folder / (Path(pptx).stem + ".pdf")
-    assert result.returncode == 0 and pdf.is_file(), result.stderr or result.stdout
+    shutil.copyfile(_converted(Path(pptx)), pdf)
+    return pdf
+
+
+def _converted(pptx: Path) -> Path:
+    digest = hashlib.sha256(pptx.read_bytes()).hexdigest()[:20]
+    pdf = _scratch("pdf") / f"{digest}.pdf"
+    if not pdf.is_file():
+        source = _scratch("pptx") / f"{digest}.pptx"
+        shutil.copyfile(pptx, source)
+        result = subprocess.run(
+            ["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{_scratch('profile')}",
+             "--convert-to", "pdf", "--outdir", str(pdf.parent), str(source)],
+            capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+        assert result.returncode == 0 and pdf.is_file(), result.stderr or result.stdout
     return pdf
 
 
@@ -99,16 +128,38 @@ def describe(pairs: list[tuple[Word, Word]]) -> str:
                      for a, b in pairs)
 
 
-def assert_no_overlaps(pptx: Path, folder: Path | None = None) -> list[Word]:
+def assert_no_overlaps(pptx: Path) -> list[Word]:
     """Render ``pptx`` with LibreOffice and fail naming every overlapping
     pair of words; returns the words (for further checks)."""
-    with tempfile.TemporaryDirectory(prefix="overlap-") as tmp:
-        pdf = pptx_to_pdf(Path(pptx), Path(folder or tmp))
-        words = word_boxes(pdf)
+    words = word_boxes(_converted(Path(pptx)))
     assert words, f"LibreOffice drew no text from {pptx}"
     pairs = overlaps(words)
     assert not pairs, f"{len(pairs)} overlapping words in {pptx}:\n{describe(pairs)}"
     return words
+
+
+def check_deck(pptx: Path, deck=None, theme=None) -> None:
+    """The checks every deck the suite builds passes: no overlapping words
+    as LibreOffice draws ``pptx``; given the laid-out ``deck`` it was
+    written from and its ``theme``, LibreOffice breaks every line where the
+    measurer (and so the PNG drawer) did."""
+    words = assert_no_overlaps(pptx)
+    if deck is not None:
+        mismatches = line_mismatches(deck, theme, words)
+        assert not mismatches, "\n".join(mismatches)
+
+
+def check_lesson_deck(script: Path, pptx: Path) -> None:
+    """``check_deck`` for a deck a build wrote from ``script``: its deck is
+    laid out again here from the captures the build cached."""
+    from cuecast.deck.layout import layout_deck
+    from cuecast.deck.theme import lesson_theme_path, load_theme
+    from cuecast.runner import RunOptions, run_lesson
+    from cuecast.script import load_lesson
+
+    lesson = load_lesson(Path(script))
+    theme = load_theme(lesson_theme_path(Path(lesson.root)))
+    check_deck(pptx, layout_deck(lesson, run_lesson(lesson, RunOptions(device="cpu")), theme), theme)
 
 
 def _drawn_lines(words: list[Word]) -> list[str]:
