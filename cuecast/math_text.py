@@ -50,6 +50,11 @@ GREEK_FUNCTIONS = {"sigma", "phi", "varphi", "psi", "pi"}
 FUNCTIONS = {"log", "ln", "exp", "sin", "cos", "tanh", "max", "min", "arg", "argmax", "argmin", "operatorname"}
 #: Big operators read as "the sum from … to … of".
 BIG = {"sum", "prod", "int"}
+FRACTIONS = {"frac", "dfrac", "tfrac"}
+#: A simple fraction's denominator → its words, one and many ("one half", "three halves").
+PARTS = {"2": ("half", "halves"), "3": ("third", "thirds"), "4": ("quarter", "quarters")}
+#: Greek letters written without their backslash that are still read as the letter.
+BARE_GREEK = {"pi", "mu", "nu"}
 DOUBLE_STRUCK = {"R": "ℝ", "N": "ℕ", "Z": "ℤ", "Q": "ℚ", "C": "ℂ", "E": "𝔼"}
 #: Commands whose argument is kept as it is (bold, roman, text…).
 PLAIN = {"mathbf", "mathrm", "mathit", "mathcal", "mathsf", "mathtt", "boldsymbol", "bm", "text",
@@ -188,6 +193,8 @@ def _slide(nodes: list) -> str:
             out.append(node if unary else f" {node} ")
         elif node == ",":
             out.append(", ")
+        elif node == "'":
+            out.append("′")  # a prime, not an apostrophe
         elif node != " ":
             out.append(node)
     return "".join(out)
@@ -269,14 +276,16 @@ def _say(nodes: list) -> str:
     head = False  # what was just said names a function: a bracket after it is applied ("f of x")
     space = False  # it was a number set, ℝ: a superscript after it is a dimension ("R n")
     applied: list[bool] = []  # each open bracket: whether it holds a function's argument
+    factor = False  # a fraction was just said: a bracket after it multiplies ("1/2 (5x - 3)")
     while reader.peek() is not None:
         node = reader.take()
-        named, was_space = False, space
-        space = False
+        named, was_space, was_factor = False, space, factor
+        space = factor = False
         if isinstance(node, list):
             out.append(_say(node))
         elif node.startswith("\\"):
             space = node == "\\mathbb"
+            factor = node[1:] in FRACTIONS
             named = _names_function(node, reader)
             out.append(_say_command(node[1:], reader))
         elif node == "^":
@@ -289,7 +298,10 @@ def _say(nodes: list) -> str:
             out.append(f" {OPERATORS[node]} ")
         elif node == "(":
             applied.append(head)
-            out.append(" of " if head else " ")
+            out.append(" of " if head else " times the quantity " if was_factor else " ")
+        elif node == "'":
+            out.append(" prime ")  # f'(x): "f prime of x"
+            named = head
         elif node == ")":
             applied = applied[:-1]
             out.append(" ")
@@ -299,6 +311,10 @@ def _say(nodes: list) -> str:
             out.append(" ")
         elif node == ",":
             out.append(", ")
+        elif _is_letter(node) and (word := node + reader.letters()) in BARE_GREEK:
+            reader.at += len(word) - 1  # "pi" written without its backslash is still pi, not p times i
+            out.append(f" {word} ")
+            named = word in GREEK_FUNCTIONS
         elif _is_letter(node) and len(word := node + reader.letters()) >= 3 and re.search("[aeiou]", word) \
                 and reader.peek_after(len(word) - 1) not in ("^", "_"):
             reader.at += len(word) - 1  # a word written in maths (\partial loss) is read as a word
@@ -330,9 +346,9 @@ def _say_command(name: str, reader: _Reader) -> str:
         body, label = _braced(reader)
         said = _say(_as_list(body))
         return f" {said}, that is {_say(_as_list(label))}, " if label else f" {said} "
-    if name in ("frac", "dfrac", "tfrac"):
+    if name in FRACTIONS:
         top, bottom = _say(_as_list(reader.take())), _say(_as_list(reader.take()))
-        return f" {top} over {bottom} "
+        return f" {_fraction(top.strip(), bottom.strip())} "
     if name == "sqrt":
         return f" the square root of {_say(_as_list(reader.take()))} "
     if name in PLAIN:
@@ -358,6 +374,15 @@ def _say_command(name: str, reader: _Reader) -> str:
     if name in SYMBOLS:
         return f" {SYMBOLS[name][1]} "
     return f" {name} "
+
+
+def _fraction(top: str, bottom: str) -> str:
+    """A fraction in words: a simple one as people say it ("one half", "three
+    quarters"), any other as "top over bottom"."""
+    if top.isdigit() and bottom in PARTS and len(top) == 1:
+        one, many = PARTS[bottom]
+        return f"{DIGIT_WORDS[int(top)]} {one if top == '1' else many}"
+    return f"{top} over {bottom}"
 
 
 def _power(node: Node) -> str:

@@ -46,6 +46,13 @@ from cuecast.math_text import math_say, math_slide
     # a list keeps its spaces after commas; a named function sits against its brackets
     ("\\tanh(x), \\sigma(x), \\text{ReLU}(x)", "tanh(x), σ(x), ReLU(x)", "tanch of x, sigma of x, ReLU of x"),
     ("\\log \\text{Softmax}(Ax + b)", "log Softmax(Ax + b)", "log Softmax of A x plus b"),
+    # a prime is said, and shown as one; a function's derivative is still applied
+    ("P_3'(x) = f'(x)", "P₃′(x) = f′(x)", "P three prime of x equals f prime of x"),
+    # a simple fraction as people say it; a bracket after a fraction multiplies it
+    ("\\frac{1}{2}\\left(5x^3-3x\\right)", "1/2 (5x³ - 3x)", "one half times the quantity 5 x cubed minus 3 x"),
+    ("\\frac{3}{4} + \\frac{1}{n}", "3/4 + 1/n", "three quarters plus 1 over n"),
+    # pi written without its backslash (a slip tutorials make) is still pi, not p times i
+    ("-\\pi \\le x \\le pi", "-π ≤ x ≤ pi", "minus pi is at most x is at most pi"),
 ])
 def test_math(tex, slide, say):
     assert (math_slide(tex), math_say(tex)) == (slide, say)

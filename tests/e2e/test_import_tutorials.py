@@ -172,7 +172,7 @@ def test_notebook(tmp_path):
     assert graph[0] == {"say": "Tensors, Functions and Computational graph."}
     # the paragraph leading into the code is said while the code is on screen, maths in words
     assert graph[1]["show"] == "vscode" and speech(graph[1]["say"]).startswith("Consider the simplest one-layer")
-    assert speech(graph[1]["say"]).endswith("some loss function L equals 1 over 2 z minus y squared. "
+    assert speech(graph[1]["say"]).endswith("some loss function L equals one half times the quantity z minus y squared. "
                                     "It can be defined in PyTorch in the following manner:")
     # background prose after a code block stays after its cue, in the same section
     assert graph[2] == {"bullet": "In this network, `w` and `b` are parameters, which we need to optimize."}
