@@ -26,9 +26,10 @@ import warnings
 from multiprocessing.connection import Connection, Pipe, wait
 from typing import Optional, Sequence
 
-from cuecast.build import BuildOptions, LessonBuild, LessonBuilder, Progress, run_snippets, stages_to_run
+from cuecast.build import BuildOptions, LessonBuild, LessonBuilder, Progress, run_snippets
 from cuecast.errors import CuecastError
 from cuecast.model import Lesson
+from cuecast.stages import stage_modules, stages_to_run
 
 
 def build_lessons(
@@ -76,23 +77,14 @@ def build_stages(builds: list, options, on_progress, workers: int) -> None:
     _in_children(builds[1:], options, on_progress, stages, workers)
 
 
-#: What each stage imports on first use (a lesson whose stages were all
-#: skipped imports none of it, so it is imported before forking anyway).
-STAGE_MODULES = {
-    "slides": ("cuecast.deck.layout", "cuecast.deck.raster", "cuecast.deck.pptx_writer", "cuecast.review"),
-    "timeline": ("cuecast.export", "cuecast.plan", "cuecast.narrate"),
-    "video": ("cuecast.video.compose",),
-    "notebook": ("cuecast.notebook",),
-    "review": ("cuecast.review",),
-}
-
-
 def warm(stages: Sequence[str]) -> None:
+    """Import what the stages' work imports (``Stage.modules``): a lesson
+    whose stages were all skipped imported none of it, and each child would
+    import it again."""
     import importlib
 
-    for stage in stages:
-        for module in STAGE_MODULES.get(stage, ()):
-            importlib.import_module(module)
+    for module in stage_modules(stages):
+        importlib.import_module(module)
 
 
 def _child(build, options, stages, conn: Connection) -> None:

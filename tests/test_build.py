@@ -184,7 +184,7 @@ def test_a_record_pointing_outside_its_build_folder_is_not_current(tmp_path):
 
 
 def test_only_pulls_in_the_stages_a_stage_needs():
-    from cuecast.build import stages_to_run
+    from cuecast.stages import stages_to_run
 
     assert stages_to_run(["video"]) == ("check", "timeline", "video")
     assert stages_to_run(["notebook"]) == ("check", "notebook")

@@ -77,11 +77,11 @@ def run_pipeline(target: Optional[Path], options, stage_lines: bool = False) -> 
     from rich.console import Console
 
     from cuecast.atomic import sweep_leftovers
-    from cuecast.build import stages_to_run
     from cuecast.catalogue import build_lessons
     from cuecast.lock import project_locks
     from cuecast.script import load_lessons
     from cuecast.signals import sigterm_interrupts
+    from cuecast.stages import stages_to_run
 
     lessons = load_lessons(target)
     build_dirs = [Path(lesson.root) / "build" for lesson in lessons]
