@@ -23,13 +23,15 @@ import os
 import pickle
 import signal
 import warnings
-from multiprocessing.connection import Connection, Pipe, wait
-from typing import Optional, Sequence
+from typing import TYPE_CHECKING, Optional, Sequence
 
 from cuecast.build import BuildOptions, LessonBuild, LessonBuilder, Progress, run_snippets
 from cuecast.errors import CuecastError
 from cuecast.model import Lesson
 from cuecast.stages import stage_modules, stages_to_run
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 
 def build_lessons(
@@ -87,7 +89,7 @@ def warm(stages: Sequence[str]) -> None:
         importlib.import_module(module)
 
 
-def _child(build, options, stages, conn: Connection) -> None:
+def _child(build, options, stages, conn: "Connection") -> None:
     """In the forked child: build one lesson, send back what happened, exit
     without running the parent's exit handlers (its workers are not ours)."""
     try:
@@ -111,7 +113,9 @@ def _child(build, options, stages, conn: Connection) -> None:
 
 
 def _in_children(builds: list, options, on_progress, stages, workers: int) -> None:
-    running: dict[Connection, tuple[int, int]] = {}  # connection → (lesson index, pid)
+    from multiprocessing.connection import Pipe, wait  # only when lessons are built in children
+
+    running: dict["Connection", tuple[int, int]] = {}  # connection → (lesson index, pid)
     finished: dict[int, tuple] = {}
     upcoming, replayed = 0, 0
     try:
