@@ -8,8 +8,9 @@ reduced to a fingerprint, which includes the cuecast that builds
 ``build/<lesson>/.build.json`` after the last successful run and every file
 it wrote is still there with the size and hash it was written with
 (``cuecast.build_record``), the stage is skipped, having computed that
-fingerprint and nothing else.  The record is written only after a stage succeeds, so an
-interrupted build redoes exactly the stages it did not finish.
+fingerprint and nothing else.  The record is written only after a stage
+succeeds, so an interrupted build redoes exactly the stages it did not
+finish.
 
 Snippets, voice clips and video segments have caches of their own below
 this, so even a stage that is rebuilt redoes only what an edit touched: a
@@ -498,9 +499,9 @@ class LessonBuilder:
         if self._voice is not None:
             return self._voice
         opts = self.options
-        self._voice = lesson_voice(self.lesson, opts.voice, rate=opts.rate, pitch=opts.pitch, name=opts.voice_name,
-                            length_scale=opts.length_scale, speaker=opts.speaker, sentence_pause=opts.sentence_pause,
-                            allow_missing=opts.allow_missing)
+        self._voice = lesson_voice(self.lesson, opts.voice, rate=opts.rate, pitch=opts.pitch,
+                                   name=opts.voice_name, length_scale=opts.length_scale, speaker=opts.speaker,
+                                   sentence_pause=opts.sentence_pause, allow_missing=opts.allow_missing)
         return self._voice
 
     def _timeline_inputs_print(self, voice) -> Optional[str]:
@@ -701,7 +702,7 @@ class LessonBuilder:
         video = self.record.outputs("video").get("video")
         if video is None or not video.exists():
             return VideoState(VIDEO_NONE)
-        if self.timeline is None or self.record.fingerprint("video") == self.video_print():
+        if self.timeline is None or self.record.fingerprint("video") == self.stage_print("video"):
             return VideoState(VIDEO_FRESH)
         return VideoState(VIDEO_STALE, note="its stage was not run after the latest change")
 

@@ -45,7 +45,7 @@ def _timeline_files() -> tuple[str, ...]:
 
 
 #: Every stage, in the order a build runs them: each after the stages it needs.
-STAGES: list[Stage] = [
+STAGES: tuple[Stage, ...] = (
     Stage("check", (), lambda: (), ("cuecast.check.report",),
           lambda builder: builder.captures_print(), lambda builder: builder.stage_check()),
     Stage("slides", ("check",), lambda: ("deck", "slide images", "pdf"),
@@ -59,7 +59,7 @@ STAGES: list[Stage] = [
           lambda builder: builder.notebook_print(), lambda builder: builder.stage_notebook()),
     Stage("review", ("check", "timeline"), lambda: ("review page",), ("cuecast.review",),
           lambda builder: builder.review_print(), lambda builder: builder.stage_review()),
-]
+)
 
 
 def stage_names() -> tuple[str, ...]:

@@ -22,7 +22,7 @@ from typing import Mapping, Optional
 import yaml
 
 from cuecast.deck.boxes import EMU_PER_PT, inches
-from cuecast.deck.theme_files import DEFAULT_THEME_PATH, PROJECT_SLIDES, lesson_theme_path  # noqa: F401 (read from here)
+from cuecast.deck.theme_files import DEFAULT_THEME_PATH, PROJECT_SLIDES, lesson_theme_path  # noqa: F401
 from cuecast.errors import Diagnostic, ScriptError
 from cuecast.images import image_problem
 from cuecast.model import Location
