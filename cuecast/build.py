@@ -226,6 +226,9 @@ class LessonBuilder:
         self.pages = None  # browser cues' captured pages (cuecast.web), fetched once per build
         self.slides: list = []  # model.SlideImage per slide, in deck order
         self._drawn = False
+        #: Called once the slide images are drawn, before the deck file is
+        #: written: ``render preview`` shows them to the author at once.
+        self.on_drawn: Callable[[], None] = lambda: None
         self.defer_join = defer_join
         self.segment_clips: Optional[list] = None  # what the video stage encoded (compose.SegmentClip)
         self.pending_join: Optional[PendingJoin] = None
@@ -464,6 +467,7 @@ class LessonBuilder:
         if not self._drawn:
             write_pngs(deck, self._theme(), folder)
             self._drawn = True
+            self.on_drawn()
         return self.slides
 
     def stage_slides(self) -> StageResult:

@@ -7,7 +7,8 @@ the open page what each one changed as soon as it is done:
    replaced when the environment changes: another torch, another
    interpreter);
 2. slides: the changed slides drawn, and the page sent the new thumbnails,
-   snippet output and problems -- the first thing an author looks for;
+   snippet output and problems -- the first thing an author looks for --
+   before the stage writes the deck file (``LessonBuilder.on_drawn``);
 3. the timeline, then the video with only the changed segments encoded; the
    page is told which segments changed and plays them from ``media/``;
 4. the notebook and the review page on disk (and any stage added later);
@@ -359,6 +360,8 @@ class PreviewSession:
                       timing: dict) -> None:
         told = {"changed": [], "slides_at": None, "segments_at": None, "page": None}
         after = {"slides": self._slides_done, "timeline": self._timeline_done, "video": self._video_done}
+        # drawn slides are sent before the slides stage writes the deck file (half a second)
+        builder.on_drawn = lambda: self._slides_done(builder, view, lesson_id, timing, told)
         try:
             for stage in stages_to_run(self.options.only):
                 self._step()
@@ -372,8 +375,11 @@ class PreviewSession:
         self._lesson_done(builder, view, lesson_id, generation, timing, told)
 
     def _slides_done(self, builder: LessonBuilder, view: PageState, lesson_id: str, timing: dict, told: dict) -> None:
-        self._send(view, lesson_id, builder.review_page(), FIRST_PARTS, {**timing, "step": "slides"})
-        told["slides_at"] = time.time()
+        """The thumbnails, snippet output and problems: once the slides are
+        drawn, or once the stage found them current."""
+        if told["slides_at"] is None:
+            self._send(view, lesson_id, builder.review_page(), FIRST_PARTS, {**timing, "step": "slides"})
+            told["slides_at"] = time.time()
 
     def _timeline_done(self, builder: LessonBuilder, view: PageState, lesson_id: str, timing: dict,
                        told: dict) -> None:
