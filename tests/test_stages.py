@@ -114,7 +114,7 @@ def test_a_stage_record_added_is_built_recorded_skipped_and_shown_in_progress(tm
     assert [r.status for r in third.results] == ["skipped", "built"]
 
 
-def test_only_and_its_help_know_an_added_stage(tmp_path, with_stamp, capsys):
+def test_only_knows_an_added_stage_and_what_it_needs(tmp_path, with_stamp, capsys):
     from tests.support.cli import render_in_process
 
     script = write_project(tmp_path / "project")
