@@ -174,8 +174,12 @@ class BuildRecord:
             stages = self._read()
             if stages.get(stage) != entry:
                 return
-            self.stages = {**stages, stage: {**entry, "files": files, "stamped": now}}
-            write_text(self.path, json.dumps({"cuecast": __version__, "stages": self.stages}, indent=1))
+            restamped = {**stages, stage: {**entry, "files": files, "stamped": now}}
+            try:
+                write_text(self.path, json.dumps({"cuecast": __version__, "stages": restamped}, indent=1))
+            except OSError:
+                return  # a read-only build folder, a full disk: the next check hashes again
+            self.stages = restamped
 
     def outputs(self, stage: str) -> dict[str, Path]:
         entry = self.stages.get(stage)

@@ -158,3 +158,19 @@ def test_files_hashed_and_found_unchanged_are_stamped_for_the_next_check(built, 
     hashed.clear()
     assert BuildRecord(record.dir).is_current("slides", "print") and hashed == []
     assert all(len(stamp) == 5 for stamp in json.loads(record.path.read_text())["stages"]["slides"]["files"].values())
+
+
+def test_a_record_that_cannot_be_restamped_is_still_current(built, monkeypatch):
+    import cuecast.build_record as module
+
+    record, paths = built
+    monkeypatch.setattr(module, "RACY_NS", 0)
+    data = json.loads(record.path.read_text())
+    data["stages"]["slides"].pop("stamped")  # as a record that must hash its files
+    record.path.write_text(json.dumps(data))
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(module, "write_text", refused)  # a read-only build folder
+    assert BuildRecord(record.dir).is_current("slides", "print")
