@@ -13,6 +13,7 @@ defaults cuecast ships are cuecast's own files, in its tool version
 from __future__ import annotations
 
 import hashlib
+from stat import S_ISREG
 from pathlib import Path
 from typing import Optional
 
@@ -41,32 +42,28 @@ def theme_stamp(path: Optional[Path]) -> tuple:
     except OSError as exc:  # no theme file: the built-in theme, or an error said when it is loaded
         return (str(path), exc.errno)
     files = []
-    for name in sorted(set(_strings(_parsed(data)))):
+    for name in sorted(set(_scalars(data))):
         try:
-            stat = (path.parent / name).stat()
-        except (OSError, ValueError):
+            status = (path.parent / name).stat()
+        except (OSError, ValueError):  # not a file's name (a colour, a key), or a file not there
             continue
-        files.append((name, stat.st_size, stat.st_mtime_ns))
+        if S_ISREG(status.st_mode):
+            files.append((name, status.st_size, status.st_mtime_ns))
     return (str(path), hashlib.sha256(data).hexdigest(), tuple(files))
 
 
-def _parsed(data: bytes):
-    """The theme's values, or ``None`` when it does not parse (its digest
-    then changed, and loading it says what is wrong)."""
+def _scalars(data: bytes) -> list[str]:
+    """Every scalar the theme holds, read from its parse events: aliases are
+    not expanded (an alias bomb costs its own length, and loading the theme
+    reports it), and a theme that does not parse gives what came before the
+    error (its digest changed, and loading it says what is wrong)."""
     import yaml
 
+    found: list[str] = []
     try:
-        return yaml.load(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        for event in yaml.parse(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            if isinstance(event, yaml.ScalarEvent):
+                found.append(event.value)
     except Exception:  # noqa: BLE001 - any parse failure: the loader reports it, located
-        return None
-
-
-def _strings(value):
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
+        pass
+    return found

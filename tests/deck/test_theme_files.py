@@ -50,3 +50,12 @@ def test_the_lesson_s_theme_is_the_option_else_its_own_else_none(tmp_path):
     assert lesson_theme_path(tmp_path, tmp_path / "other.yaml") == tmp_path / "other.yaml"
     os.remove(own)
     assert lesson_theme_path(tmp_path) is None
+
+
+def test_an_alias_bomb_is_stamped_without_expanding_it(tmp_path):
+    levels = ["a0: &a0 [Inter.ttf, Inter.ttf, Inter.ttf, Inter.ttf, Inter.ttf, Inter.ttf, Inter.ttf, Inter.ttf]"]
+    levels += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 12)]  # 9^11 names if expanded
+    path = tmp_path / "theme.yaml"
+    path.write_text("\n".join(levels) + "\n", encoding="utf-8")
+    (tmp_path / "Inter.ttf").write_bytes(b"font")
+    assert [name for name, _, _ in theme_stamp(path)[2]] == ["Inter.ttf"]
