@@ -1,13 +1,16 @@
 """``render build``: every stage of every lesson, skipping what did not change.
 
-The stages run in a fixed order (check → slides → timeline → video →
-notebook → review) because each reads values the earlier ones returned:
-captures, the deck, the timeline.  Each stage's inputs are reduced to a
-fingerprint; when it equals the one recorded in ``build/<lesson>/.build.json``
-after the last successful run and every file it wrote is still there with
-the size and hash it was written with (``cuecast.build_record``), the stage
-is skipped.  The record is written only after a stage succeeds, so an
-interrupted build redoes exactly the stages it did not finish.
+The stages are declared once, in ``cuecast.stages`` (check → slides →
+timeline → video → notebook → review): each reads values the earlier ones
+returned (captures, the deck, the timeline).  Each stage's inputs are
+reduced to a fingerprint, which includes the cuecast that builds
+(``cuecast.tool_version``); when it equals the one recorded in
+``build/<lesson>/.build.json`` after the last successful run and every file
+it wrote is still there with the size and hash it was written with
+(``cuecast.build_record``), the stage is skipped, having computed that
+fingerprint and nothing else.  The record is written only after a stage
+succeeds, so an interrupted build redoes exactly the stages it did not
+finish.
 
 Snippets, voice clips and video segments have caches of their own below
 this, so even a stage that is rebuilt redoes only what an edit touched: a
@@ -35,25 +38,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping, Optional, Sequence
 
-from cuecast import __version__
 from cuecast.build_record import RECORD_NAME, _RECORD_LOCK, BuildRecord  # noqa: F401 (importable from here)
 from cuecast.defaults import FPS, FRAME_SIZE, SNIPPET_TIMEOUT
 from cuecast.errors import EXIT_FAILED, CuecastError
 from cuecast.model import Capture, Lesson, Timeline
 from cuecast.notices import HeldNotices
 from cuecast.shown import units
-
-STAGES = ("check", "slides", "timeline", "video", "notebook", "review")
-
-#: Stages that need another stage's value; asking for one pulls these in,
-#: but pulled-in stages reuse what is on disk when nothing changed.
-NEEDS = {
-    "slides": ("check",),
-    "timeline": ("check",),
-    "video": ("check", "timeline"),
-    "notebook": ("check",),
-    "review": ("check", "timeline"),
-}
+from cuecast.stages import stage_named, stage_names, stages_to_run  # noqa: F401 (importable from here)
+from cuecast.tool_version import tool_version
 
 DISK_FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 #: A write refused whatever is written: a read-only file system, a folder
@@ -81,7 +73,7 @@ class BuildOptions:
     them), so ``render slides`` after ``render check`` with the same options
     finds every capture in the cache."""
 
-    only: tuple[str, ...] = STAGES
+    only: tuple[str, ...] = field(default_factory=stage_names)
     device: str = "auto"
     jobs: Optional[int] = None
     timeout: float = SNIPPET_TIMEOUT
@@ -162,8 +154,9 @@ TIMELINE_FILE = ".timeline.pickle"
 
 
 def fingerprint(*parts) -> str:
-    """A stable hash of plain values (dataclass reprs, strings, bytes)."""
-    digest = hashlib.sha256(f"{__version__}/{RECORD_FORMAT}".encode())
+    """A stable hash of plain values (dataclass reprs, strings, bytes) and
+    of the cuecast computing it, so that a new cuecast rebuilds."""
+    digest = hashlib.sha256(f"{tool_version()}/{RECORD_FORMAT}".encode())
     for part in parts:
         digest.update(b"\0")
         digest.update(part if isinstance(part, bytes) else repr(part).encode("utf-8"))
@@ -174,13 +167,6 @@ def captures_fingerprint(captures: Mapping[str, Capture]) -> str:
     return fingerprint(
         sorted((path, c.key, c.status, c.output, c.device_name, c.torch_version) for path, c in captures.items())
     )
-
-
-def stages_to_run(only: Sequence[str]) -> tuple[str, ...]:
-    wanted = set(only)
-    for stage in list(wanted):
-        wanted.update(NEEDS.get(stage, ()))
-    return tuple(stage for stage in STAGES if stage in wanted)
 
 
 def _theme_for(lesson: Lesson, option: Optional[Path] = None):
@@ -236,9 +222,13 @@ class LessonBuilder:
         self.theme = None
         self.deck = None
         self.timeline = None
+        self._voice = None  # the narration voice, made once (``voice``)
         self.pages = None  # browser cues' captured pages (cuecast.web), fetched once per build
         self.slides: list = []  # model.SlideImage per slide, in deck order
         self._drawn = False
+        #: Called once the slide images are drawn, before the deck file is
+        #: written: ``render preview`` shows them to the author at once.
+        self.on_drawn: Callable[[], None] = lambda: None
         self.defer_join = defer_join
         self.segment_clips: Optional[list] = None  # what the video stage encoded (compose.SegmentClip)
         self.pending_join: Optional[PendingJoin] = None
@@ -307,23 +297,63 @@ class LessonBuilder:
         self.notices.read("pages")
         return self.pages
 
+    # -- each stage's inputs, cheaply (``Stage.inputs``) ---------------------
+
+    def stage_print(self, stage: str) -> str:
+        """The fingerprint of ``stage``'s inputs (its record's ``inputs``)."""
+        return stage_named(stage).inputs(self)
+
+    def captures_print(self) -> str:
+        return captures_fingerprint(self.build.captures)
+
+    def _theme_stamp(self) -> tuple:
+        """What the theme is read from (not the theme: reading it finds and
+        opens its fonts, which a skipped stage has no use for)."""
+        from cuecast.deck.theme_files import lesson_theme_path, theme_stamp
+
+        return theme_stamp(lesson_theme_path(Path(self._lesson.root), self.options.theme))
+
     def _slides_print(self) -> str:
-        return fingerprint(self.lesson, captures_fingerprint(self.build.captures), self._theme(),
+        return fingerprint(self.lesson, captures_fingerprint(self.build.captures), self._theme_stamp(),
                            sorted(self._pages().items()))
 
-    def _video_print(self) -> str:
+    def slides_print(self) -> str:
+        return fingerprint(self._slides_print(), self.options.pdf)
+
+    def timeline_inputs_print(self) -> Optional[str]:
+        with self.notices.computing("narration"):  # said when a stage that reads it runs
+            voice = self.voice()
+        return self._timeline_inputs_print(voice)
+
+    def video_print(self) -> str:
         opts = self.options
         return fingerprint(self.timeline, self._slides_print(), opts.size, opts.fps, opts.captions)
+
+    def notebook_print(self) -> str:
+        return fingerprint(self.lesson, captures_fingerprint(self.build.captures))
+
+    def review_print(self) -> str:
+        """The review page's inputs: the lesson, its captures and timeline,
+        the slides and video shown, and every output it links (by time)."""
+        if not self.slides:
+            self.slides = self._recorded_slides() or []
+        outputs = self.review_outputs()
+        return fingerprint(
+            self.lesson, captures_fingerprint(self.build.captures), self.timeline, self.slides, self.video_state(),
+            [(k, str(v), v.stat().st_mtime_ns) for k, v in sorted(outputs.items())],
+            [(s.png.name, s.png.stat().st_mtime_ns) for s in self.slides if s.png.exists()],
+        )
 
     def run(self, stage: str) -> StageResult:
         if self.cancelled:
             raise KeyboardInterrupt  # as a stopped encoder says it
+        record = stage_named(stage)
         started = time.perf_counter()
         self.on_progress(self._lesson.id, stage, 0.0, "")
         self.notices.stage_started()
         result = None
         try:
-            result = getattr(self, f"stage_{stage}")()
+            result = record.run(self)
         except OSError as exc:
             failed = self._write_failure(stage, exc.errno, exc.filename)
             if failed is None:
@@ -446,11 +476,12 @@ class LessonBuilder:
         if not self._drawn:
             write_outputs("slides", self._output_context(deck=deck, theme=self._theme()), only=("slide images",))
             self._drawn = True
+            self.on_drawn()
         return self.slides
 
     def stage_slides(self) -> StageResult:
         pdf = self.options.pdf
-        print_ = fingerprint(self._slides_print(), pdf)
+        print_ = self.stage_print("slides")
         recorded = self._recorded_slides() if self._is_current("slides", print_) else None
         if recorded is not None:
             self.slides = self.build.slides = recorded
@@ -475,10 +506,13 @@ class LessonBuilder:
         said when a stage that reads the narration runs (``notices``)."""
         from cuecast.narrate import lesson_voice
 
+        if self._voice is not None:
+            return self._voice
         opts = self.options
-        return lesson_voice(self.lesson, opts.voice, rate=opts.rate, pitch=opts.pitch, name=opts.voice_name,
-                            length_scale=opts.length_scale, speaker=opts.speaker, sentence_pause=opts.sentence_pause,
-                            allow_missing=opts.allow_missing)
+        self._voice = lesson_voice(self.lesson, opts.voice, rate=opts.rate, pitch=opts.pitch,
+                                   name=opts.voice_name, length_scale=opts.length_scale, speaker=opts.speaker,
+                                   sentence_pause=opts.sentence_pause, allow_missing=opts.allow_missing)
+        return self._voice
 
     def _timeline_inputs_print(self, voice) -> Optional[str]:
         """What the planned timeline is made from, without planning it: the
@@ -545,7 +579,7 @@ class LessonBuilder:
 
         with self.notices.computing("narration"):  # said when a stage that reads it runs
             voice = self.voice()
-        inputs = self._timeline_inputs_print(voice)
+        inputs = self.stage_print("timeline")
         planned = self._planned_timeline(inputs)
         if planned is not None:  # nothing laid out, nothing narrated
             self.timeline = self.build.timeline = planned
@@ -598,7 +632,7 @@ class LessonBuilder:
 
     def stage_video(self) -> StageResult:
         opts = self.options
-        print_ = self._video_print()
+        print_ = self.stage_print("video")
         self.notices.read("narration")  # a silent voice, a missing take: heard in the video
         note = f"{opts.size[0]}x{opts.size[1]} @ {opts.fps} fps"
         current = self._is_current("video", print_)
@@ -687,14 +721,14 @@ class LessonBuilder:
         video = self.record.outputs("video").get("video")
         if video is None or not video.exists():
             return VideoState(VIDEO_NONE)
-        if self.timeline is None or self.record.fingerprint("video") == self._video_print():
+        if self.timeline is None or self.record.fingerprint("video") == self.stage_print("video"):
             return VideoState(VIDEO_FRESH)
         return VideoState(VIDEO_STALE, note="its stage was not run after the latest change")
 
     def stage_notebook(self) -> StageResult:
         from cuecast.outputs import output_path, write_outputs
 
-        print_ = fingerprint(self.lesson, captures_fingerprint(self.build.captures))
+        print_ = self.stage_print("notebook")
         if self._is_current("notebook", print_):
             return self._result("notebook", "skipped", {"notebook": output_path("notebook", self.dir)})
 
@@ -705,11 +739,12 @@ class LessonBuilder:
     def review_outputs(self) -> dict[str, Path]:
         """What this build wrote, and what earlier builds left (``--only review``)."""
         outputs: dict[str, Path] = {}
-        for stage in STAGES:
+        for stage in stage_names():
             outputs.update(self.record.outputs(stage))
         for result in self.build.results:
             outputs.update(result.outputs)
-        return {k: v for k, v in outputs.items() if v.is_file() and k != "review page"}
+        own = stage_named("review").makes()
+        return {k: v for k, v in outputs.items() if v.is_file() and k not in own}
 
     def _review_context(self, outputs: Mapping[str, Path], problems: Sequence = ()):
         return self._output_context(timeline=self.timeline, slides=self.slides, outputs=outputs,
@@ -727,18 +762,11 @@ class LessonBuilder:
         from cuecast.outputs import output_path, write_outputs
 
         path = output_path("review page", self.dir)
-        outputs = self.review_outputs()
-        if not self.slides:
-            self.slides = self._recorded_slides() or []
-        print_ = fingerprint(
-            self.lesson, captures_fingerprint(self.build.captures), self.timeline, self.slides, self.video_state(),
-            [(k, str(v), v.stat().st_mtime_ns) for k, v in sorted(outputs.items())],
-            [(s.png.name, s.png.stat().st_mtime_ns) for s in self.slides if s.png.exists()],
-        )
+        print_ = self.stage_print("review")
         if self._is_current("review", print_):
             return self._result("review", "skipped", {"review page": path})
 
-        written = write_outputs("review", self._review_context(outputs))
+        written = write_outputs("review", self._review_context(self.review_outputs()))
         self.record.remember("review", print_, written)
         return self._result("review", "built", written)
 

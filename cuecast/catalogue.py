@@ -23,12 +23,15 @@ import os
 import pickle
 import signal
 import warnings
-from multiprocessing.connection import Connection, Pipe, wait
-from typing import Optional, Sequence
+from typing import TYPE_CHECKING, Optional, Sequence
 
-from cuecast.build import BuildOptions, LessonBuild, LessonBuilder, Progress, run_snippets, stages_to_run
+from cuecast.build import BuildOptions, LessonBuild, LessonBuilder, Progress, run_snippets
 from cuecast.errors import CuecastError
 from cuecast.model import Lesson
+from cuecast.stages import stage_modules, stages_to_run
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 
 def build_lessons(
@@ -76,26 +79,17 @@ def build_stages(builds: list, options, on_progress, workers: int) -> None:
     _in_children(builds[1:], options, on_progress, stages, workers)
 
 
-#: What each stage imports on first use (a lesson whose stages were all
-#: skipped imports none of it, so it is imported before forking anyway).
-STAGE_MODULES = {
-    "slides": ("cuecast.deck.layout", "cuecast.deck.raster", "cuecast.deck.pptx_writer", "cuecast.review"),
-    "timeline": ("cuecast.export", "cuecast.plan", "cuecast.narrate"),
-    "video": ("cuecast.video.compose",),
-    "notebook": ("cuecast.notebook",),
-    "review": ("cuecast.review",),
-}
-
-
 def warm(stages: Sequence[str]) -> None:
+    """Import what the stages' work imports (``Stage.modules``): a lesson
+    whose stages were all skipped imported none of it, and each child would
+    import it again."""
     import importlib
 
-    for stage in stages:
-        for module in STAGE_MODULES.get(stage, ()):
-            importlib.import_module(module)
+    for module in stage_modules(stages):
+        importlib.import_module(module)
 
 
-def _child(build, options, stages, conn: Connection) -> None:
+def _child(build, options, stages, conn: "Connection") -> None:
     """In the forked child: build one lesson, send back what happened, exit
     without running the parent's exit handlers (its workers are not ours)."""
     try:
@@ -119,7 +113,9 @@ def _child(build, options, stages, conn: Connection) -> None:
 
 
 def _in_children(builds: list, options, on_progress, stages, workers: int) -> None:
-    running: dict[Connection, tuple[int, int]] = {}  # connection → (lesson index, pid)
+    from multiprocessing.connection import Pipe, wait  # only when lessons are built in children
+
+    running: dict["Connection", tuple[int, int]] = {}  # connection → (lesson index, pid)
     finished: dict[int, tuple] = {}
     upcoming, replayed = 0, 0
     try:

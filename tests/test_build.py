@@ -189,7 +189,7 @@ def test_a_record_pointing_outside_its_build_folder_is_not_current(tmp_path):
 
 
 def test_only_pulls_in_the_stages_a_stage_needs():
-    from cuecast.build import stages_to_run
+    from cuecast.stages import stages_to_run
 
     assert stages_to_run(["video"]) == ("check", "timeline", "video")
     assert stages_to_run(["notebook"]) == ("check", "notebook")
@@ -314,11 +314,13 @@ def refuse(what: str):
 @pytest.mark.slow
 def test_a_build_with_nothing_changed_lays_nothing_out_and_plans_nothing(tmp_path, monkeypatch):
     import cuecast.deck.layout as layout
+    import cuecast.deck.theme as theme
     import cuecast.export as export
 
     script = copy_tiny(tmp_path / "project")
     first, _ = build(script)
     monkeypatch.setattr(layout, "layout_deck", refuse("laid the deck out"))
+    monkeypatch.setattr(theme, "load_theme", refuse("read the theme (and found its fonts)"))
     monkeypatch.setattr(export, "narrated_timeline", refuse("narrated and planned the timeline"))
     second, ran = build(script)
     assert ran == [] and set(statuses(second).values()) == {"skipped"}

@@ -4,6 +4,7 @@ still holds the bytes it wrote (size and hash), not merely while it exists."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,79 @@ def test_the_record_is_still_importable_from_cuecast_build():
 
     assert cuecast.build.BuildRecord is cuecast.build_record.BuildRecord
     assert cuecast.build.RECORD_NAME == ".build.json"
+
+
+def hashes(monkeypatch) -> list[Path]:
+    """The files ``cuecast.build_record`` hashes from now on."""
+    import cuecast.build_record as module
+
+    hashed: list[Path] = []
+    real = module.file_hash
+    monkeypatch.setattr(module, "file_hash", lambda path: hashed.append(Path(path)) or real(path))
+    return hashed
+
+
+def test_files_changed_well_before_the_record_are_only_statted(built, monkeypatch):
+    import cuecast.build_record as module
+
+    monkeypatch.setattr(module, "RACY_NS", 0)  # as if the record were written well after the files
+    record, paths = built
+    hashed = hashes(monkeypatch)
+    assert BuildRecord(record.dir).is_current("slides", "print") and hashed == []
+
+
+def test_an_edit_with_its_times_put_back_is_still_seen(built, monkeypatch):
+    import os
+
+    import cuecast.build_record as module
+
+    monkeypatch.setattr(module, "RACY_NS", 0)
+    record, paths = built
+    time.sleep(0.05)  # past the clock tick the record was written in (the kernel's times are coarse)
+    before = paths["deck"].stat()
+    data = bytearray(paths["deck"].read_bytes())
+    data[7] ^= 0xFF
+    paths["deck"].write_bytes(bytes(data))
+    os.utime(paths["deck"], ns=(before.st_atime_ns, before.st_mtime_ns))  # touch -r: same size and mtime
+    hashed = hashes(monkeypatch)
+    assert BuildRecord(record.dir).changed_files("slides") == [paths["deck"]]
+    assert hashed == [paths["deck"]]  # its change time gave it away, and its bytes
+
+
+def test_files_just_recorded_are_hashed_until_their_status_can_be_trusted(built, monkeypatch):
+    record, paths = built
+    hashed = hashes(monkeypatch)
+    assert BuildRecord(record.dir).is_current("slides", "print")
+    assert len(hashed) == 4  # written within RACY_NS of the record: a same-tick rewrite would look the same
+
+
+def test_files_hashed_and_found_unchanged_are_stamped_for_the_next_check(built, monkeypatch):
+    import cuecast.build_record as module
+
+    record, paths = built
+    data = json.loads(record.path.read_text())
+    for text, stamp in data["stages"]["slides"]["files"].items():
+        data["stages"]["slides"]["files"][text] = stamp[:2]  # as a record of size and hash only
+    record.path.write_text(json.dumps(data))
+    monkeypatch.setattr(module, "RACY_NS", 0)
+    hashed = hashes(monkeypatch)
+    assert BuildRecord(record.dir).is_current("slides", "print") and len(hashed) == 4
+    hashed.clear()
+    assert BuildRecord(record.dir).is_current("slides", "print") and hashed == []
+    assert all(len(stamp) == 5 for stamp in json.loads(record.path.read_text())["stages"]["slides"]["files"].values())
+
+
+def test_a_record_that_cannot_be_restamped_is_still_current(built, monkeypatch):
+    import cuecast.build_record as module
+
+    record, paths = built
+    monkeypatch.setattr(module, "RACY_NS", 0)
+    data = json.loads(record.path.read_text())
+    data["stages"]["slides"].pop("stamped")  # as a record that must hash its files
+    record.path.write_text(json.dumps(data))
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(module, "write_text", refused)  # a read-only build folder
+    assert BuildRecord(record.dir).is_current("slides", "print")

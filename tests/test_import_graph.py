@@ -20,7 +20,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "cuecast"
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("values", ("cuecast", "cuecast.model", "cuecast.errors", "cuecast.clock", "cuecast.ids", "cuecast.defaults",
                 "cuecast.cells", "cuecast.images", "cuecast.math_text", "cuecast.signals", "cuecast.atomic",
-                "cuecast.lock", "cuecast.ffmpeg", "cuecast.diagnostics", "cuecast.build_record", "cuecast.notices", "cuecast.output_context")),
+                "cuecast.lock", "cuecast.ffmpeg", "cuecast.diagnostics", "cuecast.build_record", "cuecast.notices",
+                "cuecast.output_context", "cuecast.tool_version")),
     ("reading", ("cuecast.script_yaml", "cuecast.schema", "cuecast.speech", "cuecast.snippet_source",
                  "cuecast.web.address", "cuecast.narrate.piper_files")),
     ("kinds", ("cuecast.kinds", "cuecast.shown")),
@@ -30,7 +31,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("layout", ("cuecast.deck",)),
     ("plan", ("cuecast.plan",)),
     ("emit", ("cuecast.export", "cuecast.video", "cuecast.notebook", "cuecast.review", "cuecast.outputs")),
-    ("build", ("cuecast.build",)),
+    ("build", ("cuecast.build", "cuecast.stages")),
     ("views", ("cuecast.catalogue", "cuecast.watching", "cuecast.importers", "cuecast.preview", "cuecast.cli")),
 )
 

@@ -8,19 +8,20 @@ from pathlib import Path
 
 import click
 
-from cuecast.build import STAGES
 from cuecast.cli.common import lesson_target_argument, relative_path, reports_errors
 from cuecast.cli.options import all_options, build_options, executor_option
+from cuecast.stages import stage_names
 
 
 def _parse_only(ctx, param, value):
+    names = stage_names()
     if not value:
-        return STAGES
+        return names
     stages = tuple(part.strip() for part in value.split(",") if part.strip())
-    unknown = [s for s in stages if s not in STAGES]
+    unknown = [s for s in stages if s not in names]
     if unknown:
         raise click.BadParameter(
-            f"unknown stage {unknown[0]!r} (expected one of: {', '.join(STAGES)})"
+            f"unknown stage {unknown[0]!r} (expected one of: {', '.join(names)})"
         )
     return stages
 
@@ -28,7 +29,7 @@ def _parse_only(ctx, param, value):
 @click.command(name="build")
 @lesson_target_argument
 @click.option("--only", callback=_parse_only, default=None, metavar="STAGES",
-              help=f"Comma-separated stages to build: {','.join(STAGES)} (default: all).")
+              help=f"Comma-separated stages to build: {','.join(stage_names())} (default: all).")
 @all_options
 @executor_option
 @click.option("--pdf", is_flag=True, help="Also convert the deck to build/<lesson>/slides.pdf (needs LibreOffice).")

@@ -29,17 +29,20 @@ class BuildDisplay:
     the single-stage views print a summary of their own instead)."""
 
     def __init__(self, console, stages, lines: bool = True):
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
         self.console = console
         self.stages = tuple(stages)
         self.live = console.is_terminal
         self.lines = lines
-        self.progress = Progress(
-            TextColumn("[bold]{task.fields[lesson]}"), TextColumn("{task.description}"),
-            BarColumn(), TimeElapsedColumn(), console=console, transient=True,
-        ) if self.live else None
+        self.progress = self._bars(console) if self.live else None
         self.tasks: dict[str, int] = {}
+
+    @staticmethod
+    def _bars(console):
+        """A progress bar per lesson (imported for a terminal only: CI logs get lines)."""
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        return Progress(TextColumn("[bold]{task.fields[lesson]}"), TextColumn("{task.description}"),
+                        BarColumn(), TimeElapsedColumn(), console=console, transient=True)
 
     def __enter__(self):
         if self.progress:
@@ -77,11 +80,11 @@ def run_pipeline(target: Optional[Path], options, stage_lines: bool = False) -> 
     from rich.console import Console
 
     from cuecast.atomic import sweep_leftovers
-    from cuecast.build import stages_to_run
     from cuecast.catalogue import build_lessons
     from cuecast.lock import project_locks
     from cuecast.script import load_lessons
     from cuecast.signals import sigterm_interrupts
+    from cuecast.stages import stages_to_run
 
     lessons = load_lessons(target)
     build_dirs = [Path(lesson.root) / "build" for lesson in lessons]

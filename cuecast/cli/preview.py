@@ -31,19 +31,19 @@ def command(target, port, host, open_browser, stop_after, **params):
     segments are updated in place, and what is being rebuilt is marked.
     Script errors and failing cells show on the page and here; the server
     keeps running.  Ctrl-C stops it."""
-    from cuecast.build import STAGES
     from cuecast.preview.events import EventHub
     from cuecast.preview.lifetime import stop_after as stop_timer, watch_parent
     from cuecast.preview.server import make_server
     from cuecast.preview.session import PreviewSession
     from cuecast.signals import sigterm_interrupts
+    from cuecast.stages import stage_names
     from cuecast.watching import project_root, watched_folders
 
     def echo(text: str) -> None:
         click.echo(text, err=True)
 
     root = project_root(target)
-    options = build_options(params, STAGES)
+    options = build_options(params, stage_names())
     folders = watched_folders(target, options.voice)
     hub = EventHub()
     session = PreviewSession(target, options, hub, echo)

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import click
 
-from cuecast.build import STAGES
 from cuecast.cli.build import _parse_only
 from cuecast.cli.common import lesson_target_argument, reports_errors
 from cuecast.cli.options import all_options, build_options
 from cuecast.diagnostics import format_diagnostics
 from cuecast.errors import CuecastError
 from cuecast.shown import unit_name, units
+from cuecast.stages import stage_names
 from cuecast.watching import watched_folders
 
 
@@ -70,7 +70,7 @@ def rebuild(target, options, echo, runner=None) -> list[str]:
 @lesson_target_argument
 @click.option("--only", callback=lambda ctx, param, value: _parse_only(ctx, param, value) if value else None,
               default=None, metavar="STAGES",
-              help=f"Stages to rebuild on save: {','.join(STAGES)} (default: all).")
+              help=f"Stages to rebuild on save: {','.join(stage_names())} (default: all).")
 @all_options
 @click.option("--max-rebuilds", type=int, default=None, hidden=True, help="Stop after N rebuilds (tests).")
 @reports_errors
@@ -88,7 +88,7 @@ def command(target, only, max_rebuilds, **params):
     from cuecast.signals import sigterm_interrupts
     from cuecast.watching import watch_saves
 
-    options = build_options(params, only or STAGES)
+    options = build_options(params, only or stage_names())
     folders = watched_folders(target, options.voice)
     saves: queue.Queue = queue.Queue()
     stop = threading.Event()

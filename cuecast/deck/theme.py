@@ -22,15 +22,13 @@ from typing import Mapping, Optional
 import yaml
 
 from cuecast.deck.boxes import EMU_PER_PT, inches
+from cuecast.deck.theme_files import DEFAULT_THEME_PATH, PROJECT_SLIDES, lesson_theme_path  # noqa: F401
 from cuecast.errors import Diagnostic, ScriptError
 from cuecast.images import image_problem
 from cuecast.model import Location
 from cuecast.schema import Entries, SchemaReader
 from cuecast.script_yaml import compose_script, describe, is_null, node_location, read_script_text, yaml11_surprise
 
-#: The theme shipped with the project; used when a lesson has none of its own.
-PROJECT_SLIDES = Path(__file__).resolve().parents[2] / "slides"
-DEFAULT_THEME_PATH = PROJECT_SLIDES / "theme.yaml"
 #: Where fonts are looked for after the theme's own folder, first match wins:
 #: the faces the package ships, then the system's DejaVu.  The deck measures
 #: and the video draws with the same files.
@@ -237,15 +235,6 @@ def _default_fonts(problems: list[Diagnostic], where: Location) -> dict[str, Fon
             files[weight] = str(found)
         fonts[key] = FontSpec(spec["family"], files["regular"], files["bold"])
     return fonts
-
-
-def lesson_theme_path(lesson_root: Path, option: Optional[Path] = None) -> Optional[Path]:
-    """``--theme`` if given, else the lesson's ``slides/theme.yaml`` if it has
-    one, else ``None`` (the project's default theme)."""
-    if option is not None:
-        return option
-    candidate = Path(lesson_root) / "slides" / "theme.yaml"
-    return candidate if candidate.is_file() else None
 
 
 def load_theme(path: Optional[Path] = None) -> Theme:

@@ -17,9 +17,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import replace
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Optional
 
@@ -240,6 +238,9 @@ def synthesise_all(model: Path, config: Path, settings: dict, jobs: list[tuple[s
         def feed(pool) -> None:  # one clip in flight per spawned worker
             while (i := take()) is not None:
                 done[i] = pool.submit(_speak, jobs[i], settings).result()
+
+        from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor  # only when clips are spoken
+        from multiprocessing import get_context
 
         spawned = max(0, workers - 1)
         with ProcessPoolExecutor(max(1, spawned), mp_context=get_context("spawn"), initializer=_load,

@@ -1,14 +1,17 @@
-"""The builds behind ``render preview``: each save runs the incremental
-stages of ``cuecast.build`` in the order an open page wants them.
+"""The builds behind ``render preview``: each save runs the stages of
+``cuecast.stages``, the records' stages in the records' order, and tells
+the open page what each one changed as soon as it is done:
 
-1. snippets, on a ``Runner`` kept for the whole session: its worker has torch
-   imported, so a changed snippet costs its own run (the runner is replaced
-   when the environment changes: another torch, another interpreter);
-2. the changed slides drawn, and the page sent the new thumbnails, snippet
-   output and problems -- the first thing an author looks for;
-3. the timeline, and only the changed segments encoded; the page is told
-   which segments changed and plays them from ``media/``;
-4. the deck, the notebook and the review page on disk;
+1. snippets (check), on a ``Runner`` kept for the whole session: its worker
+   has torch imported, so a changed snippet costs its own run (the runner is
+   replaced when the environment changes: another torch, another
+   interpreter);
+2. slides: the changed slides drawn, and the page sent the new thumbnails,
+   snippet output and problems -- the first thing an author looks for --
+   before the stage writes the deck file (``LessonBuilder.on_drawn``);
+3. the timeline, then the video with only the changed segments encoded; the
+   page is told which segments changed and plays them from ``media/``;
+4. the notebook and the review page on disk (and any stage added later);
 5. on the joiner's thread, the full MP4 joined again; then the page swaps it
    in and clears its "stale" marks.  A newer save wins: a join that finishes
    after the next save began is not announced.
@@ -36,6 +39,7 @@ from cuecast.errors import CuecastError
 from cuecast.preview.events import Event, EventHub
 from cuecast.preview.patch import PageState
 from cuecast.review import Problem, fragments, script_problems
+from cuecast.stages import stage_names, stages_to_run
 
 Echo = Callable[[str], None]
 #: The page parts sent as soon as the slides are drawn.
@@ -137,7 +141,7 @@ class PreviewSession:
 
     def __init__(self, target: Optional[Path], options: BuildOptions, hub: EventHub, echo: Echo):
         self.target = target
-        self.options = replace(options, only=("check", "slides", "timeline", "video", "notebook", "review"))
+        self.options = replace(options, only=stage_names())
         self.hub = hub
         self.echo = echo
         self.views: dict[str, PageState] = {}
@@ -354,17 +358,34 @@ class PreviewSession:
 
     def _build_lesson(self, builder: LessonBuilder, view: PageState, lesson_id: str, generation: int,
                       timing: dict) -> None:
-        self._step()
-        builder.run("check")
-        builder.draw_slides()
-        self._send(view, lesson_id, builder.review_page(), FIRST_PARTS, {**timing, "step": "slides"})
-        slides_at = time.time()
+        told = {"changed": [], "slides_at": None, "segments_at": None, "page": None}
+        after = {"slides": self._slides_done, "timeline": self._timeline_done, "video": self._video_done}
+        # drawn slides are sent before the slides stage writes the deck file (half a second)
+        builder.on_drawn = lambda: self._slides_done(builder, view, lesson_id, timing, told)
+        try:
+            for stage in stages_to_run(self.options.only):
+                self._step()
+                builder.run(stage)
+                if stage in after:
+                    after[stage](builder, view, lesson_id, timing, told)
+        except BaseException:
+            if builder.pending_join is not None:
+                builder.pending_join.discard()
+            raise
+        self._lesson_done(builder, view, lesson_id, generation, timing, told)
 
-        self._step()
-        builder.run("timeline")
+    def _slides_done(self, builder: LessonBuilder, view: PageState, lesson_id: str, timing: dict, told: dict) -> None:
+        """The thumbnails, snippet output and problems: once the slides are
+        drawn, or once the stage found them current."""
+        if told["slides_at"] is None:
+            self._send(view, lesson_id, builder.review_page(), FIRST_PARTS, {**timing, "step": "slides"})
+            told["slides_at"] = time.time()
+
+    def _timeline_done(self, builder: LessonBuilder, view: PageState, lesson_id: str, timing: dict,
+                       told: dict) -> None:
         self.planned[lesson_id] = {n.beat_id: n.end - n.start for n in builder.timeline.narration}
-        self._step()
-        builder.run("video")
+
+    def _video_done(self, builder: LessonBuilder, view: PageState, lesson_id: str, timing: dict, told: dict) -> None:
         changed = view.changed_segments(builder.segment_clips) if builder.segment_clips is not None else []
         if changed:  # first: the author is waiting for these
             self.hub.publish("segments", {
@@ -375,16 +396,14 @@ class PreviewSession:
             }, lesson_id)
         page = builder.review_page()
         self._send(view, lesson_id, page, None, {**timing, "step": "page"})
-        segments_at = time.time()
+        told.update(changed=changed, segments_at=time.time(), page=page)
 
-        try:
-            for stage in ("slides", "notebook", "review"):
-                self._step()
-                builder.run(stage)
-        except BaseException:
-            if builder.pending_join is not None:
-                builder.pending_join.discard()
-            raise
+    def _lesson_done(self, builder: LessonBuilder, view: PageState, lesson_id: str, generation: int, timing: dict,
+                     told: dict) -> None:
+        changed = told["changed"]
+        page = told["page"] or builder.review_page()
+        slides_at = told["slides_at"] or time.time()
+        segments_at = told["segments_at"] or time.time()
         builder.notices.summarise(lesson_id)
         encoded = [c.segment_id for c in changed if c.encoded]
         since = "the save" if timing.get("paths") else "the start"

@@ -12,7 +12,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from cuecast.build import STAGES, BuildOptions
+from cuecast.build import BuildOptions
+from cuecast.stages import stage_names
 from cuecast.cli import cli
 from cuecast.cli.options import all_options, build_options, executor_option, run_options
 from tests.support.paths import PROJECT
@@ -54,7 +55,7 @@ def test_every_pipeline_option_lands_in_the_options_object():
 def test_only_offers_exactly_the_pipeline_stages():
     result = CliRunner().invoke(cli, ["build", "--only", "slides,bogus"])
     assert result.exit_code == 2
-    assert f"expected one of: {', '.join(STAGES)}" in result.stderr
+    assert f"expected one of: {', '.join(stage_names())}" in result.stderr
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from cuecast import outputs
-from cuecast.build import STAGES
+from cuecast.stages import stage_names
 from cuecast.output_context import OutputContext
 from cuecast.outputs import OUTPUTS, Output, output, output_label, output_path, stage_outputs, write_outputs
 from tests.support.deck_lesson import seed_like_lesson
@@ -29,7 +29,7 @@ def test_every_written_output_is_a_module_with_one_write():
 def test_keys_and_files_are_unique_and_every_stage_is_a_build_stage():
     assert len({entry.key for entry in OUTPUTS}) == len(OUTPUTS)
     assert len({entry.file for entry in OUTPUTS}) == len(OUTPUTS)
-    assert {entry.stage for entry in OUTPUTS} <= set(STAGES)
+    assert {entry.stage for entry in OUTPUTS} <= set(stage_names())
 
 
 def test_labels_and_paths_come_from_the_table(tmp_path):
