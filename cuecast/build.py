@@ -523,8 +523,11 @@ class LessonBuilder:
 
         if voice.spec.startswith("recorded:") or isinstance(voice, WithTakes):
             return None
+        from cuecast.input_digests import DigestBook, digest_book_path
+
         opts = self.options
-        return fingerprint(self._slides_print(), voice.describe(), voice.identity(), opts.rate, opts.pitch,
+        book = DigestBook(digest_book_path(Path(self._lesson.root)))
+        return fingerprint(self._slides_print(), voice.describe(), voice.identity(book.digest), opts.rate, opts.pitch,
                            opts.voice_name, opts.length_scale, opts.speaker, opts.sentence_pause, opts.fps)
 
     def _planned_timeline(self, inputs: Optional[str]) -> Optional[Timeline]:

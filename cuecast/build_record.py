@@ -137,7 +137,7 @@ class BuildRecord:
                 status = None
             if status is None or status.st_size != stamp[0]:
                 changed.append(path)  # sizes first: a truncated file costs no hashing
-            elif not _untouched(stamp, status, stamped):
+            elif not untouched(stamp, status, stamped):
                 checked.append((text, path, stamp[1]))
         verified = []
         for text, path, digest in checked:
@@ -169,7 +169,7 @@ class BuildRecord:
                 return
             if status.st_ctime_ns >= now - RACY_NS:
                 return  # still racy: hashed again next time, as now
-            files[text] = files[text][:2] + _status(status)
+            files[text] = files[text][:2] + status_stamp(status)
         with _RECORD_LOCK:
             stages = self._read()
             if stages.get(stage) != entry:
@@ -208,7 +208,7 @@ class BuildRecord:
         for path in (written_files(outputs) if files is None else files):
             status = os.stat(path)
             size, digest = file_hash(path)
-            stamps[self._stored(path)] = [size, digest] + _status(status)
+            stamps[self._stored(path)] = [size, digest] + status_stamp(status)
         entry = {"fingerprint": print_, "outputs": {k: self._stored(v) for k, v in outputs.items()},
                  "files": stamps, "extra": extra, "stamped": time.time_ns()}
         with _RECORD_LOCK:
@@ -223,14 +223,14 @@ class BuildRecord:
             self.stages = stages
 
 
-def _status(status: os.stat_result) -> list[int]:
+def status_stamp(status: os.stat_result) -> list[int]:
     """What says a file was not written since: times of change and content, inode."""
     return [status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
 
 
-def _untouched(stamp: list, status: os.stat_result, stamped) -> bool:
+def untouched(stamp: list, status: os.stat_result, stamped) -> bool:
     """Whether the file's status proves it unchanged since ``stamp`` was
     taken (at ``stamped``, ns): same times and inode, last changed well
     before the record."""
-    return (len(stamp) == 5 and isinstance(stamped, int) and stamp[2:] == _status(status)
+    return (len(stamp) == 5 and isinstance(stamped, int) and stamp[2:] == status_stamp(status)
             and status.st_ctime_ns < stamped - RACY_NS)

@@ -111,11 +111,13 @@ class Voice:
         and settings (the same for every clip of a lesson)."""
         return {"engine": self.kind, "model": None, "settings": {}}
 
-    def identity(self) -> dict:
+    def identity(self, digest=None) -> dict:
         """Everything that shapes this voice's clips, for a saved timeline to
         be reused only while none of it changed: its ``record`` and, where a
-        file speaks (a Piper model), that file's digest, since a model
-        replaced under the same name keeps the record."""
+        file speaks (a Piper model), that file's digest (by ``digest(path)``
+        when given: the build's ``DigestBook``, which spares hashing the
+        model again), since a model replaced under the same name keeps the
+        record."""
         return self.record()
 
     def prepare(self, lines: list[tuple[Beat, str]], cache_dir: Path, refresh: bool = False) -> bool:

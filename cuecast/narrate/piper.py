@@ -116,8 +116,9 @@ class PiperVoice(Voice):
     def record(self) -> dict:
         return {"engine": "piper", "model": self.model_name, "settings": dict(self.settings)}
 
-    def identity(self) -> dict:
-        return {**self.record(), "files": [_file_digest(self.model), _file_digest(self.config_path)]}
+    def identity(self, digest=None) -> dict:
+        digest = digest or _file_digest
+        return {**self.record(), "files": [digest(self.model), digest(self.config_path)]}
 
     def key(self, text: str) -> str:
         from importlib.metadata import version
