@@ -157,14 +157,16 @@ def _scripts_in(folder: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
 
 
-def load_lessons(target: Optional[Path] = None) -> list[Lesson]:
+def load_lessons(target: Optional[Path] = None, load=None) -> list[Lesson]:
     """Every lesson ``find_lessons(target)`` names, or one ``ScriptError`` with
-    the problems of all broken scripts (and of lesson ids used twice)."""
+    the problems of all broken scripts (and of lesson ids used twice).
+    ``load(path)`` reads each (default ``load_lesson``; the build's
+    ``parse_cache.load_lesson`` reads back a current parse instead)."""
     lessons: list[Lesson] = []
     problems: list[Diagnostic] = []
     for path in find_lessons(target):
         try:
-            lessons.append(load_lesson(path))
+            lessons.append((load or load_lesson)(path))
         except ScriptError as exc:
             problems.extend(exc.diagnostics)
     first_by_id: dict[str, Lesson] = {}
@@ -186,12 +188,20 @@ def load_lesson(path: Union[str, Path], root: Optional[Path] = None) -> Lesson:
     """Parse and validate one script; raise ``ScriptError`` carrying every
     problem found.  Snippet and image paths are checked against ``root``
     (default: see ``default_root``)."""
+    return read_lesson(path, root)[0]
+
+
+def read_lesson(path: Union[str, Path], root: Optional[Path] = None) -> tuple[Lesson, dict[str, bool]]:
+    """``load_lesson``, with the files the parse consulted besides the script
+    (path → whether their bytes were read, not only their presence): what a
+    kept parse depends on (``cuecast.parse_cache``)."""
     path = Path(path)
     shown = _shown_path(path)
     project = Path(os.path.abspath(root if root is not None else default_root(path)))
     text = read_script_text(path, shown)
     node = compose_script(text, shown)
-    return _LessonBuilder(shown, project, lesson_id_from_path(path)).build(node)
+    builder = _LessonBuilder(shown, project, lesson_id_from_path(path))
+    return builder.build(node), builder.consulted
 
 
 
@@ -212,6 +222,8 @@ class _LessonBuilder(SchemaReader, CueReader):
         self.section_ids: dict[str, Location] = {}
         self.beat_ids: dict[str, Location] = {}
         self.snippet_texts: dict[str, Optional[str]] = {}
+        #: every file or folder the parse looked at: path → whether it read the bytes
+        self.consulted: dict[str, bool] = {}
 
     def ident(self, entries: Entries, what: str) -> Optional[str]:
         """An explicit ``id:``, checked as every id is (``cuecast.ids``): it names files."""
@@ -301,6 +313,7 @@ class _LessonBuilder(SchemaReader, CueReader):
         if spec.startswith("recorded:") and spec[len("recorded:"):].strip():
             folder = Path(spec[len("recorded:"):].strip()).expanduser()
             where = folder if folder.is_absolute() else self.root / folder
+            self.consulted[str(where)] = False
             if where.exists() and not where.is_dir():
                 self.error(entries["voice"][1], f"the recordings folder '{folder.as_posix()}' is not a folder",
                            hint="voice: recorded:DIR names a folder of DIR/<beat id>.wav (or .flac, .mp3, ...) "
@@ -312,8 +325,11 @@ class _LessonBuilder(SchemaReader, CueReader):
             from cuecast.narrate.piper_files import voice_files
 
             model = Path(spec[len("piper:"):].strip()).expanduser()
+            model = model if model.is_absolute() else self.root / model
+            self.consulted[str(model)] = False  # present; its config beside it is read
+            self.consulted[str(model.with_name(model.name + ".json"))] = True
             try:
-                voice_files(model if model.is_absolute() else self.root / model)
+                voice_files(model)
             except ConfigError as exc:
                 self.error(entries["voice"][1], exc.message, hint=exc.hint)
                 return None

@@ -161,6 +161,7 @@ class CueReader(SnippetPartReader):
             return None
         normal = posixpath.normpath(value)
         candidate = self.root / normal
+        self.consulted[str(candidate)] = True  # a snippet's text or a picture's pixels are read
         if normal == ".." or normal.startswith("../"):
             self.error(node, f"{key} path '{value}' leaves the project folder",
                        hint=f"paths are relative to the project folder {self.shown_root()}")

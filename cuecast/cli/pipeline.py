@@ -82,7 +82,7 @@ def run_pipeline(target: Optional[Path], options, stage_lines: bool = False) -> 
     from cuecast.atomic import sweep_leftovers
     from cuecast.catalogue import build_lessons
     from cuecast.lock import project_locks
-    from cuecast.script import load_lessons
+    from cuecast.parse_cache import load_lessons
     from cuecast.signals import sigterm_interrupts
     from cuecast.stages import stages_to_run
 
