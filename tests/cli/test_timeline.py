@@ -24,10 +24,10 @@ def fake_stages(tmp_path, monkeypatch):
     script = tmp_path / "script" / "lesson.yaml"
     script.parent.mkdir()
     script.write_text("# stand-in\n")
+    import cuecast.parse_cache
     import cuecast.runner
-    import cuecast.script
 
-    monkeypatch.setattr(cuecast.script, "load_lessons", lambda target=None: [lesson])
+    monkeypatch.setattr(cuecast.parse_cache, "load_lessons", lambda target=None: [lesson])
     monkeypatch.setattr(cuecast.runner.Runner, "run_lessons", lambda self, lessons: [make_captures()])
     monkeypatch.chdir(tmp_path)
     return lesson, script
