@@ -16,3 +16,7 @@ FPS = 30
 
 #: Seconds a snippet may run when its cue sets no ``timeout:`` (``--timeout``).
 SNIPPET_TIMEOUT = 60.0
+
+#: The folder of a lesson's build folder that holds the timeline segments'
+#: media (the output ``segment media``; ``plan.media_path`` names each file).
+SEGMENT_MEDIA = "media"

@@ -49,7 +49,7 @@ from typing import Mapping, Optional
 from cuecast import kinds
 from cuecast.atomic import copy_into_place
 from cuecast.deck import OUTRO_SLIDE_ID, TITLE_SLIDE_ID, cue_slide_id, page_slide_id, section_parts, slide_slug
-from cuecast.defaults import FPS
+from cuecast.defaults import FPS, SEGMENT_MEDIA
 from cuecast.errors import Diagnostic, ScriptError
 from cuecast.shown import hides_output, output_lines, shown_capture
 from cuecast.model import (
@@ -367,11 +367,6 @@ def _metadata(lesson: Lesson, captures: Mapping[str, Capture], voice: str, optio
 
 
 # --- where the media of a timeline live ---------------------------------------
-
-#: The folder of the lesson's build folder that holds the segments' media
-#: (the output ``segment media`` in ``cuecast.outputs``).
-SEGMENT_MEDIA = "media"
-
 
 def media_path(build_dir: Path, segment: Segment) -> Path:
     """The file the video stage renders for ``segment`` and every editor

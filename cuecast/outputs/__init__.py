@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable, Mapping, Optional, Sequence
 
 from cuecast.output_context import OutputContext
-from cuecast.plan import SEGMENT_MEDIA
+from cuecast.defaults import SEGMENT_MEDIA
 
 
 @dataclass(frozen=True)
