@@ -220,6 +220,7 @@ class LessonBuilder:
         self.dir = Path(build.lesson.root) / "build" / build.lesson.id
         self.record = BuildRecord(self.dir)
         self.theme = None
+        self._theme_files: Optional[tuple] = None  # the theme's stamp (``_theme_stamp``)
         self.deck = None
         self.timeline = None
         self._voice = None  # the narration voice, made once (``voice``)
@@ -308,10 +309,13 @@ class LessonBuilder:
 
     def _theme_stamp(self) -> tuple:
         """What the theme is read from (not the theme: reading it finds and
-        opens its fonts, which a skipped stage has no use for)."""
+        opens its fonts, which a skipped stage has no use for); taken once
+        per build, as the theme is loaded once."""
         from cuecast.deck.theme_files import lesson_theme_path, theme_stamp
 
-        return theme_stamp(lesson_theme_path(Path(self._lesson.root), self.options.theme))
+        if self._theme_files is None:
+            self._theme_files = theme_stamp(lesson_theme_path(Path(self._lesson.root), self.options.theme))
+        return self._theme_files
 
     def _slides_print(self) -> str:
         return fingerprint(self.lesson, captures_fingerprint(self.build.captures), self._theme_stamp(),
@@ -571,10 +575,7 @@ class LessonBuilder:
     def stage_timeline(self) -> StageResult:
         import warnings
 
-        from cuecast.deck import cue_pages, page_beats
-        from cuecast.export import narrated_timeline
         from cuecast.narrate import VoiceWarning, voice_cache_dir
-        from cuecast.plan import PlanOptions
 
         def on_event(kind: str, beat_id: str, message: str) -> None:
             if kind == "missing":
@@ -589,6 +590,10 @@ class LessonBuilder:
             self.build.voice = voice.describe()
             return self._result("timeline", "skipped", self.record.outputs("timeline"),
                                 f"{planned.duration:.1f} s, voice {self.build.voice}")
+        from cuecast.deck import cue_pages, page_beats
+        from cuecast.export import narrated_timeline
+        from cuecast.plan import PlanOptions
+
         slides = self._deck().slides
         page_counts, beats_on_pages = cue_pages(slide.id for slide in slides), page_beats(slides)
         with self.notices.computing("narration"):

@@ -17,8 +17,6 @@ from typing import Optional
 
 import click
 
-from cuecast.check.report import format_duration
-
 #: Warning categories Python's default filters do not show to a user.
 QUIET_WARNINGS = (ResourceWarning, DeprecationWarning, PendingDeprecationWarning, ImportWarning)
 
@@ -65,6 +63,8 @@ class BuildDisplay:
 
     def on_run_event(self, event) -> None:
         if event.kind == "finished" and event.capture is not None and not event.capture.cached:
+            from cuecast.check.report import format_duration  # a snippet ran: not on a no-op build
+
             text = f"ran {event.snippet} ({event.capture.status}, {format_duration(event.capture.duration)})"
             if self.progress is not None:
                 self.progress.console.print(f"[dim]{event.lesson_id}: {text}")
