@@ -24,23 +24,24 @@ QUIET_WARNINGS = (ResourceWarning, DeprecationWarning, PendingDeprecationWarning
 class BuildDisplay:
     """A rich progress bar per lesson on a terminal; otherwise (CI logs) a
     plain line per finished stage when ``lines`` is set (``render build``;
-    the single-stage views print a summary of their own instead)."""
+    the single-stage views print a summary of their own instead).  rich is
+    imported for the terminal's bars only: a log's lines are plain text."""
 
-    def __init__(self, console, stages, lines: bool = True):
-        self.console = console
+    def __init__(self, stages, lines: bool = True, live: Optional[bool] = None):
         self.stages = tuple(stages)
-        self.live = console.is_terminal
+        self.live = sys.stderr.isatty() if live is None else live
         self.lines = lines
-        self.progress = self._bars(console) if self.live else None
+        self.progress = self._bars() if self.live else None
         self.tasks: dict[str, int] = {}
 
     @staticmethod
-    def _bars(console):
-        """A progress bar per lesson (imported for a terminal only: CI logs get lines)."""
+    def _bars():
+        """A progress bar per lesson, on stderr."""
+        from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
         return Progress(TextColumn("[bold]{task.fields[lesson]}"), TextColumn("{task.description}"),
-                        BarColumn(), TimeElapsedColumn(), console=console, transient=True)
+                        BarColumn(), TimeElapsedColumn(), console=Console(stderr=True), transient=True)
 
     def __enter__(self):
         if self.progress:
@@ -54,7 +55,7 @@ class BuildDisplay:
     def on_progress(self, lesson_id: str, stage: str, fraction, message: str) -> None:
         if self.progress is None:
             if self.lines and fraction == 1.0 and message:
-                self.console.print(f"{lesson_id}: {stage} {message}", highlight=False)
+                click.echo(f"{lesson_id}: {stage} {message}", err=True)
             return
         if lesson_id not in self.tasks:
             self.tasks[lesson_id] = self.progress.add_task(stage, total=len(self.stages), lesson=lesson_id)
@@ -69,7 +70,7 @@ class BuildDisplay:
             if self.progress is not None:
                 self.progress.console.print(f"[dim]{event.lesson_id}: {text}")
             elif self.lines:
-                self.console.print(f"{event.lesson_id}: {text}", highlight=False)
+                click.echo(f"{event.lesson_id}: {text}", err=True)
 
 
 def run_pipeline(target: Optional[Path], options, stage_lines: bool = False) -> list:
@@ -77,8 +78,6 @@ def run_pipeline(target: Optional[Path], options, stage_lines: bool = False) -> 
     ``target`` under the project lock; returns the ``LessonBuild``s.  What
     cuecast warns about (espeak missing, a page that fell back) is printed
     once as a ``warning:`` line after the progress display is gone."""
-    from rich.console import Console
-
     from cuecast.atomic import sweep_leftovers
     from cuecast.catalogue import build_lessons
     from cuecast.lock import project_locks
@@ -91,7 +90,7 @@ def run_pipeline(target: Optional[Path], options, stage_lines: bool = False) -> 
     with sigterm_interrupts(), project_locks(build_dirs, on_wait=lambda text: click.echo(text, err=True)):
         for folder in dict.fromkeys(build_dirs):  # what a killed build left behind: ours to sweep, under the lock
             sweep_leftovers(folder, older_than=0)
-        display = BuildDisplay(Console(stderr=True), stages_to_run(options.only), stage_lines)
+        display = BuildDisplay(stages_to_run(options.only), stage_lines)
         with display, warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")  # e.g. espeak unavailable: said once, plainly, below
             builds = build_lessons(lessons, options, display.on_progress, display.on_run_event)
