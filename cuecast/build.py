@@ -314,7 +314,9 @@ class LessonBuilder:
         from cuecast.deck.theme_files import lesson_theme_path, theme_stamp
 
         if self._theme_files is None:
-            self._theme_files = theme_stamp(lesson_theme_path(Path(self._lesson.root), self.options.theme))
+            root = Path(self._lesson.root)
+            self._theme_files = theme_stamp(lesson_theme_path(root, self.options.theme),
+                                            names_dir=root / "build" / ".cache" / "theme-names")
         return self._theme_files
 
     def _slides_print(self) -> str:

@@ -14,7 +14,6 @@ from typing import Optional
 
 from cuecast.errors import ConfigError
 from cuecast.model import Beat, Location, VoiceClip
-from cuecast.speech import speech
 
 #: Words per minute of the silent estimate (and the default espeak rate).
 DEFAULT_WPM = 160
@@ -45,6 +44,8 @@ def narration_text(beat: Beat) -> str:
     parts = [beat.say.strip()] if beat.say and beat.say.strip() else []
     if beat.cue is not None:
         parts.extend(p.strip() for p in beat.points if p.strip())
+    from cuecast.speech import speech  # its rules compile on import: only for a beat said
+
     text = " ".join(_ensure_stop(p) if i < len(parts) - 1 else p for i, p in enumerate(parts))
     return speech(text)
 

@@ -59,3 +59,30 @@ def test_an_alias_bomb_is_stamped_without_expanding_it(tmp_path):
     path.write_text("\n".join(levels) + "\n", encoding="utf-8")
     (tmp_path / "Inter.ttf").write_bytes(b"font")
     assert [name for name, _, _ in theme_stamp(path)[2]] == ["Inter.ttf"]
+
+
+def test_kept_names_stamp_as_the_theme_does_and_follow_its_bytes(tmp_path, monkeypatch):
+    import cuecast.deck.theme_files as theme_files
+
+    path = write_theme(tmp_path / "slides")
+    kept = tmp_path / "build" / ".cache" / "theme-names"
+    fresh = theme_stamp(path)
+    assert theme_stamp(path, names_dir=kept) == fresh  # read, then kept
+    parsed = []
+    monkeypatch.setattr(theme_files, "_scalars", lambda data: parsed.append(data) or [])
+    assert theme_stamp(path, names_dir=kept) == fresh  # read back: the parser is not asked
+    assert parsed == []
+    path.write_text("logo: img/logo.png\n", encoding="utf-8")  # other bytes: parsed again
+    theme_stamp(path, names_dir=kept)
+    assert parsed == [b"logo: img/logo.png\n"]
+
+
+def test_damaged_kept_names_are_read_again(tmp_path):
+    path = write_theme(tmp_path / "slides")
+    kept = tmp_path / "kept"
+    fresh = theme_stamp(path, names_dir=kept)
+    (only,) = kept.iterdir()
+    for damage in ("[1, 2]", "{not json", '{"a": 1}'):
+        only.write_text(damage, encoding="utf-8")
+        assert theme_stamp(path, names_dir=kept) == fresh
+    assert only.read_text(encoding="utf-8").startswith("[")
