@@ -434,7 +434,7 @@ class LessonBuilder:
     # -- stages ------------------------------------------------------------
 
     def stage_check(self) -> StageResult:
-        from cuecast.check.report import count_units
+        from cuecast.shown import count_units
 
         captures = self.build.captures
         cached = sum(1 for c in captures.values() if c.cached)

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Mapping, Optional
+from typing import Mapping, Optional, Sequence
 
-from cuecast.kinds import capture_name, kind_of
+from cuecast.kinds import RUNS_COMMAND, capture_name, capture_runs, kind_of
 from cuecast.model import STATUS_ERROR, STATUS_EXPECTED_ERROR, STATUS_NOT_RUN, STATUS_OK, Capture, CellResult, Cue
 
 
@@ -306,3 +306,16 @@ def unwrap_terminal_text(text: str) -> list[str]:
     """Output lines from a terminal's text as a slide holds it (a line per
     paragraph, wrapped rows after ``\\v`` line breaks)."""
     return [unwrap_terminal_rows(line.split("\v")) for line in text.split("\n")]
+
+
+def count_units(units: Sequence[Capture]) -> str:
+    """What a list of checked units (``shown.units``) holds, in words; a
+    terminal cue's command is not a snippet."""
+    cells = sum(1 for unit in units if unit.cell)
+    commands = sum(1 for unit in units if not unit.cell and capture_runs(unit.snippet) == RUNS_COMMAND)
+    files = len(units) - cells - commands
+    parts = [f"{n} {word}{'s' if n != 1 else ''}"
+             for n, word in ((files, "snippet"), (cells, "cell"), (commands, "command")) if n]
+    if not parts:
+        return "0 snippets"
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]

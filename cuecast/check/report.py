@@ -24,8 +24,8 @@ from cuecast.model import (
     Lesson,
 )
 from cuecast.clock import clock_time
-from cuecast.kinds import RUNS_COMMAND, RUNS_SNIPPET, capture_runs
-from cuecast.shown import unit_name, units
+from cuecast.kinds import RUNS_SNIPPET, capture_runs
+from cuecast.shown import count_units, unit_name, units
 
 
 @dataclass(frozen=True)
@@ -180,19 +180,6 @@ def counted(results: Sequence[CheckResult]) -> str:
     """``13 snippets``, ``16 cells``, ``2 snippets, 16 cells and 1 command``:
     what a check counted."""
     return count_units([result.capture for result in results])
-
-
-def count_units(units: Sequence[Capture]) -> str:
-    """What a list of checked units (``shown.units``) holds, in words; a
-    terminal cue's command is not a snippet."""
-    cells = sum(1 for unit in units if unit.cell)
-    commands = sum(1 for unit in units if not unit.cell and capture_runs(unit.snippet) == RUNS_COMMAND)
-    files = len(units) - cells - commands
-    parts = [f"{n} {word}{'s' if n != 1 else ''}"
-             for n, word in ((files, "snippet"), (cells, "cell"), (commands, "command")) if n]
-    if not parts:
-        return "0 snippets"
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def verdict(results: Sequence[CheckResult]) -> str:
