@@ -221,6 +221,7 @@ class LessonBuilder:
         self.record = BuildRecord(self.dir)
         self.theme = None
         self._theme_files: Optional[tuple] = None  # the theme's stamp (``_theme_stamp``)
+        self._slides_inputs: Optional[tuple] = None  # (inputs, their print) of ``_slides_print``
         self.deck = None
         self.timeline = None
         self._voice = None  # the narration voice, made once (``voice``)
@@ -320,8 +321,14 @@ class LessonBuilder:
         return self._theme_files
 
     def _slides_print(self) -> str:
-        return fingerprint(self.lesson, captures_fingerprint(self.build.captures), self._theme_stamp(),
-                           sorted(self._pages().items()))
+        """Shared by the slides, timeline and video prints: hashed once per
+        build (the lesson's repr is long), again only if an input is replaced."""
+        inputs = (self.lesson, self.build.captures, self._pages())
+        kept = self._slides_inputs
+        if kept is None or any(new is not old for new, old in zip(inputs, kept[0])):
+            kept = self._slides_inputs = (inputs, fingerprint(
+                self.lesson, captures_fingerprint(self.build.captures), self._theme_stamp(), sorted(self._pages().items())))
+        return kept[1]
 
     def slides_print(self) -> str:
         return fingerprint(self._slides_print(), self.options.pdf)
