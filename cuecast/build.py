@@ -33,10 +33,9 @@ import shutil
 import tempfile
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Optional, Sequence
 
 from cuecast.build_record import RECORD_NAME, _RECORD_LOCK, BuildRecord  # noqa: F401 (importable from here)
 from cuecast.defaults import FPS, FRAME_SIZE, SNIPPET_TIMEOUT
@@ -46,6 +45,9 @@ from cuecast.notices import HeldNotices
 from cuecast.shown import units
 from cuecast.stages import stage_named, stage_names, stages_to_run  # noqa: F401 (importable from here)
 from cuecast.tool_version import tool_version
+
+if TYPE_CHECKING:  # threads are the video stage's: a build that skips it does not import them
+    from concurrent.futures import Future
 
 DISK_FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 #: A write refused whatever is written: a read-only file system, a folder
@@ -197,6 +199,8 @@ class PendingJoin:
 
     def discard(self) -> None:
         if self.audio is not None:
+            from concurrent.futures import wait
+
             self.audio.cancel()
             wait([self.audio])
         shutil.rmtree(self.work, ignore_errors=True)
@@ -678,6 +682,8 @@ class LessonBuilder:
         except BaseException:
             registry.kill_all()  # the narration's encoder too
             if audio is not None:
+                from concurrent.futures import wait
+
                 wait([audio])
             shutil.rmtree(work, ignore_errors=True)
             raise
@@ -696,6 +702,8 @@ class LessonBuilder:
     def _narration_meanwhile(self, work: Path, cache, registry) -> Future:
         """The narration track, mixed and encoded on a thread while the
         segments are: it mostly waits on ffmpeg's AAC encoder."""
+        from concurrent.futures import ThreadPoolExecutor
+
         from cuecast.video.compose import narration_track
 
         sound = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cuecast-audio")

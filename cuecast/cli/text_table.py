@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import textwrap
 from typing import Optional, Sequence
 
 import click
@@ -29,6 +28,31 @@ def output_width(is_terminal: bool) -> int:
     if columns.isdigit() and int(columns) > 0:
         return int(columns)
     return shutil.get_terminal_size((PLAIN_WIDTH, 24)).columns if is_terminal else PLAIN_WIDTH
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width``, broken at spaces; a word
+    longer than a line is cut across lines (``textwrap``'s greedy fill,
+    without importing it on every build)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        while len(word) > width:
+            room = width - len(line) - (1 if line else 0)
+            if room <= 0:
+                lines.append(line)
+                line, room = "", width
+            line = f"{line} {word[:room]}" if line else word[:room]
+            word = word[room:]
+        if line and len(line) + 1 + len(word) <= width:
+            line = f"{line} {word}"
+        elif word:
+            if line:
+                lines.append(line)
+            line = word
+    if line or not lines:
+        lines.append(line)
+    return lines
 
 
 def _widths(header: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> list[int]:
@@ -65,7 +89,7 @@ def draw_table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]],
              _rule(widths, "┡", "╇", "┩", "━")]
     for index, row in enumerate(rows):
         style = styles[index] if styles and color else [None] * len(row)
-        wrapped = [[cell] for cell in row[:-1]] + [textwrap.wrap(row[-1], widths[-1], break_on_hyphens=False) or [""]]
+        wrapped = [[cell] for cell in row[:-1]] + [wrap(row[-1], widths[-1])]
         for depth in range(max(len(cell) for cell in wrapped)):
             cells = [cell[depth] if depth < len(cell) else "" for cell in wrapped]
             lines.append(_line(cells, widths, "│", style))

@@ -72,3 +72,15 @@ def test_the_width_is_columns_else_80_off_a_terminal(monkeypatch):
     assert output_width(False) == 132
     monkeypatch.delenv("COLUMNS")
     assert output_width(False) == 80
+
+
+@pytest.mark.parametrize("width", [1, 3, 7, 10, 31])
+def test_the_wrap_is_textwrap_s(width):
+    import textwrap
+
+    text = "236.2 s, voice piper en_US-joe-medium (length scale 1, pause 0.25 s); " + OUTPUTS + " x" * 3
+    from cuecast.cli.text_table import wrap
+
+    # textwrap leaves a space after a cut word at times; a cell pads it anyway
+    assert wrap(text, width) == [line.rstrip() for line in textwrap.wrap(text, width, break_on_hyphens=False)]
+    assert wrap("", width) == [""]
