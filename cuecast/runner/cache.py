@@ -31,7 +31,6 @@ import itertools
 import json
 import os
 import re
-import secrets
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Iterable, Optional
@@ -297,5 +296,7 @@ def _unique() -> str:
     """A part-file name unique to this write on this machine."""
     global _token
     if not _token:
+        import secrets  # a write's name only: a cached run writes nothing
+
         _token = secrets.token_hex(4)
     return f"{os.getpid()}-{_token}-{next(_counter)}"

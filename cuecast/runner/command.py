@@ -27,13 +27,12 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import TYPE_CHECKING, Optional, Sequence
 
 from cuecast.runner import cache as capture_cache
 from cuecast.kinds.terminal import command_name
@@ -42,6 +41,9 @@ from cuecast.model import Capture, Cue, Lesson, SnippetException
 from cuecast.runner.device import Environment, capture_environment
 from cuecast.runner.options import RunOptions
 from cuecast.runner.streams import truncation_note
+
+if TYPE_CHECKING:
+    import subprocess
 
 #: Seconds past the timeout the supervisor is given to end the command and
 #: report, before it is killed itself.
@@ -89,6 +91,8 @@ def command_key(run: CommandRun, environment: Environment, options: RunOptions) 
 
 def run_command(run: CommandRun, options: RunOptions, environment: Environment, key: str = "") -> Capture:
     """Run ``run``'s command under the supervisor and return its Capture."""
+    import subprocess  # a command run: a build served from the cache starts none
+
     argv = [sys.executable, "-m", "cuecast.runner.command", str(run.timeout), str(options.memory_limit or 0),
             run.command]
     started = time.monotonic()
@@ -205,6 +209,8 @@ def _outcome(run: CommandRun, ended: dict) -> tuple[str, Optional[SnippetExcepti
 def supervise(timeout: float, memory_limit: int, command: str) -> int:
     """Run ``command`` in a shell as the module docstring says; print how it
     ended as one JSON line on standard error."""
+    import subprocess
+
     from cuecast.runner.child import set_memory_limit
     from cuecast.runner.reaper import become_subreaper, die_with_parent, kill_tree
 

@@ -173,6 +173,18 @@ def resolve_device_in_child(requested: str) -> tuple[str, str]:
     return str(answer["device"]), str(answer["name"])
 
 
+def system_facts() -> list:
+    """The kernel, machine and C library: what ``platform.platform()`` is
+    made of, read directly (it runs ``uname -p`` in a subprocess and scans
+    the interpreter's binary for its C library, 6 ms of every cached build)."""
+    uname = os.uname()
+    try:
+        libc = os.confstr("CS_GNU_LIBC_VERSION")
+    except (ValueError, OSError):  # not glibc: musl, macOS
+        libc = None
+    return [uname.sysname, uname.release, uname.version, uname.machine, libc]
+
+
 def probe_key(requested: str) -> str:
     """Everything that could change what ``resolve_device(requested)`` says,
     short of importing torch."""
@@ -182,7 +194,7 @@ def probe_key(requested: str) -> str:
         "python": sys.executable,
         "cuda_visible": os.environ.get("CUDA_VISIBLE_DEVICES"),
         "nvidia": os.path.exists("/dev/nvidiactl") or os.path.exists("/proc/driver/nvidia/version"),
-        "platform": platform.platform(),
+        "system": system_facts(),
     }
     return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()[:24]
 

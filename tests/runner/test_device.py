@@ -3,6 +3,7 @@ and the clear error for a device that is not there."""
 
 from __future__ import annotations
 
+import os
 import sys
 
 import pytest
@@ -16,6 +17,7 @@ from cuecast.runner.device import (
     probe_key,
     remember_environment,
     resolve_device,
+    system_facts,
 )
 
 
@@ -54,6 +56,20 @@ def test_probe_key_follows_what_could_change_the_answer(monkeypatch):
     assert probe_key("cuda") != before
     monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "1")
     assert probe_key("auto") != before
+    monkeypatch.delenv("CUDA_VISIBLE_DEVICES")
+    assert probe_key("auto") == before
+    real = os.uname()
+    monkeypatch.setattr(os, "uname", lambda: os.uname_result(real[:2] + ("6.99-other-kernel",) + real[3:]))
+    assert probe_key("auto") != before  # another kernel: ask a worker again
+
+
+def test_system_facts_are_platform_s():
+    import platform
+
+    system, release, _, machine, libc = system_facts()
+    assert (system, release, machine) == (platform.system(), platform.release(), platform.machine())
+    if libc is not None:
+        assert libc.replace(" ", "") in platform.platform().replace("-", "")
 
 
 def test_corrupt_probe_file_is_ignored(tmp_path):
