@@ -76,6 +76,7 @@ class BuildRecord:
 
     def __init__(self, build_dir: Path):
         self.dir = Path(build_dir)
+        self._base = os.path.abspath(self.dir)
         self.path = self.dir / RECORD_NAME
         self.stages: dict = self._read()
 
@@ -87,12 +88,15 @@ class BuildRecord:
             return {}
 
     def resolve(self, text) -> Optional[Path]:
-        path = self.dir / str(text)  # an absolute path stays absolute
+        """The recorded output ``text`` as a path, if it lies inside the build
+        folder (a record names 90-odd files: compared as strings)."""
         try:
-            inside = Path(os.path.abspath(path)).is_relative_to(os.path.abspath(self.dir))
+            full = os.path.abspath(os.path.join(self._base, str(text)))  # an absolute path stays absolute
         except (TypeError, ValueError):
             return None
-        return path if inside else None
+        if full != self._base and not full.startswith(self._base.rstrip(os.sep) + os.sep):
+            return None
+        return self.dir / str(text)
 
     def _stored(self, path: Path) -> str:
         try:

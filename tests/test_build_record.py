@@ -174,3 +174,14 @@ def test_a_record_that_cannot_be_restamped_is_still_current(built, monkeypatch):
 
     monkeypatch.setattr(module, "write_text", refused)  # a read-only build folder
     assert BuildRecord(record.dir).is_current("slides", "print")
+
+
+def test_only_outputs_inside_the_build_folder_resolve(tmp_path):
+    record = BuildRecord(tmp_path / "build" / "lesson")
+    assert record.resolve("slides/01.png") == tmp_path / "build" / "lesson" / "slides" / "01.png"
+    assert record.resolve("media/../video.mp4") == tmp_path / "build" / "lesson" / "media" / ".." / "video.mp4"
+    assert record.resolve(".") == tmp_path / "build" / "lesson"
+    for outside in ("../other/video.mp4", "../lesson-two/video.mp4", "media/../../x", "/etc/passwd",
+                    str(tmp_path / "build" / "lesson-two" / "a.png")):
+        assert record.resolve(outside) is None, outside
+    assert record.resolve(str(tmp_path / "build" / "lesson" / "a.png")) == tmp_path / "build" / "lesson" / "a.png"
