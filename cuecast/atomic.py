@@ -149,15 +149,17 @@ def sweep_leftovers(folder: Path, older_than: float = 120.0) -> int:
     cutoff = time.time() - older_than
     removed = 0
     for root, dirs, files in os.walk(folder):
-        for name in list(dirs):
+        for name in [name for name in dirs if _LEFTOVER_DIR.match(name)]:  # names first: hundreds are cached clips
             path = Path(root, name)
-            if _LEFTOVER_DIR.match(name) and _older(path, cutoff):
+            if _older(path, cutoff):
                 shutil.rmtree(path, ignore_errors=True)  # what cannot go (a read-only folder) stays
                 dirs.remove(name)
                 removed += 1
         for name in files:
+            if not _LEFTOVER_FILE.match(name):
+                continue
             path = Path(root, name)
-            if _LEFTOVER_FILE.match(name) and _older(path, cutoff):
+            if _older(path, cutoff):
                 try:
                     path.unlink(missing_ok=True)
                 except OSError:
