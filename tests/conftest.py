@@ -11,6 +11,9 @@ import pytest
 # Set before any test runs, so `render` subprocesses inherit it too.
 os.environ.setdefault("CUECAST_OFFLINE", "1")
 
+# Every deck any test builds is checked for overlapping words (see the plugin).
+pytest_plugins = ["tests.support.deck_watch", "pytester"]
+
 PROJECT = Path(__file__).resolve().parents[1]
 
 

@@ -78,9 +78,23 @@ def pptx_to_pdf(pptx: Path, folder: Path) -> Path:
     return pdf
 
 
+def _pdf_of(pptx: Path) -> Path:
+    """Where this session keeps LibreOffice's PDF of ``pptx`` (by digest)."""
+    return _scratch("pdf") / f"{hashlib.sha256(Path(pptx).read_bytes()).hexdigest()[:20]}.pdf"
+
+
+def converted_already(pptx: Path):
+    """LibreOffice's PDF of ``pptx`` if a test had it converted this
+    session, else None (checking it then costs no conversion)."""
+    if "root" not in _SCRATCH:
+        return None
+    pdf = _pdf_of(pptx)
+    return pdf if pdf.is_file() else None
+
+
 def _converted(pptx: Path) -> Path:
-    digest = hashlib.sha256(pptx.read_bytes()).hexdigest()[:20]
-    pdf = _scratch("pdf") / f"{digest}.pdf"
+    pdf = _pdf_of(pptx)
+    digest = pdf.stem
     if not pdf.is_file():
         source = _scratch("pptx") / f"{digest}.pptx"
         shutil.copyfile(pptx, source)
