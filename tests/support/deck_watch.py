@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,7 @@ _CHECKED: dict[str, str] = {}
 _WRITTEN: list[Path] = []
 _FOLDERS: list[Path] = []
 #: How many distinct decks were checked, for the summary line.
-STATS = {"decks": 0, "files": 0, "libreoffice": 0}
+STATS = {"decks": 0, "files": 0, "libreoffice": 0, "seconds": 0.0}
 
 
 def enabled() -> bool:
@@ -116,10 +117,12 @@ def pytest_configure(config) -> None:
 def pytest_runtest_call(item):
     result = yield
     if enabled():
+        started = time.perf_counter()
         decks = list(dict.fromkeys([*_WRITTEN, *(deck for folder in _FOLDERS for deck in _decks_in(folder))]))
         _WRITTEN.clear()
         _FOLDERS.clear()
         problems = [problem for problem in map(deck_problems, (d for d in decks if d.is_file())) if problem]
+        STATS["seconds"] += time.perf_counter() - started
         if problems:
             raise AssertionError("a deck this test built has overlapping words:\n" + "\n".join(problems))
     return result
@@ -135,4 +138,5 @@ def pytest_terminal_summary(terminalreporter) -> None:
     if enabled() and STATS["files"]:
         terminalreporter.write_line(
             f"deck watch: {STATS['decks']} distinct decks checked for overlapping words "
-            f"({STATS['files']} files, {STATS['libreoffice']} also as LibreOffice drew them)")
+            f"({STATS['files']} files, {STATS['libreoffice']} also as LibreOffice drew them) "
+            f"in {STATS['seconds']:.1f} s")
