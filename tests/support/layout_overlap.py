@@ -159,11 +159,20 @@ def shape_words(shape, page: int, measurer) -> list[Word]:
         if mark and mark.strip():
             bullet_x = left + insets[0] + mar_l + indent
             words.append(Word(page, mark, bullet_x, y0, bullet_x + measurer.width(Run(mark, "*", size)), y0 + glyph))
+        joined = False  # does the last word go on into this run (``torch`` ``.`` ``ones(`` is one word)?
         for run in line:
             for match in _WORDS.finditer(run.text):
                 x0 = x + measurer.width(run, run.text[:match.start()])
-                words.append(Word(page, match.group(), x0, y0, x0 + measurer.width(run, match.group()),
-                                  y0 + run.size * GLYPH_HEIGHT))
+                x1 = x0 + measurer.width(run, match.group())
+                upper, lower = y0, y0 + run.size * GLYPH_HEIGHT
+                if joined and match.start() == 0:
+                    last = words.pop()
+                    words.append(Word(page, last.text + match.group(), last.x0, min(last.y0, upper), x1,
+                                      max(last.y1, lower)))
+                else:
+                    words.append(Word(page, match.group(), x0, upper, x1, lower))
+            joined = bool(run.text) and not (run.text[-1].isspace() or run.text[-1] == "\u200b") and (
+                joined or bool(_WORDS.search(run.text)))
             x += measurer.width(run)
     return words
 
