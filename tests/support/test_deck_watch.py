@@ -4,11 +4,13 @@ plugin failing the test that wrote such a deck, naming file, slide and words."""
 
 from pathlib import Path
 
+import pytest
 from pptx import Presentation
 from pptx.util import Pt
 
 from tests.support.deck_watch import deck_problems
 from tests.support.layout_overlap import deck_words, layout_overlaps
+from tests.support.overlap import needs_tools, pptx_to_pdf, word_boxes
 
 
 def _deck(path: Path, second_top: int) -> Path:
@@ -85,3 +87,26 @@ def test_builds_a_clean_deck(tmp_path):
     result.stdout.fnmatch_lines(["deck watch: 2 distinct decks checked*"])
     for deck in pytester.path.rglob("slides.pptx"):  # checked: this session's watch need not see them again
         deck.unlink()
+
+
+@pytest.mark.slow
+@needs_tools
+def test_words_are_placed_where_libreoffice_draws_them(tmp_path):
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    frame = slide.shapes.add_textbox(Pt(60), Pt(80), Pt(300), Pt(200)).text_frame
+    frame.word_wrap = True
+    for index, text in enumerate(("A bullet long enough to wrap onto a second line here", "and a second one")):
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        paragraph.space_before = Pt(12)
+        run = paragraph.add_run()
+        run.text = text
+        run.font.size = Pt(20)
+        run.font.name = "DejaVu Sans"
+    prs.save(tmp_path / "hand.pptx")
+    ours = deck_words(tmp_path / "hand.pptx")
+    drawn = word_boxes(pptx_to_pdf(tmp_path / "hand.pptx", tmp_path))
+    assert [w.text for w in ours] == [w.text for w in drawn]
+    for mine, theirs in zip(ours, drawn):
+        assert abs(mine.x0 - theirs.x0) < 3 and abs(mine.x1 - theirs.x1) < 3, (mine, theirs)
+        assert abs((mine.y0 + mine.y1) / 2 - (theirs.y0 + theirs.y1) / 2) < 4, (mine, theirs)
