@@ -111,6 +111,7 @@ def shape_words(shape, page: int, measurer) -> list[Word]:
     from pptx.oxml.ns import qn
 
     from cuecast.deck.boxes import Run
+    from cuecast.deck.measure import SLACK
 
     frame = shape.text_frame
     left, top = shape.left / EMU_PER_PT, shape.top / EMU_PER_PT
@@ -120,7 +121,7 @@ def shape_words(shape, page: int, measurer) -> list[Word]:
     body_pr = frame._txBody.find(qn("a:bodyPr"))
     wraps = body_pr is None or body_pr.get("wrap") != "none"
     anchor = body_pr.get("anchor", "t") if body_pr is not None else "t"
-    lines = []  # (y offset, line height, x start, available width, align, [(Run, ...)], bullet)
+    lines = []  # (y offset, line height, size, left margin, width, align, runs, bullet, bullet's indent)
     y = 0.0
     for index, p in enumerate(frame._txBody.findall(qn("a:p"))):
         p_pr = p.find(qn("a:pPr"))
@@ -136,7 +137,7 @@ def shape_words(shape, page: int, measurer) -> list[Word]:
             runs = [Run(text, family, size, bold) for text, size, bold, family in row if text]
             size = max((run.size for run in runs), default=_end_size(p))
             line_height = spacing if spacing else size * 1.2
-            broken = measurer.wrap(runs, available / 0.96) if wraps and runs else [tuple(runs)]
+            broken = measurer.wrap(runs, available / SLACK)  # a renderer fills the whole width if wraps and runs else [tuple(runs)]
             for line_index, line in enumerate(broken):
                 mark = bullet if row_index == 0 and line_index == 0 else None
                 lines.append((y, line_height, size, mar_l, available, align, line, mark, indent))
