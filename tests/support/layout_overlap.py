@@ -137,7 +137,8 @@ def shape_words(shape, page: int, measurer) -> list[Word]:
             runs = [Run(text, family, size, bold) for text, size, bold, family in row if text]
             size = max((run.size for run in runs), default=_end_size(p))
             line_height = spacing if spacing else size * 1.2
-            broken = measurer.wrap(runs, available / SLACK)  # a renderer fills the whole width if wraps and runs else [tuple(runs)]
+            # a renderer fills the whole width the pptx leaves (the measurer keeps SLACK spare)
+            broken = measurer.wrap(runs, available / SLACK) if wraps and runs else [tuple(runs)]
             for line_index, line in enumerate(broken):
                 mark = bullet if row_index == 0 and line_index == 0 else None
                 lines.append((y, line_height, size, mar_l, available, align, line, mark, indent))
