@@ -2,12 +2,14 @@
 do not: hand-made pptx files read back by the layout-level check, and the
 plugin failing the test that wrote such a deck, naming file, slide and words."""
 
+import os
 from pathlib import Path
 
 import pytest
 from pptx import Presentation
 from pptx.util import Pt
 
+from tests.support import paths
 from tests.support.deck_watch import deck_problems
 from tests.support.layout_overlap import deck_words, layout_overlaps
 from tests.support.overlap import needs_tools, pptx_to_pdf, word_boxes
@@ -68,7 +70,7 @@ def test_a_long_line_wraps_inside_its_box_and_can_run_into_the_box_below(tmp_pat
     assert pairs and all("bullet" in (a.text, b.text) for a, b in pairs)
 
 
-def test_the_plugin_fails_the_test_that_built_an_overlapping_deck(pytester):
+def test_the_plugin_fails_the_test_that_built_an_overlapping_deck(pytester, monkeypatch):
     source = Path(__file__).read_text()
     helper = source[source.index("def _deck("):source.index("def test_two_text_boxes")]
     pytester.makepyfile(
@@ -79,6 +81,8 @@ def test_builds_an_overlapping_deck(tmp_path):
 def test_builds_a_clean_deck(tmp_path):
     _deck(tmp_path / "slides.pptx", 140)
 """)
+    # the inner pytest runs in its own folder: the project must be importable there as here
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, (str(paths.PROJECT), os.environ.get("PYTHONPATH")))))
     result = pytester.runpytest_subprocess("-p", "tests.support.deck_watch", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*test_builds_an_overlapping_deck*", "*overlapping words in *slides.pptx*",
