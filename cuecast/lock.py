@@ -17,8 +17,6 @@ import os
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
-from cuecast.errors import ConfigError
-
 LOCK_NAME = ".lock"
 
 
@@ -42,6 +40,8 @@ def project_lock(build_dir: Path, on_wait: Optional[Callable[[str], None]] = Non
         build_dir.mkdir(parents=True, exist_ok=True)
         handle = open(path, "a+", encoding="ascii")
     except OSError as exc:  # read-only folder, no permission, a folder where the lock file goes
+        from cuecast.errors import ConfigError  # the lock's name is read by a build with nothing to do: kept light
+
         raise ConfigError(f"cannot write the build lock {path}: {exc.strerror}",
                           hint="make it writable, or run from a copy of the project you can write to") from None
     with handle:

@@ -21,7 +21,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("values", ("cuecast", "cuecast.model", "cuecast.errors", "cuecast.clock", "cuecast.ids", "cuecast.defaults",
                 "cuecast.cells", "cuecast.images", "cuecast.math_text", "cuecast.signals", "cuecast.atomic",
                 "cuecast.lock", "cuecast.ffmpeg", "cuecast.diagnostics", "cuecast.build_record", "cuecast.notices",
-                "cuecast.output_context", "cuecast.tool_version")),
+                "cuecast.output_context", "cuecast.tool_version", "cuecast.witness")),
     ("reading", ("cuecast.script_yaml", "cuecast.schema", "cuecast.speech", "cuecast.snippet_source",
                  "cuecast.web.address", "cuecast.narrate.piper_files")),
     ("kinds", ("cuecast.kinds", "cuecast.shown")),

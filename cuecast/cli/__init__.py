@@ -1,78 +1,37 @@
-"""The ``render`` command: one subcommand per job, each in its own module.
+"""The ``render`` command (``group``: the subcommands, each in its own module).
 
-Only the CLI knows the order of the stages and turns ``CuecastError`` into an
-exit code; the stages themselves return values.
+``main`` answers a ``render build`` whose last run found everything current,
+and whose inputs have not changed since, from that run's record
+(``noop_build``), before click or the pipeline is imported; every other
+command goes through the click group.
 """
 
 from __future__ import annotations
-
-import importlib
-
-import click
-
-from cuecast import __version__
-
-#: (subcommand name, module under cuecast.cli that defines ``command``)
-SUBCOMMANDS = (
-    ("check", "check"),
-    ("slides", "slides"),
-    ("timeline", "timeline"),
-    ("video", "video"),
-    ("build", "build"),
-    ("watch", "watch"),
-    ("preview", "preview"),
-    ("new", "new"),
-    ("import", "import_lesson"),
-)
-
-
-class LazyGroup(click.Group):
-    """Imports a subcommand's module only when it is used, so ``render --help``
-    and a cached ``render check`` stay fast."""
-
-    def list_commands(self, ctx):
-        return [name for name, _ in SUBCOMMANDS]
-
-    def get_command(self, ctx, name):
-        for command_name, module_name in SUBCOMMANDS:
-            if command_name == name:
-                module = importlib.import_module(f"cuecast.cli.{module_name}")
-                return module.command
-        return None
-
-
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="cuecast")
-def cli():
-    """Render a programming lesson from one YAML script: run every snippet,
-    then build the slide deck, the narrated video, the editors' timeline and
-    the notebook.
-
-    \b
-    Start here:
-      render build              build every lesson under script/
-      render check              prove every snippet still runs
-      render new my-lesson      scaffold a lesson that passes check
-    """
 
 
 def main(argv=None) -> int:
     """Entry point for the console script and ``render.py``; returns the exit code."""
     import sys
 
-    if not (sys.argv[1:] if argv is None else argv):
-        # A bare `render` is a request for help, not a usage error.
-        with click.Context(cli, info_name="render") as ctx:
-            click.echo(cli.get_help(ctx))
-        return 0
-    try:
-        cli.main(args=argv, prog_name="render", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("Interrupted.", err=True)
-        return 130
-    except click.exceptions.ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    return 0
+    from cuecast.cli import noop_build
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not noop_build.applies(args):
+        from cuecast.cli.group import run
+
+        return run(args)
+    answered = noop_build.replay(args)
+    if answered is not None:
+        return answered
+    with noop_build.watching(args):
+        from cuecast.cli.group import run
+
+        return run(args)
+
+
+def __getattr__(name: str):
+    if name == "cli":  # the click group, for tests and embedders: loaded on first use
+        from cuecast.cli.group import cli
+
+        return cli
+    raise AttributeError(f"module 'cuecast.cli' has no attribute {name!r}")

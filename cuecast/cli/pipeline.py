@@ -73,11 +73,12 @@ class BuildDisplay:
                 click.echo(f"{event.lesson_id}: {text}", err=True)
 
 
-def run_pipeline(target: Optional[Path], options, stage_lines: bool = False) -> list:
+def run_pipeline(target: Optional[Path], options, stage_lines: bool = False, said: Optional[list] = None) -> list:
     """Build ``options.only`` (and the stages they need) for the lessons at
     ``target`` under the project lock; returns the ``LessonBuild``s.  What
     cuecast warns about (espeak missing, a page that fell back) is printed
-    once as a ``warning:`` line after the progress display is gone."""
+    once as a ``warning:`` line after the progress display is gone (and
+    added to ``said``, as printed)."""
     from cuecast.atomic import sweep_leftovers
     from cuecast.catalogue import build_lessons
     from cuecast.lock import project_locks
@@ -94,21 +95,28 @@ def run_pipeline(target: Optional[Path], options, stage_lines: bool = False) -> 
         with display, warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")  # e.g. espeak unavailable: said once, plainly, below
             builds = build_lessons(lessons, options, display.on_progress, display.on_run_event)
-    say_warnings(caught)
+    printed = say_warnings(caught)
+    if said is not None:
+        said.extend(printed)
     return builds
 
 
-def say_warnings(caught) -> None:
+def say_warnings(caught) -> list[str]:
     """What cuecast warned about (``caught`` by ``warnings.catch_warnings``),
     once each, as a ``warning:`` line on stderr; other warnings as Python
     itself would show them (not the resource and deprecation notices its
-    default filters hide from users)."""
+    default filters hide from users).  Returns the text written."""
     ours = [w for w in caught if w.category.__module__.startswith("cuecast")]
+    printed = []
     for w in caught:
         if w not in ours and not issubclass(w.category, QUIET_WARNINGS):
-            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+            text = warnings.formatwarning(w.message, w.category, w.filename, w.lineno)
+            sys.stderr.write(text)
+            printed.append(text)
     for message in dict.fromkeys(str(w.message) for w in ours):
         click.echo(f"warning: {message}", err=True)
+        printed.append(f"warning: {message}\n")
+    return printed
 
 
 def warn_failed_snippets(build, where: str) -> None:

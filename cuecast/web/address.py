@@ -18,6 +18,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 WEB_SCHEMES = ("http", "https")
+#: Loopback hosts: what an offline capture may still open.
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]")
 
 
 class AddressError(ValueError):

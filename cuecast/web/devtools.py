@@ -24,6 +24,8 @@ import time
 from pathlib import Path
 from typing import Optional
 
+from cuecast.web.address import LOCAL_HOSTS
+
 #: Seconds Chromium may take to open its debugging port (a cold start on a
 #: busy two-core machine takes one to two).
 LAUNCH_SECONDS = 15.0
@@ -50,8 +52,6 @@ FLAGS = (
     "--remote-debugging-port=0",
 )
 
-#: Loopback hosts: what an offline capture may still open.
-LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]")
 
 
 class BrowserError(RuntimeError):

@@ -19,8 +19,8 @@ import time
 from typing import Optional
 from urllib.parse import urlsplit
 
-from cuecast.web.address import host_of, is_file_url
-from cuecast.web.devtools import LOCAL_HOSTS
+from cuecast.web.address import LOCAL_HOSTS, host_of, is_file_url
+from cuecast.witness import probing
 
 OFFLINE_ENV = "CUECAST_OFFLINE"
 #: Seconds to resolve the host and open a connection to it.
@@ -63,7 +63,15 @@ def _resolve(host: str, port: int, seconds: float) -> list:
 
 def unreachable(url: str, seconds: float = CONNECT_SECONDS) -> Optional[str]:
     """Why ``url``'s server cannot be reached, or None when it answers (or
-    when a proxy stands between, which only Chromium can ask)."""
+    when a proxy stands between, which only Chromium can ask).  The answer
+    is kept by a trace running (``witness.probing``): a build that found
+    everything current depended on it."""
+    with probing(url) as answer:
+        answer.append(_unreachable(url, seconds))
+    return answer[0]
+
+
+def _unreachable(url: str, seconds: float) -> Optional[str]:
     if is_file_url(url):
         return None
     if offline() and not is_local(url):
