@@ -35,7 +35,8 @@ def caption_time(ms: int, separator: str) -> str:
 
 def clock_time(seconds: float) -> str:
     """``4:05.3``, ``1:02:03.0``: a position or length in a lesson's video, as
-    the review page and the timeline summary show it."""
-    minutes, secs = divmod(seconds, 60.0)
+    the review page and the timeline summary show it.  Rounded to the tenth
+    first, so 59.96 s carries into the minute (``1:00.0``, not ``0:60.0``)."""
+    minutes, secs = divmod(round(seconds * 10) / 10, 60.0)
     hours, minutes = divmod(int(minutes), 60)
     return f"{hours:d}:{minutes:02d}:{secs:04.1f}" if hours else f"{minutes:d}:{secs:04.1f}"

@@ -1,10 +1,8 @@
-"""``render check``: the report writers read back with the real parsers, and
-the command's exit codes, failure lines, JUnit file and GitHub annotations on
-a tiny project."""
+"""``render check``: the command's exit codes, failure lines, JUnit file and
+GitHub annotations on a tiny project (the report writers on their own are
+tests/check/test_report.py)."""
 
 from __future__ import annotations
-
-import dataclasses
 
 import xml.etree.ElementTree as ET
 
@@ -12,82 +10,6 @@ import pytest
 from click.testing import CliRunner
 
 from cuecast.cli import cli
-from cuecast.model import (
-    STATUS_ERROR,
-    STATUS_EXPECTED_ERROR,
-    STATUS_MISSING_ERROR,
-    STATUS_OK,
-    STATUS_TIMEOUT,
-    Capture,
-    SnippetException,
-)
-from cuecast.check.report import CheckResult, failure_lines, github_annotations, junit_xml, summary_line
-
-
-def result(snippet, status, exception=None, reason="", lesson="intro", output="", cached=False):
-    capture = Capture(snippet=snippet, status=status, output=output, exception=exception, reason=reason,
-                      duration=0.5, device="cpu", device_name="CPU", torch_version="2.13.0", cached=cached)
-    return CheckResult(lesson, f"script/{lesson}.yaml", snippet, snippet, capture)
-
-
-ZERO = SnippetException(
-    "ZeroDivisionError", "division by zero",
-    'Traceback (most recent call last):\n  File "snippets/x.py", line 3, in <module>\n    1 / 0\n'
-    "ZeroDivisionError: division by zero\n",
-    3,
-)
-
-RESULTS = [
-    result("snippets/ok.py", STATUS_OK, output="fine\n", cached=True),
-    result("snippets/x.py", STATUS_ERROR, ZERO, output="before\x1b[0m\n"),
-    result("snippets/teach.py", STATUS_EXPECTED_ERROR, ZERO),
-    result("snippets/should_fail.py", STATUS_MISSING_ERROR, lesson="other"),
-    result("snippets/slow.py", STATUS_TIMEOUT,
-           SnippetException("Timeout", "did not finish within 5 s (it was at line 2)", "", 2),
-           reason="did not finish within 5 s (it was at line 2)", lesson="other"),
-]
-
-
-def test_failure_lines_name_file_line_and_last_traceback_line():
-    assert failure_lines(RESULTS) == [
-        "snippets/x.py:3: ZeroDivisionError: division by zero",
-        "snippets/should_fail.py: expected an error (expect_error: true) but the snippet ran to the end",
-        "snippets/slow.py:2: timeout: did not finish within 5 s (it was at line 2)",
-    ]
-    assert summary_line(RESULTS) == "3 failed, 2 passed, of 5 snippets (1 from cache)"
-    cell = dataclasses.replace(RESULTS[0], capture=dataclasses.replace(RESULTS[0].capture, cell=2))
-    assert summary_line([cell, *RESULTS[1:]]).startswith("3 failed, 2 passed, of 5: 4 snippets and 1 cell")
-
-
-def test_github_annotations_format_and_escaping():
-    lines = github_annotations(RESULTS)
-    assert lines[0] == "::error file=snippets/x.py,line=3::ZeroDivisionError: division by zero"
-    assert lines[1].startswith("::error file=snippets/should_fail.py::expected an error")
-    odd = result("snippets/a,b.py", STATUS_ERROR, SnippetException("E", "x", "Traceback:\nE: 50%\n", 1))
-    assert github_annotations([odd]) == ["::error file=snippets/a%2Cb.py,line=1::E: 50%25"]
-
-
-def test_junit_reads_back_one_suite_per_lesson():
-    root = ET.fromstring(junit_xml(RESULTS))
-    assert root.tag == "testsuites"
-    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("5", "2", "1")
-    suites = {suite.get("name"): suite for suite in root.findall("testsuite")}
-    assert list(suites) == ["intro", "other"]
-    intro = suites["intro"]
-    assert (intro.get("tests"), intro.get("failures"), intro.get("errors")) == ("3", "1", "0")
-    cases = {case.get("name"): case for case in intro.findall("testcase")}
-    assert list(cases) == ["snippets/ok.py", "snippets/x.py", "snippets/teach.py"]
-    failure = cases["snippets/x.py"].find("failure")
-    assert failure.get("type") == "ZeroDivisionError"
-    assert failure.get("message") == "ZeroDivisionError: division by zero"
-    assert 'line 3, in <module>' in failure.text
-    assert cases["snippets/x.py"].get("line") == "3" and cases["snippets/x.py"].get("file") == "snippets/x.py"
-    assert cases["snippets/x.py"].find("system-out").text == "before\\x1b[0m\n"
-    assert cases["snippets/ok.py"].find("failure") is None and cases["snippets/teach.py"].find("failure") is None
-    cached = {p.get("name"): p.get("value") for p in cases["snippets/ok.py"].iter("property")}
-    assert cached["cached"] == "true" and cached["status"] == "ok"
-    timeout = {c.get("name"): c for c in suites["other"].findall("testcase")}["snippets/slow.py"]
-    assert timeout.find("error").get("type") == "Timeout"
 
 
 # --- the command ------------------------------------------------------------------

@@ -13,17 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from cuecast.watching import relevant
 from tests.test_build import copy_tiny
 from tests.support.paths import PROJECT
 from tests.support.stopping import (COMMON, STOP_MARGIN, assert_left_clean, fresh_copy, interrupt_mid_encode,
                                      orphan_mid_encode, prebuilt_project)
-
-
-def test_only_source_files_trigger_a_rebuild():
-    assert relevant("/p/snippets/a.py") and relevant("/p/script/x.yaml")
-    assert not relevant("/p/snippets/.a.py.swp") and not relevant("/p/snippets/a.py~")
-    assert not relevant("/p/build/tiny/slides.pptx")
 
 
 class Lines:

@@ -1,16 +1,12 @@
-"""``cuecast.executors``: which executor a spec names, what it asks of Ray
-for snippets, and the in-process default the stages fall back on."""
+"""``cuecast.executors``: which executor a spec names, how Ray is connected to,
+and the in-process default the stages fall back on."""
 
 from __future__ import annotations
-
-import os
 
 import pytest
 
 from cuecast import executors
 from cuecast.executors import ExecutorError, check_spec, open_executor
-from cuecast.executors.ray_snippets import BATCH, batch_size, snippet_gpus
-from cuecast.runner import RunOptions
 
 
 @pytest.mark.parametrize("spec", ["local", "ray", "ray://10.0.0.5:10001", "ray:10.0.0.5:6379"])
@@ -25,11 +21,6 @@ def test_other_specs_are_usage_errors(spec):
     assert caught.value.exit_code == 2
 
 
-def test_local_counts_every_core_unless_told():
-    assert open_executor("local", 3).lesson_workers == 3
-    assert open_executor(None).lesson_workers == (os.cpu_count() or 1)
-
-
 def test_outside_a_build_work_runs_here_in_order():
     assert not executors.current().remote
     calls = [(i, i + 1) for i in range(5)]
@@ -38,21 +29,6 @@ def test_outside_a_build_work_runs_here_in_order():
     with executors.using(inner):
         assert executors.current() is inner
     assert executors.current() is not inner
-
-
-@pytest.mark.parametrize("device, cluster_gpus, asked", [
-    ("cuda", 0, 1), ("cuda", 4, 1), ("auto", 2, 1), ("auto", 0, 0), ("cpu", 8, 0), ("mps", 0, 0),
-])
-def test_snippets_ask_ray_for_a_gpu_when_they_will_use_one(device, cluster_gpus, asked):
-    assert snippet_gpus(RunOptions(device=device), cluster_gpus) == asked
-
-
-def test_snippets_are_batched_only_when_every_worker_has_several_tasks():
-    assert batch_size(1, 2) == 1
-    assert batch_size(15, 2) == 1  # fewer than four tasks a worker otherwise
-    assert batch_size(17, 2) == 2
-    assert batch_size(1000, 2) == BATCH
-    assert batch_size(1000, 200) == 1
 
 
 class FlakyRay:

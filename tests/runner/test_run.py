@@ -318,16 +318,6 @@ def test_device_that_is_not_there_is_a_config_error(tmp_path):
             runner.run_lesson(make_lesson(fixture_snippets, [("ok", {})]))
 
 
-def test_default_worker_count_follows_the_work_not_only_the_cores(monkeypatch):
-    monkeypatch.setattr(os, "cpu_count", lambda: 16)
-    options = RunOptions()
-    assert [options.worker_count(n) for n in (1, 6, 7, 13, 60, 1000)] == [1, 1, 2, 3, 10, 16]
-    assert RunOptions(jobs=16).worker_count(13) == 13  # asked for: taken as asked, up to the work
-    assert RunOptions(jobs=2).worker_count(1000) == 2
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    assert RunOptions().worker_count(13) == 2
-
-
 def test_output_below_python_is_captured_in_order(fixture_snippets, runner):
     """``os.system``, a child process and a raw ``os.write`` print where
     ``python FILE`` would show them: between the snippet's own prints."""
