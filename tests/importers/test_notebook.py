@@ -53,6 +53,7 @@ def test_a_cell_that_is_not_a_cell_is_a_todo_naming_it():
 @pytest.mark.parametrize("text, where, message", [
     ('{"cells": [\n  oops]}', (2, 3), "not a notebook: invalid JSON (Expecting value)"),
     ('{"nbformat": 4}', (0, 0), "not a notebook: no 'cells' list in the JSON"),
+    ("[1, 2]", (0, 0), "not a notebook: no 'cells' list in the JSON"),
     (json.dumps({"cells": [], "metadata": {"kernelspec": {"language": "R"}}}), (0, 0),
      "a R notebook: only Python notebooks can be imported (cuecast runs the code with Python)"),
 ])
