@@ -1,14 +1,21 @@
-"""The parser's side of cell files: ``cell:``, ``region:`` and ``output:``
-resolve to the cell's lines, and every mistake is located with a hint."""
+"""``script_snippet``: the part of a snippet a cue shows.  ``cell:``,
+``region:``, ``lines:`` and ``output:`` resolve to lines of the file, and
+every mistake is located with a hint."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pytest
 
+from cuecast.errors import ScriptError
 from cuecast.script import load_lesson
 from tests.support.script_errors import problems_in as problems
+from tests.support.script_project import beat, snippet_project  # noqa: F401 (a fixture)
+
+#: The part table compares a problem's line, column and message.
+without_hints = partial(problems, hints=False)
 
 CELLS = """import torch
 
@@ -89,3 +96,46 @@ def test_cell_by_title_or_number_and_region_with_spaces(cells_project):
 ])
 def test_cell_mistakes_are_located_with_a_hint(cells_project, lines, expected):
     assert problems(cells_project, cue(*lines)) == expected
+
+
+#: (name, script, [(line, col, message), ...]) — every diagnostic, exactly.
+PART_CASES = [
+    # --- what part of the snippet is shown ---
+    ("lines-format", beat("show: vscode", "snippet: snippets/ok.py", "lines: three"),
+     [(7, 16, "'lines' must look like 'A-B' (e.g. 3-12), found a string ('three')")]),
+    ("lines-list", beat("show: vscode", "snippet: snippets/ok.py", "lines: [1, 2]"),
+     [(7, 16, "'lines' must look like 'A-B' (e.g. 3-12), found a list")]),
+    ("lines-backwards", beat("show: vscode", "snippet: snippets/ok.py", "lines: 5-2"),
+     [(7, 16, "'lines' 5-2 ends before it starts")]),
+    ("lines-zero", beat("show: vscode", "snippet: snippets/ok.py", "lines: 0-2"),
+     [(7, 16, "'lines' start at line 1")]),
+    ("lines-past-end", beat("show: vscode", "snippet: snippets/ok.py", "lines: 3-40"),
+     [(7, 16, "'lines' 3-40 runs past the end of snippets/ok.py (7 lines)")]),
+    ("region-missing", beat("show: vscode", "snippet: snippets/ok.py", "region: setup"),
+     [(7, 17, "no region 'setup' in snippets/ok.py")]),
+    ("lines-and-region", beat("show: vscode", "snippet: snippets/ok.py", "lines: 1-2", "region: main"),
+     [(8, 9, "give one of 'cell', 'region' or 'lines', not both 'lines' and 'region'")]),
+    ("lines-without-snippet", beat("show: slides", "image: pics/a.png", "lines: 1-2"),
+     [(7, 9, "'lines' picks part of a snippet; this cue has no 'snippet'")]),
+]
+
+
+@pytest.mark.parametrize("name,text,expected", PART_CASES, ids=[case[0] for case in PART_CASES])
+def test_every_snippet_part_error_has_its_message_and_place(snippet_project, name, text, expected):
+    assert without_hints(snippet_project, text) == expected
+
+
+def test_missing_region_hint_lists_the_regions_there(snippet_project):
+    path = snippet_project / "script" / "case.yaml"
+    path.write_text(beat("show: vscode", "snippet: snippets/ok.py", "region: mian"), encoding="utf-8")
+    with pytest.raises(ScriptError) as caught:
+        load_lesson(path)
+    assert caught.value.diagnostics[0].hint == "did you mean 'main'?"
+
+
+def test_quoted_and_plain_ranges_still_work(snippet_project):
+    path = snippet_project / "script" / "case.yaml"
+    path.write_text("lesson: T\nsections:\n  - title: S\n    beats:\n      - show: vscode\n"
+                    "        snippet: snippets/ok.py\n        lines: 5\n        output: '1-1'\n")
+    cue = load_lesson(path).sections[0].beats[0].cue
+    assert (cue.lines, cue.output_lines) == ((5, 5), (1, 1))
