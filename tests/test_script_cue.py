@@ -7,7 +7,6 @@ from functools import partial
 
 import pytest
 
-from cuecast.errors import ScriptError
 from cuecast.script import load_lesson
 from tests.support.script_errors import problems_in
 from tests.support.script_project import UNKNOWN_KIND, beat, snippet_project  # noqa: F401 (a fixture)
@@ -87,11 +86,8 @@ def test_every_cue_error_has_its_message_and_place(snippet_project, name, text, 
 
 
 def test_missing_snippet_hint_suggests_the_close_name(snippet_project):
-    path = snippet_project / "script" / "case.yaml"
-    path.write_text(beat("show: vscode", "snippet: snippets/okk.py"), encoding="utf-8")
-    with pytest.raises(ScriptError) as caught:
-        load_lesson(path)
-    assert caught.value.diagnostics[0].hint == "did you mean 'snippets/ok.py'?"
+    [(_, _, _, hint)] = problems_in(snippet_project, beat("show: vscode", "snippet: snippets/okk.py"))
+    assert hint == "did you mean 'snippets/ok.py'?"
 
 
 def test_symlink_out_of_the_project_is_refused(snippet_project):

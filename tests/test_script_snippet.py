@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from cuecast.errors import ScriptError
 from cuecast.script import load_lesson
 from tests.support.script_errors import problems_in as problems
 from tests.support.script_project import beat, snippet_project  # noqa: F401 (a fixture)
@@ -126,11 +125,8 @@ def test_every_snippet_part_error_has_its_message_and_place(snippet_project, nam
 
 
 def test_missing_region_hint_lists_the_regions_there(snippet_project):
-    path = snippet_project / "script" / "case.yaml"
-    path.write_text(beat("show: vscode", "snippet: snippets/ok.py", "region: mian"), encoding="utf-8")
-    with pytest.raises(ScriptError) as caught:
-        load_lesson(path)
-    assert caught.value.diagnostics[0].hint == "did you mean 'main'?"
+    [(_, _, _, hint)] = problems(snippet_project, beat("show: vscode", "snippet: snippets/ok.py", "region: mian"))
+    assert hint == "did you mean 'main'?"
 
 
 def test_quoted_and_plain_ranges_still_work(snippet_project):
