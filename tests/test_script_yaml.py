@@ -10,7 +10,8 @@ import pytest
 
 from cuecast.errors import ScriptError
 from cuecast.script import load_lesson
-from cuecast.script_yaml import MAX_ALIASES, MAX_NESTING
+from cuecast.script_yaml import (MAX_ALIASES, MAX_NESTING, compose_script, decode_utf8, describe, mapping_pairs,
+                                 read_script_text)
 from tests.support.script_errors import problems_in
 from tests.support.script_project import beat, snippet_project  # noqa: F401 (a fixture)
 
@@ -138,3 +139,43 @@ def test_deep_nesting_is_refused_at_its_line(snippet_project, depth):
     [(line, col, message)] = problems(snippet_project, text)
     assert line == 6 and col > 16
     assert message == f"the YAML nests lists and mappings more than {MAX_NESTING} levels deep here"
+
+
+# --- the node helpers the parser reads through ---------------------------------
+
+
+def node_of(text: str):
+    return compose_script(f"v: {text}\n", "t.yaml").value[0][1]
+
+
+@pytest.mark.parametrize("text, described", [
+    ("[1]", "a list"), ("{a: 1}", "a mapping"), ("~", "nothing (null)"), ("yes", "a boolean (true)"),
+    ("0x1F", "an integer (0x1F, which YAML 1.1 reads as the hexadecimal number 31)"), ("42", "an integer (42)"),
+    ("1_000", "an integer (1_000, which YAML 1.1 reads as the number 1000)"), ("2.50", "a number (2.5)"),
+    ("'010'", "a string ('010')"), ("2024-01-31", "a date (2024-01-31)"),
+    ("!!binary aGk=", "a value with the unsupported YAML tag tag:yaml.org,2002:binary"),
+])
+def test_describe_names_what_a_value_holds_as_yaml_read_it(text, described):
+    assert describe(node_of(text)) == described
+
+
+def test_an_earlier_merged_mapping_wins_over_a_later_one_and_written_keys_over_both():
+    root = compose_script("a: &a {x: 1, y: 1}\nb: &b {x: 2, z: 2}\nc: {<<: [*a, *b], y: 3}\n", "t.yaml")
+    pairs, problems_found = mapping_pairs(root.value[2][1])
+    assert {key.value: value.value for key, value in pairs} == {"x": "1", "y": "3", "z": "2"}
+    assert problems_found == []
+
+
+def test_bytes_decode_without_a_bom_and_a_bad_byte_is_located():
+    assert decode_utf8("\ufeffa: é\n".encode(), "t.yaml") == "a: é\n"
+    with pytest.raises(ScriptError) as caught:
+        decode_utf8(b"a: 1\nb: caf\xe9\n", "t.yaml", "theme")
+    [problem] = caught.value.diagnostics
+    assert (str(problem.location), problem.message) == (
+        "t.yaml:2:7", "the theme is not UTF-8 text (byte 0xe9 at byte offset 11)")
+
+
+def test_an_empty_document_is_no_node_and_a_folder_is_no_script(tmp_path):
+    assert compose_script("# only a comment\n", "t.yaml") is None
+    with pytest.raises(ScriptError, match="the script is a folder, not a file"):
+        read_script_text(tmp_path, "script")
