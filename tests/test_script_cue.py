@@ -77,6 +77,18 @@ CUE_CASES = [
      [(7, 18, "'timeout' must be a positive number of seconds, found a number (.inf)")]),
     ("expect-error-text", beat("show: vscode", "snippet: snippets/ok.py", "expect_error: 'yes'"),
      [(7, 23, "'expect_error' must be true or false, found a string ('yes')")]),
+    ("device-unknown", beat("show: vscode", "snippet: snippets/ok.py", "device: tpu"),
+     [(7, 17, "unknown device 'tpu' (expected one of: auto, cpu, cuda, mps)")]),
+    # --- what a snippet may write ---
+    ("writes-outside-or-cuecasts", beat("show: vscode", "snippet: snippets/ok.py",
+                                        "writes: [/etc/x, ../up, build/, ./, 'a\\\\b']"),
+     [(7, 18, "'writes' item 1 must be a path inside the project, relative to its root"),
+      (7, 26, "'writes' item 2 must be a path inside the project, relative to its root"),
+      (7, 33, "'writes' item 3 may not be build/: cuecast's outputs and caches are its own"),
+      (7, 41, "'writes' item 4 may not be the whole project: cuecast's outputs and caches are its own"),
+      (7, 45, "'writes' item 5 must be a path inside the project, relative to its root")]),
+    ("writes-not-text", beat("show: vscode", "snippet: snippets/ok.py", "writes: [data/, [x]]"),
+     [(7, 25, "'writes' item 2 must be a string, found a list")]),
 ]
 
 
@@ -104,3 +116,9 @@ def test_symlink_inside_the_project_is_fine(snippet_project):
     path.write_text(beat("show: vscode", "snippet: snippets/alias.py", "region: main"), encoding="utf-8")
     cue = load_lesson(path).sections[0].beats[0].cue
     assert (cue.snippet, cue.lines) == ("snippets/alias.py", (4, 5))
+
+
+def test_writes_are_kept_normalised_and_a_folder_keeps_its_slash(snippet_project):
+    path = snippet_project / "script" / "case.yaml"
+    path.write_text(beat("show: vscode", "snippet: snippets/ok.py", "writes: [outputs/, ./data//x.csv]"))
+    assert load_lesson(path).sections[0].beats[0].cue.writes == ("outputs/", "data/x.csv")
