@@ -46,6 +46,8 @@ def cells_project(tmp_path: Path) -> Path:
     (tmp_path / "snippets" / "cells.py").write_text(CELLS)
     (tmp_path / "snippets" / "regions.py").write_text(REGIONS)
     (tmp_path / "snippets" / "plain.py").write_text("print(1)\n")
+    (tmp_path / "snippets" / "empty_region.py").write_text("x = 1\n# region nothing\n\n# endregion\n")
+    (tmp_path / "snippets" / "open.py").write_text("x = 1\n# region main\ny = 2\n")
     return tmp_path
 
 
@@ -92,6 +94,15 @@ def test_cell_by_title_or_number_and_region_with_spaces(cells_project):
      [(7, 17, "no region 'From a numpy array' in snippets/regions.py", "did you mean 'From a NumPy array'?")]),
     (("snippet: snippets/cells.py", "cell: 1", "output: lots"),
      [(8, 17, "'output' must be a line range like 3-12 or 'none', found a string ('lots')", "")]),
+    (("snippet: snippets/cells.py", "cell: 1", "output: 3-1"),
+     [(8, 17, "'output' 3-1 is not a range of output lines (they start at 1)", "")]),
+    (("snippet: snippets/cells.py", "cell: 1", "output: 0-2"),
+     [(8, 17, "'output' 0-2 is not a range of output lines (they start at 1)", "")]),
+    (("snippet: snippets/empty_region.py", "region: nothing"),
+     [(7, 17, "region 'nothing' in snippets/empty_region.py (line 2) holds no code", "")]),
+    (("snippet: snippets/open.py",),  # located in the snippet, at the marker that never closes
+     [(2, 1, "'# region main' has no '# endregion'; it would run to the end of snippets/open.py",
+       "add a '# endregion' line where the region ends")]),
 ])
 def test_cell_mistakes_are_located_with_a_hint(cells_project, lines, expected):
     assert problems(cells_project, cue(*lines)) == expected
