@@ -1,6 +1,8 @@
-"""The lesson script parser: every validation path with its exact message and
-line:col (a table of inline scripts, as vhs tests its parser), the defaults it
-fills in, and the lessons it finds."""
+"""The lesson script parser: the document's, sections' and beats' validation
+paths with their exact message and line:col (a table of inline scripts, as
+vhs tests its parser), the defaults it fills in, and the lessons it finds.
+The YAML itself, cues and snippet parts are tested at their own modules'
+files (test_script_yaml.py, test_script_cue.py, test_script_snippet.py)."""
 
 from __future__ import annotations
 
