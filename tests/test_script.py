@@ -1,6 +1,8 @@
-"""The lesson script parser: every validation path with its exact message and
-line:col (a table of inline scripts, as vhs tests its parser), the defaults it
-fills in, and the lessons it finds."""
+"""The lesson script parser: the document's, sections' and beats' validation
+paths with their exact message and line:col (a table of inline scripts, as
+vhs tests its parser), the defaults it fills in, and the lessons it finds.
+The YAML itself, cues and snippet parts are tested at their own modules'
+files (test_script_yaml.py, test_script_cue.py, test_script_snippet.py)."""
 
 from __future__ import annotations
 
@@ -9,64 +11,18 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from PIL import Image
 
 from cuecast.errors import ConfigError, ScriptError
-from cuecast.script import default_say, find_lessons, load_lesson, load_lessons, slugify
-from cuecast.script_yaml import MAX_ALIASES
+from cuecast.script import default_say, find_lessons, load_lesson, load_lessons
 from tests.support.script_errors import problems_in
+from tests.support.script_project import UNKNOWN_KIND, beat, snippet_project  # noqa: F401 (a fixture)
 
 #: These tests compare a problem's line, column and message.
 problems = partial(problems_in, hints=False)
 
-SNIPPET = """\
-import math
-
-# region main
-x = 1
-print(x)
-# endregion
-print("done")
-"""
-
-
-@pytest.fixture
-def snippet_project(tmp_path: Path) -> Path:
-    """A project folder with a few snippets, a picture, a non-UTF-8 file and a
-    symlink that leads out of the project."""
-    root = tmp_path / "proj"
-    (root / "script").mkdir(parents=True)
-    (root / "snippets").mkdir()
-    (root / "snippets" / "ok.py").write_text(SNIPPET, encoding="utf-8")
-    (root / "snippets" / "latin1.py").write_bytes(b"# caf\xe9\nprint(1)\n")
-    (root / "snippets" / "notes.txt").write_text("not code\n")
-    (root / "snippets" / "folder.py").mkdir()
-    (root / "pics").mkdir()
-    Image.new("RGB", (4, 3), "white").save(root / "pics" / "a.png")
-    (tmp_path / "outside.py").write_text("print('outside')\n")
-    (root / "snippets" / "link.py").symlink_to(tmp_path / "outside.py")
-    return root
-
-
-def beat(*lines: str) -> str:
-    """A one-section, one-beat script whose beat starts on line 5, column 9."""
-    body = "      - " + lines[0] + "\n" + "".join(f"        {line}\n" for line in lines[1:])
-    return "lesson: T\nsections:\n  - title: S\n    beats:\n" + body
-
-
-UNKNOWN_KIND = "unknown cue kind 'vscod' (expected one of: vscode, slides, browser, terminal)"
-
 #: (name, script, [(line, col, message), ...]) — every diagnostic, exactly.
 CASES = [
     # --- the document as a whole ---
-    ("invalid-yaml", "lesson: 'T\nsections: []\n",
-     [(1, 9, "invalid YAML: while scanning a quoted scalar, found unexpected end of stream")]),
-    ("tab-indent", "lesson: T\nsections:\n\t- title: S\n",
-     [(3, 1, "tab character in the YAML; indent with spaces, YAML does not allow tabs here")]),
-    ("two-documents", "lesson: T\n---\nlesson: U\n",
-     [(2, 1, "invalid YAML: expected a single document in the stream, but found another document")]),
-    ("control-char", "lesson: T\x07\nsections: []\n",
-     [(1, 10, "invalid YAML: control character U+0007 is not allowed")]),
     ("empty", "", [(0, 0, "the script is empty; a lesson needs 'lesson:' and 'sections:'")]),
     ("top-level-list", "- lesson: T\n",
      [(1, 1, "the lesson script must be a mapping (key: value lines), found a list")]),
@@ -96,13 +52,6 @@ CASES = [
     ("merge-key-unknown-anchor-key", "base: &b {title: S}\nlesson: T\nsections:\n  - <<: *b\n",
      [(1, 1, "unknown key 'base' in the lesson script (expected one of: lesson, id, voice, pace, prepare, sections, "
              "device)")]),
-    ("merge-key-not-mapping", beat("say: hi", "<<: [a, 3]"),
-     [(6, 14, "a merge key ('<<') takes a mapping or a list of them (e.g. <<: *common), found a string ('a')"),
-      (6, 17, "a merge key ('<<') takes a mapping or a list of them (e.g. <<: *common), found an integer (3)")]),
-    ("unsupported-tag", "lesson: !!python/object:os.system T\nsections:\n  - title: S\n",
-     [(1, 9, "'lesson' has the unsupported YAML tag tag:yaml.org,2002:python/object:os.system")]),
-    ("unreadable-int", beat("say: !!int ''"),
-     [(5, 14, "'say' has a value '' that is not a valid !!int")]),
     ("unknown-voice", "lesson: T\nvoice: festival\nsections:\n  - title: S\n",
      [(2, 8, "unknown voice 'festival' (expected one of: piper, piper:PATH.onnx, espeak, none, recorded:DIR)")]),
     ("prepare-not-list", "lesson: T\nprepare: install torch\nsections:\n  - title: S\n",
@@ -148,84 +97,6 @@ CASES = [
      [(6, 17, "'points' must be a list of strings, found a string ('one')")]),
     ("points-item-not-string", beat("bullet: b", "points:", "  - fine", "  - [nested]"),
      [(8, 13, "'points' item 2 must be a string, found a list")]),
-    # --- cues ---
-    ("unknown-kind", beat("show: vscod", "say: hi"), [(5, 15, UNKNOWN_KIND)]),
-    ("kind-not-string", beat("show: [vscode]"), [(5, 15, "'show' must be a string, found a list")]),
-    ("vscode-needs-snippet", beat("show: vscode", "say: hi"),
-     [(5, 15, "a vscode cue needs a 'snippet' (the file shown in the editor)")]),
-    ("slides-needs-payload", beat("show: slides", "say: hi"),
-     [(5, 15, "a slides cue needs a 'diagram' (e.g. autograd) or an 'image'")]),
-    ("slides-both", beat("show: slides", "diagram: autograd", "snippet: snippets/ok.py", "image: pics/a.png"),
-     [(8, 9, "give a slides cue either 'diagram' or 'image', not both")]),
-    ("autograd-needs-snippet", beat("show: slides", "diagram: autograd"),
-     [(6, 18, "diagram 'autograd' needs a 'snippet' (the code whose autograd graph it draws)")]),
-    ("unknown-diagram", beat("show: slides", "diagram: graph"),
-     [(6, 18, "unknown diagram 'graph' (expected one of: autograd)")]),
-    ("browser-needs-url", beat("show: browser", "say: docs"),
-     [(5, 15, "a browser cue needs a 'url' (the page to show)")]),
-    ("browser-ftp", beat("show: browser", "url: ftp://example.com/x"),
-     [(6, 14, "url 'ftp://example.com/x' must be an http:// or https:// address with a host")]),
-    ("browser-no-host", beat("show: browser", "url: 'https:///path'"),
-     [(6, 14, "url 'https:///path' must be an http:// or https:// address with a host")]),
-    ("key-not-for-kind", beat("show: vscode", "snippet: snippets/ok.py", "url: https://a.org"),
-     [(7, 9, "'url' does not apply to a vscode cue (it is used by: browser)")]),
-    ("cue-key-without-show", beat("say: hi", "snippet: snippets/ok.py"),
-     [(6, 9, "'snippet' belongs to a cue; add 'show:' (vscode, slides) to this beat")]),
-    ("title-without-show", beat("say: hi", "title: Docs"),
-     [(6, 9, "'title' names a browser page or a slide; add 'show:' to this beat, or move it to the section")]),
-    # --- snippet paths ---
-    ("snippet-absolute", beat("show: vscode", "snippet: /etc/hosts.py"),
-     [(6, 18, "snippet path '/etc/hosts.py' is absolute; give it relative to the project folder")]),
-    ("snippet-escapes", beat("show: vscode", "snippet: ../outside.py"),
-     [(6, 18, "snippet path '../outside.py' leaves the project folder")]),
-    ("snippet-escapes-midway", beat("show: vscode", "snippet: snippets/../../outside.py"),
-     [(6, 18, "snippet path 'snippets/../../outside.py' leaves the project folder")]),
-    ("snippet-backslash", beat("show: vscode", "snippet: 'snippets\\ok.py'"),
-     [(6, 18, "snippet path 'snippets\\ok.py' uses '\\'; write paths with '/'")]),
-    ("snippet-not-py", beat("show: vscode", "snippet: snippets/notes.txt"),
-     [(6, 18, "snippet 'snippets/notes.txt' must be a Python file (.py)")]),
-    ("snippet-missing", beat("show: vscode", "snippet: snippets/okk.py"),
-     [(6, 18, "snippet file 'snippets/okk.py' does not exist")]),
-    ("snippet-folder", beat("show: vscode", "snippet: snippets/folder.py"),
-     [(6, 18, "snippet path 'snippets/folder.py' is not a file")]),
-    ("snippet-not-utf8", beat("show: vscode", "snippet: snippets/latin1.py"),
-     [(6, 18, "snippet 'snippets/latin1.py' is not UTF-8 text (bad byte on its line 1)")]),
-    ("snippet-not-string", beat("show: vscode", "snippet: 3"),
-     [(6, 18, "'snippet' must be a string, found an integer (3)")]),
-    ("image-missing", beat("show: slides", "image: pics/b.png"),
-     [(6, 16, "image file 'pics/b.png' does not exist")]),
-    ("image-wrong-type", beat("show: slides", "image: snippets/ok.py"),
-     [(6, 16, "image 'snippets/ok.py' must be a picture file (.png, .jpg, .jpeg, .gif, .bmp)")]),
-    # --- what part of the snippet is shown ---
-    ("lines-format", beat("show: vscode", "snippet: snippets/ok.py", "lines: three"),
-     [(7, 16, "'lines' must look like 'A-B' (e.g. 3-12), found a string ('three')")]),
-    ("lines-list", beat("show: vscode", "snippet: snippets/ok.py", "lines: [1, 2]"),
-     [(7, 16, "'lines' must look like 'A-B' (e.g. 3-12), found a list")]),
-    ("lines-backwards", beat("show: vscode", "snippet: snippets/ok.py", "lines: 5-2"),
-     [(7, 16, "'lines' 5-2 ends before it starts")]),
-    ("lines-zero", beat("show: vscode", "snippet: snippets/ok.py", "lines: 0-2"),
-     [(7, 16, "'lines' start at line 1")]),
-    ("lines-past-end", beat("show: vscode", "snippet: snippets/ok.py", "lines: 3-40"),
-     [(7, 16, "'lines' 3-40 runs past the end of snippets/ok.py (7 lines)")]),
-    ("region-missing", beat("show: vscode", "snippet: snippets/ok.py", "region: setup"),
-     [(7, 17, "no region 'setup' in snippets/ok.py")]),
-    ("lines-and-region", beat("show: vscode", "snippet: snippets/ok.py", "lines: 1-2", "region: main"),
-     [(8, 9, "give one of 'cell', 'region' or 'lines', not both 'lines' and 'region'")]),
-    ("lines-without-snippet", beat("show: slides", "image: pics/a.png", "lines: 1-2"),
-     [(7, 9, "'lines' picks part of a snippet; this cue has no 'snippet'")]),
-    # --- run options ---
-    ("timeout-negative", beat("show: vscode", "snippet: snippets/ok.py", "timeout: -1"),
-     [(7, 18, "'timeout' must be a positive number of seconds, found an integer (-1)")]),
-    ("timeout-zero", beat("show: vscode", "snippet: snippets/ok.py", "timeout: 0"),
-     [(7, 18, "'timeout' must be a positive number of seconds, found an integer (0)")]),
-    ("timeout-text", beat("show: vscode", "snippet: snippets/ok.py", "timeout: soon"),
-     [(7, 18, "'timeout' must be a positive number of seconds, found a string ('soon')")]),
-    ("timeout-bool", beat("show: vscode", "snippet: snippets/ok.py", "timeout: true"),
-     [(7, 18, "'timeout' must be a positive number of seconds, found a boolean (true)")]),
-    ("timeout-inf", beat("show: vscode", "snippet: snippets/ok.py", "timeout: .inf"),
-     [(7, 18, "'timeout' must be a positive number of seconds, found a number (.inf)")]),
-    ("expect-error-text", beat("show: vscode", "snippet: snippets/ok.py", "expect_error: 'yes'"),
-     [(7, 23, "'expect_error' must be true or false, found a string ('yes')")]),
     # --- ids ---
     ("beat-id-bad", beat("say: hi", "id: a/b"),
      [(6, 13, "beat id 'a/b' may only hold letters, digits, '-', '_' and '.' (and not start with '-' or '.')")]),
@@ -266,90 +137,6 @@ def test_all_problems_are_collected_in_one_error(snippet_project):
         (9, 9, "a beat needs 'say', 'bullet' or 'show' (it says or shows nothing)"),
         (10, 12, "duplicate section id 'a' (also used on line 4)"),
     ]
-
-
-def test_missing_snippet_hint_suggests_the_close_name(snippet_project):
-    path = snippet_project / "script" / "case.yaml"
-    path.write_text(beat("show: vscode", "snippet: snippets/okk.py"), encoding="utf-8")
-    with pytest.raises(ScriptError) as caught:
-        load_lesson(path)
-    assert caught.value.diagnostics[0].hint == "did you mean 'snippets/ok.py'?"
-
-
-def test_missing_region_hint_lists_the_regions_there(snippet_project):
-    path = snippet_project / "script" / "case.yaml"
-    path.write_text(beat("show: vscode", "snippet: snippets/ok.py", "region: mian"), encoding="utf-8")
-    with pytest.raises(ScriptError) as caught:
-        load_lesson(path)
-    assert caught.value.diagnostics[0].hint == "did you mean 'main'?"
-
-
-def test_symlink_out_of_the_project_is_refused(snippet_project):
-    found = problems(snippet_project, beat("show: vscode", "snippet: snippets/link.py"))
-    assert len(found) == 1
-    line, col, message = found[0]
-    assert (line, col) == (6, 18)
-    assert message.startswith("snippet path 'snippets/link.py' leads outside the project folder (through a symlink to ")
-
-
-def test_symlink_inside_the_project_is_fine(snippet_project):
-    (snippet_project / "snippets" / "alias.py").symlink_to(snippet_project / "snippets" / "ok.py")
-    path = snippet_project / "script" / "ok.yaml"
-    path.write_text(beat("show: vscode", "snippet: snippets/alias.py", "region: main"), encoding="utf-8")
-    cue = load_lesson(path).sections[0].beats[0].cue
-    assert (cue.snippet, cue.lines) == ("snippets/alias.py", (4, 5))
-
-
-def test_non_utf8_script_reports_the_line_of_the_bad_byte(snippet_project):
-    path = snippet_project / "script" / "latin.yaml"
-    path.write_bytes(b"lesson: T\nsections:\n  - title: Caf\xe9\n")
-    with pytest.raises(ScriptError) as caught:
-        load_lesson(path)
-    (d,) = caught.value.diagnostics
-    assert (d.location.line, d.location.col) == (3, 15)
-    assert d.message == "the script is not UTF-8 text (byte 0xe9 at byte offset 34)"
-
-
-def test_script_over_two_megabytes_is_refused(snippet_project):
-    path = snippet_project / "script" / "huge.yaml"
-    path.write_text("lesson: T\n" + "# padding\n" * 230_000, encoding="utf-8")
-    with pytest.raises(ScriptError) as caught:
-        load_lesson(path)
-    (d,) = caught.value.diagnostics
-    assert d.location.line == 0
-    assert d.message == "the script is 2.2 MB; files over 2 MB are refused"
-
-
-def test_too_many_aliases_are_refused(snippet_project):
-    aliases = ", ".join(["*a"] * (MAX_ALIASES + 1))
-    found = problems(snippet_project, f"x: &a hi\nlesson: T\nsections: [{aliases}]\n")
-    assert len(found) == 1
-    assert found[0][:2] == (3, 12 + 4 * MAX_ALIASES)
-    assert found[0][2].startswith(f"too many YAML aliases (more than {MAX_ALIASES})")
-
-
-def test_alias_expansion_bomb_is_refused_with_few_aliases(snippet_project):
-    # nine levels of ten aliases each: 90 aliases, a billion values expanded
-    lines = ["l0: &l0 [x, x, x, x, x, x, x, x, x, x]"]
-    for level in range(1, 10):
-        refs = ", ".join([f"*l{level - 1}"] * 10)
-        lines.append(f"l{level}: &l{level} [{refs}]")
-    found = problems(snippet_project, "\n".join(lines) + "\nlesson: T\nsections: [{title: S}]\n")
-    assert len(found) == 1
-    assert "expands to more than 1,000,000 values through its aliases" in found[0][2]
-
-
-def test_recursive_alias_is_refused(snippet_project):
-    found = problems(snippet_project, "lesson: T\nsections: &s [*s]\n")
-    assert found == [(2, 11, "a YAML alias refers to itself (a cycle)")]
-
-
-def test_a_few_aliases_are_fine(snippet_project):
-    path = snippet_project / "script" / "anchors.yaml"
-    path.write_text("lesson: T\nsections:\n  - title: A\n    beats: &b\n      - say: hi\n"
-                    "  - title: B\n    beats: *b\n", encoding="utf-8")
-    lesson = load_lesson(path)
-    assert [b.id for _, b in lesson.beats()] == ["a-1", "b-1"]
 
 
 def test_emoji_and_right_to_left_text_are_valid(snippet_project):
@@ -457,16 +244,6 @@ def test_missing_script_is_a_script_error(snippet_project):
 ])
 def test_default_say_reads_bullet_and_points_as_sentences(bullet, points, say):
     assert default_say(bullet, points) == say
-
-
-@pytest.mark.parametrize("title,slug", [
-    ("grad_fn, how pytorch keeps track of operations", "grad-fn-how-pytorch-keeps-track-of-operations"),
-    ("import torch.nn as nn", "import-torch-nn-as-nn"),
-    ("  Data  Types!! ", "data-types"),
-    ("🚀", ""),
-])
-def test_slugify(title, slug):
-    assert slugify(title) == slug
 
 
 # --- finding lessons ----------------------------------------------------------

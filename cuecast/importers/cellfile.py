@@ -99,7 +99,9 @@ def _is_python(text: str) -> bool:
 
 
 def _commented(lines: list[str]) -> str:
-    return "\n".join(f"# {t}" if t.strip() else t for t in lines)
+    """Every line commented out; a ``%%magic`` line gets two spaces, as
+    ``# %%magic`` would read as a cell marker and split the cell."""
+    return "\n".join(("#  " if t.startswith("%%") else "# ") + t if t.strip() else t for t in lines)
 
 
 def unique_titles(titles: list[str]) -> list[str]:
@@ -125,7 +127,7 @@ def cell_title(text: str) -> str:
     parser would take for a cell type (``[markdown]``), never only a number
     (``cell: 2`` would select the second cell), no trailing colon."""
     title = " ".join(text.replace("`", "").split()).rstrip(":").strip()
-    title = re.sub(r"\[(?:markdown|md|raw)\]", "", title, flags=re.IGNORECASE).strip()
+    title = " ".join(re.sub(r"\[(?:markdown|md|raw)\]", "", title, flags=re.IGNORECASE).split())
     if not title:
         return "Cell"
     if re.fullmatch(r"[\d\s.]+", title):

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from cuecast.importers.blocks import Heading, Items, Listing, Picture, Prose, Text, Todo
-from cuecast.importers.markdown import parse_markdown
-from cuecast.importers.rst import parse_rst
 from cuecast.importers.speakable import jinja_safe, md_inline, rst_inline, sentences, strip_label
 from cuecast.speech import speech
 
@@ -80,44 +77,3 @@ def test_narrator_labels(line):
 def test_template_marks_in_text_are_kept_literal():
     assert jinja_safe("plain") == "plain"
     assert jinja_safe("a dict {{'a': 1}}") == "{% raw %}a dict {{'a': 1}}{% endraw %}"
-
-
-def lines(text: str):
-    return list(enumerate(text.splitlines(), start=1))
-
-
-def test_rst_blocks():
-    blocks = parse_rst(lines(
-        "Title\n=====\n\nIntro text.\n\nPart\n----\n\n- one\n- two\n\n  * nested\n\n"
-        ".. note::\n   Careful.\n\n.. figure:: img/a.png\n   :alt: A\n\n   The caption.\n\n"
-        "Code follows::\n\n    x = 1\n\n.. mystery:: arg\n\n.. _label:\n\n+---+\n| a |\n+---+\n"))
-    assert blocks == [
-        Heading(1, Text("Title", "Title"), 1),
-        Prose(Text("Intro text.", "Intro text."), 4),
-        Heading(2, Text("Part", "Part"), 6),
-        Items((blocks[3].items[0], blocks[3].items[1]), 9),
-        Prose(Text("Note: Careful.", "Note: Careful."), 15),
-        Picture("img/a.png", 17, "A", Text("The caption.", "The caption.")),
-        Prose(Text("Code follows:", "Code follows:"), 22),
-        Listing("x = 1", (24,)),
-        Todo("unknown directive '.. mystery::' was left out", 26),
-        Todo("a table was left out; say what it shows, or make it an image", 30),
-    ]
-    assert [item.text.slide for item in blocks[3].items] == ["one", "two"]
-    assert [p.slide for p in blocks[3].items[1].points] == ["nested"]
-
-
-def test_markdown_blocks():
-    blocks = parse_markdown(lines(
-        "# T\n\nText with ![alt](a.png) inside.\n\n1. one\n2. two\n   - nested\n\n- other list\n\n"
-        "> [!TIP]\n> Be brief.\n\n```bash\nls\n```\n\n| a | b |\n|---|---|\n\n$$\nE = mc^2\n$$\n"))
-    assert blocks[:2] == [Heading(1, Text("T", "T"), 1), Prose(Text("Text with inside.", "Text with inside."), 3)]
-    assert blocks[2] == Picture("a.png", 3, "alt")
-    assert [(i.text.slide, [p.slide for p in i.points]) for i in blocks[3].items] == [("one", []), ("two", ["nested"])]
-    assert [i.text.slide for i in blocks[4].items] == ["other list"]
-    assert blocks[5:] == [
-        Prose(Text("Tip: Be brief.", "Tip: Be brief."), 12),
-        Listing("ls", (15,), "bash"),
-        Todo("a table was left out; say what it shows, or make it an image", 18),
-        Prose(Text("E = mc²", "$E = mc^2$"), 21, display_math=True),
-    ]

@@ -1,14 +1,20 @@
-"""The parser's side of cell files: ``cell:``, ``region:`` and ``output:``
-resolve to the cell's lines, and every mistake is located with a hint."""
+"""``script_snippet``: the part of a snippet a cue shows.  ``cell:``,
+``region:``, ``lines:`` and ``output:`` resolve to lines of the file, and
+every mistake is located with a hint."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from cuecast.script import load_lesson
 from tests.support.script_errors import problems_in as problems
+from tests.support.script_project import beat, snippet_project  # noqa: F401 (a fixture)
+
+#: The part table compares a problem's line, column and message.
+without_hints = partial(problems, hints=False)
 
 CELLS = """import torch
 
@@ -40,6 +46,8 @@ def cells_project(tmp_path: Path) -> Path:
     (tmp_path / "snippets" / "cells.py").write_text(CELLS)
     (tmp_path / "snippets" / "regions.py").write_text(REGIONS)
     (tmp_path / "snippets" / "plain.py").write_text("print(1)\n")
+    (tmp_path / "snippets" / "empty_region.py").write_text("x = 1\n# region nothing\n\n# endregion\n")
+    (tmp_path / "snippets" / "open.py").write_text("x = 1\n# region main\ny = 2\n")
     return tmp_path
 
 
@@ -86,6 +94,55 @@ def test_cell_by_title_or_number_and_region_with_spaces(cells_project):
      [(7, 17, "no region 'From a numpy array' in snippets/regions.py", "did you mean 'From a NumPy array'?")]),
     (("snippet: snippets/cells.py", "cell: 1", "output: lots"),
      [(8, 17, "'output' must be a line range like 3-12 or 'none', found a string ('lots')", "")]),
+    (("snippet: snippets/cells.py", "cell: 1", "output: 3-1"),
+     [(8, 17, "'output' 3-1 is not a range of output lines (they start at 1)", "")]),
+    (("snippet: snippets/cells.py", "cell: 1", "output: 0-2"),
+     [(8, 17, "'output' 0-2 is not a range of output lines (they start at 1)", "")]),
+    (("snippet: snippets/empty_region.py", "region: nothing"),
+     [(7, 17, "region 'nothing' in snippets/empty_region.py (line 2) holds no code", "")]),
+    (("snippet: snippets/open.py",),  # located in the snippet, at the marker that never closes
+     [(2, 1, "'# region main' has no '# endregion'; it would run to the end of snippets/open.py",
+       "add a '# endregion' line where the region ends")]),
 ])
 def test_cell_mistakes_are_located_with_a_hint(cells_project, lines, expected):
     assert problems(cells_project, cue(*lines)) == expected
+
+
+#: (name, script, [(line, col, message), ...]) — every diagnostic, exactly.
+PART_CASES = [
+    # --- what part of the snippet is shown ---
+    ("lines-format", beat("show: vscode", "snippet: snippets/ok.py", "lines: three"),
+     [(7, 16, "'lines' must look like 'A-B' (e.g. 3-12), found a string ('three')")]),
+    ("lines-list", beat("show: vscode", "snippet: snippets/ok.py", "lines: [1, 2]"),
+     [(7, 16, "'lines' must look like 'A-B' (e.g. 3-12), found a list")]),
+    ("lines-backwards", beat("show: vscode", "snippet: snippets/ok.py", "lines: 5-2"),
+     [(7, 16, "'lines' 5-2 ends before it starts")]),
+    ("lines-zero", beat("show: vscode", "snippet: snippets/ok.py", "lines: 0-2"),
+     [(7, 16, "'lines' start at line 1")]),
+    ("lines-past-end", beat("show: vscode", "snippet: snippets/ok.py", "lines: 3-40"),
+     [(7, 16, "'lines' 3-40 runs past the end of snippets/ok.py (7 lines)")]),
+    ("region-missing", beat("show: vscode", "snippet: snippets/ok.py", "region: setup"),
+     [(7, 17, "no region 'setup' in snippets/ok.py")]),
+    ("lines-and-region", beat("show: vscode", "snippet: snippets/ok.py", "lines: 1-2", "region: main"),
+     [(8, 9, "give one of 'cell', 'region' or 'lines', not both 'lines' and 'region'")]),
+    ("lines-without-snippet", beat("show: slides", "image: pics/a.png", "lines: 1-2"),
+     [(7, 9, "'lines' picks part of a snippet; this cue has no 'snippet'")]),
+]
+
+
+@pytest.mark.parametrize("name,text,expected", PART_CASES, ids=[case[0] for case in PART_CASES])
+def test_every_snippet_part_error_has_its_message_and_place(snippet_project, name, text, expected):
+    assert without_hints(snippet_project, text) == expected
+
+
+def test_missing_region_hint_lists_the_regions_there(snippet_project):
+    [(_, _, _, hint)] = problems(snippet_project, beat("show: vscode", "snippet: snippets/ok.py", "region: mian"))
+    assert hint == "did you mean 'main'?"
+
+
+def test_quoted_and_plain_ranges_still_work(snippet_project):
+    path = snippet_project / "script" / "case.yaml"
+    path.write_text("lesson: T\nsections:\n  - title: S\n    beats:\n      - show: vscode\n"
+                    "        snippet: snippets/ok.py\n        lines: 5\n        output: '1-1'\n")
+    cue = load_lesson(path).sections[0].beats[0].cue
+    assert (cue.lines, cue.output_lines) == ((5, 5), (1, 1))
