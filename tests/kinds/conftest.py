@@ -1,19 +1,4 @@
-"""A project a kind's script checks can be run in: a snippet and a picture."""
+"""The script tests' project (a snippet, a picture) for the kinds' own
+script checks."""
 
-from __future__ import annotations
-
-from pathlib import Path
-
-import pytest
-from PIL import Image
-
-
-@pytest.fixture
-def kind_project(tmp_path: Path) -> Path:
-    root = tmp_path / "proj"
-    (root / "script").mkdir(parents=True)
-    (root / "snippets").mkdir()
-    (root / "snippets" / "ok.py").write_text("x = 1\nprint(x)\n", encoding="utf-8")
-    (root / "pics").mkdir()
-    Image.new("RGB", (4, 3), "white").save(root / "pics" / "a.png")
-    return root
+from tests.test_script import snippet_project  # noqa: F401  (a fixture)

@@ -23,19 +23,19 @@ from tests.test_script import beat, problems
     (("show: browser", "url: 'http://[::1'"),
      [(6, 14, "url 'http://[::1' must be an http:// or https:// address with a host")]),
 ])
-def test_a_browser_cue_needs_a_web_address(kind_project, lines, expected):
-    assert problems(kind_project, beat(*lines)) == expected
+def test_a_browser_cue_needs_a_web_address(snippet_project, lines, expected):
+    assert problems(snippet_project, beat(*lines)) == expected
 
 
-def test_a_bare_host_gets_a_did_you_mean_and_a_word_does_not(kind_project):
-    ((*_, hint),) = problems_in(kind_project, beat("show: browser", "url: pytorch.org/docs"))
+def test_a_bare_host_gets_a_did_you_mean_and_a_word_does_not(snippet_project):
+    ((*_, hint),) = problems_in(snippet_project, beat("show: browser", "url: pytorch.org/docs"))
     assert hint == "did you mean 'https://pytorch.org/docs'?"
-    ((*_, hint),) = problems_in(kind_project, beat("show: browser", "url: TODO"))
+    ((*_, hint),) = problems_in(snippet_project, beat("show: browser", "url: TODO"))
     assert hint == ""
 
 
-def test_the_address_is_kept_without_surrounding_space(kind_project):
-    script = kind_project / "script" / "ok.yaml"
+def test_the_address_is_kept_without_surrounding_space(snippet_project):
+    script = snippet_project / "script" / "ok.yaml"
     script.write_text(beat("show: browser", "url: '  https://pytorch.org/docs  '"), encoding="utf-8")
     ((_, _, cue),) = list(load_lesson(script).cues())
     assert cue.url == "https://pytorch.org/docs"

@@ -19,14 +19,14 @@ WHERE = Location("script/x.yaml", 5, 9)
     (("show: slides", "diagram: autograd"),
      [(6, 18, "diagram 'autograd' needs a 'snippet' (the code whose autograd graph it draws)")]),
 ])
-def test_what_a_slides_cue_lacks_or_combines_wrongly_is_located(kind_project, lines, expected):
-    assert problems(kind_project, beat(*lines)) == expected
+def test_what_a_slides_cue_lacks_or_combines_wrongly_is_located(snippet_project, lines, expected):
+    assert problems(snippet_project, beat(*lines)) == expected
 
 
-def test_a_diagram_and_a_picture_each_load(kind_project):
+def test_a_diagram_and_a_picture_each_load(snippet_project):
     from cuecast.script import load_lesson
 
-    script = kind_project / "script" / "ok.yaml"
+    script = snippet_project / "script" / "ok.yaml"
     for lines in (("show: slides", "diagram: autograd", "snippet: snippets/ok.py"),
                   ("show: slides", "image: pics/a.png")):
         script.write_text(beat(*lines), encoding="utf-8")

@@ -9,8 +9,8 @@ from tests.test_script import beat, problems
 WHERE = Location("script/x.yaml", 5, 9)
 
 
-def test_a_vscode_cue_needs_a_snippet(kind_project):
-    assert problems(kind_project, beat("show: vscode", "say: hi")) == [
+def test_a_vscode_cue_needs_a_snippet(snippet_project):
+    assert problems(snippet_project, beat("show: vscode", "say: hi")) == [
         (5, 15, "a vscode cue needs a 'snippet' (the file shown in the editor)")]
 
 
@@ -26,8 +26,8 @@ def test_the_cue_sheet_names_the_file_and_what_of_it_is_shown():
     assert KIND.review(whole) == "VS Code: snippets/ok.py" and KIND.capture_name(whole) == "snippets/ok.py"
 
 
-def test_a_loaded_cue_is_named_as_the_script_gives_it(kind_project):
-    script = kind_project / "script" / "ok.yaml"
+def test_a_loaded_cue_is_named_as_the_script_gives_it(snippet_project):
+    script = snippet_project / "script" / "ok.yaml"
     script.write_text(beat("show: vscode", "snippet: snippets/ok.py", "lines: 1-2"), encoding="utf-8")
     from cuecast.script import load_lesson
 
