@@ -60,8 +60,9 @@ def breadcrumb(url: str) -> str:
     """``https://pytorch.org/docs/stable/nn.html`` → ``pytorch.org › docs ›
     stable › nn.html``: where the page is, as a search result shows it."""
     parts = urlsplit(url)
-    steps = [parts.netloc or url] + [step for step in parts.path.split("/") if step]
-    return " › ".join(steps)
+    if not parts.netloc:  # a project page (file:pages/x.html) or no address: shown as given, not twice
+        return url
+    return " › ".join([parts.netloc] + [step for step in parts.path.split("/") if step])
 
 
 #: Widths (as a share of the text column) of the placeholder lines that stand

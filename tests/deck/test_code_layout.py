@@ -12,7 +12,6 @@ from cuecast.deck.boxes import inches
 from cuecast.deck.code_layout import terminal_panel
 from cuecast.deck.measure import Measurer
 from cuecast.deck.theme import load_theme
-from cuecast.errors import ScriptError
 from cuecast.model import Capture
 
 
@@ -54,18 +53,6 @@ def test_the_label_and_the_badge_never_share_space(theme, width, status):
     if badge is not None:
         assert label.x + label.w <= badge.x and badge.x + badge.w <= inches(width)
         assert Measurer(theme).width(badge.paragraphs[0].runs[0]) * 12_700 <= badge.w - badge.inset[0] - badge.inset[2]
-
-
-def test_the_theme_option_is_read_and_checked(tmp_path):
-    path = tmp_path / "theme.yaml"
-    path.write_text("run_time: true\n")
-    assert load_theme(path).run_time is True
-    assert load_theme(None).run_time is False
-    path.write_text("colors: {}\nrun_time: sometimes\n")
-    with pytest.raises(ScriptError) as caught:
-        load_theme(path)
-    [problem] = caught.value.diagnostics
-    assert problem.location.line == 2 and "'run_time' must be true or false" in problem.message
 
 
 # --- layout by what fits -------------------------------------------------------------

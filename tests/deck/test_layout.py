@@ -7,7 +7,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PIL import Image
 
 from cuecast.deck import cue_slide_id, section_slide_id
 from cuecast.deck.boxes import Connector, TextBox
@@ -20,6 +19,7 @@ from cuecast.errors import ScriptError
 from cuecast.model import Beat, Capture, Cue, Lesson, Location, Section, SnippetException
 from cuecast.script import load_lesson
 
+from tests.deck.test_theme import theme_file
 from tests.support.deck_lesson import fake_captures, seed_like_lesson
 
 
@@ -175,34 +175,7 @@ def test_template_errors_point_at_the_beat(tmp_path, theme, text, message):
     assert message in diagnostic.message
 
 
-def test_theme_errors_carry_file_and_line(tmp_path):
-    theme = tmp_path / "theme.yaml"
-    theme.write_text("colors:\n  accent: orange\nfonts:\n  mono: {regular: nowhere.ttf}\nsizez: {}\n")
-    with pytest.raises(ScriptError) as caught:
-        load_theme(theme)
-    found = {(d.location.line, d.message.split(" ")[0]) for d in caught.value.diagnostics}
-    assert (2, "colour") in found
-    assert (4, "font") in found
-    assert (5, "unknown") in found
-
-
-def test_theme_overrides_keep_the_rest(tmp_path):
-    theme = tmp_path / "theme.yaml"
-    theme.write_text('colors: {accent: "#123456"}\nsizes: {code_min: 11}\n')
-    loaded = load_theme(theme)
-    assert loaded.color("accent") == "#123456"
-    assert loaded.size("code_min") == 11
-    assert loaded.color("title") == load_theme(None).color("title")
-    assert Path(loaded.font_file("mono")).name == "DejaVuSansMono.ttf"
-
-
 # --- theme limits: what loads can be laid out and drawn ------------------------
-
-
-def _theme_file(tmp_path: Path, body: str) -> Path:
-    path = tmp_path / "theme.yaml"
-    path.write_text(body, encoding="utf-8")
-    return path
 
 
 @pytest.mark.parametrize("width, height", [(4, 4.5), (56, 4.5), (4, 56), (56, 56), (10, 5.625)])
@@ -211,7 +184,7 @@ def test_the_extreme_slide_sizes_a_theme_accepts_lay_out_and_draw(tmp_path, less
     from cuecast.deck.theme import CODE_SIZE_SHARE
 
     largest_code = width * 72 / CODE_SIZE_SHARE  # the largest code size this width allows
-    theme = load_theme(_theme_file(tmp_path, f"size: {{width: {width}, height: {height}}}\n"
+    theme = load_theme(theme_file(tmp_path, f"size: {{width: {width}, height: {height}}}\n"
                                              f"sizes: {{code: {min(largest_code, 200):.2f}, "
                                              f"code_min: {min(largest_code, 200):.2f}, title: 200, body: 200}}\n"))
     # a snippet whose line numbers have six digits: the widest gutter a code panel gets
@@ -230,39 +203,6 @@ def test_the_extreme_slide_sizes_a_theme_accepts_lay_out_and_draw(tmp_path, less
                 assert box.w >= 0 and box.h >= 0, (width, height, slide.id, box.name)
         for size in ((1920, 1080), (16, 16)):
             draw_slide(slide, theme, size)
-
-
-@pytest.mark.parametrize("body, expected", [
-    ("size: {width: 1, height: 1}\n", [
-        (1, 15, "slide width 1 in cannot be laid out; slides must be 4 to 56 inches wide and 4.5 to 56 inches tall"),
-        (1, 26, "slide height 1 in cannot be laid out; slides must be 4 to 56 inches wide and 4.5 to 56 inches tall")]),
-    ("size: 16:9\n", [(1, 7, "size must be a mapping, found an integer (16:9, which YAML 1.1 reads as the base-60 "
-                             "number 969)")]),
-    ("sizes: [10, 20, 30]\n", [(1, 8, "sizes must be a mapping, found a list")]),
-    ("colors: [red]\n", [(1, 9, "colors must be a mapping, found a list")]),
-    ("fonts:\n  sans: {family: X, regular: bad.ttf, bold: bad.ttf}\n", [
-        (2, 30, "font file 'bad.ttf' is not a font Pillow can read (unknown file format)"),
-        (2, 45, "font file 'bad.ttf' is not a font Pillow can read (unknown file format)")]),
-    ("sizes: {code: 100}\n", [(1, 15, "size code of 100 pt is too large for a slide 13.333 inches wide: code needs "
-                                      "room beside its line numbers")]),
-    ("size: {width: 8, height: 5}\nmargins: {top: 0.4, bottom: 0.4}\n",
-     [(2, 10, "margins leave 8 × 4.2 inches for the lesson; it needs at least 4 × 4.5")]),
-    ("margins: {left: nan}\n", [(1, 17, "margin left must be inches (0 or more), not 'nan'")]),
-    ("logo: big.png\n", [(1, 7, "logo file 'big.png' is 20000×20 pixels; pictures are limited to 16384 pixels a side "
-                                "and 50 megapixels")]),
-    ("colors:\n  <<: {accent: '#123456'}\n  accent: nope\n", [(3, 11, "colour accent is not a #RRGGBB hex colour: 'nope'")]),
-])
-def test_a_theme_that_cannot_be_drawn_is_refused_when_it_loads(tmp_path, body, expected):
-    (tmp_path / "bad.ttf").write_text("<html>not a font</html>\n")
-    Image.new("RGB", (20000, 20)).save(tmp_path / "big.png")
-    with pytest.raises(ScriptError) as caught:
-        load_theme(_theme_file(tmp_path, body))
-    assert [(d.location.line, d.location.col, d.message) for d in caught.value.diagnostics] == expected
-
-
-def test_theme_merge_keys_share_values(tmp_path):
-    theme = load_theme(_theme_file(tmp_path, "colors:\n  <<: {accent: '#123456', title: '#000000'}\n  title: '#FFFFFF'\n"))
-    assert (theme.color("accent"), theme.color("title")) == ("#123456", "#FFFFFF")
 
 
 def test_code_in_a_title_is_drawn_as_code_never_as_backticks(tmp_path, theme):

@@ -9,7 +9,7 @@ import pytest
 
 from cuecast import kinds
 from cuecast.errors import CuecastError
-from cuecast.kinds import CUE_KEYS, CUE_KINDS, KINDS, REGISTERED, STAGES, KindTable, table
+from cuecast.kinds import CUE_KEYS, CUE_KINDS, KINDS, REGISTERED, STAGES, table
 from cuecast.model import SEGMENT_KINDS, Cue, Location
 
 
@@ -40,15 +40,6 @@ def test_a_table_missing_a_kind_is_refused_at_import():
     REGISTERED.pop("test stage", None)
 
 
-def test_a_kind_no_table_knows_is_a_located_error():
-    made = KindTable("layout", {kind: kind for kind in CUE_KINDS}, CUE_KINDS)
-    where = Location("script/x.yaml", 7, 15)
-    with pytest.raises(CuecastError) as raised:
-        made.lookup("webcam", where)
-    assert raised.value.location == where
-    assert "cannot handle cue kind 'webcam'" in raised.value.message
-
-
 def test_unknown_kind_never_becomes_a_slide_anywhere():
     """What used to fall through: the plan, the deck, the exports, the review page."""
     _load_stages()
@@ -66,13 +57,6 @@ def test_each_kind_keys_are_cue_keys_and_every_cue_key_has_a_kind():
     for kind in KINDS.values():
         assert set(kind.keys) <= set(CUE_KEYS)
     assert set(CUE_KEYS) == {key for kind in KINDS.values() for key in kind.keys}
-
-
-def test_a_kind_with_a_key_no_cue_has_is_refused():
-    from cuecast.kinds.base import CueKind
-
-    with pytest.raises(ValueError, match="webcam.*colour"):
-        CueKind("webcam", ("colour",), "SHOW ON WEBCAM", str, str, lambda cue: None)
 
 
 def test_segment_media_names_come_from_the_segment_kind():

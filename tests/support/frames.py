@@ -81,3 +81,18 @@ def near(pixels: np.ndarray, colour, tolerance: int = 14) -> int:
     if isinstance(colour, str):
         colour = tuple(int(colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
     return int((np.abs(pixels - np.array(colour, dtype=np.int16)).max(axis=-1) <= tolerance).sum())
+
+
+def frames_by_index(scene) -> dict[int, np.ndarray]:
+    """Copies of a simulated screen's picture at every keyframe (the scene
+    reuses one image)."""
+    return {index: np.asarray(picture).copy() for index, picture in scene.render()}
+
+
+def picture_at(frames: dict[int, np.ndarray], frame: int) -> np.ndarray:
+    """What ``frame`` shows: the picture of the last keyframe up to it."""
+    return frames[max(k for k in frames if k <= frame)]
+
+
+def has_colour(pixels: np.ndarray, colour: str, tolerance: int = 12, at_least: int = 3) -> bool:
+    return near(pixels.astype(np.int16), colour, tolerance) >= at_least

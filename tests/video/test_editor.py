@@ -1,5 +1,6 @@
-"""The simulated VS Code and browser screens: what each keyframe shows,
-checked on the pixels drawn (colours of tokens, the terminal region)."""
+"""The simulated VS Code screen: what each keyframe shows, checked on the
+pixels drawn (colours of tokens, the terminal region); the browser's is in
+``test_browser.py``."""
 
 from __future__ import annotations
 
@@ -7,8 +8,7 @@ import numpy as np
 import pytest
 
 from cuecast.model import Capture, Cue, Location, SnippetException
-from cuecast.video.browser import LIGHT, BrowserContent, BrowserScene, breadcrumb, browser_content
-from cuecast.video.canvas import Caption, CaptionedScene, StillScene, caption_chunks, font, SANS
+from cuecast.video.browser import BrowserContent, BrowserScene
 from cuecast.video.editor import (
     DARK,
     EditorContent,
@@ -18,6 +18,7 @@ from cuecast.video.editor import (
     token_colours,
 )
 from cuecast.video.canvas import hex_rgb
+from tests.support.frames import frames_by_index, has_colour, picture_at
 
 SIZE = (640, 360)
 FPS = 30
@@ -41,22 +42,6 @@ def content(lines=CODE, output=("tensor([3.])", "done")) -> EditorContent:
         project="demo",
         files=("double.py", "other.py"),
     )
-
-
-def frames_by_index(scene):
-    """Copies of the picture at every keyframe (the scene reuses one image)."""
-    return {index: np.asarray(picture).copy() for index, picture in scene.render()}
-
-
-def picture_at(frames, frame):
-    best = max(k for k in frames if k <= frame)
-    return frames[best]
-
-
-def has_colour(pixels: np.ndarray, colour: str, tolerance: int = 12, at_least: int = 3) -> bool:
-    target = np.array(hex_rgb(colour), dtype=np.int16)
-    close = np.abs(pixels.astype(np.int16) - target).max(axis=-1) <= tolerance
-    return int(close.sum()) >= at_least
 
 
 def test_token_colours_follow_dark_plus():
@@ -157,59 +142,6 @@ def test_long_code_and_long_output_scroll_and_keep_the_end_visible():
     # the last typed line is on screen
     last_row_y = s.code_top + (len(code) - 1 - s.code_scroll) * s.line_h
     assert has_colour(end[last_row_y:last_row_y + s.line_h, s.code_x:], "#6a9955")
-
-
-def test_the_browser_types_the_url_then_shows_the_page():
-    cue = Cue("browser", "m-1", Location("x.yaml", 3), url="https://pytorch.org/docs/stable/nn.html",
-              title="torch.nn")
-    c = browser_content(cue, "Pytorch documentation")
-    assert c == BrowserContent("https://pytorch.org/docs/stable/nn.html", "torch.nn", "Pytorch documentation")
-    s = BrowserScene(c, SIZE, FPS, 120)
-    keys = s.keyframes()
-    frames = frames_by_index(s)
-    assert keys[0] == 0 and s.state(keys[-1]).loaded and keys[-1] < 60
-    x0, y0, x1, y1 = s.address_box
-    bar_start = picture_at(frames, 0)[y0:y1, s.url_x:x1 - 20]
-    bar_end = picture_at(frames, 119)[y0:y1, s.url_x:x1 - 20]
-    assert has_colour(bar_end, LIGHT["address"], at_least=500)
-    ink = lambda bar: int((bar.astype(int).sum(axis=-1) < 300).sum())
-    assert ink(bar_start) < ink(bar_end)
-    page = picture_at(frames, 119)[s.page_top + 20:]
-    assert has_colour(page, LIGHT["title"], tolerance=20, at_least=50)
-    assert has_colour(page, LIGHT["skeleton"], tolerance=2, at_least=2000)  # placeholder text lines, not a blank page
-
-
-def test_a_browser_cue_without_a_title_is_headed_by_its_caption():
-    cue = Cue("browser", "m-1", Location("x.yaml", 3), url="https://pytorch.org/docs/stable/nn.html",
-              caption="Pytorch documentation")
-    assert browser_content(cue, "The docs page for torch.nn.") == BrowserContent(
-        "https://pytorch.org/docs/stable/nn.html", "Pytorch documentation", "The docs page for torch.nn.")
-    assert browser_content(cue, "Pytorch documentation").text == ""  # never the heading twice
-    bare = Cue("browser", "m-2", Location("x.yaml", 4), url="https://pytorch.org/")
-    assert browser_content(bare).title == "pytorch.org"
-    assert breadcrumb("https://pytorch.org/docs/stable/nn.html") == "pytorch.org › docs › stable › nn.html"
-
-
-def test_burned_captions_add_keyframes_and_draw_on_a_copy():
-    base = StillScene(__import__("PIL.Image", fromlist=["Image"]).new("RGB", SIZE, (30, 60, 90)), 90)
-    captioned = CaptionedScene(base, [Caption(10, 40, "Hello there"), Caption(40, 200, "General Kenobi")], SIZE)
-    assert captioned.keyframes() == [0, 10, 40]
-    frames = frames_by_index(captioned)
-    assert np.array_equal(frames[0], np.asarray(base.image))
-    bottom = frames[10][int(SIZE[1] * 0.7):]
-    assert has_colour(bottom, "#ffffff", tolerance=10, at_least=30)
-    assert not np.array_equal(frames[10], frames[40])
-    assert np.asarray(base.image)[int(SIZE[1] * 0.9), SIZE[0] // 2].tolist() == [30, 60, 90]
-
-
-def test_caption_chunks_split_long_narration_in_time_order():
-    fnt = font(SANS, 20)
-    text = " ".join(["word"] * 60)
-    chunks = caption_chunks(text, 2.0, 14.0, fnt, 200, max_lines=2)
-    assert len(chunks) > 2
-    assert chunks[0][0] == 2.0 and chunks[-1][1] == pytest.approx(14.0)
-    assert all(a[1] == pytest.approx(b[0]) for a, b in zip(chunks, chunks[1:]))
-    assert all(1 <= len(lines) <= 2 for _, _, lines in chunks)
 
 
 @pytest.mark.parametrize("n_frames", [1, 2, 7])

@@ -10,7 +10,8 @@ from cuecast.model import Narration, Word
 from cuecast.script import code_terms
 from cuecast.video.editor import DARK
 from cuecast.video.spoken_code import code_highlights
-from tests.video.test_editor import CODE, FPS, frames_by_index, has_colour, picture_at, scene
+from tests.support.frames import frames_by_index, has_colour, picture_at
+from tests.video.test_editor import CODE, FPS, scene
 
 SAY = "We call `double` on a tensor, then `print(...)` shows it."
 

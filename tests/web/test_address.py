@@ -1,17 +1,15 @@
 """Which pages a browser cue may show: ``file:`` URLs of pages inside the
 project (checked by the script parser, with the script line), where Chromium
-finds them, and whether a server can be reached before a browser is started."""
+finds them."""
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import pytest
 
 from cuecast.script import load_lesson
 from cuecast.web.address import browser_address
-from cuecast.web.reach import OFFLINE_ENV, unreachable
 from tests.test_script import beat, problems
 
 
@@ -52,20 +50,3 @@ def test_file_urls_of_project_pages_are_accepted(pages_project):
 def test_file_urls_outside_the_project_are_located_errors(pages_project, url, message):
     ((line, col, said),) = problems(pages_project, beat("show: browser", f"url: '{url}'"))
     assert (line, col) == (6, 14) and said.startswith(message)
-
-
-def test_offline_builds_capture_only_this_machine(monkeypatch):
-    monkeypatch.setenv(OFFLINE_ENV, "1")
-    assert unreachable("https://pytorch.org/docs/stable/nn.html") == \
-        f"{OFFLINE_ENV} is set, so only pages on this machine are captured"
-    assert unreachable("file:pages/demo.html") is None
-
-
-def test_a_closed_port_is_unreachable_at_once(monkeypatch):
-    monkeypatch.delenv(OFFLINE_ENV, raising=False)
-    with socket.socket() as probe:  # a port nobody listens on (bound, never listening)
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-        reason = unreachable(f"http://127.0.0.1:{port}/page.html")
-    # refused, not timed out: the answer came from the port, not from waiting
-    assert reason == f"cannot connect to 127.0.0.1:{port} (connection refused)"
