@@ -4,19 +4,11 @@ listed under its lesson with its label."""
 
 from __future__ import annotations
 
-import pytest
 from click.testing import CliRunner
 
 from cuecast.cli import cli
 from cuecast.outputs import output_label
 from cuecast.stages import stage_names
-from tests.support.talk import talk_project
-
-
-@pytest.fixture
-def talk(tmp_path, monkeypatch):
-    monkeypatch.chdir(talk_project(tmp_path))
-    return tmp_path
 
 
 def test_only_offers_exactly_the_pipeline_stages():

@@ -10,13 +10,6 @@ from PIL import Image
 from pptx import Presentation
 
 from cuecast.cli import cli
-from tests.support.talk import talk_project
-
-
-@pytest.fixture
-def talk(tmp_path, monkeypatch):
-    monkeypatch.chdir(talk_project(tmp_path))
-    return tmp_path
 
 
 def test_slides_writes_the_deck_and_an_image_per_slide_and_names_them(talk):

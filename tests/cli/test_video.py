@@ -10,13 +10,6 @@ from click.testing import CliRunner
 
 from cuecast.cli import cli
 from tests.support.frames import frame_count, video_size
-from tests.support.talk import talk_project
-
-
-@pytest.fixture
-def talk(tmp_path, monkeypatch):
-    monkeypatch.chdir(talk_project(tmp_path))
-    return tmp_path
 
 
 def test_video_is_written_at_the_size_and_rate_asked_and_only_its_path_printed(talk):
