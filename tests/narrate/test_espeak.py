@@ -13,7 +13,9 @@ import pytest
 
 from cuecast.errors import ConfigError
 from cuecast.narrate import get_voice, narrate_lesson
+from cuecast.model import Word
 from cuecast.narrate.base import wav_duration
+from cuecast.narrate.espeak import EspeakVoice, word_times
 from tests.support.narration import LONG, SHORT, lesson_of, rms
 
 
@@ -111,3 +113,20 @@ def test_espeak_times_every_word_in_order_inside_the_clip(espeak, tmp_path):
         if word.end - word.start > 0.15:
             piece = samples[int(word.start * 22050):int(word.end * 22050)]
             assert np.sqrt(np.mean(piece ** 2)) > 300, word
+
+
+def test_a_word_runs_from_its_first_event_to_the_next_words_and_a_silent_one_takes_an_instant():
+    text = "Hello — big world"
+    # espeak's word events: (1-based character position, milliseconds); "—" said as nothing
+    events = [(1, 20), (3, 90), (9, 400), (13, 700)]
+    assert word_times(text, events, 1.5) == (Word("Hello", 0.02, 0.4), Word("—", 0.4, 0.4),
+                                             Word("big", 0.4, 0.7), Word("world", 0.7, 1.5))
+    # an event past the clip's end (a rounding in espeak) is held inside it
+    assert word_times("Hi there", [(1, 0), (4, 2000)], 1.0)[-1] == Word("there", 1.0, 1.0)
+
+
+def test_pitch_out_of_range_is_a_config_error_and_pitch_keys_the_clip():
+    with pytest.raises(ConfigError, match="--pitch 101 is out of range"):
+        EspeakVoice(pitch=101)
+    assert EspeakVoice(pitch=40).key(SHORT) != EspeakVoice(pitch=60).key(SHORT)
+    assert EspeakVoice(pitch=40).record()["settings"]["pitch"] == 40
