@@ -9,6 +9,7 @@ import os
 
 import pytest
 
+from cuecast.preview.events import EventHub
 from cuecast.video.clipcache import ClipCache
 
 
