@@ -33,6 +33,8 @@ NOISE_SEED = 2026
 #: Frames of noise fed at first; a longer sentence is spoken again with more
 #: (the first frames are the same, so the result does not depend on it).
 NOISE_FRAMES = 4096
+#: The most frames of noise tried (over an hour of one sentence) before its error is raised.
+MAX_NOISE_FRAMES = 1 << 20
 #: Peak of a spoken sentence, a little under full scale (Piper scales each
 #: sentence to its own peak).
 PEAK = 0.9
@@ -210,11 +212,18 @@ class PiperModel:
         """``(float samples, samples per phoneme id, spans)`` of one sentence."""
         np = self._np
         ids, spans = self.ids(phonemes)
-        frames = NOISE_FRAMES
+        frames = max(NOISE_FRAMES, len(ids))  # the phoneme widths' noise has a frame per id
         while True:
             feeds = self._feeds(ids, settings["length_scale"], settings["noise_scale"], settings["noise_w"],
                                 settings["speaker"], frames)
-            audio, widths = self.session.run(None, feeds)[:2]
+            try:
+                audio, widths = self.session.run(None, feeds)[:2]
+            except Exception as exc:  # noqa: BLE001 - onnxruntime's errors are plain RuntimeErrors
+                # noise shorter than the sentence's frames fails to broadcast against them
+                if "broadcast" not in str(exc) or frames >= MAX_NOISE_FRAMES:
+                    raise
+                frames *= 2
+                continue
             id_samples = (np.asarray(widths).reshape(-1) * self.hop).astype(np.int64)
             if int(id_samples.sum()) <= frames * self.hop:
                 break

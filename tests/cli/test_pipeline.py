@@ -1,61 +1,18 @@
-"""The subcommands are views of one pipeline: the same options mean the same
-thing everywhere, a stage built by one view is current for the others, and
-a build templates and lays out each lesson's deck once."""
+"""The subcommands are views of one pipeline: a stage built by one view is
+current for the others, and a build templates and lays out each lesson's
+deck once.  That the same options mean the same thing everywhere is tested
+in test_options."""
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 from pathlib import Path
 
-import click
 import pytest
 from click.testing import CliRunner
 
-from cuecast.build import BuildOptions
-from cuecast.stages import stage_names
 from cuecast.cli import cli
-from cuecast.cli.options import all_options, build_options, executor_option, run_options
 from tests.support.paths import PROJECT
-
-VIEWS = ("check", "slides", "timeline", "video", "build", "watch", "preview")
-
-
-def _params(name: str) -> dict[str, click.Parameter]:
-    return {p.name: p for p in cli.get_command(click.Context(cli), name).params}
-
-
-def _group_params(group) -> set[str]:
-    return {p.name for p in group(click.command()(lambda **kw: None)).params}
-
-
-@pytest.mark.parametrize("name", VIEWS)
-def test_every_view_takes_the_run_options_that_key_the_capture_cache(name):
-    params = _params(name)
-    for option in _group_params(run_options):
-        assert option in params, f"render {name} lacks --{option.replace('_', '-')}"
-        assert params[option].default == _params("build")[option].default, option
-
-
-@pytest.mark.parametrize("name", ("check", "slides", "timeline", "video", "build"))
-def test_every_view_that_builds_takes_the_executor(name):
-    assert _params(name)["executor"].default == "local"
-    bad = CliRunner().invoke(cli, [name, "--executor", "dask"])
-    assert bad.exit_code == 2 and "unknown executor 'dask'" in bad.stderr
-
-
-def test_every_pipeline_option_lands_in_the_options_object():
-    fields = {f.name for f in dataclasses.fields(BuildOptions)}
-    for option in (_group_params(all_options) | _group_params(executor_option)) - {"no_cache"}:
-        assert option in fields, f"--{option} is parsed but BuildOptions has no field for it"
-    options = build_options({"timeout": 5.0, "no_cache": True, "junit": "x.xml"}, ("check",))
-    assert (options.timeout, options.use_cache, options.only) == (5.0, False, ("check",))
-
-
-def test_only_offers_exactly_the_pipeline_stages():
-    result = CliRunner().invoke(cli, ["build", "--only", "slides,bogus"])
-    assert result.exit_code == 2
-    assert f"expected one of: {', '.join(stage_names())}" in result.stderr
 
 
 @pytest.fixture
