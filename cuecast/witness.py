@@ -46,9 +46,12 @@ _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 _WRITES = {"os.rename": 2, "os.remove": 1, "os.rmdir": 1, "os.mkdir": 1, "shutil.rmtree": 1, "os.truncate": 1,
            "os.chmod": 1, "os.utime": 1, "os.link": 2, "os.symlink": 2, "shutil.copyfile": 2, "shutil.move": 2}
 #: Audit events whose effects a trace cannot follow.
-_PROCESSES = ("subprocess.Popen", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty", "os.exec", "os.system")
-_NETWORK = ("socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyaddr",
-            "socket.sendto", "socket.bind")
+_PROCESSES = frozenset({"subprocess.Popen", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty", "os.exec",
+                        "os.system"})
+_NETWORK = frozenset({"socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyaddr",
+                      "socket.sendto", "socket.bind"})
+#: Every event the hook acts on; the many others (``builtins.id``, ``exec``…) return at once.
+_EVENTS = frozenset({"open", "os.listdir", "os.scandir"}) | frozenset(_WRITES) | _PROCESSES | _NETWORK
 
 _real_stat, _real_lstat = os.stat, os.lstat
 _active: Optional["Trace"] = None
@@ -151,7 +154,7 @@ def _path_name(path) -> Optional[str]:
 
 def _hook(event: str, args: tuple) -> None:
     trace = _active
-    if trace is None:
+    if trace is None or event not in _EVENTS:
         return
     if event == "open":
         path, mode, flags = args
@@ -162,7 +165,7 @@ def _hook(event: str, args: tuple) -> None:
     elif event in _WRITES:
         for path in args[:_WRITES[event]]:
             trace.wrote(path)
-    elif event.startswith(_PROCESSES):
+    elif event in _PROCESSES:
         trace.spoil(f"it started a process ({event})")
     elif event in _NETWORK and not _probes_running:
         trace.spoil(f"it used the network ({event})")
@@ -183,6 +186,18 @@ def _traced_stat(path, *, dir_fd=None, follow_symlinks=True):
 
 def _traced_lstat(path, *, dir_fd=None):
     return _traced_stat(path, dir_fd=dir_fd, follow_symlinks=False)
+
+
+def _forget_in_child() -> None:
+    """A forked child (a lesson built beside the others) is not the run
+    traced: its own reads are not ours to keep, and its ``os.stat`` is Python's."""
+    global _active
+    _active = None
+    os.stat, os.lstat = _real_stat, _real_lstat
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_in_child)
 
 
 @contextlib.contextmanager

@@ -107,3 +107,13 @@ def test_tracing_ends_with_its_block_and_runs_once_at_a_time():
         with pytest.raises(RuntimeError), tracing():
             pass
     assert os.stat is witness._real_stat and os.lstat is witness._real_lstat
+
+
+def test_a_forked_child_is_not_the_run_traced():
+    with tracing() as trace:
+        pid = os.fork()
+        if pid == 0:  # the child: Python's own stat, no trace to add to
+            os._exit(0 if os.stat is witness._real_stat and witness._active is None else 1)
+        _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert "started a process (os.fork)" in trace.spoiled

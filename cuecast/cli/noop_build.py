@@ -157,7 +157,11 @@ def replay(args: list[str]) -> Optional[int]:
 def watching(args: list[str]) -> Iterator[None]:
     """Trace the build ``render ARGS`` runs, for ``settle`` to record."""
     global _watch
-    key = request_key(args)
+    try:
+        key = request_key(args)
+    except OSError:  # e.g. the current folder is gone: the build says so in its own words
+        yield
+        return
     with tracing() as trace:
         _watch = Watch(key, trace)
         try:
