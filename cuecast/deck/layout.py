@@ -157,22 +157,30 @@ class _Builder:
 
     # --- slides ------------------------------------------------------------
 
+    def byline(self) -> str:
+        """Where the shown outputs came from: torch's version and the
+        device, else the device alone (commands only); empty when nothing ran."""
+        captures = list(self.captures.values())
+        first = next((c for c in captures if c.torch_version), None)
+        if first is not None:
+            return f"torch {first.torch_version} on {first.device_name or first.device}"
+        ran = next((c for c in captures if c.device_name or c.device), None)
+        return f"run on {ran.device_name or ran.device}" if ran is not None else ""
+
     def title_slide(self) -> SlideLayout:
         lesson, theme = self.lesson, self.theme
         title = self.text(lesson.title, lesson.location)
-        first = next((c for c in self.captures.values() if c.torch_version), None)
-        if first is not None:
-            byline = f"torch {first.torch_version} on {first.device_name or first.device}"
-        else:
-            byline = "snippets not run yet"
         boxes = [
             Rect("band", 0, 0, self.W, self.H, fill=theme.color("title_card")),
             self.title_box(title, y=inches(2.2), h=inches(1.9), color=theme.color("title_card_text"),
                            largest=theme.size("lesson_title"), name="title"),
             Rect("accent", MARGIN, inches(4.25), inches(1.6), pt_to_emu(5), fill=theme.color("accent")),
-            self.subtitle_box(byline, inches(4.5), name="byline", color=theme.color("title_card_text")),
         ]
-        notes = f"{title}. The outputs on these slides came from {byline}."
+        notes = f"{title}."
+        byline = self.byline()
+        if byline:  # a lesson without snippets has no run to credit
+            boxes.append(self.subtitle_box(byline, inches(4.5), name="byline", color=theme.color("title_card_text")))
+            notes += f" The outputs on these slides came from {byline}."
         if lesson.prepare:
             notes += "\nBefore recording: " + "; ".join(lesson.prepare) + "."
         return self.slide(TITLE_SLIDE_ID, title, notes, boxes, background=theme.color("title_card"))

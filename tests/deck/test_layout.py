@@ -87,6 +87,15 @@ def test_templates_fill_titles(deck):
     assert title.text == "torch 2.13.0 on cpu"
 
 
+def test_a_lesson_without_snippets_credits_no_run(theme):
+    where = Location("talk.yaml", 1, 1)
+    talk = Lesson("talk", "Talk", "talk.yaml", ".", where, sections=(
+        Section("why", "Why", where, beats=(Beat("why-1", where, say="A reason.", bullet="A reason"),)),))
+    title = layout_deck(talk, {}, theme).slide("title")
+    assert [b.name for b in title.boxes if b.name == "byline"] == []
+    assert title.notes == "Talk."
+
+
 def test_nothing_leaves_the_slide_or_overflows_its_box(deck, theme):
     assert_fits(deck, theme)
 
