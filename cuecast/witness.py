@@ -128,12 +128,13 @@ class Trace:
         (else the trace is spoiled).  ``ignored``: paths that are no input
         (the build lock)."""
         skip = {os.path.abspath(p) for p in ignored}
-        folders = {os.path.dirname(p) for p in self.ours}
+        ours = set(self.ours)  # copies: a thread of the run may still be adding
+        folders = {os.path.dirname(p) for p in ours}
         rows = []
-        for (how, path), seen in sorted(self.seen.items()):
+        for (how, path), seen in sorted(dict(self.seen).items()):
             if path in skip:
                 continue
-            if path in self.ours or path in folders:
+            if path in ours or path in folders:
                 seen = observe(path, how)
             else:
                 changed = changed_at(seen)

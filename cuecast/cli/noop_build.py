@@ -173,7 +173,15 @@ def watching(args: list[str]) -> Iterator[None]:
 def settle(builds, summary: dict, said: list[str]) -> None:
     """Record the build being watched if it found nothing to do: every stage
     of every lesson skipped, no snippet failed, one project, a trace that
-    stands for the run."""
+    stands for the run.  The record only saves the next build time: nothing
+    about it may fail this one."""
+    try:
+        _settle(builds, summary, said)
+    except Exception:
+        pass
+
+
+def _settle(builds, summary: dict, said: list[str]) -> None:
     watch = _watch
     if watch is None or not builds:
         return
@@ -184,10 +192,7 @@ def settle(builds, summary: dict, said: list[str]) -> None:
         return
     root = roots.pop()
     path = record_path(root, watch.key)
-    try:  # made before the trace ends, so the folder above is witnessed as it is left
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-    except OSError:
-        return
+    os.makedirs(os.path.dirname(path), exist_ok=True)  # before the trace ends: the folder above is witnessed as left
     # the lock and these records are no input: every build rewrites them
     witnesses = watch.trace.finish(ignored=[os.path.join(root, "build", LOCK_NAME), os.path.dirname(path)])
     if watch.trace.spoiled is not None:
@@ -196,11 +201,8 @@ def settle(builds, summary: dict, said: list[str]) -> None:
               "summary": summary, "said": said}
     from cuecast.atomic import write_text
 
-    try:
-        write_text(path, json.dumps(record))
-        _prune(os.path.dirname(path))
-    except OSError:
-        pass  # a read-only build folder: the next build decides again
+    write_text(path, json.dumps(record))  # a read-only build folder: the next build decides again
+    _prune(os.path.dirname(path))
 
 
 def _prune(folder: str) -> None:
