@@ -18,6 +18,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import html
+import os
 import re
 import shutil
 import subprocess
@@ -62,11 +63,18 @@ _SCRATCH: dict[str, Path] = {}
 
 def _scratch(name: str) -> Path:
     if "root" not in _SCRATCH:
-        _SCRATCH["root"] = Path(tempfile.mkdtemp(prefix="cuecast-overlap-"))
-        atexit.register(shutil.rmtree, _SCRATCH["root"], True)
+        _SCRATCH["root"] = root = Path(tempfile.mkdtemp(prefix="cuecast-overlap-"))
+        atexit.register(_remove_if_ours, root, os.getpid())
     folder = _SCRATCH["root"] / name
-    folder.mkdir(exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def _remove_if_ours(root: Path, owner: int) -> None:
+    """At this session's exit, not at the exit of a child forked from it
+    (a test that runs a snippet as the worker's forked child runs atexit)."""
+    if os.getpid() == owner:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def pptx_to_pdf(pptx: Path, folder: Path) -> Path:
