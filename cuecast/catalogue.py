@@ -29,6 +29,7 @@ from cuecast.build import BuildOptions, LessonBuild, LessonBuilder, Progress, ru
 from cuecast.errors import CuecastError
 from cuecast.model import Lesson
 from cuecast.stages import stage_modules, stages_to_run
+from cuecast.witness import child_report, fork_for_the_run, merge_child
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -103,10 +104,10 @@ def _child(build, options, stages, conn: "Connection") -> None:
                 error = exc
         said = [(str(w.message), w.category, w.filename, w.lineno) for w in caught]
         try:
-            payload = pickle.dumps((build.stage_values(), events, said, error))
+            payload = pickle.dumps((build.stage_values(), events, said, error, child_report()))
         except Exception:
             text = f"{type(error).__name__}: {error}" if error is not None else "unpicklable stage results"
-            payload = pickle.dumps(({"results": build.results}, events, said, CuecastError(text)))
+            payload = pickle.dumps(({"results": build.results}, events, said, CuecastError(text), None))
         conn.send_bytes(payload)
     finally:
         os._exit(0)
@@ -122,7 +123,7 @@ def _in_children(builds: list, options, on_progress, stages, workers: int) -> No
         while replayed < len(builds):
             while upcoming < len(builds) and len(running) < workers:
                 ours, theirs = Pipe(duplex=False)
-                pid = os.fork()
+                pid = fork_for_the_run()  # what the child reads is part of this build's trace
                 if pid == 0:
                     ours.close()
                     _child(builds[upcoming], options, stages, theirs)
@@ -135,11 +136,12 @@ def _in_children(builds: list, options, on_progress, stages, workers: int) -> No
                     finished[index] = pickle.loads(conn.recv_bytes())
                 except (EOFError, OSError):
                     finished[index] = ({}, [], [], CuecastError(
-                        f"the process building lesson '{builds[index].lesson.id}' died"))
+                        f"the process building lesson '{builds[index].lesson.id}' died"), None)
                 conn.close()
                 os.waitpid(pid, 0)
             while replayed in finished:
-                values, events, said, error = finished.pop(replayed)
+                values, events, said, error, report = finished.pop(replayed)
+                merge_child(report)
                 for name, value in values.items():  # the child's stages filled these in
                     setattr(builds[replayed], name, value)
                 for event in events:

@@ -57,6 +57,8 @@ _real_stat, _real_lstat = os.stat, os.lstat
 _active: Optional["Trace"] = None
 _hooked = False
 _probes_running = 0
+#: Forks under way for the traced run's own work (``fork_for_the_run``).
+_forks_for_the_run = 0
 _probe_lock = threading.Lock()
 
 
@@ -121,6 +123,24 @@ class Trace:
         if self.spoiled is None:
             self.spoiled = reason
 
+    def report(self) -> dict:
+        """What a child doing part of the run saw, for its parent (``merge``)."""
+        return {"seen": dict(self.seen), "ours": set(self.ours), "probes": list(self.probes),
+                "spoiled": self.spoiled}
+
+    def merge(self, report: Optional[dict]) -> None:
+        """Add what a child forked for the run saw (None: the child kept no
+        trace, so what it read is unknown)."""
+        if report is None:
+            self.spoil("a process forked for the run kept no trace")
+            return
+        for key, seen in report["seen"].items():
+            self.seen.setdefault(key, seen)
+        self.ours |= report["ours"]
+        self.probes.extend(report["probes"])
+        if report["spoiled"] is not None:
+            self.spoil(report["spoiled"])
+
     def finish(self, ignored=()) -> list[list]:
         """The witnesses, as ``[how, path, seen]`` rows: what this run wrote
         (and the folders it wrote in) as it leaves them; every other path
@@ -166,7 +186,7 @@ def _hook(event: str, args: tuple) -> None:
     elif event in _WRITES:
         for path in args[:_WRITES[event]]:
             trace.wrote(path)
-    elif event in _PROCESSES:
+    elif event in _PROCESSES and not (event == "os.fork" and _forks_for_the_run):
         trace.spoil(f"it started a process ({event})")
     elif event in _NETWORK and not _probes_running:
         trace.spoil(f"it used the network ({event})")
@@ -189,16 +209,44 @@ def _traced_lstat(path, *, dir_fd=None):
     return _traced_stat(path, dir_fd=dir_fd, follow_symlinks=False)
 
 
-def _forget_in_child() -> None:
-    """A forked child (a lesson built beside the others) is not the run
-    traced: its own reads are not ours to keep, and its ``os.stat`` is Python's."""
+def _after_fork_in_child() -> None:
+    """A child forked for the run's work (``fork_for_the_run``) traces its
+    own reads afresh, for its parent; any other child is not the run: its
+    ``os.stat`` is Python's again."""
     global _active
+    if _active is not None and _forks_for_the_run:
+        _active = Trace()
+        return
     _active = None
     os.stat, os.lstat = _real_stat, _real_lstat
 
 
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_in_child)
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def fork_for_the_run() -> int:
+    """``os.fork`` for a child that does part of the traced run's work (a
+    lesson built beside the others): the fork does not spoil the trace; the
+    child traces what it reads, sends ``child_report()`` back, and the
+    parent adds it (``merge_child``)."""
+    global _forks_for_the_run
+    _forks_for_the_run += 1
+    try:
+        return os.fork()
+    finally:
+        _forks_for_the_run -= 1
+
+
+def child_report() -> Optional[dict]:
+    """What this process, forked by ``fork_for_the_run``, saw (None: no trace runs)."""
+    return _active.report() if _active is not None else None
+
+
+def merge_child(report: Optional[dict]) -> None:
+    """Add a child's ``child_report`` to the trace running here, if one is."""
+    if _active is not None:
+        _active.merge(report)
 
 
 @contextlib.contextmanager

@@ -5,6 +5,7 @@ cannot follow spoils it."""
 from __future__ import annotations
 
 import os
+import pickle
 import socket
 import subprocess
 import time
@@ -117,3 +118,29 @@ def test_a_forked_child_is_not_the_run_traced():
         _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert "started a process (os.fork)" in trace.spoiled
+
+
+def test_a_child_forked_for_the_run_traces_what_it_reads_for_its_parent(files):
+    with tracing() as trace:
+        ours, theirs = os.pipe()
+        pid = witness.fork_for_the_run()
+        if pid == 0:  # the child: a lesson built beside the others
+            (files / "input.txt").read_text(encoding="utf-8")
+            os.write(theirs, pickle.dumps(witness.child_report()))
+            os._exit(0)
+        os.close(theirs)
+        with os.fdopen(ours, "rb") as pipe:
+            report = pickle.loads(pipe.read())
+        os.waitpid(pid, 0)
+        witness.merge_child(report)
+    rows = trace.finish()
+    assert trace.spoiled is None
+    assert [witness.OPENED, str(files / "input.txt")] in [row[:2] for row in rows]
+    (files / "input.txt").write_text("changed\n", encoding="utf-8")
+    assert not unchanged(rows)
+
+
+def test_a_child_that_kept_no_trace_spoils_it():
+    with tracing() as trace:
+        witness.merge_child(None)
+    assert "kept no trace" in trace.spoiled

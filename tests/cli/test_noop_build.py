@@ -219,3 +219,22 @@ def test_the_project_of_a_script_or_folder_is_where_records_are_looked_for(tmp_p
     (tmp_path / "course" / "script" / "a.yaml").write_text("", encoding="utf-8")
     roots = noop_build.candidate_roots(["build", "course/script/a.yaml", "course/script", "--fps", "25"])
     assert roots == [str(tmp_path), str(tmp_path / "course")]
+
+
+@pytest.mark.slow
+def test_a_catalogue_built_in_forked_children_is_answered_too(tmp_path):
+    """Lessons after the first are built in children forked for the build:
+    what they read is part of the record, so an edit only they read counts."""
+    (tmp_path / "script").mkdir()
+    (tmp_path / "snippets").mkdir()
+    for name, number in (("first", 6), ("second", 7)):
+        lesson = LESSON.replace("Answered", name.title()).replace("answered", name)
+        (tmp_path / "script" / f"{name}.yaml").write_text(lesson.replace("hello.py", f"{name}.py"), encoding="utf-8")
+        (tmp_path / "snippets" / f"{name}.py").write_text(f"print({number} * 7)\n", encoding="utf-8")
+    args = ("build", "--size", "320x180", "--fps", "10", "--device", "cpu", "-j", "2")
+    render(tmp_path, *args)
+    settled(tmp_path, *args)
+    assert answered(render(tmp_path, *args))
+    (tmp_path / "snippets" / "second.py").write_text("print(8 * 7)\n", encoding="utf-8")
+    edited = render(tmp_path, *args)
+    assert not answered(edited) and "second: check built" in edited.stderr and "first: check skipped" in edited.stderr
