@@ -109,10 +109,10 @@ class Trace:
         self.probes: list[tuple[str, Optional[str]]] = []
         self.spoiled: Optional[str] = None
 
-    def look(self, path, how: str, seen: Optional[list] = None) -> None:
+    def look(self, path, how: str) -> None:
         name = _path_name(path)
         if name is not None and (how, name) not in self.seen:
-            self.seen[(how, name)] = observe(name, how) if seen is None else seen
+            self.seen[(how, name)] = observe(name, how)
 
     def wrote(self, path) -> None:
         name = _path_name(path)
