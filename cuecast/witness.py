@@ -57,6 +57,8 @@ _real_stat, _real_lstat = os.stat, os.lstat
 _active: Optional["Trace"] = None
 _hooked = False
 _probes_running = 0
+#: Where a process reads about itself.
+_OWN_PROCESS = ("/proc/self/", "/proc/thread-self/")
 #: Forks under way for the traced run's own work (``fork_for_the_run``).
 _forks_for_the_run = 0
 _probe_lock = threading.Lock()
@@ -165,12 +167,16 @@ class Trace:
 
 
 def _path_name(path) -> Optional[str]:
+    """The absolute path to witness, or None: a file descriptor, or a path
+    that describes the process looking (``/proc/self/…``: a forked child's
+    at-fork handlers read its pid namespace) rather than anything it reads."""
     if isinstance(path, int) or path is None:
         return None
     try:
-        return os.path.abspath(os.fsdecode(path))
+        name = os.path.abspath(os.fsdecode(path))
     except (TypeError, ValueError):
         return None
+    return None if name.startswith(_OWN_PROCESS) or name.startswith(f"/proc/{os.getpid()}/") else name
 
 
 def _hook(event: str, args: tuple) -> None:

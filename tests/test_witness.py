@@ -144,3 +144,10 @@ def test_a_child_that_kept_no_trace_spoils_it():
     with tracing() as trace:
         witness.merge_child(None)
     assert "kept no trace" in trace.spoiled
+
+
+def test_what_a_process_reads_about_itself_is_no_input():
+    with tracing() as trace:
+        os.stat("/proc/self/ns/pid")
+        os.listdir(f"/proc/{os.getpid()}/fd")
+    assert trace.finish() == [] and trace.spoiled is None
