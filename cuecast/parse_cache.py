@@ -30,20 +30,15 @@ from pathlib import Path
 from typing import Optional, Union
 
 from cuecast.atomic import file_hash, write_bytes
+from cuecast.projects import script_project
 from cuecast.tool_version import tool_version
 
 CACHE_FOLDER = ("build", ".cache", "parse")
 
 
-def _project_of(path: Path) -> Path:
-    """``script.default_root`` without importing the parser."""
-    folder = Path(os.path.abspath(path)).parent
-    return folder.parent if folder.name == "script" else folder
-
-
 def cache_path(script: Path) -> Path:
     name = hashlib.sha256(os.path.abspath(script).encode("utf-8", "surrogateescape")).hexdigest()[:24]
-    return _project_of(script).joinpath(*CACHE_FOLDER, f"{name}.pickle")
+    return script_project(script).joinpath(*CACHE_FOLDER, f"{name}.pickle")
 
 
 def witness(path: str, read: bool) -> tuple:

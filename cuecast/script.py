@@ -27,6 +27,7 @@ from cuecast.errors import ConfigError, Diagnostic, ScriptError
 from cuecast.ids import ID_PATTERN, id_problem, shown_id, slugify
 from cuecast.kinds import CUE_KEYS, KINDS
 from cuecast.model import DEVICES, PACE_NAMES, Beat, Lesson, Location, Section
+from cuecast.projects import script_project
 from cuecast.schema import Entries, SchemaReader
 from cuecast.script_cue import CueReader
 from cuecast.script_yaml import compose_script, describe, read_script_text
@@ -93,14 +94,6 @@ def _shown_path(path: Path) -> str:
             return str(path)
     return path.as_posix()
 
-
-def default_root(path: Path) -> Path:
-    """The project folder of a script: the parent of ``script/`` when the
-    script sits in a folder named ``script``, else the script's own folder."""
-    folder = Path(os.path.abspath(path)).parent
-    if folder.name == "script":
-        return folder.parent
-    return folder
 
 
 def lesson_id_from_path(path: Path) -> str:
@@ -187,7 +180,7 @@ def load_lessons(target: Optional[Path] = None, load=None) -> list[Lesson]:
 def load_lesson(path: Union[str, Path], root: Optional[Path] = None) -> Lesson:
     """Parse and validate one script; raise ``ScriptError`` carrying every
     problem found.  Snippet and image paths are checked against ``root``
-    (default: see ``default_root``)."""
+    (default: ``projects.script_project``)."""
     return read_lesson(path, root)[0]
 
 
@@ -197,7 +190,7 @@ def read_lesson(path: Union[str, Path], root: Optional[Path] = None) -> tuple[Le
     kept parse depends on (``cuecast.parse_cache``)."""
     path = Path(path)
     shown = _shown_path(path)
-    project = Path(os.path.abspath(root if root is not None else default_root(path)))
+    project = Path(os.path.abspath(root if root is not None else script_project(path)))
     text = read_script_text(path, shown)
     node = compose_script(text, shown)
     builder = _LessonBuilder(shown, project, lesson_id_from_path(path))

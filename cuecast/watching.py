@@ -23,14 +23,9 @@ WATCHED_SUFFIXES = {".yaml", ".yml", ".py", ".csv", ".json", ".txt", ".npy", ".p
 
 def project_root(target: Optional[Path]) -> Path:
     """The folder holding script/ (the same rule the parser uses for roots)."""
-    from cuecast.script import default_root
+    from cuecast.projects import target_project
 
-    if target is None:
-        return Path.cwd()
-    target = target.resolve()
-    if target.is_dir():
-        return target.parent if target.name == "script" else target
-    return default_root(target)
+    return target_project(None if target is None else target.resolve())
 
 
 def recording_folders(target, voice) -> list[Path]:

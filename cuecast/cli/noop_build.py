@@ -66,20 +66,12 @@ def request_key(args: list[str]) -> str:
     return hashlib.sha256(json.dumps(facts).encode("utf-8")).hexdigest()[:32]
 
 
-def _project_of(path: str) -> str:
-    return os.path.dirname(path) if os.path.basename(path) == "script" else path
-
-
 def candidate_roots(args: list[str]) -> list[str]:
     """The project folders a request may build: the current folder, and the
     project of each argument that names a script or a folder."""
-    roots = [os.getcwd()]
-    for arg in args[1:]:
-        path = os.path.abspath(arg)
-        if os.path.isfile(path):
-            roots.append(_project_of(os.path.dirname(path)))
-        elif os.path.isdir(path):
-            roots.append(_project_of(path))
+    from cuecast.projects import target_project
+
+    roots = [os.getcwd()] + [str(target_project(arg)) for arg in args[1:] if os.path.exists(arg)]
     return list(dict.fromkeys(roots))
 
 
