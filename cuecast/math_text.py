@@ -47,7 +47,7 @@ DIGIT_WORDS = "zero one two three four five six seven eight nine".split()
 #: ``f(x)`` is "f of x", while ``x(1 + y)`` stays a product.
 FUNCTION_LETTERS = set("fghpqFGHJLPQ")
 GREEK_FUNCTIONS = {"sigma", "phi", "varphi", "psi", "pi"}
-FUNCTIONS = {"log", "ln", "exp", "sin", "cos", "tanh", "max", "min", "arg", "argmax", "argmin", "operatorname"}
+FUNCTIONS = {"log", "ln", "exp", "sin", "cos", "tanh", "max", "min", "arg", "argmax", "argmin"}
 #: Big operators read as "the sum from … to … of".
 BIG = {"sum", "prod", "int"}
 FRACTIONS = {"frac", "dfrac", "tfrac"}

@@ -75,13 +75,11 @@ def plan_code(numbered: list[tuple[int, str]], w: int, h: int, theme, measurer: 
     ``code_min`` (wrapping only if some line is wider than the panel even
     then) and split the lines over as many pages as needed, a page ending
     at a blank line near its foot where there is one (``at_blank_lines``)."""
-    biggest, smallest = theme.size("code"), theme.size("code_min")
-    size = biggest
     chosen: Optional[tuple[float, bool]] = None
     widest_fit: Optional[float] = None
-    while True:
+    for size in _code_sizes(theme):
         text_w, text_h = _code_area(numbered, w, h, size, measurer)
-        widest = max((measurer.width(Run(t, "mono", size)) for _, t in numbered), default=0.0)
+        widest = _widest_code(numbered, size, measurer)
         fits_w = widest <= text_w * 0.96
         if fits_w and widest_fit is None:
             widest_fit = size
@@ -92,12 +90,9 @@ def plan_code(numbered: list[tuple[int, str]], w: int, h: int, theme, measurer: 
         if wrap_first and not fits_w and sum(_visual_lines(measurer, t, size, text_w) for _, t in numbered) * line_height(size) <= text_h:
             chosen = (size, True)
             break
-        if size <= smallest:
-            break
-        size = max(smallest, size - 1)
     if chosen is not None:
         return CodePlan(chosen[0], chosen[1], (tuple(numbered),))
-    size = smallest  # shrunk to the readable minimum, then continued over pages
+    size = theme.size("code_min")  # shrunk to the readable minimum, then continued over pages
     wrap = widest_fit is None
     text_w, text_h = _code_area(numbered, w, h, size, measurer)
     capacity = max(1, int(text_h // line_height(size)))
@@ -108,13 +103,14 @@ def plan_code(numbered: list[tuple[int, str]], w: int, h: int, theme, measurer: 
     pages: list[list[tuple[int, str]]] = [[]]
     used = 0
     for number, text in numbered:
-        if used + rows(text) > capacity and pages[-1]:
+        need = rows(text)
+        if used + need > capacity and pages[-1]:
             carried = _after_last_blank(pages[-1]) if at_blank_lines else []
             del pages[-1][len(pages[-1]) - len(carried):]
             pages.append(carried)
             used = sum(rows(t) for _, t in carried)
         pages[-1].append((number, text))
-        used += rows(text)
+        used += need
     return CodePlan(size, wrap, tuple(tuple(page) for page in pages if page))
 
 

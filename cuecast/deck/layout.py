@@ -91,6 +91,7 @@ class _Builder:
         self.measure = Measurer(theme)
         self.context = template_context(lesson, captures)
         self.W, self.H = theme.width, theme.height
+        self._subtitles: dict[str, Optional[TextBox]] = {}  # by beat id: every page of a cue shows it
 
     # --- shared pieces -----------------------------------------------------
 
@@ -369,6 +370,12 @@ class _Builder:
         return title, boxes
 
     def cue_subtitle(self, beat: Beat) -> Optional[TextBox]:
+        """``_cue_subtitle``, fitted once a beat (each page of its cue and its content's top read it)."""
+        if beat.id not in self._subtitles:
+            self._subtitles[beat.id] = self._cue_subtitle(beat)
+        return self._subtitles[beat.id]
+
+    def _cue_subtitle(self, beat: Beat) -> Optional[TextBox]:
         """What the beat says, under a cue slide's title: one row at the
         largest size (``subtitle`` down to ``subtitle_min``) that holds it;
         else the fewest rows, up to ``SUBTITLE_ROWS``, at the largest size;
