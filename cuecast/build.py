@@ -225,7 +225,7 @@ class LessonBuilder:
         self.record = BuildRecord(self.dir)
         self.theme = None
         self._theme_files: Optional[tuple] = None  # the theme's stamp (``_theme_stamp``)
-        self._slides_inputs: Optional[tuple] = None  # (inputs, their print) of ``_slides_print``
+        self._slides_inputs: Optional[str] = None  # the print of what the slides are made from (``_slides_print``)
         self.deck = None
         self.timeline = None
         self._voice = None  # the narration voice, made once (``voice``)
@@ -326,21 +326,33 @@ class LessonBuilder:
 
     def _slides_print(self) -> str:
         """Shared by the slides, timeline and video prints: hashed once per
-        build (the lesson's repr is long), again only if an input is replaced."""
-        inputs = (self.lesson, self.build.captures, self._pages())
-        kept = self._slides_inputs
-        if kept is None or any(new is not old for new, old in zip(inputs, kept[0])):
-            kept = self._slides_inputs = (inputs, fingerprint(
-                self.lesson, captures_fingerprint(self.build.captures), self._theme_stamp(), sorted(self._pages().items())))
-        return kept[1]
+        builder (the lesson's repr is long; a builder's lesson, captures and
+        pages are set once)."""
+        if self._slides_inputs is None:
+            self._slides_inputs = fingerprint(self.lesson, captures_fingerprint(self.build.captures),
+                                              self._theme_stamp(), sorted(self._pages().items()))
+        return self._slides_inputs
 
     def slides_print(self) -> str:
         return fingerprint(self._slides_print(), self.options.pdf)
 
     def timeline_inputs_print(self) -> Optional[str]:
+        """What the planned timeline is made from, without planning it: the
+        slides' inputs (the deck's page counts come from them), the voice and
+        the frame rate.  ``None`` for recordings and for a voice with the
+        author's takes, whose files on disk are inputs this does not read."""
+        from cuecast.narrate.takes import WithTakes
+
         with self.notices.computing("narration"):  # said when a stage that reads it runs
             voice = self.voice()
-        return self._timeline_inputs_print(voice)
+        if voice.spec.startswith("recorded:") or isinstance(voice, WithTakes):
+            return None
+        from cuecast.input_digests import DigestBook, digest_book_path
+
+        opts = self.options
+        book = DigestBook(digest_book_path(Path(self._lesson.root)))
+        return fingerprint(self._slides_print(), voice.describe(), voice.identity(book.digest), opts.rate, opts.pitch,
+                           opts.voice_name, opts.length_scale, opts.speaker, opts.sentence_pause, opts.fps)
 
     def video_print(self) -> str:
         opts = self.options
@@ -349,16 +361,15 @@ class LessonBuilder:
     def notebook_print(self) -> str:
         return fingerprint(self.lesson, captures_fingerprint(self.build.captures))
 
-    def review_print(self) -> str:
+    def review_print(self, context=None) -> str:
         """The review page's inputs: the lesson, its captures and timeline,
-        the slides and video shown, and every output it links (by time)."""
-        if not self.slides:
-            self.slides = self._recorded_slides() or []
-        outputs = self.review_outputs()
+        the slides and video shown, and every output it links (by time);
+        ``context``: the ``_review_context`` already gathered."""
+        context = self._review_context() if context is None else context
         return fingerprint(
-            self.lesson, captures_fingerprint(self.build.captures), self.timeline, self.slides, self.video_state(),
-            [(k, str(v), v.stat().st_mtime_ns) for k, v in sorted(outputs.items())],
-            [(s.png.name, s.png.stat().st_mtime_ns) for s in self.slides if s.png.exists()],
+            self.lesson, captures_fingerprint(self.build.captures), context.timeline, context.slides,
+            context.video_state, [(k, str(v), v.stat().st_mtime_ns) for k, v in sorted(context.outputs.items())],
+            [(s.png.name, s.png.stat().st_mtime_ns) for s in context.slides if s.png.exists()],
         )
 
     def run(self, stage: str) -> StageResult:
@@ -531,22 +542,6 @@ class LessonBuilder:
                                    sentence_pause=opts.sentence_pause, allow_missing=opts.allow_missing)
         return self._voice
 
-    def _timeline_inputs_print(self, voice) -> Optional[str]:
-        """What the planned timeline is made from, without planning it: the
-        slides' inputs (the deck's page counts come from them), the voice and
-        the frame rate.  ``None`` for recordings and for a voice with the
-        author's takes, whose files on disk are inputs this does not read."""
-        from cuecast.narrate.takes import WithTakes
-
-        if voice.spec.startswith("recorded:") or isinstance(voice, WithTakes):
-            return None
-        from cuecast.input_digests import DigestBook, digest_book_path
-
-        opts = self.options
-        book = DigestBook(digest_book_path(Path(self._lesson.root)))
-        return fingerprint(self._slides_print(), voice.describe(), voice.identity(book.digest), opts.rate, opts.pitch,
-                           opts.voice_name, opts.length_scale, opts.speaker, opts.sentence_pause, opts.fps)
-
     def _planned_timeline(self, inputs: Optional[str]) -> Optional[Timeline]:
         """The timeline the stage planned from these same ``inputs``, read
         back, when its files and its WAVs are all still as it left them."""
@@ -594,9 +589,8 @@ class LessonBuilder:
             if kind == "missing":
                 warnings.warn(f"{beat_id}: {message}", VoiceWarning, stacklevel=2)
 
-        with self.notices.computing("narration"):  # said when a stage that reads it runs
-            voice = self.voice()
-        inputs = self.stage_print("timeline")
+        inputs = self.stage_print("timeline")  # makes the voice, under the notices' "narration"
+        voice = self.voice()
         planned = self._planned_timeline(inputs)
         if planned is not None:  # nothing laid out, nothing narrated
             self.timeline = self.build.timeline = planned
@@ -771,27 +765,30 @@ class LessonBuilder:
         own = stage_named("review").makes()
         return {k: v for k, v in outputs.items() if v.is_file() and k not in own}
 
-    def _review_context(self, outputs: Mapping[str, Path], problems: Sequence = ()):
-        return self._output_context(timeline=self.timeline, slides=self.slides, outputs=outputs,
+    def _review_context(self, problems: Sequence = ()):
+        """What the review page is written from, and fingerprinted on: the
+        slides drawn (or recorded), the outputs it links, the video's state."""
+        if not self.slides:
+            self.slides = self._recorded_slides() or []
+        return self._output_context(timeline=self.timeline, slides=self.slides, outputs=self.review_outputs(),
                                     video_state=self.video_state(), problems=problems)
 
     def review_page(self, problems: Sequence = ()):
         """The review page as data (``review.ReviewPage``), as the review stage writes it."""
         from cuecast.outputs.review_page import page
 
-        if not self.slides:
-            self.slides = self._recorded_slides() or []
-        return page(self._review_context(self.review_outputs(), problems))
+        return page(self._review_context(problems))
 
     def stage_review(self) -> StageResult:
         from cuecast.outputs import output_path, write_outputs
 
         path = output_path("review page", self.dir)
-        print_ = self.stage_print("review")
+        context = self._review_context()  # gathered once: fingerprinted, then written if not current
+        print_ = self.review_print(context)
         if self._is_current("review", print_):
             return self._result("review", "skipped", {"review page": path})
 
-        written = write_outputs("review", self._review_context(self.review_outputs()))
+        written = write_outputs("review", context)
         self.record.remember("review", print_, written)
         return self._result("review", "built", written)
 

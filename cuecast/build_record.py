@@ -113,17 +113,23 @@ class BuildRecord:
         paths = [self.resolve(p) for p in (entry.get("outputs") or {}).values()]
         if not all(p is not None and p.exists() for p in paths):
             return False
-        if self.changed_files(stage) != []:  # None: a record without hashes
+        checked = self._check(stage)
+        if checked is None or checked[0]:  # None: a record without hashes
             return False
-        self.restamp(stage)
+        self.restamp(stage, checked[1])
         return True
 
     def changed_files(self, stage: str) -> Optional[list[Path]]:
         """The files ``stage`` wrote that are missing or no longer hold the
         bytes it wrote; ``None`` when the record cannot say (no hashes kept),
-        which counts as changed.  Files whose status proves them untouched
-        are not read; the others are hashed (``_verified`` keeps those found
-        unchanged, for ``restamp``)."""
+        which counts as changed."""
+        checked = self._check(stage)
+        return None if checked is None else checked[0]
+
+    def _check(self, stage: str) -> Optional[tuple[list[Path], list[str]]]:
+        """``changed_files``, and the files that had to be hashed and were
+        found unchanged (for ``restamp``).  Files whose status proves them
+        untouched are not read."""
         entry = self.stages.get(stage)
         files = entry.get("files") if isinstance(entry, dict) else None
         if not isinstance(files, dict):
@@ -152,17 +158,15 @@ class BuildRecord:
                     verified.append(text)
             except OSError:
                 changed.append(path)
-        self._verified = (stage, verified)
-        return changed
+        return changed, verified
 
-    def restamp(self, stage: str) -> None:
-        """Record the status of the files the last check of ``stage`` hashed
-        and found unchanged, so the next check stats them instead, unless
-        the stage was recorded again meanwhile (by another builder) or they
-        changed too recently to be trusted yet."""
-        name, verified = getattr(self, "_verified", (None, []))
+    def restamp(self, stage: str, verified: list[str]) -> None:
+        """Record the status of the files of ``stage`` that a check hashed
+        and found unchanged (``verified``), so the next check stats them
+        instead, unless the stage was recorded again meanwhile (by another
+        builder) or they changed too recently to be trusted yet."""
         entry = self.stages.get(stage)
-        if name != stage or not verified or not isinstance(entry, dict):
+        if not verified or not isinstance(entry, dict):
             return
         now = time.time_ns()
         files = dict(entry["files"])
@@ -180,10 +184,13 @@ class BuildRecord:
                 return
             restamped = {**stages, stage: {**entry, "files": files, "stamped": now}}
             try:
-                write_text(self.path, json.dumps({"cuecast": __version__, "stages": restamped}, indent=1))
+                self._write(restamped)
             except OSError:
                 return  # a read-only build folder, a full disk: the next check hashes again
             self.stages = restamped
+
+    def _write(self, stages: dict) -> None:
+        write_text(self.path, json.dumps({"cuecast": __version__, "stages": stages}, indent=1))
 
     def outputs(self, stage: str) -> dict[str, Path]:
         entry = self.stages.get(stage)
@@ -217,13 +224,13 @@ class BuildRecord:
                  "files": stamps, "extra": extra, "stamped": time.time_ns()}
         with _RECORD_LOCK:
             self.stages = {**self._read(), stage: entry}
-            write_text(self.path, json.dumps({"cuecast": __version__, "stages": self.stages}, indent=1))
+            self._write(self.stages)
 
     def forget(self, stage: str) -> None:
         with _RECORD_LOCK:
             stages = self._read()
             if stages.pop(stage, None) is not None:
-                write_text(self.path, json.dumps({"cuecast": __version__, "stages": stages}, indent=1))
+                self._write(stages)
             self.stages = stages
 
 

@@ -82,10 +82,14 @@ def load_lesson(script: Union[str, Path]):
     """``script.load_lesson(script)``, read back when nothing it depends on changed."""
     script = Path(script)
     lesson = cached_lesson(script)
-    if lesson is not None:
-        return lesson
+    return lesson if lesson is not None else _parse_and_keep(script)
+
+
+def _parse_and_keep(script: Union[str, Path]):
+    """Parse ``script`` and keep the parse, with what it was made from."""
     from cuecast.script import read_lesson
 
+    script = Path(script)
     lesson, consulted = read_lesson(script)
     entries = [(os.path.abspath(script), True)] + sorted(consulted.items())
     kept = {"key": _key(script), "consulted": entries, "inputs": [witness(*e) for e in entries], "lesson": lesson}
@@ -99,10 +103,12 @@ def load_lesson(script: Union[str, Path]):
 def load_lessons(target: Optional[Path] = None) -> list:
     """``script.load_lessons(target)`` with each lesson read by ``load_lesson``;
     a single script skips importing the parser when its parse is current."""
+    load = load_lesson
     if target is not None and Path(target).suffix.lower() in (".yaml", ".yml") and Path(target).is_file():
         lesson = cached_lesson(Path(target))
         if lesson is not None:
             return [lesson]
+        load = _parse_and_keep  # its kept parse was just found stale: not looked up again
     from cuecast.script import load_lessons as parse_lessons
 
-    return parse_lessons(target, load=load_lesson)
+    return parse_lessons(target, load=load)

@@ -24,9 +24,9 @@ from cuecast.runner.events import FINISHED
 from cuecast.script import load_lesson
 from tests.support.cli import run_render
 from tests.support.overlap import check_lesson_deck
+from tests.support.small_build import SMALL
 
 TINY = Path(__file__).parent / "tinybuild"
-SMALL = BuildOptions(size=(320, 180), fps=10, device="cpu", voice="none")
 
 
 def copy_tiny(destination: Path) -> Path:

@@ -21,8 +21,8 @@ from cuecast.catalogue import build_lessons
 from cuecast.outputs import Output
 from cuecast.script import load_lessons
 from cuecast.stages import Stage, stage_modules, stage_names, stages_to_run
+from tests.support.small_build import SMALL
 
-SMALL = BuildOptions(size=(320, 180), fps=10, device="cpu", voice="none")
 
 LESSON = """\
 lesson: Stages

@@ -19,7 +19,6 @@ import numpy as np
 import pytest
 from pptx import Presentation
 
-from cuecast.build import BuildOptions
 from cuecast.catalogue import build_lessons
 from cuecast.runner.events import FINISHED
 from cuecast.script import load_lesson
@@ -27,10 +26,10 @@ from cuecast.shown import unwrap_terminal_text
 from tests.support.cli import run_render
 from tests.support.overlap import check_deck
 from tests.support.paths import FIXTURES, PROJECT
+from tests.support.small_build import SMALL
 
 FIXTURE = FIXTURES / "cells"
 RENDER = PROJECT / "render.py"
-SMALL = BuildOptions(size=(320, 180), fps=10, device="cpu", voice="none")
 
 #: Runs the ``# %%`` cells of a file in order in one namespace, seeded once,
 #: showing a bare last expression's repr: what a notebook kernel does.

@@ -16,13 +16,12 @@ import pytest
 from pptx import Presentation
 
 from cuecast import outputs
-from cuecast.build import BuildOptions
 from cuecast.catalogue import build_lessons
 from cuecast.errors import ScriptError
 from cuecast.script import load_lesson
 from tests.support import notepad_kind, outline_output
+from tests.support.small_build import SMALL
 
-SMALL = BuildOptions(size=(320, 180), fps=10, device="cpu", voice="none")
 
 SCRIPT = """\
 lesson: Extending
