@@ -418,9 +418,11 @@ def _full_width_pages(numbered, capture, tab: str, area, gap: int, theme, measur
     code_h = code_height(_code_rows(plan, last, text_w, measurer), plan.size)
     room = h - code_h - gap
     below = terminal_text(capture, w, room, theme, measurer) if room >= _terminal_min_h(theme) else None
-    alone = terminal_text(capture, w, h, theme, measurer)
-    if below is not None and below.lost and not alone.lost:
-        below = None  # all of it fits a page of its own, but not under the code
+    alone = None  # the output on a page of its own: laid out only when it does not all fit below
+    if below is None or below.lost:
+        alone = terminal_text(capture, w, h, theme, measurer)
+        if below is not None and not alone.lost:
+            below = None  # all of it fits a page of its own, but not under the code
     text = below or alone
     key = _rank(_wrapped_code_lines(plan, measurer, numbered, w, h), text.wrapped,
                 len(plan.pages) + (0 if below else 1) + len(_continued(capture, text.lost, area, theme, measurer)),
@@ -436,7 +438,7 @@ def _full_width_pages(numbered, capture, tab: str, area, gap: int, theme, measur
         else:
             made.append(code_panel("code", x, y, w, _panel_height(code_h, h), tab, last, numbered, plan, theme,
                                    measurer))
-            made.append(fitted_terminal_panel("output", x, y, w, h, capture, theme, measurer))
+            made.append(fitted_terminal_panel("output", x, y, w, h, capture, theme, measurer, text=alone))
         return made
 
     return _Candidate(key, make)
@@ -573,10 +575,11 @@ def _arrange_code(
 
 def fitted_terminal_panel(name: str, x: int, y: int, w: int, h: int, capture: Optional[Capture], theme,
                           measurer: Measurer, lines: Optional[list[tuple[str, bool]]] = None,
-                          continued: bool = False) -> list:
+                          continued: bool = False, text: Optional[TerminalText] = None) -> list:
     """A terminal panel at the top of ``w`` × ``h``, as tall as what it holds
-    (at least ``MIN_PANEL_SHARE`` of ``h``); all of ``h`` when output continues."""
-    text = terminal_text(capture, w, h, theme, measurer, lines=lines)
+    (at least ``MIN_PANEL_SHARE`` of ``h``); all of ``h`` when output continues.
+    ``text``: ``terminal_text`` of this panel, when already laid out."""
+    text = text if text is not None else terminal_text(capture, w, h, theme, measurer, lines=lines)
     panel_h = h if text.lost else _panel_height(terminal_height(text), h)
     return terminal_panel(name, x, y, w, panel_h, capture, theme, measurer, lines=lines, continued=continued, text=text)
 
